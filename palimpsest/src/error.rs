@@ -1,0 +1,234 @@
+//! The one error type of palimpsest.
+
+use std::fmt;
+
+use crate::version::{ParseVersionError, Version};
+
+/// The error a hand-written step may return: any error type of the user's.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything that can go wrong while detecting, migrating or reading a
+/// versioned document.
+///
+/// Every message names the type, the versions and the field path involved,
+/// so a log line alone tells which document failed, where, and why. A failed
+/// migration never changes the caller's value.
+///
+/// ```
+/// use palimpsest::{Error, Schema, Step};
+/// use serde_json::json;
+///
+/// let schema = Schema::semver("Config", "0.2.0")
+///     .step(Step::new("0.0.1", "0.1.0"))
+///     .step(Step::new("0.1.0", "0.2.0").rename("size", "capacity"))
+///     .build()?;
+///
+/// let mut doc = json!({"schema_version": "0.1.0", "size": 1, "capacity": 2});
+/// let err = schema.migrate(&mut doc).unwrap_err();
+/// assert!(matches!(err, Error::Conflict { .. }));
+/// assert_eq!(
+///     err.to_string(),
+///     "`Config`: migrating 0.1.0 -> 0.2.0: both the old name `size` and the new name `capacity` are present"
+/// );
+/// assert_eq!(doc["size"], 1); // untouched
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The version key holds something that is not a version of the type's scheme.
+    #[error("`{type_name}`: {source} at `{key}`")]
+    MalformedVersion {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The version key.
+        key: &'static str,
+        /// What was found and why it is not a version.
+        #[source]
+        source: ParseVersionError,
+    },
+
+    /// The document's version is older than the current one but is none of
+    /// the versions the type's history names.
+    #[error("`{type_name}`: unknown schema version {version} at `{key}` (known: {known})", known = VersionList(known))]
+    UnknownVersion {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The version key.
+        key: &'static str,
+        /// The version found.
+        version: Version,
+        /// Every version the type knows, oldest first.
+        known: Vec<Version>,
+    },
+
+    /// The document was written by a newer build than this one.
+    #[error("`{type_name}`: document at `{key}` is version {version}, newer than {current}, the newest this build reads")]
+    NewerVersion {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The version key.
+        key: &'static str,
+        /// The version found.
+        version: Version,
+        /// The current version of the type.
+        current: Version,
+    },
+
+    /// The document, or an object on the metadata path, is not a JSON object.
+    #[error("`{type_name}`: expected an object at `{path}`, found {found}", path = Path(path))]
+    NotAnObject {
+        /// The versioned type.
+        type_name: &'static str,
+        /// Where the object was expected; empty for the document itself.
+        path: String,
+        /// What was found instead.
+        found: &'static str,
+    },
+
+    /// A rename found both the old and the new name in one document.
+    #[error("`{type_name}`: migrating {from} -> {to}: both the old name `{old}` and the new name `{new}` are present")]
+    Conflict {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The version the step starts from.
+        from: Version,
+        /// The version the step leads to.
+        to: Version,
+        /// The old name of the field.
+        old: String,
+        /// The new name of the field.
+        new: String,
+    },
+
+    /// The registered steps do not connect the document's version to the target.
+    #[error("`{type_name}`: no migration path from {from} to {to}: no step leaves {gap}")]
+    NoPath {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The document's version.
+        from: Version,
+        /// The version asked for.
+        to: Version,
+        /// The version the path could not get past.
+        gap: Version,
+    },
+
+    /// The target is older than the document: steps only go forward.
+    #[error("`{type_name}`: cannot migrate from {from} back to {to}: migration steps only go forward")]
+    Backward {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The document's version.
+        from: Version,
+        /// The older version asked for.
+        to: Version,
+    },
+
+    /// A hand-written step returned an error.
+    #[error("`{type_name}`: step {from} -> {to} failed: {source}")]
+    StepFailed {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The version the step starts from.
+        from: Version,
+        /// The version the step leads to.
+        to: Version,
+        /// The step's own error.
+        #[source]
+        source: BoxError,
+    },
+
+    /// The migrated document does not deserialize into the type.
+    #[error("`{type_name}`: document at version {version} does not fit the schema at `{path}`: {message}", path = Path(path))]
+    Schema {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The version the document had when it was checked.
+        version: Version,
+        /// The field path of the offending value; empty for the document itself.
+        path: String,
+        /// What serde said.
+        message: String,
+    },
+
+    /// A strict read met a document that is not at the current version.
+    #[error("`{type_name}`: document at `{key}` is version {found}; strict reading requires {current} and migrates nothing")]
+    Outdated {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The version key.
+        key: &'static str,
+        /// The version found.
+        found: Version,
+        /// The current version of the type.
+        current: Version,
+    },
+
+    /// The input is not valid JSON.
+    #[error("`{type_name}`: invalid JSON: {source}")]
+    Syntax {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The parser's error, with line and column.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// A schema built by hand is inconsistent (the macro rejects these at compile time).
+    #[error("`{type_name}`: invalid schema definition: {message}")]
+    Definition {
+        /// The versioned type.
+        type_name: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The versioned type the error is about.
+    #[must_use]
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Error::MalformedVersion { type_name, .. }
+            | Error::UnknownVersion { type_name, .. }
+            | Error::NewerVersion { type_name, .. }
+            | Error::NotAnObject { type_name, .. }
+            | Error::Conflict { type_name, .. }
+            | Error::NoPath { type_name, .. }
+            | Error::Backward { type_name, .. }
+            | Error::StepFailed { type_name, .. }
+            | Error::Schema { type_name, .. }
+            | Error::Outdated { type_name, .. }
+            | Error::Syntax { type_name, .. }
+            | Error::Definition { type_name, .. } => type_name,
+        }
+    }
+}
+
+/// A field path as messages show it: the document itself is `(root)`.
+struct Path<'a>(&'a str);
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() || self.0 == "." {
+            f.write_str("(root)")
+        } else {
+            f.write_str(self.0)
+        }
+    }
+}
+
+struct VersionList<'a>(&'a [Version]);
+
+impl fmt::Display for VersionList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, v) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            fmt::Display::fmt(v, f)?;
+        }
+        Ok(())
+    }
+}

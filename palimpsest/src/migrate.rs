@@ -1,0 +1,404 @@
+//! The engine: applies the chain of steps to a document and records what ran.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::chain::find_path;
+use crate::error::Error;
+use crate::schema::Schema;
+use crate::step::{object_at, Applied, Object, OpError};
+use crate::version::{kind_of, Version};
+
+/// The metadata key of the version a document had before its first migration.
+pub const MIGRATED_FROM: &str = "migrated_from";
+/// The metadata key of the list of steps applied, one `{"from", "to"}` each.
+pub const MIGRATION_HISTORY: &str = "migration_history";
+/// The metadata key under which keys no field claims are preserved.
+pub const LEGACY_UNKNOWN: &str = "legacy_unknown";
+
+/// What a migration did to one document.
+///
+/// ```
+/// use palimpsest::{Schema, Step};
+/// use serde_json::json;
+///
+/// let schema = Schema::integer("Note", 2)
+///     .metadata("meta")
+///     .step(Step::new(0, 1).add("tags", || json!([])))
+///     .step(Step::new(1, 2).preserve("color"))
+///     .build()?;
+/// let mut doc = json!({"text": "hi", "color": "red"});
+/// let report = schema.migrate(&mut doc)?;
+/// assert_eq!((report.from.to_string(), report.to.to_string()), ("0".into(), "2".into()));
+/// assert_eq!(report.steps.len(), 2);
+/// assert_eq!(report.defaulted, ["tags"]);
+/// assert_eq!(report.preserved, ["meta.legacy_color"]);
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Report {
+    /// The versioned type.
+    pub type_name: &'static str,
+    /// The version the document had.
+    pub from: Version,
+    /// The version it has now.
+    pub to: Version,
+    /// The steps applied, in order.
+    pub steps: Vec<StepRecord>,
+    /// Metadata paths of values moved there because their field was removed
+    /// (`context.metadata.legacy_notes`), or because no field claims them.
+    pub preserved: Vec<String>,
+    /// Fields removed with an explicit `drop`.
+    pub dropped: Vec<String>,
+    /// Fields inserted with their default value.
+    pub defaulted: Vec<String>,
+}
+
+impl Report {
+    pub(crate) fn unchanged(schema: &Schema, version: Version) -> Self {
+        Report {
+            type_name: schema.type_name,
+            from: version.clone(),
+            to: version,
+            steps: Vec::new(),
+            preserved: Vec::new(),
+            dropped: Vec::new(),
+            defaulted: Vec::new(),
+        }
+    }
+
+    /// Whether any step ran.
+    #[must_use]
+    pub fn migrated(&self) -> bool {
+        !self.steps.is_empty()
+    }
+}
+
+/// One step of a migration, as the report and the metadata history record it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StepRecord {
+    /// The version the step started from.
+    pub from: Version,
+    /// The version it led to.
+    pub to: Version,
+}
+
+impl Schema {
+    /// Migrates a document to the current version, in place.
+    ///
+    /// A document already current is left as it is (no copy is made). On
+    /// error the document is exactly as it was.
+    ///
+    /// # Errors
+    ///
+    /// As [`Schema::detect`], plus [`Error::NoPath`], [`Error::Conflict`],
+    /// [`Error::StepFailed`] and [`Error::NotAnObject`] for a metadata path
+    /// that crosses a non-object.
+    pub fn migrate(&self, document: &mut Value) -> Result<Report, Error> {
+        self.migrate_to(document, &self.current.clone())
+    }
+
+    /// Migrates a document to `target`, which may be older than the current
+    /// version (to hand documents to a reader that has not upgraded yet, as
+    /// long as the document is not newer than that).
+    ///
+    /// ```
+    /// use palimpsest::{Schema, Step};
+    /// use serde_json::json;
+    ///
+    /// let schema = Schema::semver("T", "0.2.0")
+    ///     .step(Step::new("0.0.1", "0.1.0").rename("a", "b"))
+    ///     .step(Step::new("0.1.0", "0.2.0").rename("b", "c"))
+    ///     .build()?;
+    /// let mut doc = json!({"a": 1});
+    /// let target = schema.parse_version("0.1.0")?;
+    /// schema.migrate_to(&mut doc, &target)?;
+    /// assert_eq!(doc, json!({"schema_version": "0.1.0", "b": 1}));
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Schema::migrate`], plus [`Error::Backward`] when the document is
+    /// newer than `target` and [`Error::UnknownVersion`] for a target the
+    /// history does not name.
+    pub fn migrate_to(&self, document: &mut Value, target: &Version) -> Result<Report, Error> {
+        let Value::Object(object) = document else {
+            return Err(self.not_an_object(document));
+        };
+        let target = self.check_known(target.clone())?;
+        let from = self.detect_in(object)?;
+        if from == target {
+            return Ok(Report::unchanged(self, from));
+        }
+        // Steps work in place; the copy is what makes a failure leave the
+        // caller's document untouched.
+        let mut work = object.clone();
+        let report = self.run(&mut work, from, &target)?;
+        *object = work;
+        Ok(report)
+    }
+
+    pub(crate) fn not_an_object(&self, document: &Value) -> Error {
+        Error::NotAnObject {
+            type_name: self.type_name,
+            path: String::new(),
+            found: kind_of(document),
+        }
+    }
+
+    /// Migrates an object the caller owns and will discard on error: no copy.
+    pub(crate) fn migrate_owned(&self, object: &mut Object) -> Result<Report, Error> {
+        let from = self.detect_in(object)?;
+        if from == self.current {
+            return Ok(Report::unchanged(self, from));
+        }
+        self.run(object, from, &self.current.clone())
+    }
+
+    fn run(&self, doc: &mut Object, from: Version, target: &Version) -> Result<Report, Error> {
+        if from > *target {
+            return Err(Error::Backward {
+                type_name: self.type_name,
+                from,
+                to: target.clone(),
+            });
+        }
+        let path = find_path(&self.edges, &from, target).map_err(|gap| Error::NoPath {
+            type_name: self.type_name,
+            from: from.clone(),
+            to: target.clone(),
+            gap,
+        })?;
+
+        let mut report = Report::unchanged(self, from);
+        let mut applied = Applied::default();
+        for index in path {
+            let (step_from, step_to) = &self.edges[index];
+            for op in &self.ops[index] {
+                op.apply(doc, self.metadata.as_ref(), &mut applied)
+                    .map_err(|e| self.op_error(e, step_from, step_to))?;
+            }
+            report.steps.push(StepRecord {
+                from: step_from.clone(),
+                to: step_to.clone(),
+            });
+        }
+        report.to = target.clone();
+        if *target == self.current {
+            self.preserve_unclaimed(doc, &mut applied.preserved)?;
+        }
+        self.record_history(doc, &report)?;
+        doc.insert(self.key.to_owned(), target.to_value());
+        report.preserved = applied.preserved;
+        report.dropped = applied.dropped;
+        report.defaulted = applied.defaulted;
+        Ok(report)
+    }
+
+    fn op_error(&self, error: OpError, from: &Version, to: &Version) -> Error {
+        match error {
+            OpError::Conflict { old, new } => Error::Conflict {
+                type_name: self.type_name,
+                from: from.clone(),
+                to: to.clone(),
+                old,
+                new,
+            },
+            OpError::NotAnObject { path, found } => Error::NotAnObject {
+                type_name: self.type_name,
+                path,
+                found,
+            },
+            OpError::Failed(source) => Error::StepFailed {
+                type_name: self.type_name,
+                from: from.clone(),
+                to: to.clone(),
+                source,
+            },
+        }
+    }
+
+    fn metadata_object<'a>(&self, doc: &'a mut Object) -> Result<Option<&'a mut Object>, Error> {
+        let Some(path) = &self.metadata else {
+            return Ok(None);
+        };
+        object_at(doc, path).map(Some).map_err(|e| Error::NotAnObject {
+            type_name: self.type_name,
+            path: e.path,
+            found: e.found,
+        })
+    }
+
+    fn preserve_unclaimed(&self, doc: &mut Object, preserved: &mut Vec<String>) -> Result<(), Error> {
+        let (Some(claims), Some(path)) = (&self.claims, &self.metadata) else {
+            return Ok(());
+        };
+        let unclaimed: Vec<String> = doc
+            .keys()
+            .filter(|k| k.as_str() != self.key && !claims.contains(k.as_str()))
+            .cloned()
+            .collect();
+        if unclaimed.is_empty() {
+            return Ok(());
+        }
+        let mut kept = Map::new();
+        for key in unclaimed {
+            if let Some(value) = doc.remove(&key) {
+                preserved.push(format!("{path}.{LEGACY_UNKNOWN}.{key}"));
+                kept.insert(key, value);
+            }
+        }
+        let Some(metadata) = self.metadata_object(doc)? else {
+            return Ok(());
+        };
+        match metadata
+            .entry(LEGACY_UNKNOWN)
+            .or_insert_with(|| Value::Object(Map::new()))
+        {
+            Value::Object(existing) => {
+                for (key, value) in kept {
+                    existing.entry(key).or_insert(value);
+                }
+                Ok(())
+            }
+            other => Err(Error::NotAnObject {
+                type_name: self.type_name,
+                path: format!("{path}.{LEGACY_UNKNOWN}"),
+                found: kind_of(other),
+            }),
+        }
+    }
+
+    fn record_history(&self, doc: &mut Object, report: &Report) -> Result<(), Error> {
+        let type_name = self.type_name;
+        let path = self.metadata.as_ref().map(ToString::to_string);
+        let Some(metadata) = self.metadata_object(doc)? else {
+            return Ok(());
+        };
+        metadata
+            .entry(MIGRATED_FROM)
+            .or_insert_with(|| report.from.to_value());
+        let history = metadata
+            .entry(MIGRATION_HISTORY)
+            .or_insert_with(|| Value::Array(Vec::new()));
+        let Value::Array(history) = history else {
+            return Err(Error::NotAnObject {
+                type_name,
+                path: format!("{}.{MIGRATION_HISTORY}", path.unwrap_or_default()),
+                found: kind_of(history),
+            });
+        };
+        history.extend(report.steps.iter().map(|step| {
+            let mut entry = Map::new();
+            entry.insert("from".to_owned(), step.from.to_value());
+            entry.insert("to".to_owned(), step.to.to_value());
+            Value::Object(entry)
+        }));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::step::Step;
+    use serde_json::json;
+
+    fn schema() -> Schema {
+        Schema::semver("Trace", "0.3.0")
+            .metadata("context.metadata")
+            .step(Step::new("0.0.1", "0.1.0"))
+            .step(Step::new("0.1.0", "0.2.0").rename("result", "outcome"))
+            .step(Step::new("0.2.0", "0.3.0").preserve("notes"))
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_legacy_document_walks_every_step() {
+        let mut doc = json!({"result": "ok", "notes": "n"});
+        let report = schema().migrate(&mut doc).unwrap();
+        assert_eq!(report.steps.len(), 3);
+        assert_eq!(
+            doc,
+            json!({
+                "schema_version": "0.3.0",
+                "outcome": "ok",
+                "context": {"metadata": {
+                    "legacy_notes": "n",
+                    "migrated_from": "0.0.1",
+                    "migration_history": [
+                        {"from": "0.0.1", "to": "0.1.0"},
+                        {"from": "0.1.0", "to": "0.2.0"},
+                        {"from": "0.2.0", "to": "0.3.0"}
+                    ]
+                }}
+            })
+        );
+    }
+
+    #[test]
+    fn migrated_from_is_never_overwritten() {
+        let s = schema();
+        let mut doc = json!({"result": "ok"});
+        let target = s.parse_version("0.2.0").unwrap();
+        s.migrate_to(&mut doc, &target).unwrap();
+        s.migrate(&mut doc).unwrap();
+        let meta = &doc["context"]["metadata"];
+        assert_eq!(meta["migrated_from"], "0.0.1");
+        assert_eq!(meta["migration_history"].as_array().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn a_current_document_is_left_alone() {
+        let mut doc = json!({"schema_version": "0.3.0", "outcome": "ok"});
+        let report = schema().migrate(&mut doc).unwrap();
+        assert!(!report.migrated());
+        assert_eq!(doc, json!({"schema_version": "0.3.0", "outcome": "ok"}));
+    }
+
+    #[test]
+    fn a_metadata_path_through_a_non_object_fails_untouched() {
+        let mut doc = json!({"result": "ok", "context": ["not", "an", "object"]});
+        let before = doc.clone();
+        let err = schema().migrate(&mut doc).unwrap_err();
+        assert!(
+            matches!(&err, Error::NotAnObject { path, found: "an array", .. } if path == "context"),
+            "{err}"
+        );
+        assert_eq!(doc, before);
+    }
+
+    #[test]
+    fn going_backward_is_an_error() {
+        let s = schema();
+        let mut doc = json!({"schema_version": "0.3.0"});
+        let target = s.parse_version("0.1.0").unwrap();
+        let err = s.migrate_to(&mut doc, &target).unwrap_err();
+        assert!(matches!(err, Error::Backward { .. }), "{err}");
+    }
+
+    #[test]
+    fn unclaimed_keys_are_kept_in_metadata() {
+        let s = Schema::semver("T", "0.1.0")
+            .metadata("meta")
+            .claims(["name", "meta"])
+            .step(Step::new("0.0.1", "0.1.0"))
+            .build()
+            .unwrap();
+        let mut doc = json!({"name": "n", "stray": 1});
+        let report = s.migrate(&mut doc).unwrap();
+        assert_eq!(doc["meta"]["legacy_unknown"], json!({"stray": 1}));
+        assert!(doc.get("stray").is_none());
+        assert_eq!(report.preserved, ["meta.legacy_unknown.stray"]);
+    }
+
+    #[test]
+    fn a_history_that_is_not_a_list_fails() {
+        let mut doc = json!({"context": {"metadata": {"migration_history": "x"}}});
+        let err = schema().migrate(&mut doc).unwrap_err();
+        assert!(err.to_string().contains("context.metadata.migration_history"), "{err}");
+    }
+}

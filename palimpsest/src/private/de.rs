@@ -1,0 +1,231 @@
+//! Reading: detect the version while streaming, take the fast path for a
+//! current document whose key comes first, buffer and migrate otherwise.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::read::build;
+use crate::schema::{Schema, Versioned};
+use crate::step::Object;
+
+/// The `Deserialize` of a `#[versioned]` type.
+///
+/// # Errors
+///
+/// Whatever the format reports, and every migration error as a custom error
+/// carrying its full message.
+pub fn deserialize<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: Versioned + Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    deserializer.deserialize_map(VersionedVisitor(PhantomData))
+}
+
+struct VersionedVisitor<T>(PhantomData<T>);
+
+impl<'de, T> Visitor<'de> for VersionedVisitor<T>
+where
+    T: Versioned + Deserialize<'de>,
+{
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a `{}` document (an object)", T::schema().type_name())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let schema = T::schema();
+        let mut object = Map::new();
+        match map.next_key_seed(FirstKeySeed(schema.key()))? {
+            None => {}
+            Some(FirstKey::Version) => {
+                let stamp: StreamedStamp<'de> = map.next_value()?;
+                if stamp.is_current(schema) {
+                    return T::deserialize_current(MapAccessDeserializer::new(map));
+                }
+                object.insert(schema.key().to_owned(), stamp.into_value());
+            }
+            Some(FirstKey::Other(key)) => {
+                let value = map.next_value()?;
+                object.insert(key, value);
+            }
+        }
+        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+            object.insert(key, value);
+        }
+        migrate_and_build(schema, object)
+    }
+}
+
+fn migrate_and_build<'de, T, E>(schema: &Schema, mut object: Object) -> Result<T, E>
+where
+    T: Versioned + Deserialize<'de>,
+    E: serde::de::Error,
+{
+    let report = schema.migrate_owned(&mut object).map_err(E::custom)?;
+    build(schema, object, &report.to).map_err(E::custom)
+}
+
+/// The first key of a document: the version key, or any other key, kept
+/// for the buffer.
+enum FirstKey {
+    Version,
+    Other(String),
+}
+
+/// Reads the first key, comparing it with the version key without a copy.
+struct FirstKeySeed(&'static str);
+
+impl<'de> DeserializeSeed<'de> for FirstKeySeed {
+    type Value = FirstKey;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<FirstKey, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for FirstKeySeed {
+    type Value = FirstKey;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<FirstKey, E> {
+        if key == self.0 {
+            Ok(FirstKey::Version)
+        } else {
+            Ok(FirstKey::Other(key.to_owned()))
+        }
+    }
+
+    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<FirstKey, E> {
+        if key == self.0 {
+            Ok(FirstKey::Version)
+        } else {
+            Ok(FirstKey::Other(key))
+        }
+    }
+}
+
+/// The version value as it came from the stream, borrowed where the format
+/// allows, so the fast path allocates nothing for it.
+enum StreamedStamp<'de> {
+    Text(Cow<'de, str>),
+    Number(u64),
+    Other(Value),
+}
+
+impl StreamedStamp<'_> {
+    fn is_current(&self, schema: &Schema) -> bool {
+        match self {
+            StreamedStamp::Text(text) => schema.is_current_text(text),
+            StreamedStamp::Number(n) => schema.is_current_number(*n),
+            StreamedStamp::Other(_) => false,
+        }
+    }
+
+    fn into_value(self) -> Value {
+        match self {
+            StreamedStamp::Text(text) => Value::String(text.into_owned()),
+            StreamedStamp::Number(n) => Value::from(n),
+            StreamedStamp::Other(value) => value,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamedStamp<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StampVisitor)
+    }
+}
+
+struct StampVisitor;
+
+impl<'de> Visitor<'de> for StampVisitor {
+    type Value = StreamedStamp<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a schema version")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(StreamedStamp::Text(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(StreamedStamp::Text(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(StreamedStamp::Text(Cow::Owned(v)))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(StreamedStamp::Number(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(u64::try_from(v).map_or(StreamedStamp::Other(Value::from(v)), StreamedStamp::Number))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(StreamedStamp::Other(Value::from(v)))
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(StreamedStamp::Other(Value::Bool(v)))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(StreamedStamp::Other(Value::Null))
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(StreamedStamp::Other(Value::Null))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        Value::deserialize(deserializer).map(StreamedStamp::Other)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq)).map(StreamedStamp::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Value::deserialize(MapAccessDeserializer::new(map)).map(StreamedStamp::Other)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_keep_their_kind() {
+        let stamp: StreamedStamp<'_> = serde_json::from_str("\"0.1.0\"").unwrap();
+        assert!(matches!(stamp, StreamedStamp::Text(Cow::Borrowed("0.1.0"))));
+        let stamp: StreamedStamp<'_> = serde_json::from_str("3").unwrap();
+        assert!(matches!(stamp, StreamedStamp::Number(3)));
+        let stamp: StreamedStamp<'_> = serde_json::from_str("[1]").unwrap();
+        assert_eq!(stamp.into_value(), serde_json::json!([1]));
+        let stamp: StreamedStamp<'_> = serde_json::from_str("-2").unwrap();
+        assert_eq!(stamp.into_value(), serde_json::json!(-2));
+    }
+
+    #[test]
+    fn the_first_key_is_compared_without_a_copy() {
+        let mut de = serde_json::Deserializer::from_str("\"schema_version\"");
+        assert!(matches!(FirstKeySeed("schema_version").deserialize(&mut de).unwrap(), FirstKey::Version));
+        let mut de = serde_json::Deserializer::from_str("\"name\"");
+        assert!(matches!(FirstKeySeed("schema_version").deserialize(&mut de).unwrap(), FirstKey::Other(k) if k == "name"));
+    }
+}

@@ -1,0 +1,227 @@
+//! Reading and migrating documents of a [`Versioned`] type, with typed errors.
+
+use std::fmt;
+use std::io;
+
+use serde::de::{Deserialize, DeserializeOwned};
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::migrate::Report;
+use crate::schema::{Schema, Versioned};
+use crate::step::Object;
+use crate::version::Version;
+
+/// A value read from a document, with the report of the migration it went
+/// through (empty when the document was current).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Migrated<T> {
+    /// The value, at the current version.
+    pub value: T,
+    /// What the migration did.
+    pub report: Report,
+}
+
+/// Reads a JSON document into `T`, migrating it first if it is old.
+///
+/// Unlike `serde_json::from_str`, which migrates too when `T` is
+/// `#[versioned]`, this says what ran and fails with a typed [`Error`].
+///
+/// ```
+/// use palimpsest::versioned;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[versioned(since = "0.1.0", metadata = "meta")]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// struct Note {
+///     #[renamed_from("body", since = "0.2.0")]
+///     text: String,
+///     #[serde(default)]
+///     meta: serde_json::Map<String, serde_json::Value>,
+/// }
+///
+/// let read = palimpsest::from_str::<Note>(r#"{"body": "hello"}"#)?;
+/// assert_eq!(read.value.text, "hello");
+/// assert_eq!(read.report.from.to_string(), "0.0.1");
+/// assert_eq!(read.report.steps.len(), 2);
+/// assert_eq!(read.value.meta["migrated_from"], "0.0.1");
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::Syntax`] for invalid JSON; otherwise as [`from_value`].
+pub fn from_str<T>(input: &str) -> Result<Migrated<T>, Error>
+where
+    T: Versioned + DeserializeOwned,
+{
+    from_value(parse::<T>(serde_json::from_str(input))?)
+}
+
+/// Reads a JSON document from bytes; see [`from_str`].
+///
+/// # Errors
+///
+/// As [`from_str`].
+pub fn from_slice<T>(input: &[u8]) -> Result<Migrated<T>, Error>
+where
+    T: Versioned + DeserializeOwned,
+{
+    from_value(parse::<T>(serde_json::from_slice(input))?)
+}
+
+/// Reads a JSON document from a reader; see [`from_str`].
+///
+/// # Errors
+///
+/// As [`from_str`]; an I/O error is reported as [`Error::Syntax`].
+pub fn from_reader<T, R>(reader: R) -> Result<Migrated<T>, Error>
+where
+    T: Versioned + DeserializeOwned,
+    R: io::Read,
+{
+    from_value(parse::<T>(serde_json::from_reader(reader))?)
+}
+
+/// Migrates a parsed document and deserializes it into `T`.
+///
+/// # Errors
+///
+/// [`Error::NotAnObject`], the errors of [`Schema::migrate`], and
+/// [`Error::Schema`] (with the field path) when the migrated document does
+/// not fit `T`.
+pub fn from_value<T>(document: Value) -> Result<Migrated<T>, Error>
+where
+    T: Versioned + DeserializeOwned,
+{
+    let schema = T::schema();
+    let Value::Object(mut object) = document else {
+        return Err(schema.not_an_object(&document));
+    };
+    let report = schema.migrate_owned(&mut object)?;
+    let value = build(schema, object, &report.to)?;
+    Ok(Migrated { value, report })
+}
+
+/// Reads a JSON document that must already be at the current version: the
+/// guide's "user control to disable automatic migration".
+///
+/// ```
+/// # use palimpsest::versioned;
+/// # use serde::{Deserialize, Serialize};
+/// #[versioned(since = 1)]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// struct Counter {
+///     count: u64,
+/// }
+///
+/// assert_eq!(palimpsest::from_str_strict::<Counter>(r#"{"schema_version": 1, "count": 3}"#)?.count, 3);
+/// let err = palimpsest::from_str_strict::<Counter>(r#"{"count": 3}"#).unwrap_err();
+/// assert!(matches!(err, palimpsest::Error::Outdated { .. }));
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::Outdated`] for a document at any other version, plus the errors
+/// of [`from_str`] but those of migration.
+pub fn from_str_strict<T>(input: &str) -> Result<T, Error>
+where
+    T: Versioned + DeserializeOwned,
+{
+    from_value_strict(parse::<T>(serde_json::from_str(input))?)
+}
+
+/// Deserializes a parsed document that must already be at the current
+/// version; see [`from_str_strict`].
+///
+/// # Errors
+///
+/// As [`from_str_strict`].
+pub fn from_value_strict<T>(document: Value) -> Result<T, Error>
+where
+    T: Versioned + DeserializeOwned,
+{
+    let schema = T::schema();
+    let Value::Object(object) = document else {
+        return Err(schema.not_an_object(&document));
+    };
+    let found = schema.detect_in(&object)?;
+    if found != *schema.current() {
+        return Err(Error::Outdated {
+            type_name: schema.type_name(),
+            key: schema.key(),
+            found,
+            current: schema.current().clone(),
+        });
+    }
+    build(schema, object, &found)
+}
+
+/// Migrates a document of `T` to the current version, in place; on error
+/// it is unchanged. See [`Schema::migrate`].
+///
+/// # Errors
+///
+/// As [`Schema::migrate`].
+pub fn migrate<T: Versioned>(document: &mut Value) -> Result<Report, Error> {
+    T::schema().migrate(document)
+}
+
+/// Migrates a document of `T` to the given version, in place; on error it
+/// is unchanged. See [`Schema::migrate_to`].
+///
+/// # Errors
+///
+/// [`Error::MalformedVersion`] for a version that does not parse, then as
+/// [`Schema::migrate_to`].
+pub fn migrate_to<T: Versioned>(document: &mut Value, version: impl fmt::Display) -> Result<Report, Error> {
+    let schema = T::schema();
+    let target = schema.parse_version(&version.to_string())?;
+    schema.migrate_to(document, &target)
+}
+
+/// The version of a document of `T`; see [`Schema::detect`].
+///
+/// # Errors
+///
+/// As [`Schema::detect`].
+pub fn detect<T: Versioned>(document: &Value) -> Result<Version, Error> {
+    T::schema().detect(document)
+}
+
+/// Whether a document of `T` is older than the current version.
+///
+/// # Errors
+///
+/// As [`Schema::detect`].
+pub fn needs_migration<T: Versioned>(document: &Value) -> Result<bool, Error> {
+    T::schema().needs_migration(document)
+}
+
+fn parse<T: Versioned>(parsed: Result<Value, serde_json::Error>) -> Result<Value, Error> {
+    parsed.map_err(|source| Error::Syntax {
+        type_name: T::schema().type_name(),
+        source,
+    })
+}
+
+/// Deserializes an object already at `version` into `T`, tracking the field
+/// path for the error.
+pub(crate) fn build<'de, T>(schema: &Schema, mut object: Object, version: &Version) -> Result<T, Error>
+where
+    T: Versioned + Deserialize<'de>,
+{
+    if !schema.key_is_field {
+        object.remove(schema.key());
+    }
+    let mut track = serde_path_to_error::Track::new();
+    let deserializer = serde_path_to_error::Deserializer::new(Value::Object(object), &mut track);
+    T::deserialize_current(deserializer).map_err(|e| Error::Schema {
+        type_name: schema.type_name(),
+        version: version.clone(),
+        path: track.path().to_string(),
+        message: e.to_string(),
+    })
+}

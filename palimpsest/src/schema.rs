@@ -1,0 +1,536 @@
+//! A type's version history: its versions, version key, metadata path and steps.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::step::{ObjectPath, Op, Step};
+use crate::version::{Scheme, Version};
+
+/// A type whose documents carry a schema version and migrate on read.
+///
+/// `#[versioned]` implements it; it can also be implemented by hand, for a
+/// type whose `Deserialize` is plain serde, by returning a [`Schema`] kept in
+/// a static:
+///
+/// ```
+/// use std::sync::OnceLock;
+/// use palimpsest::{Schema, Step, Versioned};
+/// use serde::Deserialize;
+///
+/// #[derive(Debug, Deserialize)]
+/// struct Config {
+///     capacity: u32,
+/// }
+///
+/// impl Versioned for Config {
+///     fn schema() -> &'static Schema {
+///         static SCHEMA: OnceLock<Schema> = OnceLock::new();
+///         SCHEMA.get_or_init(|| {
+///             Schema::integer("Config", 2)
+///                 .step(Step::new(0, 1))
+///                 .step(Step::new(1, 2).rename("size", "capacity"))
+///                 .build()
+///                 .expect("the Config schema is valid")
+///         })
+///     }
+/// }
+///
+/// let read = palimpsest::from_str::<Config>(r#"{"size": 8}"#)?;
+/// assert_eq!(read.value.capacity, 8);
+/// assert_eq!(read.report.from.to_string(), "0"); // no key: the legacy version
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+pub trait Versioned: Sized {
+    /// The type's version history.
+    fn schema() -> &'static Schema;
+
+    /// Deserializes a document already at the current version, with no
+    /// detection and no migration.
+    ///
+    /// The default is the type's own `Deserialize`. `#[versioned]` types
+    /// override it, since their `Deserialize` is the one that migrates.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the deserializer reports.
+    fn deserialize_current<'de, D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: Deserializer<'de>,
+        Self: Deserialize<'de>,
+    {
+        Self::deserialize(deserializer)
+    }
+
+    /// The current schema version, the one every document of this type is
+    /// written with (the guide's `get_version()`).
+    ///
+    /// ```
+    /// # use std::sync::OnceLock;
+    /// # use palimpsest::{Schema, Step, Versioned};
+    /// # struct Config;
+    /// # impl Versioned for Config {
+    /// #     fn schema() -> &'static Schema {
+    /// #         static SCHEMA: OnceLock<Schema> = OnceLock::new();
+    /// #         SCHEMA.get_or_init(|| Schema::integer("Config", 2).step(Step::new(0, 1)).step(Step::new(1, 2)).build().unwrap())
+    /// #     }
+    /// # }
+    /// assert_eq!(Config::current_version().to_string(), "2");
+    /// ```
+    #[must_use]
+    fn current_version() -> &'static Version {
+        Self::schema().current()
+    }
+}
+
+/// The version history of one type.
+///
+/// Built once with [`Schema::semver`] or [`Schema::integer`] and the builder
+/// methods; `#[versioned]` builds it from the struct's attributes. Besides
+/// being the input of the generic functions of this crate, a schema works on
+/// `serde_json::Value` documents directly.
+///
+/// ```
+/// use palimpsest::{Schema, Step};
+/// use serde_json::json;
+///
+/// let schema = Schema::semver("Trace", "0.1.0")
+///     .metadata("context.metadata")
+///     .step(Step::new("0.0.1", "0.1.0"))
+///     .build()?;
+///
+/// let mut legacy = json!({"problem_statement": "p"});
+/// assert_eq!(schema.detect(&legacy)?.to_string(), "0.0.1");
+/// assert!(schema.needs_migration(&legacy)?);
+/// schema.migrate(&mut legacy)?;
+/// assert_eq!(legacy["schema_version"], "0.1.0");
+/// assert_eq!(legacy["context"]["metadata"]["migrated_from"], "0.0.1");
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+pub struct Schema {
+    pub(crate) type_name: &'static str,
+    pub(crate) scheme: Scheme,
+    pub(crate) current: Version,
+    pub(crate) current_text: String,
+    pub(crate) legacy: Version,
+    pub(crate) key: &'static str,
+    pub(crate) metadata: Option<ObjectPath>,
+    pub(crate) edges: Vec<(Version, Version)>,
+    pub(crate) ops: Vec<Vec<Op>>,
+    pub(crate) known: Vec<Version>,
+    pub(crate) claims: Option<BTreeSet<String>>,
+    pub(crate) key_is_field: bool,
+}
+
+impl fmt::Debug for Schema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Schema")
+            .field("type_name", &self.type_name)
+            .field("current", &self.current)
+            .field("legacy", &self.legacy)
+            .field("key", &self.key)
+            .field("metadata", &self.metadata)
+            .field("steps", &self.edges)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Schema {
+    /// Starts the schema of a type with semver versions (`"0.1.0"`).
+    /// The legacy version defaults to `0.0.1`.
+    pub fn semver(type_name: &'static str, current: impl fmt::Display) -> SchemaBuilder {
+        SchemaBuilder::new(type_name, Scheme::Semver, current.to_string())
+    }
+
+    /// Starts the schema of a type with integer versions (`3`).
+    /// The legacy version defaults to `0`.
+    #[must_use]
+    pub fn integer(type_name: &'static str, current: u64) -> SchemaBuilder {
+        SchemaBuilder::new(type_name, Scheme::Integer, current.to_string())
+    }
+
+    /// The type's name, as errors show it.
+    #[must_use]
+    pub fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+
+    /// Semver or integer.
+    #[must_use]
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// The version documents are written with.
+    #[must_use]
+    pub fn current(&self) -> &Version {
+        &self.current
+    }
+
+    /// The version of documents that have no version key.
+    #[must_use]
+    pub fn legacy(&self) -> &Version {
+        &self.legacy
+    }
+
+    /// The key the version is stored under, `schema_version` by default.
+    #[must_use]
+    pub fn key(&self) -> &'static str {
+        self.key
+    }
+
+    /// Where migration history and preserved values go, if anywhere.
+    #[must_use]
+    pub fn metadata(&self) -> Option<&ObjectPath> {
+        self.metadata.as_ref()
+    }
+
+    /// Every version the history names, oldest first.
+    #[must_use]
+    pub fn versions(&self) -> &[Version] {
+        &self.known
+    }
+
+    /// Every step as (from, to), in the order they were registered.
+    pub fn steps(&self) -> impl Iterator<Item = (&Version, &Version)> {
+        self.edges.iter().map(|(from, to)| (from, to))
+    }
+
+    /// Parses a version of this type's scheme.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MalformedVersion`] when `text` is not a version of the scheme.
+    pub fn parse_version(&self, text: &str) -> Result<Version, Error> {
+        self.scheme
+            .parse(text)
+            .map_err(|source| Error::MalformedVersion {
+                type_name: self.type_name,
+                key: self.key,
+                source,
+            })
+    }
+
+    /// The version a document carries: the value of its version key,
+    /// wherever it stands in the object, or the legacy version without one.
+    ///
+    /// # Errors
+    ///
+    /// The document is not an object; the key holds no version of this
+    /// type's scheme; the version is newer than the current one or is not
+    /// one the history names.
+    pub fn detect(&self, document: &Value) -> Result<Version, Error> {
+        let object = document.as_object().ok_or_else(|| Error::NotAnObject {
+            type_name: self.type_name,
+            path: String::new(),
+            found: crate::version::kind_of(document),
+        })?;
+        self.detect_in(object)
+    }
+
+    pub(crate) fn detect_in(&self, object: &crate::step::Object) -> Result<Version, Error> {
+        let Some(stamp) = object.get(self.key) else {
+            return Ok(self.legacy.clone());
+        };
+        let version = self
+            .scheme
+            .parse_value(stamp)
+            .map_err(|source| Error::MalformedVersion {
+                type_name: self.type_name,
+                key: self.key,
+                source,
+            })?;
+        self.check_known(version)
+    }
+
+    pub(crate) fn check_known(&self, version: Version) -> Result<Version, Error> {
+        if version > self.current {
+            return Err(Error::NewerVersion {
+                type_name: self.type_name,
+                key: self.key,
+                version,
+                current: self.current.clone(),
+            });
+        }
+        if self.known.binary_search(&version).is_err() {
+            return Err(Error::UnknownVersion {
+                type_name: self.type_name,
+                key: self.key,
+                version,
+                known: self.known.clone(),
+            });
+        }
+        Ok(version)
+    }
+
+    /// Whether a document must be migrated to reach the current version.
+    ///
+    /// # Errors
+    ///
+    /// As [`Schema::detect`].
+    pub fn needs_migration(&self, document: &Value) -> Result<bool, Error> {
+        Ok(self.detect(document)? != self.current)
+    }
+
+    /// Whether a version as it appears in a stream is the current one,
+    /// without parsing it: the fast path of deserialization.
+    pub(crate) fn is_current_text(&self, text: &str) -> bool {
+        match self.scheme {
+            Scheme::Semver => text == self.current_text,
+            Scheme::Integer => text.parse::<u64>().ok() == Some(self.current_number()),
+        }
+    }
+
+    pub(crate) fn is_current_number(&self, n: u64) -> bool {
+        self.scheme == Scheme::Integer && n == self.current_number()
+    }
+
+    fn current_number(&self) -> u64 {
+        match self.current {
+            Version::Integer(n) => n,
+            Version::Semver(_) => u64::MAX,
+        }
+    }
+}
+
+/// Builds a [`Schema`]; see [`Schema::semver`] and [`Schema::integer`].
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct SchemaBuilder {
+    type_name: &'static str,
+    scheme: Scheme,
+    current: String,
+    legacy: Option<String>,
+    key: &'static str,
+    metadata: Option<String>,
+    steps: Vec<Step>,
+    claims: Option<BTreeSet<String>>,
+    key_is_field: bool,
+}
+
+impl fmt::Debug for SchemaBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SchemaBuilder")
+            .field("type_name", &self.type_name)
+            .field("current", &self.current)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SchemaBuilder {
+    fn new(type_name: &'static str, scheme: Scheme, current: String) -> Self {
+        SchemaBuilder {
+            type_name,
+            scheme,
+            current,
+            legacy: None,
+            key: "schema_version",
+            metadata: None,
+            steps: Vec::new(),
+            claims: None,
+            key_is_field: false,
+        }
+    }
+
+    /// The version of documents written before versioning existed.
+    pub fn legacy(mut self, version: impl fmt::Display) -> Self {
+        self.legacy = Some(version.to_string());
+        self
+    }
+
+    /// The key the version is stored under (default `schema_version`).
+    pub fn key(mut self, key: &'static str) -> Self {
+        self.key = key;
+        self
+    }
+
+    /// The dotted path of the object that records migration history
+    /// (`migrated_from`, `migration_history`) and preserved values.
+    pub fn metadata(mut self, path: &str) -> Self {
+        self.metadata = Some(path.to_owned());
+        self
+    }
+
+    /// Registers a step.
+    pub fn step(mut self, step: Step) -> Self {
+        self.steps.push(step);
+        self
+    }
+
+    /// The keys the current type reads. With a metadata path, keys of a
+    /// migrated document that none of them claims are moved into
+    /// `<metadata>.legacy_unknown` instead of being ignored by serde.
+    pub fn claims<I, S>(mut self, keys: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.claims = Some(keys.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The type reads the version key itself (it has a field for it), so
+    /// the key is left in the document handed to its `Deserialize`. By
+    /// default the key is taken out first.
+    pub fn key_is_field(mut self) -> Self {
+        self.key_is_field = true;
+        self
+    }
+
+    /// Checks the history and builds the schema.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Definition`] when a version does not parse, the legacy
+    /// version is not older than the current one, a step does not go
+    /// forward or leads past the current version, two steps share both
+    /// ends, the metadata path is malformed, or a step preserves a field
+    /// without a metadata path.
+    pub fn build(self) -> Result<Schema, Error> {
+        let type_name = self.type_name;
+        let fail = |message: String| Error::Definition { type_name, message };
+        let parse = |what: &str, text: &str| {
+            self.scheme
+                .parse(text)
+                .map_err(|e| fail(format!("{what}: {e}")))
+        };
+        let current = parse("current version", &self.current)?;
+        let legacy = match &self.legacy {
+            Some(text) => parse("legacy version", text)?,
+            None => self.scheme.default_legacy(),
+        };
+        if legacy >= current {
+            return Err(fail(format!(
+                "the legacy version {legacy} is not older than the current version {current}"
+            )));
+        }
+        let metadata = match &self.metadata {
+            Some(text) => Some(
+                ObjectPath::parse(text)
+                    .ok_or_else(|| fail(format!("malformed metadata path {text:?}")))?,
+            ),
+            None => None,
+        };
+
+        let mut edges = Vec::with_capacity(self.steps.len());
+        let mut ops = Vec::with_capacity(self.steps.len());
+        let mut known: BTreeSet<Version> = [legacy.clone(), current.clone()].into();
+        for step in self.steps {
+            let from = parse("step", &step.from)?;
+            let to = parse("step", &step.to)?;
+            if from >= to {
+                return Err(fail(format!("step {from} -> {to} does not go forward")));
+            }
+            if to > current {
+                return Err(fail(format!(
+                    "step {from} -> {to} leads past the current version {current}"
+                )));
+            }
+            if from < legacy {
+                return Err(fail(format!(
+                    "step {from} -> {to} starts before the legacy version {legacy}"
+                )));
+            }
+            if edges.contains(&(from.clone(), to.clone())) {
+                return Err(fail(format!("two steps lead from {from} to {to}")));
+            }
+            if metadata.is_none() && step.ops.iter().any(|op| matches!(op, Op::Preserve { .. })) {
+                return Err(fail(format!(
+                    "step {from} -> {to} preserves a field but the schema has no metadata path"
+                )));
+            }
+            known.insert(from.clone());
+            known.insert(to.clone());
+            edges.push((from, to));
+            ops.push(step.ops);
+        }
+
+        Ok(Schema {
+            type_name,
+            scheme: self.scheme,
+            current_text: current.to_string(),
+            current,
+            legacy,
+            key: self.key,
+            metadata,
+            edges,
+            ops,
+            known: known.into_iter().collect(),
+            claims: self.claims,
+            key_is_field: self.key_is_field,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn trace() -> Schema {
+        Schema::semver("Trace", "0.2.0")
+            .step(Step::new("0.0.1", "0.1.0"))
+            .step(Step::new("0.1.0", "0.2.0"))
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_key_may_stand_anywhere() {
+        let doc = json!({"a": 1, "b": 2, "schema_version": "0.1.0"});
+        assert_eq!(trace().detect(&doc).unwrap().to_string(), "0.1.0");
+    }
+
+    #[test]
+    fn no_key_is_the_legacy_version() {
+        assert_eq!(trace().detect(&json!({})).unwrap().to_string(), "0.0.1");
+    }
+
+    #[test]
+    fn a_key_of_the_wrong_kind_is_an_error() {
+        let err = trace().detect(&json!({"schema_version": 3})).unwrap_err();
+        assert!(matches!(err, Error::MalformedVersion { .. }), "{err}");
+        let err = trace().detect(&json!({"schema_version": null})).unwrap_err();
+        assert!(err.to_string().contains("found null"), "{err}");
+    }
+
+    #[test]
+    fn newer_and_unknown_versions_are_errors() {
+        let err = trace().detect(&json!({"schema_version": "0.3.0"})).unwrap_err();
+        assert!(matches!(err, Error::NewerVersion { .. }), "{err}");
+        let err = trace().detect(&json!({"schema_version": "0.1.5"})).unwrap_err();
+        assert!(matches!(err, Error::UnknownVersion { .. }), "{err}");
+        assert!(err.to_string().contains("known: 0.0.1, 0.1.0, 0.2.0"), "{err}");
+    }
+
+    #[test]
+    fn fast_comparisons_follow_the_scheme() {
+        let s = trace();
+        assert!(s.is_current_text("0.2.0"));
+        assert!(!s.is_current_text("0.1.0"));
+        assert!(!s.is_current_number(2));
+        let i = Schema::integer("N", 2).build().unwrap();
+        assert!(i.is_current_text("2"));
+        assert!(i.is_current_number(2));
+        assert!(!i.is_current_number(1));
+    }
+
+    #[test]
+    fn inconsistent_histories_are_rejected() {
+        let err = |b: SchemaBuilder| b.build().unwrap_err().to_string();
+        assert!(err(Schema::semver("T", "0.0.1")).contains("not older"));
+        assert!(err(Schema::semver("T", "x")).contains("malformed version \"x\""));
+        assert!(err(Schema::semver("T", "0.2.0").step(Step::new("0.2.0", "0.1.0"))).contains("does not go forward"));
+        assert!(err(Schema::semver("T", "0.2.0").step(Step::new("0.1.0", "0.3.0"))).contains("past the current"));
+        assert!(err(Schema::semver("T", "0.2.0").metadata("a..b")).contains("metadata path"));
+        assert!(err(Schema::semver("T", "0.2.0").step(Step::new("0.1.0", "0.2.0").preserve("x"))).contains("no metadata path"));
+        assert!(err(
+            Schema::semver("T", "0.2.0")
+                .step(Step::new("0.1.0", "0.2.0"))
+                .step(Step::new("0.1.0", "0.2.0"))
+        )
+        .contains("two steps"));
+    }
+}
