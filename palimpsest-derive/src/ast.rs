@@ -29,6 +29,8 @@ pub struct Field<'a> {
 pub struct Derives {
     pub serialize: bool,
     pub deserialize: bool,
+    /// The other derives, by last path segment.
+    pub others: Vec<String>,
 }
 
 impl<'a> Container<'a> {
@@ -145,7 +147,8 @@ impl Derives {
                 {
                     Some("Serialize") => derives.serialize = true,
                     Some("Deserialize") => derives.deserialize = true,
-                    _ => {}
+                    Some(other) => derives.others.push(other.to_owned()),
+                    None => {}
                 }
                 Ok(())
             });

@@ -19,6 +19,14 @@ pub struct ContainerArgs {
     pub key: Option<LitStr>,
     pub metadata: Option<LitStr>,
     pub steps: Vec<StepArg>,
+    pub check: Option<syn::Path>,
+    pub snapshots: Vec<SnapshotArg>,
+}
+
+/// `snapshot(version = "0.1.0", name = TraceV010)`
+pub struct SnapshotArg {
+    pub version: VersionLit,
+    pub name: syn::Ident,
 }
 
 /// `step(from = "0.1.0", to = "0.2.0", with = path, combine = "after")`
@@ -58,6 +66,20 @@ impl ContainerArgs {
             } else if meta.path.is_ident("metadata") {
                 // #[versioned(metadata = "context.metadata")]
                 set_str(cx, &meta, &mut out.metadata, "metadata")
+            } else if meta.path.is_ident("check") {
+                // #[versioned(check = path::to::integrity_check)]
+                let path: syn::Path = meta.value()?.parse()?;
+                if out.check.is_some() {
+                    cx.error_spanned_by(&meta.path, "#[versioned]: duplicate `check`");
+                }
+                out.check = Some(path);
+                Ok(())
+            } else if meta.path.is_ident("snapshot") {
+                // #[versioned(snapshot(version = "0.1.0", name = TraceV010))]
+                if let Some(snapshot) = SnapshotArg::parse(cx, &meta)? {
+                    out.snapshots.push(snapshot);
+                }
+                Ok(())
             } else if meta.path.is_ident("step") {
                 // #[versioned(step(from = "0.1.0", to = "0.1.1", with = path))]
                 out.steps.push(StepArg::parse(cx, &meta)?);
@@ -67,7 +89,7 @@ impl ContainerArgs {
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "#[versioned]: unknown key `{name}`; expected one of `since`, `version`, `legacy`, `key`, `metadata`, `step`"
+                        "#[versioned]: unknown key `{name}`; expected one of `since`, `version`, `legacy`, `key`, `metadata`, `step`, `check`, `snapshot`"
                     ),
                 );
                 skip_value(&meta)
@@ -144,6 +166,43 @@ impl StepArg {
             );
         }
         Ok(step)
+    }
+}
+
+impl SnapshotArg {
+    fn parse(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Self>> {
+        let span = syn::spanned::Spanned::span(&meta.path);
+        let mut version = None;
+        let mut name = None;
+        meta.parse_nested_meta(|inner| {
+            if inner.path.is_ident("version") {
+                set_version(cx, &inner, &mut version, "version")
+            } else if inner.path.is_ident("name") {
+                let ident: syn::Ident = inner.value()?.parse()?;
+                if name.is_some() {
+                    cx.error_spanned_by(&inner.path, "#[versioned]: duplicate `name` in `snapshot(...)`");
+                }
+                name = Some(ident);
+                Ok(())
+            } else {
+                let key = path_name(&inner.path);
+                cx.error_spanned_by(
+                    &inner.path,
+                    format!("#[versioned]: unknown key `{key}` in `snapshot(...)`; expected `version`, `name`"),
+                );
+                skip_value(&inner)
+            }
+        })?;
+        match (version, name) {
+            (Some(version), Some(name)) => Ok(Some(SnapshotArg { version, name })),
+            _ => {
+                cx.error_at(
+                    span,
+                    "#[versioned]: `snapshot(...)` needs `version` and `name`, e.g. snapshot(version = \"0.1.0\", name = TraceV010)",
+                );
+                Ok(None)
+            }
+        }
     }
 }
 
@@ -381,6 +440,7 @@ pub enum DefaultKind {
 pub struct ContainerSerde {
     pub rename_all_de: Option<RenameRule>,
     pub default: Option<DefaultKind>,
+    pub deny_unknown_fields: bool,
 }
 
 pub fn is_serde(attr: &Attribute) -> bool {
@@ -433,6 +493,8 @@ impl ContainerSerde {
                     }
                 } else if meta.path.is_ident("default") {
                     out.default = Some(parse_default(&meta)?);
+                } else if meta.path.is_ident("deny_unknown_fields") {
+                    out.deny_unknown_fields = true;
                 } else {
                     skip_value(&meta)?;
                 }

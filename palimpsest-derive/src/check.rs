@@ -56,6 +56,7 @@ pub fn validate<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<History<'a
     }
     let versions = versions(cont, &legacy);
     check_steps(cx, cont, &versions);
+    check_snapshots(cx, cont, &versions);
     if cx.has_errors() {
         return None;
     }
@@ -84,6 +85,7 @@ fn all_versions<'a>(cont: &'a Container<'a>) -> Vec<&'a VersionLit> {
     for step in &args.steps {
         lits.extend(step.from.iter().chain(step.to.iter()));
     }
+    lits.extend(args.snapshots.iter().map(|s| &s.version));
     for field in &cont.fields {
         lits.extend(field_versions(field));
     }
@@ -478,6 +480,56 @@ fn check_steps(cx: &mut Ctxt, cont: &Container<'_>, versions: &[Version]) {
     }
 }
 
+/// A snapshot names an old version of the history, once.
+fn check_snapshots(cx: &mut Ctxt, cont: &Container<'_>, versions: &[Version]) {
+    let current = versions.last();
+    let mut names = BTreeSet::new();
+    for snapshot in &cont.args.snapshots {
+        let version = &snapshot.version;
+        if versions.binary_search(&version.version).is_err() {
+            let known: Vec<String> = versions.iter().map(ToString::to_string).collect();
+            cx.error_at(
+                version.span,
+                format!(
+                    "snapshot of version {}: unknown version; the history names {}",
+                    version.version,
+                    known.join(", ")
+                ),
+            );
+        } else if Some(&version.version) == current {
+            cx.error_at(
+                version.span,
+                format!(
+                    "snapshot of version {}: that is the current version, `{}` itself",
+                    version.version,
+                    cont.ident()
+                ),
+            );
+        }
+        if !names.insert(snapshot.name.to_string()) {
+            cx.error_spanned_by(
+                &snapshot.name,
+                format!("two snapshots named `{}`", snapshot.name),
+            );
+        }
+    }
+}
+
+/// Whether `field` exists in documents of `version`.
+pub fn exists_at(field: &Field<'_>, version: &Version) -> bool {
+    let added = field
+        .attrs
+        .added
+        .as_ref()
+        .map_or(true, |a| a.version.version <= *version);
+    let not_removed = field
+        .attrs
+        .removed
+        .as_ref()
+        .map_or(true, |r| r.version.version > *version);
+    added && not_removed
+}
+
 fn plan_steps<'a>(cont: &'a Container<'a>, versions: &[Version]) -> Vec<PlannedStep<'a>> {
     versions
         .windows(2)
@@ -555,7 +607,7 @@ fn plan_steps<'a>(cont: &'a Container<'a>, versions: &[Version]) -> Vec<PlannedS
 
 /// The name a field has in documents of `version`: the old name of the
 /// first rename after it, or its serde name.
-fn name_at(field: &Field<'_>, version: &Version) -> String {
+pub fn name_at(field: &Field<'_>, version: &Version) -> String {
     field
         .attrs
         .renamed

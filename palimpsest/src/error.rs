@@ -141,6 +141,34 @@ pub enum Error {
         source: BoxError,
     },
 
+    /// A document does not fit the typed snapshot a step reads it as.
+    #[error("`{type_name}`: document at version {version} does not fit the snapshot `{snapshot}` at `{path}`: {message}", path = Path(path))]
+    Snapshot {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The snapshot type.
+        snapshot: &'static str,
+        /// The version the step starts from.
+        version: Version,
+        /// The field path of the offending value; empty for the document itself.
+        path: String,
+        /// What serde said.
+        message: String,
+    },
+
+    /// An old document failed the type's integrity check, run before any
+    /// step.
+    #[error("`{type_name}`: document at version {version} failed its integrity check: {source}")]
+    Integrity {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The document's version.
+        version: Version,
+        /// The check's own error.
+        #[source]
+        source: BoxError,
+    },
+
     /// The migrated document does not deserialize into the type.
     #[error("`{type_name}`: document at version {version} does not fit the schema at `{path}`: {message}", path = Path(path))]
     Schema {
@@ -201,6 +229,8 @@ impl Error {
             | Error::Backward { type_name, .. }
             | Error::StepFailed { type_name, .. }
             | Error::Schema { type_name, .. }
+            | Error::Snapshot { type_name, .. }
+            | Error::Integrity { type_name, .. }
             | Error::Outdated { type_name, .. }
             | Error::Syntax { type_name, .. }
             | Error::Definition { type_name, .. } => type_name,

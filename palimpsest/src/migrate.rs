@@ -172,6 +172,17 @@ impl Schema {
             gap,
         })?;
 
+        if let Some(check) = &self.check {
+            check(doc, &from).map_err(|source| Error::Integrity {
+                type_name: self.type_name,
+                version: from.clone(),
+                source,
+            })?;
+        }
+        // Steps see the document without its stamp (a typed snapshot has no
+        // field for it); the target's stamp is written after the last step.
+        doc.remove(self.key);
+
         let mut report = Report::unchanged(self, from);
         let mut applied = Applied::default();
         for index in path {
@@ -210,6 +221,17 @@ impl Schema {
                 type_name: self.type_name,
                 path,
                 found,
+            },
+            OpError::Snapshot {
+                snapshot,
+                path,
+                message,
+            } => Error::Snapshot {
+                type_name: self.type_name,
+                snapshot,
+                version: from.clone(),
+                path,
+                message,
             },
             OpError::Failed(source) => Error::StepFailed {
                 type_name: self.type_name,
