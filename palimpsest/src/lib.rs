@@ -55,6 +55,7 @@ extern crate self as palimpsest;
 mod chain;
 pub mod error;
 pub mod migrate;
+pub mod models;
 mod read;
 pub mod schema;
 pub mod step;
