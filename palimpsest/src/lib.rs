@@ -59,6 +59,7 @@ pub mod models;
 mod read;
 pub mod schema;
 pub mod step;
+pub mod testing;
 pub mod version;
 
 #[doc(hidden)]
