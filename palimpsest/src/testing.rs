@@ -668,6 +668,18 @@ mod tests {
         }
     }
 
+    /// Implements `Versioned` with the schema the builder expression makes.
+    macro_rules! versioned_by_hand {
+        ($ty:ident, $builder:expr) => {
+            impl Versioned for $ty {
+                fn schema() -> &'static Schema {
+                    static SCHEMA: OnceLock<Schema> = OnceLock::new();
+                    SCHEMA.get_or_init(|| $builder.build().unwrap())
+                }
+            }
+        };
+    }
+
     #[derive(Debug, Serialize, Deserialize)]
     struct Item {
         name: String,
@@ -684,19 +696,12 @@ mod tests {
         meta: Map<String, Value>,
     }
 
-    impl Versioned for Note {
-        fn schema() -> &'static Schema {
-            static SCHEMA: OnceLock<Schema> = OnceLock::new();
-            SCHEMA.get_or_init(|| {
-                Schema::semver("Note", "0.2.0")
-                    .metadata("meta")
-                    .step(Step::new("0.0.1", "0.1.0").rename("body", "text"))
-                    .step(Step::new("0.1.0", "0.2.0").preserve("color"))
-                    .build()
-                    .unwrap()
-            })
-        }
-    }
+    versioned_by_hand!(Note, {
+        Schema::semver("Note", "0.2.0")
+            .metadata("meta")
+            .step(Step::new("0.0.1", "0.1.0").rename("body", "text"))
+            .step(Step::new("0.1.0", "0.2.0").preserve("color"))
+    });
 
     /// Note's history, but the step into 0.2.0 drops `color`.
     #[derive(Debug, Serialize, Deserialize)]
@@ -706,19 +711,12 @@ mod tests {
         meta: Map<String, Value>,
     }
 
-    impl Versioned for LossyNote {
-        fn schema() -> &'static Schema {
-            static SCHEMA: OnceLock<Schema> = OnceLock::new();
-            SCHEMA.get_or_init(|| {
-                Schema::semver("LossyNote", "0.2.0")
-                    .metadata("meta")
-                    .step(Step::new("0.0.1", "0.1.0").rename("body", "text"))
-                    .step(Step::new("0.1.0", "0.2.0").drop_field("color"))
-                    .build()
-                    .unwrap()
-            })
-        }
-    }
+    versioned_by_hand!(LossyNote, {
+        Schema::semver("LossyNote", "0.2.0")
+            .metadata("meta")
+            .step(Step::new("0.0.1", "0.1.0").rename("body", "text"))
+            .step(Step::new("0.1.0", "0.2.0").drop_field("color"))
+    });
 
     /// A hand-written step that forges the migration history.
     #[derive(Debug, Serialize, Deserialize)]
@@ -728,21 +726,14 @@ mod tests {
         meta: Map<String, Value>,
     }
 
-    impl Versioned for ForgedNote {
-        fn schema() -> &'static Schema {
-            static SCHEMA: OnceLock<Schema> = OnceLock::new();
-            SCHEMA.get_or_init(|| {
-                Schema::semver("ForgedNote", "0.1.0")
-                    .metadata("meta")
-                    .step(Step::new("0.0.1", "0.1.0").with(|doc| {
-                        doc.insert("meta".into(), json!({"migrated_from": "0.0.0"}));
-                        Ok::<(), crate::error::BoxError>(())
-                    }))
-                    .build()
-                    .unwrap()
-            })
-        }
-    }
+    versioned_by_hand!(ForgedNote, {
+        Schema::semver("ForgedNote", "0.1.0").metadata("meta").step(
+            Step::new("0.0.1", "0.1.0").with(|doc| {
+                doc.insert("meta".into(), json!({"migrated_from": "0.0.0"}));
+                Ok::<(), crate::error::BoxError>(())
+            }),
+        )
+    });
 
     fn problem<T>(files: &[(&str, &str)]) -> (FixtureError, Folder)
     where
