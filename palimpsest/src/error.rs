@@ -115,7 +115,9 @@ pub enum Error {
     },
 
     /// The target is older than the document: steps only go forward.
-    #[error("`{type_name}`: cannot migrate from {from} back to {to}: migration steps only go forward")]
+    #[error(
+        "`{type_name}`: cannot migrate from {from} back to {to}: migration steps only go forward"
+    )]
     Backward {
         /// The versioned type.
         type_name: &'static str,

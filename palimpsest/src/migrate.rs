@@ -224,14 +224,20 @@ impl Schema {
         let Some(path) = &self.metadata else {
             return Ok(None);
         };
-        object_at(doc, path).map(Some).map_err(|e| Error::NotAnObject {
-            type_name: self.type_name,
-            path: e.path,
-            found: e.found,
-        })
+        object_at(doc, path)
+            .map(Some)
+            .map_err(|e| Error::NotAnObject {
+                type_name: self.type_name,
+                path: e.path,
+                found: e.found,
+            })
     }
 
-    fn preserve_unclaimed(&self, doc: &mut Object, preserved: &mut Vec<String>) -> Result<(), Error> {
+    fn preserve_unclaimed(
+        &self,
+        doc: &mut Object,
+        preserved: &mut Vec<String>,
+    ) -> Result<(), Error> {
         let (Some(claims), Some(path)) = (&self.claims, &self.metadata) else {
             return Ok(());
         };
@@ -399,6 +405,10 @@ mod tests {
     fn a_history_that_is_not_a_list_fails() {
         let mut doc = json!({"context": {"metadata": {"migration_history": "x"}}});
         let err = schema().migrate(&mut doc).unwrap_err();
-        assert!(err.to_string().contains("context.metadata.migration_history"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("context.metadata.migration_history"),
+            "{err}"
+        );
     }
 }

@@ -147,7 +147,6 @@ impl Schema {
 
     /// Starts the schema of a type with integer versions (`3`).
     /// The legacy version defaults to `0`.
-    #[must_use]
     pub fn integer(type_name: &'static str, current: u64) -> SchemaBuilder {
         SchemaBuilder::new(type_name, Scheme::Integer, current.to_string())
     }
@@ -492,17 +491,26 @@ mod tests {
     fn a_key_of_the_wrong_kind_is_an_error() {
         let err = trace().detect(&json!({"schema_version": 3})).unwrap_err();
         assert!(matches!(err, Error::MalformedVersion { .. }), "{err}");
-        let err = trace().detect(&json!({"schema_version": null})).unwrap_err();
+        let err = trace()
+            .detect(&json!({"schema_version": null}))
+            .unwrap_err();
         assert!(err.to_string().contains("found null"), "{err}");
     }
 
     #[test]
     fn newer_and_unknown_versions_are_errors() {
-        let err = trace().detect(&json!({"schema_version": "0.3.0"})).unwrap_err();
+        let err = trace()
+            .detect(&json!({"schema_version": "0.3.0"}))
+            .unwrap_err();
         assert!(matches!(err, Error::NewerVersion { .. }), "{err}");
-        let err = trace().detect(&json!({"schema_version": "0.1.5"})).unwrap_err();
+        let err = trace()
+            .detect(&json!({"schema_version": "0.1.5"}))
+            .unwrap_err();
         assert!(matches!(err, Error::UnknownVersion { .. }), "{err}");
-        assert!(err.to_string().contains("known: 0.0.1, 0.1.0, 0.2.0"), "{err}");
+        assert!(
+            err.to_string().contains("known: 0.0.1, 0.1.0, 0.2.0"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -522,15 +530,22 @@ mod tests {
         let err = |b: SchemaBuilder| b.build().unwrap_err().to_string();
         assert!(err(Schema::semver("T", "0.0.1")).contains("not older"));
         assert!(err(Schema::semver("T", "x")).contains("malformed version \"x\""));
-        assert!(err(Schema::semver("T", "0.2.0").step(Step::new("0.2.0", "0.1.0"))).contains("does not go forward"));
-        assert!(err(Schema::semver("T", "0.2.0").step(Step::new("0.1.0", "0.3.0"))).contains("past the current"));
+        assert!(
+            err(Schema::semver("T", "0.2.0").step(Step::new("0.2.0", "0.1.0")))
+                .contains("does not go forward")
+        );
+        assert!(
+            err(Schema::semver("T", "0.2.0").step(Step::new("0.1.0", "0.3.0")))
+                .contains("past the current")
+        );
         assert!(err(Schema::semver("T", "0.2.0").metadata("a..b")).contains("metadata path"));
-        assert!(err(Schema::semver("T", "0.2.0").step(Step::new("0.1.0", "0.2.0").preserve("x"))).contains("no metadata path"));
-        assert!(err(
-            Schema::semver("T", "0.2.0")
-                .step(Step::new("0.1.0", "0.2.0"))
-                .step(Step::new("0.1.0", "0.2.0"))
-        )
+        assert!(
+            err(Schema::semver("T", "0.2.0").step(Step::new("0.1.0", "0.2.0").preserve("x")))
+                .contains("no metadata path")
+        );
+        assert!(err(Schema::semver("T", "0.2.0")
+            .step(Step::new("0.1.0", "0.2.0"))
+            .step(Step::new("0.1.0", "0.2.0")))
         .contains("two steps"));
     }
 }

@@ -52,10 +52,20 @@ pub struct Step {
 }
 
 pub(crate) enum Op {
-    Rename { old: String, new: String },
-    Preserve { field: String },
-    Drop { field: String },
-    Default { field: String, value: Box<DefaultFn> },
+    Rename {
+        old: String,
+        new: String,
+    },
+    Preserve {
+        field: String,
+    },
+    Drop {
+        field: String,
+    },
+    Default {
+        field: String,
+        value: Box<DefaultFn>,
+    },
     Custom(Box<CustomFn>),
 }
 
@@ -167,8 +177,9 @@ impl Step {
     where
         E: Into<BoxError>,
     {
-        self.ops
-            .push(Op::Custom(Box::new(move |doc| function(doc).map_err(Into::into))));
+        self.ops.push(Op::Custom(Box::new(move |doc| {
+            function(doc).map_err(Into::into)
+        })));
         self
     }
 
@@ -290,7 +301,10 @@ pub struct RenameConflict {
 /// # Errors
 ///
 /// When a value on the path is neither an object nor `null`.
-pub fn object_at<'a>(doc: &'a mut Object, path: &ObjectPath) -> Result<&'a mut Object, NotAnObject> {
+pub fn object_at<'a>(
+    doc: &'a mut Object,
+    path: &ObjectPath,
+) -> Result<&'a mut Object, NotAnObject> {
     let mut current = doc;
     for (depth, segment) in path.segments.iter().enumerate() {
         let slot = current
@@ -434,7 +448,8 @@ impl Op {
             Op::Preserve { field } => {
                 let metadata = metadata.ok_or_else(|| {
                     OpError::Failed(
-                        format!("cannot preserve `{field}`: the schema has no metadata path").into(),
+                        format!("cannot preserve `{field}`: the schema has no metadata path")
+                            .into(),
                     )
                 })?;
                 if let Some(name) = preserve_key(doc, metadata, field)? {
@@ -505,7 +520,10 @@ mod tests {
         let mut doc = object(json!({"notes": "new", "meta": {"legacy_notes": "old"}}));
         let key = preserve_key(&mut doc, &meta, "notes").unwrap();
         assert_eq!(key.as_deref(), Some("legacy_notes_2"));
-        assert_eq!(doc["meta"], json!({"legacy_notes": "old", "legacy_notes_2": "new"}));
+        assert_eq!(
+            doc["meta"],
+            json!({"legacy_notes": "old", "legacy_notes_2": "new"})
+        );
     }
 
     #[test]
@@ -547,7 +565,9 @@ mod tests {
     fn custom_ops_report_their_error() {
         let op = Op::Custom(Box::new(|_doc| Err("nope".into())));
         let mut doc = Object::new();
-        let err = op.apply(&mut doc, None, &mut Applied::default()).unwrap_err();
+        let err = op
+            .apply(&mut doc, None, &mut Applied::default())
+            .unwrap_err();
         assert!(matches!(err, OpError::Failed(e) if e.to_string() == "nope"));
     }
 
@@ -555,9 +575,11 @@ mod tests {
     fn drop_and_default_are_recorded() {
         let mut applied = Applied::default();
         let mut doc = object(json!({"old": 1}));
-        Op::Drop { field: "old".into() }
-            .apply(&mut doc, None, &mut applied)
-            .unwrap();
+        Op::Drop {
+            field: "old".into(),
+        }
+        .apply(&mut doc, None, &mut applied)
+        .unwrap();
         Op::Default {
             field: "new".into(),
             value: Box::new(|| Ok(json!(true))),

@@ -244,8 +244,14 @@ mod tests {
 
     #[test]
     fn integer_versions_accept_numbers_and_digit_strings() {
-        assert_eq!(Scheme::Integer.parse_value(&json!(3)).unwrap(), Version::Integer(3));
-        assert_eq!(Scheme::Integer.parse_value(&json!("3")).unwrap(), Version::Integer(3));
+        assert_eq!(
+            Scheme::Integer.parse_value(&json!(3)).unwrap(),
+            Version::Integer(3)
+        );
+        assert_eq!(
+            Scheme::Integer.parse_value(&json!("3")).unwrap(),
+            Version::Integer(3)
+        );
     }
 
     #[test]
