@@ -47,6 +47,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::error::Error;
+use crate::read::Migrated;
+use crate::schema::Versioned;
+use crate::version::Version;
+
 /// One recorded run of an agent on a problem.
 ///
 /// Timestamps are RFC 3339 text, kept exactly as the recorder wrote them.
@@ -207,4 +212,51 @@ pub struct TraceContext {
     /// Free-form metadata, migration history included.
     #[serde(default)]
     pub metadata: Map<String, Value>,
+}
+
+impl ExecutionTrace {
+    /// The schema version this trace is written with: always the current
+    /// one, since reading migrates older traces (the guide's
+    /// `trace.schema_version` and `trace.get_version()`).
+    ///
+    /// ```
+    /// use palimpsest::models::trace::ExecutionTrace;
+    ///
+    /// assert_eq!(ExecutionTrace::default().schema_version().to_string(), "0.1.0");
+    /// ```
+    #[must_use]
+    pub fn schema_version(&self) -> &'static Version {
+        <Self as Versioned>::current_version()
+    }
+
+    /// Reads a trace of any known version, migrating it if needed, and says
+    /// what the migration did (the guide's `model_validate_with_migration`).
+    ///
+    /// `serde_json::from_value::<ExecutionTrace>` migrates too; this adds
+    /// the [`Report`](crate::Report) and the typed [`Error`].
+    ///
+    /// ```
+    /// use palimpsest::models::trace::ExecutionTrace;
+    /// use serde_json::json;
+    ///
+    /// let legacy = json!({
+    ///     "problem_statement": "Old trace format",
+    ///     "outcome": "Will be migrated",
+    ///     "execution_steps": []
+    /// });
+    /// let read = ExecutionTrace::from_value_with_migration(legacy)?;
+    /// assert_eq!(read.report.from.to_string(), "0.0.1");
+    /// assert_eq!(read.value.schema_version().to_string(), "0.1.0");
+    /// assert_eq!(read.value.context.metadata["migrated_from"], "0.0.1");
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::from_value`]: a document that is not an object, a
+    /// malformed, unknown or newer version, or a migrated document that
+    /// does not fit the struct (with the field path).
+    pub fn from_value_with_migration(document: Value) -> Result<Migrated<Self>, Error> {
+        crate::from_value(document)
+    }
 }
