@@ -120,6 +120,15 @@ pub struct ExecutionTrace {
 /// }))?;
 /// assert_eq!(step.tool_calls[0].arguments["cmd"], "cargo test");
 /// assert_eq!(step.duration_ms, None);
+///
+/// // A field of some recorder's own survives a round trip.
+/// let step: ExecutionStep = serde_json::from_value(json!({
+///     "step_number": 4,
+///     "action": "think",
+///     "thought_tokens": 812
+/// }))?;
+/// assert_eq!(step.extra["thought_tokens"], 812);
+/// assert_eq!(serde_json::to_value(&step)?["thought_tokens"], 812);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -143,6 +152,10 @@ pub struct ExecutionStep {
     /// How long the step took, in milliseconds.
     #[serde(default)]
     pub duration_ms: Option<u64>,
+    /// Fields this schema does not name, kept as written: recorders added
+    /// their own, and reading a trace must not drop them.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// One call of a tool, with its arguments and result as the tool saw them.
@@ -180,6 +193,10 @@ pub struct ToolCall {
     /// How long the call took, in milliseconds.
     #[serde(default)]
     pub duration_ms: Option<u64>,
+    /// Fields this schema does not name, kept as written: recorders added
+    /// their own, and reading a trace must not drop them.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Where a run happened, and what else was recorded about it.
@@ -212,6 +229,10 @@ pub struct TraceContext {
     /// Free-form metadata, migration history included.
     #[serde(default)]
     pub metadata: Map<String, Value>,
+    /// Fields this schema does not name, kept as written: recorders added
+    /// their own, and reading a trace must not drop them.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 impl ExecutionTrace {
