@@ -32,6 +32,15 @@ pub const CORPUS_LEN: usize = 300;
 
 /// SplitMix64: small, fast, and the same on every platform, which is all a
 /// reproducible corpus needs from a generator.
+///
+/// ```
+/// use palimpsest_tests::corpus::Rng;
+///
+/// let mut rng = Rng::new(42);
+/// let roll = rng.between(1, 6);
+/// assert!((1..=6).contains(&roll));
+/// assert_eq!(Rng::new(42).between(1, 6), roll);
+/// ```
 #[derive(Clone, Debug)]
 pub struct Rng(u64);
 
@@ -74,6 +83,13 @@ impl Rng {
 }
 
 /// A JSON document whose keys keep the order they were built in.
+///
+/// ```
+/// use palimpsest_tests::corpus::Node;
+///
+/// let node = Node::Object(vec![("b".into(), Node::Int(1)), ("a".into(), Node::Null)]);
+/// assert_eq!(node.to_json(), r#"{"b":1,"a":null}"#);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Node {
     /// `null`.
@@ -241,6 +257,15 @@ pub struct Line {
 
 /// The lines of the bundled corpus: mostly 0.0.1 and 0.1.0 traces of every
 /// size, and a few malformed lines at fixed places.
+///
+/// ```
+/// use palimpsest_tests::corpus::{corpus_lines, Expected, CORPUS_LEN};
+///
+/// let lines = corpus_lines();
+/// assert_eq!(lines.len(), CORPUS_LEN);
+/// let malformed = lines.iter().filter(|l| !matches!(l.expected, Expected::Trace(_)));
+/// assert_eq!(malformed.count(), 8);
+/// ```
 pub fn corpus_lines() -> Vec<Line> {
     let mut rng = Rng::new(CORPUS_SEED);
     let mut lines = Vec::with_capacity(CORPUS_LEN);
