@@ -120,9 +120,24 @@ fn remote_struct(cont: &Container<'_>) -> TokenStream {
     let ident = cont.ident();
     let remote = remote_name();
     let generics = &cont.original.generics;
-    let (_, ty_generics, where_clause) = generics.split_for_impl();
-    let remote_type = quote!(#ident #ty_generics).to_string();
-    let container_attrs = cont.original.attrs.iter().filter(|a| is_serde(a));
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    // serde wants the remote path without generics when the copy has them.
+    let remote_type = ident.to_string();
+    let container_attrs = cont
+        .original
+        .attrs
+        .iter()
+        .filter(|a| is_serde(a))
+        .map(redirect_container_default);
+    // serde bounds `#[serde(default)]` on the copy being `Default`; a path
+    // to a function building the real struct's default needs no such bound.
+    let default_fn = matches!(cont.serde.default, Some(DefaultKind::Trait)).then(|| {
+        quote! {
+            fn __palimpsest_default #impl_generics () -> #ident #ty_generics #where_clause {
+                ::core::default::Default::default()
+            }
+        }
+    });
     let mut derives = Vec::new();
     if cont.derives.serialize {
         derives.push(quote!(::palimpsest::__private::serde::Serialize));
@@ -149,7 +164,26 @@ fn remote_struct(cont: &Container<'_>) -> TokenStream {
         struct #remote #generics #where_clause {
             #(#fields,)*
         }
+
+        #default_fn
     }
+}
+
+/// `#[serde(default)]` on the container becomes
+/// `#[serde(default = "__palimpsest_default")]`; other items stay as written.
+fn redirect_container_default(attr: &syn::Attribute) -> TokenStream {
+    let Ok(items) = attr.parse_args_with(
+        syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+    ) else {
+        return quote!(#attr);
+    };
+    let items = items.into_iter().map(|item| match &item {
+        syn::Meta::Path(path) if path.is_ident("default") => {
+            quote_spanned!(path.span()=> default = "__palimpsest_default")
+        }
+        _ => quote!(#item),
+    });
+    quote!(#[serde(#(#items),*)])
 }
 
 /// The names a field had in older versions that no current field carries:
