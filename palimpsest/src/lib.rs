@@ -59,9 +59,11 @@ extern crate self as palimpsest;
 mod chain;
 pub mod error;
 pub mod migrate;
+pub mod models;
 mod read;
 pub mod schema;
 pub mod step;
+pub mod testing;
 pub mod version;
 
 #[doc(hidden)]
