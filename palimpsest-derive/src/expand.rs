@@ -372,7 +372,7 @@ fn op_expr(cont: &Container<'_>, op: &PlannedOp<'_>) -> Option<TokenStream> {
         PlannedOp::Preserve(name) => quote!(.preserve(#name)),
         PlannedOp::Drop(name) => quote!(.drop_field(#name)),
         PlannedOp::Rename { old, new } => quote!(.rename(#old, #new)),
-        PlannedOp::Custom(path) => quote!(.with(#path)),
+        PlannedOp::Custom(path) => quote!(.function(#path)),
         PlannedOp::Add { field, name } => {
             let value = default_expr(cont, field)?;
             quote!(.try_add(#name, || ::palimpsest::__private::default_value(&#value)))

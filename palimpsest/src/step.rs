@@ -146,29 +146,25 @@ impl Step {
         self
     }
 
-    /// Runs a hand-written function: one that edits the whole document in
-    /// place, `fn(&mut Object) -> Result<(), E>`, or one that turns a typed
-    /// snapshot of the old version into the next, `fn(Old) -> Result<New, E>`
-    /// (see [`StepFunction`]). Its error is reported as
+    /// Runs a hand-written function that edits the whole document as a JSON
+    /// object (the guide's dict-based migrations). Its error is reported as
     /// [`Error::StepFailed`](crate::Error::StepFailed) with the type and both
     /// versions.
     ///
     /// ```
-    /// use palimpsest::{Schema, Step, step::Object};
+    /// use palimpsest::{Schema, Step};
     /// use serde_json::json;
-    ///
-    /// fn split_name(doc: &mut Object) -> Result<(), String> {
-    ///     let full = doc.remove("name").ok_or("no `name` to split")?;
-    ///     let full = full.as_str().ok_or("`name` is not a string")?.to_owned();
-    ///     let (first, last) = full.split_once(' ').unwrap_or((&full, ""));
-    ///     doc.insert("first".into(), json!(first));
-    ///     doc.insert("last".into(), json!(last));
-    ///     Ok(())
-    /// }
     ///
     /// let schema = Schema::integer("Person", 2)
     ///     .step(Step::new(0, 1))
-    ///     .step(Step::new(1, 2).with(split_name))
+    ///     .step(Step::new(1, 2).with(|doc| {
+    ///         let full = doc.remove("name").ok_or("no `name` to split")?;
+    ///         let full = full.as_str().ok_or("`name` is not a string")?.to_owned();
+    ///         let (first, last) = full.split_once(' ').unwrap_or((&full, ""));
+    ///         doc.insert("first".into(), json!(first));
+    ///         doc.insert("last".into(), json!(last));
+    ///         Ok::<_, &str>(())
+    ///     }))
     ///     .build()?;
     /// let mut doc = json!({"schema_version": 1, "name": "Ada Lovelace"});
     /// schema.migrate(&mut doc)?;
@@ -176,7 +172,37 @@ impl Step {
     /// # Ok::<(), palimpsest::Error>(())
     /// ```
     #[must_use]
-    pub fn with<Kind>(mut self, function: impl StepFunction<Kind>) -> Self {
+    pub fn with<E>(
+        self,
+        function: impl Fn(&mut Object) -> Result<(), E> + Send + Sync + 'static,
+    ) -> Self
+    where
+        E: Into<BoxError>,
+    {
+        self.function(function)
+    }
+
+    /// Runs a function that receives the document deserialized into `Old`,
+    /// a typed snapshot of the version the step starts from, and returns the
+    /// next version as any serializable value (the guide's schema-aware
+    /// migrations). See [`StepFunction`].
+    #[must_use]
+    pub fn typed<Old, New, E>(
+        self,
+        function: impl Fn(Old) -> Result<New, E> + Send + Sync + 'static,
+    ) -> Self
+    where
+        Old: DeserializeOwned,
+        New: Serialize,
+        E: Into<BoxError>,
+    {
+        self.function(function)
+    }
+
+    /// Runs a function of either kind, told apart by its signature: what
+    /// `#[versioned(step(with = path))]` calls.
+    #[must_use]
+    pub fn function<Kind>(mut self, function: impl StepFunction<Kind>) -> Self {
         self.ops.push(Op::Custom(function.into_body().0));
         self
     }
@@ -204,7 +230,8 @@ impl fmt::Debug for Step {
     }
 }
 
-/// A function a hand-written step runs; see [`Step::with`].
+/// A function a hand-written step runs; see [`Step::with`], [`Step::typed`]
+/// and [`Step::function`].
 ///
 /// Two kinds exist, told apart by the function's signature:
 ///
@@ -237,7 +264,10 @@ impl fmt::Debug for Step {
 ///     Ok(PointV2 { coords: [old.x, old.y] })
 /// }
 ///
-/// let schema = Schema::integer("Point", 2).step(Step::new(0, 1)).step(Step::new(1, 2).with(to_v2)).build()?;
+/// let schema = Schema::integer("Point", 2)
+///     .step(Step::new(0, 1))
+///     .step(Step::new(1, 2).typed(to_v2))
+///     .build()?;
 /// let mut doc = json!({"schema_version": 1, "x": 1.0, "y": 2.0});
 /// schema.migrate(&mut doc)?;
 /// assert_eq!(doc, json!({"schema_version": 2, "coords": [1.0, 2.0]}));
