@@ -264,3 +264,19 @@ impl fmt::Display for VersionList<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Users return `Result<_, palimpsest::Error>` from their own functions;
+    /// past 128 bytes clippy's `result_large_err` would flag every one.
+    #[test]
+    fn the_error_stays_small_enough_to_return() {
+        assert!(
+            std::mem::size_of::<Error>() <= 128,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
+    }
+}

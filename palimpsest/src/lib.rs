@@ -48,10 +48,6 @@
 //! of what ran.
 
 #![deny(missing_docs)]
-// `Error` carries the versions and names it reports by value so callers can
-// match on them; it only travels on the failure path, where its size costs
-// nothing measurable, while boxing it would cost an allocation per error.
-#![allow(clippy::result_large_err)]
 
 // The models module uses `#[versioned]`, whose output names `::palimpsest`.
 extern crate self as palimpsest;
