@@ -127,6 +127,19 @@ pub enum Error {
         to: Version,
     },
 
+    /// A document cannot be rewritten as the older version asked for.
+    #[error("`{type_name}`: cannot write version {to} from {from}: {reason}")]
+    Irreversible {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The document's version.
+        from: Version,
+        /// The older version asked for.
+        to: Version,
+        /// Which step cannot be undone, and why.
+        reason: String,
+    },
+
     /// A hand-written step returned an error.
     #[error("`{type_name}`: step {from} -> {to} failed: {source}")]
     StepFailed {
@@ -227,6 +240,7 @@ impl Error {
             | Error::Conflict { type_name, .. }
             | Error::NoPath { type_name, .. }
             | Error::Backward { type_name, .. }
+            | Error::Irreversible { type_name, .. }
             | Error::StepFailed { type_name, .. }
             | Error::Schema { type_name, .. }
             | Error::Snapshot { type_name, .. }
