@@ -37,18 +37,31 @@ pub fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     }
 }
 
-/// What to emit beside the errors: the struct as plain serde would have it,
-/// without the palimpsest attributes, so no error cascades from its uses.
+/// What to emit beside the errors: the item as plain serde would have it,
+/// without the palimpsest attributes, so no error cascades from its uses
+/// (nor "cannot find attribute `renamed_from`" from the attributes left).
 pub fn fallback(item: &syn::Item) -> TokenStream {
     let mut item = item.clone();
-    let syn::Item::Struct(s) = &mut item else {
-        return quote!(#item);
+    let (ident, generics) = match &mut item {
+        syn::Item::Struct(s) => {
+            strip_field_attrs(&mut s.fields);
+            (s.ident.clone(), s.generics.clone())
+        }
+        syn::Item::Enum(e) => {
+            for variant in &mut e.variants {
+                strip_field_attrs(&mut variant.fields);
+            }
+            (e.ident.clone(), e.generics.clone())
+        }
+        syn::Item::Union(u) => {
+            u.fields
+                .named
+                .iter_mut()
+                .for_each(|f| f.attrs.retain(|a| !is_field_attr(a)));
+            (u.ident.clone(), u.generics.clone())
+        }
+        _ => return quote!(#item),
     };
-    for field in &mut s.fields {
-        field.attrs.retain(|a| !is_field_attr(a));
-    }
-    let ident = s.ident.clone();
-    let generics = s.generics.clone();
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     quote! {
         #item
@@ -59,6 +72,12 @@ pub fn fallback(item: &syn::Item) -> TokenStream {
                 ::core::unimplemented!("#[versioned] did not compile")
             }
         }
+    }
+}
+
+fn strip_field_attrs(fields: &mut syn::Fields) {
+    for field in fields {
+        field.attrs.retain(|a| !is_field_attr(a));
     }
 }
 
