@@ -513,6 +513,9 @@ pub struct FieldSerde {
     pub flatten: bool,
     pub skip_de: bool,
     pub custom_format: bool,
+    /// `#[serde(borrow)]`, kept for the error saying a versioned struct
+    /// cannot borrow.
+    pub borrow: Option<syn::Path>,
 }
 
 pub enum DefaultKind {
@@ -547,6 +550,10 @@ impl FieldSerde {
                     out.default = Some(parse_default(&meta)?);
                 } else if meta.path.is_ident("flatten") {
                     out.flatten = true;
+                } else if meta.path.is_ident("borrow") {
+                    // #[serde(borrow)] or #[serde(borrow = "'a")]
+                    out.borrow = Some(meta.path.clone());
+                    skip_value(&meta)?;
                 } else if meta.path.is_ident("skip") || meta.path.is_ident("skip_deserializing") {
                     out.skip_de = true;
                 } else if meta.path.is_ident("with")

@@ -55,6 +55,7 @@ pub fn validate<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<History<'a
     check_removed_after_added(cx, cont);
     check_renames(cx, cont);
     check_metadata_path(cx, cont);
+    check_no_borrowing(cx, cont);
     let key = check_key(cx, cont);
     if cx.has_errors() {
         return None;
@@ -397,6 +398,38 @@ fn check_metadata_path(cx: &mut Ctxt, cont: &Container<'_>) {
                 names.join(", ")
             ),
         );
+    }
+}
+
+/// A deserialized field owns its data. An old document is migrated as an
+/// owned JSON tree before it becomes the struct, so a field borrowing from
+/// the input (serde borrows `&str` and `&[u8]` by itself, anything else
+/// with `#[serde(borrow)]`) could not be read from it.
+fn check_no_borrowing(cx: &mut Ctxt, cont: &Container<'_>) {
+    if !cont.derives.deserialize {
+        return;
+    }
+    const ADVICE: &str = "old documents are migrated in an owned tree before they become the struct, so nothing can borrow from the input; use an owned type such as `String`, or `Cow<'a, str>` without #[serde(borrow)]";
+    for field in cont.current_fields() {
+        if let Some(borrow) = &field.serde.borrow {
+            cx.error_spanned_by(
+                borrow,
+                format!(
+                    "#[versioned] does not support #[serde(borrow)] on `{}`: {ADVICE}",
+                    field.ident
+                ),
+            );
+        } else if let syn::Type::Reference(reference) = &field.original.ty {
+            if !field.serde.skip_de {
+                cx.error_spanned_by(
+                    reference,
+                    format!(
+                        "#[versioned] does not support borrowed fields such as `{}`: {ADVICE}",
+                        field.ident
+                    ),
+                );
+            }
+        }
     }
 }
 

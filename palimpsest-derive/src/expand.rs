@@ -14,7 +14,8 @@ use crate::version::Scheme;
 pub fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     let item = user_struct(cont);
     let remote = remote_struct(cont);
-    let versioned = impl_versioned(cont, history);
+    let schema = schema_fn(cont, history);
+    let versioned = impl_versioned(cont);
     let serialize = cont.derives.serialize.then(|| impl_serialize(cont));
     let deserialize = cont.derives.deserialize.then(|| impl_deserialize(cont));
     quote! {
@@ -30,6 +31,7 @@ pub fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
         )]
         const _: () = {
             #remote
+            #schema
             #versioned
             #serialize
             #deserialize
@@ -139,8 +141,10 @@ fn remote_struct(cont: &Container<'_>) -> TokenStream {
     let ident = cont.ident();
     let remote = remote_name();
     let generics = &cont.original.generics;
-    let (_, ty_generics, where_clause) = generics.split_for_impl();
-    let remote_type = quote!(#ident #ty_generics).to_string();
+    let (_, _, where_clause) = generics.split_for_impl();
+    // serde rejects generic arguments in `remote` and supplies the copy's
+    // own, which are the struct's.
+    let remote_type = ident.to_string();
     let container_attrs = cont.original.attrs.iter().filter(|a| is_serde(a));
     let mut derives = Vec::new();
     if cont.derives.serialize {
@@ -185,12 +189,38 @@ fn old_names<'a>(
         .filter(move |old| !cont.current_fields().any(|f| f.serde_name == *old))
 }
 
-fn impl_versioned(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
-    let ident = cont.ident();
-    let (impl_generics, ty_generics, where_clause) = cont.original.generics.split_for_impl();
+fn schema_fn_name() -> syn::Ident {
+    format_ident!("__palimpsest_schema")
+}
+
+/// The schema, built once. A free function, not generic even when the
+/// struct is: the history does not depend on type parameters, and
+/// `Serialize` reaches it without the bounds `Versioned` needs.
+fn schema_fn(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
+    let name = schema_fn_name();
     let schema = schema_expr(cont, history);
+    quote! {
+        fn #name() -> &'static ::palimpsest::__private::Schema {
+            static __SCHEMA: ::std::sync::OnceLock<::palimpsest::__private::Schema> =
+                ::std::sync::OnceLock::new();
+            __SCHEMA.get_or_init(|| ::palimpsest::__private::built(#schema))
+        }
+    }
+}
+
+fn impl_versioned(cont: &Container<'_>) -> TokenStream {
+    let ident = cont.ident();
+    let schema_fn = schema_fn_name();
+    let mut generics = cont.original.generics.clone();
     let deserialize_current = cont.derives.deserialize.then(|| {
+        // `deserialize_current` must read the struct for any `'de` the
+        // trait names, so type parameters must deserialize for all of them.
+        bound_type_params(
+            &mut generics,
+            &quote!(::palimpsest::__private::serde::de::DeserializeOwned),
+        );
         let remote = remote_name();
+        let (_, ty_generics, _) = cont.original.generics.split_for_impl();
         quote! {
             fn deserialize_current<'de, __D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
             where
@@ -201,13 +231,13 @@ fn impl_versioned(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
             }
         }
     });
+    let (impl_generics, _, where_clause) = generics.split_for_impl();
+    let (_, ty_generics, _) = cont.original.generics.split_for_impl();
     quote! {
         #[automatically_derived]
         impl #impl_generics ::palimpsest::__private::Versioned for #ident #ty_generics #where_clause {
             fn schema() -> &'static ::palimpsest::__private::Schema {
-                static __SCHEMA: ::std::sync::OnceLock<::palimpsest::__private::Schema> =
-                    ::std::sync::OnceLock::new();
-                __SCHEMA.get_or_init(|| ::palimpsest::__private::built(#schema))
+                #schema_fn()
             }
 
             #deserialize_current
@@ -307,6 +337,7 @@ fn default_expr(cont: &Container<'_>, field: &Field<'_>) -> Option<TokenStream> 
 fn impl_serialize(cont: &Container<'_>) -> TokenStream {
     let ident = cont.ident();
     let remote = remote_name();
+    let schema_fn = schema_fn_name();
     let mut generics = cont.original.generics.clone();
     bound_type_params(
         &mut generics,
@@ -323,10 +354,7 @@ fn impl_serialize(cont: &Container<'_>) -> TokenStream {
             {
                 <#remote #ty_generics>::serialize(
                     self,
-                    ::palimpsest::__private::Stamped::new(
-                        __serializer,
-                        <Self as ::palimpsest::__private::Versioned>::schema(),
-                    ),
+                    ::palimpsest::__private::Stamped::new(__serializer, #schema_fn()),
                 )
             }
         }
@@ -336,20 +364,19 @@ fn impl_serialize(cont: &Container<'_>) -> TokenStream {
 fn impl_deserialize(cont: &Container<'_>) -> TokenStream {
     let ident = cont.ident();
     let mut generics = cont.original.generics.clone();
+    // As `Versioned` requires: an old document is rebuilt from an owned
+    // tree, so nothing borrows from the input and `'de` outlives nothing.
     bound_type_params(
         &mut generics,
-        &quote!(::palimpsest::__private::serde::Deserialize<'de>),
+        &quote!(::palimpsest::__private::serde::de::DeserializeOwned),
     );
-    let de: syn::LifetimeParam = {
-        let lifetimes = cont.original.generics.lifetimes().map(|l| &l.lifetime);
-        syn::parse_quote!('de: #(#lifetimes)+*)
-    };
-    let de = if cont.original.generics.lifetimes().next().is_some() {
-        de
-    } else {
-        syn::LifetimeParam::new(syn::Lifetime::new("'de", Span::call_site()))
-    };
-    generics.params.insert(0, syn::GenericParam::Lifetime(de));
+    generics.params.insert(
+        0,
+        syn::GenericParam::Lifetime(syn::LifetimeParam::new(syn::Lifetime::new(
+            "'de",
+            Span::call_site(),
+        ))),
+    );
     let (impl_generics, _, where_clause) = generics.split_for_impl();
     let (_, ty_generics, _) = cont.original.generics.split_for_impl();
     quote! {
