@@ -6,12 +6,31 @@ use syn::spanned::Spanned;
 
 use crate::ast::{is_serde_derive, Container, Field};
 use crate::attr::{is_field_attr, is_serde, DefaultKind};
-use crate::check::{History, PlannedOp};
+use crate::check::{self, History, PlannedOp};
+use crate::ctxt::Ctxt;
 use crate::version::Scheme;
+
+/// The whole attribute on `proc_macro2` tokens: read, validate, expand, or
+/// every error plus the fallback. `lib.rs` only converts to and from
+/// `proc_macro`, so tests can run this (tests/expand.rs).
+pub fn versioned(args: TokenStream, item: &syn::Item) -> TokenStream {
+    let mut cx = Ctxt::default();
+    let expanded = Container::from_ast(&mut cx, args, item)
+        .and_then(|cont| check::validate(&mut cx, &cont).map(|history| expand(&cont, &history)));
+    match (cx.check(), expanded) {
+        (Ok(()), Some(tokens)) => tokens,
+        (Err(errors), _) => {
+            let mut tokens = fallback(item);
+            tokens.extend(errors.to_compile_error());
+            tokens
+        }
+        (Ok(()), None) => fallback(item),
+    }
+}
 
 /// The struct as the user's crate sees it, plus everything that makes it
 /// versioned, inside a `const _` so no name leaks.
-pub fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
+fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     let item = user_struct(cont);
     let remote = remote_struct(cont);
     let schema = schema_fn(cont, history);
@@ -37,7 +56,7 @@ pub fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
 /// What to emit beside the errors: the item as plain serde would have it,
 /// without the palimpsest attributes, so no error cascades from its uses
 /// (nor "cannot find attribute `renamed_from`" from the attributes left).
-pub fn fallback(item: &syn::Item) -> TokenStream {
+fn fallback(item: &syn::Item) -> TokenStream {
     let mut item = item.clone();
     let (ident, generics) = match &mut item {
         syn::Item::Struct(s) => {
