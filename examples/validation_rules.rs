@@ -32,11 +32,11 @@ struct Step {
 
 /// Old traces had free-text outcomes (often empty) and free-text actions.
 fn tighten(trace: &mut Map<String, Value>) -> Result<(), String> {
-    if trace
+    let outcome = trace
         .get("outcome")
         .and_then(Value::as_str)
-        .is_none_or(|o| o.trim().is_empty())
-    {
+        .unwrap_or_default();
+    if outcome.trim().is_empty() {
         trace.insert(
             "outcome".into(),
             json!("unknown (recorded empty before 0.2.0)"),

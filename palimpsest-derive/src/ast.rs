@@ -2,7 +2,6 @@
 //! keeping the syntax it came from for spans.
 
 use proc_macro2::{Span, TokenStream};
-use syn::spanned::Spanned;
 
 use crate::attr::{ContainerArgs, ContainerSerde, FieldAttrs, FieldSerde};
 use crate::ctxt::Ctxt;
@@ -12,7 +11,12 @@ pub struct Container<'a> {
     pub args: ContainerArgs,
     pub serde: ContainerSerde,
     pub fields: Vec<Field<'a>>,
-    pub derives: Derives,
+    pub derives: Derives<'a>,
+    /// Some `#[serde(...)]` attribute could not be read. serde's own derive
+    /// reports it, with its own message, on the fallback expansion; the
+    /// rules that depend on serde names and defaults are then skipped rather
+    /// than reported on guesses.
+    pub serde_unreadable: bool,
 }
 
 pub struct Field<'a> {
@@ -21,14 +25,16 @@ pub struct Field<'a> {
     /// The name documents carry, after `rename` and `rename_all`.
     pub serde_name: String,
     pub serde: FieldSerde,
-    pub attrs: FieldAttrs,
+    pub attrs: FieldAttrs<'a>,
 }
 
 /// Which serde derives the user asked for, and where.
 #[derive(Default)]
-pub struct Derives {
+pub struct Derives<'a> {
     pub serialize: bool,
     pub deserialize: bool,
+    /// Every `#[derive(...)]` on the struct, for errors about them.
+    pub attrs: Vec<&'a syn::Attribute>,
     /// The other derives, by last path segment.
     pub others: Vec<String>,
 }
@@ -54,26 +60,46 @@ impl<'a> Container<'a> {
                 );
                 return None;
             }
-            other => {
-                cx.error_spanned_by(other, "#[versioned] goes on a struct with named fields");
+            // A function, an impl, ...: the item may be long, the attribute
+            // is what is misplaced.
+            _ => {
+                cx.error_at(
+                    Container::attr_span(),
+                    "#[versioned] goes on a struct with named fields",
+                );
                 return None;
             }
         };
-        let syn::Fields::Named(named) = &original.fields else {
-            cx.error_at(
-                original.fields.span().join(original.ident.span()).unwrap_or(original.ident.span()),
-                "#[versioned] supports structs with named fields; tuple and unit structs have no keys to version",
-            );
-            return None;
+        let named = match &original.fields {
+            syn::Fields::Named(named) => named,
+            syn::Fields::Unnamed(unnamed) => {
+                cx.error_spanned_by(
+                    unnamed,
+                    "#[versioned] supports structs with named fields; a tuple struct has no keys to version",
+                );
+                return None;
+            }
+            syn::Fields::Unit => {
+                cx.error_spanned_by(
+                    &original.ident,
+                    "#[versioned] supports structs with named fields; a unit struct has no keys to version",
+                );
+                return None;
+            }
         };
-        let serde = ContainerSerde::parse(&original.attrs).unwrap_or_else(|e| {
-            cx.syn_error(e);
+        let mut serde_unreadable = false;
+        let serde = ContainerSerde::parse(&original.attrs).unwrap_or_else(|_| {
+            serde_unreadable = true;
             ContainerSerde::default()
         });
         let fields = named
             .named
             .iter()
-            .map(|field| Field::from_ast(cx, field, &serde))
+            .filter_map(|field| {
+                let (field, readable) = Field::from_ast(cx, field, &serde)?;
+                serde_unreadable |= !readable;
+                Some(field)
+            })
             .collect();
         Some(Container {
             original,
@@ -81,6 +107,7 @@ impl<'a> Container<'a> {
             serde,
             fields,
             derives: Derives::from_attrs(&original.attrs),
+            serde_unreadable,
         })
     }
 
@@ -101,13 +128,17 @@ impl<'a> Container<'a> {
 }
 
 impl<'a> Field<'a> {
-    fn from_ast(cx: &mut Ctxt, original: &'a syn::Field, container: &ContainerSerde) -> Self {
-        let ident = original
-            .ident
-            .as_ref()
-            .expect("named fields have identifiers");
-        let serde = FieldSerde::parse(&original.attrs).unwrap_or_else(|e| {
-            cx.syn_error(e);
+    /// The field, and whether its serde attributes could be read. `None`
+    /// only for a field without a name, which a named struct never has.
+    fn from_ast(
+        cx: &mut Ctxt,
+        original: &'a syn::Field,
+        container: &ContainerSerde,
+    ) -> Option<(Self, bool)> {
+        let ident = original.ident.as_ref()?;
+        let mut readable = true;
+        let serde = FieldSerde::parse(&original.attrs).unwrap_or_else(|_| {
+            readable = false;
             FieldSerde::default()
         });
         let plain = ident.to_string();
@@ -118,13 +149,14 @@ impl<'a> Field<'a> {
             (None, None) => plain,
         };
         let attrs = FieldAttrs::parse(cx, &original.attrs);
-        Field {
+        let field = Field {
             original,
             ident,
             serde_name,
             serde,
             attrs,
-        }
+        };
+        Some((field, readable))
     }
 
     /// Whether a document lacking this field still deserializes.
@@ -133,10 +165,11 @@ impl<'a> Field<'a> {
     }
 }
 
-impl Derives {
-    fn from_attrs(attrs: &[syn::Attribute]) -> Self {
+impl<'a> Derives<'a> {
+    fn from_attrs(attrs: &'a [syn::Attribute]) -> Self {
         let mut derives = Derives::default();
         for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
+            derives.attrs.push(attr);
             let _ = attr.parse_nested_meta(|meta| {
                 match meta
                     .path

@@ -21,12 +21,24 @@ pub struct ContainerArgs {
     pub steps: Vec<StepArg>,
     pub check: Option<syn::Path>,
     pub snapshots: Vec<SnapshotArg>,
+    /// Keys written, well-formed or not: a malformed `since` is reported
+    /// once as malformed, not a second time as missing.
+    pub given: Vec<&'static str>,
+    /// The arguments stopped parsing at a syntax error (already reported),
+    /// so any key may be missing only because it was never reached.
+    pub aborted: bool,
 }
 
 /// `snapshot(version = "0.1.0", name = TraceV010)`
 pub struct SnapshotArg {
     pub version: VersionLit,
     pub name: syn::Ident,
+}
+
+impl ContainerArgs {
+    pub fn is_missing(&self, key: &str) -> bool {
+        !self.aborted && !self.given.contains(&key)
+    }
 }
 
 /// `step(from = "0.1.0", to = "0.2.0", with = path, combine = "after")`
@@ -37,6 +49,9 @@ pub struct StepArg {
     pub with: Option<syn::Path>,
     pub combine: Option<(Combine, Span)>,
 }
+
+const STEP_USAGE: &str =
+    "expected step(from = \"0.1.0\", to = \"0.2.0\", with = path::to::function)";
 
 /// How a hand-written step joins the step the field attributes generate
 /// for the same versions.
@@ -53,19 +68,25 @@ impl ContainerArgs {
         let parser = syn::meta::parser(|meta| {
             if meta.path.is_ident("since") {
                 // #[versioned(since = "0.1.0")]
-                set_version(cx, &meta, &mut out.since, "since")
+                set_version(cx, &meta, &mut out.since, &mut out.given, "since")
             } else if meta.path.is_ident("version") {
                 // #[versioned(version = "0.3.0")]
-                set_version(cx, &meta, &mut out.version, "version")
+                set_version(cx, &meta, &mut out.version, &mut out.given, "version")
             } else if meta.path.is_ident("legacy") {
                 // #[versioned(legacy = "0.0.1")]
-                set_version(cx, &meta, &mut out.legacy, "legacy")
+                set_version(cx, &meta, &mut out.legacy, &mut out.given, "legacy")
             } else if meta.path.is_ident("key") {
                 // #[versioned(key = "schema_version")]
-                set_str(cx, &meta, &mut out.key, "key")
+                set_str(cx, &meta, &mut out.key, "key", "\"schema_version\"")
             } else if meta.path.is_ident("metadata") {
                 // #[versioned(metadata = "context.metadata")]
-                set_str(cx, &meta, &mut out.metadata, "metadata")
+                set_str(
+                    cx,
+                    &meta,
+                    &mut out.metadata,
+                    "metadata",
+                    "\"context.metadata\"",
+                )
             } else if meta.path.is_ident("check") {
                 // #[versioned(check = path::to::integrity_check)]
                 let path: syn::Path = meta.value()?.parse()?;
@@ -96,6 +117,7 @@ impl ContainerArgs {
             }
         });
         if let Err(e) = syn::parse::Parser::parse2(parser, args) {
+            out.aborted = true;
             cx.syn_error(e);
         }
         out
@@ -111,20 +133,45 @@ impl StepArg {
             with: None,
             combine: None,
         };
+        if !meta.input.peek(syn::token::Paren) {
+            cx.error_spanned_by(
+                &meta.path,
+                format!("#[versioned]: `step` takes arguments; {STEP_USAGE}"),
+            );
+            skip_value(meta)?;
+            return Ok(step);
+        }
+        let mut given = Vec::new();
         meta.parse_nested_meta(|inner| {
             if inner.path.is_ident("from") {
-                set_version(cx, &inner, &mut step.from, "from")
+                // step(from = "0.1.0", ...)
+                set_version(cx, &inner, &mut step.from, &mut given, "from")
             } else if inner.path.is_ident("to") {
-                set_version(cx, &inner, &mut step.to, "to")
+                // step(to = "0.2.0", ...)
+                set_version(cx, &inner, &mut step.to, &mut given, "to")
             } else if inner.path.is_ident("with") {
-                let path: syn::Path = inner.value()?.parse()?;
+                // step(with = crate::migrations::split_name, ...)
+                given.push("with");
+                let value: syn::Expr = inner.value()?.parse()?;
+                let syn::Expr::Path(syn::ExprPath { path, qself: None, .. }) = value else {
+                    cx.error_spanned_by(
+                        &value,
+                        format!("#[versioned]: `with` names the step's function by its path; {STEP_USAGE}"),
+                    );
+                    return Ok(());
+                };
                 if step.with.is_some() {
                     cx.error_spanned_by(&inner.path, "#[versioned]: duplicate `with` in `step(...)`");
+                } else {
+                    step.with = Some(path);
                 }
-                step.with = Some(path);
                 Ok(())
             } else if inner.path.is_ident("combine") {
-                let lit: LitStr = inner.value()?.parse()?;
+                // step(..., combine = "after")
+                given.push("combine");
+                let Some(lit) = parse_lit_str(cx, &inner, "combine", "\"after\"")? else {
+                    return Ok(());
+                };
                 let combine = match lit.value().as_str() {
                     "before" => Combine::Before,
                     "after" => Combine::After,
@@ -139,8 +186,9 @@ impl StepArg {
                 };
                 if step.combine.is_some() {
                     cx.error_spanned_by(&inner.path, "#[versioned]: duplicate `combine` in `step(...)`");
+                } else {
+                    step.combine = Some((combine, lit.span()));
                 }
-                step.combine = Some((combine, lit.span()));
                 Ok(())
             } else {
                 let name = path_name(&inner.path);
@@ -151,21 +199,29 @@ impl StepArg {
                 skip_value(&inner)
             }
         })?;
-        if step.from.is_none() || step.to.is_none() || step.with.is_none() {
-            let missing: Vec<&str> = [
-                ("from", step.from.is_none()),
-                ("to", step.to.is_none()),
-                ("with", step.with.is_none()),
-            ]
+        let missing: Vec<&str> = ["from", "to", "with"]
             .into_iter()
-            .filter_map(|(key, missing)| missing.then_some(key))
+            .filter(|key| !given.contains(key))
             .collect();
+        if !missing.is_empty() {
             cx.error_at(
                 step.span,
-                format!("#[versioned]: `step(...)` needs `{}`", missing.join("`, `")),
+                format!(
+                    "#[versioned]: `step(...)` is missing {}; {STEP_USAGE}",
+                    join_keys(&missing)
+                ),
             );
         }
         Ok(step)
+    }
+}
+
+/// `a`, `a` and `b`, `a`, `b` and `c`.
+fn join_keys(keys: &[&str]) -> String {
+    let quoted: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => quoted.concat(),
     }
 }
 
@@ -173,10 +229,11 @@ impl SnapshotArg {
     fn parse(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Self>> {
         let span = syn::spanned::Spanned::span(&meta.path);
         let mut version = None;
+        let mut given = Vec::new();
         let mut name = None;
         meta.parse_nested_meta(|inner| {
             if inner.path.is_ident("version") {
-                set_version(cx, &inner, &mut version, "version")
+                set_version(cx, &inner, &mut version, &mut given, "version")
             } else if inner.path.is_ident("name") {
                 let ident: syn::Ident = inner.value()?.parse()?;
                 if name.is_some() {
@@ -214,14 +271,26 @@ fn set_version(
     cx: &mut Ctxt,
     meta: &ParseNestedMeta<'_>,
     slot: &mut Option<VersionLit>,
-    name: &str,
+    given: &mut Vec<&'static str>,
+    name: &'static str,
 ) -> syn::Result<()> {
-    let lit: syn::Lit = meta.value()?.parse()?;
-    if slot.is_some() {
+    // Any expression parses, so a wrong value is reported and the keys
+    // after it are still read.
+    let value: syn::Expr = meta.value()?.parse()?;
+    let duplicate = given.contains(&name);
+    given.push(name);
+    if duplicate {
         cx.error_spanned_by(&meta.path, format!("#[versioned]: duplicate `{name}`"));
         return Ok(());
     }
-    match VersionLit::parse(&lit) {
+    let syn::Expr::Lit(syn::ExprLit { lit, .. }) = &value else {
+        cx.error_spanned_by(
+            &value,
+            format!("#[versioned]: `{name}` expects a version: a semver string such as \"0.1.0\" or an integer such as 1"),
+        );
+        return Ok(());
+    };
+    match VersionLit::parse(lit) {
         Ok(version) => *slot = Some(version),
         Err(e) => cx.syn_error(e),
     }
@@ -233,14 +302,41 @@ fn set_str(
     meta: &ParseNestedMeta<'_>,
     slot: &mut Option<LitStr>,
     name: &str,
+    example: &str,
 ) -> syn::Result<()> {
-    let lit: LitStr = meta.value()?.parse()?;
-    if slot.is_some() {
+    let duplicate = slot.is_some();
+    let Some(lit) = parse_lit_str(cx, meta, name, example)? else {
+        return Ok(());
+    };
+    if duplicate {
         cx.error_spanned_by(&meta.path, format!("#[versioned]: duplicate `{name}`"));
     } else {
         *slot = Some(lit);
     }
     Ok(())
+}
+
+/// The string value of `name = "..."`; anything else is reported and
+/// skipped, so the keys after it are still read.
+fn parse_lit_str(
+    cx: &mut Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    name: &str,
+    example: &str,
+) -> syn::Result<Option<LitStr>> {
+    let value: syn::Expr = meta.value()?.parse()?;
+    if let syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(lit),
+        ..
+    }) = value
+    {
+        return Ok(Some(lit));
+    }
+    cx.error_spanned_by(
+        &value,
+        format!("#[versioned]: `{name}` expects a string, e.g. {name} = {example}"),
+    );
+    Ok(None)
 }
 
 /// Skips the value of a key we do not know, so parsing goes on and every
@@ -258,10 +354,10 @@ fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
 
 /// The palimpsest attributes of one field.
 #[derive(Default)]
-pub struct FieldAttrs {
+pub struct FieldAttrs<'a> {
     pub renamed: Vec<Renamed>,
-    pub removed: Option<Removed>,
-    pub added: Option<Added>,
+    pub removed: Option<Removed<'a>>,
+    pub added: Option<Added<'a>>,
 }
 
 /// `#[renamed_from("result", since = "0.2.0")]`
@@ -271,34 +367,48 @@ pub struct Renamed {
 }
 
 /// `#[removed_in("0.3.0")]` or `#[removed_in("0.3.0", drop)]`
-pub struct Removed {
-    pub attr: Span,
+pub struct Removed<'a> {
+    pub attr: &'a Attribute,
     pub version: VersionLit,
     pub drop: bool,
 }
 
 /// `#[added_in("0.2.0")]`
-pub struct Added {
-    pub attr: Span,
+pub struct Added<'a> {
+    pub attr: &'a Attribute,
     pub version: VersionLit,
 }
 
 pub const FIELD_ATTRS: [&str; 3] = ["renamed_from", "removed_in", "added_in"];
 
+const RENAMED_USAGE: &str = "expected #[renamed_from(\"old_name\", since = \"0.2.0\")]";
+const REMOVED_USAGE: &str = "expected #[removed_in(\"0.3.0\")] or #[removed_in(\"0.3.0\", drop)]";
+const ADDED_USAGE: &str = "expected #[added_in(\"0.2.0\")]";
+
 pub fn is_field_attr(attr: &Attribute) -> bool {
     FIELD_ATTRS.iter().any(|name| attr.path().is_ident(name))
 }
 
-impl FieldAttrs {
-    pub fn parse(cx: &mut Ctxt, attrs: &[Attribute]) -> Self {
+impl<'a> FieldAttrs<'a> {
+    pub fn parse(cx: &mut Ctxt, attrs: &'a [Attribute]) -> Self {
         let mut out = FieldAttrs::default();
-        for attr in attrs {
-            let span = attr
-                .path()
-                .get_ident()
-                .map_or_else(Span::call_site, syn::Ident::span);
-            let whole = syn::spanned::Spanned::span(attr);
+        for attr in attrs.iter().filter(|a| is_field_attr(a)) {
+            let usage = if attr.path().is_ident("renamed_from") {
+                RENAMED_USAGE
+            } else if attr.path().is_ident("removed_in") {
+                REMOVED_USAGE
+            } else {
+                ADDED_USAGE
+            };
+            // #[added_in] or #[added_in = "0.2.0"]: the version is missing
+            // or not in parentheses.
+            if !matches!(attr.meta, syn::Meta::List(_)) {
+                let name = path_name(attr.path());
+                cx.error_spanned_by(attr, format!("#[{name}] takes arguments; {usage}"));
+                continue;
+            }
             if attr.path().is_ident("renamed_from") {
+                // #[renamed_from("result", since = "0.2.0")]
                 match attr.parse_args::<RenamedArgs>() {
                     Ok(args) => match VersionLit::parse(&args.since) {
                         Ok(since) => out.renamed.push(Renamed {
@@ -310,51 +420,77 @@ impl FieldAttrs {
                     Err(e) => cx.syn_error(e),
                 }
             } else if attr.path().is_ident("removed_in") {
-                match attr.parse_args::<RemovedArgs>() {
-                    Ok(args) => {
-                        if out.removed.is_some() {
-                            cx.error_at(span, "duplicate #[removed_in] on one field");
-                            continue;
-                        }
-                        match VersionLit::parse(&args.version) {
-                            Ok(version) => {
-                                out.removed = Some(Removed {
-                                    attr: whole,
-                                    version,
-                                    drop: args.drop,
-                                });
-                            }
-                            Err(e) => cx.syn_error(e),
-                        }
+                // #[removed_in("0.3.0")] or #[removed_in("0.3.0", drop)]
+                let args = match attr.parse_args::<RemovedArgs>() {
+                    Ok(args) => args,
+                    Err(e) => {
+                        cx.syn_error(e);
+                        continue;
+                    }
+                };
+                if out.removed.is_some() {
+                    cx.error_spanned_by(attr, "duplicate #[removed_in]: a field is removed once");
+                    continue;
+                }
+                match VersionLit::parse(&args.version) {
+                    Ok(version) => {
+                        out.removed = Some(Removed {
+                            attr,
+                            version,
+                            drop: args.drop,
+                        });
                     }
                     Err(e) => cx.syn_error(e),
                 }
-            } else if attr.path().is_ident("added_in") {
-                match attr.parse_args::<syn::Lit>() {
-                    Ok(lit) => {
-                        if out.added.is_some() {
-                            cx.error_at(span, "duplicate #[added_in] on one field");
-                            continue;
-                        }
-                        match VersionLit::parse(&lit) {
-                            Ok(version) => {
-                                out.added = Some(Added {
-                                    attr: whole,
-                                    version,
-                                })
-                            }
-                            Err(e) => cx.syn_error(e),
-                        }
+            } else {
+                // #[added_in("0.2.0")]
+                let lit = match attr.parse_args_with(parse_version_arg) {
+                    Ok(lit) => lit,
+                    Err(e) => {
+                        cx.syn_error(e);
+                        continue;
                     }
-                    Err(e) => cx.syn_error(syn::Error::new(
-                        e.span(),
-                        format!("#[added_in(...)]: {e}; expected #[added_in(\"0.2.0\")]"),
-                    )),
+                };
+                if out.added.is_some() {
+                    cx.error_spanned_by(attr, "duplicate #[added_in]: a field is added once");
+                    continue;
+                }
+                match VersionLit::parse(&lit) {
+                    Ok(version) => out.added = Some(Added { attr, version }),
+                    Err(e) => cx.syn_error(e),
                 }
             }
         }
         out
     }
+}
+
+/// The whole argument list of `#[added_in(...)]`: one version literal.
+fn parse_version_arg(input: ParseStream<'_>) -> syn::Result<syn::Lit> {
+    let lit = parse_version_lit(input, ADDED_USAGE)?;
+    input.parse::<Option<Token![,]>>()?;
+    if !input.is_empty() {
+        return Err(input.error(format!(
+            "#[added_in(...)]: unexpected tokens; {ADDED_USAGE}"
+        )));
+    }
+    Ok(lit)
+}
+
+/// A version literal, or an error naming the attribute's syntax.
+fn parse_version_lit(input: ParseStream<'_>, usage: &str) -> syn::Result<syn::Lit> {
+    if input.is_empty() {
+        return Err(syn::Error::new(
+            input.span(),
+            format!("missing version; {usage}"),
+        ));
+    }
+    input.parse::<syn::Lit>().map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            format!("a version is a literal such as \"0.2.0\" or 2; {usage}"),
+        )
+    })
 }
 
 struct RenamedArgs {
@@ -364,18 +500,23 @@ struct RenamedArgs {
 
 impl Parse for RenamedArgs {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let usage = "expected #[renamed_from(\"old_name\", since = \"0.2.0\")]";
-        let old: LitStr = input
-            .parse()
-            .map_err(|e| syn::Error::new(e.span(), format!("#[renamed_from(...)]: {usage}")))?;
+        let usage = RENAMED_USAGE;
+        let old: LitStr = input.parse().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                format!("#[renamed_from(...)]: the old name comes first, as a string; {usage}"),
+            )
+        })?;
         if input.is_empty() {
             return Err(syn::Error::new(
                 old.span(),
-                format!("#[renamed_from(...)]: missing `since`; {usage}"),
+                format!("#[renamed_from(...)]: missing `since`, the version the new name starts in; {usage}"),
             ));
         }
         input.parse::<Token![,]>()?;
-        let key: syn::Ident = input.parse()?;
+        let key: syn::Ident = input
+            .parse()
+            .map_err(|e| syn::Error::new(e.span(), format!("#[renamed_from(...)]: {usage}")))?;
         if key != "since" {
             return Err(syn::Error::new(
                 key.span(),
@@ -383,7 +524,7 @@ impl Parse for RenamedArgs {
             ));
         }
         input.parse::<Token![=]>()?;
-        let since = input.parse()?;
+        let since = parse_version_lit(input, usage)?;
         input.parse::<Option<Token![,]>>()?;
         if !input.is_empty() {
             return Err(input.error(format!("#[renamed_from(...)]: unexpected tokens; {usage}")));
@@ -399,21 +540,25 @@ struct RemovedArgs {
 
 impl Parse for RemovedArgs {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let version = input.parse()?;
+        let version = parse_version_lit(input, REMOVED_USAGE)?;
         let mut drop = false;
         if input.parse::<Option<Token![,]>>()?.is_some() && !input.is_empty() {
-            let word: syn::Ident = input.parse()?;
+            let word: syn::Ident = input.parse().map_err(|e| {
+                syn::Error::new(e.span(), format!("#[removed_in(...)]: {REMOVED_USAGE}"))
+            })?;
             if word != "drop" {
                 return Err(syn::Error::new(
                     word.span(),
-                    format!("#[removed_in(...)]: unknown option `{word}`; expected #[removed_in(\"0.3.0\")] or #[removed_in(\"0.3.0\", drop)]"),
+                    format!("#[removed_in(...)]: unknown option `{word}`; {REMOVED_USAGE}"),
                 ));
             }
             drop = true;
             input.parse::<Option<Token![,]>>()?;
         }
         if !input.is_empty() {
-            return Err(input.error("#[removed_in(...)]: unexpected tokens"));
+            return Err(input.error(format!(
+                "#[removed_in(...)]: unexpected tokens; {REMOVED_USAGE}"
+            )));
         }
         Ok(RemovedArgs { version, drop })
     }
@@ -428,6 +573,9 @@ pub struct FieldSerde {
     pub flatten: bool,
     pub skip_de: bool,
     pub custom_format: bool,
+    /// `#[serde(borrow)]`, kept for the error saying a versioned struct
+    /// cannot borrow.
+    pub borrow: Option<syn::Path>,
 }
 
 pub enum DefaultKind {
@@ -463,6 +611,10 @@ impl FieldSerde {
                     out.default = Some(parse_default(&meta)?);
                 } else if meta.path.is_ident("flatten") {
                     out.flatten = true;
+                } else if meta.path.is_ident("borrow") {
+                    // #[serde(borrow)] or #[serde(borrow = "'a")]
+                    out.borrow = Some(meta.path.clone());
+                    skip_value(&meta)?;
                 } else if meta.path.is_ident("skip") || meta.path.is_ident("skip_deserializing") {
                     out.skip_de = true;
                 } else if meta.path.is_ident("with")

@@ -33,6 +33,11 @@ pub enum PlannedOp<'a> {
 }
 
 pub fn validate<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<History<'a>> {
+    if cont.serde_unreadable {
+        // serde reports its attribute on the fallback; rules read on
+        // guessed names and defaults would only add wrong errors.
+        return None;
+    }
     check_derives(cx, cont);
     let since = check_since_present(cx, cont)?;
     let scheme = since.version.scheme();
@@ -50,6 +55,7 @@ pub fn validate<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<History<'a
     check_removed_after_added(cx, cont);
     check_renames(cx, cont);
     check_metadata_path(cx, cont);
+    check_no_borrowing(cx, cont);
     let key = check_key(cx, cont);
     if cx.has_errors() {
         return None;
@@ -103,22 +109,38 @@ fn field_versions<'a>(field: &'a Field<'a>) -> impl Iterator<Item = &'a VersionL
 }
 
 /// `#[versioned]` must stand above `#[derive(Serialize, Deserialize)]`, which
-/// it takes over; below it, serde's derives would already have run.
+/// it takes over. rustc runs a derive written above an attribute macro on
+/// the item as written and hands the macro the item without that derive,
+/// so from here "below #[derive]" and "no derive at all" look the same:
+/// both get one message naming both causes.
 fn check_derives(cx: &mut Ctxt, cont: &Container<'_>) {
-    if !cont.derives.serialize && !cont.derives.deserialize {
+    if cont.derives.serialize || cont.derives.deserialize {
+        return;
+    }
+    if cont.derives.attrs.is_empty() {
         cx.error_at(
             Container::attr_span(),
             format!(
-                "#[versioned] must stand above #[derive(Serialize, Deserialize)] on `{}`: it found no serde derive to take over (is the attribute below #[derive]?)",
+                "#[versioned] found no #[derive(Serialize, Deserialize)] below it on `{}`; it must stand above serde's derives, which it takes over (written below #[derive], it comes too late: the derive has already run)",
                 cont.ident()
             ),
         );
+    } else {
+        for attr in &cont.derives.attrs {
+            cx.error_spanned_by(
+                attr,
+                format!(
+                    "#[versioned]: `{}` derives neither Serialize nor Deserialize; add serde's derives here for #[versioned] to take over",
+                    cont.ident()
+                ),
+            );
+        }
     }
 }
 
 /// `since` names the first versioned schema and is required.
 fn check_since_present<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<&'a VersionLit> {
-    if cont.args.since.is_none() {
+    if cont.args.is_missing("since") {
         cx.error_at(
             Container::attr_span(),
             "#[versioned]: missing `since`, the first versioned schema, e.g. #[versioned(since = \"0.1.0\")]",
@@ -134,7 +156,7 @@ fn check_one_scheme(cx: &mut Ctxt, cont: &Container<'_>, scheme: Scheme) {
             cx.error_at(
                 lit.span,
                 format!(
-                    "version {} is {}, but `since` makes this type's versions {}; do not mix semver and integer versions",
+                    "#[versioned]: version {} is {}, but `since` makes this type's versions {}; do not mix semver and integer versions",
                     lit.version,
                     lit.version.scheme().describe(),
                     scheme.describe()
@@ -146,11 +168,14 @@ fn check_one_scheme(cx: &mut Ctxt, cont: &Container<'_>, scheme: Scheme) {
 
 /// Every version comes after the legacy version of unversioned documents.
 fn check_after_legacy(cx: &mut Ctxt, cont: &Container<'_>, legacy: &Version) {
-    let step_froms: Vec<&VersionLit> = cont
+    // A step may start at the legacy version, and a snapshot may describe
+    // it; nothing else may name it.
+    let may_be_legacy: Vec<&VersionLit> = cont
         .args
         .steps
         .iter()
         .filter_map(|s| s.from.as_ref())
+        .chain(cont.args.snapshots.iter().map(|s| &s.version))
         .collect();
     for lit in all_versions(cont) {
         let is_legacy_itself = cont
@@ -158,11 +183,10 @@ fn check_after_legacy(cx: &mut Ctxt, cont: &Container<'_>, legacy: &Version) {
             .legacy
             .as_ref()
             .is_some_and(|l| std::ptr::eq(l, lit));
-        // A step may start at the legacy version; nothing else may name it.
-        let is_step_from = step_froms.iter().any(|f| std::ptr::eq(*f, lit));
+        let may_be = may_be_legacy.iter().any(|f| std::ptr::eq(*f, lit));
         if is_legacy_itself
             || lit.version.scheme() != legacy.scheme()
-            || (is_step_from && lit.version == *legacy)
+            || (may_be && lit.version == *legacy)
         {
             continue;
         }
@@ -170,7 +194,7 @@ fn check_after_legacy(cx: &mut Ctxt, cont: &Container<'_>, legacy: &Version) {
             cx.error_at(
                 lit.span,
                 format!(
-                    "version {} is not after the legacy version {legacy} given to documents without a version key",
+                    "#[versioned]: version {} is not after the legacy version {legacy} given to documents without a version key",
                     lit.version
                 ),
             );
@@ -187,7 +211,7 @@ fn check_not_before_since(cx: &mut Ctxt, cont: &Container<'_>, since: &Version) 
                 cx.error_at(
                     lit.span,
                     format!(
-                        "version {} of `{}` is before `since = {since}`, the first versioned schema",
+                        "#[versioned]: version {} of `{}` is before `since = {since}`, the first versioned schema",
                         lit.version, field.ident
                     ),
                 );
@@ -206,7 +230,7 @@ fn check_not_after_version(cx: &mut Ctxt, cont: &Container<'_>) {
             cx.error_at(
                 lit.span,
                 format!(
-                    "version {} is after the struct's current version {} (`version = ...`)",
+                    "#[versioned]: version {} is after the struct's current version {} (`version = ...`)",
                     lit.version, current.version
                 ),
             );
@@ -223,7 +247,7 @@ fn check_removed_is_kept(cx: &mut Ctxt, cont: &Container<'_>) {
     for field in &cont.fields {
         if let Some(removed) = &field.attrs.removed {
             if !removed.drop {
-                cx.error_at(
+                cx.error_spanned_by(
                     removed.attr,
                     format!(
                         "#[removed_in({v})]: `{name}` would be lost: set `metadata = \"...\"` on #[versioned] to keep it as `legacy_{serde}`, or write #[removed_in({v}, drop)] to drop it",
@@ -249,7 +273,7 @@ fn check_added_has_default(cx: &mut Ctxt, cont: &Container<'_>) {
     for field in &cont.fields {
         if let Some(added) = &field.attrs.added {
             if !field.has_default(&cont.serde) {
-                cx.error_at(
+                cx.error_spanned_by(
                     added.attr,
                     format!(
                         "#[added_in({})]: `{}` has no default for documents older than it; add #[serde(default)] or #[serde(default = \"path\")]",
@@ -270,9 +294,10 @@ fn check_removed_after_added(cx: &mut Ctxt, cont: &Container<'_>) {
                 cx.error_at(
                     removed.version.span,
                     format!(
-                        "#[removed_in({})]: `{}` is removed no later than it is added ({})",
+                        "#[removed_in({})]: `{}` is removed in {} but only added in {}; the removal comes after the addition",
                         lit_text(&removed.version),
                         field.ident,
+                        removed.version.version,
                         added.version.version
                     ),
                 );
@@ -290,10 +315,17 @@ fn check_renames(cx: &mut Ctxt, cont: &Container<'_>) {
         for renamed in &field.attrs.renamed {
             let old = renamed.old.value();
             if old == field.serde_name {
+                let derived = if field.serde.rename_de.is_some() {
+                    " (after `rename`)"
+                } else if cont.serde.rename_all_de.is_some() {
+                    " (after `rename_all`)"
+                } else {
+                    ""
+                };
                 cx.error_spanned_by(
                     &renamed.old,
                     format!(
-                        "#[renamed_from({old:?}, ...)]: that is already the name of `{}`",
+                        "#[renamed_from({old:?}, ...)]: {old:?} is the current serde name of `{}`{derived}; name the key older documents carry",
                         field.ident
                     ),
                 );
@@ -302,7 +334,7 @@ fn check_renames(cx: &mut Ctxt, cont: &Container<'_>) {
                 cx.error_at(
                     renamed.since.span,
                     format!(
-                        "`{}` is renamed twice in version {}",
+                        "#[renamed_from]: `{}` is renamed twice in version {}; one rename per version",
                         field.ident, renamed.since.version
                     ),
                 );
@@ -312,7 +344,7 @@ fn check_renames(cx: &mut Ctxt, cont: &Container<'_>) {
                     cx.error_at(
                         renamed.since.span,
                         format!(
-                            "`{}` is renamed in {} but only added in {}",
+                            "#[renamed_from]: `{}` is renamed in {} but only added in {}; a rename comes after the field exists",
                             field.ident, renamed.since.version, added.version.version
                         ),
                     );
@@ -323,7 +355,7 @@ fn check_renames(cx: &mut Ctxt, cont: &Container<'_>) {
                     cx.error_at(
                         renamed.since.span,
                         format!(
-                            "`{}` is renamed in {} but already removed in {}",
+                            "#[renamed_from]: `{}` is renamed in {} but already removed in {}; a rename comes before the removal",
                             field.ident, renamed.since.version, removed.version.version
                         ),
                     );
@@ -334,7 +366,7 @@ fn check_renames(cx: &mut Ctxt, cont: &Container<'_>) {
                 cx.error_spanned_by(
                     &renamed.old,
                     format!(
-                        "`{}` and `{}` both claim the old name {old:?} in version {}",
+                        "#[renamed_from]: `{}` and `{}` both claim the old name {old:?} in version {}; one old key becomes one field",
                         other, field.ident, renamed.since.version
                     ),
                 );
@@ -352,7 +384,7 @@ fn check_metadata_path(cx: &mut Ctxt, cont: &Container<'_>) {
     };
     let path = lit.value();
     if path.is_empty() || path.split('.').any(str::is_empty) {
-        cx.error_spanned_by(lit, format!("metadata path {path:?} is malformed; expected dotted field names such as \"context.metadata\""));
+        cx.error_spanned_by(lit, format!("#[versioned]: metadata path {path:?} is malformed; expected dotted field names such as \"context.metadata\""));
         return;
     }
     let first = path.split('.').next().unwrap_or_default();
@@ -365,11 +397,43 @@ fn check_metadata_path(cx: &mut Ctxt, cont: &Container<'_>) {
         cx.error_spanned_by(
             lit,
             format!(
-                "metadata path {path:?} starts at `{first}`, which is not a field of `{}` (fields: {})",
+                "#[versioned]: metadata path {path:?} starts at `{first}`, which is not a field of `{}` (fields: {})",
                 cont.ident(),
                 names.join(", ")
             ),
         );
+    }
+}
+
+/// A deserialized field owns its data. An old document is migrated as an
+/// owned JSON tree before it becomes the struct, so a field borrowing from
+/// the input (serde borrows `&str` and `&[u8]` by itself, anything else
+/// with `#[serde(borrow)]`) could not be read from it.
+fn check_no_borrowing(cx: &mut Ctxt, cont: &Container<'_>) {
+    if !cont.derives.deserialize {
+        return;
+    }
+    const ADVICE: &str = "old documents are migrated in an owned tree before they become the struct, so nothing can borrow from the input; use an owned type such as `String`, or `Cow<'a, str>` without #[serde(borrow)]";
+    for field in cont.current_fields() {
+        if let Some(borrow) = &field.serde.borrow {
+            cx.error_spanned_by(
+                borrow,
+                format!(
+                    "#[versioned] does not support #[serde(borrow)] on `{}`: {ADVICE}",
+                    field.ident
+                ),
+            );
+        } else if let syn::Type::Reference(reference) = &field.original.ty {
+            if !field.serde.skip_de {
+                cx.error_spanned_by(
+                    reference,
+                    format!(
+                        "#[versioned] does not support borrowed fields such as `{}`: {ADVICE}",
+                        field.ident
+                    ),
+                );
+            }
+        }
     }
 }
 
@@ -386,12 +450,12 @@ fn check_key(cx: &mut Ctxt, cont: &Container<'_>) -> String {
         .as_ref()
         .map_or_else(Container::attr_span, syn::LitStr::span);
     if key.is_empty() {
-        cx.error_at(span, "the version key must not be empty");
+        cx.error_at(span, "#[versioned]: the version key must not be empty");
     }
     if let Some(field) = cont.current_fields().find(|f| f.serde_name == key) {
         cx.error_spanned_by(
             field.ident,
-            format!("field `{}` has the name of the version key {key:?}; the version is written by #[versioned], not by a field", field.ident),
+            format!("#[versioned]: field `{}` has the name of the version key {key:?}; the version is written by #[versioned], not by a field (rename the field, or choose another `key = \"...\"`)", field.ident),
         );
     }
     key
@@ -433,7 +497,7 @@ fn check_steps(cx: &mut Ctxt, cont: &Container<'_>, versions: &[Version]) {
             cx.error_at(
                 to.span,
                 format!(
-                    "step from {} to {} does not go forward",
+                    "#[versioned]: step from {} to {} does not go forward; `to` must be after `from`",
                     from.version, to.version
                 ),
             );
@@ -444,19 +508,19 @@ fn check_steps(cx: &mut Ctxt, cont: &Container<'_>, versions: &[Version]) {
             cx.error_at(
                 from.span,
                 format!(
-                    "step from {}: unknown version; the history names {}",
+                    "#[versioned]: step from {}: no such version in the history of this type, which names {}",
                     from.version,
                     known.join(", ")
                 ),
             );
             continue;
         };
-        if versions.get(index + 1) != Some(&to.version) {
-            let next = &versions[index + 1];
+        // `to` is itself in `versions` and after `from`, so a next exists.
+        if let Some(next) = versions.get(index + 1).filter(|next| **next != to.version) {
             cx.error_at(
                 to.span,
                 format!(
-                    "step from {} to {} skips version {next}; steps go from one version to the next",
+                    "#[versioned]: step from {} to {} skips version {next}; steps go from one version to the next",
                     from.version, to.version
                 ),
             );
@@ -465,14 +529,17 @@ fn check_steps(cx: &mut Ctxt, cont: &Container<'_>, versions: &[Version]) {
         if !seen.insert((from.version.clone(), to.version.clone())) {
             cx.error_at(
                 step.span,
-                format!("two steps from {} to {}", from.version, to.version),
+                format!(
+                    "#[versioned]: a second step from {} to {}; write one function that does both",
+                    from.version, to.version
+                ),
             );
         }
         if has_field_ops(cont, &to.version) && step.combine.is_none() {
             cx.error_at(
                 step.span,
                 format!(
-                    "step from {} to {} runs beside the step the field attributes generate for {}; say how they combine with `combine = \"before\"`, `\"after\"` or `\"replace\"`",
+                    "#[versioned]: step from {} to {} runs beside the step the field attributes generate for {}; say how they combine with `combine = \"before\"`, `\"after\"` or `\"replace\"`",
                     from.version, to.version, to.version
                 ),
             );
@@ -491,7 +558,7 @@ fn check_snapshots(cx: &mut Ctxt, cont: &Container<'_>, versions: &[Version]) {
             cx.error_at(
                 version.span,
                 format!(
-                    "snapshot of version {}: unknown version; the history names {}",
+                    "#[versioned]: snapshot of version {}: unknown version; the history names {}",
                     version.version,
                     known.join(", ")
                 ),
@@ -509,7 +576,7 @@ fn check_snapshots(cx: &mut Ctxt, cont: &Container<'_>, versions: &[Version]) {
         if !names.insert(snapshot.name.to_string()) {
             cx.error_spanned_by(
                 &snapshot.name,
-                format!("two snapshots named `{}`", snapshot.name),
+                format!("#[versioned]: two snapshots named `{}`", snapshot.name),
             );
         }
     }
@@ -517,17 +584,9 @@ fn check_snapshots(cx: &mut Ctxt, cont: &Container<'_>, versions: &[Version]) {
 
 /// Whether `field` exists in documents of `version`.
 pub fn exists_at(field: &Field<'_>, version: &Version) -> bool {
-    let added = field
-        .attrs
-        .added
-        .as_ref()
-        .map_or(true, |a| a.version.version <= *version);
-    let not_removed = field
-        .attrs
-        .removed
-        .as_ref()
-        .map_or(true, |r| r.version.version > *version);
-    added && not_removed
+    let added_later = matches!(&field.attrs.added, Some(a) if a.version.version > *version);
+    let removed_by_then = matches!(&field.attrs.removed, Some(r) if r.version.version <= *version);
+    !added_later && !removed_by_then
 }
 
 fn plan_steps<'a>(cont: &'a Container<'a>, versions: &[Version]) -> Vec<PlannedStep<'a>> {

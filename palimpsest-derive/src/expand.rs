@@ -6,16 +6,36 @@ use syn::spanned::Spanned;
 
 use crate::ast::{is_serde_derive, Container, Field};
 use crate::attr::{is_field_attr, is_serde, DefaultKind, SnapshotArg};
-use crate::check::{exists_at, name_at, History, PlannedOp};
+use crate::check::{self, exists_at, name_at, History, PlannedOp};
+use crate::ctxt::Ctxt;
 use crate::version::Scheme;
+
+/// The whole attribute on `proc_macro2` tokens: read, validate, expand, or
+/// every error plus the fallback. `lib.rs` only converts to and from
+/// `proc_macro`, so tests can run this (tests/expand.rs).
+pub fn versioned(args: TokenStream, item: &syn::Item) -> TokenStream {
+    let mut cx = Ctxt::default();
+    let expanded = Container::from_ast(&mut cx, args, item)
+        .and_then(|cont| check::validate(&mut cx, &cont).map(|history| expand(&cont, &history)));
+    match (cx.check(), expanded) {
+        (Ok(()), Some(tokens)) => tokens,
+        (Err(errors), _) => {
+            let mut tokens = fallback(item);
+            tokens.extend(errors.to_compile_error());
+            tokens
+        }
+        (Ok(()), None) => fallback(item),
+    }
+}
 
 /// The struct as the user's crate sees it, plus everything that makes it
 /// versioned, inside a `const _` so no name leaks.
-pub fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
+fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     let item = user_struct(cont);
     let snapshots = cont.args.snapshots.iter().map(|s| snapshot_struct(cont, s));
     let remote = remote_struct(cont);
-    let versioned = impl_versioned(cont, history);
+    let schema = schema_fn(cont, history);
+    let versioned = impl_versioned(cont);
     let serialize = cont.derives.serialize.then(|| impl_serialize(cont));
     let deserialize = cont.derives.deserialize.then(|| impl_deserialize(cont));
     quote! {
@@ -23,16 +43,12 @@ pub fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
 
         #(#snapshots)*
 
+        // No blanket `allow`: tests/lints.rs denies rustc's warnings and
+        // clippy's groups on this output, so a lint here fails the build.
         #[doc(hidden)]
-        #[allow(
-            non_upper_case_globals,
-            non_camel_case_types,
-            unused_qualifications,
-            clippy::all,
-            clippy::pedantic
-        )]
         const _: () = {
             #remote
+            #schema
             #versioned
             #serialize
             #deserialize
@@ -40,18 +56,31 @@ pub fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     }
 }
 
-/// What to emit beside the errors: the struct as plain serde would have it,
-/// without the palimpsest attributes, so no error cascades from its uses.
-pub fn fallback(item: &syn::Item) -> TokenStream {
+/// What to emit beside the errors: the item as plain serde would have it,
+/// without the palimpsest attributes, so no error cascades from its uses
+/// (nor "cannot find attribute `renamed_from`" from the attributes left).
+fn fallback(item: &syn::Item) -> TokenStream {
     let mut item = item.clone();
-    let syn::Item::Struct(s) = &mut item else {
-        return quote!(#item);
+    let (ident, generics) = match &mut item {
+        syn::Item::Struct(s) => {
+            strip_field_attrs(&mut s.fields);
+            (s.ident.clone(), s.generics.clone())
+        }
+        syn::Item::Enum(e) => {
+            for variant in &mut e.variants {
+                strip_field_attrs(&mut variant.fields);
+            }
+            (e.ident.clone(), e.generics.clone())
+        }
+        syn::Item::Union(u) => {
+            u.fields
+                .named
+                .iter_mut()
+                .for_each(|f| f.attrs.retain(|a| !is_field_attr(a)));
+            (u.ident.clone(), u.generics.clone())
+        }
+        _ => return quote!(#item),
     };
-    for field in &mut s.fields {
-        field.attrs.retain(|a| !is_field_attr(a));
-    }
-    let ident = s.ident.clone();
-    let generics = s.generics.clone();
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     quote! {
         #item
@@ -62,6 +91,12 @@ pub fn fallback(item: &syn::Item) -> TokenStream {
                 ::core::unimplemented!("#[versioned] did not compile")
             }
         }
+    }
+}
+
+fn strip_field_attrs(fields: &mut syn::Fields) {
+    for field in fields {
+        field.attrs.retain(|a| !is_field_attr(a));
     }
 }
 
@@ -209,7 +244,8 @@ fn remote_struct(cont: &Container<'_>) -> TokenStream {
     let remote = remote_name();
     let generics = &cont.original.generics;
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
-    // serde wants the remote path without generics when the copy has them.
+    // serde rejects generic arguments in `remote` and supplies the copy's
+    // own, which are the struct's.
     let remote_type = ident.to_string();
     let container_attrs = cont
         .original
@@ -256,7 +292,6 @@ fn remote_struct(cont: &Container<'_>) -> TokenStream {
         #default_fn
     }
 }
-
 /// `#[serde(default)]` on the container becomes
 /// `#[serde(default = "__palimpsest_default")]`; other items stay as written.
 fn redirect_container_default(attr: &syn::Attribute) -> TokenStream {
@@ -288,12 +323,38 @@ fn old_names<'a>(
         .filter(move |old| !cont.current_fields().any(|f| f.serde_name == *old))
 }
 
-fn impl_versioned(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
-    let ident = cont.ident();
-    let (impl_generics, ty_generics, where_clause) = cont.original.generics.split_for_impl();
+fn schema_fn_name() -> syn::Ident {
+    format_ident!("__palimpsest_schema")
+}
+
+/// The schema, built once. A free function, not generic even when the
+/// struct is: the history does not depend on type parameters, and
+/// `Serialize` reaches it without the bounds `Versioned` needs.
+fn schema_fn(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
+    let name = schema_fn_name();
     let schema = schema_expr(cont, history);
+    quote! {
+        fn #name() -> &'static ::palimpsest::__private::Schema {
+            static __SCHEMA: ::std::sync::OnceLock<::palimpsest::__private::Schema> =
+                ::std::sync::OnceLock::new();
+            __SCHEMA.get_or_init(|| ::palimpsest::__private::built(#schema))
+        }
+    }
+}
+
+fn impl_versioned(cont: &Container<'_>) -> TokenStream {
+    let ident = cont.ident();
+    let schema_fn = schema_fn_name();
+    let mut generics = cont.original.generics.clone();
     let deserialize_current = cont.derives.deserialize.then(|| {
+        // `deserialize_current` must read the struct for any `'de` the
+        // trait names, so type parameters must deserialize for all of them.
+        bound_type_params(
+            &mut generics,
+            &quote!(::palimpsest::__private::serde::de::DeserializeOwned),
+        );
         let remote = remote_name();
+        let (_, ty_generics, _) = cont.original.generics.split_for_impl();
         quote! {
             fn deserialize_current<'de, __D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
             where
@@ -304,13 +365,13 @@ fn impl_versioned(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
             }
         }
     });
+    let (impl_generics, _, where_clause) = generics.split_for_impl();
+    let (_, ty_generics, _) = cont.original.generics.split_for_impl();
     quote! {
         #[automatically_derived]
         impl #impl_generics ::palimpsest::__private::Versioned for #ident #ty_generics #where_clause {
             fn schema() -> &'static ::palimpsest::__private::Schema {
-                static __SCHEMA: ::std::sync::OnceLock<::palimpsest::__private::Schema> =
-                    ::std::sync::OnceLock::new();
-                __SCHEMA.get_or_init(|| ::palimpsest::__private::built(#schema))
+                #schema_fn()
             }
 
             #deserialize_current
@@ -412,6 +473,7 @@ fn default_expr(cont: &Container<'_>, field: &Field<'_>) -> Option<TokenStream> 
 fn impl_serialize(cont: &Container<'_>) -> TokenStream {
     let ident = cont.ident();
     let remote = remote_name();
+    let schema_fn = schema_fn_name();
     let mut generics = cont.original.generics.clone();
     bound_type_params(
         &mut generics,
@@ -428,10 +490,7 @@ fn impl_serialize(cont: &Container<'_>) -> TokenStream {
             {
                 <#remote #ty_generics>::serialize(
                     self,
-                    ::palimpsest::__private::Stamped::new(
-                        __serializer,
-                        <Self as ::palimpsest::__private::Versioned>::schema(),
-                    ),
+                    ::palimpsest::__private::Stamped::new(__serializer, #schema_fn()),
                 )
             }
         }
@@ -441,20 +500,19 @@ fn impl_serialize(cont: &Container<'_>) -> TokenStream {
 fn impl_deserialize(cont: &Container<'_>) -> TokenStream {
     let ident = cont.ident();
     let mut generics = cont.original.generics.clone();
+    // As `Versioned` requires: an old document is rebuilt from an owned
+    // tree, so nothing borrows from the input and `'de` outlives nothing.
     bound_type_params(
         &mut generics,
-        &quote!(::palimpsest::__private::serde::Deserialize<'de>),
+        &quote!(::palimpsest::__private::serde::de::DeserializeOwned),
     );
-    let de: syn::LifetimeParam = {
-        let lifetimes = cont.original.generics.lifetimes().map(|l| &l.lifetime);
-        syn::parse_quote!('de: #(#lifetimes)+*)
-    };
-    let de = if cont.original.generics.lifetimes().next().is_some() {
-        de
-    } else {
-        syn::LifetimeParam::new(syn::Lifetime::new("'de", Span::call_site()))
-    };
-    generics.params.insert(0, syn::GenericParam::Lifetime(de));
+    generics.params.insert(
+        0,
+        syn::GenericParam::Lifetime(syn::LifetimeParam::new(syn::Lifetime::new(
+            "'de",
+            Span::call_site(),
+        ))),
+    );
     let (impl_generics, _, where_clause) = generics.split_for_impl();
     let (_, ty_generics, _) = cont.original.generics.split_for_impl();
     quote! {

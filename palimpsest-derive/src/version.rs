@@ -100,7 +100,7 @@ impl VersionLit {
                             let hint = if text.parse::<u64>().is_ok() {
                                 format!("; for integer versions write {text} without quotes")
                             } else {
-                                String::new()
+                                "; expected major.minor.patch such as \"0.1.0\"".to_owned()
                             };
                             return Err(syn::Error::new(
                                 s.span(),

@@ -1,0 +1,104 @@
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trace {
+    pub problem_statement: String,
+    pub outcome: String,
+    pub tags: Vec<String>,
+    pub context: TraceContext,
+}
+#[doc(hidden)]
+const _: () = {
+    #[derive(
+        ::palimpsest::__private::serde::Serialize,
+        ::palimpsest::__private::serde::Deserialize
+    )]
+    #[serde(crate = "::palimpsest::__private::serde", remote = "Trace")]
+    #[allow(dead_code)]
+    struct __PalimpsestRemote {
+        problem_statement: String,
+        #[serde(alias = "result")]
+        outcome: String,
+        #[serde(default)]
+        tags: Vec<String>,
+        #[serde(default)]
+        context: TraceContext,
+    }
+    fn __palimpsest_schema() -> &'static ::palimpsest::__private::Schema {
+        static __SCHEMA: ::std::sync::OnceLock<::palimpsest::__private::Schema> = ::std::sync::OnceLock::new();
+        __SCHEMA
+            .get_or_init(|| ::palimpsest::__private::built(
+                ::palimpsest::__private::Schema::semver("Trace", "0.3.0")
+                    .legacy("0.0.1")
+                    .key("schema_version")
+                    .metadata("context.metadata")
+                    .claims([
+                        "context",
+                        "outcome",
+                        "problem_statement",
+                        "result",
+                        "tags",
+                    ])
+                    .step(::palimpsest::__private::Step::new("0.0.1", "0.1.0"))
+                    .step(
+                        ::palimpsest::__private::Step::new("0.1.0", "0.2.0")
+                            .drop_field("scratch")
+                            .rename("result", "outcome")
+                            .try_add(
+                                "tags",
+                                || ::palimpsest::__private::default_value(
+                                    &<Vec<String> as ::core::default::Default>::default(),
+                                ),
+                            ),
+                    )
+                    .step(
+                        ::palimpsest::__private::Step::new("0.2.0", "0.3.0")
+                            .function(crate::steps::split_notes)
+                            .preserve("notes"),
+                    )
+                    .build(),
+            ))
+    }
+    #[automatically_derived]
+    impl ::palimpsest::__private::Versioned for Trace {
+        fn schema() -> &'static ::palimpsest::__private::Schema {
+            __palimpsest_schema()
+        }
+        fn deserialize_current<'de, __D>(
+            __deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error>
+        where
+            __D: ::palimpsest::__private::serde::Deserializer<'de>,
+            Self: ::palimpsest::__private::serde::Deserialize<'de>,
+        {
+            <__PalimpsestRemote>::deserialize(__deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl ::palimpsest::__private::serde::Serialize for Trace {
+        fn serialize<__S>(
+            &self,
+            __serializer: __S,
+        ) -> ::core::result::Result<__S::Ok, __S::Error>
+        where
+            __S: ::palimpsest::__private::serde::Serializer,
+        {
+            <__PalimpsestRemote>::serialize(
+                self,
+                ::palimpsest::__private::Stamped::new(
+                    __serializer,
+                    __palimpsest_schema(),
+                ),
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> ::palimpsest::__private::serde::Deserialize<'de> for Trace {
+        fn deserialize<__D>(
+            __deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error>
+        where
+            __D: ::palimpsest::__private::serde::Deserializer<'de>,
+        {
+            ::palimpsest::__private::deserialize::<Self, __D>(__deserializer)
+        }
+    }
+};

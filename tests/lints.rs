@@ -1,0 +1,81 @@
+//! The expansion is lint-clean: this crate denies rustc's warnings and
+//! clippy's `all` and `pedantic` groups, and CI runs clippy on every target,
+//! so any lint the generated code trips fails the build.
+
+#![deny(warnings, missing_docs, unused_qualifications, unreachable_pub)]
+#![deny(clippy::all, clippy::pedantic, clippy::nursery)]
+
+use std::borrow::Cow;
+
+use palimpsest::versioned;
+use serde::{Deserialize, Serialize};
+
+/// A public type with every kind of field attribute.
+#[versioned(since = "0.1.0", metadata = "context.metadata")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Trace {
+    /// The task.
+    pub problem_statement: String,
+    /// The result.
+    #[renamed_from("result", since = "0.2.0")]
+    pub outcome: String,
+    /// Labels.
+    #[added_in("0.2.0")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Old notes.
+    #[removed_in("0.3.0")]
+    pub notes: String,
+    /// Where history goes.
+    #[serde(default)]
+    pub context: Context,
+}
+
+/// The metadata holder.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Context {
+    /// Migration history and preserved fields.
+    #[serde(default)]
+    pub metadata: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A private type, with integer versions, a hand step and only `Deserialize`.
+#[versioned(since = 1, step(from = 1, to = 2, with = bump))]
+#[derive(Debug, Deserialize)]
+struct Settings {
+    level: u8,
+}
+
+type Object = serde_json::Map<String, serde_json::Value>;
+
+#[allow(clippy::unnecessary_wraps)] // the signature a step must have
+fn bump(document: &mut Object) -> Result<(), std::io::Error> {
+    document.insert("level".into(), 1.into());
+    Ok(())
+}
+
+/// A private type with only `Serialize`, generic and with a lifetime.
+#[versioned(since = "1.0.0")]
+#[derive(Debug, Serialize)]
+struct Note<'a, T> {
+    text: Cow<'a, str>,
+    value: T,
+}
+
+#[test]
+fn lint_clean_types_still_work() {
+    let trace: Trace =
+        serde_json::from_str(r#"{"problemStatement": "p", "result": "r", "notes": "n"}"#).unwrap();
+    assert_eq!(trace.outcome, "r");
+    let settings: Settings = serde_json::from_str("{}").unwrap();
+    assert_eq!(settings.level, 1);
+    let note = Note {
+        text: Cow::Borrowed("t"),
+        value: 2,
+    };
+    assert_eq!(
+        serde_json::to_string(&note).unwrap(),
+        r#"{"schema_version":"1.0.0","text":"t","value":2}"#
+    );
+}

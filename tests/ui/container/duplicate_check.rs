@@ -1,0 +1,13 @@
+//! Rejects `check` given twice.
+
+use palimpsest::versioned;
+use serde::{Deserialize, Serialize};
+
+#[versioned(since = "0.1.0", check = first, check = second)]
+#[derive(Serialize, Deserialize)]
+struct Note {
+    #[renamed_from("body", since = "0.2.0")]
+    text: String,
+}
+
+fn main() {}

@@ -1,0 +1,16 @@
+//! Rejects two `#[added_in]` on one field.
+
+use palimpsest::versioned;
+use serde::{Deserialize, Serialize};
+
+#[versioned(since = "0.1.0")]
+#[derive(Serialize, Deserialize)]
+struct Trace {
+    problem: String,
+    #[added_in("0.2.0")]
+    #[added_in("0.3.0")]
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+fn main() {}

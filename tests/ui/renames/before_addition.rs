@@ -1,0 +1,16 @@
+//! Rejects a rename in or before the version that adds the field.
+
+use palimpsest::versioned;
+use serde::{Deserialize, Serialize};
+
+#[versioned(since = "0.1.0")]
+#[derive(Serialize, Deserialize)]
+struct Trace {
+    problem: String,
+    #[renamed_from("labels", since = "0.2.0")]
+    #[added_in("0.3.0")]
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+//! Rejects a snapshot without a name.
+
+use palimpsest::versioned;
+use serde::{Deserialize, Serialize};
+
+#[versioned(since = "0.1.0", snapshot(version = "0.1.0"))]
+#[derive(Serialize, Deserialize)]
+struct Note {
+    #[renamed_from("body", since = "0.2.0")]
+    text: String,
+}
+
+fn main() {}

@@ -1,0 +1,18 @@
+//! Rejects a step whose `to` is not after its `from`.
+
+use palimpsest::versioned;
+use serde::{Deserialize, Serialize};
+
+type Object = serde_json::Map<String, serde_json::Value>;
+
+fn downgrade(_: &mut Object) -> Result<(), std::io::Error> {
+    Ok(())
+}
+
+#[versioned(since = "0.1.0", version = "0.2.0", step(from = "0.2.0", to = "0.1.0", with = downgrade))]
+#[derive(Serialize, Deserialize)]
+struct Trace {
+    problem: String,
+}
+
+fn main() {}

@@ -1,0 +1,15 @@
+//! Rejects a version above the explicit current `version`.
+
+use palimpsest::versioned;
+use serde::{Deserialize, Serialize};
+
+#[versioned(since = "0.1.0", version = "0.2.0")]
+#[derive(Serialize, Deserialize)]
+struct Trace {
+    problem: String,
+    #[added_in("0.3.0")]
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+fn main() {}
