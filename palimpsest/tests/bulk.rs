@@ -244,7 +244,7 @@ fn folders_mirror_into_an_output_folder_and_rejects_collect_failures() {
     assert_eq!(read("deep/c.json"), CURRENT);
     assert_eq!(read("deep/empty.json"), "");
     assert!(!output.join("skip.txt").exists());
-    assert_eq!(String::from_utf8(rejects).unwrap(), "{bad\n\n");
+    assert_eq!(String::from_utf8(rejects).unwrap(), "{bad\n");
     let kinds: Vec<&str> = summary.failures.iter().map(|f| f.error.kind()).collect();
     assert_eq!(kinds, ["invalid_json", "empty"]);
     assert_eq!(summary.failures[1].line, None);

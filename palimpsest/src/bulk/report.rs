@@ -44,7 +44,8 @@ pub enum BulkError {
         /// The limit, see [`Migrator::max_document_bytes`](crate::bulk::Migrator::max_document_bytes).
         limit: u64,
     },
-    /// A `.json` file holds no document at all.
+    /// A file holds no document at all (zero bytes, or only whitespace for
+    /// a `.json` file).
     #[error("empty file: no document")]
     Empty,
     /// The migrated value did not serialize back to a JSON object.
@@ -163,7 +164,12 @@ pub struct Located {
 
 impl fmt::Display for Located {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: version {}", Place(&self.source, self.line), self.version)
+        write!(
+            f,
+            "{}: version {}",
+            Place(&self.source, self.line),
+            self.version
+        )
     }
 }
 

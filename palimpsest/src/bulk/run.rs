@@ -209,7 +209,20 @@ where
             },
         };
         let mut reader = BufReader::with_capacity(1 << 20, input);
-        let empty = matches!(io::BufRead::fill_buf(&mut reader), Ok([]));
+        if source.path.is_some() && matches!(io::BufRead::fill_buf(&mut reader), Ok([])) {
+            // A log with no line at all is worth a look: reported, and an
+            // output folder gets it as it is.
+            if let (Some(target), false) = (self.target(source), self.in_place()) {
+                begin(&target)?.commit()?;
+            }
+            self.observer.document(Document {
+                source: &shown,
+                line: None,
+                original: &[],
+                outcome: Outcome::Failed(BulkError::Empty),
+            });
+            return Ok(());
+        }
         if let Target::Stream(output) = &mut self.target {
             let mut sinks = Sinks {
                 output: &mut **output,
@@ -222,9 +235,6 @@ where
         let Some(target) = self.target(source) else {
             return Ok(());
         };
-        if empty && self.in_place() {
-            return Ok(());
-        }
         let mut replacement = begin(&target)?;
         let mut sinks = Sinks {
             output: &mut replacement,
@@ -370,7 +380,7 @@ fn begin(target: &Path) -> io::Result<Replacement> {
 /// Writes a document as one JSONL line: its bytes and a newline if it has none.
 fn write_line(out: &mut dyn Write, bytes: &[u8]) -> io::Result<()> {
     out.write_all(bytes)?;
-    if !bytes.ends_with(b"\n") {
+    if !bytes.is_empty() && !bytes.ends_with(b"\n") {
         out.write_all(b"\n")?;
     }
     Ok(())
