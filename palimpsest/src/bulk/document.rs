@@ -77,7 +77,7 @@ where
         }
         let old = (self.mode == Mode::Diff).then(|| value.clone());
         let written = if self.target_is_current {
-            self.upgrade(value, bytes.len())
+            self.upgrade(value, text)
         } else {
             self.downgrade(value)
         };
@@ -100,12 +100,37 @@ where
 
     /// Migrates to the current version through `T`, which validates the
     /// result, and writes `T` with the stamp first.
-    fn upgrade(&self, value: Value, size: usize) -> Result<(crate::Report, Vec<u8>), BulkError> {
-        let migrated = crate::from_value::<T>(value)?;
-        let mut output = Vec::with_capacity(size + size / 8 + 64);
-        serde_json::to_writer(&mut output, &migrated.value).map_err(BulkError::Serialize)?;
+    ///
+    /// `T` is read from the migrated tree without tracking field paths;
+    /// only a document that does not fit is read again, from `text`, the
+    /// slow way that names the path in its error.
+    fn upgrade(&self, value: Value, text: &str) -> Result<(crate::Report, Vec<u8>), BulkError> {
+        let schema = T::schema();
+        let Value::Object(mut object) = value else {
+            return Err(schema.not_an_object(&value).into());
+        };
+        let report = schema.migrate_owned(&mut object)?;
+        if !schema.key_is_field {
+            object.remove(schema.key());
+        }
+        let migrated = match T::deserialize_current(Value::Object(object)) {
+            Ok(migrated) => migrated,
+            Err(untracked) => {
+                let error = crate::from_str::<T>(text)
+                    .err()
+                    .unwrap_or_else(|| Error::Schema {
+                        type_name: schema.type_name(),
+                        version: report.to.clone(),
+                        path: String::new(),
+                        message: untracked.to_string(),
+                    });
+                return Err(error.into());
+            }
+        };
+        let mut output = Vec::with_capacity(text.len() + text.len() / 8 + 64);
+        serde_json::to_writer(&mut output, &migrated).map_err(BulkError::Serialize)?;
         self.stamp(&mut output)?;
-        Ok((migrated.report, output))
+        Ok((report, output))
     }
 
     /// Migrates the tree to an older target, which `T` cannot represent, and
