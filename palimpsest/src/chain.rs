@@ -14,7 +14,11 @@ pub(crate) type Edges<'a> = &'a [(Version, Version)];
 /// Steps only go forward, so the search never revisits a version; among
 /// equally short paths the one through older versions wins, which keeps the
 /// choice stable whatever order steps were registered in.
-pub(crate) fn find_path(edges: Edges<'_>, from: &Version, to: &Version) -> Result<Vec<usize>, Version> {
+pub(crate) fn find_path(
+    edges: Edges<'_>,
+    from: &Version,
+    to: &Version,
+) -> Result<Vec<usize>, Version> {
     if from == to {
         return Ok(Vec::new());
     }

@@ -115,7 +115,9 @@ pub enum Error {
     },
 
     /// The target is older than the document: steps only go forward.
-    #[error("`{type_name}`: cannot migrate from {from} back to {to}: migration steps only go forward")]
+    #[error(
+        "`{type_name}`: cannot migrate from {from} back to {to}: migration steps only go forward"
+    )]
     Backward {
         /// The versioned type.
         type_name: &'static str,
@@ -123,6 +125,19 @@ pub enum Error {
         from: Version,
         /// The older version asked for.
         to: Version,
+    },
+
+    /// A document cannot be rewritten as the older version asked for.
+    #[error("`{type_name}`: cannot write version {to} from {from}: {reason}")]
+    Irreversible {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The document's version.
+        from: Version,
+        /// The older version asked for.
+        to: Version,
+        /// Which step cannot be undone, and why.
+        reason: String,
     },
 
     /// A hand-written step returned an error.
@@ -135,6 +150,34 @@ pub enum Error {
         /// The version the step leads to.
         to: Version,
         /// The step's own error.
+        #[source]
+        source: BoxError,
+    },
+
+    /// A document does not fit the typed snapshot a step reads it as.
+    #[error("`{type_name}`: document at version {version} does not fit the snapshot `{snapshot}` at `{path}`: {message}", path = Path(path))]
+    Snapshot {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The snapshot type.
+        snapshot: &'static str,
+        /// The version the step starts from.
+        version: Version,
+        /// The field path of the offending value; empty for the document itself.
+        path: String,
+        /// What serde said.
+        message: String,
+    },
+
+    /// An old document failed the type's integrity check, run before any
+    /// step.
+    #[error("`{type_name}`: document at version {version} failed its integrity check: {source}")]
+    Integrity {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The document's version.
+        version: Version,
+        /// The check's own error.
         #[source]
         source: BoxError,
     },
@@ -197,8 +240,11 @@ impl Error {
             | Error::Conflict { type_name, .. }
             | Error::NoPath { type_name, .. }
             | Error::Backward { type_name, .. }
+            | Error::Irreversible { type_name, .. }
             | Error::StepFailed { type_name, .. }
             | Error::Schema { type_name, .. }
+            | Error::Snapshot { type_name, .. }
+            | Error::Integrity { type_name, .. }
             | Error::Outdated { type_name, .. }
             | Error::Syntax { type_name, .. }
             | Error::Definition { type_name, .. } => type_name,
@@ -230,5 +276,21 @@ impl fmt::Display for VersionList<'_> {
             fmt::Display::fmt(v, f)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Users return `Result<_, palimpsest::Error>` from their own functions;
+    /// past 128 bytes clippy's `result_large_err` would flag every one.
+    #[test]
+    fn the_error_stays_small_enough_to_return() {
+        assert!(
+            std::mem::size_of::<Error>() <= 128,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
     }
 }

@@ -44,7 +44,7 @@
 //!
 //! The engine underneath works without the macro too: implement
 //! [`Versioned`] with a [`Schema`] built by hand, and use [`from_str`],
-//! [`migrate`], [`detect`] and the rest for typed errors and a [`Report`]
+//! [`migrate()`], [`detect`] and the rest for typed errors and a [`Report`]
 //! of what ran.
 
 #![deny(missing_docs)]
@@ -55,17 +55,21 @@ extern crate self as palimpsest;
 #[cfg(feature = "bulk")]
 pub mod bulk;
 mod chain;
+mod downgrade;
 pub mod error;
 pub mod migrate;
+pub mod models;
 mod read;
 pub mod schema;
 pub mod step;
+pub mod testing;
 pub mod version;
 
 #[doc(hidden)]
 #[path = "private/mod.rs"]
 pub mod __private;
 
+pub use downgrade::to_value_as;
 pub use error::Error;
 pub use migrate::{Report, StepRecord};
 pub use read::{
@@ -76,5 +80,102 @@ pub use schema::{Schema, SchemaBuilder, Versioned};
 pub use step::Step;
 pub use version::{Scheme, Version};
 
-/// Makes a struct versioned; see the crate documentation.
+/// Makes a struct versioned: its documents carry their schema version, and
+/// old documents migrate to the current struct wherever serde reads them.
+///
+/// It must stand above `#[derive(Serialize, Deserialize)]`, whose work it
+/// takes over: the struct's `#[serde(...)]` attributes keep their meaning.
+///
+/// ```
+/// use palimpsest::versioned;
+/// use serde::{Deserialize, Serialize};
+/// use serde_json::{Map, Value};
+///
+/// #[versioned(since = "0.1.0", metadata = "meta")]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// pub struct Trace {
+///     pub problem_statement: String,
+///     #[renamed_from("result", since = "0.2.0")]
+///     pub outcome: String,
+///     #[added_in("0.2.0")]
+///     #[serde(default)]
+///     pub tags: Vec<String>,
+///     #[removed_in("0.3.0")]
+///     pub notes: String,
+///     #[serde(default)]
+///     pub meta: Map<String, Value>,
+/// }
+///
+/// let trace: Trace = serde_json::from_str(r#"{"problem_statement": "p", "result": "r", "notes": "n"}"#)?;
+/// assert_eq!(trace.outcome, "r");
+/// assert_eq!(trace.meta["legacy_notes"], "n");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+///
+/// # The attribute's keys
+///
+/// | key | meaning | default |
+/// |---|---|---|
+/// | `since = "0.1.0"` | the first versioned schema; required | |
+/// | `version = "0.3.0"` | the current version | the highest version named anywhere |
+/// | `legacy = "0.0.1"` | the version of documents without a version key | `"0.0.1"`, or `0` for integers |
+/// | `key = "schema_version"` | the key the version is written under | `"schema_version"` |
+/// | `metadata = "context.metadata"` | the dotted path of the object that records migration history and preserved values; its first segment is a field | none |
+/// | `step(from = "0.1.0", to = "0.1.1", with = path)` | a hand-written step from a version to the next (repeatable); `path` is a [`Step::with`]-style function on the JSON object, or a [`Step::typed`]-style function from a typed snapshot; where field attributes also act in `to`, `combine = "before"`, `"after"` or `"replace"` says how the two join | |
+/// | `check = path` | an integrity check run on every old document before its first step ([`SchemaBuilder::check`]) | |
+/// | `snapshot(version = "0.1.0", name = TraceV010)` | generates `TraceV010`, a plain serde struct with the fields documents of that version carry, under their names then, for a typed step to read | |
+///
+/// Versions are semver strings (`"0.1.0"`) or integers (`1`), one or the
+/// other for a whole type: `#[versioned(since = 1)]` writes
+/// `"schema_version": 1`.
+///
+/// # Field attributes
+///
+/// They speak of the field's serde name, after `rename` and `rename_all`.
+///
+/// - `#[renamed_from("old", since = "0.2.0")]`: documents older than 0.2.0
+///   carry the value under `old`; the step into 0.2.0 moves it (an error if
+///   both names are present). `old` is also accepted as an alias on read.
+///   Repeatable, for a field renamed several times.
+/// - `#[added_in("0.2.0")]`: the field exists from 0.2.0; the step into
+///   0.2.0 inserts its default into older documents, so it must have one
+///   (`#[serde(default)]`, `#[serde(default = "path")]` or a container
+///   default).
+/// - `#[removed_in("0.3.0")]`: the field is gone from the struct from 0.3.0
+///   (the macro removes it from the type); the step into 0.3.0 moves its
+///   value to `<metadata>.legacy_<field>`. Without a `metadata` path, write
+///   `#[removed_in("0.3.0", drop)]` to say the value may be dropped.
+///
+/// # What is written, and what is read
+///
+/// - Every serializer writes `"<key>": <current version>` as the first entry
+///   of the struct; a versioned type cannot be written without it.
+/// - Every self-describing format reads old documents, wherever the type
+///   sits (top level, `Vec`, `Option`, map values, fields): the version is
+///   detected wherever the key stands (no key is the legacy version), the
+///   steps run in order, and the result is deserialized with the struct's
+///   serde attributes. A current document whose key comes first, as
+///   palimpsest writes it, goes straight to serde with no intermediate tree.
+/// - With a `metadata` path, a migrated document records `migrated_from`
+///   (the version before its first migration, never overwritten) and
+///   `migration_history` (one `{"from", "to"}` per step), and keys of the
+///   old document that no field of the struct claims are kept under
+///   `<metadata>.legacy_unknown` rather than ignored. Without one, serde's
+///   usual rules apply to such keys (ignored, or rejected with
+///   `deny_unknown_fields`). A struct with a `flatten` field claims every
+///   key, so nothing goes to `legacy_unknown`. Keys a current document
+///   carries that no field names are left to serde as usual.
+/// - Migration errors reach serde as custom errors with the full message
+///   (type, versions, field path); [`from_str`] and the other functions of
+///   this crate return them typed, as [`Error`].
+///
+/// Schema mistakes are compile errors pointing at the attribute at fault:
+/// unknown or duplicate keys, a missing `since`, malformed or mixed
+/// versions, a version at or below `legacy` or above `version`, a removed
+/// field that would be lost, an added field without a default, a rename
+/// onto the field's own name or claimed twice, a step out of order or
+/// colliding with the field attributes, a metadata path outside the struct.
+///
+/// Enums, unions and tuple structs are not supported.
+#[doc(inline)]
 pub use palimpsest_derive::versioned;

@@ -172,6 +172,17 @@ impl Schema {
             gap,
         })?;
 
+        if let Some(check) = &self.check {
+            check(doc, &from).map_err(|source| Error::Integrity {
+                type_name: self.type_name,
+                version: from.clone(),
+                source,
+            })?;
+        }
+        // Steps see the document without its stamp (a typed snapshot has no
+        // field for it); the target's stamp is written after the last step.
+        doc.remove(self.key);
+
         let mut report = Report::unchanged(self, from);
         let mut applied = Applied::default();
         for index in path {
@@ -211,6 +222,17 @@ impl Schema {
                 path,
                 found,
             },
+            OpError::Snapshot {
+                snapshot,
+                path,
+                message,
+            } => Error::Snapshot {
+                type_name: self.type_name,
+                snapshot,
+                version: from.clone(),
+                path,
+                message,
+            },
             OpError::Failed(source) => Error::StepFailed {
                 type_name: self.type_name,
                 from: from.clone(),
@@ -224,14 +246,20 @@ impl Schema {
         let Some(path) = &self.metadata else {
             return Ok(None);
         };
-        object_at(doc, path).map(Some).map_err(|e| Error::NotAnObject {
-            type_name: self.type_name,
-            path: e.path,
-            found: e.found,
-        })
+        object_at(doc, path)
+            .map(Some)
+            .map_err(|e| Error::NotAnObject {
+                type_name: self.type_name,
+                path: e.path,
+                found: e.found,
+            })
     }
 
-    fn preserve_unclaimed(&self, doc: &mut Object, preserved: &mut Vec<String>) -> Result<(), Error> {
+    fn preserve_unclaimed(
+        &self,
+        doc: &mut Object,
+        preserved: &mut Vec<String>,
+    ) -> Result<(), Error> {
         let (Some(claims), Some(path)) = (&self.claims, &self.metadata) else {
             return Ok(());
         };
@@ -399,6 +427,10 @@ mod tests {
     fn a_history_that_is_not_a_list_fails() {
         let mut doc = json!({"context": {"metadata": {"migration_history": "x"}}});
         let err = schema().migrate(&mut doc).unwrap_err();
-        assert!(err.to_string().contains("context.metadata.migration_history"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("context.metadata.migration_history"),
+            "{err}"
+        );
     }
 }

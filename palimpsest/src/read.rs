@@ -176,7 +176,10 @@ pub fn migrate<T: Versioned>(document: &mut Value) -> Result<Report, Error> {
 ///
 /// [`Error::MalformedVersion`] for a version that does not parse, then as
 /// [`Schema::migrate_to`].
-pub fn migrate_to<T: Versioned>(document: &mut Value, version: impl fmt::Display) -> Result<Report, Error> {
+pub fn migrate_to<T: Versioned>(
+    document: &mut Value,
+    version: impl fmt::Display,
+) -> Result<Report, Error> {
     let schema = T::schema();
     let target = schema.parse_version(&version.to_string())?;
     schema.migrate_to(document, &target)
@@ -209,7 +212,11 @@ fn parse<T: Versioned>(parsed: Result<Value, serde_json::Error>) -> Result<Value
 
 /// Deserializes an object already at `version` into `T`, tracking the field
 /// path for the error.
-pub(crate) fn build<'de, T>(schema: &Schema, mut object: Object, version: &Version) -> Result<T, Error>
+pub(crate) fn build<'de, T>(
+    schema: &Schema,
+    mut object: Object,
+    version: &Version,
+) -> Result<T, Error>
 where
     T: Versioned + Deserialize<'de>,
 {

@@ -6,8 +6,8 @@ use std::fmt;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use crate::error::Error;
-use crate::step::{ObjectPath, Op, Step};
+use crate::error::{BoxError, Error};
+use crate::step::{Object, ObjectPath, Op, Step};
 use crate::version::{Scheme, Version};
 
 /// A type whose documents carry a schema version and migrate on read.
@@ -123,7 +123,10 @@ pub struct Schema {
     pub(crate) known: Vec<Version>,
     pub(crate) claims: Option<BTreeSet<String>>,
     pub(crate) key_is_field: bool,
+    pub(crate) check: Option<Box<CheckFn>>,
 }
+
+type CheckFn = dyn Fn(&Object, &Version) -> Result<(), BoxError> + Send + Sync;
 
 impl fmt::Debug for Schema {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -147,7 +150,6 @@ impl Schema {
 
     /// Starts the schema of a type with integer versions (`3`).
     /// The legacy version defaults to `0`.
-    #[must_use]
     pub fn integer(type_name: &'static str, current: u64) -> SchemaBuilder {
         SchemaBuilder::new(type_name, Scheme::Integer, current.to_string())
     }
@@ -308,6 +310,7 @@ pub struct SchemaBuilder {
     steps: Vec<Step>,
     claims: Option<BTreeSet<String>>,
     key_is_field: bool,
+    check: Option<Box<CheckFn>>,
 }
 
 impl fmt::Debug for SchemaBuilder {
@@ -331,6 +334,7 @@ impl SchemaBuilder {
             steps: Vec::new(),
             claims: None,
             key_is_field: false,
+            check: None,
         }
     }
 
@@ -376,6 +380,39 @@ impl SchemaBuilder {
     /// default the key is taken out first.
     pub fn key_is_field(mut self) -> Self {
         self.key_is_field = true;
+        self
+    }
+
+    /// An integrity check run on every old document before its first step
+    /// (the guide's "pre-migration data integrity checks"): an error stops
+    /// the migration as [`Error::Integrity`], with the document's version.
+    ///
+    /// ```
+    /// use palimpsest::{Error, Schema, Step};
+    /// use serde_json::json;
+    ///
+    /// let schema = Schema::semver("Trace", "0.1.0")
+    ///     .check(|doc, _version| match doc.get("problem_statement") {
+    ///         Some(p) if p.is_string() => Ok(()),
+    ///         _ => Err("no problem statement"),
+    ///     })
+    ///     .step(Step::new("0.0.1", "0.1.0"))
+    ///     .build()?;
+    /// let err = schema.migrate(&mut json!({"outcome": "?"})).unwrap_err();
+    /// assert!(matches!(err, Error::Integrity { .. }));
+    /// assert_eq!(err.to_string(), "`Trace`: document at version 0.0.1 failed its integrity check: no problem statement");
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    pub fn check<E>(
+        mut self,
+        check: impl Fn(&Object, &Version) -> Result<(), E> + Send + Sync + 'static,
+    ) -> Self
+    where
+        E: Into<BoxError>,
+    {
+        self.check = Some(Box::new(move |doc, version| {
+            check(doc, version).map_err(Into::into)
+        }));
         self
     }
 
@@ -460,6 +497,7 @@ impl SchemaBuilder {
             known: known.into_iter().collect(),
             claims: self.claims,
             key_is_field: self.key_is_field,
+            check: self.check,
         })
     }
 }
@@ -492,17 +530,26 @@ mod tests {
     fn a_key_of_the_wrong_kind_is_an_error() {
         let err = trace().detect(&json!({"schema_version": 3})).unwrap_err();
         assert!(matches!(err, Error::MalformedVersion { .. }), "{err}");
-        let err = trace().detect(&json!({"schema_version": null})).unwrap_err();
+        let err = trace()
+            .detect(&json!({"schema_version": null}))
+            .unwrap_err();
         assert!(err.to_string().contains("found null"), "{err}");
     }
 
     #[test]
     fn newer_and_unknown_versions_are_errors() {
-        let err = trace().detect(&json!({"schema_version": "0.3.0"})).unwrap_err();
+        let err = trace()
+            .detect(&json!({"schema_version": "0.3.0"}))
+            .unwrap_err();
         assert!(matches!(err, Error::NewerVersion { .. }), "{err}");
-        let err = trace().detect(&json!({"schema_version": "0.1.5"})).unwrap_err();
+        let err = trace()
+            .detect(&json!({"schema_version": "0.1.5"}))
+            .unwrap_err();
         assert!(matches!(err, Error::UnknownVersion { .. }), "{err}");
-        assert!(err.to_string().contains("known: 0.0.1, 0.1.0, 0.2.0"), "{err}");
+        assert!(
+            err.to_string().contains("known: 0.0.1, 0.1.0, 0.2.0"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -522,15 +569,22 @@ mod tests {
         let err = |b: SchemaBuilder| b.build().unwrap_err().to_string();
         assert!(err(Schema::semver("T", "0.0.1")).contains("not older"));
         assert!(err(Schema::semver("T", "x")).contains("malformed version \"x\""));
-        assert!(err(Schema::semver("T", "0.2.0").step(Step::new("0.2.0", "0.1.0"))).contains("does not go forward"));
-        assert!(err(Schema::semver("T", "0.2.0").step(Step::new("0.1.0", "0.3.0"))).contains("past the current"));
+        assert!(
+            err(Schema::semver("T", "0.2.0").step(Step::new("0.2.0", "0.1.0")))
+                .contains("does not go forward")
+        );
+        assert!(
+            err(Schema::semver("T", "0.2.0").step(Step::new("0.1.0", "0.3.0")))
+                .contains("past the current")
+        );
         assert!(err(Schema::semver("T", "0.2.0").metadata("a..b")).contains("metadata path"));
-        assert!(err(Schema::semver("T", "0.2.0").step(Step::new("0.1.0", "0.2.0").preserve("x"))).contains("no metadata path"));
-        assert!(err(
-            Schema::semver("T", "0.2.0")
-                .step(Step::new("0.1.0", "0.2.0"))
-                .step(Step::new("0.1.0", "0.2.0"))
-        )
+        assert!(
+            err(Schema::semver("T", "0.2.0").step(Step::new("0.1.0", "0.2.0").preserve("x")))
+                .contains("no metadata path")
+        );
+        assert!(err(Schema::semver("T", "0.2.0")
+            .step(Step::new("0.1.0", "0.2.0"))
+            .step(Step::new("0.1.0", "0.2.0")))
         .contains("two steps"));
     }
 }

@@ -8,7 +8,10 @@
 //! [`object_at`]) for hand-written steps that want the same behaviour.
 
 use std::fmt;
+use std::marker::PhantomData;
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::BoxError;
@@ -17,7 +20,7 @@ use crate::version::kind_of;
 /// A JSON object, as steps see a document.
 pub type Object = Map<String, Value>;
 
-type CustomFn = dyn Fn(&mut Object) -> Result<(), BoxError> + Send + Sync;
+type CustomFn = dyn Fn(&mut Object) -> Result<(), OpError> + Send + Sync;
 type DefaultFn = dyn Fn() -> Result<Value, BoxError> + Send + Sync;
 
 /// One upgrade from a version to the next, made of operations run in order.
@@ -52,10 +55,20 @@ pub struct Step {
 }
 
 pub(crate) enum Op {
-    Rename { old: String, new: String },
-    Preserve { field: String },
-    Drop { field: String },
-    Default { field: String, value: Box<DefaultFn> },
+    Rename {
+        old: String,
+        new: String,
+    },
+    Preserve {
+        field: String,
+    },
+    Drop {
+        field: String,
+    },
+    Default {
+        field: String,
+        value: Box<DefaultFn>,
+    },
     Custom(Box<CustomFn>),
 }
 
@@ -133,26 +146,25 @@ impl Step {
         self
     }
 
-    /// Runs a hand-written function on the whole document. Its error is
-    /// reported as [`Error::StepFailed`](crate::Error::StepFailed) with the
-    /// type and both versions.
+    /// Runs a hand-written function that edits the whole document as a JSON
+    /// object (the guide's dict-based migrations). Its error is reported as
+    /// [`Error::StepFailed`](crate::Error::StepFailed) with the type and both
+    /// versions.
     ///
     /// ```
-    /// use palimpsest::{Schema, Step, step::Object};
+    /// use palimpsest::{Schema, Step};
     /// use serde_json::json;
-    ///
-    /// fn split_name(doc: &mut Object) -> Result<(), String> {
-    ///     let full = doc.remove("name").ok_or("no `name` to split")?;
-    ///     let full = full.as_str().ok_or("`name` is not a string")?.to_owned();
-    ///     let (first, last) = full.split_once(' ').unwrap_or((&full, ""));
-    ///     doc.insert("first".into(), json!(first));
-    ///     doc.insert("last".into(), json!(last));
-    ///     Ok(())
-    /// }
     ///
     /// let schema = Schema::integer("Person", 2)
     ///     .step(Step::new(0, 1))
-    ///     .step(Step::new(1, 2).with(split_name))
+    ///     .step(Step::new(1, 2).with(|doc| {
+    ///         let full = doc.remove("name").ok_or("no `name` to split")?;
+    ///         let full = full.as_str().ok_or("`name` is not a string")?.to_owned();
+    ///         let (first, last) = full.split_once(' ').unwrap_or((&full, ""));
+    ///         doc.insert("first".into(), json!(first));
+    ///         doc.insert("last".into(), json!(last));
+    ///         Ok::<_, &str>(())
+    ///     }))
     ///     .build()?;
     /// let mut doc = json!({"schema_version": 1, "name": "Ada Lovelace"});
     /// schema.migrate(&mut doc)?;
@@ -161,14 +173,37 @@ impl Step {
     /// ```
     #[must_use]
     pub fn with<E>(
-        mut self,
+        self,
         function: impl Fn(&mut Object) -> Result<(), E> + Send + Sync + 'static,
     ) -> Self
     where
         E: Into<BoxError>,
     {
-        self.ops
-            .push(Op::Custom(Box::new(move |doc| function(doc).map_err(Into::into))));
+        self.function(function)
+    }
+
+    /// Runs a function that receives the document deserialized into `Old`,
+    /// a typed snapshot of the version the step starts from, and returns the
+    /// next version as any serializable value (the guide's schema-aware
+    /// migrations). See [`StepFunction`].
+    #[must_use]
+    pub fn typed<Old, New, E>(
+        self,
+        function: impl Fn(Old) -> Result<New, E> + Send + Sync + 'static,
+    ) -> Self
+    where
+        Old: DeserializeOwned,
+        New: Serialize,
+        E: Into<BoxError>,
+    {
+        self.function(function)
+    }
+
+    /// Runs a function of either kind, told apart by its signature: what
+    /// `#[versioned(step(with = path))]` calls.
+    #[must_use]
+    pub fn function<Kind>(mut self, function: impl StepFunction<Kind>) -> Self {
+        self.ops.push(Op::Custom(function.into_body().0));
         self
     }
 
@@ -195,11 +230,135 @@ impl fmt::Debug for Step {
     }
 }
 
+/// A function a hand-written step runs; see [`Step::with`], [`Step::typed`]
+/// and [`Step::function`].
+///
+/// Two kinds exist, told apart by the function's signature:
+///
+/// - [`InPlace`]: `fn(&mut Object) -> Result<(), E>` edits the document as a
+///   JSON object (the guide's dict-based migrations);
+/// - [`Typed`]: `fn(Old) -> Result<New, E>` receives the document already
+///   deserialized into `Old`, a typed snapshot of the version the step starts
+///   from, and returns the next version as any serializable value (the
+///   guide's schema-aware migrations). A document that does not fit `Old` is
+///   [`Error::Snapshot`](crate::Error::Snapshot), with the field path.
+///
+/// In both, `E` is any error convertible into a boxed error (`String`,
+/// `&str`, or an error type of the user's). The version key is taken out of
+/// the document before the function runs and written back after the last
+/// step.
+///
+/// ```
+/// use palimpsest::{Error, Schema, Step};
+/// use serde::{Deserialize, Serialize};
+/// use serde_json::json;
+///
+/// #[derive(Deserialize)]
+/// #[serde(deny_unknown_fields)]
+/// struct PointV1 { x: f64, y: f64 }
+///
+/// #[derive(Serialize)]
+/// struct PointV2 { coords: [f64; 2] }
+///
+/// fn to_v2(old: PointV1) -> Result<PointV2, String> {
+///     Ok(PointV2 { coords: [old.x, old.y] })
+/// }
+///
+/// let schema = Schema::integer("Point", 2)
+///     .step(Step::new(0, 1))
+///     .step(Step::new(1, 2).typed(to_v2))
+///     .build()?;
+/// let mut doc = json!({"schema_version": 1, "x": 1.0, "y": 2.0});
+/// schema.migrate(&mut doc)?;
+/// assert_eq!(doc, json!({"schema_version": 2, "coords": [1.0, 2.0]}));
+///
+/// let mut bad = json!({"schema_version": 1, "x": "one", "y": 2.0});
+/// let err = schema.migrate(&mut bad).unwrap_err();
+/// assert!(matches!(err, Error::Snapshot { .. }));
+/// assert!(err.to_string().contains("at `x`"), "{err}");
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+pub trait StepFunction<Kind>: Send + Sync + 'static {
+    /// Wraps the function for the engine.
+    fn into_body(self) -> StepBody;
+}
+
+/// A step function wrapped for the engine; see [`StepFunction`].
+pub struct StepBody(pub(crate) Box<CustomFn>);
+
+impl fmt::Debug for StepBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StepBody")
+    }
+}
+
+/// The kind of [`StepFunction`] that edits the document in place.
+#[derive(Debug)]
+pub enum InPlace {}
+
+/// The kind of [`StepFunction`] that converts a typed snapshot.
+pub struct Typed<Old, New>(PhantomData<fn(Old) -> New>);
+
+impl<F, E> StepFunction<InPlace> for F
+where
+    F: Fn(&mut Object) -> Result<(), E> + Send + Sync + 'static,
+    E: Into<BoxError>,
+{
+    fn into_body(self) -> StepBody {
+        StepBody(Box::new(move |doc| {
+            self(doc).map_err(|e| OpError::Failed(e.into()))
+        }))
+    }
+}
+
+impl<F, Old, New, E> StepFunction<Typed<Old, New>> for F
+where
+    F: Fn(Old) -> Result<New, E> + Send + Sync + 'static,
+    Old: DeserializeOwned,
+    New: Serialize,
+    E: Into<BoxError>,
+{
+    fn into_body(self) -> StepBody {
+        StepBody(Box::new(move |doc| {
+            let old = Value::Object(std::mem::take(doc));
+            let mut track = serde_path_to_error::Track::new();
+            let deserializer = serde_path_to_error::Deserializer::new(old, &mut track);
+            let old = Old::deserialize(deserializer).map_err(|e| OpError::Snapshot {
+                snapshot: std::any::type_name::<Old>(),
+                path: track.path().to_string(),
+                message: e.to_string(),
+            })?;
+            let new = self(old).map_err(|e| OpError::Failed(e.into()))?;
+            match serde_json::to_value(new) {
+                Ok(Value::Object(object)) => {
+                    *doc = object;
+                    Ok(())
+                }
+                Ok(other) => Err(OpError::Failed(
+                    format!("the step returned {}, not an object", kind_of(&other)).into(),
+                )),
+                Err(e) => Err(OpError::Failed(e.into())),
+            }
+        }))
+    }
+}
+
 /// Why an operation could not be applied; the engine adds type and versions.
 #[derive(Debug)]
 pub(crate) enum OpError {
-    Conflict { old: String, new: String },
-    NotAnObject { path: String, found: &'static str },
+    Conflict {
+        old: String,
+        new: String,
+    },
+    NotAnObject {
+        path: String,
+        found: &'static str,
+    },
+    Snapshot {
+        snapshot: &'static str,
+        path: String,
+        message: String,
+    },
     Failed(BoxError),
 }
 
@@ -290,7 +449,10 @@ pub struct RenameConflict {
 /// # Errors
 ///
 /// When a value on the path is neither an object nor `null`.
-pub fn object_at<'a>(doc: &'a mut Object, path: &ObjectPath) -> Result<&'a mut Object, NotAnObject> {
+pub fn object_at<'a>(
+    doc: &'a mut Object,
+    path: &ObjectPath,
+) -> Result<&'a mut Object, NotAnObject> {
     let mut current = doc;
     for (depth, segment) in path.segments.iter().enumerate() {
         let slot = current
@@ -434,7 +596,8 @@ impl Op {
             Op::Preserve { field } => {
                 let metadata = metadata.ok_or_else(|| {
                     OpError::Failed(
-                        format!("cannot preserve `{field}`: the schema has no metadata path").into(),
+                        format!("cannot preserve `{field}`: the schema has no metadata path")
+                            .into(),
                     )
                 })?;
                 if let Some(name) = preserve_key(doc, metadata, field)? {
@@ -453,7 +616,7 @@ impl Op {
                     applied.defaulted.push(field.clone());
                 }
             }
-            Op::Custom(function) => function(doc).map_err(OpError::Failed)?,
+            Op::Custom(function) => function(doc)?,
         }
         Ok(())
     }
@@ -505,7 +668,10 @@ mod tests {
         let mut doc = object(json!({"notes": "new", "meta": {"legacy_notes": "old"}}));
         let key = preserve_key(&mut doc, &meta, "notes").unwrap();
         assert_eq!(key.as_deref(), Some("legacy_notes_2"));
-        assert_eq!(doc["meta"], json!({"legacy_notes": "old", "legacy_notes_2": "new"}));
+        assert_eq!(
+            doc["meta"],
+            json!({"legacy_notes": "old", "legacy_notes_2": "new"})
+        );
     }
 
     #[test]
@@ -545,9 +711,11 @@ mod tests {
 
     #[test]
     fn custom_ops_report_their_error() {
-        let op = Op::Custom(Box::new(|_doc| Err("nope".into())));
+        let op = Op::Custom(Box::new(|_doc| Err(OpError::Failed("nope".into()))));
         let mut doc = Object::new();
-        let err = op.apply(&mut doc, None, &mut Applied::default()).unwrap_err();
+        let err = op
+            .apply(&mut doc, None, &mut Applied::default())
+            .unwrap_err();
         assert!(matches!(err, OpError::Failed(e) if e.to_string() == "nope"));
     }
 
@@ -555,9 +723,11 @@ mod tests {
     fn drop_and_default_are_recorded() {
         let mut applied = Applied::default();
         let mut doc = object(json!({"old": 1}));
-        Op::Drop { field: "old".into() }
-            .apply(&mut doc, None, &mut applied)
-            .unwrap();
+        Op::Drop {
+            field: "old".into(),
+        }
+        .apply(&mut doc, None, &mut applied)
+        .unwrap();
         Op::Default {
             field: "new".into(),
             value: Box::new(|| Ok(json!(true))),

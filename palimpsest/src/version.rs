@@ -2,6 +2,7 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::ser::{Serialize, Serializer};
 use serde_json::Value;
@@ -40,7 +41,7 @@ impl Scheme {
         };
         match self {
             Scheme::Semver => semver::Version::parse(text)
-                .map(Version::Semver)
+                .map(|v| Version::Semver(Arc::new(v)))
                 .map_err(|e| fail(e.to_string())),
             Scheme::Integer => text
                 .parse::<u64>()
@@ -87,7 +88,7 @@ impl Scheme {
     #[must_use]
     pub fn default_legacy(self) -> Version {
         match self {
-            Scheme::Semver => Version::Semver(semver::Version::new(0, 0, 1)),
+            Scheme::Semver => Version::Semver(Arc::new(semver::Version::new(0, 0, 1))),
             Scheme::Integer => Version::Integer(0),
         }
     }
@@ -107,6 +108,9 @@ pub(crate) fn kind_of(value: &Value) -> &'static str {
 
 /// A schema version.
 ///
+/// Cheap to clone: a semver version is shared, so that reports and errors
+/// carry versions by value at the cost of a reference count.
+///
 /// Versions of one scheme are totally ordered; a type never mixes schemes, so
 /// the order between a semver and an integer version (integers sort last) only
 /// exists to make `Version` usable as a map key.
@@ -122,7 +126,7 @@ pub(crate) fn kind_of(value: &Value) -> &'static str {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Version {
     /// A semver version, written as a string.
-    Semver(semver::Version),
+    Semver(Arc<semver::Version>),
     /// An integer version, written as a number.
     Integer(u64),
 }
@@ -244,8 +248,14 @@ mod tests {
 
     #[test]
     fn integer_versions_accept_numbers_and_digit_strings() {
-        assert_eq!(Scheme::Integer.parse_value(&json!(3)).unwrap(), Version::Integer(3));
-        assert_eq!(Scheme::Integer.parse_value(&json!("3")).unwrap(), Version::Integer(3));
+        assert_eq!(
+            Scheme::Integer.parse_value(&json!(3)).unwrap(),
+            Version::Integer(3)
+        );
+        assert_eq!(
+            Scheme::Integer.parse_value(&json!("3")).unwrap(),
+            Version::Integer(3)
+        );
     }
 
     #[test]

@@ -1,1 +1,3 @@
 //! Shared helpers of the integration tests and examples.
+
+pub mod corpus;

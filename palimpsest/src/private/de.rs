@@ -224,8 +224,13 @@ mod tests {
     #[test]
     fn the_first_key_is_compared_without_a_copy() {
         let mut de = serde_json::Deserializer::from_str("\"schema_version\"");
-        assert!(matches!(FirstKeySeed("schema_version").deserialize(&mut de).unwrap(), FirstKey::Version));
+        assert!(matches!(
+            FirstKeySeed("schema_version").deserialize(&mut de).unwrap(),
+            FirstKey::Version
+        ));
         let mut de = serde_json::Deserializer::from_str("\"name\"");
-        assert!(matches!(FirstKeySeed("schema_version").deserialize(&mut de).unwrap(), FirstKey::Other(k) if k == "name"));
+        assert!(
+            matches!(FirstKeySeed("schema_version").deserialize(&mut de).unwrap(), FirstKey::Other(k) if k == "name")
+        );
     }
 }

@@ -64,7 +64,11 @@ impl<S: Serializer> Serializer for Stamped<S> {
     type SerializeStruct = S::SerializeStruct;
     type SerializeStructVariant = Impossible<S::Ok, S::Error>;
 
-    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Self::SerializeStruct, Self::Error> {
+    fn serialize_struct(
+        self,
+        name: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeStruct, Self::Error> {
         let mut inner = self.inner.serialize_struct(name, len + 1)?;
         inner.serialize_field(self.schema.key(), &Stamp(self.schema))?;
         Ok(inner)
@@ -77,7 +81,11 @@ impl<S: Serializer> Serializer for Stamped<S> {
     }
 
     // `#[serde(into = ..)]` and `transparent` hand the value on: stamp it there.
-    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, value: &T) -> Result<Self::Ok, Self::Error> {
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<Self::Ok, Self::Error> {
         value.serialize(self)
     }
 
@@ -103,7 +111,11 @@ impl<S: Serializer> Serializer for Stamped<S> {
         Err(self.refuse("a tuple"))
     }
 
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, Self::Error> {
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Self::Error> {
         Err(self.refuse("a tuple struct"))
     }
 
@@ -181,21 +193,30 @@ mod tests {
         Counter { count: 3 }
             .serialize(Stamped::new(&mut ser, schema()))
             .unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), r#"{"schema_version":1,"count":3}"#);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"schema_version":1,"count":3}"#
+        );
     }
 
     #[test]
     fn maps_are_stamped_too() {
         let map: std::collections::BTreeMap<&str, u32> = [("count", 3)].into();
-        let value = map.serialize(Stamped::new(serde_json::value::Serializer, schema())).unwrap();
+        let value = map
+            .serialize(Stamped::new(serde_json::value::Serializer, schema()))
+            .unwrap();
         assert_eq!(value, serde_json::json!({"schema_version": 1, "count": 3}));
     }
 
     #[test]
     fn other_shapes_are_refused() {
-        let err = 3u8.serialize(Stamped::new(serde_json::value::Serializer, schema())).unwrap_err();
+        let err = 3u8
+            .serialize(Stamped::new(serde_json::value::Serializer, schema()))
+            .unwrap_err();
         assert!(err.to_string().contains("`Counter` is versioned"), "{err}");
-        let err = vec![1].serialize(Stamped::new(serde_json::value::Serializer, schema())).unwrap_err();
+        let err = vec![1]
+            .serialize(Stamped::new(serde_json::value::Serializer, schema()))
+            .unwrap_err();
         assert!(err.to_string().contains("not as a sequence"), "{err}");
     }
 }
