@@ -52,6 +52,8 @@
 // The models module uses `#[versioned]`, whose output names `::palimpsest`.
 extern crate self as palimpsest;
 
+#[cfg(feature = "bulk")]
+pub mod bulk;
 mod chain;
 mod downgrade;
 pub mod error;

@@ -1,0 +1,291 @@
+//! Files: finding the sources under the inputs, and replacing a file so
+//! that a crash leaves either the old or the new content, never a mix.
+
+use std::ffi::OsStr;
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// One source of documents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Source {
+    /// The file, or `None` for standard input.
+    pub path: Option<PathBuf>,
+    /// The path relative to the input it was found under (the file name
+    /// for an input that is a file), for mirroring into an output folder.
+    pub relative: PathBuf,
+    /// Whether the file is one document (`.json`) rather than JSONL.
+    pub whole: bool,
+}
+
+impl Source {
+    /// The source as reports show it: its path, or `-` for standard input.
+    #[must_use]
+    pub fn shown(&self) -> String {
+        match &self.path {
+            Some(path) => path.display().to_string(),
+            None => "-".to_owned(),
+        }
+    }
+}
+
+/// The sources under `inputs`, in a deterministic order: each input as
+/// given, a folder walked recursively in sorted order for `.json` (one
+/// document each), `.jsonl` and `.ndjson` files; hidden entries (such as
+/// the temporary files of an in-place run) are skipped. `-` is standard
+/// input (JSONL); any other file given by name is JSONL unless it ends in
+/// `.json`.
+///
+/// A folder that cannot be listed is yielded as an error with its path.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// std::fs::create_dir(dir.path().join("b"))?;
+/// for name in ["b/2.json", "a.jsonl", "notes.txt", ".hidden.json"] {
+///     std::fs::write(dir.path().join(name), "")?;
+/// }
+/// let found: Vec<_> = palimpsest::bulk::sources(&[dir.path().to_path_buf()])
+///     .map(|s| s.unwrap().relative.display().to_string())
+///     .collect();
+/// assert_eq!(found, ["a.jsonl", "b/2.json"]);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn sources(inputs: &[PathBuf]) -> Sources {
+    Sources {
+        inputs: inputs.iter().rev().cloned().collect(),
+        stack: Vec::new(),
+    }
+}
+
+/// The iterator of [`sources`].
+#[derive(Debug)]
+pub struct Sources {
+    inputs: Vec<PathBuf>,
+    /// Folders being walked: (the input folder, entries left, reversed).
+    stack: Vec<(PathBuf, Vec<PathBuf>)>,
+}
+
+impl Iterator for Sources {
+    type Item = Result<Source, (PathBuf, io::Error)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some((root, entries)) = self.stack.last_mut() {
+                let Some(path) = entries.pop() else {
+                    self.stack.pop();
+                    continue;
+                };
+                let root = root.clone();
+                if path.is_dir() {
+                    match sorted_entries(&path) {
+                        Ok(entries) => self.stack.push((root, entries)),
+                        Err(e) => return Some(Err((path, e))),
+                    }
+                    continue;
+                }
+                let Some(whole) = walked_kind(&path) else {
+                    continue;
+                };
+                let relative = path.strip_prefix(&root).unwrap_or(&path).to_path_buf();
+                return Some(Ok(Source {
+                    path: Some(path),
+                    relative,
+                    whole,
+                }));
+            }
+            let input = self.inputs.pop()?;
+            if input.as_os_str() == "-" {
+                return Some(Ok(Source {
+                    path: None,
+                    relative: PathBuf::from("-"),
+                    whole: false,
+                }));
+            }
+            if input.is_dir() {
+                match sorted_entries(&input) {
+                    Ok(entries) => self.stack.push((input, entries)),
+                    Err(e) => return Some(Err((input, e))),
+                }
+                continue;
+            }
+            let whole = input.extension() == Some(OsStr::new("json"));
+            let relative = input
+                .file_name()
+                .map_or_else(|| input.clone(), PathBuf::from);
+            return Some(Ok(Source {
+                path: Some(input),
+                relative,
+                whole,
+            }));
+        }
+    }
+}
+
+/// The entries of a folder, sorted, reversed for popping; hidden ones left out.
+fn sorted_entries(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut entries = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if !entry.file_name().to_string_lossy().starts_with('.') {
+            entries.push(entry.path());
+        }
+    }
+    entries.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(entries)
+}
+
+/// Whether a file met in a folder is a source, and whether it is one document.
+fn walked_kind(path: &Path) -> Option<bool> {
+    match path.extension()?.to_str()? {
+        "json" => Some(true),
+        "jsonl" | "ndjson" => Some(false),
+        _ => None,
+    }
+}
+
+/// A file being written beside its final path, which replaces that path
+/// only when complete and on disk: write, fsync, rename, fsync the folder.
+/// Dropped without [`Replacement::commit`], it removes itself.
+pub(crate) struct Replacement {
+    temp: PathBuf,
+    target: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+impl Replacement {
+    /// Starts writing the content that will replace `target`, with the
+    /// permissions of the file it replaces, if any.
+    pub(crate) fn begin(target: &Path) -> io::Result<Self> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let dir = match target.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target.file_name().unwrap_or_else(|| OsStr::new("output"));
+        // Hidden and not `.json`: a folder walk never takes it for a source.
+        let temp = dir.join(format!(
+            ".{}.{}-{}.palimpsest-tmp",
+            name.to_string_lossy(),
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        if let Ok(meta) = fs::metadata(target) {
+            file.set_permissions(meta.permissions())?;
+        }
+        Ok(Replacement {
+            temp,
+            target: target.to_path_buf(),
+            file: Some(BufWriter::with_capacity(1 << 20, file)),
+        })
+    }
+
+    /// Puts the new content in place: after this returns, a crash leaves
+    /// the new content; before it, the old.
+    pub(crate) fn commit(mut self) -> io::Result<()> {
+        let Some(writer) = self.file.take() else {
+            return Ok(());
+        };
+        let file = writer
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&self.temp, &self.target)?;
+        sync_folder(&self.target)
+    }
+}
+
+impl Write for Replacement {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer().write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.writer().write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer().flush()
+    }
+}
+
+impl Replacement {
+    fn writer(&mut self) -> &mut BufWriter<File> {
+        self.file
+            .as_mut()
+            .expect("a replacement is written only before commit")
+    }
+}
+
+impl Drop for Replacement {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// Makes a rename durable: the folder entry itself is flushed.
+fn sync_folder(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_replacement_is_all_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("t.jsonl");
+        fs::write(&target, "old").unwrap();
+        let mut r = Replacement::begin(&target).unwrap();
+        r.write_all(b"new").unwrap();
+        drop(r);
+        assert_eq!(fs::read_to_string(&target).unwrap(), "old");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "the temporary file is removed"
+        );
+        let mut r = Replacement::begin(&target).unwrap();
+        r.write_all(b"new").unwrap();
+        r.commit().unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn inputs_given_by_name_keep_their_order() {
+        let found: Vec<_> = sources(&["b.json".into(), "-".into(), "a.log".into()])
+            .map(|s| s.unwrap())
+            .map(|s| (s.shown(), s.whole))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("b.json".into(), true),
+                ("-".into(), false),
+                ("a.log".into(), false)
+            ]
+        );
+    }
+}

@@ -1,0 +1,309 @@
+//! Bulk migration of streams and folders, through a type that implements
+//! `Versioned` by hand over a plain serde derive.
+
+use std::fs;
+use std::io::Write;
+use std::sync::OnceLock;
+
+use palimpsest::bulk::{Destination, Migrator, Mode, Outcome, Summary};
+use palimpsest::{Schema, Step, Versioned};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Note {
+    text: String,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    meta: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Versioned for Note {
+    fn schema() -> &'static Schema {
+        static SCHEMA: OnceLock<Schema> = OnceLock::new();
+        SCHEMA.get_or_init(|| {
+            Schema::semver("Note", "0.3.0")
+                .metadata("meta")
+                .step(Step::new("0.0.1", "0.1.0"))
+                .step(Step::new("0.1.0", "0.2.0").rename("body", "text"))
+                .step(
+                    Step::new("0.2.0", "0.3.0")
+                        .add("tags", || json!([]))
+                        .preserve("color"),
+                )
+                .build()
+                .unwrap()
+        })
+    }
+}
+
+fn migrate(migrator: &Migrator<Note>, input: &[u8]) -> (Vec<u8>, Summary) {
+    let mut out = Vec::new();
+    let mut summary = Summary::default();
+    migrator
+        .jsonl("in.jsonl", input, &mut out, &mut summary)
+        .unwrap();
+    (out, summary)
+}
+
+const CURRENT: &str = r#"{"schema_version":"0.3.0","text":"t","tags":[],"meta":{}}"#;
+
+#[test]
+fn old_documents_are_migrated_and_current_ones_copied_byte_for_byte() {
+    let current_spaced = r#"{ "text": "t", "schema_version": "0.3.0" }"#;
+    let input = format!("{{\"body\":\"a\",\"color\":\"red\"}}\n{CURRENT}\n{current_spaced}\n");
+    let (out, summary) = migrate(&Migrator::new(), input.as_bytes());
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with(r#"{"schema_version":"0.3.0","text":"a","tags":[]"#),
+        "{}",
+        lines[0]
+    );
+    let first: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(first["meta"]["legacy_color"], "red");
+    assert_eq!(first["meta"]["migrated_from"], "0.0.1");
+    assert_eq!(lines[1], CURRENT);
+    assert_eq!(lines[2], current_spaced);
+    assert_eq!(
+        (summary.documents, summary.migrated, summary.current),
+        (3, 1, 2)
+    );
+    assert_eq!(summary.steps.len(), 3);
+    assert_eq!(summary.preserved["meta.legacy_color"], 1);
+    assert_eq!(summary.defaulted["tags"], 1);
+    assert!(!summary.is_clean());
+}
+
+#[test]
+fn order_is_kept_across_many_small_batches() {
+    let input: String = (0..2000)
+        .map(|i| format!("{{\"body\":\"{i}\"}}\n"))
+        .collect();
+    let migrator = Migrator::new().batch(7, 1 << 20).threads(2).unwrap();
+    let (out, summary) = migrate(&migrator, input.as_bytes());
+    let texts: Vec<String> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(texts, (0..2000).map(|i| i.to_string()).collect::<Vec<_>>());
+    assert_eq!(summary.migrated, 2000);
+}
+
+#[test]
+fn bad_lines_are_kept_and_reported_with_their_line() {
+    let mut input = Vec::new();
+    input.extend_from_slice(b"{\"body\":\"ok\"}\r\n");
+    input.extend_from_slice(b"{\"body\": \"\xff\xfe\"}\n");
+    input.extend_from_slice(b"{not json\n");
+    input.extend_from_slice(b"   \n");
+    input.extend_from_slice(b"{\"schema_version\":\"9.0.0\"}\n");
+    input.extend_from_slice(b"{\"body\":1}\n");
+    input.extend_from_slice(b"[1,2]\n");
+    input.extend_from_slice(b"{\"body\":\"last\"}");
+    let (out, summary) = migrate(&Migrator::new(), &input);
+    let out_lines: Vec<&[u8]> = out.split(|&b| b == b'\n').collect();
+    let in_lines: Vec<&[u8]> = input.split(|&b| b == b'\n').collect();
+    assert_eq!(out_lines.len(), in_lines.len());
+    assert!(out_lines[0].ends_with(b"\r"), "the CRLF terminator is kept");
+    assert_eq!(
+        &out_lines[1..7],
+        &in_lines[1..7],
+        "failed and blank lines are unchanged"
+    );
+    assert!(!out.ends_with(b"\n"), "no newline is added at the end");
+    let failed: Vec<(Option<u64>, &str)> = summary
+        .failures
+        .iter()
+        .map(|f| (f.line, f.error.kind()))
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            (Some(2), "not_utf8"),
+            (Some(3), "invalid_json"),
+            (Some(5), "migration"),
+            (Some(6), "migration"),
+            (Some(7), "migration")
+        ]
+    );
+    assert!(
+        summary.failures[3].to_string().contains(
+            "in.jsonl:6: `Note`: document at version 0.3.0 does not fit the schema at `text`"
+        ),
+        "{}",
+        summary.failures[3]
+    );
+    assert_eq!((summary.blank_lines, summary.migrated), (1, 2));
+}
+
+#[test]
+fn a_huge_line_streams_through_and_the_next_lines_go_on() {
+    let huge = format!("{{\"body\":\"{}\"}}", "x".repeat(10_000));
+    let input = format!("{{\"body\":\"a\"}}\n{huge}\n{{\"body\":\"b\"}}\n");
+    let (out, summary) = migrate(
+        &Migrator::new().max_document_bytes(1000).batch(1, 100),
+        input.as_bytes(),
+    );
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[1], huge);
+    assert!(lines[2].contains(r#""text":"b""#));
+    assert_eq!(summary.failures[0].line, Some(2));
+    assert_eq!(summary.failures[0].error.kind(), "too_large");
+    assert_eq!(summary.migrated, 2);
+}
+
+#[test]
+fn detect_mode_lists_outdated_documents_and_writes_nothing_new() {
+    let input = format!("{{\"body\":\"a\"}}\n{CURRENT}\n");
+    let (out, summary) = migrate(&Migrator::new().mode(Mode::Detect), input.as_bytes());
+    assert_eq!(out, input.as_bytes());
+    assert_eq!(summary.outdated.len(), 1);
+    assert_eq!(summary.outdated[0].to_string(), "in.jsonl:1: version 0.0.1");
+}
+
+#[test]
+fn diff_mode_describes_each_change() {
+    let mut changes = Vec::new();
+    let mut observer = |d: palimpsest::bulk::Document<'_>| {
+        if let Outcome::Migrated {
+            changes: Some(c), ..
+        } = d.outcome
+        {
+            changes.extend(c.iter().map(ToString::to_string));
+        }
+    };
+    Migrator::<Note>::new()
+        .mode(Mode::Diff)
+        .jsonl("-", &br#"{"body":"a"}"#[..], std::io::sink(), &mut observer)
+        .unwrap();
+    assert!(
+        changes.contains(&r#"- body: "a""#.to_owned()),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&r#"+ text: "a""#.to_owned()),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&r#"+ schema_version: "0.3.0""#.to_owned()),
+        "{changes:?}"
+    );
+}
+
+#[test]
+fn to_an_older_version_writes_the_key_first() {
+    let (out, _) = migrate(
+        &Migrator::new().to("0.2.0").unwrap(),
+        br#"{"body":"a","z":1}"#,
+    );
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.starts_with(r#"{"schema_version":"0.2.0","#), "{out}");
+    let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(value["text"], "a");
+    assert_eq!(
+        value["meta"]["migration_history"].as_array().unwrap().len(),
+        2
+    );
+}
+
+#[test]
+fn folders_mirror_into_an_output_folder_and_rejects_collect_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir_all(input.join("deep")).unwrap();
+    fs::write(input.join("a.jsonl"), "{\"body\":\"a\"}\n{bad\n").unwrap();
+    fs::write(input.join("deep/b.json"), "{\"body\": \"b\"}\n").unwrap();
+    fs::write(input.join("deep/empty.json"), "").unwrap();
+    fs::write(input.join("deep/c.json"), CURRENT).unwrap();
+    fs::write(input.join("skip.txt"), "x").unwrap();
+    let output = dir.path().join("out");
+    let mut rejects = Vec::new();
+    let mut summary = Summary::default();
+    Migrator::<Note>::new()
+        .run(
+            std::slice::from_ref(&input),
+            Destination::Mirror(output.clone()),
+            Some(&mut rejects),
+            &mut summary,
+        )
+        .unwrap();
+    let read = |p: &str| fs::read_to_string(output.join(p)).unwrap();
+    assert!(read("a.jsonl").ends_with("\n{bad\n"));
+    assert!(read("deep/b.json").starts_with(r#"{"schema_version":"0.3.0","text":"b""#));
+    assert!(read("deep/b.json").ends_with("}\n"));
+    assert_eq!(read("deep/c.json"), CURRENT);
+    assert_eq!(read("deep/empty.json"), "");
+    assert!(!output.join("skip.txt").exists());
+    assert_eq!(String::from_utf8(rejects).unwrap(), "{bad\n");
+    let kinds: Vec<&str> = summary.failures.iter().map(|f| f.error.kind()).collect();
+    assert_eq!(kinds, ["invalid_json", "empty"]);
+    assert_eq!(summary.failures[1].line, None);
+}
+
+#[test]
+fn in_place_touches_only_files_with_old_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.jsonl");
+    let current = dir.path().join("current.jsonl");
+    fs::write(&old, "{\"body\":\"a\"}\n").unwrap();
+    fs::write(&current, format!("{CURRENT}\n")).unwrap();
+    let before = fs::metadata(&current).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let mut summary = Summary::default();
+    Migrator::<Note>::new()
+        .run(
+            &[dir.path().to_path_buf()],
+            Destination::InPlace,
+            None,
+            &mut summary,
+        )
+        .unwrap();
+    assert!(fs::read_to_string(&old)
+        .unwrap()
+        .starts_with(r#"{"schema_version":"0.3.0""#));
+    assert_eq!(fs::metadata(&current).unwrap().modified().unwrap(), before);
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "no temporary file is left"
+    );
+}
+
+#[test]
+fn a_missing_input_is_a_failure_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.jsonl");
+    fs::File::create(&good)
+        .unwrap()
+        .write_all(b"{\"body\":\"a\"}\n")
+        .unwrap();
+    let mut out = Vec::new();
+    let mut summary = Summary::default();
+    Migrator::<Note>::new()
+        .run(
+            &[dir.path().join("missing.jsonl"), good],
+            Destination::Stream(&mut out),
+            None,
+            &mut summary,
+        )
+        .unwrap();
+    assert_eq!(summary.failures[0].error.kind(), "unreadable");
+    assert!(
+        summary.failures[0]
+            .to_string()
+            .contains("missing.jsonl: cannot read"),
+        "{}",
+        summary.failures[0]
+    );
+    assert_eq!(summary.migrated, 1);
+}
