@@ -363,8 +363,10 @@ fn section<K: fmt::Display>(
     title: &str,
     map: &BTreeMap<K, u64>,
 ) -> fmt::Result {
+    // Said even when empty: "nothing preserved" is an answer a reader of
+    // the summary looks for.
     if map.is_empty() {
-        return Ok(());
+        return writeln!(f, "{title}: none");
     }
     writeln!(f, "{title}:")?;
     for (key, n) in map {
