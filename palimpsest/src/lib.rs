@@ -140,7 +140,10 @@ pub use version::{Scheme, Version};
 /// - `#[added_in("0.2.0")]`: the field exists from 0.2.0; the step into
 ///   0.2.0 inserts its default into older documents, so it must have one
 ///   (`#[serde(default)]`, `#[serde(default = "path")]` or a container
-///   default).
+///   default). In a generic struct, or for a field with a `with`-style
+///   serde format, the JSON form of the default is not known statically:
+///   the field is then filled by serde when the struct is read, and absent
+///   from a document migrated with [`migrate()`].
 /// - `#[removed_in("0.3.0")]`: the field is gone from the struct from 0.3.0
 ///   (the macro removes it from the type); the step into 0.3.0 moves its
 ///   value to `<metadata>.legacy_<field>`. Without a `metadata` path, write
