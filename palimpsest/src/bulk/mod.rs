@@ -53,10 +53,6 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
-// `crate::Error` is as large as it is for the whole crate; boxing it in bulk
-// alone would only add an allocation per failed document.
-#![allow(clippy::result_large_err)]
-
 mod diff;
 mod document;
 mod fs;
