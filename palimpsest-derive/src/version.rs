@@ -112,12 +112,14 @@ impl VersionLit {
                 // #[added_in(2)]
                 syn::Lit::Int(i) => match i.base10_parse::<u64>() {
                     Ok(n) if i.suffix().is_empty() => Version::Integer(n),
-                    _ => return Err(syn::Error::new(
-                        i.span(),
-                        format!(
+                    _ => {
+                        return Err(syn::Error::new(
+                            i.span(),
+                            format!(
                             "malformed version {i}: expected a non-negative integer without suffix"
                         ),
-                    )),
+                        ))
+                    }
                 },
                 other => return Err(syn::Error::new(
                     other.span(),

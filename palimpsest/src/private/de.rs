@@ -1,5 +1,6 @@
 //! Reading: detect the version while streaming, take the fast path for a
-//! current document whose key comes first, buffer and migrate otherwise.
+//! current document whose key comes first, stream and migrate on the fly
+//! otherwise (`stream`), and buffer only for hand-written steps.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -13,6 +14,8 @@ use serde_json::{Map, Value};
 use crate::read::build;
 use crate::schema::{Schema, Versioned};
 use crate::step::Object;
+
+use super::stream::Streaming;
 
 /// The `Deserialize` of a `#[versioned]` type.
 ///
@@ -42,25 +45,33 @@ where
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let schema = T::schema();
-        let mut object = Map::new();
+        let mut captured = Map::new();
+        let mut pending = None;
         match map.next_key_seed(FirstKeySeed(schema.key()))? {
             None => {}
             Some(FirstKey::Version) => {
                 let stamp: StreamedStamp<'de> = map.next_value()?;
                 if stamp.is_current(schema) {
+                    // The fast path: the rest of the map is the struct's.
                     return T::deserialize_current(MapAccessDeserializer::new(map));
                 }
-                object.insert(schema.key().to_owned(), stamp.into_value());
+                captured.insert(schema.key().to_owned(), stamp.into_value());
             }
-            Some(FirstKey::Other(key)) => {
-                let value = map.next_value()?;
-                object.insert(key, value);
-            }
+            Some(FirstKey::Other(key)) => pending = Some(key),
+        }
+        if let Some(plan) = &schema.streaming {
+            let streaming = Streaming::new(map, schema, plan, captured, pending);
+            return T::deserialize_current(MapAccessDeserializer::new(streaming));
+        }
+        // A hand-written step needs the whole document: buffer it.
+        if let Some(key) = pending {
+            let value = map.next_value()?;
+            captured.insert(key.into_owned(), value);
         }
         while let Some((key, value)) = map.next_entry::<String, Value>()? {
-            object.insert(key, value);
+            captured.insert(key, value);
         }
-        migrate_and_build(schema, object)
+        migrate_and_build(schema, captured)
     }
 }
 
@@ -73,45 +84,84 @@ where
     build(schema, object, &report.to).map_err(E::custom)
 }
 
-/// The first key of a document: the version key, or any other key, kept
-/// for the buffer.
-enum FirstKey {
+/// The first key of a document: the version key, or any other key.
+enum FirstKey<'de> {
     Version,
-    Other(String),
+    Other(Cow<'de, str>),
 }
 
-/// Reads the first key, comparing it with the version key without a copy.
+/// Reads the first key, comparing it with the version key without a copy,
+/// so the fast path allocates nothing even from a reader.
 struct FirstKeySeed(&'static str);
 
 impl<'de> DeserializeSeed<'de> for FirstKeySeed {
-    type Value = FirstKey;
+    type Value = FirstKey<'de>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<FirstKey, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_str(self)
     }
 }
 
-impl Visitor<'_> for FirstKeySeed {
-    type Value = FirstKey;
+impl<'de> Visitor<'de> for FirstKeySeed {
+    type Value = FirstKey<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string key")
     }
 
-    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<FirstKey, E> {
+    fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
         if key == self.0 {
             Ok(FirstKey::Version)
         } else {
-            Ok(FirstKey::Other(key.to_owned()))
+            Ok(FirstKey::Other(Cow::Borrowed(key)))
         }
     }
 
-    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<FirstKey, E> {
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Self::Value, E> {
         if key == self.0 {
             Ok(FirstKey::Version)
         } else {
-            Ok(FirstKey::Other(key))
+            Ok(FirstKey::Other(Cow::Owned(key.to_owned())))
         }
+    }
+
+    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Self::Value, E> {
+        if key == self.0 {
+            Ok(FirstKey::Version)
+        } else {
+            Ok(FirstKey::Other(Cow::Owned(key)))
+        }
+    }
+}
+
+/// Reads a key, borrowed from the input where the format allows.
+pub(super) struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(key))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(key.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(key))
     }
 }
 

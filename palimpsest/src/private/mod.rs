@@ -3,6 +3,7 @@
 
 mod de;
 mod ser;
+mod stream;
 
 pub use de::deserialize;
 pub use ser::Stamped;
