@@ -50,12 +50,12 @@ where
         match map.next_key_seed(FirstKeySeed(schema.key()))? {
             None => {}
             Some(FirstKey::Version) => {
-                let stamp: StreamedStamp<'de> = map.next_value()?;
+                let stamp = map.next_value_seed(StampSeed(schema))?;
                 if stamp.is_current(schema) {
                     // The fast path: the rest of the map is the struct's.
                     return T::deserialize_current(MapAccessDeserializer::new(map));
                 }
-                captured.insert(schema.key().to_owned(), stamp.into_value());
+                captured.insert(schema.key().to_owned(), stamp.into_value(schema));
             }
             Some(FirstKey::Other(key)) => pending = Some(key),
         }
@@ -168,6 +168,8 @@ impl<'de> Visitor<'de> for KeySeed {
 /// The version value as it came from the stream, borrowed where the format
 /// allows, so the fast path allocates nothing for it.
 enum StreamedStamp<'de> {
+    /// The current version, recognized before the text had to be kept.
+    Current,
     Text(Cow<'de, str>),
     Number(u64),
     Other(Value),
@@ -176,14 +178,16 @@ enum StreamedStamp<'de> {
 impl StreamedStamp<'_> {
     fn is_current(&self, schema: &Schema) -> bool {
         match self {
+            StreamedStamp::Current => true,
             StreamedStamp::Text(text) => schema.is_current_text(text),
             StreamedStamp::Number(n) => schema.is_current_number(*n),
             StreamedStamp::Other(_) => false,
         }
     }
 
-    fn into_value(self) -> Value {
+    fn into_value(self, schema: &Schema) -> Value {
         match self {
+            StreamedStamp::Current => schema.current().to_value(),
             StreamedStamp::Text(text) => Value::String(text.into_owned()),
             StreamedStamp::Number(n) => Value::from(n),
             StreamedStamp::Other(value) => value,
@@ -191,13 +195,20 @@ impl StreamedStamp<'_> {
     }
 }
 
-impl<'de> Deserialize<'de> for StreamedStamp<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(StampVisitor)
+/// Reads the version value; a text stamp that names the current version is
+/// recognized in place, so even a reader that cannot lend its text (an
+/// `io::Read`) costs no copy on the fast path.
+struct StampSeed(&'static Schema);
+
+impl<'de> DeserializeSeed<'de> for StampSeed {
+    type Value = StreamedStamp<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(StampVisitor(self.0))
     }
 }
 
-struct StampVisitor;
+struct StampVisitor(&'static Schema);
 
 impl<'de> Visitor<'de> for StampVisitor {
     type Value = StreamedStamp<'de>;
@@ -211,6 +222,9 @@ impl<'de> Visitor<'de> for StampVisitor {
     }
 
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        if self.0.is_current_text(v) {
+            return Ok(StreamedStamp::Current);
+        }
         Ok(StreamedStamp::Text(Cow::Owned(v.to_owned())))
     }
 
@@ -261,14 +275,25 @@ mod tests {
 
     #[test]
     fn stamps_keep_their_kind() {
-        let stamp: StreamedStamp<'_> = serde_json::from_str("\"0.1.0\"").unwrap();
-        assert!(matches!(stamp, StreamedStamp::Text(Cow::Borrowed("0.1.0"))));
-        let stamp: StreamedStamp<'_> = serde_json::from_str("3").unwrap();
-        assert!(matches!(stamp, StreamedStamp::Number(3)));
-        let stamp: StreamedStamp<'_> = serde_json::from_str("[1]").unwrap();
-        assert_eq!(stamp.into_value(), serde_json::json!([1]));
-        let stamp: StreamedStamp<'_> = serde_json::from_str("-2").unwrap();
-        assert_eq!(stamp.into_value(), serde_json::json!(-2));
+        let schema: &'static Schema =
+            Box::leak(Box::new(Schema::semver("T", "0.2.0").build().unwrap()));
+        let read = |text: &'static str| {
+            StampSeed(schema)
+                .deserialize(&mut serde_json::Deserializer::from_str(text))
+                .unwrap()
+        };
+        assert!(matches!(
+            read("\"0.1.0\""),
+            StreamedStamp::Text(Cow::Borrowed("0.1.0"))
+        ));
+        assert!(matches!(read("3"), StreamedStamp::Number(3)));
+        assert_eq!(read("[1]").into_value(schema), serde_json::json!([1]));
+        assert_eq!(read("-2").into_value(schema), serde_json::json!(-2));
+        // From a reader the text is transient: the current one is not copied.
+        let mut de = serde_json::Deserializer::from_reader("\"0.2.0\"".as_bytes());
+        let stamp = StampSeed(schema).deserialize(&mut de).unwrap();
+        assert!(matches!(stamp, StreamedStamp::Current));
+        assert_eq!(stamp.into_value(schema), "0.2.0");
     }
 
     #[test]
