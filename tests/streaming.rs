@@ -326,3 +326,31 @@ fn nested_and_repeated_documents_stream() {
         assert_eq!(*trace, buffered);
     }
 }
+
+#[test]
+fn migrating_a_value_in_place_agrees_with_reading_it() {
+    for version in ["0.0.1", "0.1.0", "0.2.0", "0.3.0"] {
+        let mut doc = trace_fields(version);
+        if version != "0.0.1" {
+            doc["schema_version"] = json!(version);
+        }
+        doc["stray"] = json!({"kept": true});
+        let read = palimpsest::from_value::<Trace>(doc.clone()).unwrap().value;
+        palimpsest::migrate::<Trace>(&mut doc).unwrap();
+        assert_eq!(doc["schema_version"], "0.4.0");
+        assert_eq!(
+            doc["context"]["metadata"]["legacy_unknown"]["stray"]["kept"],
+            true
+        );
+        assert_eq!(
+            serde_json::from_value::<Trace>(doc).unwrap(),
+            read,
+            "{version}"
+        );
+    }
+    // A failure leaves the document as it was.
+    let mut doc = json!({"problem_statement": "p", "result": "r", "outcome": "o", "notes": 1});
+    let before = doc.clone();
+    palimpsest::migrate::<Trace>(&mut doc).unwrap_err();
+    assert_eq!(doc, before);
+}

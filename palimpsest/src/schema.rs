@@ -121,6 +121,8 @@ pub struct Schema {
     pub(crate) edges: Vec<(Version, Version)>,
     pub(crate) ops: Vec<Vec<Op>>,
     pub(crate) known: Vec<Version>,
+    /// `known` as JSON, formatted once: every migration writes several.
+    known_values: Vec<Value>,
     pub(crate) claims: Option<BTreeSet<String>>,
     pub(crate) key_is_field: bool,
     pub(crate) streaming: Option<StreamPlan>,
@@ -304,6 +306,15 @@ impl Schema {
                 source,
             })?;
         self.check_known(version)
+    }
+
+    /// A version as JSON, as documents and metadata record it.
+    pub(crate) fn version_value(&self, version: &Version) -> Value {
+        let index = self.known.binary_search(version).ok();
+        match index.and_then(|index| self.known_values.get(index)) {
+            Some(value) => value.clone(),
+            None => version.to_value(),
+        }
     }
 
     pub(crate) fn check_known(&self, version: Version) -> Result<Version, Error> {
@@ -523,6 +534,7 @@ impl SchemaBuilder {
             metadata,
             edges,
             ops,
+            known_values: known.iter().map(Version::to_value).collect(),
             known: known.into_iter().collect(),
             claims: self.claims,
             key_is_field: self.key_is_field,
