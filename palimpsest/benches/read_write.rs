@@ -3,11 +3,16 @@
 //!
 //! Run with `cargo bench -p palimpsest --bench read_write`; the table of
 //! ratios is in `benches/README.md` at the workspace root.
+//!
+//! With `PALIMPSEST_PAIRED=1` the same cases run paired instead: short
+//! blocks of each side alternate, and the median of the per-block ratios
+//! is printed. On a shared machine whose load drifts during a run, that
+//! ratio is far steadier than two criterion estimates taken minutes apart.
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BatchSize, BenchmarkId, Criterion, Throughput};
 use palimpsest::versioned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -221,6 +226,19 @@ struct Docs {
     plain: PlainTrace,
 }
 
+impl Docs {
+    /// Every read case with its document.
+    fn reads(&self) -> [(&'static str, &String); 5] {
+        [
+            ("read_current", &self.current),
+            ("read_key_last", &self.key_last),
+            ("read_legacy_1", &self.legacy_1),
+            ("read_legacy_3", &self.legacy_3),
+            ("read_legacy_4", &self.legacy_4),
+        ]
+    }
+}
+
 fn docs(steps: usize) -> Docs {
     let value = trace(steps, 42);
     let current = serde_json::to_string(&value).unwrap();
@@ -285,13 +303,7 @@ fn bench(c: &mut Criterion) {
             d.value.outcome
         );
 
-        for (name, doc) in [
-            ("read_current", &d.current),
-            ("read_key_last", &d.key_last),
-            ("read_legacy_1", &d.legacy_1),
-            ("read_legacy_3", &d.legacy_3),
-            ("read_legacy_4", &d.legacy_4),
-        ] {
+        for (name, doc) in d.reads() {
             let mut g = group(c, name, label, samples, time, doc.len());
             g.bench_function("serde", |b| {
                 b.iter(|| serde_json::from_str::<PlainTrace>(black_box(doc)).unwrap())
@@ -352,4 +364,94 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    if std::env::var_os("PALIMPSEST_PAIRED").is_some() {
+        paired();
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
+
+/// Times `f` over `iterations` calls.
+fn block(iterations: u32, f: &mut dyn FnMut()) -> f64 {
+    let start = Instant::now();
+    for _ in 0..iterations {
+        f();
+    }
+    start.elapsed().as_secs_f64()
+}
+
+/// The median over alternating blocks of time(side) / time(baseline),
+/// and the time per call of the baseline.
+fn ratio(baseline: &mut dyn FnMut(), side: &mut dyn FnMut(), blocks: usize) -> (f64, f64) {
+    // Calibrate a block to about 5 ms of the baseline.
+    let once = block(3, baseline) / 3.0;
+    let iterations = ((0.005 / once) as u32).max(1);
+    let mut ratios = Vec::with_capacity(blocks);
+    let mut base_total = 0.0;
+    for i in 0..blocks {
+        // Alternate which side goes first, so neither always runs warm.
+        let (b, s) = if i % 2 == 0 {
+            let b = block(iterations, baseline);
+            (b, block(iterations, side))
+        } else {
+            let s = block(iterations, side);
+            (block(iterations, baseline), s)
+        };
+        base_total += b;
+        ratios.push(s / b);
+    }
+    ratios.sort_by(f64::total_cmp);
+    let per_call = base_total / (blocks as f64 * f64::from(iterations));
+    (ratios[blocks / 2], per_call)
+}
+
+fn paired() {
+    println!(
+        "| case | size | serde per call | palimpsest / serde | Value then from_value / serde |"
+    );
+    println!("|---|---|---:|---:|---:|");
+    for (label, steps, blocks) in [("100B", 0, 41), ("10KB", 20, 41), ("1MB", 2000, 11)] {
+        let d = docs(steps);
+        let row = |case: &str, per_call: f64, ours: f64, tree: Option<f64>| {
+            let tree = tree.map_or("–".to_owned(), |t| format!("{t:.2}x"));
+            println!(
+                "| {case} | {label} | {:.3} µs | {ours:.2}x | {tree} |",
+                per_call * 1e6
+            );
+        };
+        for (case, doc) in d.reads() {
+            let mut plain = || {
+                black_box(serde_json::from_str::<PlainTrace>(black_box(doc)).unwrap());
+            };
+            let mut ours = || {
+                black_box(serde_json::from_str::<Trace>(black_box(doc)).unwrap());
+            };
+            let mut tree = || {
+                let v: Value = serde_json::from_str(black_box(doc)).unwrap();
+                black_box(palimpsest::from_value::<Trace>(v).unwrap());
+            };
+            let (r, per_call) = ratio(&mut plain, &mut ours, blocks);
+            let t = case
+                .starts_with("read_legacy")
+                .then(|| ratio(&mut plain, &mut tree, blocks).0);
+            row(case, per_call, r, t);
+        }
+        let mut out = Vec::with_capacity(d.current.len() * 2);
+        let mut out2 = Vec::with_capacity(d.current.len() * 2);
+        let (r, per_call) = ratio(
+            &mut || {
+                out.clear();
+                serde_json::to_writer(&mut out, black_box(&d.plain)).unwrap();
+            },
+            &mut || {
+                out2.clear();
+                serde_json::to_writer(&mut out2, black_box(&d.value)).unwrap();
+            },
+            blocks,
+        );
+        row("write", per_call, r, None);
+    }
+}

@@ -181,7 +181,14 @@ impl Schema {
                 to: target.clone(),
             });
         }
-        let path = find_path(&self.edges, &from, target).map_err(|gap| Error::NoPath {
+        let path = match self
+            .path_to_current(&from)
+            .filter(|_| *target == self.current)
+        {
+            Some(path) => path.clone(),
+            None => find_path(&self.edges, &from, target),
+        };
+        let path = path.map_err(|gap| Error::NoPath {
             type_name: self.type_name,
             from: from.clone(),
             to: target.clone(),

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use crate::chain::find_path;
 use crate::error::Error;
 use crate::step::{ObjectPath, Op, Step};
 use crate::version::{Scheme, Version};
@@ -123,6 +124,9 @@ pub struct Schema {
     pub(crate) known: Vec<Version>,
     /// `known` as JSON, formatted once: every migration writes several.
     known_values: Vec<Value>,
+    /// For each of `known`, the steps to the current version (or the gap),
+    /// found once: reading is where migrations happen, one per document.
+    paths_to_current: Vec<Result<Vec<usize>, Version>>,
     pub(crate) claims: Option<BTreeSet<String>>,
     pub(crate) key_is_field: bool,
     pub(crate) streaming: Option<StreamPlan>,
@@ -315,6 +319,12 @@ impl Schema {
             Some(value) => value.clone(),
             None => version.to_value(),
         }
+    }
+
+    /// The steps from a known version to the current one, found at build.
+    pub(crate) fn path_to_current(&self, from: &Version) -> Option<&Result<Vec<usize>, Version>> {
+        let index = self.known.binary_search(from).ok()?;
+        self.paths_to_current.get(index)
     }
 
     pub(crate) fn check_known(&self, version: Version) -> Result<Version, Error> {
@@ -518,6 +528,10 @@ impl SchemaBuilder {
             ops.push(step.ops);
         }
 
+        let paths_to_current = known
+            .iter()
+            .map(|version| find_path(&edges, version, &current))
+            .collect();
         let streaming = StreamPlan::new(
             &ops,
             metadata.as_ref(),
@@ -535,6 +549,7 @@ impl SchemaBuilder {
             edges,
             ops,
             known_values: known.iter().map(Version::to_value).collect(),
+            paths_to_current,
             known: known.into_iter().collect(),
             claims: self.claims,
             key_is_field: self.key_is_field,

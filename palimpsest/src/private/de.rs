@@ -167,7 +167,7 @@ impl<'de> Visitor<'de> for KeySeed {
 
 /// The version value as it came from the stream, borrowed where the format
 /// allows, so the fast path allocates nothing for it.
-enum StreamedStamp<'de> {
+pub(super) enum StreamedStamp<'de> {
     /// The current version, recognized before the text had to be kept.
     Current,
     Text(Cow<'de, str>),
@@ -176,7 +176,7 @@ enum StreamedStamp<'de> {
 }
 
 impl StreamedStamp<'_> {
-    fn is_current(&self, schema: &Schema) -> bool {
+    pub(super) fn is_current(&self, schema: &Schema) -> bool {
         match self {
             StreamedStamp::Current => true,
             StreamedStamp::Text(text) => schema.is_current_text(text),
@@ -185,7 +185,7 @@ impl StreamedStamp<'_> {
         }
     }
 
-    fn into_value(self, schema: &Schema) -> Value {
+    pub(super) fn into_value(self, schema: &Schema) -> Value {
         match self {
             StreamedStamp::Current => schema.current().to_value(),
             StreamedStamp::Text(text) => Value::String(text.into_owned()),
@@ -198,7 +198,7 @@ impl StreamedStamp<'_> {
 /// Reads the version value; a text stamp that names the current version is
 /// recognized in place, so even a reader that cannot lend its text (an
 /// `io::Read`) costs no copy on the fast path.
-struct StampSeed(&'static Schema);
+pub(super) struct StampSeed(pub(super) &'static Schema);
 
 impl<'de> DeserializeSeed<'de> for StampSeed {
     type Value = StreamedStamp<'de>;

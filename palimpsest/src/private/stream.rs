@@ -10,6 +10,8 @@ use serde::de::{DeserializeSeed, Error as _, IntoDeserializer, MapAccess};
 use serde_json::{map, Value};
 
 use crate::schema::{Schema, StreamPlan};
+
+use super::de::StampSeed;
 use crate::step::Object;
 
 /// A map that hands the struct the streamed keys of the input, then the
@@ -21,6 +23,9 @@ pub(super) struct Streaming<'de, A> {
     /// A key already read from `inner` whose value is still there.
     pending: Option<Cow<'de, str>>,
     captured: Object,
+    /// The version key was read and names the current version: nothing
+    /// will be migrated, so the keys still to come pass straight through.
+    current: bool,
     /// After the input ends: the migrated captured entries still to hand on.
     tail: Option<map::IntoIter>,
     /// The value of the tail entry whose key was just handed on.
@@ -44,13 +49,14 @@ impl<'de, A: MapAccess<'de>> Streaming<'de, A> {
             plan,
             pending,
             captured,
+            current: false,
             tail: None,
             tail_value: None,
         }
     }
 
     fn captures(&self, key: &str) -> bool {
-        key == self.schema.key() || self.plan.captures(key, self.schema.claims.as_ref())
+        !self.current && self.plan.captures(key, self.schema.claims.as_ref())
     }
 
     /// The input has ended: the version is known, migrate what was captured.
@@ -58,9 +64,11 @@ impl<'de, A: MapAccess<'de>> Streaming<'de, A> {
     /// (or its error) is the one it would give on the whole document.
     fn finish(&mut self) -> Result<map::IntoIter, A::Error> {
         let mut captured = mem::take(&mut self.captured);
-        self.schema
-            .migrate_owned(&mut captured)
-            .map_err(A::Error::custom)?;
+        if !self.current {
+            self.schema
+                .migrate_owned(&mut captured)
+                .map_err(A::Error::custom)?;
+        }
         captured.remove(self.schema.key());
         Ok(captured.into_iter())
     }
@@ -99,6 +107,13 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Streaming<'de, A> {
                     }
                 },
             };
+            if key == self.schema.key() {
+                let stamp = self.inner.next_value_seed(StampSeed(self.schema))?;
+                self.current = stamp.is_current(self.schema);
+                let value = stamp.into_value(self.schema);
+                self.captured.insert(key.into_owned(), value);
+                continue;
+            }
             if self.captures(&key) {
                 let value: Value = self.inner.next_value()?;
                 self.captured.insert(key.into_owned(), value);
