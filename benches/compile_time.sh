@@ -2,7 +2,8 @@
 # The compile-time cost of #[versioned]: a throwaway crate with 200 versioned
 # structs beside the same 200 structs with plain serde derives. Dependencies
 # are built first and shared, so each timing is the crate alone, rebuilt
-# after a touch; the best of RUNS builds is printed.
+# after a touch; the best of RUNS is printed, for `cargo check` (the
+# expansion and type checking) and `cargo build` (plus code generation).
 #
 # usage: benches/compile_time.sh [count=200] [runs=3]
 set -euo pipefail
@@ -13,6 +14,8 @@ workspace=$(cd "$(dirname "$0")/.." && pwd)
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 export CARGO_TARGET_DIR="$dir/target"
+# A full rebuild of the crate each time, not an incremental replay.
+export CARGO_INCREMENTAL=0
 
 generate() { # name versioned?
     local name=$1 versioned=$2 crate="$dir/$1"
@@ -57,14 +60,14 @@ TOML
     } >"$crate/src/lib.rs"
 }
 
-best_build() { # name
-    local crate="$dir/$1" best=""
-    (cd "$crate" && cargo build --quiet) # dependencies, and a first build
+best_of() { # name command
+    local crate="$dir/$1" command=$2 best=""
+    (cd "$crate" && cargo "$command" --quiet) # dependencies, and a first build
     for _ in $(seq 1 "$runs"); do
         touch "$crate/src/lib.rs"
         local start end took
         start=$(date +%s.%N)
-        (cd "$crate" && cargo build --quiet)
+        (cd "$crate" && cargo "$command" --quiet)
         end=$(date +%s.%N)
         took=$(echo "$end - $start" | bc)
         if [ -z "$best" ] || (($(echo "$took < $best" | bc))); then best=$took; fi
@@ -74,9 +77,11 @@ best_build() { # name
 
 generate plain_structs no
 generate versioned_structs yes
-plain=$(best_build plain_structs)
-versioned=$(best_build versioned_structs)
-printf '%s structs, cargo build (debug), best of %s:\n' "$count" "$runs"
-printf '  plain serde derives: %6.2f s\n' "$plain"
-printf '  #[versioned]:        %6.2f s\n' "$versioned"
-printf '  ratio:               %6.2fx\n' "$(echo "$versioned / $plain" | bc -l)"
+for command in check build; do
+    plain=$(best_of plain_structs "$command")
+    versioned=$(best_of versioned_structs "$command")
+    printf '%s structs, cargo %s (debug), best of %s:\n' "$count" "$command" "$runs"
+    printf '  plain serde derives: %6.2f s\n' "$plain"
+    printf '  #[versioned]:        %6.2f s\n' "$versioned"
+    printf '  ratio:               %6.2fx\n' "$(echo "$versioned / $plain" | bc -l)"
+done

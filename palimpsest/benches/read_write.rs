@@ -262,6 +262,10 @@ fn docs(steps: usize) -> Docs {
     body.insert("result".into(), outcome);
     let legacy_3 = write(Some("0.1.0"), body, false);
     let legacy_4 = write(None, body, false);
+    // Both sides write values read from the same text, so their heap
+    // layouts match: the generated one is scattered, which alone made the
+    // 1 MB write look 30% slower.
+    let value: Trace = serde_json::from_str(&current).unwrap();
     let plain: PlainTrace = serde_json::from_str(&current).unwrap();
     Docs {
         current,
@@ -386,9 +390,9 @@ fn block(iterations: u32, f: &mut dyn FnMut()) -> f64 {
 /// The median over alternating blocks of time(side) / time(baseline),
 /// and the time per call of the baseline.
 fn ratio(baseline: &mut dyn FnMut(), side: &mut dyn FnMut(), blocks: usize) -> (f64, f64) {
-    // Calibrate a block to about 5 ms of the baseline.
+    // Calibrate a block to about 10 ms of the baseline.
     let once = block(3, baseline) / 3.0;
-    let iterations = ((0.005 / once) as u32).max(1);
+    let iterations = ((0.01 / once) as u32).max(1);
     let mut ratios = Vec::with_capacity(blocks);
     let mut base_total = 0.0;
     for i in 0..blocks {
@@ -410,15 +414,15 @@ fn ratio(baseline: &mut dyn FnMut(), side: &mut dyn FnMut(), blocks: usize) -> (
 
 fn paired() {
     println!(
-        "| case | size | serde per call | palimpsest / serde | Value then from_value / serde |"
+        "| case | size | bytes | serde per call | palimpsest / serde | Value then from_value / serde |"
     );
-    println!("|---|---|---:|---:|---:|");
-    for (label, steps, blocks) in [("100B", 0, 41), ("10KB", 20, 41), ("1MB", 2000, 11)] {
+    println!("|---|---|---:|---:|---:|---:|");
+    for (label, steps, blocks) in [("100B", 0, 31), ("10KB", 20, 31), ("1MB", 2000, 21)] {
         let d = docs(steps);
-        let row = |case: &str, per_call: f64, ours: f64, tree: Option<f64>| {
+        let row = |case: &str, bytes: usize, per_call: f64, ours: f64, tree: Option<f64>| {
             let tree = tree.map_or("–".to_owned(), |t| format!("{t:.2}x"));
             println!(
-                "| {case} | {label} | {:.3} µs | {ours:.2}x | {tree} |",
+                "| {case} | {label} | {bytes} | {:.3} µs | {ours:.2}x | {tree} |",
                 per_call * 1e6
             );
         };
@@ -437,7 +441,7 @@ fn paired() {
             let t = case
                 .starts_with("read_legacy")
                 .then(|| ratio(&mut plain, &mut tree, blocks).0);
-            row(case, per_call, r, t);
+            row(case, doc.len(), per_call, r, t);
         }
         let mut out = Vec::with_capacity(d.current.len() * 2);
         let mut out2 = Vec::with_capacity(d.current.len() * 2);
@@ -452,6 +456,6 @@ fn paired() {
             },
             blocks,
         );
-        row("write", per_call, r, None);
+        row("write", out2.len(), per_call, r, None);
     }
 }
