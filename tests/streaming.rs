@@ -354,3 +354,20 @@ fn migrating_a_value_in_place_agrees_with_reading_it() {
     palimpsest::migrate::<Trace>(&mut doc).unwrap_err();
     assert_eq!(doc, before);
 }
+
+#[test]
+fn a_repeated_key_is_serdes_error_when_streamed() {
+    // As on the fast path and with plain serde; only a tree keeps the last.
+    let doc = r#"{"problem_statement": "a", "problem_statement": "b", "result": "r"}"#;
+    let err = serde_json::from_str::<Trace>(doc).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("duplicate field `problem_statement`"),
+        "{err}"
+    );
+    let current =
+        r#"{"schema_version": "0.4.0", "outcome": "a", "outcome": "b", "problem_statement": "p"}"#;
+    assert!(serde_json::from_str::<Trace>(current).is_err());
+    let buffered = palimpsest::from_str::<Trace>(doc).unwrap();
+    assert_eq!(buffered.value.problem_statement, "b");
+}

@@ -9,9 +9,8 @@ use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{DeserializeSeed, Error as _, IntoDeserializer, MapAccess};
 use serde_json::{map, Value};
 
+use super::de::{KeySeed, StampSeed};
 use crate::schema::{Schema, StreamPlan};
-
-use super::de::StampSeed;
 use crate::step::Object;
 
 /// A map that hands the struct the streamed keys of the input, then the
@@ -99,7 +98,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Streaming<'de, A> {
         loop {
             let key = match self.pending.take() {
                 Some(key) => key,
-                None => match self.inner.next_key_seed(super::de::KeySeed)? {
+                None => match self.inner.next_key_seed(KeySeed)? {
                     Some(key) => key,
                     None => {
                         self.tail = Some(self.finish()?);
