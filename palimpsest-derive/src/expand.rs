@@ -188,7 +188,13 @@ fn impl_versioned(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
             fn schema() -> &'static ::palimpsest::__private::Schema {
                 static __SCHEMA: ::std::sync::OnceLock<::palimpsest::__private::Schema> =
                     ::std::sync::OnceLock::new();
-                __SCHEMA.get_or_init(|| ::palimpsest::__private::built(#schema))
+                fn __build() -> ::core::result::Result<
+                    ::palimpsest::__private::Schema,
+                    ::palimpsest::__private::SchemaError,
+                > {
+                    #schema
+                }
+                ::palimpsest::__private::schema_once(&__SCHEMA, __build)
             }
 
             #deserialize_current
@@ -251,7 +257,10 @@ fn op_expr(cont: &Container<'_>, op: &PlannedOp<'_>) -> Option<TokenStream> {
         PlannedOp::Custom(path) => quote!(.with(#path)),
         PlannedOp::Add { field, name } => {
             let value = default_expr(cont, field)?;
-            quote!(.try_add(#name, || ::palimpsest::__private::default_value(&#value)))
+            // A function pointer, not a closure type: one instantiation of
+            // `try_add` for every struct of the crate.
+            quote!(.try_add(#name, (|| ::palimpsest::__private::default_value(&#value))
+                as ::palimpsest::__private::DefaultFn))
         }
     })
 }

@@ -25,6 +25,21 @@ pub fn default_value<T: serde::Serialize>(value: &T) -> Result<serde_json::Value
     serde_json::to_value(value).map_err(Into::into)
 }
 
+/// What a step that inserts an added field calls for its value.
+pub type DefaultFn = fn() -> Result<serde_json::Value, BoxError>;
+
+/// The error a schema's construction can fail with.
+pub type SchemaError = crate::Error;
+
+/// The schema of a `#[versioned]` type, built on first use. Not generic, so
+/// a crate with many versioned types compiles this once, not per type.
+pub fn schema_once(
+    cell: &'static std::sync::OnceLock<Schema>,
+    build: fn() -> Result<Schema, crate::Error>,
+) -> &'static Schema {
+    cell.get_or_init(|| built(build()))
+}
+
 /// A schema the macro already checked at compile time; a failure here is a
 /// bug of the macro, reported with the type and the reason.
 #[must_use]
