@@ -33,6 +33,8 @@ pub type SchemaError = crate::Error;
 
 /// The schema of a `#[versioned]` type, built on first use. Not generic, so
 /// a crate with many versioned types compiles this once, not per type.
+/// Inline: every read asks for the schema, and the cell is usually full.
+#[inline]
 pub fn schema_once(
     cell: &'static std::sync::OnceLock<Schema>,
     build: fn() -> Result<Schema, crate::Error>,
