@@ -44,7 +44,7 @@
 //!
 //! The engine underneath works without the macro too: implement
 //! [`Versioned`] with a [`Schema`] built by hand, and use [`from_str`],
-//! [`migrate`], [`detect`] and the rest for typed errors and a [`Report`]
+//! [`migrate()`], [`detect`] and the rest for typed errors and a [`Report`]
 //! of what ran.
 
 #![deny(missing_docs)]
