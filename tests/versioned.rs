@@ -161,6 +161,14 @@ fn errors_through_serde_carry_the_full_message() {
     let err = serde_json::from_str::<Vec<Contact>>(r#"[{"name": "x", "mail": 3, "notes": []}]"#)
         .unwrap_err();
     assert!(err.to_string().contains("at `email`"), "{err}");
+    // An old document is streamed: serde's own error gains the type and key.
+    let err =
+        serde_json::from_str::<Contact>(r#"{"name": 5, "mail": "m", "phone": "p", "notes": []}"#)
+            .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`Contact`: at `name`: invalid type: integer `5`, expected a string at line 1 column 10"
+    );
     let err = serde_json::from_str::<Contact>("[1, 2]").unwrap_err();
     assert!(
         err.to_string()

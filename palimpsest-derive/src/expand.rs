@@ -337,7 +337,15 @@ fn schema_fn(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
         fn #name() -> &'static ::palimpsest::__private::Schema {
             static __SCHEMA: ::std::sync::OnceLock<::palimpsest::__private::Schema> =
                 ::std::sync::OnceLock::new();
-            __SCHEMA.get_or_init(|| ::palimpsest::__private::built(#schema))
+            // A plain function, so the shared `schema_once` is compiled once
+            // for the crate rather than once per struct.
+            fn __build() -> ::core::result::Result<
+                ::palimpsest::__private::Schema,
+                ::palimpsest::__private::SchemaError,
+            > {
+                #schema
+            }
+            ::palimpsest::__private::schema_once(&__SCHEMA, __build)
         }
     }
 }
@@ -436,7 +444,10 @@ fn op_expr(cont: &Container<'_>, op: &PlannedOp<'_>) -> Option<TokenStream> {
         PlannedOp::Custom(path) => quote!(.function(#path)),
         PlannedOp::Add { field, name } => {
             let value = default_expr(cont, field)?;
-            quote!(.try_add(#name, || ::palimpsest::__private::default_value(&#value)))
+            // A function pointer, not a closure type: one instantiation of
+            // `try_add` for every struct of the crate.
+            quote!(.try_add(#name, (|| ::palimpsest::__private::default_value(&#value))
+                as ::palimpsest::__private::DefaultFn))
         }
     })
 }

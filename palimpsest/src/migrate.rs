@@ -133,10 +133,26 @@ impl Schema {
             return Ok(Report::unchanged(self, from));
         }
         // Steps work in place; the copy is what makes a failure leave the
-        // caller's document untouched.
-        let mut work = object.clone();
+        // caller's document untouched. With a stream plan only the keys a
+        // step can touch are copied: the rest (most of a large document)
+        // stays where it is, whatever the steps do.
+        let Some(plan) = &self.streaming else {
+            let mut work = object.clone();
+            let report = self.run(&mut work, from, &target)?;
+            *object = work;
+            return Ok(report);
+        };
+        let mut work: Object = object
+            .iter()
+            .filter(|(k, _)| *k == self.key || plan.captures(k, self.claims.as_ref()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let touched: Vec<String> = work.keys().cloned().collect();
         let report = self.run(&mut work, from, &target)?;
-        *object = work;
+        for key in &touched {
+            object.remove(key);
+        }
+        object.extend(work);
         Ok(report)
     }
 
@@ -165,7 +181,14 @@ impl Schema {
                 to: target.clone(),
             });
         }
-        let path = find_path(&self.edges, &from, target).map_err(|gap| Error::NoPath {
+        let path = match self
+            .path_to_current(&from)
+            .filter(|_| *target == self.current)
+        {
+            Some(path) => path.clone(),
+            None => find_path(&self.edges, &from, target),
+        };
+        let path = path.map_err(|gap| Error::NoPath {
             type_name: self.type_name,
             from: from.clone(),
             to: target.clone(),
@@ -201,7 +224,7 @@ impl Schema {
             self.preserve_unclaimed(doc, &mut applied.preserved)?;
         }
         self.record_history(doc, &report)?;
-        doc.insert(self.key.to_owned(), target.to_value());
+        doc.insert(self.key.to_owned(), self.version_value(target));
         report.preserved = applied.preserved;
         report.dropped = applied.dropped;
         report.defaulted = applied.defaulted;
@@ -307,7 +330,7 @@ impl Schema {
         };
         metadata
             .entry(MIGRATED_FROM)
-            .or_insert_with(|| report.from.to_value());
+            .or_insert_with(|| self.version_value(&report.from));
         let history = metadata
             .entry(MIGRATION_HISTORY)
             .or_insert_with(|| Value::Array(Vec::new()));
@@ -320,8 +343,8 @@ impl Schema {
         };
         history.extend(report.steps.iter().map(|step| {
             let mut entry = Map::new();
-            entry.insert("from".to_owned(), step.from.to_value());
-            entry.insert("to".to_owned(), step.to.to_value());
+            entry.insert("from".to_owned(), self.version_value(&step.from));
+            entry.insert("to".to_owned(), self.version_value(&step.to));
             Value::Object(entry)
         }));
         Ok(())

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use crate::chain::find_path;
 use crate::error::{BoxError, Error};
 use crate::step::{Object, ObjectPath, Op, Step};
 use crate::version::{Scheme, Version};
@@ -121,9 +122,75 @@ pub struct Schema {
     pub(crate) edges: Vec<(Version, Version)>,
     pub(crate) ops: Vec<Vec<Op>>,
     pub(crate) known: Vec<Version>,
+    /// `known` as JSON, formatted once: every migration writes several.
+    known_values: Vec<Value>,
+    /// For each of `known`, the steps to the current version (or the gap),
+    /// found once: reading is where migrations happen, one per document.
+    paths_to_current: Vec<Result<Vec<usize>, Version>>,
     pub(crate) claims: Option<BTreeSet<String>>,
     pub(crate) key_is_field: bool,
     pub(crate) check: Option<Box<CheckFn>>,
+    pub(crate) streaming: Option<StreamPlan>,
+}
+
+/// How an old or reordered document is read without buffering all of it,
+/// worked out once per schema.
+///
+/// Only a few top-level keys can be touched by a migration: those the
+/// operations name, the root of the metadata path, and (with claims and a
+/// metadata path) keys no field claims. Every other key reaches the struct
+/// unchanged whatever the document's version, so it is streamed; the
+/// touched ones are captured into a small object that the engine migrates
+/// at the end of the map, once the version is known, and whose result is
+/// handed to the struct after the streamed keys.
+///
+/// Hand-written steps see the whole document, so a history with one has no
+/// plan and its documents are buffered.
+#[derive(Debug)]
+pub(crate) struct StreamPlan {
+    /// Top-level keys a migration may read, move or create.
+    touched: BTreeSet<String>,
+    /// Whether keys outside `claims` are moved into the metadata object.
+    unclaimed_touched: bool,
+}
+
+impl StreamPlan {
+    fn new(
+        ops: &[Vec<Op>],
+        metadata: Option<&ObjectPath>,
+        claims: Option<&BTreeSet<String>>,
+        key_is_field: bool,
+    ) -> Option<Self> {
+        if key_is_field {
+            return None;
+        }
+        let mut touched = BTreeSet::new();
+        for op in ops.iter().flatten() {
+            match op {
+                Op::Rename { old, new } => {
+                    touched.insert(old.clone());
+                    touched.insert(new.clone());
+                }
+                Op::Preserve { field } | Op::Drop { field } | Op::Default { field, .. } => {
+                    touched.insert(field.clone());
+                }
+                Op::Custom(_) => return None,
+            }
+        }
+        if let Some(root) = metadata.and_then(|path| path.segments().first()) {
+            touched.insert(root.clone());
+        }
+        Some(StreamPlan {
+            touched,
+            unclaimed_touched: metadata.is_some() && claims.is_some(),
+        })
+    }
+
+    /// Whether a migration may touch `key`, so its value must be captured.
+    pub(crate) fn captures(&self, key: &str, claims: Option<&BTreeSet<String>>) -> bool {
+        self.touched.contains(key)
+            || (self.unclaimed_touched && claims.is_some_and(|claims| !claims.contains(key)))
+    }
 }
 
 type CheckFn = dyn Fn(&Object, &Version) -> Result<(), BoxError> + Send + Sync;
@@ -246,6 +313,21 @@ impl Schema {
                 source,
             })?;
         self.check_known(version)
+    }
+
+    /// A version as JSON, as documents and metadata record it.
+    pub(crate) fn version_value(&self, version: &Version) -> Value {
+        let index = self.known.binary_search(version).ok();
+        match index.and_then(|index| self.known_values.get(index)) {
+            Some(value) => value.clone(),
+            None => version.to_value(),
+        }
+    }
+
+    /// The steps from a known version to the current one, found at build.
+    pub(crate) fn path_to_current(&self, from: &Version) -> Option<&Result<Vec<usize>, Version>> {
+        let index = self.known.binary_search(from).ok()?;
+        self.paths_to_current.get(index)
     }
 
     pub(crate) fn check_known(&self, version: Version) -> Result<Version, Error> {
@@ -484,6 +566,22 @@ impl SchemaBuilder {
             ops.push(step.ops);
         }
 
+        let paths_to_current = known
+            .iter()
+            .map(|version| find_path(&edges, version, &current))
+            .collect();
+        // An integrity check sees the whole old document, so a history
+        // with one is buffered, like one with a hand-written step.
+        let streaming = if self.check.is_some() {
+            None
+        } else {
+            StreamPlan::new(
+                &ops,
+                metadata.as_ref(),
+                self.claims.as_ref(),
+                self.key_is_field,
+            )
+        };
         Ok(Schema {
             type_name,
             scheme: self.scheme,
@@ -494,10 +592,13 @@ impl SchemaBuilder {
             metadata,
             edges,
             ops,
+            known_values: known.iter().map(Version::to_value).collect(),
+            paths_to_current,
             known: known.into_iter().collect(),
             claims: self.claims,
             key_is_field: self.key_is_field,
             check: self.check,
+            streaming,
         })
     }
 }
@@ -562,6 +663,34 @@ mod tests {
         assert!(i.is_current_text("2"));
         assert!(i.is_current_number(2));
         assert!(!i.is_current_number(1));
+    }
+
+    #[test]
+    fn the_stream_plan_captures_what_a_migration_touches() {
+        let s = Schema::semver("T", "0.3.0")
+            .metadata("context.metadata")
+            .claims(["outcome", "steps", "context", "tags"])
+            .step(Step::new("0.1.0", "0.2.0").rename("result", "outcome"))
+            .step(Step::new("0.2.0", "0.3.0").preserve("notes"))
+            .build()
+            .unwrap();
+        let plan = s.streaming.as_ref().unwrap();
+        let claims = s.claims.as_ref();
+        for key in ["result", "outcome", "notes", "context", "stray"] {
+            assert!(plan.captures(key, claims), "{key}");
+        }
+        assert!(!plan.captures("steps", claims));
+    }
+
+    #[test]
+    fn hand_written_steps_have_no_stream_plan() {
+        let s = Schema::integer("T", 1)
+            .step(Step::new(0, 1).with(|_| Ok::<(), String>(())))
+            .build()
+            .unwrap();
+        assert!(s.streaming.is_none());
+        let s = Schema::integer("T", 1).key_is_field().build().unwrap();
+        assert!(s.streaming.is_none());
     }
 
     #[test]

@@ -24,38 +24,35 @@ const _: () = {
     }
     fn __palimpsest_schema() -> &'static ::palimpsest::__private::Schema {
         static __SCHEMA: ::std::sync::OnceLock<::palimpsest::__private::Schema> = ::std::sync::OnceLock::new();
-        __SCHEMA
-            .get_or_init(|| ::palimpsest::__private::built(
-                ::palimpsest::__private::Schema::semver("Trace", "0.3.0")
-                    .legacy("0.0.1")
-                    .key("schema_version")
-                    .metadata("context.metadata")
-                    .claims([
-                        "context",
-                        "outcome",
-                        "problem_statement",
-                        "result",
-                        "tags",
-                    ])
-                    .step(::palimpsest::__private::Step::new("0.0.1", "0.1.0"))
-                    .step(
-                        ::palimpsest::__private::Step::new("0.1.0", "0.2.0")
-                            .drop_field("scratch")
-                            .rename("result", "outcome")
-                            .try_add(
-                                "tags",
-                                || ::palimpsest::__private::default_value(
-                                    &<Vec<String> as ::core::default::Default>::default(),
-                                ),
-                            ),
-                    )
-                    .step(
-                        ::palimpsest::__private::Step::new("0.2.0", "0.3.0")
-                            .function(crate::steps::split_notes)
-                            .preserve("notes"),
-                    )
-                    .build(),
-            ))
+        fn __build() -> ::core::result::Result<
+            ::palimpsest::__private::Schema,
+            ::palimpsest::__private::SchemaError,
+        > {
+            ::palimpsest::__private::Schema::semver("Trace", "0.3.0")
+                .legacy("0.0.1")
+                .key("schema_version")
+                .metadata("context.metadata")
+                .claims(["context", "outcome", "problem_statement", "result", "tags"])
+                .step(::palimpsest::__private::Step::new("0.0.1", "0.1.0"))
+                .step(
+                    ::palimpsest::__private::Step::new("0.1.0", "0.2.0")
+                        .drop_field("scratch")
+                        .rename("result", "outcome")
+                        .try_add(
+                            "tags",
+                            (|| ::palimpsest::__private::default_value(
+                                &<Vec<String> as ::core::default::Default>::default(),
+                            )) as ::palimpsest::__private::DefaultFn,
+                        ),
+                )
+                .step(
+                    ::palimpsest::__private::Step::new("0.2.0", "0.3.0")
+                        .function(crate::steps::split_notes)
+                        .preserve("notes"),
+                )
+                .build()
+        }
+        ::palimpsest::__private::schema_once(&__SCHEMA, __build)
     }
     #[automatically_derived]
     impl ::palimpsest::__private::Versioned for Trace {

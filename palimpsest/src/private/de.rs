@@ -1,5 +1,6 @@
 //! Reading: detect the version while streaming, take the fast path for a
-//! current document whose key comes first, buffer and migrate otherwise.
+//! current document whose key comes first, stream and migrate on the fly
+//! otherwise (`stream`), and buffer only for hand-written steps.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -13,6 +14,8 @@ use serde_json::{Map, Value};
 use crate::read::build;
 use crate::schema::{Schema, Versioned};
 use crate::step::Object;
+
+use super::stream::Streaming;
 
 /// The `Deserialize` of a `#[versioned]` type.
 ///
@@ -42,25 +45,33 @@ where
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let schema = T::schema();
-        let mut object = Map::new();
+        let mut captured = Map::new();
+        let mut pending = None;
         match map.next_key_seed(FirstKeySeed(schema.key()))? {
             None => {}
             Some(FirstKey::Version) => {
-                let stamp: StreamedStamp<'de> = map.next_value()?;
+                let stamp = map.next_value_seed(StampSeed(schema))?;
                 if stamp.is_current(schema) {
+                    // The fast path: the rest of the map is the struct's.
                     return T::deserialize_current(MapAccessDeserializer::new(map));
                 }
-                object.insert(schema.key().to_owned(), stamp.into_value());
+                captured.insert(schema.key().to_owned(), stamp.into_value(schema));
             }
-            Some(FirstKey::Other(key)) => {
-                let value = map.next_value()?;
-                object.insert(key, value);
-            }
+            Some(FirstKey::Other(key)) => pending = Some(key),
+        }
+        if let Some(plan) = &schema.streaming {
+            let streaming = Streaming::new(map, schema, plan, captured, pending);
+            return T::deserialize_current(MapAccessDeserializer::new(streaming));
+        }
+        // A hand-written step needs the whole document: buffer it.
+        if let Some(key) = pending {
+            let value = map.next_value()?;
+            captured.insert(key.into_owned(), value);
         }
         while let Some((key, value)) = map.next_entry::<String, Value>()? {
-            object.insert(key, value);
+            captured.insert(key, value);
         }
-        migrate_and_build(schema, object)
+        migrate_and_build(schema, captured)
     }
 }
 
@@ -73,67 +84,110 @@ where
     build(schema, object, &report.to).map_err(E::custom)
 }
 
-/// The first key of a document: the version key, or any other key, kept
-/// for the buffer.
-enum FirstKey {
+/// The first key of a document: the version key, or any other key.
+enum FirstKey<'de> {
     Version,
-    Other(String),
+    Other(Cow<'de, str>),
 }
 
-/// Reads the first key, comparing it with the version key without a copy.
+/// Reads the first key, comparing it with the version key without a copy,
+/// so the fast path allocates nothing even from a reader.
 struct FirstKeySeed(&'static str);
 
 impl<'de> DeserializeSeed<'de> for FirstKeySeed {
-    type Value = FirstKey;
+    type Value = FirstKey<'de>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<FirstKey, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_str(self)
     }
 }
 
-impl Visitor<'_> for FirstKeySeed {
-    type Value = FirstKey;
+impl<'de> Visitor<'de> for FirstKeySeed {
+    type Value = FirstKey<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string key")
     }
 
-    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<FirstKey, E> {
+    fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
         if key == self.0 {
             Ok(FirstKey::Version)
         } else {
-            Ok(FirstKey::Other(key.to_owned()))
+            Ok(FirstKey::Other(Cow::Borrowed(key)))
         }
     }
 
-    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<FirstKey, E> {
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Self::Value, E> {
         if key == self.0 {
             Ok(FirstKey::Version)
         } else {
-            Ok(FirstKey::Other(key))
+            Ok(FirstKey::Other(Cow::Owned(key.to_owned())))
         }
+    }
+
+    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Self::Value, E> {
+        if key == self.0 {
+            Ok(FirstKey::Version)
+        } else {
+            Ok(FirstKey::Other(Cow::Owned(key)))
+        }
+    }
+}
+
+/// Reads a key, borrowed from the input where the format allows.
+pub(super) struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(key))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(key.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(key))
     }
 }
 
 /// The version value as it came from the stream, borrowed where the format
 /// allows, so the fast path allocates nothing for it.
-enum StreamedStamp<'de> {
+pub(super) enum StreamedStamp<'de> {
+    /// The current version, recognized before the text had to be kept.
+    Current,
     Text(Cow<'de, str>),
     Number(u64),
     Other(Value),
 }
 
 impl StreamedStamp<'_> {
-    fn is_current(&self, schema: &Schema) -> bool {
+    pub(super) fn is_current(&self, schema: &Schema) -> bool {
         match self {
+            StreamedStamp::Current => true,
             StreamedStamp::Text(text) => schema.is_current_text(text),
             StreamedStamp::Number(n) => schema.is_current_number(*n),
             StreamedStamp::Other(_) => false,
         }
     }
 
-    fn into_value(self) -> Value {
+    pub(super) fn into_value(self, schema: &Schema) -> Value {
         match self {
+            StreamedStamp::Current => schema.current().to_value(),
             StreamedStamp::Text(text) => Value::String(text.into_owned()),
             StreamedStamp::Number(n) => Value::from(n),
             StreamedStamp::Other(value) => value,
@@ -141,13 +195,20 @@ impl StreamedStamp<'_> {
     }
 }
 
-impl<'de> Deserialize<'de> for StreamedStamp<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(StampVisitor)
+/// Reads the version value; a text stamp that names the current version is
+/// recognized in place, so even a reader that cannot lend its text (an
+/// `io::Read`) costs no copy on the fast path.
+pub(super) struct StampSeed(pub(super) &'static Schema);
+
+impl<'de> DeserializeSeed<'de> for StampSeed {
+    type Value = StreamedStamp<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(StampVisitor(self.0))
     }
 }
 
-struct StampVisitor;
+struct StampVisitor(&'static Schema);
 
 impl<'de> Visitor<'de> for StampVisitor {
     type Value = StreamedStamp<'de>;
@@ -161,6 +222,9 @@ impl<'de> Visitor<'de> for StampVisitor {
     }
 
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        if self.0.is_current_text(v) {
+            return Ok(StreamedStamp::Current);
+        }
         Ok(StreamedStamp::Text(Cow::Owned(v.to_owned())))
     }
 
@@ -211,14 +275,25 @@ mod tests {
 
     #[test]
     fn stamps_keep_their_kind() {
-        let stamp: StreamedStamp<'_> = serde_json::from_str("\"0.1.0\"").unwrap();
-        assert!(matches!(stamp, StreamedStamp::Text(Cow::Borrowed("0.1.0"))));
-        let stamp: StreamedStamp<'_> = serde_json::from_str("3").unwrap();
-        assert!(matches!(stamp, StreamedStamp::Number(3)));
-        let stamp: StreamedStamp<'_> = serde_json::from_str("[1]").unwrap();
-        assert_eq!(stamp.into_value(), serde_json::json!([1]));
-        let stamp: StreamedStamp<'_> = serde_json::from_str("-2").unwrap();
-        assert_eq!(stamp.into_value(), serde_json::json!(-2));
+        let schema: &'static Schema =
+            Box::leak(Box::new(Schema::semver("T", "0.2.0").build().unwrap()));
+        let read = |text: &'static str| {
+            StampSeed(schema)
+                .deserialize(&mut serde_json::Deserializer::from_str(text))
+                .unwrap()
+        };
+        assert!(matches!(
+            read("\"0.1.0\""),
+            StreamedStamp::Text(Cow::Borrowed("0.1.0"))
+        ));
+        assert!(matches!(read("3"), StreamedStamp::Number(3)));
+        assert_eq!(read("[1]").into_value(schema), serde_json::json!([1]));
+        assert_eq!(read("-2").into_value(schema), serde_json::json!(-2));
+        // From a reader the text is transient: the current one is not copied.
+        let mut de = serde_json::Deserializer::from_reader("\"0.2.0\"".as_bytes());
+        let stamp = StampSeed(schema).deserialize(&mut de).unwrap();
+        assert!(matches!(stamp, StreamedStamp::Current));
+        assert_eq!(stamp.into_value(schema), "0.2.0");
     }
 
     #[test]

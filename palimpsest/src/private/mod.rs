@@ -3,6 +3,7 @@
 
 mod de;
 mod ser;
+mod stream;
 
 pub use de::deserialize;
 pub use ser::Stamped;
@@ -22,6 +23,23 @@ pub use crate::step::Step;
 /// When the value does not serialize to JSON.
 pub fn default_value<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, BoxError> {
     serde_json::to_value(value).map_err(Into::into)
+}
+
+/// What a step that inserts an added field calls for its value.
+pub type DefaultFn = fn() -> Result<serde_json::Value, BoxError>;
+
+/// The error a schema's construction can fail with.
+pub type SchemaError = crate::Error;
+
+/// The schema of a `#[versioned]` type, built on first use. Not generic, so
+/// a crate with many versioned types compiles this once, not per type.
+/// Inline: every read asks for the schema, and the cell is usually full.
+#[inline]
+pub fn schema_once(
+    cell: &'static std::sync::OnceLock<Schema>,
+    build: fn() -> Result<Schema, crate::Error>,
+) -> &'static Schema {
+    cell.get_or_init(|| built(build()))
 }
 
 /// A schema the macro already checked at compile time; a failure here is a
