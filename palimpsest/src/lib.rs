@@ -74,7 +74,7 @@ pub use error::Error;
 pub use migrate::{Report, StepRecord};
 pub use read::{
     detect, from_reader, from_slice, from_str, from_str_strict, from_value, from_value_strict,
-    migrate, migrate_to, needs_migration, Migrated,
+    migrate, migrate_to, needs_migration, with_report, Migrated,
 };
 pub use schema::{Schema, SchemaBuilder, Versioned};
 pub use step::Step;

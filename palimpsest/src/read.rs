@@ -203,6 +203,34 @@ pub fn needs_migration<T: Versioned>(document: &Value) -> Result<bool, Error> {
     T::schema().needs_migration(document)
 }
 
+/// Runs a read through any serde entry point (any format, any position)
+/// and returns, beside its result, the report of the migration the
+/// outermost `#[versioned]` value went through: `None` when it was current.
+///
+/// ```
+/// use palimpsest::versioned;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[versioned(since = 1)]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// struct Counter {
+///     #[renamed_from("n", since = 2)]
+///     count: u64,
+/// }
+///
+/// let (counter, report) = palimpsest::with_report(|| serde_json::from_str::<Counter>(r#"{"n": 3}"#));
+/// assert_eq!(counter?.count, 3);
+/// let report = report.expect("a legacy document migrates");
+/// assert_eq!((report.from.to_string(), report.steps.len()), ("0".to_owned(), 2));
+///
+/// let (_, report) = palimpsest::with_report(|| serde_json::from_str::<Counter>(r#"{"schema_version": 2, "count": 3}"#));
+/// assert!(report.is_none());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn with_report<R>(read: impl FnOnce() -> R) -> (R, Option<Report>) {
+    crate::__private::report::collect(read)
+}
+
 fn parse<T: Versioned>(parsed: Result<Value, serde_json::Error>) -> Result<Value, Error> {
     parsed.map_err(|source| Error::Syntax {
         type_name: T::schema().type_name(),

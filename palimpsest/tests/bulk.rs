@@ -307,3 +307,57 @@ fn a_missing_input_is_a_failure_and_the_run_goes_on() {
     );
     assert_eq!(summary.migrated, 1);
 }
+
+/// The same history through `#[versioned]`: its `Deserialize` migrates, so
+/// bulk reads such documents straight from their bytes; what it writes and
+/// reports must be what the tree route gives.
+#[palimpsest::versioned(since = "0.1.0", metadata = "meta")]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MacroNote {
+    #[renamed_from("body", since = "0.2.0")]
+    text: String,
+    #[added_in("0.3.0")]
+    #[serde(default)]
+    tags: Vec<String>,
+    #[removed_in("0.3.0")]
+    color: String,
+    #[serde(default)]
+    meta: serde_json::Map<String, serde_json::Value>,
+}
+
+#[test]
+fn versioned_types_are_read_straight_from_their_bytes_with_the_same_result() {
+    let lines = [
+        r#"{"body":"a","color":"red"}"#,
+        r#"{"schema_version":"0.2.0","text":"b","color":"blue","meta":{"k":1}}"#,
+        r#"{"text":"c","tags":["x"],"schema_version":"0.3.0"}"#,
+        r#"{"schema_version":"0.1.0","body":7,"color":"red"}"#,
+    ];
+    let input = lines.join("\n") + "\n";
+    let mut out = Vec::new();
+    let mut summary = Summary::default();
+    Migrator::<MacroNote>::new()
+        .jsonl("in.jsonl", input.as_bytes(), &mut out, &mut summary)
+        .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    let written: Vec<&str> = out.lines().collect();
+
+    for (old, new) in lines[..2].iter().zip(&written) {
+        let expected = palimpsest::from_str::<MacroNote>(old).unwrap().value;
+        assert_eq!(*new, serde_json::to_string(&expected).unwrap());
+    }
+    assert_eq!(
+        written[2], lines[2],
+        "a current document is copied as it is"
+    );
+    assert_eq!(written[3], lines[3], "a failed document is kept");
+    assert_eq!(
+        (summary.migrated, summary.current, summary.failed),
+        (2, 1, 1)
+    );
+    assert_eq!(summary.preserved.values().sum::<u64>(), 2);
+    let failure = summary.failures[0].to_string();
+    assert!(failure.contains("in.jsonl:4"), "{failure}");
+    assert!(failure.contains("`MacroNote`"), "{failure}");
+}

@@ -7,9 +7,30 @@ use palimpsest::{Schema, Step, Versioned};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-/// The trace type of the benchmark, current version 0.2.0.
+/// The trace type of the benchmark as users write it: `#[versioned]`,
+/// current version 0.2.0. Its `Deserialize` migrates, so bulk reads its
+/// documents straight from their bytes.
+#[palimpsest::versioned(since = "0.1.0", version = "0.2.0", metadata = "context.metadata")]
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Trace {
+    pub problem_statement: String,
+    #[serde(default)]
+    pub steps: Vec<TraceStep>,
+    #[renamed_from("result", since = "0.1.0")]
+    pub outcome: String,
+    #[added_in("0.2.0")]
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[removed_in("0.2.0")]
+    pub notes: String,
+    #[serde(default)]
+    pub context: Context,
+}
+
+/// The same trace implementing `Versioned` by hand over plain derives:
+/// bulk migrates it through a tree.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct HandTrace {
     pub problem_statement: String,
     #[serde(default)]
     pub steps: Vec<TraceStep>,
@@ -35,7 +56,7 @@ pub struct Context {
     pub metadata: Map<String, Value>,
 }
 
-impl Versioned for Trace {
+impl Versioned for HandTrace {
     fn schema() -> &'static Schema {
         static SCHEMA: OnceLock<Schema> = OnceLock::new();
         SCHEMA.get_or_init(|| {

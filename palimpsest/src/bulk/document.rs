@@ -56,6 +56,9 @@ where
         {
             return Processed::kept(Outcome::Current(self.target.clone()));
         }
+        if let Some(read) = self.read_directly(text) {
+            return read;
+        }
         let value: Value = match serde_json::from_str(text) {
             Ok(value) => value,
             Err(source) => {
@@ -96,6 +99,34 @@ where
             outcome: Outcome::Migrated { report, changes },
             output: Some(output),
         }
+    }
+
+    /// Reads a `#[versioned]` type straight from the text, where its own
+    /// `Deserialize` migrates the document without a tree, and writes it
+    /// back. `None` when this route does not apply (a hand-written
+    /// `Versioned`, a dry run, an older target) or the read failed: the
+    /// tree route then runs, and names the error precisely.
+    fn read_directly(&self, text: &str) -> Option<Processed> {
+        if !T::DESERIALIZE_MIGRATES || !self.target_is_current || self.mode != Mode::Migrate {
+            return None;
+        }
+        let (read, report) = crate::with_report(|| serde_json::from_str::<T>(text));
+        let value = read.ok()?;
+        let Some(report) = report else {
+            // Current, with its key somewhere other than first.
+            return Some(Processed::kept(Outcome::Current(self.target.clone())));
+        };
+        let mut output = Vec::with_capacity(text.len() + text.len() / 8 + 64);
+        if let Err(e) = serde_json::to_writer(&mut output, &value) {
+            return Some(Processed::failed(BulkError::Serialize(e)));
+        }
+        Some(Processed {
+            outcome: Outcome::Migrated {
+                report,
+                changes: None,
+            },
+            output: Some(output),
+        })
     }
 
     /// Migrates to the current version through `T`, which validates the

@@ -179,7 +179,7 @@ where
     pub const MAX_DOCUMENT_BYTES: u64 = 64 << 20;
 
     /// A migrator to the current version of `T`, on rayon's global pool,
-    /// in batches of at most 1024 documents or 16 MiB.
+    /// in batches of at most 128 documents or 4 MiB.
     ///
     /// ```
     /// # use palimpsest::{Schema, Versioned};
@@ -211,8 +211,8 @@ where
             key_len,
             mode: Mode::Migrate,
             max_document_bytes: Self::MAX_DOCUMENT_BYTES,
-            batch_documents: 1024,
-            batch_bytes: 16 << 20,
+            batch_documents: 128,
+            batch_bytes: 4 << 20,
             pool: None,
             _type: PhantomData,
         }

@@ -86,8 +86,10 @@ where
         sinks: &mut Sinks<'_>,
         observer: &mut dyn Observer,
     ) -> io::Result<Streamed> {
-        let mut buffer = Vec::new();
-        let mut lines: Vec<(usize, usize)> = Vec::new();
+        // Room for a whole batch up front: growing by doubling would copy
+        // the batch several times over. Pages untouched cost nothing.
+        let mut buffer = Vec::with_capacity(self.batch_bytes.saturating_add(64 << 10));
+        let mut lines: Vec<(usize, usize)> = Vec::with_capacity(self.batch_documents);
         let mut line = 0u64;
         let mut migrated = 0u64;
         loop {

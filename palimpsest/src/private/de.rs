@@ -45,6 +45,7 @@ where
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let schema = T::schema();
+        let _depth = super::report::enter();
         let mut captured = Map::new();
         let mut pending = None;
         match map.next_key_seed(FirstKeySeed(schema.key()))? {
@@ -81,6 +82,9 @@ where
     E: serde::de::Error,
 {
     let report = schema.migrate_owned(&mut object).map_err(E::custom)?;
+    if report.migrated() {
+        super::report::record(&report);
+    }
     build(schema, object, &report.to).map_err(E::custom)
 }
 

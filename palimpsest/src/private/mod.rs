@@ -2,6 +2,7 @@
 //! stability promise, hidden from the docs.
 
 mod de;
+pub(crate) mod report;
 mod ser;
 mod stream;
 

@@ -77,9 +77,13 @@ impl<'de, A: MapAccess<'de>> Streaming<'de, A> {
     fn finish(&mut self) -> Result<map::IntoIter, A::Error> {
         let mut captured = mem::take(&mut self.captured);
         if !self.current {
-            self.schema
+            let report = self
+                .schema
                 .migrate_owned(&mut captured)
                 .map_err(A::Error::custom)?;
+            if report.migrated() {
+                super::report::record(&report);
+            }
         }
         captured.remove(self.schema.key());
         Ok(captured.into_iter())
