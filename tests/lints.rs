@@ -79,3 +79,18 @@ fn lint_clean_types_still_work() {
         r#"{"schema_version":"1.0.0","text":"t","value":2}"#
     );
 }
+
+/// A module whose only serde types are versioned: its serde import must
+/// still count as used.
+pub mod only_versioned {
+    use palimpsest::versioned;
+    use serde::{Deserialize, Serialize};
+
+    /// A counter.
+    #[versioned(since = 1)]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Counter {
+        /// How many.
+        pub count: u64,
+    }
+}
