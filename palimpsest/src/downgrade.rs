@@ -44,11 +44,7 @@ impl Schema {
     /// taken; the errors of [`Schema::detect`]; [`Error::UnknownVersion`]
     /// for a target the history does not name.
     pub fn downgrade(&self, document: &mut Value, target: &Version) -> Result<Report, Error> {
-        let Value::Object(object) = document else {
-            return Err(self.not_an_object(document));
-        };
-        let target = self.check_known(target.clone())?;
-        let from = self.detect_in(object)?;
+        let (object, from, target) = self.endpoints(document, target)?;
         if from == target {
             return Ok(Report::unchanged(self, from));
         }

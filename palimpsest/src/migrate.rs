@@ -124,11 +124,7 @@ impl Schema {
     /// newer than `target` and [`Error::UnknownVersion`] for a target the
     /// history does not name.
     pub fn migrate_to(&self, document: &mut Value, target: &Version) -> Result<Report, Error> {
-        let Value::Object(object) = document else {
-            return Err(self.not_an_object(document));
-        };
-        let target = self.check_known(target.clone())?;
-        let from = self.detect_in(object)?;
+        let (object, from, target) = self.endpoints(document, target)?;
         if from == target {
             return Ok(Report::unchanged(self, from));
         }
@@ -154,6 +150,22 @@ impl Schema {
         }
         object.extend(work);
         Ok(report)
+    }
+
+    /// The document as an object, its version, and the target checked
+    /// against the history: where moving a document between versions, in
+    /// either direction, starts.
+    pub(crate) fn endpoints<'d>(
+        &self,
+        document: &'d mut Value,
+        target: &Version,
+    ) -> Result<(&'d mut Object, Version, Version), Error> {
+        let Value::Object(object) = document else {
+            return Err(self.not_an_object(document));
+        };
+        let target = self.check_known(target.clone())?;
+        let from = self.detect_in(object)?;
+        Ok((object, from, target))
     }
 
     pub(crate) fn not_an_object(&self, document: &Value) -> Error {
