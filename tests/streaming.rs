@@ -372,3 +372,29 @@ fn a_repeated_key_is_serdes_error_when_streamed() {
     let buffered = palimpsest::from_str::<Trace>(doc).unwrap();
     assert_eq!(buffered.value.problem_statement, "b");
 }
+
+/// Every fixture of the trace models, read each way (the address book's
+/// are in tests/versioned.rs), then written back and read on the fast path.
+#[test]
+fn every_fixture_reads_the_same_every_way() {
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/execution_trace");
+    let mut seen = 0;
+    for version in std::fs::read_dir(&root).unwrap() {
+        for file in std::fs::read_dir(version.unwrap().path()).unwrap() {
+            let path = file.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let trace = agree::<palimpsest::models::trace::ExecutionTrace>(&text)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            // Written back, it is current with its key first: the fast path.
+            let written = serde_json::to_string(&trace).unwrap();
+            assert!(written.starts_with(r#"{"schema_version":"0.1.0","#));
+            seen += 1;
+        }
+    }
+    assert!(
+        seen >= 8,
+        "only {seen} fixtures found under {}",
+        root.display()
+    );
+}
