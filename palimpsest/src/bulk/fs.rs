@@ -203,23 +203,28 @@ impl Replacement {
 
 impl Write for Replacement {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.writer().write(buf)
+        self.writer()?.write(buf)
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.writer().write_all(buf)
+        self.writer()?.write_all(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.writer().flush()
+        self.writer()?.flush()
     }
 }
 
 impl Replacement {
-    fn writer(&mut self) -> &mut BufWriter<File> {
-        self.file
-            .as_mut()
-            .expect("a replacement is written only before commit")
+    /// The file being written; after `commit` there is none, and writing
+    /// is an error rather than a panic.
+    fn writer(&mut self) -> io::Result<&mut BufWriter<File>> {
+        self.file.as_mut().ok_or_else(|| {
+            io::Error::other(format!(
+                "{} was already committed; nothing more can be written to it",
+                self.target.display()
+            ))
+        })
     }
 }
 
