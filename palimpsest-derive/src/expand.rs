@@ -364,8 +364,6 @@ fn impl_versioned(cont: &Container<'_>) -> TokenStream {
         let remote = remote_name();
         let (_, ty_generics, _) = cont.original.generics.split_for_impl();
         quote! {
-            const DESERIALIZE_MIGRATES: bool = true;
-
             fn deserialize_current<'de, __D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
             where
                 __D: ::palimpsest::__private::serde::Deserializer<'de>,

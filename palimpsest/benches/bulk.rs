@@ -155,6 +155,7 @@ fn paired() {
         f();
         start.elapsed().as_secs_f64()
     };
+    let hand = Migrator::<HandTrace>::new().threads(1).unwrap();
     let migrate = |migrator: &Migrator<Trace>| {
         let mut summary = Summary::default();
         migrator
@@ -162,7 +163,14 @@ fn paired() {
             .unwrap();
         assert_eq!(summary.migrated, DOCUMENTS);
     };
+    let migrate_hand = || {
+        let mut summary = Summary::default();
+        hand.jsonl("bench", &input[..], std::io::sink(), &mut summary)
+            .unwrap();
+        assert_eq!(summary.migrated, DOCUMENTS);
+    };
     let (mut one, mut two, mut scaling, mut plain_scaling) = (vec![], vec![], vec![], vec![]);
+    let mut one_hand = vec![];
     for _ in 0..21 {
         let plain1 = time(&mut || {
             std::hint::black_box(pools[0].install(|| plain(&lines)));
@@ -172,7 +180,9 @@ fn paired() {
             std::hint::black_box(pools[1].install(|| plain_parallel(&lines)));
         });
         let bulk2 = time(&mut || migrate(&migrators[1]));
+        let hand1 = time(&mut || migrate_hand());
         one.push(plain1 / bulk1);
+        one_hand.push(plain1 / hand1);
         two.push(plain2 / bulk2);
         scaling.push(bulk1 / bulk2);
         plain_scaling.push(plain1 / plain2);
@@ -190,6 +200,10 @@ fn paired() {
     println!(
         "bulk throughput / plain parse+serialize, 2 threads: {:.2}",
         median(two)
+    );
+    println!(
+        "bulk (hand-written Versioned) / plain parse+serialize, 1 thread: {:.2}",
+        median(one_hand)
     );
     println!("bulk, 2 threads over 1:  {:.2}x", median(scaling));
     println!("plain, 2 threads over 1: {:.2}x", median(plain_scaling));

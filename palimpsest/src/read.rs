@@ -56,6 +56,9 @@ pub fn from_str<T>(input: &str) -> Result<Migrated<T>, Error>
 where
     T: Versioned + DeserializeOwned,
 {
+    if let Some(read) = read_streaming(serde_json::Deserializer::from_str(input)) {
+        return Ok(read);
+    }
     from_value(parse::<T>(serde_json::from_str(input))?)
 }
 
@@ -68,6 +71,9 @@ pub fn from_slice<T>(input: &[u8]) -> Result<Migrated<T>, Error>
 where
     T: Versioned + DeserializeOwned,
 {
+    if let Some(read) = read_streaming(serde_json::Deserializer::from_slice(input)) {
+        return Ok(read);
+    }
     from_value(parse::<T>(serde_json::from_slice(input))?)
 }
 
@@ -81,7 +87,36 @@ where
     T: Versioned + DeserializeOwned,
     R: io::Read,
 {
-    from_value(parse::<T>(serde_json::from_reader(reader))?)
+    // Held whole, so a document that fails can be read again for the error.
+    let mut input = Vec::new();
+    let mut reader = reader;
+    reader.read_to_end(&mut input).map_err(|e| Error::Syntax {
+        type_name: T::schema().type_name(),
+        source: serde_json::Error::io(e),
+    })?;
+    from_slice(&input)
+}
+
+/// Reads a document straight from its text, migrating it while streaming
+/// as `T`'s `Deserialize` would (whether `T` is `#[versioned]` or
+/// implements [`Versioned`] by hand), with the report of what ran. `None`
+/// when anything fails: the caller reads the document again through a
+/// tree, which names the error with its field path.
+pub(crate) fn read_streaming<'de, T, R>(
+    mut deserializer: serde_json::Deserializer<R>,
+) -> Option<Migrated<T>>
+where
+    T: Versioned + Deserialize<'de>,
+    R: serde_json::de::Read<'de>,
+{
+    let (read, report) = with_report(|| {
+        let value = crate::__private::deserialize::<T, _>(&mut deserializer)?;
+        deserializer.end().map(|()| value)
+    });
+    let value = read.ok()?;
+    let schema = T::schema();
+    let report = report.unwrap_or_else(|| Report::unchanged(schema, schema.current().clone()));
+    Some(Migrated { value, report })
 }
 
 /// Migrates a parsed document and deserializes it into `T`.

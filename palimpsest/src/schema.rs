@@ -66,13 +66,6 @@ pub trait Versioned: Sized {
         Self::deserialize(deserializer)
     }
 
-    /// Whether the type's own `Deserialize` detects and migrates old
-    /// documents (`#[versioned]` types), so that bulk work may read them
-    /// straight from their bytes. A hand-written `Versioned` over a plain
-    /// serde derive leaves it `false`.
-    #[doc(hidden)]
-    const DESERIALIZE_MIGRATES: bool = false;
-
     /// The current schema version, the one every document of this type is
     /// written with (the guide's `get_version()`).
     ///

@@ -59,7 +59,6 @@ const _: () = {
         fn schema() -> &'static ::palimpsest::__private::Schema {
             __palimpsest_schema()
         }
-        const DESERIALIZE_MIGRATES: bool = true;
         fn deserialize_current<'de, __D>(
             __deserializer: __D,
         ) -> ::core::result::Result<Self, __D::Error>

@@ -101,31 +101,32 @@ where
         }
     }
 
-    /// Reads a `#[versioned]` type straight from the text, where its own
-    /// `Deserialize` migrates the document without a tree, and writes it
-    /// back. `None` when this route does not apply (a hand-written
-    /// `Versioned`, a dry run, an older target) or the read failed: the
-    /// tree route then runs, and names the error precisely.
+    /// Reads `T` straight from the text, migrating while streaming (see
+    /// [`crate::from_str`]), and writes it back. `None` when this route does
+    /// not apply (a dry run, an older target) or the read failed: the tree
+    /// route then runs, and names the error precisely.
     fn read_directly(&self, text: &str) -> Option<Processed> {
-        if !T::DESERIALIZE_MIGRATES || !self.target_is_current || self.mode != Mode::Migrate {
+        if !self.target_is_current || self.mode != Mode::Migrate {
             return None;
         }
-        let (read, report) = crate::with_report(|| serde_json::from_str::<T>(text));
-        let value = read.ok()?;
-        let Some(report) = report else {
+        let read = crate::read::read_streaming::<T, _>(serde_json::Deserializer::from_str(text))?;
+        if !read.report.migrated() {
             // Current, with its key somewhere other than first.
             return Some(Processed::kept(Outcome::Current(self.target.clone())));
-        };
-        let mut output = Vec::with_capacity(text.len() + text.len() / 8 + 64);
-        if let Err(e) = serde_json::to_writer(&mut output, &value) {
-            return Some(Processed::failed(BulkError::Serialize(e)));
         }
-        Some(Processed {
-            outcome: Outcome::Migrated {
-                report,
-                changes: None,
+        let mut output = Vec::with_capacity(text.len() + text.len() / 8 + 64);
+        let written = serde_json::to_writer(&mut output, &read.value)
+            .map_err(BulkError::Serialize)
+            .and_then(|()| self.stamp(&mut output));
+        Some(match written {
+            Ok(()) => Processed {
+                outcome: Outcome::Migrated {
+                    report: read.report,
+                    changes: None,
+                },
+                output: Some(output),
             },
-            output: Some(output),
+            Err(e) => Processed::failed(e),
         })
     }
 

@@ -52,7 +52,9 @@ where
             None => {}
             Some(FirstKey::Version) => {
                 let stamp = map.next_value_seed(StampSeed(schema))?;
-                if stamp.is_current(schema) {
+                // A type that reads the key as a field needs to see it: such
+                // a document goes the buffered way, which leaves it in.
+                if stamp.is_current(schema) && !schema.key_is_field {
                     // The fast path: the rest of the map is the struct's.
                     return T::deserialize_current(MapAccessDeserializer::new(map));
                 }
