@@ -380,3 +380,42 @@ fn an_inconsistent_hand_built_schema_is_a_definition_error() {
     );
     assert_eq!(err.type_name(), "Broken");
 }
+
+/// A type that keeps its version as a field, as the guide's Python model
+/// did, and says so with `key_is_field`.
+#[derive(Debug, Deserialize)]
+struct Stamped {
+    schema_version: String,
+    name: String,
+}
+
+impl Versioned for Stamped {
+    fn schema() -> &'static Schema {
+        static SCHEMA: OnceLock<Schema> = OnceLock::new();
+        SCHEMA.get_or_init(|| {
+            Schema::semver("Stamped", "0.2.0")
+                .key_is_field()
+                .step(Step::new("0.0.1", "0.2.0").rename("title", "name"))
+                .build()
+                .expect("the Stamped schema is valid")
+        })
+    }
+}
+
+#[test]
+fn a_type_that_reads_its_version_key_sees_it_on_every_path() {
+    let current =
+        palimpsest::from_str::<Stamped>(r#"{"schema_version": "0.2.0", "name": "n"}"#).unwrap();
+    assert_eq!(current.value.schema_version, "0.2.0");
+    let late =
+        palimpsest::from_str::<Stamped>(r#"{"name": "n", "schema_version": "0.2.0"}"#).unwrap();
+    assert_eq!(late.value.schema_version, "0.2.0");
+    let legacy = palimpsest::from_str::<Stamped>(r#"{"title": "t"}"#).unwrap();
+    assert_eq!(
+        (
+            legacy.value.schema_version.as_str(),
+            legacy.value.name.as_str()
+        ),
+        ("0.2.0", "t")
+    );
+}
