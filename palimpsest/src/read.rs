@@ -64,6 +64,23 @@ where
 
 /// Reads a JSON document from bytes; see [`from_str`].
 ///
+/// ```
+/// # use palimpsest::versioned;
+/// # use serde::{Deserialize, Serialize};
+/// #[versioned(since = "0.1.0", metadata = "meta")]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// struct Note {
+///     #[renamed_from("body", since = "0.2.0")]
+///     text: String,
+///     #[serde(default)]
+///     meta: serde_json::Map<String, serde_json::Value>,
+/// }
+///
+/// let read = palimpsest::from_slice::<Note>(br#"{"body": "hi"}"#)?;
+/// assert_eq!(read.value.text, "hi");
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+///
 /// # Errors
 ///
 /// As [`from_str`].
@@ -78,6 +95,24 @@ where
 }
 
 /// Reads a JSON document from a reader; see [`from_str`].
+///
+/// ```
+/// # use palimpsest::versioned;
+/// # use serde::{Deserialize, Serialize};
+/// #[versioned(since = "0.1.0", metadata = "meta")]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// struct Note {
+///     #[renamed_from("body", since = "0.2.0")]
+///     text: String,
+///     #[serde(default)]
+///     meta: serde_json::Map<String, serde_json::Value>,
+/// }
+///
+/// let file: &[u8] = br#"{"schema_version": "0.1.0", "body": "hi"}"#;
+/// let read = palimpsest::from_reader::<Note, _>(file)?;
+/// assert_eq!((read.value.text.as_str(), read.report.steps.len()), ("hi", 1));
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
 ///
 /// # Errors
 ///
@@ -120,6 +155,25 @@ where
 }
 
 /// Migrates a parsed document and deserializes it into `T`.
+///
+/// ```
+/// # use palimpsest::versioned;
+/// # use serde::{Deserialize, Serialize};
+/// #[versioned(since = "0.1.0", metadata = "meta")]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// struct Note {
+///     #[renamed_from("body", since = "0.2.0")]
+///     text: String,
+///     #[serde(default)]
+///     meta: serde_json::Map<String, serde_json::Value>,
+/// }
+///
+/// let err = palimpsest::from_value::<Note>(serde_json::json!({"body": 3})).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "`Note`: document at version 0.2.0 does not fit the schema at `text`: invalid type: integer `3`, expected a string"
+/// );
+/// ```
 ///
 /// # Errors
 ///
@@ -171,6 +225,23 @@ where
 /// Deserializes a parsed document that must already be at the current
 /// version; see [`from_str_strict`].
 ///
+/// ```
+/// # use palimpsest::versioned;
+/// # use serde::{Deserialize, Serialize};
+/// #[versioned(since = "0.1.0", metadata = "meta")]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// struct Note {
+///     #[renamed_from("body", since = "0.2.0")]
+///     text: String,
+///     #[serde(default)]
+///     meta: serde_json::Map<String, serde_json::Value>,
+/// }
+///
+/// let current = serde_json::json!({"schema_version": "0.2.0", "text": "hi"});
+/// assert_eq!(palimpsest::from_value_strict::<Note>(current)?.text, "hi");
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+///
 /// # Errors
 ///
 /// As [`from_str_strict`].
@@ -197,6 +268,26 @@ where
 /// Migrates a document of `T` to the current version, in place; on error
 /// it is unchanged. See [`Schema::migrate`].
 ///
+/// ```
+/// # use palimpsest::versioned;
+/// # use serde::{Deserialize, Serialize};
+/// #[versioned(since = "0.1.0", metadata = "meta")]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// struct Note {
+///     #[renamed_from("body", since = "0.2.0")]
+///     text: String,
+///     #[serde(default)]
+///     meta: serde_json::Map<String, serde_json::Value>,
+/// }
+///
+/// let mut doc = serde_json::json!({"body": "hi"});
+/// let report = palimpsest::migrate::<Note>(&mut doc)?;
+/// assert_eq!(doc["text"], "hi");
+/// assert_eq!(doc["meta"]["migrated_from"], "0.0.1");
+/// assert_eq!(report.steps.len(), 2);
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+///
 /// # Errors
 ///
 /// As [`Schema::migrate`].
@@ -206,6 +297,25 @@ pub fn migrate<T: Versioned>(document: &mut Value) -> Result<Report, Error> {
 
 /// Migrates a document of `T` to the given version, in place; on error it
 /// is unchanged. See [`Schema::migrate_to`].
+///
+/// ```
+/// # use palimpsest::versioned;
+/// # use serde::{Deserialize, Serialize};
+/// #[versioned(since = "0.1.0", metadata = "meta")]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// struct Note {
+///     #[renamed_from("body", since = "0.2.0")]
+///     text: String,
+///     #[serde(default)]
+///     meta: serde_json::Map<String, serde_json::Value>,
+/// }
+///
+/// let mut doc = serde_json::json!({"body": "hi"});
+/// palimpsest::migrate_to::<Note>(&mut doc, "0.1.0")?;
+/// assert_eq!(doc["schema_version"], "0.1.0");
+/// assert_eq!(doc["body"], "hi", "renamed only in 0.2.0");
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
 ///
 /// # Errors
 ///
@@ -222,6 +332,23 @@ pub fn migrate_to<T: Versioned>(
 
 /// The version of a document of `T`; see [`Schema::detect`].
 ///
+/// ```
+/// # use palimpsest::versioned;
+/// # use serde::{Deserialize, Serialize};
+/// #[versioned(since = "0.1.0", metadata = "meta")]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// struct Note {
+///     #[renamed_from("body", since = "0.2.0")]
+///     text: String,
+///     #[serde(default)]
+///     meta: serde_json::Map<String, serde_json::Value>,
+/// }
+///
+/// let version = palimpsest::detect::<Note>(&serde_json::json!({"body": "hi"}))?;
+/// assert_eq!(version.to_string(), "0.0.1");
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+///
 /// # Errors
 ///
 /// As [`Schema::detect`].
@@ -230,6 +357,23 @@ pub fn detect<T: Versioned>(document: &Value) -> Result<Version, Error> {
 }
 
 /// Whether a document of `T` is older than the current version.
+///
+/// ```
+/// # use palimpsest::versioned;
+/// # use serde::{Deserialize, Serialize};
+/// #[versioned(since = "0.1.0", metadata = "meta")]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// struct Note {
+///     #[renamed_from("body", since = "0.2.0")]
+///     text: String,
+///     #[serde(default)]
+///     meta: serde_json::Map<String, serde_json::Value>,
+/// }
+///
+/// assert!(palimpsest::needs_migration::<Note>(&serde_json::json!({"body": "hi"}))?);
+/// assert!(!palimpsest::needs_migration::<Note>(&serde_json::json!({"schema_version": "0.2.0", "text": "hi"}))?);
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
 ///
 /// # Errors
 ///
