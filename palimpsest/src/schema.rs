@@ -270,6 +270,15 @@ impl Schema {
 
     /// Parses a version of this type's scheme.
     ///
+    /// ```
+    /// use palimpsest::Schema;
+    ///
+    /// let schema = Schema::integer("Counter", 3).build()?;
+    /// assert_eq!(schema.parse_version("2")?.to_string(), "2");
+    /// assert!(schema.parse_version("two").is_err());
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::MalformedVersion`] when `text` is not a version of the scheme.
@@ -285,6 +294,17 @@ impl Schema {
 
     /// The version a document carries: the value of its version key,
     /// wherever it stands in the object, or the legacy version without one.
+    ///
+    /// ```
+    /// use palimpsest::{Error, Schema, Step};
+    /// use serde_json::json;
+    ///
+    /// let schema = Schema::semver("Trace", "0.2.0").step(Step::new("0.0.1", "0.2.0")).build()?;
+    /// assert_eq!(schema.detect(&json!({"a": 1, "schema_version": "0.2.0"}))?.to_string(), "0.2.0");
+    /// assert_eq!(schema.detect(&json!({"a": 1}))?.to_string(), "0.0.1");
+    /// assert!(matches!(schema.detect(&json!({"schema_version": "9.0.0"})), Err(Error::NewerVersion { .. })));
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
