@@ -2,32 +2,17 @@
 //!
 //! `cargo run -p palimpsest-cli --example own_type -- check corpus/`
 
-fn main() -> std::process::ExitCode {
-    palimpsest_cli::run::<my_model::Config>()
+use palimpsest::versioned;
+use serde::{Deserialize, Serialize};
+
+/// Version 1 called it `size`; version 2 says `capacity`.
+#[versioned(since = 1, version = 2)]
+#[derive(Serialize, Deserialize)]
+struct Config {
+    #[renamed_from("size", since = 2)]
+    capacity: u32,
 }
 
-mod my_model {
-    use std::sync::OnceLock;
-
-    use palimpsest::{Schema, Step, Versioned};
-    use serde::{Deserialize, Serialize};
-
-    /// With `#[versioned]`, this impl is written by the macro.
-    #[derive(Serialize, Deserialize)]
-    pub struct Config {
-        pub capacity: u32,
-    }
-
-    impl Versioned for Config {
-        fn schema() -> &'static Schema {
-            static SCHEMA: OnceLock<Schema> = OnceLock::new();
-            SCHEMA.get_or_init(|| {
-                Schema::integer("Config", 2)
-                    .step(Step::new(0, 1))
-                    .step(Step::new(1, 2).rename("size", "capacity"))
-                    .build()
-                    .expect("the Config schema is valid")
-            })
-        }
-    }
+fn main() -> std::process::ExitCode {
+    palimpsest_cli::run::<Config>()
 }

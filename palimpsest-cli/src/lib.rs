@@ -6,9 +6,18 @@
 //! serves a type of your own. The whole recipe:
 //!
 //! ```no_run
-//! # mod my_model { pub use palimpsest_cli::test_support::StandInTrace as Config; }
+//! use palimpsest::versioned;
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[versioned(since = 1)]
+//! #[derive(Serialize, Deserialize)]
+//! struct Config {
+//!     #[renamed_from("size", since = 2)]
+//!     capacity: u32,
+//! }
+//!
 //! fn main() -> std::process::ExitCode {
-//!     palimpsest_cli::run::<my_model::Config>()
+//!     palimpsest_cli::run::<Config>()
 //! }
 //! ```
 //!
@@ -33,13 +42,13 @@
 //! is not current; 2 for a usage error or an output that cannot be written.
 //!
 //! ```
-//! use palimpsest_cli::test_support::StandInTrace;
+//! use palimpsest::models::trace::ExecutionTrace;
 //!
 //! let dir = tempfile::tempdir()?;
 //! let file = dir.path().join("traces.jsonl");
-//! std::fs::write(&file, "{\"problem_statement\":\"p\",\"result\":\"done\"}\n")?;
+//! std::fs::write(&file, "{\"problem_statement\":\"p\",\"outcome\":\"done\"}\n")?;
 //! let (mut out, mut err) = (Vec::new(), Vec::new());
-//! let status = palimpsest_cli::run_with::<StandInTrace, _, _>(
+//! let status = palimpsest_cli::run_with::<ExecutionTrace, _, _>(
 //!     ["palimpsest", "check", file.to_str().unwrap()],
 //!     &mut out,
 //!     &mut err,
@@ -54,6 +63,7 @@
 mod args;
 mod command;
 mod output;
+#[doc(hidden)]
 pub mod test_support;
 
 use std::ffi::OsString;
@@ -68,9 +78,10 @@ use serde::Serialize;
 /// printing to standard output and error.
 ///
 /// ```no_run
-/// # use palimpsest_cli::test_support::StandInTrace as MyType;
+/// use palimpsest::models::trace::ExecutionTrace;
+///
 /// fn main() -> std::process::ExitCode {
-///     palimpsest_cli::run::<MyType>()
+///     palimpsest_cli::run::<ExecutionTrace>()
 /// }
 /// ```
 #[must_use]
