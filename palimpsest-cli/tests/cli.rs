@@ -222,7 +222,7 @@ fn to_an_older_version() {
                 .and(contains(r#""outcome":"resolved""#)),
         )
         .stderr(contains(
-            "traces.jsonl:3: `StandInTrace`: cannot migrate from 0.2.0 back to 0.1.0",
+            "traces.jsonl:3: `StandInTrace`: cannot write version 0.1.0 from 0.2.0: `notes` was removed in 0.2.0 and the document has no `context.metadata.legacy_notes` to restore",
         ));
     cmd()
         .args(["migrate", "--to", "0.0.5", "-"])

@@ -361,3 +361,34 @@ fn versioned_types_are_read_straight_from_their_bytes_with_the_same_result() {
     assert!(failure.contains("in.jsonl:4"), "{failure}");
     assert!(failure.contains("`MacroNote`"), "{failure}");
 }
+
+#[test]
+fn an_older_target_rewrites_newer_documents_for_readers_that_have_not_upgraded() {
+    let input = concat!(
+        r#"{"schema_version":"0.3.0","text":"t","tags":["a"],"meta":{"legacy_color":"red"}}"#,
+        "\n",
+        r#"{"body":"b"}"#,
+        "\n",
+        r#"{"schema_version":"0.3.0","text":"no color kept"}"#,
+        "\n",
+    );
+    let (out, summary) = migrate(&Migrator::new().to("0.2.0").unwrap(), input.as_bytes());
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        r#"{"schema_version":"0.2.0","color":"red","meta":{},"text":"t"}"#
+    );
+    assert_eq!(
+        lines[1],
+        r#"{"schema_version":"0.2.0","meta":{"migrated_from":"0.0.1","migration_history":[{"from":"0.0.1","to":"0.1.0"},{"from":"0.1.0","to":"0.2.0"}]},"text":"b"}"#
+    );
+    assert_eq!(
+        lines[2], r#"{"schema_version":"0.3.0","text":"no color kept"}"#,
+        "kept as it was"
+    );
+    assert_eq!((summary.migrated, summary.failed), (2, 1));
+    assert!(summary.failures[0]
+        .to_string()
+        .contains("no `meta.legacy_color` to restore"));
+}

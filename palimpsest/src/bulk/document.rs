@@ -169,7 +169,12 @@ where
     /// writes it with the version key first.
     fn downgrade(&self, mut value: Value) -> Result<(crate::Report, Vec<u8>), BulkError> {
         let schema = T::schema();
-        let report = schema.migrate_to(&mut value, &self.target)?;
+        // Older documents walk forward to the target; newer ones are
+        // written back for readers that have not upgraded.
+        let report = match schema.migrate_to(&mut value, &self.target) {
+            Err(Error::Backward { .. }) => schema.downgrade(&mut value, &self.target)?,
+            other => other?,
+        };
         let Value::Object(object) = &value else {
             return Err(schema.not_an_object(&value).into());
         };
