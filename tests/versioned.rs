@@ -423,3 +423,10 @@ fn other_self_describing_formats() {
     let migrated: Contact = toml::from_str(old).unwrap();
     assert_eq!(migrated.meta["legacy_phone"], "1");
 }
+
+#[test]
+fn no_value_of_any_contact_fixture_is_lost() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/contact");
+    let report = palimpsest::testing::assert_fixtures::<Contact>(dir);
+    assert_eq!(report.fixtures.len(), 4);
+}
