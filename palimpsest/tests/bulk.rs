@@ -392,3 +392,15 @@ fn an_older_target_rewrites_newer_documents_for_readers_that_have_not_upgraded()
         .to_string()
         .contains("no `meta.legacy_color` to restore"));
 }
+
+#[test]
+fn a_run_where_every_document_fails_does_not_call_them_outdated() {
+    let (_, summary) = migrate(&Migrator::new(), b"not json\n[1]\n");
+    assert_eq!(summary.failed, 2);
+    assert!(
+        summary
+            .to_string()
+            .starts_with("2 documents: 0 current, 2 failed\n"),
+        "{summary}"
+    );
+}

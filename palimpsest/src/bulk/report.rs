@@ -199,7 +199,7 @@ impl fmt::Display for Located {
 /// assert_eq!(summary.steps["0 -> 1"], 1);
 /// assert_eq!(summary.failures[0].to_string().lines().next().unwrap(),
 ///            "-:3: `Config`: invalid JSON: expected ident at line 1 column 2");
-/// println!("{summary}");
+/// assert!(summary.to_string().starts_with("3 documents: 1 current, 1 migrated, 1 failed\n"));
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Debug, Default, Serialize)]
@@ -209,8 +209,10 @@ pub struct Summary {
     pub documents: u64,
     /// Documents already at the target version.
     pub current: u64,
-    /// Documents migrated (or, for a run that only detects, found outdated).
+    /// Documents migrated.
     pub migrated: u64,
+    /// Documents found older than the target by a run that only detects.
+    pub found_outdated: u64,
     /// Documents that failed and were kept unchanged.
     pub failed: u64,
     /// Blank lines kept as they were.
@@ -262,7 +264,7 @@ impl Summary {
                 count(&mut self.versions, version.clone());
             }
             Outcome::Outdated(version) => {
-                self.migrated += 1;
+                self.found_outdated += 1;
                 count(&mut self.versions, version.clone());
                 push_bounded(&mut self.outdated, outdated(&version));
             }
@@ -321,24 +323,21 @@ fn push_bounded<T>(list: &mut Vec<T>, item: T) {
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{} documents: {} current, {} {}, {} failed{}",
-            self.documents,
-            self.current,
-            self.migrated,
-            if self.steps.is_empty() {
-                "outdated"
-            } else {
-                "migrated"
-            },
-            self.failed,
-            if self.blank_lines > 0 {
-                format!(" ({} blank lines kept)", self.blank_lines)
-            } else {
-                String::new()
-            }
-        )?;
+        // Migrated and outdated are said when there are any: a run either
+        // migrates or only detects, and "0 outdated" after a migration that
+        // failed everywhere would mislead.
+        write!(f, "{} documents: {} current", self.documents, self.current)?;
+        if self.migrated > 0 {
+            write!(f, ", {} migrated", self.migrated)?;
+        }
+        if self.found_outdated > 0 {
+            write!(f, ", {} outdated", self.found_outdated)?;
+        }
+        write!(f, ", {} failed", self.failed)?;
+        if self.blank_lines > 0 {
+            write!(f, " ({} blank lines kept)", self.blank_lines)?;
+        }
+        writeln!(f)?;
         section(f, "source versions", &self.versions)?;
         section(f, "steps applied", &self.steps)?;
         section(f, "fields preserved", &self.preserved)?;
