@@ -86,50 +86,40 @@ pub struct Context {
     pub metadata: Map<String, Value>,
 }
 
-/// A small deterministic generator, so every run reads the same documents.
-struct Rng(u64);
+#[path = "support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // xorshift64*
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
+use corpus::Rng;
 
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn words(&mut self, n: usize) -> String {
-        const WORDS: [&str; 16] = [
-            "the",
-            "test",
-            "fails",
-            "because",
-            "parser",
-            "returns",
-            "None",
-            "when",
-            "input",
-            "is",
-            "empty",
-            "so",
-            "we",
-            "check",
-            "module",
-            "\"quoted\"",
-        ];
-        let mut out = String::new();
-        for i in 0..n {
-            if i > 0 {
-                out.push(' ');
-            }
-            out.push_str(WORDS[self.below(16) as usize]);
+/// Words of the generated text; one needs escaping, as real text does.
+fn words(rng: &mut Rng, n: usize) -> String {
+    const WORDS: [&str; 16] = [
+        "the",
+        "test",
+        "fails",
+        "because",
+        "parser",
+        "returns",
+        "None",
+        "when",
+        "input",
+        "is",
+        "empty",
+        "so",
+        "we",
+        "check",
+        "module",
+        "\"quoted\"",
+    ];
+    let mut out = String::new();
+    for i in 0..n {
+        if i > 0 {
+            out.push(' ');
         }
-        out
+        out.push_str(WORDS[rng.below(16) as usize]);
     }
+    out
 }
 
 fn tool_call(rng: &mut Rng, step: usize, call: usize) -> ToolCall {
@@ -137,16 +127,16 @@ fn tool_call(rng: &mut Rng, step: usize, call: usize) -> ToolCall {
         0 => (
             "read_file",
             json!({"path": format!("src/module_{}.rs", rng.below(40)), "start": rng.below(200), "end": 200 + rng.below(200)}),
-            json!({"content": rng.words(25), "lines": rng.below(400)}),
+            json!({"content": words(rng, 25), "lines": rng.below(400)}),
         ),
         1 => (
             "run_command",
-            json!({"command": "cargo test", "args": ["--workspace", "--", rng.words(1)], "timeout_s": 120}),
-            json!({"exit_code": rng.below(2), "stdout": rng.words(20), "stderr": ""}),
+            json!({"command": "cargo test", "args": ["--workspace", "--", words(rng, 1)], "timeout_s": 120}),
+            json!({"exit_code": rng.below(2), "stdout": words(rng, 20), "stderr": ""}),
         ),
         _ => (
             "search",
-            json!({"query": rng.words(3), "max_results": 5}),
+            json!({"query": words(rng, 3), "max_results": 5}),
             json!({"matches": [
                 {"file": "src/lib.rs", "line": rng.below(900)},
                 {"file": "src/parser.rs", "line": rng.below(900)}
@@ -163,7 +153,7 @@ fn tool_call(rng: &mut Rng, step: usize, call: usize) -> ToolCall {
 }
 
 fn trace(steps: usize, seed: u64) -> Trace {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::from_state(seed);
     let mut metadata = Map::new();
     metadata.insert("run".into(), json!(rng.below(1000)));
     metadata.insert("benchmark".into(), json!("swe-lite"));
@@ -172,12 +162,12 @@ fn trace(steps: usize, seed: u64) -> Trace {
         problem_statement: if steps == 0 {
             "p".into()
         } else {
-            rng.words(40)
+            words(&mut rng, 40)
         },
         outcome: if steps == 0 {
             "ok".into()
         } else {
-            rng.words(12)
+            words(&mut rng, 12)
         },
         tags: if steps == 0 {
             vec![]
@@ -187,11 +177,11 @@ fn trace(steps: usize, seed: u64) -> Trace {
         steps: (0..steps)
             .map(|i| Step {
                 index: i as u32,
-                thought: rng.words(18),
+                thought: words(&mut rng, 18),
                 tool_calls: (0..1 + rng.below(2) as usize)
                     .map(|c| tool_call(&mut rng, i, c))
                     .collect(),
-                observation: rng.words(10),
+                observation: words(&mut rng, 10),
                 duration_ms: rng.below(100_000) as f64 / 7.0,
                 tokens: Tokens {
                     prompt: rng.below(4000) as u32,
