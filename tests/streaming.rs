@@ -357,8 +357,8 @@ fn migrating_a_value_in_place_agrees_with_reading_it() {
 }
 
 #[test]
-fn a_repeated_key_is_serdes_error_when_streamed() {
-    // As on the fast path and with plain serde; only a tree keeps the last.
+fn a_repeated_key_is_an_error_on_every_route() {
+    // As on the fast path and with plain serde: no value is dropped unsaid.
     let doc = r#"{"problem_statement": "a", "problem_statement": "b", "result": "r"}"#;
     let err = serde_json::from_str::<Trace>(doc).unwrap_err();
     assert!(
@@ -369,8 +369,32 @@ fn a_repeated_key_is_serdes_error_when_streamed() {
     let current =
         r#"{"schema_version": "0.4.0", "outcome": "a", "outcome": "b", "problem_statement": "p"}"#;
     assert!(serde_json::from_str::<Trace>(current).is_err());
-    let buffered = palimpsest::from_str::<Trace>(doc).unwrap();
-    assert_eq!(buffered.value.problem_statement, "b");
+    let typed = palimpsest::from_str::<Trace>(doc).unwrap_err();
+    assert!(matches!(typed, palimpsest::Error::Schema { .. }), "{typed}");
+    // A key the migration itself reads (here the old name `result`) is
+    // refused with the key named, whichever value came first.
+    let renamed = r#"{"problem_statement": "p", "result": "a", "result": "b"}"#;
+    for err in [
+        palimpsest::from_str::<Trace>(renamed).unwrap_err(),
+        palimpsest::from_slice::<Trace>(renamed.as_bytes()).unwrap_err(),
+        palimpsest::from_reader::<Trace, _>(renamed.as_bytes()).unwrap_err(),
+    ] {
+        assert!(
+            matches!(&err, palimpsest::Error::RepeatedKey { key, .. } if key == "result"),
+            "{err}"
+        );
+    }
+    let err = serde_json::from_str::<Trace>(renamed).unwrap_err();
+    assert!(
+        err.to_string().contains("`result` appears more than once"),
+        "{err}"
+    );
+    let stamp_twice =
+        r#"{"schema_version": "0.1.0", "problem_statement": "p", "schema_version": "0.4.0"}"#;
+    assert!(matches!(
+        palimpsest::from_str::<Trace>(stamp_twice),
+        Err(palimpsest::Error::RepeatedKey { .. })
+    ));
 }
 
 /// Every fixture of the trace models, read each way (the address book's

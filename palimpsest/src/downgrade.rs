@@ -183,6 +183,7 @@ where
     let mut document = serde_json::to_value(value).map_err(|e| Error::Schema {
         type_name: schema.type_name,
         version: schema.current.clone(),
+        migrated_to: None,
         path: String::new(),
         message: e.to_string(),
     })?;

@@ -183,16 +183,29 @@ pub enum Error {
     },
 
     /// The migrated document does not deserialize into the type.
-    #[error("`{type_name}`: document at version {version} does not fit the schema at `{path}`: {message}", path = Path(path))]
+    #[error("`{type_name}`: document at version {version}{migrated} does not fit the schema at `{path}`: {message}", path = Path(path), migrated = MigratedTo(migrated_to))]
     Schema {
         /// The versioned type.
         type_name: &'static str,
-        /// The version the document had when it was checked.
+        /// The version the document had.
         version: Version,
+        /// The version it was migrated to before it was checked, if it was.
+        migrated_to: Option<Version>,
         /// The field path of the offending value; empty for the document itself.
         path: String,
         /// What serde said.
         message: String,
+    },
+
+    /// A key the migration reads (the version key, an old name, a removed
+    /// or unclaimed field) appears twice in one object of the document:
+    /// keeping either value would drop the other without a word.
+    #[error("`{type_name}`: the key `{key}` appears more than once in the document; both values are kept by refusing it")]
+    RepeatedKey {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The repeated key.
+        key: String,
     },
 
     /// A strict read met a document that is not at the current version.
@@ -243,6 +256,7 @@ impl Error {
             | Error::Irreversible { type_name, .. }
             | Error::StepFailed { type_name, .. }
             | Error::Schema { type_name, .. }
+            | Error::RepeatedKey { type_name, .. }
             | Error::Snapshot { type_name, .. }
             | Error::Integrity { type_name, .. }
             | Error::Outdated { type_name, .. }
@@ -261,6 +275,18 @@ impl fmt::Display for Path<'_> {
             f.write_str("(root)")
         } else {
             f.write_str(self.0)
+        }
+    }
+}
+
+/// `, migrated to 0.3.0` after the version of a document that was.
+struct MigratedTo<'a>(&'a Option<Version>);
+
+impl fmt::Display for MigratedTo<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(version) => write!(f, ", migrated to {version},"),
+            None => Ok(()),
         }
     }
 }

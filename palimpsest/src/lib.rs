@@ -55,6 +55,8 @@ extern crate self as palimpsest;
 #[cfg(feature = "bulk")]
 pub mod bulk;
 mod chain;
+mod collect;
+mod de;
 mod downgrade;
 pub mod error;
 pub mod migrate;

@@ -3,13 +3,13 @@
 use std::fmt;
 use std::io;
 
-use serde::de::{Deserialize, DeserializeOwned};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::de::{self, Context, Mode};
 use crate::error::Error;
 use crate::migrate::Report;
-use crate::schema::{Schema, Versioned};
-use crate::step::Object;
+use crate::schema::Versioned;
 use crate::version::Version;
 
 /// A value read from a document, with the report of the migration it went
@@ -56,10 +56,11 @@ pub fn from_str<T>(input: &str) -> Result<Migrated<T>, Error>
 where
     T: Versioned + DeserializeOwned,
 {
-    if let Some(read) = read_streaming(serde_json::Deserializer::from_str(input)) {
-        return Ok(read);
-    }
-    from_value(parse::<T>(serde_json::from_str(input))?)
+    from_text(
+        serde_json::Deserializer::from_str(input),
+        input.as_bytes(),
+        Mode::Migrate,
+    )
 }
 
 /// Reads a JSON document from bytes; see [`from_str`].
@@ -88,10 +89,11 @@ pub fn from_slice<T>(input: &[u8]) -> Result<Migrated<T>, Error>
 where
     T: Versioned + DeserializeOwned,
 {
-    if let Some(read) = read_streaming(serde_json::Deserializer::from_slice(input)) {
-        return Ok(read);
-    }
-    from_value(parse::<T>(serde_json::from_slice(input))?)
+    from_text(
+        serde_json::Deserializer::from_slice(input),
+        input,
+        Mode::Migrate,
+    )
 }
 
 /// Reads a JSON document from a reader; see [`from_str`].
@@ -122,36 +124,60 @@ where
     T: Versioned + DeserializeOwned,
     R: io::Read,
 {
-    // Held whole, so a document that fails can be read again for the error.
-    let mut input = Vec::new();
-    let mut reader = reader;
-    reader.read_to_end(&mut input).map_err(|e| Error::Syntax {
-        type_name: T::schema().type_name(),
-        source: serde_json::Error::io(e),
-    })?;
-    from_slice(&input)
+    // Nothing is held whole: the field path of an error is tracked as the
+    // document streams by, since the input cannot be read a second time.
+    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    let mut track = serde_path_to_error::Track::new();
+    let mut cx = Context::new(Mode::Migrate);
+    let tracked = serde_path_to_error::Deserializer::new(&mut deserializer, &mut track);
+    let read = de::read::<T, _>(tracked, &mut cx).and_then(|value| {
+        deserializer.end()?;
+        Ok(value)
+    });
+    finish(read, cx, || Some(track.path().to_string()))
 }
 
-/// Reads a document straight from its text, migrating it while streaming
-/// as `T`'s `Deserialize` would (whether `T` is `#[versioned]` or
-/// implements [`Versioned`] by hand), with the report of what ran. `None`
-/// when anything fails: the caller reads the document again through a
-/// tree, which names the error with its field path.
-pub(crate) fn read_streaming<'de, T, R>(
+/// Reads a JSON text through the one reader. Only when the document does
+/// not fit `T` is the text read again, tracking the field path for the
+/// error, so a successful read pays nothing for it.
+fn from_text<'de, T, R>(
     mut deserializer: serde_json::Deserializer<R>,
-) -> Option<Migrated<T>>
+    text: &[u8],
+    mode: Mode,
+) -> Result<Migrated<T>, Error>
 where
-    T: Versioned + Deserialize<'de>,
+    T: Versioned + DeserializeOwned,
     R: serde_json::de::Read<'de>,
 {
-    let (read, report) = with_report(|| {
-        let value = crate::__private::deserialize::<T, _>(&mut deserializer)?;
-        deserializer.end().map(|()| value)
+    let mut cx = Context::new(mode);
+    let read = de::read::<T, _>(&mut deserializer, &mut cx).and_then(|value| {
+        deserializer.end()?;
+        Ok(value)
     });
-    let value = read.ok()?;
+    finish(read, cx, || {
+        let mut track = serde_path_to_error::Track::new();
+        let mut again = serde_json::Deserializer::from_slice(text);
+        let tracked = serde_path_to_error::Deserializer::new(&mut again, &mut track);
+        let failed = de::read::<T, _>(tracked, &mut Context::new(mode)).is_err();
+        failed.then(|| track.path().to_string())
+    })
+}
+
+/// The value and its report, or the typed error, of a read through the one
+/// reader; `locate` places a document that does not fit `T` at its path.
+fn finish<T: Versioned>(
+    read: Result<T, serde_json::Error>,
+    cx: Context,
+    locate: impl FnOnce() -> Option<String>,
+) -> Result<Migrated<T>, Error> {
     let schema = T::schema();
-    let report = report.unwrap_or_else(|| Report::unchanged(schema, schema.current().clone()));
-    Some(Migrated { value, report })
+    match read {
+        Ok(value) => Ok(Migrated {
+            value,
+            report: cx.into_report(schema),
+        }),
+        Err(error) => Err(cx.into_error(schema, error, locate)),
+    }
 }
 
 /// Migrates a parsed document and deserializes it into `T`.
@@ -171,7 +197,7 @@ where
 /// let err = palimpsest::from_value::<Note>(serde_json::json!({"body": 3})).unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
-///     "`Note`: document at version 0.2.0 does not fit the schema at `text`: invalid type: integer `3`, expected a string"
+///     "`Note`: document at version 0.0.1, migrated to 0.2.0, does not fit the schema at `text`: invalid type: integer `3`, expected a string"
 /// );
 /// ```
 ///
@@ -184,13 +210,20 @@ pub fn from_value<T>(document: Value) -> Result<Migrated<T>, Error>
 where
     T: Versioned + DeserializeOwned,
 {
-    let schema = T::schema();
-    let Value::Object(mut object) = document else {
-        return Err(schema.not_an_object(&document));
-    };
-    let report = schema.migrate_owned(&mut object)?;
-    let value = build(schema, object, &report.to)?;
-    Ok(Migrated { value, report })
+    from_tree(document, Mode::Migrate)
+}
+
+/// Reads a tree through the one reader, tracking the field path: a tree
+/// is not read a second time to place an error.
+fn from_tree<T>(document: Value, mode: Mode) -> Result<Migrated<T>, Error>
+where
+    T: Versioned + DeserializeOwned,
+{
+    let mut track = serde_path_to_error::Track::new();
+    let mut cx = Context::new(mode);
+    let tracked = serde_path_to_error::Deserializer::new(document, &mut track);
+    let read = de::read::<T, _>(tracked, &mut cx);
+    finish(read, cx, || Some(track.path().to_string()))
 }
 
 /// Reads a JSON document that must already be at the current version: the
@@ -219,7 +252,12 @@ pub fn from_str_strict<T>(input: &str) -> Result<T, Error>
 where
     T: Versioned + DeserializeOwned,
 {
-    from_value_strict(parse::<T>(serde_json::from_str(input))?)
+    from_text(
+        serde_json::Deserializer::from_str(input),
+        input.as_bytes(),
+        Mode::Strict,
+    )
+    .map(|read| read.value)
 }
 
 /// Deserializes a parsed document that must already be at the current
@@ -249,20 +287,7 @@ pub fn from_value_strict<T>(document: Value) -> Result<T, Error>
 where
     T: Versioned + DeserializeOwned,
 {
-    let schema = T::schema();
-    let Value::Object(object) = document else {
-        return Err(schema.not_an_object(&document));
-    };
-    let found = schema.detect_in(&object)?;
-    if found != *schema.current() {
-        return Err(Error::Outdated {
-            type_name: schema.type_name(),
-            key: schema.key(),
-            found,
-            current: schema.current().clone(),
-        });
-    }
-    build(schema, object, &found)
+    from_tree(document, Mode::Strict).map(|read| read.value)
 }
 
 /// Migrates a document of `T` to the current version, in place; on error
@@ -407,35 +432,5 @@ pub fn needs_migration<T: Versioned>(document: &Value) -> Result<bool, Error> {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 pub fn with_report<R>(read: impl FnOnce() -> R) -> (R, Option<Report>) {
-    crate::__private::report::collect(read)
-}
-
-fn parse<T: Versioned>(parsed: Result<Value, serde_json::Error>) -> Result<Value, Error> {
-    parsed.map_err(|source| Error::Syntax {
-        type_name: T::schema().type_name(),
-        source,
-    })
-}
-
-/// Deserializes an object already at `version` into `T`, tracking the field
-/// path for the error.
-pub(crate) fn build<'de, T>(
-    schema: &Schema,
-    mut object: Object,
-    version: &Version,
-) -> Result<T, Error>
-where
-    T: Versioned + Deserialize<'de>,
-{
-    if !schema.key_is_field {
-        object.remove(schema.key());
-    }
-    let mut track = serde_path_to_error::Track::new();
-    let deserializer = serde_path_to_error::Deserializer::new(Value::Object(object), &mut track);
-    T::deserialize_current(deserializer).map_err(|e| Error::Schema {
-        type_name: schema.type_name(),
-        version: version.clone(),
-        path: track.path().to_string(),
-        message: e.to_string(),
-    })
+    crate::collect::collect(read)
 }

@@ -137,7 +137,7 @@ fn bad_lines_are_kept_and_reported_with_their_line() {
     );
     assert!(
         summary.failures[3].to_string().contains(
-            "in.jsonl:6: `Note`: document at version 0.3.0 does not fit the schema at `text`"
+            "in.jsonl:6: `Note`: document at version 0.0.1, migrated to 0.3.0, does not fit the schema at `text`"
         ),
         "{}",
         summary.failures[3]

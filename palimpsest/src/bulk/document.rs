@@ -109,7 +109,7 @@ where
         if !self.target_is_current || self.mode != Mode::Migrate {
             return None;
         }
-        let read = crate::read::read_streaming::<T, _>(serde_json::Deserializer::from_str(text))?;
+        let read = crate::from_str::<T>(text).ok()?;
         if !read.report.migrated() {
             // Current, with its key somewhere other than first.
             return Some(Processed::kept(Outcome::Current(self.target.clone())));
@@ -152,7 +152,8 @@ where
                     .err()
                     .unwrap_or_else(|| Error::Schema {
                         type_name: schema.type_name(),
-                        version: report.to.clone(),
+                        version: report.from.clone(),
+                        migrated_to: Some(report.to.clone()),
                         path: String::new(),
                         message: untracked.to_string(),
                     });

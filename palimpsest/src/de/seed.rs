@@ -1,104 +1,25 @@
-//! Reading: detect the version while streaming, take the fast path for a
-//! current document whose key comes first, stream and migrate on the fly
-//! otherwise (`stream`), and buffer only for hand-written steps.
+//! The seeds that read a document's first key, its other keys and its
+//! version value without copying them where the format lends its text.
 
 use std::borrow::Cow;
 use std::fmt;
-use std::marker::PhantomData;
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::read::build;
-use crate::schema::{Schema, Versioned};
-use crate::step::Object;
-
-use super::stream::Streaming;
-
-/// The `Deserialize` of a `#[versioned]` type.
-///
-/// # Errors
-///
-/// Whatever the format reports, and every migration error as a custom error
-/// carrying its full message.
-pub fn deserialize<'de, T, D>(deserializer: D) -> Result<T, D::Error>
-where
-    T: Versioned + Deserialize<'de>,
-    D: Deserializer<'de>,
-{
-    deserializer.deserialize_map(VersionedVisitor(PhantomData))
-}
-
-struct VersionedVisitor<T>(PhantomData<T>);
-
-impl<'de, T> Visitor<'de> for VersionedVisitor<T>
-where
-    T: Versioned + Deserialize<'de>,
-{
-    type Value = T;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a `{}` document (an object)", T::schema().type_name())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let schema = T::schema();
-        let _depth = super::report::enter();
-        let mut captured = Map::new();
-        let mut pending = None;
-        match map.next_key_seed(FirstKeySeed(schema.key()))? {
-            None => {}
-            Some(FirstKey::Version) => {
-                let stamp = map.next_value_seed(StampSeed(schema))?;
-                // A type that reads the key as a field needs to see it: such
-                // a document goes the buffered way, which leaves it in.
-                if stamp.is_current(schema) && !schema.key_is_field {
-                    // The fast path: the rest of the map is the struct's.
-                    return T::deserialize_current(MapAccessDeserializer::new(map));
-                }
-                captured.insert(schema.key().to_owned(), stamp.into_value(schema));
-            }
-            Some(FirstKey::Other(key)) => pending = Some(key),
-        }
-        if let Some(plan) = &schema.streaming {
-            let streaming = Streaming::new(map, schema, plan, captured, pending);
-            return T::deserialize_current(MapAccessDeserializer::new(streaming));
-        }
-        // A hand-written step needs the whole document: buffer it.
-        if let Some(key) = pending {
-            let value = map.next_value()?;
-            captured.insert(key.into_owned(), value);
-        }
-        while let Some((key, value)) = map.next_entry::<String, Value>()? {
-            captured.insert(key, value);
-        }
-        migrate_and_build(schema, captured)
-    }
-}
-
-fn migrate_and_build<'de, T, E>(schema: &Schema, mut object: Object) -> Result<T, E>
-where
-    T: Versioned + Deserialize<'de>,
-    E: serde::de::Error,
-{
-    let report = schema.migrate_owned(&mut object).map_err(E::custom)?;
-    if report.migrated() {
-        super::report::record(&report);
-    }
-    build(schema, object, &report.to).map_err(E::custom)
-}
+use crate::schema::Schema;
 
 /// The first key of a document: the version key, or any other key.
-enum FirstKey<'de> {
+pub(super) enum FirstKey<'de> {
     Version,
     Other(Cow<'de, str>),
 }
 
 /// Reads the first key, comparing it with the version key without a copy,
 /// so the fast path allocates nothing even from a reader.
-struct FirstKeySeed(&'static str);
+pub(super) struct FirstKeySeed(pub(super) &'static str);
 
 impl<'de> DeserializeSeed<'de> for FirstKeySeed {
     type Value = FirstKey<'de>;

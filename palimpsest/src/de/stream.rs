@@ -9,14 +9,17 @@ use serde::de::value::{BorrowedStrDeserializer, StrDeserializer};
 use serde::de::{DeserializeSeed, Error as _, MapAccess};
 use serde_json::{map, Value};
 
-use super::de::{KeySeed, StampSeed};
+use super::seed::{KeySeed, StampSeed};
+use super::Context;
 use crate::schema::{Schema, StreamPlan};
 use crate::step::Object;
 
 /// A map that hands the struct the streamed keys of the input, then the
 /// migrated captured ones.
-pub(super) struct Streaming<'de, A> {
+pub(super) struct Streaming<'de, 'c, A> {
     inner: A,
+    /// Where the version the document had, the report and a typed error go.
+    cx: &'c mut Context,
     schema: &'static Schema,
     plan: &'static StreamPlan,
     /// A key already read from `inner` whose value is still there.
@@ -34,7 +37,7 @@ pub(super) struct Streaming<'de, A> {
     last_key: Cow<'de, str>,
 }
 
-impl<'de, A: MapAccess<'de>> Streaming<'de, A> {
+impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
     /// `captured` holds what the caller already took from the input (the
     /// version entry when it came first); `pending` a key it read but did
     /// not capture.
@@ -44,9 +47,11 @@ impl<'de, A: MapAccess<'de>> Streaming<'de, A> {
         plan: &'static StreamPlan,
         captured: Object,
         pending: Option<Cow<'de, str>>,
+        cx: &'c mut Context,
     ) -> Self {
         Streaming {
             inner,
+            cx,
             schema,
             plan,
             pending,
@@ -58,13 +63,19 @@ impl<'de, A: MapAccess<'de>> Streaming<'de, A> {
         }
     }
 
-    /// An error in the value of the last key, with the type and the key.
+    /// An error in the value of the last key, with the type and the key,
+    /// for a reader through serde's entry points: nothing else says where.
     fn at_last_key(&self, error: impl std::fmt::Display) -> A::Error {
         A::Error::custom(format_args!(
             "`{}`: at `{}`: {error}",
             self.schema.type_name(),
             self.last_key
         ))
+    }
+
+    fn capture(&mut self, key: String, value: Value) -> Result<(), A::Error> {
+        self.cx
+            .capture_for(self.schema, &mut self.captured, key, value)
     }
 
     fn captures(&self, key: &str) -> bool {
@@ -76,14 +87,10 @@ impl<'de, A: MapAccess<'de>> Streaming<'de, A> {
     /// (or its error) is the one it would give on the whole document.
     fn finish(&mut self) -> Result<map::IntoIter, A::Error> {
         let mut captured = mem::take(&mut self.captured);
-        if !self.current {
-            let report = self
-                .schema
-                .migrate_owned(&mut captured)
-                .map_err(A::Error::custom)?;
-            if report.migrated() {
-                super::report::record(&report);
-            }
+        if self.current {
+            self.cx.found = super::Found::Current;
+        } else {
+            self.cx.migrate(self.schema, &mut captured)?;
         }
         captured.remove(self.schema.key());
         Ok(captured.into_iter())
@@ -103,7 +110,7 @@ impl<'de, A: MapAccess<'de>> Streaming<'de, A> {
     }
 }
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for Streaming<'de, A> {
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Streaming<'de, '_, A> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
@@ -128,12 +135,12 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Streaming<'de, A> {
                 let stamp = self.inner.next_value_seed(StampSeed(self.schema))?;
                 self.current = stamp.is_current(self.schema);
                 let value = stamp.into_value(self.schema);
-                self.captured.insert(key.into_owned(), value);
+                self.capture(key.into_owned(), value)?;
                 continue;
             }
             if self.captures(&key) {
                 let value: Value = self.inner.next_value()?;
-                self.captured.insert(key.into_owned(), value);
+                self.capture(key.into_owned(), value)?;
                 continue;
             }
             self.last_key = key;
@@ -149,11 +156,29 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Streaming<'de, A> {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
         match self.tail_value.take() {
+            Some(value) if self.cx.typed => {
+                let mut track = serde_path_to_error::Track::new();
+                let tracked = serde_path_to_error::Deserializer::new(value, &mut track);
+                seed.deserialize(tracked).map_err(|e| {
+                    self.cx.tail_path = Some(join(&self.last_key, &track.path().to_string()));
+                    A::Error::custom(e)
+                })
+            }
             Some(value) => seed.deserialize(value).map_err(|e| self.at_last_key(e)),
+            None if self.cx.typed => self.inner.next_value_seed(seed),
             None => self
                 .inner
                 .next_value_seed(seed)
                 .map_err(|e| self.at_last_key(e)),
         }
+    }
+}
+
+/// The path of a value under a top-level key: the key, then the path within.
+fn join(key: &str, within: &str) -> String {
+    match within {
+        "" | "." => key.to_owned(),
+        _ if within.starts_with('[') => format!("{key}{within}"),
+        _ => format!("{key}.{within}"),
     }
 }

@@ -1,6 +1,8 @@
 //! The report of the migration a `#[versioned]` `Deserialize` ran, for a
-//! caller that reads through serde but wants to know what happened (bulk
-//! migration reads documents straight from their bytes this way).
+//! caller that reads through any serde entry point but wants to know what
+//! happened ([`with_report`](crate::with_report)). serde hands a nested
+//! `Deserialize` no context, so the report travels through a thread-local;
+//! the crate's own entry points get theirs from the reader directly.
 
 use std::cell::{Cell, RefCell};
 

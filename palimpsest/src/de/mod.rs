@@ -1,0 +1,368 @@
+//! The one road from a serde input to a versioned value. Every entry point
+//! comes here: the `Deserialize` that `#[versioned]` generates, the typed
+//! functions of the crate root (`from_str`, `from_value`, ...), and bulk
+//! migration through them.
+//!
+//! The version is detected while the map streams by, and each document
+//! takes one of three routes:
+//!
+//! - fast: the version key comes first and names the current version, as
+//!   palimpsest writes it, so the rest of the map goes straight to the
+//!   struct with no tree and no copy;
+//! - streamed (`stream`): keys no migration can touch go straight to the
+//!   struct, the few it may touch are captured and migrated once the map
+//!   ends and the version is known;
+//! - buffered: a history with a hand-written step sees the whole document,
+//!   so the document is buffered into a tree first.
+//!
+//! Whatever the route, the caller's [`Context`] learns the version the
+//! document had, the report of what ran, and the typed error behind a
+//! failure, which the format's own error can only carry as text.
+
+mod seed;
+mod stream;
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::error::Error;
+use crate::migrate::Report;
+use crate::schema::{Schema, Versioned};
+use crate::step::Object;
+use crate::version::Version;
+
+use seed::{FirstKey, FirstKeySeed, StampSeed};
+use stream::Streaming;
+
+/// How a read treats an old document.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Migrate it to the current version.
+    #[default]
+    Migrate,
+    /// Refuse it with [`Error::Outdated`]: the caller disabled migration.
+    Strict,
+}
+
+/// What one read learns about its document besides the value.
+#[derive(Debug, Default)]
+pub(crate) struct Context {
+    mode: Mode,
+    /// The version the document had, once detected.
+    found: Found,
+    /// The report of the migration, when one ran.
+    report: Option<Report>,
+    /// The typed error of a failure the reader itself detected (a version,
+    /// a step); the format's error only carries its message.
+    error: Option<Error>,
+    /// Where in a value handed on by a migration the struct failed: such a
+    /// value does not come from the input, so no tracker of the input sees it.
+    tail_path: Option<String>,
+    /// Whether the crate's own entry point reads, which types the error and
+    /// places it, or serde's, where the message must say where by itself.
+    typed: bool,
+}
+
+/// The version a document had, as far as the read got.
+#[derive(Debug, Default)]
+enum Found {
+    /// The read failed before the version was known.
+    #[default]
+    Unknown,
+    /// The current version: the fast path does not copy it.
+    Current,
+    Version(Version),
+}
+
+impl Context {
+    pub(crate) fn new(mode: Mode) -> Self {
+        Context {
+            mode,
+            typed: true,
+            ..Context::default()
+        }
+    }
+
+    /// The report of a read that succeeded: what ran, or that nothing had to.
+    pub(crate) fn into_report(self, schema: &Schema) -> Report {
+        self.report
+            .unwrap_or_else(|| Report::unchanged(schema, schema.current().clone()))
+    }
+
+    /// The typed error of a read that failed with the format's `error`.
+    ///
+    /// A failure the reader detected itself comes back as it was. Any other
+    /// is the format's: bad syntax, or a document that does not fit the
+    /// struct, which `locate` is asked to place at a field path.
+    pub(crate) fn into_error(
+        self,
+        schema: &Schema,
+        error: serde_json::Error,
+        locate: impl FnOnce() -> Option<String>,
+    ) -> Error {
+        if let Some(error) = self.error {
+            return error;
+        }
+        if !error.is_data() {
+            return Error::Syntax {
+                type_name: schema.type_name(),
+                source: error,
+            };
+        }
+        let (version, migrated_to) = match self.found {
+            Found::Unknown | Found::Current => (schema.current().clone(), None),
+            Found::Version(version) if version == *schema.current() => (version, None),
+            Found::Version(version) => (version, Some(schema.current().clone())),
+        };
+        // A value a migration handed on is placed by the reader itself.
+        let path = match self.tail_path {
+            Some(path) => path,
+            None => locate().unwrap_or_default(),
+        };
+        Error::Schema {
+            type_name: schema.type_name(),
+            version,
+            migrated_to,
+            path,
+            message: without_position(&error),
+        }
+    }
+
+    /// Detects the version of what was captured of a document and migrates
+    /// it to the current version, recording the version, the report and a
+    /// typed error. The one place a version read from a document is judged.
+    fn migrate<E: serde::de::Error>(
+        &mut self,
+        schema: &Schema,
+        object: &mut Object,
+    ) -> Result<(), E> {
+        let result = schema.detect_in(object).and_then(|from| {
+            self.found = Found::Version(from.clone());
+            if self.mode == Mode::Strict && from != *schema.current() {
+                return Err(Error::Outdated {
+                    type_name: schema.type_name(),
+                    key: schema.key(),
+                    found: from,
+                    current: schema.current().clone(),
+                });
+            }
+            schema.migrate_from(object, from)
+        });
+        match result {
+            Ok(report) => {
+                if report.migrated() {
+                    crate::collect::record(&report);
+                    self.report = Some(report);
+                }
+                Ok(())
+            }
+            Err(error) => Err(self.fail(error)),
+        }
+    }
+
+    /// Captures an entry for the migration; a key met twice is refused, as
+    /// serde refuses a field met twice, rather than one value kept.
+    fn capture_for<E: serde::de::Error>(
+        &mut self,
+        schema: &Schema,
+        captured: &mut Object,
+        key: String,
+        value: Value,
+    ) -> Result<(), E> {
+        match captured.entry(key) {
+            serde_json::map::Entry::Vacant(entry) => {
+                entry.insert(value);
+                Ok(())
+            }
+            serde_json::map::Entry::Occupied(entry) => Err(self.fail(Error::RepeatedKey {
+                type_name: schema.type_name(),
+                key: entry.key().clone(),
+            })),
+        }
+    }
+
+    /// Keeps the typed error and hands the format one with its message.
+    fn fail<E: serde::de::Error>(&mut self, error: Error) -> E {
+        let message = E::custom(&error);
+        self.error = Some(error);
+        message
+    }
+}
+
+/// serde_json's message without the ` at line L column C` it appends: the
+/// field path says where, the same on every route, text or tree.
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    if error.line() == 0 {
+        return message;
+    }
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    match message.strip_suffix(&suffix) {
+        Some(message) => message.to_owned(),
+        None => message,
+    }
+}
+
+/// The `Deserialize` of a `#[versioned]` type.
+///
+/// # Errors
+///
+/// Whatever the format reports, and every migration error as a custom error
+/// carrying its full message.
+pub fn deserialize<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: Versioned + Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    read(deserializer, &mut Context::default())
+}
+
+/// Reads one document of `T`, migrating it as it streams by; see the
+/// [module documentation](self).
+pub(crate) fn read<'de, T, D>(deserializer: D, cx: &mut Context) -> Result<T, D::Error>
+where
+    T: Versioned + Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    // Only the outermost versioned value's report is a `with_report` caller's.
+    let _depth = crate::collect::enter();
+    // `any`, not `map`: formats refuse another shape for `map` before the
+    // visitor sees it, and the visitor is what types that error.
+    deserializer.deserialize_any(VersionedVisitor {
+        cx,
+        _type: PhantomData,
+    })
+}
+
+struct VersionedVisitor<'c, T> {
+    cx: &'c mut Context,
+    _type: PhantomData<T>,
+}
+
+/// A document that is not a map has nowhere to carry a version: each
+/// `visit_*` of another shape keeps the typed error, and hands the format
+/// serde's usual message, which its position completes.
+macro_rules! not_a_map {
+    ($($method:ident($($arg:ident: $ty:ty)?) => $found:literal, $unexpected:expr;)*) => {
+        $(
+            fn $method<E: serde::de::Error>(self, $($arg: $ty)?) -> Result<T, E> {
+                Err(self.not_an_object($found, $unexpected))
+            }
+        )*
+    };
+}
+
+impl<T: Versioned> VersionedVisitor<'_, T> {
+    fn not_an_object<E: serde::de::Error>(
+        self,
+        found: &'static str,
+        unexpected: Unexpected<'_>,
+    ) -> E {
+        let error = E::invalid_type(unexpected, &Expecting(T::schema().type_name()));
+        self.cx.error = Some(Error::NotAnObject {
+            type_name: T::schema().type_name(),
+            path: String::new(),
+            found,
+        });
+        error
+    }
+}
+
+/// What a versioned type expects, as serde's messages say it.
+struct Expecting(&'static str);
+
+impl serde::de::Expected for Expecting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a `{}` document (an object)", self.0)
+    }
+}
+
+impl<'de, T> Visitor<'de> for VersionedVisitor<'_, T>
+where
+    T: Versioned + Deserialize<'de>,
+{
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        serde::de::Expected::fmt(&Expecting(T::schema().type_name()), f)
+    }
+
+    not_a_map! {
+        visit_bool(v: bool) => "a boolean", Unexpected::Bool(v);
+        visit_i64(v: i64) => "a number", Unexpected::Signed(v);
+        visit_u64(v: u64) => "a number", Unexpected::Unsigned(v);
+        visit_f64(v: f64) => "a number", Unexpected::Float(v);
+        visit_str(v: &str) => "a string", Unexpected::Str(v);
+        visit_bytes(v: &[u8]) => "bytes", Unexpected::Bytes(v);
+        visit_unit() => "null", Unexpected::Unit;
+        visit_none() => "null", Unexpected::Option;
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<T, A::Error> {
+        Err(self.not_an_object("an array", Unexpected::Seq))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let schema = T::schema();
+        let cx = self.cx;
+        let mut captured = Map::new();
+        let mut pending = None;
+        match map.next_key_seed(FirstKeySeed(schema.key()))? {
+            None => {}
+            Some(FirstKey::Version) => {
+                let stamp = map.next_value_seed(StampSeed(schema))?;
+                // A type that reads the key as a field needs to see it: such
+                // a document takes a route that leaves it in.
+                if stamp.is_current(schema) && !schema.key_is_field {
+                    cx.found = Found::Current;
+                    return T::deserialize_current(MapAccessDeserializer::new(map));
+                }
+                captured.insert(schema.key().to_owned(), stamp.into_value(schema));
+            }
+            Some(FirstKey::Other(key)) => pending = Some(key),
+        }
+        if let Some(plan) = &schema.streaming {
+            let mut streaming = Streaming::new(map, schema, plan, captured, pending, cx);
+            return T::deserialize_current(MapAccessDeserializer::new(&mut streaming));
+        }
+        if let Some(key) = pending {
+            let value = map.next_value()?;
+            cx.capture_for::<A::Error>(schema, &mut captured, key.into_owned(), value)?;
+        }
+        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+            cx.capture_for::<A::Error>(schema, &mut captured, key, value)?;
+        }
+        cx.migrate(schema, &mut captured)?;
+        let from = match &cx.found {
+            Found::Version(version) => version.clone(),
+            _ => schema.current().clone(),
+        };
+        build(schema, captured, &from).map_err(|error| cx.fail(error))
+    }
+}
+
+/// Deserializes an object already at the current version into `T`,
+/// tracking the field path for the error; `from` is the version the
+/// document had, for the error to name.
+pub(crate) fn build<'de, T>(schema: &Schema, mut object: Object, from: &Version) -> Result<T, Error>
+where
+    T: Versioned + Deserialize<'de>,
+{
+    if !schema.key_is_field {
+        object.remove(schema.key());
+    }
+    let mut track = serde_path_to_error::Track::new();
+    let deserializer = serde_path_to_error::Deserializer::new(Value::Object(object), &mut track);
+    T::deserialize_current(deserializer).map_err(|e| Error::Schema {
+        type_name: schema.type_name(),
+        version: from.clone(),
+        migrated_to: (from != schema.current()).then(|| schema.current().clone()),
+        path: track.path().to_string(),
+        message: e.to_string(),
+    })
+}
