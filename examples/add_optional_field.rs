@@ -22,8 +22,8 @@ fn main() {
     let old = r#"{"schema_version": "0.1.0", "problem_statement": "p", "outcome": "o"}"#;
     let read = palimpsest::from_str::<ExecutionTrace>(old).expect("0.1.0 traces migrate");
     println!(
-        "new_optional_field: {:?}; defaulted: {:?}",
-        read.value.new_optional_field, read.report.defaulted
+        "new_optional_field: {:?}; {}",
+        read.value.new_optional_field, read.report
     );
     assert_eq!(read.value.new_optional_field, None);
     assert_eq!(read.report.defaulted, ["new_optional_field"]);

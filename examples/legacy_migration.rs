@@ -20,7 +20,7 @@ fn main() {
     let trace = read.value;
     println!("schema_version: {}", trace.schema_version());
     println!("migrated_from: {}", trace.context.metadata["migrated_from"]);
-    println!("steps applied: {:?}", read.report.steps);
+    println!("{}", read.report);
     assert_eq!(trace.schema_version().to_string(), "0.1.0");
     assert_eq!(trace.context.metadata["migrated_from"], "0.0.1");
     assert_eq!(trace.execution_steps[0].action, "run_tests");

@@ -22,10 +22,7 @@ fn main() {
     let old = r#"{"schema_version": "0.1.0", "problem_statement": "p", "outcome": "o", "removed_field": "still here"}"#;
     let read = palimpsest::from_str::<ExecutionTrace>(old).expect("0.1.0 traces migrate");
     let metadata = &read.value.context.metadata;
-    println!(
-        "preserved: {:?} -> {}",
-        read.report.preserved, metadata["legacy_removed_field"]
-    );
+    println!("{} -> {}", read.report, metadata["legacy_removed_field"]);
     assert_eq!(metadata["legacy_removed_field"], "still here");
     assert_eq!(
         read.report.preserved,

@@ -19,7 +19,7 @@ fn main() {
     let mut document: serde_json::Value = serde_json::from_str(legacy).expect("valid JSON");
     let report =
         palimpsest::migrate::<ExecutionTrace>(&mut document).expect("legacy traces migrate");
-    println!("migrating would apply {:?}", report.steps);
+    println!("migrating would run {report}");
     assert_eq!(report.steps.len(), 1);
 }
 

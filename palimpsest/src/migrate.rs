@@ -1,12 +1,14 @@
 //! The engine: applies the chain of steps to a document and records what ran.
 
+use std::fmt;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::chain::find_path;
 use crate::error::Error;
 use crate::schema::Schema;
-use crate::step::{object_at, Applied, Object, OpError};
+use crate::step::{free_key, object_at, Applied, Object, OpError};
 use crate::version::{kind_of, Version};
 
 /// The metadata key of the version a document had before its first migration.
@@ -75,6 +77,57 @@ impl Report {
     }
 }
 
+/// The path walked and what moved, on one line:
+/// `` `Note`: 0 -> 1 -> 2 (defaulted tags; preserved meta.legacy_color) ``.
+///
+/// ```
+/// use palimpsest::{Schema, Step};
+/// use serde_json::json;
+///
+/// let schema = Schema::integer("Note", 2)
+///     .metadata("meta")
+///     .step(Step::new(0, 1).add("tags", || json!([])))
+///     .step(Step::new(1, 2).preserve("color"))
+///     .build()?;
+/// let mut doc = json!({"color": "red"});
+/// let report = schema.migrate(&mut doc)?;
+/// assert_eq!(report.to_string(), "`Note`: 0 -> 1 -> 2 (defaulted tags; preserved meta.legacy_color)");
+/// assert_eq!(schema.migrate(&mut doc)?.to_string(), "`Note`: at 2, nothing to migrate");
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}`: ", self.type_name)?;
+        if !self.migrated() {
+            return write!(f, "at {}, nothing to migrate", self.to);
+        }
+        write!(f, "{}", self.from)?;
+        for step in &self.steps {
+            write!(f, " -> {}", step.to)?;
+        }
+        let moved = [
+            ("defaulted", &self.defaulted),
+            ("preserved", &self.preserved),
+            ("dropped", &self.dropped),
+        ];
+        let mut moved = moved
+            .iter()
+            .filter(|(_, fields)| !fields.is_empty())
+            .peekable();
+        if moved.peek().is_none() {
+            return Ok(());
+        }
+        f.write_str(" (")?;
+        for (i, (what, fields)) in moved.enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{what} {}", fields.join(", "))?;
+        }
+        f.write_str(")")
+    }
+}
+
 /// One step of a migration, as the report and the metadata history record it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StepRecord {
@@ -82,6 +135,22 @@ pub struct StepRecord {
     pub from: Version,
     /// The version it led to.
     pub to: Version,
+}
+
+/// `0.1.0 -> 0.2.0`.
+///
+/// ```
+/// use palimpsest::{Schema, Step};
+///
+/// let schema = Schema::integer("Note", 1).step(Step::new(0, 1)).build()?;
+/// let report = schema.migrate(&mut serde_json::json!({}))?;
+/// assert_eq!(report.steps[0].to_string(), "0 -> 1");
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+impl fmt::Display for StepRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} -> {}", self.from, self.to)
+    }
 }
 
 impl Schema {
@@ -314,7 +383,6 @@ impl Schema {
         let mut kept = Map::new();
         for key in unclaimed {
             if let Some(value) = doc.remove(&key) {
-                preserved.push(format!("{path}.{LEGACY_UNKNOWN}.{key}"));
                 kept.insert(key, value);
             }
         }
@@ -326,8 +394,12 @@ impl Schema {
             .or_insert_with(|| Value::Object(Map::new()))
         {
             Value::Object(existing) => {
+                // A key an earlier migration already kept there keeps its
+                // value; the new one goes beside it, suffixed.
                 for (key, value) in kept {
-                    existing.entry(key).or_insert(value);
+                    let name = free_key(existing, &key);
+                    preserved.push(format!("{path}.{LEGACY_UNKNOWN}.{name}"));
+                    existing.insert(name, value);
                 }
                 Ok(())
             }
@@ -461,6 +533,23 @@ mod tests {
         assert_eq!(doc["meta"]["legacy_unknown"], json!({"stray": 1}));
         assert!(doc.get("stray").is_none());
         assert_eq!(report.preserved, ["meta.legacy_unknown.stray"]);
+    }
+
+    #[test]
+    fn an_unclaimed_key_kept_earlier_is_never_overwritten() {
+        let s = Schema::semver("T", "0.1.0")
+            .metadata("meta")
+            .claims(["name", "meta"])
+            .step(Step::new("0.0.1", "0.1.0"))
+            .build()
+            .unwrap();
+        let mut doc = json!({"name": "n", "stray": null, "meta": {"legacy_unknown": {"stray": 1, "stray_2": 2}}});
+        let report = s.migrate(&mut doc).unwrap();
+        assert_eq!(
+            doc["meta"]["legacy_unknown"],
+            json!({"stray": 1, "stray_2": 2, "stray_3": null})
+        );
+        assert_eq!(report.preserved, ["meta.legacy_unknown.stray_3"]);
     }
 
     #[test]

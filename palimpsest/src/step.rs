@@ -541,14 +541,21 @@ pub fn preserve_key(
             return Err(e);
         }
     };
-    let mut name = format!("legacy_{field}");
-    let mut n = 2;
-    while target.contains_key(&name) {
-        name = format!("legacy_{field}_{n}");
-        n += 1;
-    }
+    let name = free_key(target, &format!("legacy_{field}"));
     target.insert(name.clone(), value);
     Ok(Some(name))
+}
+
+/// `base`, or `base_2`, `base_3`, ... : the first key `object` does not
+/// hold, so a value put there never replaces one an earlier migration kept.
+pub(crate) fn free_key(object: &Object, base: &str) -> String {
+    if !object.contains_key(base) {
+        return base.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{base}_{n}"))
+        .find(|name| !object.contains_key(name))
+        .unwrap_or_default()
 }
 
 /// Inserts `field` with `value` unless the document has it; returns whether
