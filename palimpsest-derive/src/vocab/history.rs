@@ -264,7 +264,7 @@ pub fn check_next(
         });
     };
     match versions.get(position + 1) {
-        Some(next) if next != step.to && next < step.to => Err(DefinitionError::Skips {
+        Some(next) if next < step.to => Err(DefinitionError::Skips {
             step: index,
             from: step.from.clone(),
             to: step.to.clone(),
