@@ -369,7 +369,15 @@ fn integer_versions_under_a_custom_key() {
     let err = Ledger::schema().detect(&json!({"v": "two"})).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "`Ledger`: malformed version \"two\": expected a non-negative integer at `v`"
+        "`Ledger`: malformed version \"two\": expected a non-negative integer such as 3, found a string at `v`"
+    );
+    // Digits in a string are no integer version either: each scheme reads
+    // its own JSON kind only.
+    let err = Ledger::schema().detect(&json!({"v": "2"})).unwrap_err();
+    assert!(matches!(err, Error::MalformedVersion { .. }));
+    assert_eq!(
+        err.to_string(),
+        "`Ledger`: malformed version \"2\": expected a non-negative integer such as 3, found a string at `v`"
     );
 }
 
@@ -382,7 +390,7 @@ fn an_inconsistent_hand_built_schema_is_a_definition_error() {
     assert!(matches!(err, Error::Definition { .. }));
     assert_eq!(
         err.to_string(),
-        "`Broken`: invalid schema definition: step 0.2.0 -> 0.1.0 does not go forward"
+        "`Broken`: invalid schema definition: step from 0.2.0 to 0.1.0 does not go forward; `to` must be after `from`"
     );
     assert_eq!(err.type_name(), "Broken");
 }

@@ -21,10 +21,11 @@ mod derive {
     pub mod ctxt;
     pub mod expand;
     pub mod version;
+    pub mod vocab;
 }
 
 // The derive's modules name each other `crate::...`.
-use derive::{ast, attr, case, check, ctxt, expand, version};
+use derive::{ast, attr, case, check, ctxt, expand, version, vocab};
 
 use std::path::Path;
 

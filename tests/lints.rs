@@ -63,11 +63,23 @@ struct Note<'a, T> {
     value: T,
 }
 
+/// A type whose metadata object is a field of its own, which the expansion
+/// asserts can hold one.
+#[versioned(since = "0.1.0", metadata = "meta")]
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Tagged {
+    /// Migration history.
+    #[serde(default)]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
 #[test]
 fn lint_clean_types_still_work() {
     let trace: Trace =
         serde_json::from_str(r#"{"problemStatement": "p", "result": "r", "notes": "n"}"#).unwrap();
     assert_eq!(trace.outcome, "r");
+    let tagged: Tagged = serde_json::from_str("{}").unwrap();
+    assert_eq!(tagged.meta.unwrap()["migrated_from"], "0.0.1");
     let settings: Settings = serde_json::from_str("{}").unwrap();
     assert_eq!(settings.level, 1);
     let note = Note {

@@ -149,6 +149,57 @@ fn old_documents_migrate_wherever_the_type_sits() {
     assert_eq!(from_reader, book);
 }
 
+/// The metadata object may be any map keyed by strings, optional or not;
+/// the macro rejects any other type at compile time
+/// (tests/ui/metadata/not_an_object.rs).
+#[versioned(since = 1, metadata = "history")]
+#[derive(Debug, Serialize, Deserialize)]
+struct Gauge {
+    #[removed_in(1)]
+    unit: String,
+    #[serde(default)]
+    history: Option<HashMap<String, Value>>,
+}
+
+#[test]
+fn an_optional_map_holds_the_metadata() {
+    let gauge: Gauge = serde_json::from_str(r#"{"unit": "m"}"#).unwrap();
+    let history = gauge.history.unwrap();
+    assert_eq!(history["legacy_unit"], "m");
+    assert_eq!(history["migrated_from"], 0);
+}
+
+/// Each scheme reads its own JSON kind only, wherever the key stands and
+/// whichever way the document is read: the string "5" is no integer
+/// version, and the number 1 no semver version.
+#[test]
+fn a_version_of_the_other_json_kind_is_malformed() {
+    let quoted_integer = [
+        r#"{"v": "5", "first": "A", "last": "B", "code": "C"}"#,
+        r#"{"first": "A", "last": "B", "code": "C", "v": "5"}"#,
+    ];
+    for doc in quoted_integer {
+        let expected = "`Station`: malformed version \"5\": expected a non-negative integer such as 3, found a string at `v`";
+        let err = serde_json::from_str::<Station>(doc).unwrap_err();
+        assert!(err.to_string().starts_with(expected), "{err}");
+        let err = palimpsest::from_str::<Station>(doc).unwrap_err();
+        assert!(matches!(err, Error::MalformedVersion { .. }), "{err}");
+        assert_eq!(err.to_string(), expected);
+    }
+    let numbered_semver = [
+        r#"{"schema_version": 1, "name": "G", "email": "g@x", "notes": []}"#,
+        r#"{"name": "G", "email": "g@x", "notes": [], "schema_version": 1}"#,
+    ];
+    for doc in numbered_semver {
+        let expected = "`Contact`: malformed version \"1\": expected a semver string such as \"0.1.0\", found a number at `schema_version`";
+        let err = serde_json::from_str::<Contact>(doc).unwrap_err();
+        assert!(err.to_string().starts_with(expected), "{err}");
+        let err = palimpsest::from_str::<Contact>(doc).unwrap_err();
+        assert!(matches!(err, Error::MalformedVersion { .. }), "{err}");
+        assert_eq!(err.to_string(), expected);
+    }
+}
+
 #[test]
 fn errors_through_serde_carry_the_full_message() {
     let err = serde_json::from_str::<Contact>(r#"{"schema_version": "9.0.0"}"#).unwrap_err();

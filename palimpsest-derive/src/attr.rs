@@ -9,6 +9,7 @@ use syn::{Attribute, LitStr, Token};
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 use crate::version::VersionLit;
+use crate::vocab::names::DEFAULT_KEY;
 
 /// The arguments of `#[versioned(...)]`.
 #[derive(Default)]
@@ -77,7 +78,7 @@ impl ContainerArgs {
                 set_version(cx, &meta, &mut out.legacy, &mut out.given, "legacy")
             } else if meta.path.is_ident("key") {
                 // #[versioned(key = "schema_version")]
-                set_str(cx, &meta, &mut out.key, "key", "\"schema_version\"")
+                set_str(cx, &meta, &mut out.key, "key", &format!("{DEFAULT_KEY:?}"))
             } else if meta.path.is_ident("metadata") {
                 // #[versioned(metadata = "context.metadata")]
                 set_str(

@@ -4,17 +4,19 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ast::{Container, Field};
-use crate::attr::Combine;
+use crate::attr::{Combine, StepArg};
 use crate::ctxt::Ctxt;
 use crate::version::{Scheme, Version, VersionLit};
+use crate::vocab::history::{self, DefinitionError, Outline, StepEnds};
+use crate::vocab::names::{legacy_key, DEFAULT_KEY};
+use crate::vocab::path::ObjectPath;
 
 /// The checked history of a struct: what the expansion turns into a schema.
 pub struct History<'a> {
-    pub scheme: Scheme,
     pub legacy: Version,
     pub current: Version,
     pub key: String,
-    pub metadata: Option<String>,
+    pub metadata: Option<ObjectPath>,
     pub steps: Vec<PlannedStep<'a>>,
 }
 
@@ -54,31 +56,62 @@ pub fn validate<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<History<'a
     check_added_has_default(cx, cont);
     check_removed_after_added(cx, cont);
     check_renames(cx, cont);
-    check_metadata_path(cx, cont);
+    let metadata = check_metadata_path(cx, cont);
     check_no_borrowing(cx, cont);
     let key = check_key(cx, cont);
     if cx.has_errors() {
         return None;
     }
     let versions = versions(cont, &legacy);
-    check_steps(cx, cont, &versions);
+    // `legacy` is in `versions`, so there is a last one.
+    let current = versions.last().cloned().unwrap_or_else(|| legacy.clone());
+    check_steps(cx, cont, &versions, &legacy, &current);
     check_snapshots(cx, cont, &versions);
     if cx.has_errors() {
         return None;
     }
-    let current = versions
-        .last()
-        .cloned()
-        .unwrap_or_else(|| since.version.clone());
-    let steps = plan_steps(cont, &versions);
-    Some(History {
-        scheme,
+    let history = History {
         legacy,
         current,
         key,
-        metadata: cont.args.metadata.as_ref().map(syn::LitStr::value),
-        steps,
-    })
+        metadata,
+        steps: plan_steps(cont, &versions),
+    };
+    check_planned_history(cx, &history);
+    Some(history)
+}
+
+/// The planned history keeps the rules `SchemaBuilder::build` checks,
+/// checked here by the same code, so the generated schema is built with
+/// no check at run time. The rules above make every planned history keep
+/// them; a history that does not is a bug of this crate, reported rather
+/// than expanded into a schema that would break them.
+fn check_planned_history(cx: &mut Ctxt, history: &History<'_>) {
+    let steps: Vec<StepEnds<'_>> = history
+        .steps
+        .iter()
+        .map(|step| StepEnds {
+            from: &step.from,
+            to: &step.to,
+            preserves: step
+                .ops
+                .iter()
+                .any(|op| matches!(op, PlannedOp::Preserve(_))),
+        })
+        .collect();
+    let outline = Outline {
+        legacy: &history.legacy,
+        current: &history.current,
+        key: &history.key,
+        metadata: history.metadata.as_ref(),
+        steps: &steps,
+    };
+    if let Err(error) = history::check_history(&outline) {
+        cx.error_at(
+            Container::attr_span(),
+            format!("#[versioned] planned a history that breaks its rules ({error}); this is a bug of palimpsest, please report it"),
+        );
+    }
 }
 
 /// Every version literal the attributes name, with what named it.
@@ -190,14 +223,8 @@ fn check_after_legacy(cx: &mut Ctxt, cont: &Container<'_>, legacy: &Version) {
         {
             continue;
         }
-        if lit.version <= *legacy {
-            cx.error_at(
-                lit.span,
-                format!(
-                    "#[versioned]: version {} is not after the legacy version {legacy} given to documents without a version key",
-                    lit.version
-                ),
-            );
+        if let Err(error) = history::check_after_legacy(&lit.version, legacy) {
+            cx.error_at(lit.span, format!("#[versioned]: {error}"));
         }
     }
 }
@@ -226,14 +253,11 @@ fn check_not_after_version(cx: &mut Ctxt, cont: &Container<'_>) {
         return;
     };
     for lit in all_versions(cont) {
-        if lit.version.scheme() == current.version.scheme() && lit.version > current.version {
-            cx.error_at(
-                lit.span,
-                format!(
-                    "#[versioned]: version {} is after the struct's current version {} (`version = ...`)",
-                    lit.version, current.version
-                ),
-            );
+        if lit.version.scheme() != current.version.scheme() {
+            continue;
+        }
+        if let Err(error) = history::check_not_after_current(&lit.version, &current.version) {
+            cx.error_at(lit.span, format!("#[versioned]: {error} (`version = ...`)"));
         }
     }
 }
@@ -250,21 +274,14 @@ fn check_removed_is_kept(cx: &mut Ctxt, cont: &Container<'_>) {
                 cx.error_spanned_by(
                     removed.attr,
                     format!(
-                        "#[removed_in({v})]: `{name}` would be lost: set `metadata = \"...\"` on #[versioned] to keep it as `legacy_{serde}`, or write #[removed_in({v}, drop)] to drop it",
-                        v = lit_text(&removed.version),
+                        "#[removed_in({v})]: `{name}` would be lost: set `metadata = \"...\"` on #[versioned] to keep it as `{kept}`, or write #[removed_in({v}, drop)] to drop it",
+                        v = removed.version.text(),
                         name = field.ident,
-                        serde = field.serde_name,
+                        kept = legacy_key(&field.serde_name),
                     ),
                 );
             }
         }
-    }
-}
-
-fn lit_text(lit: &VersionLit) -> String {
-    match &lit.version {
-        Version::Semver(v) => format!("\"{v}\""),
-        Version::Integer(n) => n.to_string(),
     }
 }
 
@@ -277,7 +294,7 @@ fn check_added_has_default(cx: &mut Ctxt, cont: &Container<'_>) {
                     added.attr,
                     format!(
                         "#[added_in({})]: `{}` has no default for documents older than it; add #[serde(default)] or #[serde(default = \"path\")]",
-                        lit_text(&added.version),
+                        added.version.text(),
                         field.ident
                     ),
                 );
@@ -295,7 +312,7 @@ fn check_removed_after_added(cx: &mut Ctxt, cont: &Container<'_>) {
                     removed.version.span,
                     format!(
                         "#[removed_in({})]: `{}` is removed in {} but only added in {}; the removal comes after the addition",
-                        lit_text(&removed.version),
+                        removed.version.text(),
                         field.ident,
                         removed.version.version,
                         added.version.version
@@ -378,17 +395,17 @@ fn check_renames(cx: &mut Ctxt, cont: &Container<'_>) {
 }
 
 /// The metadata object lives inside a field of the struct.
-fn check_metadata_path(cx: &mut Ctxt, cont: &Container<'_>) {
-    let Some(lit) = &cont.args.metadata else {
-        return;
+fn check_metadata_path(cx: &mut Ctxt, cont: &Container<'_>) -> Option<ObjectPath> {
+    let lit = cont.args.metadata.as_ref()?;
+    let path = match history::parse_metadata_path(&lit.value()) {
+        Ok(path) => path,
+        Err(error) => {
+            cx.error_spanned_by(lit, format!("#[versioned]: {error}"));
+            return None;
+        }
     };
-    let path = lit.value();
-    if path.is_empty() || path.split('.').any(str::is_empty) {
-        cx.error_spanned_by(lit, format!("#[versioned]: metadata path {path:?} is malformed; expected dotted field names such as \"context.metadata\""));
-        return;
-    }
-    let first = path.split('.').next().unwrap_or_default();
-    let has_field = cont.current_fields().any(|f| f.serde_name == first);
+    let root = path.root();
+    let has_field = cont.current_fields().any(|f| f.serde_name == root);
     if !has_field && !cont.fields.iter().any(|f| f.serde.flatten) {
         let names: Vec<String> = cont
             .current_fields()
@@ -397,12 +414,13 @@ fn check_metadata_path(cx: &mut Ctxt, cont: &Container<'_>) {
         cx.error_spanned_by(
             lit,
             format!(
-                "#[versioned]: metadata path {path:?} starts at `{first}`, which is not a field of `{}` (fields: {})",
+                "#[versioned]: metadata path \"{path}\" starts at `{root}`, which is not a field of `{}` (fields: {})",
                 cont.ident(),
                 names.join(", ")
             ),
         );
     }
+    Some(path)
 }
 
 /// A deserialized field owns its data. An old document is migrated as an
@@ -443,14 +461,14 @@ fn check_key(cx: &mut Ctxt, cont: &Container<'_>) -> String {
         .args
         .key
         .as_ref()
-        .map_or_else(|| "schema_version".to_owned(), syn::LitStr::value);
+        .map_or_else(|| DEFAULT_KEY.to_owned(), syn::LitStr::value);
     let span = cont
         .args
         .key
         .as_ref()
         .map_or_else(Container::attr_span, syn::LitStr::span);
-    if key.is_empty() {
-        cx.error_at(span, "#[versioned]: the version key must not be empty");
+    if let Err(error) = history::check_key(&key) {
+        cx.error_at(span, format!("#[versioned]: {error}"));
     }
     if let Some(field) = cont.current_fields().find(|f| f.serde_name == key) {
         cx.error_spanned_by(
@@ -487,53 +505,44 @@ fn has_field_ops(cont: &Container<'_>, version: &Version) -> bool {
 
 /// A hand-written step goes from a version of the history to the next one,
 /// and says how it combines with what the field attributes generate there.
-fn check_steps(cx: &mut Ctxt, cont: &Container<'_>, versions: &[Version]) {
-    let mut seen: BTreeSet<(Version, Version)> = BTreeSet::new();
-    for step in &cont.args.steps {
-        let (Some(from), Some(to)) = (&step.from, &step.to) else {
-            continue;
-        };
-        if from.version >= to.version {
-            cx.error_at(
-                to.span,
-                format!(
-                    "#[versioned]: step from {} to {} does not go forward; `to` must be after `from`",
-                    from.version, to.version
-                ),
-            );
-            continue;
-        }
-        let Ok(index) = versions.binary_search(&from.version) else {
-            let known: Vec<String> = versions.iter().map(ToString::to_string).collect();
-            cx.error_at(
-                from.span,
-                format!(
-                    "#[versioned]: step from {}: no such version in the history of this type, which names {}",
-                    from.version,
-                    known.join(", ")
-                ),
-            );
-            continue;
-        };
-        // `to` is itself in `versions` and after `from`, so a next exists.
-        if let Some(next) = versions.get(index + 1).filter(|next| **next != to.version) {
-            cx.error_at(
-                to.span,
-                format!(
-                    "#[versioned]: step from {} to {} skips version {next}; steps go from one version to the next",
-                    from.version, to.version
-                ),
-            );
-            continue;
-        }
-        if !seen.insert((from.version.clone(), to.version.clone())) {
-            cx.error_at(
-                step.span,
-                format!(
-                    "#[versioned]: a second step from {} to {}; write one function that does both",
-                    from.version, to.version
-                ),
-            );
+fn check_steps(
+    cx: &mut Ctxt,
+    cont: &Container<'_>,
+    versions: &[Version],
+    legacy: &Version,
+    current: &Version,
+) {
+    // Steps missing an end were reported when the attribute was read.
+    let written: Vec<(&StepArg, &VersionLit, &VersionLit)> = cont
+        .args
+        .steps
+        .iter()
+        .filter_map(|step| Some((step, step.from.as_ref()?, step.to.as_ref()?)))
+        .collect();
+    let ends: Vec<StepEnds<'_>> = written
+        .iter()
+        .map(|(_, from, to)| StepEnds {
+            from: &from.version,
+            to: &to.version,
+            preserves: false,
+        })
+        .collect();
+    for (index, (step, from, to)) in written.iter().enumerate() {
+        let rules = history::check_step(index, &ends[index], legacy, current)
+            .and_then(|()| history::check_next(index, &ends[index], versions))
+            .and_then(|()| history::check_unique(&ends, index));
+        if let Err(error) = rules {
+            let span = match error {
+                DefinitionError::UnknownFrom { .. }
+                | DefinitionError::StartsBeforeLegacy { .. } => from.span,
+                DefinitionError::Duplicate { .. } => step.span,
+                _ => to.span,
+            };
+            let duplicate = matches!(error, DefinitionError::Duplicate { .. });
+            cx.error_at(span, format!("#[versioned]: {error}"));
+            if !duplicate {
+                continue;
+            }
         }
         if has_field_ops(cont, &to.version) && step.combine.is_none() {
             cx.error_at(

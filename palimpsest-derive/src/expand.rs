@@ -8,7 +8,6 @@ use crate::ast::{is_serde_derive, Container, Field};
 use crate::attr::{is_field_attr, is_serde, DefaultKind, SnapshotArg};
 use crate::check::{self, exists_at, name_at, History, PlannedOp};
 use crate::ctxt::Ctxt;
-use crate::version::Scheme;
 
 /// The whole attribute on `proc_macro2` tokens: read, validate, expand, or
 /// every error plus the fallback. `lib.rs` only converts to and from
@@ -35,6 +34,7 @@ fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     let snapshots = cont.args.snapshots.iter().map(|s| snapshot_struct(cont, s));
     let remote = remote_struct(cont);
     let schema = schema_fn(cont, history);
+    let metadata = assert_metadata_object(cont, history);
     let versioned = impl_versioned(cont);
     let serialize = cont.derives.serialize.then(|| impl_serialize(cont));
     let deserialize = cont.derives.deserialize.then(|| impl_deserialize(cont));
@@ -49,6 +49,7 @@ fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
         const _: () = {
             #remote
             #schema
+            #metadata
             #versioned
             #serialize
             #deserialize
@@ -339,15 +340,62 @@ fn schema_fn(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
                 ::std::sync::OnceLock::new();
             // A plain function, so the shared `schema_once` is compiled once
             // for the crate rather than once per struct.
-            fn __build() -> ::core::result::Result<
-                ::palimpsest::__private::Schema,
-                ::palimpsest::__private::SchemaError,
-            > {
+            fn __build() -> ::palimpsest::__private::Schema {
                 #schema
             }
             ::palimpsest::__private::schema_once(&__SCHEMA, __build)
         }
     }
+}
+
+/// `metadata = "meta"` names a field that must hold a JSON object: an
+/// assertion that fails to compile, naming the field, if its type cannot
+/// (rather than every old document failing at run time). A longer path
+/// goes through types the macro cannot see; a type that mentions the
+/// struct's parameters is only known per instance.
+fn assert_metadata_object(cont: &Container<'_>, history: &History<'_>) -> Option<TokenStream> {
+    let path = history.metadata.as_ref()?;
+    let [root] = path.segments() else {
+        return None;
+    };
+    let field = cont.current_fields().find(|f| f.serde_name == *root)?;
+    let ty = &field.original.ty;
+    if mentions_generics(&quote!(#ty), &cont.original.generics) {
+        return None;
+    }
+    // The field's type is named outside the block that declares a type
+    // after the field (the name the error shows), which could shadow a
+    // module the type's path goes through.
+    let marker = field.ident;
+    Some(quote_spanned! {ty.span()=>
+        type __PalimpsestMetadata = #ty;
+        const _: () = {
+            #[allow(non_camel_case_types)]
+            enum #marker {}
+            ::palimpsest::__private::assert_metadata_object::<#marker, __PalimpsestMetadata>();
+        };
+    })
+}
+
+/// Whether `tokens` name a type, lifetime or const parameter of `generics`.
+fn mentions_generics(tokens: &TokenStream, generics: &syn::Generics) -> bool {
+    let names: Vec<String> = generics
+        .params
+        .iter()
+        .map(|param| match param {
+            syn::GenericParam::Type(t) => t.ident.to_string(),
+            syn::GenericParam::Lifetime(l) => l.lifetime.ident.to_string(),
+            syn::GenericParam::Const(c) => c.ident.to_string(),
+        })
+        .collect();
+    if names.is_empty() {
+        return false;
+    }
+    tokens.clone().into_iter().any(|tree| match tree {
+        proc_macro2::TokenTree::Ident(ident) => names.contains(&ident.to_string()),
+        proc_macro2::TokenTree::Group(group) => mentions_generics(&group.stream(), generics),
+        _ => false,
+    })
 }
 
 fn impl_versioned(cont: &Container<'_>) -> TokenStream {
@@ -387,28 +435,28 @@ fn impl_versioned(cont: &Container<'_>) -> TokenStream {
     }
 }
 
+/// The schema from the history `check` validated, with the rules
+/// `SchemaBuilder::build` checks: built from typed versions, with nothing
+/// left to parse or check at run time.
 fn schema_expr(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     let name = cont.ident().to_string();
     let current = &history.current;
     let legacy = &history.legacy;
     let key = &history.key;
-    let start = match history.scheme {
-        Scheme::Semver => quote!(::palimpsest::__private::Schema::semver(#name, #current)),
-        Scheme::Integer => quote!(::palimpsest::__private::Schema::integer(#name, #current)),
-    };
-    let metadata = history.metadata.as_ref().map(|m| quote!(.metadata(#m)));
+    let metadata = history.metadata.as_ref().map(|path| {
+        let segments = path.segments();
+        quote!(.metadata(&[#(#segments),*]))
+    });
     let check = cont.args.check.as_ref().map(|path| quote!(.check(#path)));
-    let claims = claims(cont, history).map(|keys| quote!(.claims([#(#keys),*])));
+    let claims = claims(cont, history).map(|keys| quote!(.claims(&[#(#keys),*])));
     let steps = history.steps.iter().map(|step| {
         let from = &step.from;
         let to = &step.to;
         let ops = step.ops.iter().filter_map(|op| op_expr(cont, op));
-        quote!(.step(::palimpsest::__private::Step::new(#from, #to) #(#ops)*))
+        quote!(.step(#from, #to, ::palimpsest::__private::ops() #(#ops)*))
     });
     quote! {
-        #start
-            .legacy(#legacy)
-            .key(#key)
+        ::palimpsest::__private::Checked::new(#name, #current, #legacy, #key)
             #metadata
             #check
             #claims

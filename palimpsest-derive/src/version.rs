@@ -1,80 +1,28 @@
 //! Version literals of the attributes: `"0.1.0"` (semver) or `3` (integer).
+//! The versions themselves are the shared vocabulary's.
 
-use std::cmp::Ordering;
-use std::fmt;
-
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Literal, Span, TokenStream};
 use quote::{quote, ToTokens};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Version {
-    Semver(semver::Version),
-    Integer(u64),
-}
+pub use crate::vocab::version::{Scheme, Version};
 
-impl Version {
-    pub fn scheme(&self) -> Scheme {
-        match self {
-            Version::Semver(_) => Scheme::Semver,
-            Version::Integer(_) => Scheme::Integer,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scheme {
-    Semver,
-    Integer,
-}
-
-impl Scheme {
-    pub fn default_legacy(self) -> Version {
-        match self {
-            Scheme::Semver => Version::Semver(semver::Version::new(0, 0, 1)),
-            Scheme::Integer => Version::Integer(0),
-        }
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Scheme::Semver => "a semver string",
-            Scheme::Integer => "an integer",
-        }
-    }
-}
-
-impl Ord for Version {
-    fn cmp(&self, other: &Self) -> Ordering {
-        match (self, other) {
-            (Version::Semver(a), Version::Semver(b)) => a.cmp(b),
-            (Version::Integer(a), Version::Integer(b)) => a.cmp(b),
-            (Version::Semver(_), Version::Integer(_)) => Ordering::Less,
-            (Version::Integer(_), Version::Semver(_)) => Ordering::Greater,
-        }
-    }
-}
-
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Version::Semver(v) => v.fmt(f),
-            Version::Integer(n) => n.fmt(f),
-        }
-    }
-}
-
-/// Generated code passes versions as text or integers to the runtime builder.
+/// Generated code builds a version from its parts, so nothing is parsed,
+/// and nothing can fail, at run time.
 impl ToTokens for Version {
     fn to_tokens(&self, tokens: &mut TokenStream) {
-        match self {
-            Version::Semver(v) => v.to_string().to_tokens(tokens),
-            Version::Integer(n) => tokens.extend(quote!(#n)),
+        let number = Literal::u64_unsuffixed;
+        if let Some(n) = self.as_integer().map(number) {
+            tokens.extend(quote!(::palimpsest::__private::Version::integer(#n)));
+        } else if let Some(v) = self.as_semver() {
+            let (major, minor, patch) = (number(v.major), number(v.minor), number(v.patch));
+            if v.pre.is_empty() && v.build.is_empty() {
+                tokens.extend(quote!(::palimpsest::__private::semver(#major, #minor, #patch)));
+            } else {
+                let (pre, build) = (v.pre.as_str(), v.build.as_str());
+                tokens.extend(quote!(
+                    ::palimpsest::__private::semver_tagged(#major, #minor, #patch, #pre, #build)
+                ));
+            }
         }
     }
 }
@@ -94,24 +42,21 @@ impl VersionLit {
                 // #[added_in("0.2.0")]
                 syn::Lit::Str(s) => {
                     let text = s.value();
-                    match semver::Version::parse(&text) {
-                        Ok(v) => Version::Semver(v),
+                    match Scheme::Semver.parse(&text) {
+                        Ok(version) => version,
                         Err(e) => {
-                            let hint = if text.parse::<u64>().is_ok() {
+                            let hint = if Scheme::Integer.parse(&text).is_ok() {
                                 format!("; for integer versions write {text} without quotes")
                             } else {
                                 "; expected major.minor.patch such as \"0.1.0\"".to_owned()
                             };
-                            return Err(syn::Error::new(
-                                s.span(),
-                                format!("malformed version {text:?}: {e}{hint}"),
-                            ));
+                            return Err(syn::Error::new(s.span(), format!("{e}{hint}")));
                         }
                     }
                 }
                 // #[added_in(2)]
                 syn::Lit::Int(i) => match i.base10_parse::<u64>() {
-                    Ok(n) if i.suffix().is_empty() => Version::Integer(n),
+                    Ok(n) if i.suffix().is_empty() => Version::integer(n),
                     _ => {
                         return Err(syn::Error::new(
                             i.span(),
@@ -131,6 +76,14 @@ impl VersionLit {
             span: lit.span(),
         })
     }
+
+    /// The literal as the user wrote it: `"0.2.0"` or `2`.
+    pub fn text(&self) -> String {
+        match self.version.scheme() {
+            Scheme::Semver => format!("\"{}\"", self.version),
+            Scheme::Integer => self.version.to_string(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -145,7 +98,7 @@ mod tests {
     #[test]
     fn semver_and_integer_literals() {
         assert_eq!(parse("\"0.1.0\"").unwrap().to_string(), "0.1.0");
-        assert_eq!(parse("3").unwrap(), Version::Integer(3));
+        assert_eq!(parse("3").unwrap(), Version::integer(3));
     }
 
     #[test]
@@ -163,8 +116,29 @@ mod tests {
     }
 
     #[test]
-    fn ordering_is_by_precedence() {
-        assert!(parse("\"0.9.0\"").unwrap() < parse("\"0.10.0\"").unwrap());
-        assert!(parse("9").unwrap() < parse("10").unwrap());
+    fn literals_print_as_written() {
+        let lit = |tokens: &str| VersionLit::parse(&syn::parse_str(tokens).unwrap()).unwrap();
+        assert_eq!(lit("\"0.2.0\"").text(), "\"0.2.0\"");
+        assert_eq!(lit("2").text(), "2");
+    }
+
+    #[test]
+    fn versions_expand_to_their_parts() {
+        let expand = |tokens: &str| parse(tokens).unwrap().to_token_stream().to_string();
+        assert_eq!(
+            expand("\"0.3.0\""),
+            quote!(::palimpsest::__private::semver(0, 3, 0)).to_string()
+        );
+        assert_eq!(
+            expand("\"1.0.0-rc.1+b7\""),
+            quote!(::palimpsest::__private::semver_tagged(
+                1, 0, 0, "rc.1", "b7"
+            ))
+            .to_string()
+        );
+        assert_eq!(
+            expand("4"),
+            quote!(::palimpsest::__private::Version::integer(4)).to_string()
+        );
     }
 }

@@ -128,10 +128,10 @@ mod tests {
     fn integer_versions() {
         let e: Vec<_> = [(0, 1), (1, 2), (2, 3)]
             .iter()
-            .map(|&(a, b)| (Version::Integer(a), Version::Integer(b)))
+            .map(|&(a, b)| (Version::integer(a), Version::integer(b)))
             .collect();
         assert_eq!(
-            find_path(&e, &Version::Integer(1), &Version::Integer(3)),
+            find_path(&e, &Version::integer(1), &Version::integer(3)),
             Ok(vec![1, 2])
         );
     }

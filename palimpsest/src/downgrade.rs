@@ -9,6 +9,7 @@ use crate::migrate::{Report, StepRecord};
 use crate::schema::{Schema, Versioned};
 use crate::step::{object_at, rename_key, Object, Op};
 use crate::version::Version;
+use crate::vocab::names::legacy_key;
 
 impl Schema {
     /// Rewrites a document as an older version, for a reader that has not
@@ -111,7 +112,7 @@ impl Schema {
                 }
             }
             Op::Preserve { field } => {
-                let legacy = format!("legacy_{field}");
+                let legacy = legacy_key(field);
                 let metadata = self.metadata.as_ref().ok_or_else(|| {
                     irreversible(format!(
                         "`{field}` was removed in {newer} and there is no metadata path"

@@ -66,6 +66,10 @@ pub mod schema;
 pub mod step;
 pub mod testing;
 pub mod version;
+// Shared with the macro, which uses parts this crate does not (and the
+// other way round): see src/vocab/mod.rs, a symlink into palimpsest-derive.
+#[allow(dead_code)]
+mod vocab;
 
 #[doc(hidden)]
 #[path = "private/mod.rs"]
@@ -129,7 +133,27 @@ pub use version::{Scheme, Version};
 ///
 /// Versions are semver strings (`"0.1.0"`) or integers (`1`), one or the
 /// other for a whole type: `#[versioned(since = 1)]` writes
-/// `"schema_version": 1`.
+/// `"schema_version": 1`. A document's version is read in the same kind
+/// only: a semver version from a JSON string, an integer version from a
+/// non-negative JSON integer. The string `"1"` for an integer type, or the
+/// number `1` for a semver type, is [`Error::MalformedVersion`], whose
+/// message says which kind was expected (see [`Scheme`]).
+///
+/// ```
+/// # use palimpsest::versioned;
+/// # use serde::{Deserialize, Serialize};
+/// #[versioned(since = 1)]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// struct Counter {
+///     count: u64,
+/// }
+///
+/// let counter: Counter = serde_json::from_str(r#"{"schema_version": 1, "count": 3}"#)?;
+/// assert_eq!(counter.count, 3);
+/// let err = serde_json::from_str::<Counter>(r#"{"schema_version": "1", "count": 3}"#).unwrap_err();
+/// assert!(err.to_string().contains("expected a non-negative integer such as 3, found a string"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 ///
 /// # Field attributes
 ///

@@ -11,12 +11,7 @@ use crate::schema::Schema;
 use crate::step::{free_key, object_at, Applied, Object, OpError};
 use crate::version::{kind_of, Version};
 
-/// The metadata key of the version a document had before its first migration.
-pub const MIGRATED_FROM: &str = "migrated_from";
-/// The metadata key of the list of steps applied, one `{"from", "to"}` each.
-pub const MIGRATION_HISTORY: &str = "migration_history";
-/// The metadata key under which keys no field claims are preserved.
-pub const LEGACY_UNKNOWN: &str = "legacy_unknown";
+pub use crate::vocab::names::{LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY};
 
 /// What a migration did to one document.
 ///

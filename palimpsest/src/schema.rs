@@ -10,6 +10,10 @@ use crate::chain::find_path;
 use crate::error::{BoxError, Error};
 use crate::step::{Object, ObjectPath, Op, Step};
 use crate::version::{Scheme, Version};
+use crate::vocab::history::{
+    check_history, parse_metadata_path, DefinitionError, Outline, StepEnds,
+};
+use crate::vocab::names::DEFAULT_KEY;
 
 /// A type whose documents carry a schema version and migrate on read.
 ///
@@ -193,7 +197,17 @@ impl StreamPlan {
     }
 }
 
-type CheckFn = dyn Fn(&Object, &Version) -> Result<(), BoxError> + Send + Sync;
+pub(crate) type CheckFn = dyn Fn(&Object, &Version) -> Result<(), BoxError> + Send + Sync;
+
+/// An integrity check as the engine calls it, whatever error type it returns.
+pub(crate) fn boxed_check<E>(
+    check: impl Fn(&Object, &Version) -> Result<(), E> + Send + Sync + 'static,
+) -> Box<CheckFn>
+where
+    E: Into<BoxError>,
+{
+    Box::new(move |doc, version| check(doc, version).map_err(Into::into))
+}
 
 impl fmt::Debug for Schema {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -380,23 +394,16 @@ impl Schema {
     }
 
     /// Whether a version as it appears in a stream is the current one,
-    /// without parsing it: the fast path of deserialization.
+    /// without parsing it: the fast path of deserialization. Only a semver
+    /// version is a string; see [`Scheme`].
     pub(crate) fn is_current_text(&self, text: &str) -> bool {
-        match self.scheme {
-            Scheme::Semver => text == self.current_text,
-            Scheme::Integer => text.parse::<u64>().ok() == Some(self.current_number()),
-        }
+        self.scheme == Scheme::Semver && text == self.current_text
     }
 
+    /// As [`Schema::is_current_text`], for a number: only an integer
+    /// version is one.
     pub(crate) fn is_current_number(&self, n: u64) -> bool {
-        self.scheme == Scheme::Integer && n == self.current_number()
-    }
-
-    fn current_number(&self) -> u64 {
-        match self.current {
-            Version::Integer(n) => n,
-            Version::Semver(_) => u64::MAX,
-        }
+        self.current.as_integer() == Some(n)
     }
 }
 
@@ -431,7 +438,7 @@ impl SchemaBuilder {
             scheme,
             current,
             legacy: None,
-            key: "schema_version",
+            key: DEFAULT_KEY,
             metadata: None,
             steps: Vec::new(),
             claims: None,
@@ -512,9 +519,7 @@ impl SchemaBuilder {
     where
         E: Into<BoxError>,
     {
-        self.check = Some(Box::new(move |doc, version| {
-            check(doc, version).map_err(Into::into)
-        }));
+        self.check = Some(boxed_check(check));
         self
     }
 
@@ -522,11 +527,11 @@ impl SchemaBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Definition`] when a version does not parse, the legacy
-    /// version is not older than the current one, a step does not go
-    /// forward or leads past the current version, two steps share both
-    /// ends, the metadata path is malformed, or a step preserves a field
-    /// without a metadata path.
+    /// [`Error::Definition`] when a version does not parse, the current
+    /// version is not after the legacy one, the version key is empty, the
+    /// metadata path is malformed, a step does not go forward, starts
+    /// before the legacy version or leads past the current one, two steps
+    /// share both ends, or a step preserves a field without a metadata path.
     pub fn build(self) -> Result<Schema, Error> {
         let type_name = self.type_name;
         let fail = |message: String| Error::Definition { type_name, message };
@@ -540,55 +545,93 @@ impl SchemaBuilder {
             Some(text) => parse("legacy version", text)?,
             None => self.scheme.default_legacy(),
         };
-        if legacy >= current {
-            return Err(fail(format!(
-                "the legacy version {legacy} is not older than the current version {current}"
-            )));
-        }
         let metadata = match &self.metadata {
-            Some(text) => Some(
-                ObjectPath::parse(text)
-                    .ok_or_else(|| fail(format!("malformed metadata path {text:?}")))?,
-            ),
+            Some(text) => Some(parse_metadata_path(text).map_err(|e| fail(e.to_string()))?),
             None => None,
         };
+        let mut steps = Vec::with_capacity(self.steps.len());
+        for step in self.steps {
+            steps.push(TypedStep {
+                from: parse("step", &step.from)?,
+                to: parse("step", &step.to)?,
+                ops: step.ops,
+            });
+        }
+        let history = History {
+            type_name,
+            current,
+            legacy,
+            key: self.key,
+            metadata,
+            steps,
+            claims: self.claims,
+            key_is_field: self.key_is_field,
+            check: self.check,
+        };
+        history.check().map_err(|e| fail(e.to_string()))?;
+        Ok(history.into_schema())
+    }
+}
 
+/// A type's history with its versions typed: what a [`Schema`] is
+/// assembled from. [`SchemaBuilder::build`] checks its rules at run time;
+/// `#[versioned]` checks the same rules, with the same code, at compile
+/// time and hands over a history that keeps them.
+pub(crate) struct History {
+    pub(crate) type_name: &'static str,
+    pub(crate) current: Version,
+    pub(crate) legacy: Version,
+    pub(crate) key: &'static str,
+    pub(crate) metadata: Option<ObjectPath>,
+    pub(crate) steps: Vec<TypedStep>,
+    pub(crate) claims: Option<BTreeSet<String>>,
+    pub(crate) key_is_field: bool,
+    pub(crate) check: Option<Box<CheckFn>>,
+}
+
+/// A step with its versions parsed.
+pub(crate) struct TypedStep {
+    pub(crate) from: Version,
+    pub(crate) to: Version,
+    pub(crate) ops: Vec<Op>,
+}
+
+impl History {
+    /// The rules of `vocab::history`, first broken first.
+    fn check(&self) -> Result<(), DefinitionError> {
+        let steps: Vec<StepEnds<'_>> = self
+            .steps
+            .iter()
+            .map(|step| StepEnds {
+                from: &step.from,
+                to: &step.to,
+                preserves: step.ops.iter().any(|op| matches!(op, Op::Preserve { .. })),
+            })
+            .collect();
+        check_history(&Outline {
+            legacy: &self.legacy,
+            current: &self.current,
+            key: self.key,
+            metadata: self.metadata.as_ref(),
+            steps: &steps,
+        })
+    }
+
+    /// The schema, with what every read needs worked out once. Infallible:
+    /// the history's rules hold.
+    pub(crate) fn into_schema(self) -> Schema {
         let mut edges = Vec::with_capacity(self.steps.len());
         let mut ops = Vec::with_capacity(self.steps.len());
-        let mut known: BTreeSet<Version> = [legacy.clone(), current.clone()].into();
+        let mut known: BTreeSet<Version> = [self.legacy.clone(), self.current.clone()].into();
         for step in self.steps {
-            let from = parse("step", &step.from)?;
-            let to = parse("step", &step.to)?;
-            if from >= to {
-                return Err(fail(format!("step {from} -> {to} does not go forward")));
-            }
-            if to > current {
-                return Err(fail(format!(
-                    "step {from} -> {to} leads past the current version {current}"
-                )));
-            }
-            if from < legacy {
-                return Err(fail(format!(
-                    "step {from} -> {to} starts before the legacy version {legacy}"
-                )));
-            }
-            if edges.contains(&(from.clone(), to.clone())) {
-                return Err(fail(format!("two steps lead from {from} to {to}")));
-            }
-            if metadata.is_none() && step.ops.iter().any(|op| matches!(op, Op::Preserve { .. })) {
-                return Err(fail(format!(
-                    "step {from} -> {to} preserves a field but the schema has no metadata path"
-                )));
-            }
-            known.insert(from.clone());
-            known.insert(to.clone());
-            edges.push((from, to));
+            known.insert(step.from.clone());
+            known.insert(step.to.clone());
+            edges.push((step.from, step.to));
             ops.push(step.ops);
         }
-
         let paths_to_current = known
             .iter()
-            .map(|version| find_path(&edges, version, &current))
+            .map(|version| find_path(&edges, version, &self.current))
             .collect();
         // An integrity check sees the whole old document, so a history
         // with one is buffered, like one with a hand-written step.
@@ -597,19 +640,19 @@ impl SchemaBuilder {
         } else {
             StreamPlan::new(
                 &ops,
-                metadata.as_ref(),
+                self.metadata.as_ref(),
                 self.claims.as_ref(),
                 self.key_is_field,
             )
         };
-        Ok(Schema {
-            type_name,
-            scheme: self.scheme,
-            current_text: current.to_string(),
-            current,
-            legacy,
+        Schema {
+            type_name: self.type_name,
+            scheme: self.current.scheme(),
+            current_text: self.current.to_string(),
+            current: self.current,
+            legacy: self.legacy,
             key: self.key,
-            metadata,
+            metadata: self.metadata,
             edges,
             ops,
             known_values: known.iter().map(Version::to_value).collect(),
@@ -619,7 +662,7 @@ impl SchemaBuilder {
             key_is_field: self.key_is_field,
             check: self.check,
             streaming,
-        })
+        }
     }
 }
 
@@ -680,7 +723,8 @@ mod tests {
         assert!(!s.is_current_text("0.1.0"));
         assert!(!s.is_current_number(2));
         let i = Schema::integer("N", 2).build().unwrap();
-        assert!(i.is_current_text("2"));
+        // A string is never an integer version, even the current one's digits.
+        assert!(!i.is_current_text("2"));
         assert!(i.is_current_number(2));
         assert!(!i.is_current_number(1));
     }
@@ -716,7 +760,12 @@ mod tests {
     #[test]
     fn inconsistent_histories_are_rejected() {
         let err = |b: SchemaBuilder| b.build().unwrap_err().to_string();
-        assert!(err(Schema::semver("T", "0.0.1")).contains("not older"));
+        assert!(err(Schema::semver("T", "0.0.1")).contains("not after the legacy version 0.0.1"));
+        assert!(err(Schema::semver("T", "0.1.0").key("")).contains("must not be empty"));
+        assert!(err(Schema::semver("T", "0.2.0")
+            .legacy("0.1.0")
+            .step(Step::new("0.0.1", "0.2.0")))
+        .contains("starts before the legacy version 0.1.0"));
         assert!(err(Schema::semver("T", "x")).contains("malformed version \"x\""));
         assert!(
             err(Schema::semver("T", "0.2.0").step(Step::new("0.2.0", "0.1.0")))
@@ -734,6 +783,6 @@ mod tests {
         assert!(err(Schema::semver("T", "0.2.0")
             .step(Step::new("0.1.0", "0.2.0"))
             .step(Step::new("0.1.0", "0.2.0")))
-        .contains("two steps"));
+        .contains("a second step from 0.1.0 to 0.2.0"));
     }
 }

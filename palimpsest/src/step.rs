@@ -16,6 +16,9 @@ use serde_json::{Map, Value};
 
 use crate::error::BoxError;
 use crate::version::kind_of;
+use crate::vocab::names::legacy_key;
+
+pub use crate::vocab::path::ObjectPath;
 
 /// A JSON object, as steps see a document.
 pub type Object = Map<String, Value>;
@@ -278,6 +281,12 @@ impl fmt::Debug for Step {
 /// assert!(err.to_string().contains("at `x`"), "{err}");
 /// # Ok::<(), palimpsest::Error>(())
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a step function",
+    label = "expected `fn(&mut Map<String, Value>) -> Result<(), E>` or `fn(Old) -> Result<New, E>`",
+    note = "a step function edits the document as a JSON object, `fn(&mut serde_json::Map<String, serde_json::Value>) -> Result<(), E>`, or converts a typed snapshot, `fn(Old) -> Result<New, E>` with `Old: Deserialize` and `New: Serialize`",
+    note = "`E` converts into `Box<dyn Error + Send + Sync>`: `String`, `&str`, or an error type; the function is `Send + Sync + 'static`"
+)]
 pub trait StepFunction<Kind>: Send + Sync + 'static {
     /// Wraps the function for the engine.
     fn into_body(self) -> StepBody;
@@ -371,43 +380,6 @@ impl From<NotAnObject> for OpError {
     }
 }
 
-/// A dotted path such as `context.metadata`, parsed once.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ObjectPath {
-    segments: Vec<String>,
-}
-
-impl ObjectPath {
-    /// Parses a dotted path. Empty segments are rejected.
-    ///
-    /// ```
-    /// use palimpsest::step::ObjectPath;
-    ///
-    /// assert_eq!(ObjectPath::parse("context.metadata").unwrap().segments(), ["context", "metadata"]);
-    /// assert!(ObjectPath::parse("context..metadata").is_none());
-    /// ```
-    #[must_use]
-    pub fn parse(text: &str) -> Option<Self> {
-        let segments: Vec<String> = text.split('.').map(str::to_owned).collect();
-        if segments.iter().any(String::is_empty) {
-            return None;
-        }
-        Some(ObjectPath { segments })
-    }
-
-    /// The path's segments, outermost first.
-    #[must_use]
-    pub fn segments(&self) -> &[String] {
-        &self.segments
-    }
-}
-
-impl fmt::Display for ObjectPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.segments.join("."))
-    }
-}
-
 /// A value on an object path that is not an object.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("expected an object at `{path}`, found {found}")]
@@ -454,7 +426,7 @@ pub fn object_at<'a>(
     path: &ObjectPath,
 ) -> Result<&'a mut Object, NotAnObject> {
     let mut current = doc;
-    for (depth, segment) in path.segments.iter().enumerate() {
+    for (depth, segment) in path.segments().iter().enumerate() {
         let slot = current
             .entry(segment.clone())
             .or_insert_with(|| Value::Object(Map::new()));
@@ -465,7 +437,7 @@ pub fn object_at<'a>(
             Value::Object(object) => object,
             other => {
                 return Err(NotAnObject {
-                    path: path.segments[..=depth].join("."),
+                    path: path.segments()[..=depth].join("."),
                     found: kind_of(other),
                 })
             }
@@ -541,7 +513,7 @@ pub fn preserve_key(
             return Err(e);
         }
     };
-    let name = free_key(target, &format!("legacy_{field}"));
+    let name = free_key(target, &legacy_key(field));
     target.insert(name.clone(), value);
     Ok(Some(name))
 }
@@ -706,14 +678,6 @@ mod tests {
         assert!(!insert_default(&mut doc, "a", json!(0)));
         assert!(insert_default(&mut doc, "b", json!(0)));
         assert_eq!(Value::Object(doc), json!({"a": 1, "b": 0}));
-    }
-
-    #[test]
-    fn object_paths_reject_empty_segments() {
-        assert!(ObjectPath::parse("").is_none());
-        assert!(ObjectPath::parse("a.").is_none());
-        assert!(ObjectPath::parse(".a").is_none());
-        assert_eq!(ObjectPath::parse("a.b").unwrap().to_string(), "a.b");
     }
 
     #[test]

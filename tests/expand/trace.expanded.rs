@@ -24,18 +24,24 @@ const _: () = {
     }
     fn __palimpsest_schema() -> &'static ::palimpsest::__private::Schema {
         static __SCHEMA: ::std::sync::OnceLock<::palimpsest::__private::Schema> = ::std::sync::OnceLock::new();
-        fn __build() -> ::core::result::Result<
-            ::palimpsest::__private::Schema,
-            ::palimpsest::__private::SchemaError,
-        > {
-            ::palimpsest::__private::Schema::semver("Trace", "0.3.0")
-                .legacy("0.0.1")
-                .key("schema_version")
-                .metadata("context.metadata")
-                .claims(["context", "outcome", "problem_statement", "result", "tags"])
-                .step(::palimpsest::__private::Step::new("0.0.1", "0.1.0"))
+        fn __build() -> ::palimpsest::__private::Schema {
+            ::palimpsest::__private::Checked::new(
+                    "Trace",
+                    ::palimpsest::__private::semver(0, 3, 0),
+                    ::palimpsest::__private::semver(0, 0, 1),
+                    "schema_version",
+                )
+                .metadata(&["context", "metadata"])
+                .claims(&["context", "outcome", "problem_statement", "result", "tags"])
                 .step(
-                    ::palimpsest::__private::Step::new("0.1.0", "0.2.0")
+                    ::palimpsest::__private::semver(0, 0, 1),
+                    ::palimpsest::__private::semver(0, 1, 0),
+                    ::palimpsest::__private::ops(),
+                )
+                .step(
+                    ::palimpsest::__private::semver(0, 1, 0),
+                    ::palimpsest::__private::semver(0, 2, 0),
+                    ::palimpsest::__private::ops()
                         .drop_field("scratch")
                         .rename("result", "outcome")
                         .try_add(
@@ -46,7 +52,9 @@ const _: () = {
                         ),
                 )
                 .step(
-                    ::palimpsest::__private::Step::new("0.2.0", "0.3.0")
+                    ::palimpsest::__private::semver(0, 2, 0),
+                    ::palimpsest::__private::semver(0, 3, 0),
+                    ::palimpsest::__private::ops()
                         .function(crate::steps::split_notes)
                         .preserve("notes"),
                 )

@@ -3,6 +3,8 @@
 
 mod ser;
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
 pub use crate::de::deserialize;
 pub use ser::Stamped;
 
@@ -11,7 +13,11 @@ pub use serde_json;
 
 pub use crate::error::BoxError;
 pub use crate::schema::{Schema, Versioned};
-pub use crate::step::Step;
+pub use crate::step::{Object, Step};
+pub use crate::version::Version;
+
+use crate::schema::{boxed_check, History, TypedStep};
+use crate::step::ObjectPath;
 
 /// The serialized form of a Rust default value, for a step that inserts an
 /// added field into older documents.
@@ -26,8 +32,112 @@ pub fn default_value<T: serde::Serialize>(value: &T) -> Result<serde_json::Value
 /// What a step that inserts an added field calls for its value.
 pub type DefaultFn = fn() -> Result<serde_json::Value, BoxError>;
 
-/// The error a schema's construction can fail with.
-pub type SchemaError = crate::Error;
+/// A semver version from its parts.
+#[must_use]
+pub fn semver(major: u64, minor: u64, patch: u64) -> Version {
+    Version::semver(semver::Version::new(major, minor, patch))
+}
+
+/// A semver version with a pre-release or build part.
+///
+/// `pre` and `build` are the texts of the parts of a version the macro
+/// parsed, and semver reads back every part it printed; so the fallback to
+/// an empty part is never taken, and exists only so that nothing generated
+/// can panic.
+#[must_use]
+pub fn semver_tagged(major: u64, minor: u64, patch: u64, pre: &str, build: &str) -> Version {
+    Version::semver(semver::Version {
+        major,
+        minor,
+        patch,
+        pre: semver::Prerelease::new(pre).unwrap_or_default(),
+        build: semver::BuildMetadata::new(build).unwrap_or_default(),
+    })
+}
+
+/// The operations of a generated step, whose versions [`Checked::step`]
+/// takes typed.
+#[must_use]
+pub fn ops() -> Step {
+    Step {
+        from: String::new(),
+        to: String::new(),
+        ops: Vec::new(),
+    }
+}
+
+/// The history of a `#[versioned]` type, which the macro checked at
+/// compile time with the rules `SchemaBuilder::build` checks at run time
+/// (`vocab::history`): the schema is built from it with no check and no
+/// way to fail.
+#[must_use]
+pub struct Checked(History);
+
+impl Checked {
+    /// A history of `type_name` from `legacy` to `current`.
+    pub fn new(
+        type_name: &'static str,
+        current: Version,
+        legacy: Version,
+        key: &'static str,
+    ) -> Self {
+        Checked(History {
+            type_name,
+            current,
+            legacy,
+            key,
+            metadata: None,
+            steps: Vec::new(),
+            claims: None,
+            key_is_field: false,
+            check: None,
+        })
+    }
+
+    /// The metadata path, as the segments of the path the macro parsed.
+    pub fn metadata(mut self, segments: &[&str]) -> Self {
+        self.0.metadata = Some(ObjectPath::from_checked_segments(segments));
+        self
+    }
+
+    /// See `SchemaBuilder::check`.
+    pub fn check<E>(
+        mut self,
+        check: impl Fn(&Object, &Version) -> Result<(), E> + Send + Sync + 'static,
+    ) -> Self
+    where
+        E: Into<BoxError>,
+    {
+        self.0.check = Some(boxed_check(check));
+        self
+    }
+
+    /// See `SchemaBuilder::claims`.
+    pub fn claims(mut self, keys: &[&str]) -> Self {
+        self.0.claims = Some(
+            keys.iter()
+                .map(|k| (*k).to_owned())
+                .collect::<BTreeSet<_>>(),
+        );
+        self
+    }
+
+    /// A step from `from` to `to` running the operations of `ops`.
+    pub fn step(mut self, from: Version, to: Version, ops: Step) -> Self {
+        self.0.steps.push(TypedStep {
+            from,
+            to,
+            ops: ops.ops,
+        });
+        self
+    }
+
+    /// The schema.
+    #[must_use]
+    pub fn build(self) -> Schema {
+        self.0.into_schema()
+    }
+}
 
 /// The schema of a `#[versioned]` type, built on first use. Not generic, so
 /// a crate with many versioned types compiles this once, not per type.
@@ -35,17 +145,69 @@ pub type SchemaError = crate::Error;
 #[inline]
 pub fn schema_once(
     cell: &'static std::sync::OnceLock<Schema>,
-    build: fn() -> Result<Schema, crate::Error>,
+    build: fn() -> Schema,
 ) -> &'static Schema {
-    cell.get_or_init(|| built(build()))
+    cell.get_or_init(build)
 }
 
-/// A schema the macro already checked at compile time; a failure here is a
-/// bug of the macro, reported with the type and the reason.
-#[must_use]
-pub fn built(result: Result<Schema, crate::Error>) -> Schema {
-    match result {
-        Ok(schema) => schema,
-        Err(error) => panic!("palimpsest: #[versioned] generated an invalid schema: {error}"),
+/// A type that can hold the metadata object: `#[versioned(metadata =
+/// "meta")]` asserts it of the field `meta`. `Field` is a type named after
+/// the field, so the error names it.
+#[diagnostic::on_unimplemented(
+    message = "the metadata field `{Field}` is `{Self}`, which cannot hold a JSON object",
+    label = "the metadata path names this field",
+    note = "migrations record their history and preserve removed values in the metadata object, so `{Field}` must be a JSON object: `serde_json::Map<String, Value>`, `serde_json::Value`, `BTreeMap<String, V>` or `HashMap<String, V>`, or an `Option` of one"
+)]
+pub trait MetadataObject<Field> {}
+
+impl<Field> MetadataObject<Field> for serde_json::Map<String, serde_json::Value> {}
+impl<Field> MetadataObject<Field> for serde_json::Value {}
+impl<Field, V> MetadataObject<Field> for BTreeMap<String, V> {}
+impl<Field, V, S> MetadataObject<Field> for HashMap<String, V, S> {}
+impl<Field, T: MetadataObject<Field>> MetadataObject<Field> for Option<T> {}
+
+/// Compiles only for a `T` that can hold the metadata object.
+pub const fn assert_metadata_object<Field, T: MetadataObject<Field> + ?Sized>() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_from_parts_are_the_parsed_ones() {
+        use crate::version::Scheme;
+        assert_eq!(semver(0, 3, 0), Scheme::Semver.parse("0.3.0").unwrap());
+        for text in [
+            "1.0.0-rc.1",
+            "1.0.0-alpha.0.x-y",
+            "2.1.0+build.7",
+            "0.1.0-0a+001",
+        ] {
+            let parsed = Scheme::Semver.parse(text).unwrap();
+            let v = parsed.as_semver().unwrap();
+            let built = semver_tagged(v.major, v.minor, v.patch, v.pre.as_str(), v.build.as_str());
+            assert_eq!(built, parsed, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_checked_history_builds_its_schema() {
+        let schema = Checked::new("T", Version::integer(2), Version::integer(0), "v")
+            .metadata(&["meta"])
+            .claims(&["a"])
+            .step(Version::integer(0), Version::integer(1), ops())
+            .step(
+                Version::integer(1),
+                Version::integer(2),
+                ops().rename("x", "a"),
+            )
+            .build();
+        assert_eq!(schema.key(), "v");
+        assert_eq!(schema.versions().len(), 3);
+        let mut doc = serde_json::json!({"x": 1});
+        schema.migrate(&mut doc).unwrap();
+        assert_eq!(doc["a"], 1);
+        assert_eq!(doc["v"], 2);
+        assert_eq!(doc["meta"]["migrated_from"], 0);
     }
 }
