@@ -173,7 +173,7 @@ impl Schema {
 /// # Errors
 ///
 /// [`Error::MalformedVersion`] for a version that does not parse,
-/// [`Error::Schema`] when the value does not serialize to JSON, then as
+/// [`Error::Serialize`] when the value does not serialize to JSON, then as
 /// [`Schema::downgrade`].
 pub fn to_value_as<T>(value: &T, version: impl std::fmt::Display) -> Result<Value, Error>
 where
@@ -181,18 +181,7 @@ where
 {
     let schema = T::schema();
     let target = schema.parse_version(&version.to_string())?;
-    let mut document = serde_json::to_value(value).map_err(|e| Error::Schema {
-        type_name: schema.type_name,
-        version: schema.current.clone(),
-        migrated_to: None,
-        path: String::new(),
-        message: e.to_string(),
-    })?;
-    if !schema.key_is_field && document.get(schema.key).is_none() {
-        if let Value::Object(object) = &mut document {
-            object.insert(schema.key.to_owned(), schema.current.to_value());
-        }
-    }
+    let mut document = crate::to_value(value)?;
     schema.downgrade(&mut document, &target)?;
     Ok(document)
 }

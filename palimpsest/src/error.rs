@@ -208,6 +208,17 @@ pub enum Error {
         key: String,
     },
 
+    /// A value did not serialize as a JSON object that can carry its
+    /// version.
+    #[error("`{type_name}`: cannot write the document: {source}")]
+    Serialize {
+        /// The versioned type.
+        type_name: &'static str,
+        /// What the serializer said.
+        #[source]
+        source: serde_json::Error,
+    },
+
     /// A strict read met a document that is not at the current version.
     #[error("`{type_name}`: document at `{key}` is version {found}; strict reading requires {current} and migrates nothing")]
     Outdated {
@@ -257,6 +268,7 @@ impl Error {
             | Error::StepFailed { type_name, .. }
             | Error::Schema { type_name, .. }
             | Error::RepeatedKey { type_name, .. }
+            | Error::Serialize { type_name, .. }
             | Error::Snapshot { type_name, .. }
             | Error::Integrity { type_name, .. }
             | Error::Outdated { type_name, .. }

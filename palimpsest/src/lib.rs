@@ -63,9 +63,11 @@ pub mod migrate;
 pub mod models;
 mod read;
 pub mod schema;
+mod ser;
 pub mod step;
 pub mod testing;
 pub mod version;
+mod write;
 // Shared with the macro, which uses parts this crate does not (and the
 // other way round): see src/vocab/mod.rs, a symlink into palimpsest-derive.
 #[allow(dead_code)]
@@ -85,6 +87,7 @@ pub use read::{
 pub use schema::{Schema, SchemaBuilder, Versioned};
 pub use step::Step;
 pub use version::{Scheme, Version};
+pub use write::{to_string, to_value, to_vec, to_writer};
 
 /// Makes a struct versioned: its documents carry their schema version, and
 /// old documents migrate to the current struct wherever serde reads them.

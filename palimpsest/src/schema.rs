@@ -133,6 +133,9 @@ pub struct Schema {
     paths_to_current: Vec<Result<Vec<usize>, Version>>,
     pub(crate) claims: Option<BTreeSet<String>>,
     pub(crate) key_is_field: bool,
+    /// Whether the type's own `Serialize` writes the version entry, as a
+    /// `#[versioned]` type's does; a hand-written one's is plain serde.
+    pub(crate) stamps_itself: bool,
     pub(crate) check: Option<Box<CheckFn>>,
     pub(crate) streaming: Option<StreamPlan>,
 }
@@ -304,6 +307,28 @@ impl Schema {
                 key: self.key,
                 source,
             })
+    }
+
+    /// A version this history names, from its text: what a caller that
+    /// takes a target version (a command-line flag, a setting) accepts.
+    ///
+    /// ```
+    /// use palimpsest::{Error, Schema, Step};
+    ///
+    /// let schema = Schema::integer("Counter", 3).step(Step::new(0, 3)).build()?;
+    /// assert_eq!(schema.version("3")?, *schema.current());
+    /// assert!(matches!(schema.version("2"), Err(Error::UnknownVersion { .. })));
+    /// assert!(matches!(schema.version("4"), Err(Error::NewerVersion { .. })));
+    /// assert!(matches!(schema.version("three"), Err(Error::MalformedVersion { .. })));
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MalformedVersion`], [`Error::NewerVersion`] or
+    /// [`Error::UnknownVersion`].
+    pub fn version(&self, text: &str) -> Result<Version, Error> {
+        self.check_known(self.parse_version(text)?)
     }
 
     /// The version a document carries: the value of its version key,
@@ -660,6 +685,7 @@ impl History {
             known: known.into_iter().collect(),
             claims: self.claims,
             key_is_field: self.key_is_field,
+            stamps_itself: false,
             check: self.check,
             streaming,
         }
