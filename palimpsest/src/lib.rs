@@ -63,6 +63,7 @@ mod read;
 pub mod schema;
 pub mod step;
 pub mod testing;
+mod track;
 pub mod version;
 
 #[doc(hidden)]

@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::migrate::Report;
 use crate::schema::{Schema, Versioned};
 use crate::step::Object;
+use crate::track::{self, Track};
 use crate::version::Version;
 
 /// A value read from a document, with the report of the migration it went
@@ -430,8 +431,8 @@ where
     if !schema.key_is_field {
         object.remove(schema.key());
     }
-    let mut track = serde_path_to_error::Track::new();
-    let deserializer = serde_path_to_error::Deserializer::new(Value::Object(object), &mut track);
+    let mut track = Track::new();
+    let deserializer = track::Deserializer::new(Value::Object(object), &mut track);
     T::deserialize_current(deserializer).map_err(|e| Error::Schema {
         type_name: schema.type_name(),
         version: version.clone(),
