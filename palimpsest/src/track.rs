@@ -12,8 +12,8 @@
 //! that crate was a dependency. The difference is the cost when nothing goes
 //! wrong. serde_path_to_error copies every map key into a fresh `String`
 //! before reading its value; here the path is a stack of segments plus one
-//! text buffer for keys, both owned by the `Track` and reused from key to key
-//! and document to document, and the path is rendered only on error.
+//! text buffer for keys, both owned by the `Track` and reused from key to
+//! key, and the path is rendered only on error.
 //!
 //! Keys are copied into that buffer rather than borrowed: a key handed over
 //! as `&'de str` could be kept by reference, but keys read from a stream or
@@ -69,17 +69,25 @@ impl Track {
     /// on its way out, so the first sighting is the precise one. An error a
     /// `Deserialize` impl recovers from is kept too: serde_path_to_error
     /// behaves so, and a later error usually comes from the same place.
+    #[inline]
     fn record<T, E>(&self, result: Result<T, E>) -> Result<T, E> {
         if result.is_err() {
-            let mut state = self.state.borrow_mut();
-            if state.failed_at.is_none() {
-                state.failed_at = Some(state.render());
-            }
+            self.fail();
         }
         result
     }
 
+    #[cold]
+    #[inline(never)]
+    fn fail(&self) {
+        let mut state = self.state.borrow_mut();
+        if state.failed_at.is_none() {
+            state.failed_at = Some(state.render());
+        }
+    }
+
     /// Runs `read` with `step` appended to the path, recording its error there.
+    #[inline]
     fn within<T, E>(
         &self,
         step: Option<Step>,
@@ -94,14 +102,22 @@ impl Track {
         result
     }
 
-    /// Replaces the pending key (see [`State::keys`]) with what `write` writes.
+    /// Replaces the pending key (see `State::keys`) with what `write` writes.
     fn capture_key(&self, write: impl FnOnce(&mut String)) {
         let mut state = self.state.borrow_mut();
         let end = state.keys_end;
+        if state.keys.capacity() == 0 {
+            state.keys.reserve(KEYS_CAPACITY);
+        }
         state.keys.truncate(end);
         write(&mut state.keys);
     }
 }
+
+/// Room for the keys and segments of most documents' deepest path, so that
+/// the first key reserves it once instead of growing by doubling.
+const KEYS_CAPACITY: usize = 64;
+const SEGMENTS_CAPACITY: usize = 8;
 
 struct State {
     /// The path to the value being read now, outermost first.
@@ -137,6 +153,9 @@ enum Step {
 
 impl State {
     fn enter(&mut self, step: Step) {
+        if self.segments.capacity() == 0 {
+            self.segments.reserve(SEGMENTS_CAPACITY);
+        }
         let segment = match step {
             Step::Index(index) => Segment::Index(index),
             Step::PendingKey => {
@@ -199,13 +218,7 @@ impl<'t, D> Deserializer<'t, D> {
         D: de::Deserializer<'de>,
     {
         let track = self.track;
-        track.record(call(
-            self.de,
-            TrackedVisitor {
-                inner: visitor,
-                track,
-            },
-        ))
+        track.record(call(self.de, TrackedVisitor::new(visitor, track)))
     }
 }
 
@@ -291,6 +304,10 @@ macro_rules! leaf_visits {
 }
 
 impl<'t, V> TrackedVisitor<'t, V> {
+    fn new(inner: V, track: &'t Track) -> Self {
+        TrackedVisitor { inner, track }
+    }
+
     fn leaf<R, E>(self, visit: impl FnOnce(V) -> Result<R, E>) -> Result<R, E> {
         self.track.record(visit(self.inner))
     }
@@ -578,10 +595,7 @@ where
         V: Visitor<'de>,
     {
         let track = self.track;
-        let visitor = TrackedVisitor {
-            inner: visitor,
-            track,
-        };
+        let visitor = TrackedVisitor::new(visitor, track);
         track.within(Some(self.step), || self.inner.tuple_variant(len, visitor))
     }
 
@@ -594,10 +608,7 @@ where
         V: Visitor<'de>,
     {
         let track = self.track;
-        let visitor = TrackedVisitor {
-            inner: visitor,
-            track,
-        };
+        let visitor = TrackedVisitor::new(visitor, track);
         track.within(Some(self.step), || {
             self.inner.struct_variant(fields, visitor)
         })
@@ -1111,16 +1122,19 @@ mod tests {
 
     #[test]
     fn the_key_buffer_is_reused_from_key_to_key() {
-        let value: Value = serde_json::from_str(
-            r#"{"context": {"metadata": {"a-long-key-to-fill-the-buffer": 1, "b": {"c": [1, 2]}}}, "steps": [{"tool": "t"}]}"#,
-        )
-        .unwrap();
+        // 40 keys of 20 bytes, 800 bytes in all, none deeper than 3 keys.
+        let metadata: serde_json::Map<String, Value> = (0..40)
+            .map(|i| (format!("a-key-of-twenty-b{i:03}"), Value::from(i)))
+            .collect();
+        let value =
+            serde_json::json!({"context": {"metadata": metadata}, "steps": [{"tool": "t"}]});
         let mut track = Track::new();
         Trace::deserialize(Deserializer::new(&value, &mut track)).expect("the document fits");
         let state = track.state.into_inner();
         assert!(state.segments.is_empty());
         assert_eq!(state.keys_end, 0);
-        // The longest path of keys ever held, not every key ever read.
-        assert!(state.keys.capacity() < 64, "{}", state.keys.capacity());
+        // Room for the deepest path, reserved once, not for every key read.
+        assert_eq!(state.keys.capacity(), super::KEYS_CAPACITY);
+        assert_eq!(state.segments.capacity(), super::SEGMENTS_CAPACITY);
     }
 }
