@@ -408,6 +408,12 @@ struct TrackedSeed<'t, S> {
     track: &'t Track,
 }
 
+impl<'t, S> TrackedSeed<'t, S> {
+    fn new(inner: S, step: Option<Step>, track: &'t Track) -> Self {
+        TrackedSeed { inner, step, track }
+    }
+}
+
 impl<'de, S> DeserializeSeed<'de> for TrackedSeed<'_, S>
 where
     S: DeserializeSeed<'de>,
@@ -443,11 +449,7 @@ where
     where
         S: DeserializeSeed<'de>,
     {
-        let seed = TrackedSeed {
-            inner: seed,
-            step: Some(Step::Index(self.index)),
-            track: self.track,
-        };
+        let seed = TrackedSeed::new(seed, Some(Step::Index(self.index)), self.track);
         self.index += 1;
         self.track.record(self.inner.next_element_seed(seed))
     }
@@ -506,11 +508,7 @@ where
     where
         S: DeserializeSeed<'de>,
     {
-        let seed = TrackedSeed {
-            inner: seed,
-            step: Some(self.take_key()),
-            track: self.track,
-        };
+        let seed = TrackedSeed::new(seed, Some(self.take_key()), self.track);
         self.track.record(self.inner.next_value_seed(seed))
     }
 
@@ -582,11 +580,7 @@ where
         S: DeserializeSeed<'de>,
     {
         let track = self.track;
-        let seed = TrackedSeed {
-            inner: seed,
-            step: None,
-            track,
-        };
+        let seed = TrackedSeed::new(seed, None, track);
         track.within(Some(self.step), || self.inner.newtype_variant_seed(seed))
     }
 
@@ -708,6 +702,19 @@ macro_rules! plain_visits {
     )*};
 }
 
+/// Key visits that hand over more to read, forwarded unchanged: what is in
+/// a key is not followed.
+macro_rules! plain_visits_of_more {
+    ($($method:ident<$more:ident: $bound:path>;)*) => {$(
+        fn $method<$more>(self, more: $more) -> Result<Self::Value, $more::Error>
+        where
+            $more: $bound,
+        {
+            self.inner.$method(more)
+        }
+    )*};
+}
+
 impl<'de, X> Visitor<'de> for KeyCapture<'_, X>
 where
     X: Visitor<'de>,
@@ -772,39 +779,12 @@ where
         visit_none();
     }
 
-    fn visit_some<D>(self, de: D) -> Result<Self::Value, D::Error>
-    where
-        D: de::Deserializer<'de>,
-    {
-        self.inner.visit_some(de)
-    }
-
-    fn visit_newtype_struct<D>(self, de: D) -> Result<Self::Value, D::Error>
-    where
-        D: de::Deserializer<'de>,
-    {
-        self.inner.visit_newtype_struct(de)
-    }
-
-    fn visit_seq<A>(self, seq: A) -> Result<Self::Value, A::Error>
-    where
-        A: de::SeqAccess<'de>,
-    {
-        self.inner.visit_seq(seq)
-    }
-
-    fn visit_map<A>(self, map: A) -> Result<Self::Value, A::Error>
-    where
-        A: de::MapAccess<'de>,
-    {
-        self.inner.visit_map(map)
-    }
-
-    fn visit_enum<A>(self, data: A) -> Result<Self::Value, A::Error>
-    where
-        A: de::EnumAccess<'de>,
-    {
-        self.inner.visit_enum(data)
+    plain_visits_of_more! {
+        visit_some<D: de::Deserializer<'de>>;
+        visit_newtype_struct<D: de::Deserializer<'de>>;
+        visit_seq<A: de::SeqAccess<'de>>;
+        visit_map<A: de::MapAccess<'de>>;
+        visit_enum<A: de::EnumAccess<'de>>;
     }
 }
 
