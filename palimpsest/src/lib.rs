@@ -66,6 +66,7 @@ pub mod schema;
 mod ser;
 pub mod step;
 pub mod testing;
+mod track;
 pub mod version;
 mod write;
 // Shared with the macro, which uses parts this crate does not (and the

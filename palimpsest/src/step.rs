@@ -15,6 +15,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::BoxError;
+use crate::track::{self, Track};
 use crate::version::kind_of;
 use crate::vocab::names::legacy_key;
 
@@ -330,8 +331,8 @@ where
     fn into_body(self) -> StepBody {
         StepBody(Box::new(move |doc| {
             let old = Value::Object(std::mem::take(doc));
-            let mut track = serde_path_to_error::Track::new();
-            let deserializer = serde_path_to_error::Deserializer::new(old, &mut track);
+            let mut track = Track::new();
+            let deserializer = track::Deserializer::new(old, &mut track);
             let old = Old::deserialize(deserializer).map_err(|e| OpError::Snapshot {
                 snapshot: std::any::type_name::<Old>(),
                 path: track.path().to_string(),

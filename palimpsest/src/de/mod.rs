@@ -356,8 +356,8 @@ where
     if !schema.key_is_field {
         object.remove(schema.key());
     }
-    let mut track = serde_path_to_error::Track::new();
-    let deserializer = serde_path_to_error::Deserializer::new(Value::Object(object), &mut track);
+    let mut track = crate::track::Track::new();
+    let deserializer = crate::track::Deserializer::new(Value::Object(object), &mut track);
     T::deserialize_current(deserializer).map_err(|e| Error::Schema {
         type_name: schema.type_name(),
         version: from.clone(),

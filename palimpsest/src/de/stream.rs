@@ -157,8 +157,8 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Streaming<'de, '_, A> {
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
         match self.tail_value.take() {
             Some(value) if self.cx.typed => {
-                let mut track = serde_path_to_error::Track::new();
-                let tracked = serde_path_to_error::Deserializer::new(value, &mut track);
+                let mut track = crate::track::Track::new();
+                let tracked = crate::track::Deserializer::new(value, &mut track);
                 seed.deserialize(tracked).map_err(|e| {
                     self.cx.tail_path = Some(join(&self.last_key, &track.path().to_string()));
                     A::Error::custom(e)
