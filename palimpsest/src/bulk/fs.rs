@@ -6,7 +6,7 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::bulk::paths::follow_links;
+use crate::bulk::paths::{file_id, follow_links, FileId};
 use crate::bulk::temp::{self, Sweeper};
 
 /// One source of documents.
@@ -40,7 +40,8 @@ impl Source {
 /// input (JSONL); any other file given by name is JSONL unless it ends in
 /// `.json`.
 ///
-/// An input that does not exist, or a folder that cannot be listed, is
+/// An input that does not exist, a folder that cannot be listed, or a
+/// link back to a folder that holds it (which would be walked forever) is
 /// yielded as an error with its path. A file found in a folder is yielded
 /// as it is, even when it cannot be read (a dangling link): reading it is
 /// the run's job, which reports it with the documents.
@@ -68,8 +69,35 @@ pub fn sources(inputs: &[PathBuf]) -> Sources {
 #[derive(Debug)]
 pub struct Sources {
     inputs: Vec<PathBuf>,
-    /// Folders being walked: (the input folder, entries left, reversed).
-    stack: Vec<(PathBuf, Vec<PathBuf>)>,
+    /// The folders being walked, from an input folder down.
+    stack: Vec<Folder>,
+}
+
+/// A folder being walked.
+#[derive(Debug)]
+struct Folder {
+    /// The input folder it was found under.
+    root: PathBuf,
+    /// What it is, to tell a link that loops back to it.
+    id: Option<FileId>,
+    /// The entries left, reversed.
+    entries: Vec<PathBuf>,
+}
+
+impl Sources {
+    /// Starts walking `path`, found under `root`; refused when it is one of
+    /// the folders it lies in (a link back up would walk forever).
+    fn enter(&mut self, root: PathBuf, path: &Path) -> io::Result<()> {
+        let id = file_id(path);
+        if id.is_some() && self.stack.iter().any(|folder| folder.id == id) {
+            return Err(io::Error::other(
+                "a symbolic link loops back to a folder that holds it",
+            ));
+        }
+        let entries = sorted_entries(path)?;
+        self.stack.push(Folder { root, id, entries });
+        Ok(())
+    }
 }
 
 impl Iterator for Sources {
@@ -77,16 +105,15 @@ impl Iterator for Sources {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some((root, entries)) = self.stack.last_mut() {
-                let Some(path) = entries.pop() else {
+            if let Some(folder) = self.stack.last_mut() {
+                let Some(path) = folder.entries.pop() else {
                     self.stack.pop();
                     continue;
                 };
-                let root = root.clone();
+                let root = folder.root.clone();
                 if path.is_dir() {
-                    match sorted_entries(&path) {
-                        Ok(entries) => self.stack.push((root, entries)),
-                        Err(e) => return Some(Err((path, e))),
+                    if let Err(e) = self.enter(root, &path) {
+                        return Some(Err((path, e)));
                     }
                     continue;
                 }
@@ -110,9 +137,8 @@ impl Iterator for Sources {
             }
             match fs::metadata(&input) {
                 Ok(meta) if meta.is_dir() => {
-                    match sorted_entries(&input) {
-                        Ok(entries) => self.stack.push((input, entries)),
-                        Err(e) => return Some(Err((input, e))),
+                    if let Err(e) = self.enter(input.clone(), &input) {
+                        return Some(Err((input, e)));
                     }
                     continue;
                 }
@@ -323,6 +349,21 @@ mod tests {
             .map(|s| (s.path, s.whole))
             .collect();
         assert_eq!(found, [(Some(b), true), (None, false), (Some(a), false)]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_back_up_is_an_error_not_an_endless_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        fs::write(dir.path().join("sub/a.jsonl"), "").unwrap();
+        std::os::unix::fs::symlink("..", dir.path().join("sub/up")).unwrap();
+        let found: Vec<_> = sources(&[dir.path().to_path_buf()]).take(10).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0]
+            .as_ref()
+            .is_ok_and(|s| s.relative == Path::new("sub/a.jsonl")));
+        assert!(matches!(&found[1], Err((path, _)) if path.ends_with("sub/up")));
     }
 
     #[test]

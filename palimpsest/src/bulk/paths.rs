@@ -114,19 +114,19 @@ pub fn check_output(output: &Path, inputs: &[PathBuf]) -> Result<(), Clash> {
 
 /// The identity of a file: what two paths naming the same file share.
 #[cfg(unix)]
-type FileId = (u64, u64);
+pub(crate) type FileId = (u64, u64);
 #[cfg(not(unix))]
-type FileId = PathBuf;
+pub(crate) type FileId = PathBuf;
 
 #[cfg(unix)]
-fn file_id(path: &Path) -> Option<FileId> {
+pub(crate) fn file_id(path: &Path) -> Option<FileId> {
     use std::os::unix::fs::MetadataExt;
     let meta = fs::metadata(path).ok()?;
     Some((meta.dev(), meta.ino()))
 }
 
 #[cfg(not(unix))]
-fn file_id(path: &Path) -> Option<FileId> {
+pub(crate) fn file_id(path: &Path) -> Option<FileId> {
     fs::canonicalize(path).ok()
 }
 
@@ -145,25 +145,24 @@ impl<'a> Inputs<'a> {
         Inputs { by_id }
     }
 
-    /// The input that `path` is, or lies inside, and whether it is the input
-    /// itself.
-    fn enclosing(&self, path: &Path) -> Option<(&'a Path, bool)> {
+    /// See [`check_output`].
+    pub(crate) fn check_file(&self, output: &Path) -> Result<(), Clash> {
         if self.by_id.is_empty() {
-            return None;
+            return Ok(());
         }
-        let resolved = resolve(path);
-        resolved
+        self.check_resolved(output, &resolve(output))
+    }
+
+    /// [`Inputs::check_file`] for an output already resolved (see [`resolve`]).
+    pub(crate) fn check_resolved(&self, output: &Path, resolved: &Path) -> Result<(), Clash> {
+        let enclosing = resolved
             .ancestors()
             .enumerate()
             .find_map(|(depth, ancestor)| {
                 let input = self.by_id.get(&file_id(ancestor)?)?;
                 Some((*input, depth == 0))
-            })
-    }
-
-    /// See [`check_output`].
-    pub(crate) fn check_file(&self, output: &Path) -> Result<(), Clash> {
-        match self.enclosing(output) {
+            });
+        match enclosing {
             None => Ok(()),
             Some((input, true)) => Err(Clash::IsInput {
                 output: output.to_path_buf(),
@@ -200,27 +199,22 @@ impl<'a> Inputs<'a> {
 }
 
 /// The sources of a run that writes file by file, by the file each is
-/// written to: two on one file are refused.
-#[derive(Default)]
-pub(crate) struct Targets {
-    seen: HashMap<PathBuf, PathBuf>,
+/// written to (`K` tells files apart): two on one file are refused.
+pub(crate) struct Targets<K> {
+    seen: HashMap<K, PathBuf>,
 }
 
-impl Targets {
-    /// Records that `source` is written to `target`, compared as it
-    /// resolves through links and `..` when `resolve` is set (else as it
-    /// is spelled: right where nothing of it exists yet).
-    pub(crate) fn claim(
-        &mut self,
-        source: &Path,
-        target: &Path,
-        resolve: bool,
-    ) -> Result<(), Clash> {
-        let key = if resolve {
-            self::resolve(target)
-        } else {
-            target.to_path_buf()
-        };
+impl<K> Default for Targets<K> {
+    fn default() -> Self {
+        Targets {
+            seen: HashMap::new(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq> Targets<K> {
+    /// Records that `source` is written to `target`, known as `key`.
+    pub(crate) fn claim(&mut self, key: K, source: &Path, target: &Path) -> Result<(), Clash> {
         match self.seen.insert(key, source.to_path_buf()) {
             None => Ok(()),
             Some(first) => Err(Clash::SharedTarget {
@@ -262,7 +256,7 @@ pub(crate) fn follow_links(path: &Path) -> io::Result<PathBuf> {
 /// link and `..` resolved as far as the path exists; the part that does
 /// not exist yet is appended with its `..` taken lexically (which is what
 /// creating it does).
-fn resolve(path: &Path) -> PathBuf {
+pub(crate) fn resolve(path: &Path) -> PathBuf {
     let path = follow_links(path).unwrap_or_else(|_| path.to_path_buf());
     let path = match std::env::current_dir() {
         Ok(dir) if path.is_relative() => dir.join(path),

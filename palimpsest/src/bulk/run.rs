@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::bulk::document::Processed;
 use crate::bulk::fs::{sources, Replacement, Source};
-use crate::bulk::paths::{Clash, Inputs, Targets};
+use crate::bulk::paths::{file_id, resolve, Clash, Inputs, Targets};
 use crate::bulk::report::{BulkError, Document, Outcome};
 use crate::bulk::stream::{split_bom, Sinks, Streamed};
 use crate::bulk::temp::Sweeper;
@@ -26,14 +26,20 @@ pub enum Destination<'a> {
     /// as its bytes, given a final newline).
     Stream(&'a mut dyn Write),
     /// One JSONL file, written beside and renamed into place when complete.
+    /// A symbolic link is followed: the file it points to is written.
     File(PathBuf),
     /// A folder: each source is written at its path relative to the input
-    /// it was found under (see [`Source::relative`]), crash-safely.
+    /// it was found under (see [`Source::relative`]), crash-safely, links
+    /// followed as with `File`.
     Mirror(PathBuf),
     /// Each source that has a migrated document is replaced by its new
     /// content: written beside, fsynced, renamed over the original, and the
     /// folder fsynced. A kill at any moment leaves every file either fully
     /// old or fully new. Sources with nothing to migrate are not touched.
+    ///
+    /// A source that is a symbolic link is followed: the file it points to
+    /// is replaced (its temporary file written in that file's folder, so
+    /// the rename stays on one file system), and the link stays a link.
     InPlace,
 }
 
@@ -233,27 +239,34 @@ where
             .collect::<Result<Vec<Source>, _>>()
             .map_err(|(path, source)| RunError::Unreadable { path, source })?;
         let checked = Inputs::new(inputs);
-        let mut targets = Targets::default();
         match &destination {
             Destination::File(path) => checked.check_file(path)?,
             Destination::Mirror(root) => {
                 checked.check_folder(root)?;
                 // Only an existing folder can hold links that lead a file
-                // elsewhere; a new one holds exactly what the run makes.
+                // elsewhere; in a new one, files are told apart by name.
                 let existing = root.exists();
+                let mut targets = Targets::default();
                 for source in &sources {
                     let target = root.join(&source.relative);
                     let shown = source.path.as_deref().unwrap_or(Path::new("-"));
-                    targets.claim(shown, &target, existing)?;
                     if existing {
-                        checked.check_file(&target)?;
+                        let resolved = resolve(&target);
+                        checked.check_resolved(&target, &resolved)?;
+                        targets.claim(resolved, shown, &target)?;
+                    } else {
+                        targets.claim(target.clone(), shown, &target)?;
                     }
                 }
             }
             Destination::InPlace => {
-                for source in &sources {
-                    if let Some(path) = &source.path {
-                        targets.claim(path, path, true)?;
+                // By identity: one stat a source sees through links, `..`
+                // and the same file given twice. A source that cannot be
+                // read is not written, and is reported by the run.
+                let mut targets = Targets::default();
+                for path in sources.iter().filter_map(|s| s.path.as_deref()) {
+                    if let Some(id) = file_id(path) {
+                        targets.claim(id, path, path)?;
                     }
                 }
             }
