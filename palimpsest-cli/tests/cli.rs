@@ -557,6 +557,13 @@ fn in_place_and_output_follow_a_symlink_and_keep_it() {
         .file_type()
         .is_symlink());
     cmd().arg("check").arg(&out_real).assert().success();
+    cmd()
+        .args(["migrate", "--help"])
+        .assert()
+        .success()
+        .stdout(contains(
+        "A symbolic link is followed: the file it points to is replaced and the link stays a link",
+    ));
 }
 
 #[test]
