@@ -61,6 +61,10 @@ pub struct HandTrace {
     pub context: Context,
 }
 
+// The nested types have the fields of palimpsest::models::trace's, but not
+// their `#[serde(flatten)] extra` maps: flatten buffers every step before
+// reading it, which would measure serde's flatten rather than the migration.
+
 #[derive(Debug, Serialize, Deserialize)]
 pub struct TraceStep {
     pub step_number: u32,
