@@ -46,13 +46,38 @@
 //! [`Versioned`] with a [`Schema`] built by hand, and use [`from_str`],
 //! [`migrate()`], [`detect`] and the rest for typed errors and a [`Report`]
 //! of what ran.
+//!
+//! # Cargo features
+//!
+//! The default build is the engine and the macro, nothing else: it depends
+//! on serde, serde_json, semver and thiserror only. The rest is opt-in:
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `testing` | `palimpsest::testing`: checks for a test suite that every old document kept as a fixture migrates to the current type, with no value lost on the way (`assert_fixtures`) |
+//! | `models` | `palimpsest::models`: the agent execution traces of the migration guide (`ExecutionTrace` and its parts), versioned with palimpsest itself |
+//! | `bulk` | `palimpsest::bulk`: migration of whole corpora (JSONL streams, folders of files) in parallel; pulls in rayon |
+//!
+//! A test suite usually wants `testing` as a dev-dependency feature only:
+//!
+//! ```toml
+//! [dependencies]
+//! palimpsest = "0.1"
+//!
+//! [dev-dependencies]
+//! palimpsest = { version = "0.1", features = ["testing"] }
+//! ```
 
 #![deny(missing_docs)]
+// docs.rs builds with every feature and `--cfg docsrs`, and marks each
+// gated item with the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The models module uses `#[versioned]`, whose output names `::palimpsest`.
 extern crate self as palimpsest;
 
 #[cfg(feature = "bulk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "bulk")))]
 pub mod bulk;
 mod chain;
 mod collect;
@@ -60,11 +85,15 @@ mod de;
 mod downgrade;
 pub mod error;
 pub mod migrate;
+#[cfg(feature = "models")]
+#[cfg_attr(docsrs, doc(cfg(feature = "models")))]
 pub mod models;
 mod read;
 pub mod schema;
 mod ser;
 pub mod step;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 mod track;
 pub mod version;
