@@ -6,8 +6,9 @@ use serde_json::Value;
 use crate::chain::find_path;
 use crate::error::Error;
 use crate::migrate::{Report, StepRecord};
+use crate::object::{object_at, rename_key, Object};
 use crate::schema::{Schema, Versioned};
-use crate::step::{object_at, rename_key, Object, Op};
+use crate::step::Op;
 use crate::version::Version;
 use crate::vocab::names::legacy_key;
 

@@ -150,7 +150,7 @@ where
             Err(untracked) => {
                 let error = crate::from_str::<T>(text)
                     .err()
-                    .unwrap_or_else(|| Error::Schema {
+                    .unwrap_or_else(|| Error::Mismatch {
                         type_name: schema.type_name(),
                         version: report.from.clone(),
                         migrated_to: Some(report.to.clone()),
