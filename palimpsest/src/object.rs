@@ -151,6 +151,20 @@ pub fn preserve_key(
     Ok(Some(name))
 }
 
+/// The key of `base`'s series (`base`, `base_2`, `base_3`, ...) that
+/// [`free_key`] filled last: the value an undo must take back, since any
+/// before it were there already.
+pub(crate) fn last_taken_key(object: &Object, base: &str) -> Option<String> {
+    if !object.contains_key(base) {
+        return None;
+    }
+    let last = (2..)
+        .map(|n| format!("{base}_{n}"))
+        .take_while(|name| object.contains_key(name))
+        .last();
+    Some(last.unwrap_or_else(|| base.to_owned()))
+}
+
 /// `base`, or `base_2`, `base_3`, ... : the first key `object` does not
 /// hold, so a value put there never replaces one an earlier migration kept.
 pub(crate) fn free_key(object: &Object, base: &str) -> String {
