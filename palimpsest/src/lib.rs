@@ -84,6 +84,7 @@ mod collect;
 mod de;
 mod downgrade;
 mod error;
+mod ignored;
 mod migrate;
 #[cfg(feature = "models")]
 #[cfg_attr(docsrs, doc(cfg(feature = "models")))]

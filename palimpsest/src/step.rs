@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::BoxError;
+use crate::ignored::Noting;
 use crate::track::{self, Track};
 use crate::version::kind_of;
 
@@ -324,9 +325,9 @@ where
 {
     fn into_body(self) -> StepBody {
         StepBody(Box::new(move |doc| {
-            let old = Value::Object(std::mem::take(doc));
             let mut track = Track::new();
-            let deserializer = track::Deserializer::new(old, &mut track);
+            let mut ignored = Vec::new();
+            let deserializer = track::Deserializer::new(Noting::new(doc, &mut ignored), &mut track);
             let old = Old::deserialize(deserializer).map_err(|e| OpError::Snapshot {
                 snapshot: std::any::type_name::<Old>(),
                 path: track.path().to_string(),
@@ -334,7 +335,22 @@ where
             })?;
             let new = self(old).map_err(|e| OpError::Failed(e.into()))?;
             match serde_json::to_value(new) {
-                Ok(Value::Object(object)) => {
+                Ok(Value::Object(mut object)) => {
+                    // Keys the snapshot has no field for go on to the next
+                    // step as they were, rather than vanish between the two
+                    // structs: the end of the migration keeps or refuses
+                    // them like any other key no field claims.
+                    for key in ignored {
+                        if object.contains_key(&key) {
+                            return Err(OpError::Failed(format!(
+                                "the step wrote `{key}`, which the document also held under a key `{}` has no field for; one of the two values would be lost",
+                                std::any::type_name::<Old>()
+                            ).into()));
+                        }
+                        if let Some(value) = doc.remove(&key) {
+                            object.insert(key, value);
+                        }
+                    }
                     *doc = object;
                     Ok(())
                 }
