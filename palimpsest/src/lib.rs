@@ -58,6 +58,7 @@ mod chain;
 mod collect;
 mod de;
 mod downgrade;
+mod embedded;
 pub mod error;
 pub mod migrate;
 pub mod models;
