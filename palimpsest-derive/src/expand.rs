@@ -177,48 +177,40 @@ fn probed_type(cont: &Container<'_>, field: &Field<'_>) -> Option<TokenStream> {
     if field.serde.flatten || field.serde.skip_de || field.serde.custom_format {
         return None;
     }
+    let ty = field_type(cont, field);
+    (!mentions_generics(&ty, &cont.original.generics)).then_some(ty)
+}
+
+/// A field's type as code outside the struct names it: `Self` spelled out.
+fn field_type(cont: &Container<'_>, field: &Field<'_>) -> TokenStream {
     let ty = &field.original.ty;
-    let ty = quote!(#ty);
-    if mentions_generics(&ty, &cont.original.generics) {
-        return None;
-    }
-    if is_self_free(&ty) {
-        return Some(ty);
-    }
-    // `Self` names the struct alone only when it has no parameters.
-    cont.original
-        .generics
-        .params
-        .is_empty()
-        .then(|| replace_self(ty, cont.ident()))
+    let ident = cont.ident();
+    let (_, ty_generics, _) = cont.original.generics.split_for_impl();
+    replace_self(quote!(#ty), &quote!(#ident #ty_generics))
 }
 
-/// Whether `tokens` do not name `Self`.
-fn is_self_free(tokens: &TokenStream) -> bool {
-    tokens.clone().into_iter().all(|tree| match tree {
-        proc_macro2::TokenTree::Ident(ident) => ident != "Self",
-        proc_macro2::TokenTree::Group(group) => is_self_free(&group.stream()),
-        _ => true,
-    })
-}
-
-/// `tokens` with `Self` replaced by `ident`.
-fn replace_self(tokens: TokenStream, ident: &syn::Ident) -> TokenStream {
+/// `tokens` with `Self` replaced by `with`.
+fn replace_self(tokens: TokenStream, with: &TokenStream) -> TokenStream {
     tokens
         .into_iter()
-        .map(|tree| match tree {
+        .flat_map(|tree| match tree {
             proc_macro2::TokenTree::Ident(found) if found == "Self" => {
-                let mut ident = ident.clone();
-                ident.set_span(found.span());
-                proc_macro2::TokenTree::Ident(ident)
+                let span = found.span();
+                with.clone()
+                    .into_iter()
+                    .map(|mut tree| {
+                        tree.set_span(span);
+                        tree
+                    })
+                    .collect()
             }
             proc_macro2::TokenTree::Group(group) => {
                 let mut replaced =
-                    proc_macro2::Group::new(group.delimiter(), replace_self(group.stream(), ident));
+                    proc_macro2::Group::new(group.delimiter(), replace_self(group.stream(), with));
                 replaced.set_span(group.span());
-                proc_macro2::TokenTree::Group(replaced)
+                TokenStream::from(proc_macro2::TokenTree::Group(replaced))
             }
-            other => other,
+            other => TokenStream::from(other),
         })
         .collect()
 }
@@ -481,7 +473,8 @@ fn remote_struct(cont: &Container<'_>) -> TokenStream {
     }
     let fields = cont.current_fields().map(|field| {
         let name = field.ident;
-        let ty = &field.original.ty;
+        // In the copy, `Self` would be the copy.
+        let ty = field_type(cont, field);
         let serde_attrs = field.original.attrs.iter().filter(|a| is_serde(a));
         let aliases = old_names(cont, field).map(|old| quote!(#[serde(alias = #old)]));
         quote! {

@@ -345,8 +345,7 @@ where
             Some(FirstKey::Other(key)) => pending = Some(key),
         }
         if let Some(plan) = &schema.streaming {
-            let sink = cx.nested.get_or_insert_with(Rc::default);
-            let probes = Probes::new(schema, &captured, cx.mode == Mode::Migrate, sink);
+            let probes = Probes::new(schema, &captured, cx);
             let mut streaming =
                 Streaming::new(map, schema, plan, captured, pending, cx).with_probes(probes);
             return T::deserialize_current(MapAccessDeserializer::new(&mut streaming));

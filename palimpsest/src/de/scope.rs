@@ -26,7 +26,8 @@ use serde::Deserialize;
 use serde_json::{map, Value};
 
 use super::seed::KeySeed;
-use crate::embedded::{Embedded, EmbeddedHistory, Migration, Sink};
+use super::{Context, Mode};
+use crate::embedded::{Embedded, EmbeddedHistory, Migration};
 use crate::error::Error;
 use crate::schema::Schema;
 use crate::step::Object;
@@ -75,15 +76,15 @@ pub(super) struct Probes {
 impl Probes {
     /// The probes of a root whose reader has seen `captured` (the version
     /// entry when it came first); `None` when the root holds no embedded
-    /// type. Embedded readers record what they do in `sink`.
+    /// type. Embedded readers record what they do in the read's context.
     pub(super) fn new(
         schema: &'static Schema,
         captured: &Object,
-        migrates: bool,
-        sink: &Rc<Sink>,
+        cx: &mut Context,
     ) -> Option<Self> {
         schema.nested.as_ref()?;
-        let from = if migrates && captured.contains_key(schema.key()) {
+        let sink = cx.nested.get_or_insert_with(Rc::default);
+        let from = if cx.mode == Mode::Migrate && captured.contains_key(schema.key()) {
             schema
                 .detect_in(captured)
                 .ok()
