@@ -408,3 +408,28 @@ fn embedded_versions_that_do_not_fit_the_root_fail_every_read() {
         }
     }
 }
+
+/// Types that are only written: the embedded one still writes no stamp.
+#[versioned(since = 1)]
+#[derive(Serialize)]
+pub struct Export {
+    pub rows: Vec<Row>,
+}
+
+#[versioned(embedded)]
+#[derive(Serialize)]
+pub struct Row {
+    #[renamed_from("v", since = 2)]
+    pub value: u8,
+}
+
+#[test]
+fn write_only_types_write_the_root_stamp_alone() {
+    let export = Export {
+        rows: vec![Row { value: 1 }],
+    };
+    assert_eq!(
+        serde_json::to_value(&export).unwrap(),
+        json!({"schema_version": 2, "rows": [{"value": 1}]})
+    );
+}

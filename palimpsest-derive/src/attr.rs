@@ -90,9 +90,9 @@ impl ContainerArgs {
                     skip_value(&meta)?;
                 } else if out.embedded.is_some() {
                     cx.error_spanned_by(&meta.path, "#[versioned]: duplicate `embedded`");
-                } else {
-                    out.embedded = Some(syn::spanned::Spanned::span(&meta.path));
                 }
+                // Meant as embedded either way: no error about a root's keys.
+                out.embedded = Some(syn::spanned::Spanned::span(&meta.path));
                 Ok(())
             } else if meta.path.is_ident("since") {
                 // #[versioned(since = "0.1.0")]

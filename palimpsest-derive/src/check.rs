@@ -149,8 +149,9 @@ fn check_after_first_version(cx: &mut Ctxt, cont: &Container<'_>, scheme: Scheme
                 cx.error_at(
                     lit.span,
                     format!(
-                        "#[versioned(embedded)]: version {} of `{}` is not after {first}, the first version there is; a change takes effect in a version after the one older documents have",
-                        lit.version, field.ident
+                        "#[versioned(embedded)]: `{}` changes in version {v}, and no version comes before {v} for older documents to have; a change takes effect in a version after theirs",
+                        field.ident,
+                        v = lit.version,
                     ),
                 );
             }

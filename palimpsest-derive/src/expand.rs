@@ -536,10 +536,12 @@ fn schema_fn_name() -> syn::Ident {
 fn schema_fn(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     let name = schema_fn_name();
     let schema = schema_expr(cont, history);
+    let fields = fields_fn(cont);
     quote! {
         fn #name() -> &'static ::palimpsest::__private::Schema {
             static __SCHEMA: ::std::sync::OnceLock<::palimpsest::__private::Schema> =
                 ::std::sync::OnceLock::new();
+            #fields
             // A plain function, so the shared `schema_once` is compiled once
             // for the crate rather than once per struct.
             fn __build() -> ::palimpsest::__private::Schema {
@@ -651,8 +653,7 @@ fn schema_expr(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     });
     let check = cont.args.check.as_ref().map(|path| quote!(.check(#path)));
     let claims = claims(cont, history).map(|keys| quote!(.claims(&[#(#keys),*])));
-    let fields = fields_fn(cont);
-    let embeds = fields.as_ref().and_then(|_| {
+    let embeds = fields_fn(cont).and_then(|_| {
         let since = &cont.args.since.as_ref()?.version;
         let explicit = cont.args.version.is_some();
         Some(quote!(.embeds(#since, #explicit, __fields)))
@@ -664,16 +665,13 @@ fn schema_expr(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
         quote!(.step(#from, #to, ::palimpsest::__private::ops() #(#ops)*))
     });
     quote! {
-        {
-            #fields
-            ::palimpsest::__private::Checked::new(#name, #current, #legacy, #key)
-                #metadata
-                #check
-                #claims
-                #(#steps)*
-                #embeds
-                .build()
-        }
+        ::palimpsest::__private::Checked::new(#name, #current, #legacy, #key)
+            #metadata
+            #check
+            #claims
+            #(#steps)*
+            #embeds
+            .build()
     }
 }
 
@@ -724,7 +722,7 @@ fn default_expr(cont: &Container<'_>, field: &Field<'_>) -> Option<TokenStream> 
     {
         return None;
     }
-    let ty = &field.original.ty;
+    let ty = field_type(cont, field);
     let ident = field.ident;
     let span = field.original.span();
     match (&field.serde.default, &cont.serde.default) {

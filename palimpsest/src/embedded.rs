@@ -43,7 +43,9 @@ pub trait Embedded: Sized {
     fn history() -> &'static EmbeddedHistory;
 
     /// Deserializes an object already at the current version: the type's
-    /// own serde derive, with no migration.
+    /// own serde derive, with no migration. `#[versioned(embedded)]`
+    /// overrides the default wherever the type derives `Deserialize`,
+    /// whose impl is then the one that migrates.
     ///
     /// # Errors
     ///
@@ -51,7 +53,10 @@ pub trait Embedded: Sized {
     fn deserialize_current<'de, D>(deserializer: D) -> Result<Self, D::Error>
     where
         D: Deserializer<'de>,
-        Self: Deserialize<'de>;
+        Self: Deserialize<'de>,
+    {
+        Self::deserialize(deserializer)
+    }
 }
 
 /// A type that holds embedded types: one itself, or a container of one.
