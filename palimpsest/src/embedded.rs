@@ -713,14 +713,26 @@ fn joined(path: &str, key: &str) -> String {
     joined
 }
 
-/// Adds `<at>.<field>` for each field to `list`, once each.
+/// Adds `<at>.<field>` for each field to `list`, once each: every object
+/// of a path records the same entries, so most are listed already, and
+/// none is built then.
 fn record(list: &mut Vec<String>, at: &str, fields: Vec<String>) {
     for field in fields {
-        let path = joined(at, &field);
-        if !list.contains(&path) {
-            list.push(path);
+        if !list.iter().any(|path| is_joined(path, at, &field)) {
+            list.push(joined(at, &field));
         }
     }
+}
+
+/// Whether `path` is `joined(at, key)`.
+fn is_joined(path: &str, at: &str, key: &str) -> bool {
+    if at.is_empty() {
+        return path == key;
+    }
+    path.len() == at.len() + 1 + key.len()
+        && path.starts_with(at)
+        && path.ends_with(key)
+        && path.as_bytes()[at.len()] == b'.'
 }
 
 /// One step undone on the embedded objects of a document.

@@ -35,6 +35,10 @@ use crate::step::Object;
 thread_local! {
     /// The embedded type expected in the value being read, if any.
     static SITE: Cell<Option<ScopeSite>> = const { Cell::new(None) };
+    /// Whether `SITE` holds one: what every embedded object of a current
+    /// document asks, kept apart because a thread-local without a
+    /// destructor is the cheaper to reach.
+    static IN_SCOPE: Cell<bool> = const { Cell::new(false) };
 }
 
 /// An embedded type expected in the value being read, and the migration
@@ -52,6 +56,7 @@ pub(super) struct Scoped(Option<ScopeSite>);
 
 impl Scoped {
     fn enter(site: Option<ScopeSite>) -> Self {
+        IN_SCOPE.with(|flag| flag.set(site.is_some()));
         Scoped(SITE.with(|cell| cell.replace(site)))
     }
 }
@@ -59,6 +64,7 @@ impl Scoped {
 impl Drop for Scoped {
     fn drop(&mut self) {
         let previous = self.0.take();
+        IN_SCOPE.with(|flag| flag.set(previous.is_some()));
         SITE.with(|cell| cell.set(previous));
     }
 }
@@ -135,8 +141,11 @@ where
     T: Embedded + Deserialize<'de>,
     D: Deserializer<'de>,
 {
+    if !IN_SCOPE.with(Cell::get) {
+        return T::deserialize_current(deserializer);
+    }
     // Taken out of scope: the type's own fields are not where the site is.
-    let taken = Scoped(SITE.with(Cell::take));
+    let taken = Scoped::enter(None);
     let expected = taken.0.as_ref().filter(|site| {
         std::ptr::eq(site.history, T::history())
             && site.history.changes_after(&site.migration.from)
