@@ -989,3 +989,116 @@ impl Migration {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::version::Scheme;
+
+    fn v(text: &str) -> Version {
+        Scheme::Semver.parse(text).unwrap()
+    }
+
+    fn history(steps: &[(&str, &str)], current: &str) -> History {
+        History {
+            type_name: "T",
+            current: v(current),
+            legacy: v("0.0.1"),
+            key: "schema_version",
+            metadata: None,
+            steps: steps
+                .iter()
+                .map(|(from, to)| TypedStep {
+                    from: v(from),
+                    to: v(to),
+                    ops: vec![Op::Drop {
+                        field: format!("into {to}"),
+                    }],
+                })
+                .collect(),
+            claims: None,
+            key_is_field: false,
+            check: None,
+        }
+    }
+
+    fn ends(history: &History) -> Vec<(String, String, usize)> {
+        history
+            .steps
+            .iter()
+            .map(|s| (s.from.to_string(), s.to.to_string(), s.ops.len()))
+            .collect()
+    }
+
+    #[test]
+    fn a_version_inside_a_step_splits_it_before_the_root_operations() {
+        let mut h = history(&[("0.0.1", "0.1.0"), ("0.1.0", "0.3.0")], "0.3.0");
+        join_versions(&mut h, &[v("0.2.0"), v("0.3.0")].into()).unwrap();
+        assert_eq!(
+            ends(&h),
+            [
+                ("0.0.1".into(), "0.1.0".into(), 1),
+                ("0.1.0".into(), "0.2.0".into(), 0),
+                ("0.2.0".into(), "0.3.0".into(), 1),
+            ]
+        );
+        assert_eq!(h.current, v("0.3.0"));
+    }
+
+    #[test]
+    fn a_version_after_the_current_one_becomes_current() {
+        let mut h = history(&[("0.0.1", "0.1.0")], "0.1.0");
+        join_versions(&mut h, &[v("0.2.0"), v("0.4.0")].into()).unwrap();
+        assert_eq!(h.current, v("0.4.0"));
+        assert_eq!(
+            ends(&h)[1..],
+            [
+                ("0.1.0".into(), "0.2.0".into(), 0),
+                ("0.2.0".into(), "0.4.0".into(), 0),
+            ]
+        );
+    }
+
+    #[test]
+    fn embedded_versions_are_checked_against_the_root() {
+        let h = history(&[("0.0.1", "0.2.0")], "0.2.0");
+        let outline = |explicit_version| RootOutline {
+            since: v("0.2.0"),
+            explicit_version,
+            fields: |_| {},
+        };
+        assert_eq!(check_embedded_version(&h, &outline(false), &v("0.3.0")), Ok(()));
+        let err = check_embedded_version(&h, &outline(true), &v("0.3.0")).unwrap_err();
+        assert_eq!(err, "version 0.3.0 is after the current version 0.2.0 (`version = ...` on `T`)");
+        let err = check_embedded_version(&h, &outline(false), &v("0.1.0")).unwrap_err();
+        assert!(err.contains("before 0.2.0, the first versioned schema"), "{err}");
+        let err = check_embedded_version(&h, &outline(false), &v("0.0.1")).unwrap_err();
+        assert!(err.contains("not after the legacy version"), "{err}");
+        let err = check_embedded_version(&h, &outline(false), &Version::integer(3)).unwrap_err();
+        assert!(err.contains("is an integer"), "{err}");
+    }
+
+    #[test]
+    fn report_paths_are_listed_once() {
+        let mut list = vec!["steps[].tokens".to_owned()];
+        record(&mut list, "steps[]", vec!["tokens".into(), "ok".into()]);
+        record(&mut list, "", vec!["top".into(), "top".into()]);
+        assert_eq!(list, ["steps[].tokens", "steps[].ok", "top"]);
+        assert!(is_joined("a.b", "a", "b"));
+        assert!(!is_joined("ab.", "a", "b"));
+        assert!(!is_joined("a.bc", "a", "b"));
+    }
+
+    #[test]
+    fn patterns_print_the_current_name_and_the_containers() {
+        let site = Site {
+            at: Pattern {
+                names: &["steps", "actions"],
+                below: vec![Segment::Elements, Segment::Values],
+            },
+            history: || unreachable!("not resolved to print"),
+        };
+        assert_eq!(site.path(""), "steps[]{}");
+        assert_eq!(site.path("run"), "run.steps[]{}");
+    }
+}
