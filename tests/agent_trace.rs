@@ -99,7 +99,9 @@ fn every_fixture_reads_alike_through_json_and_cbor() {
     for (version, file) in every_fixture() {
         let text = std::fs::read_to_string(&file).unwrap();
         let tree: Value = serde_json::from_str(&text).unwrap();
-        let expected = palimpsest::from_value::<AgentTrace>(tree.clone()).unwrap().value;
+        let expected = palimpsest::from_value::<AgentTrace>(tree.clone())
+            .unwrap()
+            .value;
         let streamed = palimpsest::from_str::<AgentTrace>(&text).unwrap().value;
         let through_serde: AgentTrace = serde_json::from_str(&text).unwrap();
         let mut cbor = Vec::new();

@@ -95,7 +95,8 @@ fn assert_snapshot(args: &str, item: &str, name: &str) {
         !actual.contains("compile_error"),
         "the representative struct must expand without errors:\n{actual}"
     );
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/expand/{name}.expanded.rs"));
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/expand/{name}.expanded.rs"));
     if std::env::var_os("PALIMPSEST_BLESS").is_some() {
         std::fs::write(&path, &actual).expect("snapshot written");
         return;

@@ -153,7 +153,9 @@ fn integer_versions_and_generics_read_a_legacy_document() {
 
 #[test]
 fn embedded_types_read_a_legacy_document() {
-    let log: Log = serde_json::from_str(r#"{"entries": [{"msg": "hi", "replies": [{"msg": "yo"}]}]}"#).unwrap();
+    let log: Log =
+        serde_json::from_str(r#"{"entries": [{"msg": "hi", "replies": [{"msg": "yo"}]}]}"#)
+            .unwrap();
     assert_eq!(log.entries[0].message, "hi");
     assert_eq!(log.entries[0].replies[0].message, "yo");
     assert!(log.entries[0].replies[0].tags.is_empty());

@@ -80,8 +80,14 @@ fn old_documents() -> Vec<(&'static str, String)> {
         steps = old_steps()
     );
     vec![
-        ("key first", format!(r#"{{"schema_version": "0.1.0", {body}}}"#)),
-        ("key last", format!(r#"{{{body}, "schema_version": "0.1.0"}}"#)),
+        (
+            "key first",
+            format!(r#"{{"schema_version": "0.1.0", {body}}}"#),
+        ),
+        (
+            "key last",
+            format!(r#"{{{body}, "schema_version": "0.1.0"}}"#),
+        ),
         ("no key", format!(r#"{{{body}}}"#)),
     ]
 }
@@ -130,10 +136,22 @@ fn every_route(text: &str) -> Vec<(&'static str, Trace, Option<Report>)> {
     ciborium::into_writer(&tree, &mut cbor).unwrap();
     let from_cbor: Trace = ciborium::from_reader(cbor.as_slice()).unwrap();
     vec![
-        ("tree engine", serde_json::from_value(migrated).unwrap(), Some(report)),
+        (
+            "tree engine",
+            serde_json::from_value(migrated).unwrap(),
+            Some(report),
+        ),
         ("palimpsest::from_str", read.value, Some(read.report)),
-        ("palimpsest::from_value", from_value.value, Some(from_value.report)),
-        ("palimpsest::from_reader", from_reader.value, Some(from_reader.report)),
+        (
+            "palimpsest::from_value",
+            from_value.value,
+            Some(from_value.report),
+        ),
+        (
+            "palimpsest::from_reader",
+            from_reader.value,
+            Some(from_reader.report),
+        ),
         ("serde_json::from_str", serde.unwrap(), collected),
         ("ciborium", from_cbor, None),
     ]
@@ -228,9 +246,12 @@ fn an_embedded_type_read_on_its_own_is_read_as_current() {
         serde_json::to_value(&step).unwrap(),
         json!({"reasoning": "r", "tokens": 3, "calls": []})
     );
-    let err = serde_json::from_str::<Step>(r#"{"schema_version": "0.1.0", "tokens": 3}"#)
-        .unwrap_err();
-    assert!(err.to_string().contains("missing field `reasoning`"), "{err}");
+    let err =
+        serde_json::from_str::<Step>(r#"{"schema_version": "0.1.0", "tokens": 3}"#).unwrap_err();
+    assert!(
+        err.to_string().contains("missing field `reasoning`"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -78,7 +78,8 @@ impl ContainerArgs {
         let mut out = ContainerArgs::default();
         let parser = syn::meta::parser(|meta| {
             if let Some(key) = CONTAINER_KEYS.iter().find(|key| meta.path.is_ident(key)) {
-                out.written.push((*key, syn::spanned::Spanned::span(&meta.path)));
+                out.written
+                    .push((*key, syn::spanned::Spanned::span(&meta.path)));
             }
             if meta.path.is_ident("embedded") {
                 // #[versioned(embedded)]

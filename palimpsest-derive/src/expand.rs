@@ -86,7 +86,10 @@ fn expand_embedded(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream
     let embedded = impl_embedded(cont);
     let serialize = cont.derives.serialize.then(|| {
         let remote = remote_name();
-        impl_serialize(cont, |ty_generics| quote!(<#remote #ty_generics>::serialize(self, __serializer)))
+        impl_serialize(
+            cont,
+            |ty_generics| quote!(<#remote #ty_generics>::serialize(self, __serializer)),
+        )
     });
     let deserialize = cont
         .derives
@@ -221,23 +224,8 @@ fn impl_embedded(cont: &Container<'_>) -> TokenStream {
     let ident = cont.ident();
     let history_fn = history_fn_name();
     let mut generics = cont.original.generics.clone();
-    let remote = remote_name();
     let (_, ty_generics, _) = cont.original.generics.split_for_impl();
-    let deserialize_current = cont.derives.deserialize.then(|| {
-        bound_type_params(
-            &mut generics,
-            &quote!(::palimpsest::__private::serde::de::DeserializeOwned),
-        );
-        quote! {
-            fn deserialize_current<'de, __D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
-            where
-                __D: ::palimpsest::__private::serde::Deserializer<'de>,
-                Self: ::palimpsest::__private::serde::Deserialize<'de>,
-            {
-                <#remote #ty_generics>::deserialize(__deserializer)
-            }
-        }
-    });
+    let deserialize_current = deserialize_current_fn(cont, &mut generics);
     let (impl_generics, _, where_clause) = generics.split_for_impl();
     quote! {
         #[automatically_derived]
@@ -606,25 +594,7 @@ fn impl_versioned(cont: &Container<'_>) -> TokenStream {
     let ident = cont.ident();
     let schema_fn = schema_fn_name();
     let mut generics = cont.original.generics.clone();
-    let deserialize_current = cont.derives.deserialize.then(|| {
-        // `deserialize_current` must read the struct for any `'de` the
-        // trait names, so type parameters must deserialize for all of them.
-        bound_type_params(
-            &mut generics,
-            &quote!(::palimpsest::__private::serde::de::DeserializeOwned),
-        );
-        let remote = remote_name();
-        let (_, ty_generics, _) = cont.original.generics.split_for_impl();
-        quote! {
-            fn deserialize_current<'de, __D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
-            where
-                __D: ::palimpsest::__private::serde::Deserializer<'de>,
-                Self: ::palimpsest::__private::serde::Deserialize<'de>,
-            {
-                <#remote #ty_generics>::deserialize(__deserializer)
-            }
-        }
-    });
+    let deserialize_current = deserialize_current_fn(cont, &mut generics);
     let (impl_generics, _, where_clause) = generics.split_for_impl();
     let (_, ty_generics, _) = cont.original.generics.split_for_impl();
     quote! {
@@ -637,6 +607,35 @@ fn impl_versioned(cont: &Container<'_>) -> TokenStream {
             #deserialize_current
         }
     }
+}
+
+/// `deserialize_current` of `Versioned` and `Embedded`, through the remote
+/// copy, when the struct derives `Deserialize`; `generics` get the bounds
+/// it needs.
+fn deserialize_current_fn(
+    cont: &Container<'_>,
+    generics: &mut syn::Generics,
+) -> Option<TokenStream> {
+    if !cont.derives.deserialize {
+        return None;
+    }
+    // `deserialize_current` must read the struct for any `'de` the trait
+    // names, so type parameters must deserialize for all of them.
+    bound_type_params(
+        generics,
+        &quote!(::palimpsest::__private::serde::de::DeserializeOwned),
+    );
+    let remote = remote_name();
+    let (_, ty_generics, _) = cont.original.generics.split_for_impl();
+    Some(quote! {
+        fn deserialize_current<'de, __D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+        where
+            __D: ::palimpsest::__private::serde::Deserializer<'de>,
+            Self: ::palimpsest::__private::serde::Deserialize<'de>,
+        {
+            <#remote #ty_generics>::deserialize(__deserializer)
+        }
+    })
 }
 
 /// The schema from the history `check` validated, with the rules

@@ -147,8 +147,7 @@ where
     // Taken out of scope: the type's own fields are not where the site is.
     let taken = Scoped::enter(None);
     let expected = taken.0.as_ref().filter(|site| {
-        std::ptr::eq(site.history, T::history())
-            && site.history.changes_after(&site.migration.from)
+        std::ptr::eq(site.history, T::history()) && site.history.changes_after(&site.migration.from)
     });
     let Some(site) = expected else {
         drop(taken);

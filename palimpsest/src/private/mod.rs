@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub use crate::de::{deserialize, deserialize_embedded};
 pub use crate::embedded::{
-    Embedded, EmbeddedChecked, EmbeddedHistory, Embeds, Pattern, Probe, ProbeEmbedded,
-    ProbePlain, Shape,
+    Embedded, EmbeddedChecked, EmbeddedHistory, Embeds, Pattern, Probe, ProbeEmbedded, ProbePlain,
+    Shape,
 };
 pub use crate::ser::Stamped;
 
@@ -143,7 +143,12 @@ impl Checked {
     /// them against `since`, the root's first versioned schema, and, when
     /// `explicit_version` says the current version was given rather than
     /// found, against the current version.
-    pub fn embeds(mut self, since: Version, explicit_version: bool, fields: fn(&mut Shape)) -> Self {
+    pub fn embeds(
+        mut self,
+        since: Version,
+        explicit_version: bool,
+        fields: fn(&mut Shape),
+    ) -> Self {
         self.1 = Some(RootOutline {
             since,
             explicit_version,
