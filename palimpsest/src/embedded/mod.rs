@@ -219,7 +219,7 @@ macro_rules! forward {
     };
 }
 
-forward!(Some(Segment::Elements) => Vec<T>, VecDeque<T>, BTreeSet<T>, HashSet<T>);
+forward!(Some(Segment::Elements) => Vec<T>, VecDeque<T>, BTreeSet<T>);
 forward!(None::<Segment> => Option<T>, Box<T>, Rc<T>, Arc<T>);
 
 impl<T: Embeds, const N: usize> Embeds for [T; N] {
@@ -231,6 +231,12 @@ impl<T: Embeds, const N: usize> Embeds for [T; N] {
 impl<K, V: Embeds> Embeds for BTreeMap<K, V> {
     fn probe(shape: &mut Shape, at: Pattern) {
         V::probe(shape, at.below(Segment::Values));
+    }
+}
+
+impl<T: Embeds, S> Embeds for HashSet<T, S> {
+    fn probe(shape: &mut Shape, at: Pattern) {
+        T::probe(shape, at.below(Segment::Elements));
     }
 }
 
