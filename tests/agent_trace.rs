@@ -4,8 +4,9 @@
 //! renamed `query` to `task`. One run recorded at every version sits in
 //! `tests/fixtures/agent_trace/<version>/`; each fixture reads into the
 //! current type through JSON and CBOR, with its history recorded on the
-//! root and nothing lost, and the current trace writes back to every older
-//! version as its fixture has it.
+//! root and nothing lost (a key no step field claims is kept in the
+//! metadata), and the current trace writes back to every older version as
+//! its fixture has it.
 
 use std::path::{Path, PathBuf};
 
@@ -91,6 +92,16 @@ fn every_fixture_migrates_without_loss_and_records_its_history() {
     assert_eq!(
         legacy.report.defaulted,
         ["steps[].duration_ms", "steps[].tool_calls[].id"]
+    );
+    // A key no field of a step claims is kept under its path.
+    let stray = palimpsest::from_str::<AgentTrace>(&read("0.0.1/no_tool_calls.json")).unwrap();
+    assert_eq!(
+        stray.value.metadata["legacy_nested"],
+        json!({"steps[0].confidence": 0.9})
+    );
+    assert_eq!(
+        stray.report.preserved,
+        ["metadata.legacy_nested.steps[].confidence"]
     );
 }
 

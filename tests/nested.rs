@@ -4,6 +4,8 @@
 //! root's version first (the embedded objects migrate as they stream by),
 //! and with the version last or absent (the fields holding embedded types
 //! are captured until the version is known), through JSON and CBOR.
+//! Nothing is lost: removed fields and keys no field claims are kept in the
+//! root's metadata under their exact paths.
 
 use std::collections::BTreeMap;
 
@@ -26,6 +28,8 @@ pub struct Trace {
     #[serde(default)]
     pub by_agent: BTreeMap<String, Step>,
     #[serde(default)]
+    pub retries: Vec<Step>,
+    #[serde(default)]
     pub context: Context,
 }
 
@@ -37,7 +41,7 @@ pub struct Step {
     #[added_in("0.2.0")]
     #[serde(default)]
     pub tokens: u32,
-    #[removed_in("0.3.0", drop)]
+    #[removed_in("0.3.0")]
     pub scratch: String,
     #[serde(default)]
     pub calls: Vec<Call>,
@@ -52,6 +56,8 @@ pub struct Call {
     #[added_in("0.3.0")]
     #[serde(default = "yes")]
     pub ok: bool,
+    #[removed_in("0.3.0", drop)]
+    pub debug: String,
 }
 
 fn yes() -> bool {
@@ -64,21 +70,41 @@ pub struct Context {
     pub metadata: Map<String, Value>,
 }
 
-/// The steps as a 0.1.0 document has them.
-fn old_steps() -> Value {
-    json!([
-        {"thought": "look", "scratch": "x", "calls": [{"fn": "ls"}, {"fn": "cat"}]},
-        {"thought": "done", "scratch": ""}
-    ])
+/// A 0.1.0 trace: removed fields (`scratch` kept, `debug` dropped) and
+/// keys no field claims (`color`, `extra`, `mood`, `flag`) at every depth.
+fn old_body() -> String {
+    let body = json!({
+        "problem": "p",
+        "actions": [
+            {"thought": "look", "scratch": "x", "calls": [{"fn": "ls", "debug": "d"}, {"fn": "cat"}]},
+            {"thought": "done", "scratch": ""}
+        ],
+        "pinned": {"thought": "pin", "color": "red"},
+        "branches": [[{"thought": "b", "calls": [{"fn": "x", "extra": 1}]}], []],
+        "by_agent": {"critic": {"thought": "c", "mood": "grumpy"}},
+        "retries": [{"thought": "again", "scratch": "y", "calls": [{"fn": "rg", "flag": true}]}]
+    })
+    .to_string();
+    body[1..body.len() - 1].to_owned()
+}
+
+/// Where the values the embedded objects lost are kept.
+fn kept() -> Value {
+    json!({
+        "steps[0].scratch": "x",
+        "steps[1].scratch": "",
+        "pinned.color": "red",
+        "branches[0][0].calls[0].extra": 1,
+        "by_agent.critic.mood": "grumpy",
+        "retries[0].scratch": "y",
+        "retries[0].calls[0].flag": true
+    })
 }
 
 /// A 0.1.0 trace, its version key first, last, or absent (legacy, which
 /// the history treats as 0.0.1: the same changes apply).
 fn old_documents() -> Vec<(&'static str, String)> {
-    let body = format!(
-        r#""problem": "p", "actions": {steps}, "pinned": {{"thought": "pin"}}, "branches": [[{{"thought": "b", "calls": [{{"fn": "x"}}]}}], []], "by_agent": {{"critic": {{"thought": "c"}}}}"#,
-        steps = old_steps()
-    );
+    let body = old_body();
     vec![
         (
             "key first",
@@ -118,6 +144,7 @@ fn expected() -> Trace {
         pinned: Some(Box::new(step("pin", &[]))),
         branches: vec![vec![step("b", &["x"])], vec![]],
         by_agent: [("critic".to_owned(), step("c", &[]))].into(),
+        retries: vec![step("again", &["rg"])],
         context: Context::default(),
     }
 }
@@ -163,6 +190,7 @@ fn every_route_migrates_embedded_objects_at_every_depth_alike() {
         let routes = every_route(&text);
         let (_, first, first_report) = &routes[0];
         assert_eq!(without_metadata(first.clone()), expected(), "{case}");
+        assert_eq!(first.context.metadata["legacy_nested"], kept(), "{case}");
         for (route, trace, report) in &routes {
             assert_eq!(trace, first, "{case}: {route}");
             if let Some(report) = report {
@@ -183,16 +211,26 @@ fn the_report_lists_embedded_operations_by_path() {
             "branches[][].tokens",
             "by_agent{}.tokens",
             "pinned.tokens",
+            "retries[].calls[].ok",
+            "retries[].tokens",
             "steps[].calls[].ok",
             "steps[].tokens",
         ]
     );
-    // Only objects that had a scratch value report dropping it.
-    assert_eq!(report.dropped, ["steps[].scratch"]);
+    // Kept values are listed where they went, by the path they share.
     assert_eq!(
-        report.to_string(),
-        "`Trace`: 0.1.0 -> 0.2.0 -> 0.3.0 (defaulted branches[][].calls[].ok, branches[][].tokens, by_agent{}.tokens, pinned.tokens, steps[].calls[].ok, steps[].tokens; dropped steps[].scratch)"
+        report.preserved,
+        [
+            "context.metadata.legacy_nested.branches[][].calls[].extra",
+            "context.metadata.legacy_nested.by_agent{}.mood",
+            "context.metadata.legacy_nested.pinned.color",
+            "context.metadata.legacy_nested.retries[].calls[].flag",
+            "context.metadata.legacy_nested.retries[].scratch",
+            "context.metadata.legacy_nested.steps[].scratch",
+        ]
     );
+    // Only objects that had a value report dropping it.
+    assert_eq!(report.dropped, ["steps[].calls[].debug"]);
 }
 
 #[test]
@@ -256,27 +294,64 @@ fn an_embedded_type_read_on_its_own_is_read_as_current() {
 
 #[test]
 fn old_and_new_names_in_one_embedded_object_conflict_on_every_route() {
-    let text = r#"{"schema_version": "0.1.0", "problem": "p", "actions": [], "branches": [[{"thought": "a"}, {"thought": "b", "reasoning": "c"}]]}"#;
-    let tree = palimpsest::migrate::<Trace>(&mut serde_json::from_str(text).unwrap()).unwrap_err();
-    let streamed = palimpsest::from_str::<Trace>(text).unwrap_err();
-    for err in [&tree, &streamed] {
-        assert!(
-            matches!(err, Error::Conflict { from, to, .. } if from.to_string() == "0.1.0" && to.to_string() == "0.2.0"),
-            "{err}"
+    // `retries` streams with the version first, `branches` is captured (a
+    // reader cannot count its paths): both name the exact path.
+    for (field, path) in [("retries", "retries[1]"), ("branches", "branches[0][1]")] {
+        let value = if field == "branches" {
+            json!([[{"thought": "a"}, {"thought": "b", "reasoning": "c"}]])
+        } else {
+            json!([{"thought": "a"}, {"thought": "b", "reasoning": "c"}])
+        };
+        let text = format!(
+            r#"{{"schema_version": "0.1.0", "problem": "p", "actions": [], "{field}": {value}}}"#
         );
+        let tree =
+            palimpsest::migrate::<Trace>(&mut serde_json::from_str(&text).unwrap()).unwrap_err();
+        let streamed = palimpsest::from_str::<Trace>(&text).unwrap_err();
+        for err in [&tree, &streamed] {
+            assert!(
+                matches!(err, Error::Conflict { from, to, .. } if from.to_string() == "0.1.0" && to.to_string() == "0.2.0"),
+                "{err}"
+            );
+            assert_eq!(
+                err.to_string(),
+                format!("`Trace`: migrating 0.1.0 -> 0.2.0: both the old name `{path}.thought` and the new name `{path}.reasoning` are present")
+            );
+        }
+        let serde = serde_json::from_str::<Trace>(&text).unwrap_err();
+        assert!(serde.to_string().contains("both the old name"), "{serde}");
     }
-    // The tree engine knows which step; the streaming reader names the
-    // path its objects share.
-    assert_eq!(
-        tree.to_string(),
-        "`Trace`: migrating 0.1.0 -> 0.2.0: both the old name `branches[0][1].thought` and the new name `branches[0][1].reasoning` are present"
+}
+
+/// No metadata path: nothing is kept, so no path needs counting, and
+/// every field streams; where a reader cannot count, an error names the
+/// path the objects share.
+#[versioned(since = "0.1.0")]
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Batches {
+    pub batches: Vec<Vec<Call>>,
+}
+
+#[test]
+fn without_a_metadata_path_uncountable_objects_stream_too() {
+    let text =
+        r#"{"schema_version": "0.1.0", "batches": [[{"fn": "a"}, {"fn": "b", "tool": "c"}]]}"#;
+    let tree =
+        palimpsest::migrate::<Batches>(&mut serde_json::from_str(text).unwrap()).unwrap_err();
+    let streamed = palimpsest::from_str::<Batches>(text).unwrap_err();
+    assert!(tree.to_string().ends_with("both the old name `batches[0][1].fn` and the new name `batches[0][1].tool` are present"), "{tree}");
+    assert!(
+        streamed.to_string().ends_with(
+            "both the old name `batches[][].fn` and the new name `batches[][].tool` are present"
+        ),
+        "{streamed}"
     );
-    assert_eq!(
-        streamed.to_string(),
-        "`Trace`: migrating 0.1.0 -> 0.2.0: both the old name `branches[][].thought` and the new name `branches[][].reasoning` are present"
-    );
-    let serde = serde_json::from_str::<Trace>(text).unwrap_err();
-    assert!(serde.to_string().contains("both the old name"), "{serde}");
+    // Keys no field claims are left to serde, as a root's are without one.
+    let read = palimpsest::from_str::<Batches>(
+        r#"{"schema_version": "0.1.0", "batches": [[{"fn": "a", "stray": 1}]]}"#,
+    )
+    .unwrap();
+    assert_eq!(read.value.batches[0][0].tool, "a");
 }
 
 #[test]
@@ -303,6 +378,8 @@ pub struct Node {
     pub label: String,
     #[serde(default)]
     pub children: Vec<Self>,
+    #[removed_in(3)]
+    pub color: String,
 }
 
 #[test]
@@ -323,10 +400,12 @@ fn a_type_that_holds_itself_migrates_at_every_depth() {
 
 /// An embedded type with no attribute of its own carries its fields'
 /// embedded types to the root: `run.steps[]`.
-#[versioned(since = "0.1.0")]
+#[versioned(since = "0.1.0", metadata = "meta")]
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     pub run: Run,
+    #[serde(default)]
+    pub meta: Map<String, Value>,
 }
 
 #[versioned(embedded)]
@@ -346,27 +425,36 @@ fn an_embedded_type_without_changes_carries_the_ones_it_holds() {
 
 #[test]
 fn writing_for_an_older_reader_undoes_embedded_changes() {
-    // `Tree` has only a rename: it goes back to version 1.
-    let tree = Tree {
-        root: Node {
-            label: "a".into(),
-            children: vec![Node {
-                label: "b".into(),
-                children: vec![],
-            }],
-        },
-        meta: Map::new(),
-    };
-    let old = palimpsest::to_value_as(&tree, 1).unwrap();
+    // A tree read from version 1 goes back to it: names restored, removed
+    // colors taken back from the metadata.
+    let old = json!({"schema_version": 1, "root": {"name": "a", "color": "red", "children": [{"name": "b", "color": "blue", "children": []}]}});
+    let tree: Tree = serde_json::from_value(old.clone()).unwrap();
     assert_eq!(
-        old,
-        json!({"schema_version": 1, "root": {"name": "a", "children": [{"name": "b", "children": []}]}, "meta": {}})
+        tree.meta["legacy_nested"],
+        json!({"root.color": "red", "root.children[0].color": "blue"})
     );
-    // `Step` dropped its scratch in 0.3.0: a trace cannot go back past it.
+    let mut written = palimpsest::to_value_as(&tree, 1).unwrap();
+    let meta = written.as_object_mut().unwrap().remove("meta").unwrap();
+    assert_eq!(written, old);
+    assert!(meta.get("legacy_nested").is_none(), "{meta}");
+    // A tree made at version 3 has no color to give back.
+    let err = palimpsest::to_value_as(
+        &Tree {
+            meta: Map::new(),
+            ..tree
+        },
+        2,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`Tree`: cannot write version 2 from 3: `root.children[0].color` was removed in 3 and the document keeps no value for it in `legacy_nested`"
+    );
+    // `Call` dropped its debug value in 0.3.0: a trace cannot go back past it.
     let err = palimpsest::to_value_as(&expected(), "0.2.0").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "`Trace`: cannot write version 0.2.0 from 0.3.0: `steps[0].scratch` was dropped in 0.3.0; its value is gone"
+        "`Trace`: cannot write version 0.2.0 from 0.3.0: `steps[0].calls[0].debug` was dropped in 0.3.0; its value is gone"
     );
 }
 
@@ -399,16 +487,23 @@ pub struct Counted {
     pub call: Option<Call>,
 }
 
-/// `Step` changes in 0.2.0, before the root's first versioned schema.
+/// `Call` changes in 0.3.0, before the root's first versioned schema.
 #[versioned(since = "0.5.0")]
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Late {
+    pub calls: Vec<Call>,
+}
+
+/// `Step` keeps its removed `scratch`, but the root has nowhere to keep it.
+#[versioned(since = "0.1.0")]
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Nowhere {
     pub steps: Vec<Step>,
 }
 
 #[test]
 fn embedded_versions_that_do_not_fit_the_root_fail_every_read() {
-    let cases: [(Vec<Error>, &str); 3] = [
+    let cases: [(Vec<Error>, &str); 4] = [
         (
             every_read_fails::<Pinned>(r#"{"schema_version": "0.2.0", "calls": []}"#),
             "`Pinned`: invalid schema definition: embedded type `Call` at `calls[]`: version 0.3.0 is after the current version 0.2.0 (`version = ...` on `Pinned`)",
@@ -418,8 +513,12 @@ fn embedded_versions_that_do_not_fit_the_root_fail_every_read() {
             "`Counted`: invalid schema definition: embedded type `Call` at `call`: version 0.3.0 is a semver string, but `Counted` has versions that are an integer",
         ),
         (
-            every_read_fails::<Late>(r#"{"steps": []}"#),
-            "`Late`: invalid schema definition: embedded type `Step` at `steps[]`: version 0.2.0 is before 0.5.0, the first versioned schema of `Late` (`since`)",
+            every_read_fails::<Late>(r#"{"calls": []}"#),
+            "`Late`: invalid schema definition: embedded type `Call` at `calls[]`: version 0.3.0 is before 0.5.0, the first versioned schema of `Late` (`since`)",
+        ),
+        (
+            every_read_fails::<Nowhere>(r#"{"steps": []}"#),
+            "`Nowhere`: invalid schema definition: embedded type `Step` at `steps[]` keeps the value of a removed field, but `Nowhere` has no metadata path to keep it in: set `metadata = \"...\"` on it, or write #[removed_in(.., drop)]",
         ),
     ];
     for (errors, message) in cases {

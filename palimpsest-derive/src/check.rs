@@ -107,7 +107,6 @@ pub fn validate_embedded<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<E
     check_added_has_default(cx, cont);
     check_removed_after_added(cx, cont);
     check_renames(cx, cont);
-    check_removed_drops(cx, cont);
     check_no_borrowing(cx, cont);
     if cx.has_errors() {
         return None;
@@ -155,23 +154,6 @@ fn check_after_first_version(cx: &mut Ctxt, cont: &Container<'_>, scheme: Scheme
                     ),
                 );
             }
-        }
-    }
-}
-
-/// A removed field of an embedded type says it is dropped: keeping its
-/// value in the root's metadata, at its path, is not done yet.
-fn check_removed_drops(cx: &mut Ctxt, cont: &Container<'_>) {
-    for field in &cont.fields {
-        if let Some(removed) = field.attrs.removed.as_ref().filter(|r| !r.drop) {
-            let v = removed.version.text();
-            cx.error_spanned_by(
-                removed.attr,
-                format!(
-                    "#[removed_in({v})] on `{}` of an embedded type: preservation of nested fields is coming; `drop` is required for now: #[removed_in({v}, drop)]",
-                    field.ident
-                ),
-            );
         }
     }
 }

@@ -123,6 +123,8 @@ fn history_fn(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream {
     });
     let fields = fields_fn(cont);
     let probed = fields.as_ref().map(|_| quote!(.fields(__fields)));
+    // Whether others are kept depends on the root: it needs a metadata path.
+    let claims = claimed_keys(cont).map(|keys| quote!(.claims(&[#(#keys),*])));
     quote! {
         fn #name() -> &'static ::palimpsest::__private::EmbeddedHistory {
             static __HISTORY: ::std::sync::OnceLock<::palimpsest::__private::EmbeddedHistory> =
@@ -131,6 +133,7 @@ fn history_fn(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream {
             fn __build() -> ::palimpsest::__private::EmbeddedHistory {
                 ::palimpsest::__private::EmbeddedChecked::new(#type_name)
                     #(#changes)*
+                    #claims
                     #probed
                     .build()
             }
@@ -675,10 +678,15 @@ fn schema_expr(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
 }
 
 /// The keys current documents may carry; with a metadata path, others found
-/// in a migrated document are preserved there. A flattened field reads
-/// keys no one can list, so then nothing is claimed.
+/// in a migrated document are preserved there.
 fn claims(cont: &Container<'_>, history: &History<'_>) -> Option<Vec<String>> {
     history.metadata.as_ref()?;
+    claimed_keys(cont)
+}
+
+/// The keys the struct's fields read: names, aliases and old names. A
+/// flattened field reads keys no one can list, so then nothing is claimed.
+fn claimed_keys(cont: &Container<'_>) -> Option<Vec<String>> {
     if cont.fields.iter().any(|f| f.serde.flatten) {
         return None;
     }

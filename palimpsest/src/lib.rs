@@ -215,7 +215,7 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// ```
 /// use palimpsest::versioned;
 /// use serde::{Deserialize, Serialize};
-/// use serde_json::{Map, Value};
+/// use serde_json::{json, Map, Value};
 ///
 /// #[versioned(since = "0.1.0", metadata = "meta")]
 /// #[derive(Debug, Serialize, Deserialize)]
@@ -233,18 +233,22 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 ///     #[added_in("0.2.0")]
 ///     #[serde(default)]
 ///     pub tokens: u32,
-///     #[removed_in("0.3.0", drop)]
+///     #[removed_in("0.3.0")]
 ///     pub scratch: String,
 /// }
 ///
-/// let old = r#"{"schema_version": "0.1.0", "steps": [{"thought": "t", "scratch": "s"}]}"#;
+/// let old = r#"{"schema_version": "0.1.0", "steps": [{"thought": "t", "scratch": "s", "color": "red"}]}"#;
 /// let read = palimpsest::from_str::<Trace>(old)?;
 /// assert_eq!(read.value.steps[0].reasoning, "t");
+/// // What a step lost is kept under its path: a removed field, and a key
+/// // no field claims.
+/// assert_eq!(read.value.meta["legacy_nested"], json!({"steps[0].scratch": "s", "steps[0].color": "red"}));
 /// // The report lists what changed in embedded objects by their path.
 /// assert_eq!(read.report.defaulted, ["steps[].tokens"]);
-/// assert_eq!(read.report.dropped, ["steps[].scratch"]);
+/// assert_eq!(read.report.preserved, ["meta.legacy_nested.steps[].color", "meta.legacy_nested.steps[].scratch"]);
 /// // `Step` named 0.2.0 and 0.3.0: they are versions of `Trace` now.
-/// assert_eq!(palimpsest::to_string(&read.value)?, r#"{"schema_version":"0.3.0","steps":[{"reasoning":"t","tokens":0}],"meta":{"migrated_from":"0.1.0","migration_history":[{"from":"0.1.0","to":"0.2.0"},{"from":"0.2.0","to":"0.3.0"}]}}"#);
+/// assert_eq!(read.report.to.to_string(), "0.3.0");
+/// assert!(palimpsest::to_string(&read.value)?.starts_with(r#"{"schema_version":"0.3.0","steps":[{"reasoning":"t","tokens":0}],"#));
 /// # Ok::<(), palimpsest::Error>(())
 /// ```
 ///
@@ -258,17 +262,22 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// - The versions an embedded type names join its root's history (the
 ///   root's current version is the highest named anywhere, unless `version`
 ///   sets it). One that does not fit the root (newer than its `version`,
-///   before its `since`, of the other scheme) cannot be seen by the macro:
+///   before its `since`, of the other scheme), or a removed field to keep
+///   in a root without a `metadata` path, cannot be seen by the macro:
 ///   every read of the root then fails with [`Error::Definition`] saying
 ///   which type and path.
+/// - With a `metadata` path on the root, an embedded object of a migrated
+///   document keeps what it loses in `<metadata>.legacy_nested`, under its
+///   path in the document (`steps[3].scratch`): removed fields, and keys no
+///   field claims. [`to_value_as`] takes removed values back from there.
+///   Without one, removed fields say `drop` and unclaimed keys are left to
+///   serde, as for the root.
 /// - The report lists an embedded change once per path of its objects
 ///   (`steps[].tokens`, `steps[].calls[].ok`, `by_id{}.tokens` for map
 ///   values), and, for a root that holds embedded types, lists every path
 ///   sorted, on every route alike.
-/// - A removed field must say `drop` for now: its value cannot be kept in
-///   the metadata yet. Read on its own, outside a root, an embedded type
-///   is read as current. A versioned type inside another keeps its own
-///   version, as before.
+/// - Read on its own, outside a root, an embedded type is read as current.
+///   A versioned type inside another keeps its own version, as before.
 ///
 /// Schema mistakes are compile errors pointing at the attribute at fault:
 /// unknown or duplicate keys, a missing `since`, malformed or mixed
@@ -276,8 +285,8 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// field that would be lost, an added field without a default, a rename
 /// onto the field's own name or claimed twice, a step out of order or
 /// colliding with the field attributes, a metadata path outside the struct;
-/// on an embedded type, a root's key, a change in the first version of its
-/// scheme, or a removal without `drop`.
+/// on an embedded type, a root's key or a change in the first version of
+/// its scheme.
 ///
 /// Enums, unions and tuple structs are not supported.
 #[doc(inline)]

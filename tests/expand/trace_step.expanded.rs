@@ -50,6 +50,7 @@ const _: () = {
                     ::palimpsest::__private::semver(0, 3, 0),
                     ::palimpsest::__private::ops().drop_field("notes"),
                 )
+                .claims(&["calls", "reasoning", "thought", "tokens"])
                 .fields(__fields)
                 .build()
         }

@@ -167,6 +167,13 @@ impl Context {
             Ok(mut report) => {
                 if let Some(sink) = &self.nested {
                     schema.merge_nested(&mut report, sink.applied.take());
+                    // What the embedded readers kept goes beside what the
+                    // engine kept, in the metadata the engine wrote.
+                    schema
+                        .keep_nested(object, sink.kept.take())
+                        .map_err(|error| {
+                            self.fail(schema.op_error(error, &report.from, &report.to))
+                        })?;
                 }
                 if report.migrated() {
                     crate::collect::record(&report);

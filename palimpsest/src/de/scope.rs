@@ -10,6 +10,13 @@
 //! embedded fields in scope in turn, and nothing else: a value at any other
 //! position reads as current, as the tree engine, which only visits the
 //! sites, leaves it.
+//!
+//! Values an object loses are kept under its exact path (`steps[3]`),
+//! which a reader learns by counting: the objects of a field are its value
+//! or the elements of its array, in order. Where counting cannot tell
+//! (arrays of arrays, map values, optional elements), a root that keeps
+//! values captures the field instead, and the tree engine, which knows
+//! every path, migrates it.
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -27,7 +34,7 @@ use serde_json::{map, Value};
 
 use super::seed::KeySeed;
 use super::{Context, Mode};
-use crate::embedded::{Embedded, EmbeddedHistory, Migration};
+use crate::embedded::{Counted, Cursor, Embedded, EmbeddedHistory, Migration, Site};
 use crate::error::Error;
 use crate::schema::Schema;
 use crate::step::Object;
@@ -47,7 +54,40 @@ struct ScopeSite {
     history: &'static EmbeddedHistory,
     /// Its report path: `steps[]`.
     path: Rc<str>,
+    /// The exact path of the field holding the objects: `steps`.
+    field: Rc<str>,
+    /// How an object learns its exact path; `None` when it cannot.
+    counted: Option<Counted>,
+    /// The index of the next element, for `Counted::Element`.
+    next: usize,
     migration: Rc<Migration>,
+}
+
+impl ScopeSite {
+    fn new(site: &Site, parent: &str, field: String, migration: &Rc<Migration>) -> Self {
+        ScopeSite {
+            history: site.history(),
+            path: site.path(parent).into(),
+            field: field.into(),
+            counted: site.counted(),
+            next: 0,
+            migration: Rc::clone(migration),
+        }
+    }
+
+    /// Where the next object read here stands.
+    fn next_object(&mut self) -> Cursor {
+        match self.counted {
+            Some(Counted::Field) => Cursor::at(&self.path, &self.field),
+            Some(Counted::Element) => {
+                let index = self.next;
+                self.next += 1;
+                Cursor::at(&self.path, &format!("{}[{index}]", self.field))
+            }
+            // Its exact path is not known: errors name the report path.
+            None => Cursor::at(&self.path, &self.path),
+        }
+    }
 }
 
 /// Puts a site in scope, or none, until dropped; then what was in scope
@@ -104,6 +144,7 @@ impl Probes {
                 Rc::new(Migration {
                     from,
                     root: schema,
+                    keeps: schema.nested.as_ref().is_some_and(|n| n.keeps()),
                     sink: Rc::clone(sink),
                 })
             }),
@@ -111,9 +152,15 @@ impl Probes {
     }
 
     /// Whether the value of `key` must be captured: it holds embedded
-    /// types, and the version they would be read at is not known yet.
+    /// types, and the version they would be read at is not known yet, or
+    /// values they lose are kept under paths a reader cannot count.
     pub(super) fn defers(&self, key: &str) -> bool {
-        self.migration.is_none() && self.schema.nests_at(key)
+        let Some(nested) = &self.schema.nested else {
+            return false;
+        };
+        nested.site(key).is_some_and(|site| {
+            self.migration.is_none() || (nested.keeps() && site.counted().is_none())
+        })
     }
 
     /// Puts in scope, while the value of `key` is read, the embedded type
@@ -121,11 +168,8 @@ impl Probes {
     pub(super) fn enter(&self, key: &str) -> Option<Scoped> {
         let migration = self.migration.as_ref()?;
         let site = self.schema.nested.as_ref()?.site(key)?;
-        Some(Scoped::enter(Some(ScopeSite {
-            history: site.history(),
-            path: site.path("").into(),
-            migration: Rc::clone(migration),
-        })))
+        let site = ScopeSite::new(site, "", key.to_owned(), migration);
+        Some(Scoped::enter(Some(site)))
     }
 }
 
@@ -145,22 +189,31 @@ where
         return T::deserialize_current(deserializer);
     }
     // Taken out of scope: the type's own fields are not where the site is.
-    let taken = Scoped::enter(None);
-    let expected = taken.0.as_ref().filter(|site| {
-        std::ptr::eq(site.history, T::history()) && site.history.changes_after(&site.migration.from)
+    let mut taken = Scoped::enter(None);
+    let here = taken
+        .0
+        .as_mut()
+        .filter(|site| std::ptr::eq(site.history, T::history()))
+        .map(ScopeSite::next_object);
+    // With nothing to change here, nor any value to keep, it is current.
+    let migrates = taken.0.as_ref().is_some_and(|site| {
+        site.migration.keeps || site.history.changes_after(&site.migration.from)
     });
-    let Some(site) = expected else {
+    let (Some(here), Some(site), true) = (here, taken.0.as_ref(), migrates) else {
         drop(taken);
         return T::deserialize_current(deserializer);
     };
     deserializer.deserialize_any(EmbeddedVisitor {
         site,
+        here,
         _type: PhantomData,
     })
 }
 
 struct EmbeddedVisitor<'s, T> {
     site: &'s ScopeSite,
+    /// Where the object stands.
+    here: Cursor,
     _type: PhantomData<T>,
 }
 
@@ -178,6 +231,7 @@ where
         let mut reader = EmbeddedMap {
             inner: map,
             site: self.site,
+            here: self.here,
             captured: Object::new(),
             tail: None,
             tail_value: None,
@@ -199,6 +253,7 @@ where
 struct EmbeddedMap<'de, 's, A> {
     inner: A,
     site: &'s ScopeSite,
+    here: Cursor,
     captured: Object,
     /// After the input ends: the migrated captured entries still to hand on.
     tail: Option<map::IntoIter>,
@@ -224,7 +279,7 @@ impl<'de, A: MapAccess<'de>> EmbeddedMap<'de, '_, A> {
                 Ok(())
             }
             map::Entry::Occupied(entry) => {
-                let key = format!("{}.{}", self.site.path, entry.key());
+                let key = format!("{}.{}", self.here.exact(), entry.key());
                 Err(self.fail(Error::RepeatedKey {
                     type_name: self.site.migration.root.type_name(),
                     key,
@@ -237,9 +292,23 @@ impl<'de, A: MapAccess<'de>> EmbeddedMap<'de, '_, A> {
         let mut captured = mem::take(&mut self.captured);
         let site = self.site;
         site.migration
-            .migrate(&mut captured, site.history, &site.path)
+            .migrate(&mut captured, site.history, &self.here)
             .map_err(|error| self.fail(error))?;
         Ok(captured.into_iter())
+    }
+
+    /// Whether the value of `key` waits for the end of the object: a
+    /// change touches it, or it is kept (no field claims it), or it holds
+    /// embedded objects whose paths cannot be counted.
+    fn captures(&self, key: &str) -> bool {
+        let history = self.site.history;
+        history.touches(key)
+            || (self.site.migration.keeps
+                && (history.unclaimed(key)
+                    || history
+                        .sites()
+                        .iter()
+                        .any(|child| child.reads(key) && child.counted().is_none())))
     }
 
     fn next_tail<K: DeserializeSeed<'de>>(
@@ -271,7 +340,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
                 self.tail = Some(self.finish()?);
                 return self.next_tail(seed);
             };
-            if self.site.history.touches(&key) {
+            if self.captures(&key) {
                 self.capture(key)?;
                 continue;
             }
@@ -299,10 +368,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
             .sites()
             .iter()
             .find(|child| child.reads(&self.key))
-            .map(|child| ScopeSite {
-                history: child.history(),
-                path: child.path(&site.path).into(),
-                migration: Rc::clone(&site.migration),
+            .map(|child| {
+                let field = format!("{}.{}", self.here.exact(), self.key);
+                ScopeSite::new(child, &site.path, field, &site.migration)
             });
         let _scoped = child.map(|child| Scoped::enter(Some(child)));
         self.inner.next_value_seed(seed)

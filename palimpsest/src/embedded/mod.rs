@@ -32,7 +32,7 @@ use crate::step::{Op, Step};
 use crate::version::Version;
 
 pub(crate) use nested::Nested;
-pub(crate) use walk::{Migration, Sink};
+pub(crate) use walk::{Cursor, Migration, Sink};
 
 /// A struct whose field attributes are dated in its root's versions:
 /// what `#[versioned(embedded)]` implements.
@@ -60,7 +60,7 @@ pub trait Embedded: Sized {
 /// A type that holds embedded types: one itself, or a container of one.
 /// Each impl adds to the path where the embedded type is found: `[]` for
 /// the elements of a sequence, `{}` for the values of a map, nothing for a
-/// pointer or an `Option`.
+/// pointer, and a mark no path shows for an `Option`.
 pub trait Embeds {
     /// Records in `shape` the embedded types found at `at`.
     fn probe(shape: &mut Shape, at: Pattern);
@@ -82,6 +82,8 @@ enum Segment {
     Elements,
     /// Every value of an object.
     Values,
+    /// The value, unless it is `null`.
+    Optional,
 }
 
 impl Pattern {
@@ -97,6 +99,7 @@ impl Pattern {
             out.push_str(match segment {
                 Segment::Elements => "[]",
                 Segment::Values => "{}",
+                Segment::Optional => "",
             });
         }
     }
@@ -144,6 +147,18 @@ impl Site {
         (self.history)()
     }
 
+    /// How an object read while streaming learns its exact path: counted
+    /// among the elements of the field's array, or the field's own; `None`
+    /// where neither says it (nested arrays, map values, optional
+    /// elements), and the field is migrated as a tree.
+    pub(crate) fn counted(&self) -> Option<Counted> {
+        match self.at.below.as_slice() {
+            [] | [Segment::Optional] => Some(Counted::Field),
+            [Segment::Elements] => Some(Counted::Element),
+            _ => None,
+        }
+    }
+
     /// The report path of the site below an object at `parent`.
     pub(crate) fn path(&self, parent: &str) -> String {
         let mut path = String::with_capacity(parent.len() + 16);
@@ -154,6 +169,15 @@ impl Site {
         self.at.write(&mut path);
         path
     }
+}
+
+/// Where an object read while streaming stands in its field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Counted {
+    /// The field's value itself.
+    Field,
+    /// The next element of the field's array.
+    Element,
 }
 
 /// The field's type, for autoref specialization: `(&&Probe::<T>::new())
@@ -220,7 +244,8 @@ macro_rules! forward {
 }
 
 forward!(Some(Segment::Elements) => Vec<T>, VecDeque<T>, BTreeSet<T>);
-forward!(None::<Segment> => Option<T>, Box<T>, Rc<T>, Arc<T>);
+forward!(Some(Segment::Optional) => Option<T>);
+forward!(None::<Segment> => Box<T>, Rc<T>, Arc<T>);
 
 impl<T: Embeds, const N: usize> Embeds for [T; N] {
     fn probe(shape: &mut Shape, at: Pattern) {
@@ -256,6 +281,9 @@ pub struct EmbeddedHistory {
     /// Keys its changes read, move or create: what its streaming reader
     /// captures.
     touched: BTreeSet<String>,
+    /// The keys its fields read; `None` when a flattened field reads any.
+    /// Others are kept in the root's metadata when a document migrates.
+    claims: Option<BTreeSet<&'static str>>,
     /// Every version with a change in this type or in one it holds, at any
     /// depth: found on first use, since a type may hold itself.
     reach: OnceLock<BTreeSet<Version>>,
@@ -285,6 +313,21 @@ impl EmbeddedHistory {
     /// Whether a change may read, move or create `key`.
     pub(crate) fn touches(&self, key: &str) -> bool {
         self.touched.contains(key)
+    }
+
+    /// Whether `key` is one no field reads.
+    pub(crate) fn unclaimed(&self, key: &str) -> bool {
+        self.claims
+            .as_ref()
+            .is_some_and(|claims| !claims.contains(key))
+    }
+
+    /// Whether a change keeps a removed field's value.
+    fn keeps_removed(&self) -> bool {
+        self.changes
+            .iter()
+            .flat_map(|(_, ops)| ops)
+            .any(|op| matches!(op, Op::Preserve { .. }))
     }
 
     fn ops_at(&self, version: &Version) -> &[Op] {
@@ -347,6 +390,7 @@ impl EmbeddedChecked {
             changes: Vec::new(),
             sites: Vec::new(),
             touched: BTreeSet::new(),
+            claims: None,
             reach: OnceLock::new(),
         })
     }
@@ -367,6 +411,13 @@ impl EmbeddedChecked {
             }
         }
         self.0.changes.push((version, ops.ops));
+        self
+    }
+
+    /// The keys the type's fields read: with a metadata path on the root,
+    /// others found in an object of a migrated document are kept there.
+    pub fn claims(mut self, keys: &'static [&'static str]) -> Self {
+        self.0.claims = Some(keys.iter().copied().collect());
         self
     }
 

@@ -11,6 +11,7 @@ use crate::schema::{History, Schema, TypedStep};
 use crate::step::Applied;
 use crate::version::Version;
 use crate::vocab::history::{check_after_legacy, check_not_after_current};
+use crate::vocab::names::LEGACY_NESTED;
 
 /// What a root's schema knows of the embedded types its fields hold.
 #[derive(Debug)]
@@ -20,6 +21,11 @@ pub(crate) struct Nested {
     versions: BTreeSet<Version>,
     /// Why the definition is inconsistent, if it is: every read fails with it.
     broken: Option<String>,
+    /// `<metadata>.legacy_nested`, when the root has a metadata path:
+    /// where the values of removed fields and the keys no field claims in
+    /// an embedded object of a migrated document are kept, each under its
+    /// path in the document.
+    pub(super) kept_at: Option<String>,
 }
 
 impl Nested {
@@ -48,9 +54,21 @@ impl Nested {
             );
             found.push((embedded, path));
         }
+        let kept_at = history
+            .metadata
+            .as_ref()
+            .map(|path| format!("{path}.{LEGACY_NESTED}"));
+        let keeps = kept_at.is_some();
         let mut versions = BTreeSet::new();
         let mut broken = None;
         'check: for (embedded, path) in &found {
+            if !keeps && embedded.keeps_removed() {
+                broken = Some(format!(
+                    "embedded type `{}` at `{path}` keeps the value of a removed field, but `{}` has no metadata path to keep it in: set `metadata = \"...\"` on it, or write #[removed_in(.., drop)]",
+                    embedded.type_name, history.type_name
+                ));
+                break;
+            }
             for (version, _) in &embedded.changes {
                 if let Err(reason) = check_embedded_version(history, outline, version) {
                     broken = Some(format!(
@@ -69,12 +87,18 @@ impl Nested {
             sites,
             versions,
             broken,
+            kept_at,
         })
     }
 
     /// The field read under `key` if it holds embedded types.
     pub(crate) fn site(&self, key: &str) -> Option<&Site> {
         self.sites.iter().find(|site| site.reads(key))
+    }
+
+    /// Whether values of embedded objects are kept in the root's metadata.
+    pub(crate) fn keeps(&self) -> bool {
+        self.kept_at.is_some()
     }
 
     /// The versions with embedded changes a step from `from` to `to` goes

@@ -2,35 +2,68 @@
 //! tree engine's steps ([`Schema::apply_nested`]), their inverse
 //! ([`Schema::undo_nested`]), and the objects an embedded reader captured
 //! while streaming ([`Migration`]) all apply changes with this code.
+//!
+//! Values an embedded object loses in a migration (a removed field, a key
+//! no field claims) are kept in the root's metadata, in `legacy_nested`,
+//! each under its exact path in the document (`steps[3].notes`); the
+//! report lists them by the path their objects share
+//! (`meta.legacy_nested.steps[].notes`).
 
 use std::cell::{Cell, RefCell};
 use std::fmt::Write as _;
 use std::rc::Rc;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::{EmbeddedHistory, Segment, Site};
 use crate::error::Error;
 use crate::migrate::Report;
 use crate::schema::Schema;
-use crate::step::{rename_key, Applied, Object, Op, OpError};
-use crate::version::Version;
+use crate::step::{free_key, object_at, rename_key, Applied, Object, Op, OpError};
+use crate::version::{kind_of, Version};
+use crate::vocab::names::LEGACY_NESTED;
 
 /// The report path (`steps[]`) and the exact path (`steps[3]`) of the
 /// embedded object a traversal is at.
-struct Cursor {
+pub(crate) struct Cursor {
     pattern: String,
     exact: String,
 }
 
-/// A traversal of the embedded objects of a document at one version:
-/// what it does to each object, the descent from site to site is shared.
+impl Cursor {
+    /// At an object whose report path is `pattern` and exact path `exact`;
+    /// both are empty at the root document.
+    pub(crate) fn at(pattern: &str, exact: &str) -> Self {
+        Cursor {
+            pattern: pattern.to_owned(),
+            exact: exact.to_owned(),
+        }
+    }
+
+    fn root() -> Self {
+        Cursor::at("", "")
+    }
+
+    /// The exact path: `steps[3]`.
+    pub(crate) fn exact(&self) -> &str {
+        &self.exact
+    }
+}
+
+/// Values of embedded objects to keep in the root's metadata: each with its
+/// exact path in the document.
+pub(crate) type Kept = Vec<(String, Value)>;
+
+/// A traversal of the embedded objects of a document: what it does to each
+/// object, and which types it enters; the descent from site to site is
+/// shared.
 trait Visit {
     type Error;
 
     fn cursor(&mut self) -> &mut Cursor;
 
-    fn version(&self) -> &Version;
+    /// Whether objects of `history`, or of a type they hold, need a visit.
+    fn enters(&self, history: &'static EmbeddedHistory) -> bool;
 
     /// Visits one embedded object, and the ones it holds through
     /// [`visit_sites`].
@@ -50,7 +83,7 @@ fn visit_sites<V: Visit>(
 ) -> Result<(), V::Error> {
     for site in sites {
         let history = site.history();
-        if !history.changes_at(visit.version()) {
+        if !visit.enters(history) {
             continue;
         }
         for name in site.at.names {
@@ -112,6 +145,7 @@ fn visit_value<V: Visit>(
                 }
             }
         }
+        (Segment::Optional, value) => result = visit_value(visit, value, rest, history),
         _ => {}
     }
     visit.cursor().pattern.truncate(pattern);
@@ -120,31 +154,21 @@ fn visit_value<V: Visit>(
 
 /// One pass over a document at one version: applies the changes of that
 /// version to every embedded object found, recording what it did with the
-/// objects' report paths (`steps[].tokens`) and placing errors at their
-/// exact paths (`steps[3].thought`).
+/// objects' report paths (`steps[].tokens`), keeping removed values with
+/// their exact paths, and placing errors at their exact paths
+/// (`steps[3].thought`).
 pub(crate) struct Walk<'a> {
     version: &'a Version,
     applied: &'a mut Applied,
+    kept: &'a mut Kept,
+    /// `<metadata>.legacy_nested`, for the report.
+    kept_at: Option<&'a str>,
     /// What one object's operations did, before it gets its path.
     scratch: Applied,
     cursor: Cursor,
 }
 
-impl<'a> Walk<'a> {
-    /// A walk at `version` starting at an object whose report path and
-    /// exact path are `at` (empty for the root document).
-    pub(crate) fn new(version: &'a Version, at: &str, applied: &'a mut Applied) -> Self {
-        Walk {
-            version,
-            applied,
-            scratch: Applied::default(),
-            cursor: Cursor {
-                pattern: at.to_owned(),
-                exact: at.to_owned(),
-            },
-        }
-    }
-
+impl Walk<'_> {
     /// An operation's error, with the exact paths of the keys it names.
     fn place(&self, error: OpError) -> OpError {
         match error {
@@ -164,8 +188,8 @@ impl Visit for Walk<'_> {
         &mut self.cursor
     }
 
-    fn version(&self) -> &Version {
-        self.version
+    fn enters(&self, history: &'static EmbeddedHistory) -> bool {
+        history.changes_at(self.version)
     }
 
     /// The object's own changes of the walk's version, then the embedded
@@ -176,15 +200,86 @@ impl Visit for Walk<'_> {
         history: &'static EmbeddedHistory,
     ) -> Result<(), OpError> {
         for op in history.ops_at(self.version) {
+            // A removed value goes to the root's metadata, which this
+            // object cannot reach: it leaves with its path.
+            if let Op::Preserve { field } = op {
+                if let Some(value) = object.remove(field) {
+                    self.kept.push((joined(&self.cursor.exact, field), value));
+                    record_kept(self.applied, self.kept_at, &self.cursor.pattern, field);
+                }
+                continue;
+            }
             op.apply(object, None, &mut self.scratch)
                 .map_err(|error| self.place(error))?;
             let scratch = std::mem::take(&mut self.scratch);
             let at = &self.cursor.pattern;
             record(&mut self.applied.dropped, at, scratch.dropped);
             record(&mut self.applied.defaulted, at, scratch.defaulted);
-            record(&mut self.applied.preserved, at, scratch.preserved);
         }
         visit_sites(self, object, &history.sites)
+    }
+}
+
+/// One pass over the embedded objects of a migrated document, keeping the
+/// keys no field claims, with their exact paths.
+struct Unclaimed<'a> {
+    applied: &'a mut Applied,
+    kept: &'a mut Kept,
+    kept_at: &'a str,
+    cursor: Cursor,
+}
+
+impl Visit for Unclaimed<'_> {
+    type Error = OpError;
+
+    fn cursor(&mut self) -> &mut Cursor {
+        &mut self.cursor
+    }
+
+    fn enters(&self, _: &'static EmbeddedHistory) -> bool {
+        true
+    }
+
+    fn object(
+        &mut self,
+        object: &mut Object,
+        history: &'static EmbeddedHistory,
+    ) -> Result<(), OpError> {
+        keep_unclaimed(
+            object,
+            history,
+            &self.cursor,
+            self.kept,
+            self.applied,
+            self.kept_at,
+        );
+        visit_sites(self, object, &history.sites)
+    }
+}
+
+/// Moves the keys of `object` that no field of its type claims to `kept`.
+fn keep_unclaimed(
+    object: &mut Object,
+    history: &EmbeddedHistory,
+    cursor: &Cursor,
+    kept: &mut Kept,
+    applied: &mut Applied,
+    kept_at: &str,
+) {
+    // Most objects have none: then nothing is allocated.
+    if !object.keys().any(|key| history.unclaimed(key)) {
+        return;
+    }
+    let keys: Vec<String> = object
+        .keys()
+        .filter(|key| history.unclaimed(key))
+        .cloned()
+        .collect();
+    for key in keys {
+        if let Some(value) = object.remove(&key) {
+            record_kept(applied, Some(kept_at), &cursor.pattern, &key);
+            kept.push((joined(&cursor.exact, &key), value));
+        }
     }
 }
 
@@ -212,6 +307,16 @@ fn record(list: &mut Vec<String>, at: &str, fields: Vec<String>) {
     }
 }
 
+/// Lists a kept value as preserved, under the metadata path it went to:
+/// `meta.legacy_nested.steps[].notes`.
+fn record_kept(applied: &mut Applied, kept_at: Option<&str>, pattern: &str, field: &str) {
+    let at = match kept_at {
+        Some(kept_at) => joined(kept_at, pattern),
+        None => pattern.to_owned(),
+    };
+    record(&mut applied.preserved, &at, vec![field.to_owned()]);
+}
+
 /// Whether `path` is `joined(at, key)`.
 fn is_joined(path: &str, at: &str, key: &str) -> bool {
     if at.is_empty() {
@@ -230,6 +335,8 @@ struct Undo<'a> {
     newer: &'a Version,
     version: &'a Version,
     report: &'a mut Report,
+    /// The values kept in `legacy_nested`, for removed fields to return.
+    kept: &'a mut Object,
     cursor: Cursor,
 }
 
@@ -266,11 +373,14 @@ impl Undo<'_> {
                 )))
             }
             Op::Preserve { field } => {
-                return Err(irreversible(format!(
-                    "`{}` was removed in {}, and removed values of embedded types are not kept yet",
-                    joined(exact, field),
-                    self.version
-                )))
+                let path = joined(exact, field);
+                let value = self.kept.remove(&path).ok_or_else(|| {
+                    irreversible(format!(
+                        "`{path}` was removed in {} and the document keeps no value for it in `{LEGACY_NESTED}`",
+                        self.version
+                    ))
+                })?;
+                object.insert(field.clone(), value);
             }
             Op::Custom(_) => {}
         }
@@ -285,8 +395,8 @@ impl Visit for Undo<'_> {
         &mut self.cursor
     }
 
-    fn version(&self) -> &Version {
-        self.version
+    fn enters(&self, history: &'static EmbeddedHistory) -> bool {
+        history.changes_at(self.version)
     }
 
     /// The embedded objects held first, then the object's own changes in
@@ -306,7 +416,9 @@ impl Visit for Undo<'_> {
 
 impl Schema {
     /// Applies the changes of embedded types that a step from `from` to
-    /// `to` goes through, after the root's own operations of the step.
+    /// `to` goes through, after the root's own operations of the step; in
+    /// the step to the current version, keeps the keys of embedded objects
+    /// that no field claims.
     pub(crate) fn apply_nested(
         &self,
         document: &mut Object,
@@ -317,18 +429,58 @@ impl Schema {
         let Some(nested) = &self.nested else {
             return Ok(());
         };
+        let kept_at = nested.kept_at.as_deref();
+        let mut kept = Kept::new();
         for version in nested.versions_between(from, to) {
-            visit_sites(
-                &mut Walk::new(version, "", applied),
-                document,
-                &nested.sites,
-            )?;
+            let mut walk = Walk {
+                version,
+                applied: &mut *applied,
+                kept: &mut kept,
+                kept_at,
+                scratch: Applied::default(),
+                cursor: Cursor::root(),
+            };
+            visit_sites(&mut walk, document, &nested.sites)?;
+        }
+        if let (Some(kept_at), true) = (kept_at, to == self.current()) {
+            let mut unclaimed = Unclaimed {
+                applied,
+                kept: &mut kept,
+                kept_at,
+                cursor: Cursor::root(),
+            };
+            visit_sites(&mut unclaimed, document, &nested.sites)?;
+        }
+        self.keep_nested(document, kept)
+    }
+
+    /// Puts values kept from embedded objects into the root's metadata, in
+    /// `legacy_nested`, each under its path. A path an earlier migration
+    /// kept a value under keeps it; the new one goes beside, suffixed.
+    pub(crate) fn keep_nested(&self, document: &mut Object, kept: Kept) -> Result<(), OpError> {
+        let Some(metadata) = self.metadata.as_ref().filter(|_| !kept.is_empty()) else {
+            return Ok(());
+        };
+        let slot = object_at(document, metadata)?
+            .entry(LEGACY_NESTED)
+            .or_insert_with(|| Value::Object(Map::new()));
+        let Value::Object(legacy) = slot else {
+            return Err(OpError::NotAnObject {
+                path: format!("{metadata}.{LEGACY_NESTED}"),
+                found: kind_of(slot),
+            });
+        };
+        for (path, value) in kept {
+            let name = free_key(legacy, &path);
+            legacy.insert(name, value);
         }
         Ok(())
     }
 
     /// Undoes what [`Schema::apply_nested`] did for a step from `older` to
     /// `newer`, before the root's own operations of the step are undone.
+    /// Removed values return from `legacy_nested`; kept unclaimed keys
+    /// stay there, as the root's own do.
     pub(crate) fn undo_nested(
         &self,
         document: &mut Object,
@@ -339,21 +491,46 @@ impl Schema {
         let Some(nested) = &self.nested else {
             return Ok(());
         };
+        let mut kept = self.take_kept(document)?;
         for version in nested.versions_between(older, newer).rev() {
             let mut undo = Undo {
                 schema: self,
                 older,
                 newer,
                 version,
-                report,
-                cursor: Cursor {
-                    pattern: String::new(),
-                    exact: String::new(),
-                },
+                report: &mut *report,
+                kept: &mut kept,
+                cursor: Cursor::root(),
             };
             visit_sites(&mut undo, document, &nested.sites)?;
         }
+        if let (Some(metadata), false) = (&self.metadata, kept.is_empty()) {
+            if let Ok(metadata) = object_at(document, metadata) {
+                metadata.insert(LEGACY_NESTED.to_owned(), Value::Object(kept));
+            }
+        }
         Ok(())
+    }
+
+    /// `legacy_nested` taken out of the metadata object, if it holds one.
+    fn take_kept(&self, document: &mut Object) -> Result<Object, Error> {
+        let Some(path) = &self.metadata else {
+            return Ok(Object::new());
+        };
+        let not_an_object = |path: String, found| Error::NotAnObject {
+            type_name: self.type_name,
+            path,
+            found,
+        };
+        let metadata = object_at(document, path).map_err(|e| not_an_object(e.path, e.found))?;
+        match metadata.remove(LEGACY_NESTED) {
+            None => Ok(Object::new()),
+            Some(Value::Object(kept)) => Ok(kept),
+            Some(other) => Err(not_an_object(
+                format!("{path}.{LEGACY_NESTED}"),
+                kind_of(&other),
+            )),
+        }
     }
 }
 
@@ -363,8 +540,10 @@ impl Schema {
 pub(crate) struct Migration {
     pub(crate) from: Version,
     pub(crate) root: &'static Schema,
-    /// The report paths of what the embedded readers did, and the typed
-    /// error of the first that failed.
+    /// Whether values the objects lose are kept in the root's metadata.
+    pub(crate) keeps: bool,
+    /// The report paths of what the embedded readers did, the values they
+    /// keep, and the typed error of the first that failed.
     pub(crate) sink: Rc<Sink>,
 }
 
@@ -372,6 +551,7 @@ pub(crate) struct Migration {
 #[derive(Default)]
 pub(crate) struct Sink {
     pub(crate) applied: RefCell<Applied>,
+    pub(crate) kept: RefCell<Kept>,
     error: Cell<Option<Error>>,
 }
 
@@ -396,17 +576,20 @@ impl std::fmt::Debug for Sink {
 
 impl Migration {
     /// Applies to an object captured by an embedded reader the changes of
-    /// every version after the document's, up to the root's current one.
+    /// every version after the document's, up to the root's current one,
+    /// then keeps the keys no field claims. `at` is where the object stands.
     pub(crate) fn migrate(
         &self,
         object: &mut Object,
         history: &'static EmbeddedHistory,
-        at: &str,
+        at: &Cursor,
     ) -> Result<(), Error> {
         let Some(nested) = &self.root.nested else {
             return Ok(());
         };
+        let kept_at = nested.kept_at.as_deref();
         let mut applied = self.sink.applied.borrow_mut();
+        let mut kept = self.sink.kept.borrow_mut();
         for version in nested.versions_between(&self.from, self.root.current()) {
             // The step of the root's history into `version`, as the tree
             // engine names it in an error.
@@ -417,9 +600,27 @@ impl Migration {
                 .take_while(|v| *v < version)
                 .last()
                 .unwrap_or(&self.from);
-            Walk::new(version, at, &mut applied)
-                .object(object, history)
+            let mut walk = Walk {
+                version,
+                applied: &mut applied,
+                kept: &mut kept,
+                kept_at,
+                scratch: Applied::default(),
+                cursor: Cursor::at(&at.pattern, &at.exact),
+            };
+            walk.object(object, history)
                 .map_err(|error| self.root.op_error(error, previous, version))?;
+        }
+        if let Some(kept_at) = kept_at {
+            let mut unclaimed = Unclaimed {
+                applied: &mut applied,
+                kept: &mut kept,
+                kept_at,
+                cursor: Cursor::at(&at.pattern, &at.exact),
+            };
+            unclaimed
+                .object(object, history)
+                .map_err(|error| self.root.op_error(error, &self.from, self.root.current()))?;
         }
         Ok(())
     }
@@ -438,5 +639,13 @@ mod tests {
         assert!(is_joined("a.b", "a", "b"));
         assert!(!is_joined("ab.", "a", "b"));
         assert!(!is_joined("a.bc", "a", "b"));
+    }
+
+    #[test]
+    fn kept_values_are_listed_where_they_went() {
+        let mut applied = Applied::default();
+        record_kept(&mut applied, Some("meta.legacy_nested"), "steps[]", "notes");
+        record_kept(&mut applied, Some("meta.legacy_nested"), "steps[]", "notes");
+        assert_eq!(applied.preserved, ["meta.legacy_nested.steps[].notes"]);
     }
 }
