@@ -292,7 +292,7 @@ impl<'de, A: MapAccess<'de>> EmbeddedMap<'de, '_, A> {
         let mut captured = mem::take(&mut self.captured);
         let site = self.site;
         site.migration
-            .migrate(&mut captured, site.history, &self.here)
+            .migrate(&mut captured, site.history, &mut self.here)
             .map_err(|error| self.fail(error))?;
         Ok(captured.into_iter())
     }

@@ -163,29 +163,14 @@ pub(crate) struct Walk<'a> {
     kept: &'a mut Kept,
     /// `<metadata>.legacy_nested`, for the report.
     kept_at: Option<&'a str>,
-    /// What one object's operations did, before it gets its path.
-    scratch: Applied,
-    cursor: Cursor,
-}
-
-impl Walk<'_> {
-    /// An operation's error, with the exact paths of the keys it names.
-    fn place(&self, error: OpError) -> OpError {
-        match error {
-            OpError::Conflict { old, new } => OpError::Conflict {
-                old: joined(&self.cursor.exact, &old),
-                new: joined(&self.cursor.exact, &new),
-            },
-            other => other,
-        }
-    }
+    cursor: &'a mut Cursor,
 }
 
 impl Visit for Walk<'_> {
     type Error = OpError;
 
     fn cursor(&mut self) -> &mut Cursor {
-        &mut self.cursor
+        self.cursor
     }
 
     fn enters(&self, history: &'static EmbeddedHistory) -> bool {
@@ -199,22 +184,39 @@ impl Visit for Walk<'_> {
         object: &mut Object,
         history: &'static EmbeddedHistory,
     ) -> Result<(), OpError> {
+        // The operations `Op::apply` runs on a root, but recording each by
+        // the path this object shares with others, once: a document holds
+        // many objects of a path, each would record the same.
         for op in history.ops_at(self.version) {
-            // A removed value goes to the root's metadata, which this
-            // object cannot reach: it leaves with its path.
-            if let Op::Preserve { field } = op {
-                if let Some(value) = object.remove(field) {
-                    self.kept.push((joined(&self.cursor.exact, field), value));
-                    record_kept(self.applied, self.kept_at, &self.cursor.pattern, field);
-                }
-                continue;
-            }
-            op.apply(object, None, &mut self.scratch)
-                .map_err(|error| self.place(error))?;
-            let scratch = std::mem::take(&mut self.scratch);
             let at = &self.cursor.pattern;
-            record(&mut self.applied.dropped, at, scratch.dropped);
-            record(&mut self.applied.defaulted, at, scratch.defaulted);
+            match op {
+                Op::Rename { old, new } => {
+                    rename_key(object, old, new).map_err(|c| OpError::Conflict {
+                        old: joined(&self.cursor.exact, &c.old),
+                        new: joined(&self.cursor.exact, &c.new),
+                    })?;
+                }
+                Op::Default { field, value } => {
+                    if !object.contains_key(field) {
+                        object.insert(field.clone(), value().map_err(OpError::Failed)?);
+                        record(&mut self.applied.defaulted, at, field);
+                    }
+                }
+                Op::Drop { field } => {
+                    if object.remove(field).is_some() {
+                        record(&mut self.applied.dropped, at, field);
+                    }
+                }
+                // A removed value goes to the root's metadata, which this
+                // object cannot reach: it leaves with its path.
+                Op::Preserve { field } => {
+                    if let Some(value) = object.remove(field) {
+                        self.kept.push((joined(&self.cursor.exact, field), value));
+                        record_kept(self.applied, self.kept_at, at, field);
+                    }
+                }
+                Op::Custom(function) => function(object)?,
+            }
         }
         visit_sites(self, object, &history.sites)
     }
@@ -226,14 +228,14 @@ struct Unclaimed<'a> {
     applied: &'a mut Applied,
     kept: &'a mut Kept,
     kept_at: &'a str,
-    cursor: Cursor,
+    cursor: &'a mut Cursor,
 }
 
 impl Visit for Unclaimed<'_> {
     type Error = OpError;
 
     fn cursor(&mut self) -> &mut Cursor {
-        &mut self.cursor
+        self.cursor
     }
 
     fn enters(&self, _: &'static EmbeddedHistory) -> bool {
@@ -248,7 +250,7 @@ impl Visit for Unclaimed<'_> {
         keep_unclaimed(
             object,
             history,
-            &self.cursor,
+            self.cursor,
             self.kept,
             self.applied,
             self.kept_at,
@@ -296,14 +298,11 @@ fn joined(path: &str, key: &str) -> String {
     joined
 }
 
-/// Adds `<at>.<field>` for each field to `list`, once each: every object
-/// of a path records the same entries, so most are listed already, and
-/// none is built then.
-fn record(list: &mut Vec<String>, at: &str, fields: Vec<String>) {
-    for field in fields {
-        if !list.iter().any(|path| is_joined(path, at, &field)) {
-            list.push(joined(at, &field));
-        }
+/// Adds `<at>.<field>` to `list`, once: every object of a path records the
+/// same entry, so it is mostly listed already, and not built again then.
+fn record(list: &mut Vec<String>, at: &str, field: &str) {
+    if !list.iter().any(|path| is_joined(path, at, field)) {
+        list.push(joined(at, field));
     }
 }
 
@@ -314,7 +313,7 @@ fn record_kept(applied: &mut Applied, kept_at: Option<&str>, pattern: &str, fiel
         Some(kept_at) => joined(kept_at, pattern),
         None => pattern.to_owned(),
     };
-    record(&mut applied.preserved, &at, vec![field.to_owned()]);
+    record(&mut applied.preserved, &at, field);
 }
 
 /// Whether `path` is `joined(at, key)`.
@@ -362,7 +361,7 @@ impl Undo<'_> {
             Op::Default { field, .. } => {
                 if object.remove(field).is_some() {
                     let at = &self.cursor.pattern;
-                    record(&mut self.report.dropped, at, vec![field.clone()]);
+                    record(&mut self.report.dropped, at, field);
                 }
             }
             Op::Drop { field } => {
@@ -431,14 +430,14 @@ impl Schema {
         };
         let kept_at = nested.kept_at.as_deref();
         let mut kept = Kept::new();
+        let mut cursor = Cursor::root();
         for version in nested.versions_between(from, to) {
             let mut walk = Walk {
                 version,
                 applied: &mut *applied,
                 kept: &mut kept,
                 kept_at,
-                scratch: Applied::default(),
-                cursor: Cursor::root(),
+                cursor: &mut cursor,
             };
             visit_sites(&mut walk, document, &nested.sites)?;
         }
@@ -447,7 +446,7 @@ impl Schema {
                 applied,
                 kept: &mut kept,
                 kept_at,
-                cursor: Cursor::root(),
+                cursor: &mut cursor,
             };
             visit_sites(&mut unclaimed, document, &nested.sites)?;
         }
@@ -512,24 +511,27 @@ impl Schema {
         Ok(())
     }
 
-    /// `legacy_nested` taken out of the metadata object, if it holds one.
+    /// `legacy_nested` taken out of the metadata object, if the document
+    /// has one; a document without is left as it is.
     fn take_kept(&self, document: &mut Object) -> Result<Object, Error> {
         let Some(path) = &self.metadata else {
             return Ok(Object::new());
         };
-        let not_an_object = |path: String, found| Error::NotAnObject {
-            type_name: self.type_name,
-            path,
-            found,
-        };
-        let metadata = object_at(document, path).map_err(|e| not_an_object(e.path, e.found))?;
-        match metadata.remove(LEGACY_NESTED) {
+        let mut metadata = Some(document);
+        for segment in path.segments() {
+            metadata = match metadata.and_then(|object| object.get_mut(segment)) {
+                Some(Value::Object(object)) => Some(object),
+                _ => None,
+            };
+        }
+        match metadata.and_then(|metadata| metadata.remove(LEGACY_NESTED)) {
             None => Ok(Object::new()),
             Some(Value::Object(kept)) => Ok(kept),
-            Some(other) => Err(not_an_object(
-                format!("{path}.{LEGACY_NESTED}"),
-                kind_of(&other),
-            )),
+            Some(other) => Err(Error::NotAnObject {
+                type_name: self.type_name,
+                path: format!("{path}.{LEGACY_NESTED}"),
+                found: kind_of(&other),
+            }),
         }
     }
 }
@@ -582,7 +584,7 @@ impl Migration {
         &self,
         object: &mut Object,
         history: &'static EmbeddedHistory,
-        at: &Cursor,
+        at: &mut Cursor,
     ) -> Result<(), Error> {
         let Some(nested) = &self.root.nested else {
             return Ok(());
@@ -605,8 +607,7 @@ impl Migration {
                 applied: &mut applied,
                 kept: &mut kept,
                 kept_at,
-                scratch: Applied::default(),
-                cursor: Cursor::at(&at.pattern, &at.exact),
+                cursor: at,
             };
             walk.object(object, history)
                 .map_err(|error| self.root.op_error(error, previous, version))?;
@@ -616,7 +617,7 @@ impl Migration {
                 applied: &mut applied,
                 kept: &mut kept,
                 kept_at,
-                cursor: Cursor::at(&at.pattern, &at.exact),
+                cursor: at,
             };
             unclaimed
                 .object(object, history)
@@ -633,8 +634,14 @@ mod tests {
     #[test]
     fn report_paths_are_listed_once() {
         let mut list = vec!["steps[].tokens".to_owned()];
-        record(&mut list, "steps[]", vec!["tokens".into(), "ok".into()]);
-        record(&mut list, "", vec!["top".into(), "top".into()]);
+        for (at, field) in [
+            ("steps[]", "tokens"),
+            ("steps[]", "ok"),
+            ("", "top"),
+            ("", "top"),
+        ] {
+            record(&mut list, at, field);
+        }
         assert_eq!(list, ["steps[].tokens", "steps[].ok", "top"]);
         assert!(is_joined("a.b", "a", "b"));
         assert!(!is_joined("ab.", "a", "b"));
