@@ -152,18 +152,27 @@ fn visit_value<V: Visit>(
     result
 }
 
-/// One pass over a document at one version: applies the changes of that
-/// version to every embedded object found, recording what it did with the
-/// objects' report paths (`steps[].tokens`), keeping removed values with
-/// their exact paths, and placing errors at their exact paths
-/// (`steps[3].thought`).
+/// One pass over the embedded objects of a document, recording what it
+/// does by the objects' report paths (`steps[].tokens`), keeping the values
+/// they lose with their exact paths, and placing errors at their exact
+/// paths (`steps[3].thought`).
 pub(crate) struct Walk<'a> {
-    version: &'a Version,
+    pass: Pass<'a>,
     applied: &'a mut Applied,
     kept: &'a mut Kept,
     /// `<metadata>.legacy_nested`, for the report.
     kept_at: Option<&'a str>,
     cursor: &'a mut Cursor,
+}
+
+/// What a walk does to each object.
+#[derive(Clone, Copy)]
+enum Pass<'a> {
+    /// Applies the changes of one version.
+    Changes(&'a Version),
+    /// Keeps the keys no field claims: once a document reaches the
+    /// current version.
+    Unclaimed,
 }
 
 impl Visit for Walk<'_> {
@@ -174,20 +183,44 @@ impl Visit for Walk<'_> {
     }
 
     fn enters(&self, history: &'static EmbeddedHistory) -> bool {
-        history.changes_at(self.version)
+        match self.pass {
+            Pass::Changes(version) => history.changes_at(version),
+            Pass::Unclaimed => true,
+        }
     }
 
-    /// The object's own changes of the walk's version, then the embedded
+    /// The object's own changes (or unclaimed keys), then the embedded
     /// objects it holds.
     fn object(
         &mut self,
         object: &mut Object,
         history: &'static EmbeddedHistory,
     ) -> Result<(), OpError> {
-        // The operations `Op::apply` runs on a root, but recording each by
-        // the path this object shares with others, once: a document holds
-        // many objects of a path, each would record the same.
-        for op in history.ops_at(self.version) {
+        match self.pass {
+            Pass::Changes(version) => self.changes(object, history.ops_at(version))?,
+            Pass::Unclaimed => {
+                if let Some(kept_at) = self.kept_at {
+                    keep_unclaimed(
+                        object,
+                        history,
+                        self.cursor,
+                        self.kept,
+                        self.applied,
+                        kept_at,
+                    );
+                }
+            }
+        }
+        visit_sites(self, object, &history.sites)
+    }
+}
+
+impl Walk<'_> {
+    /// The operations `Op::apply` runs on a root, but recording each by
+    /// the path this object shares with others, once: a document holds many
+    /// objects of a path, each would record the same.
+    fn changes(&mut self, object: &mut Object, ops: &[Op]) -> Result<(), OpError> {
+        for op in ops {
             let at = &self.cursor.pattern;
             match op {
                 Op::Rename { old, new } => {
@@ -218,44 +251,7 @@ impl Visit for Walk<'_> {
                 Op::Custom(function) => function(object)?,
             }
         }
-        visit_sites(self, object, &history.sites)
-    }
-}
-
-/// One pass over the embedded objects of a migrated document, keeping the
-/// keys no field claims, with their exact paths.
-struct Unclaimed<'a> {
-    applied: &'a mut Applied,
-    kept: &'a mut Kept,
-    kept_at: &'a str,
-    cursor: &'a mut Cursor,
-}
-
-impl Visit for Unclaimed<'_> {
-    type Error = OpError;
-
-    fn cursor(&mut self) -> &mut Cursor {
-        self.cursor
-    }
-
-    fn enters(&self, _: &'static EmbeddedHistory) -> bool {
-        true
-    }
-
-    fn object(
-        &mut self,
-        object: &mut Object,
-        history: &'static EmbeddedHistory,
-    ) -> Result<(), OpError> {
-        keep_unclaimed(
-            object,
-            history,
-            self.cursor,
-            self.kept,
-            self.applied,
-            self.kept_at,
-        );
-        visit_sites(self, object, &history.sites)
+        Ok(())
     }
 }
 
@@ -431,24 +427,17 @@ impl Schema {
         let kept_at = nested.kept_at.as_deref();
         let mut kept = Kept::new();
         let mut cursor = Cursor::root();
-        for version in nested.versions_between(from, to) {
+        let unclaimed = (kept_at.is_some() && to == self.current()).then_some(Pass::Unclaimed);
+        let passes = nested.versions_between(from, to).map(Pass::Changes);
+        for pass in passes.chain(unclaimed) {
             let mut walk = Walk {
-                version,
+                pass,
                 applied: &mut *applied,
                 kept: &mut kept,
                 kept_at,
                 cursor: &mut cursor,
             };
             visit_sites(&mut walk, document, &nested.sites)?;
-        }
-        if let (Some(kept_at), true) = (kept_at, to == self.current()) {
-            let mut unclaimed = Unclaimed {
-                applied,
-                kept: &mut kept,
-                kept_at,
-                cursor: &mut cursor,
-            };
-            visit_sites(&mut unclaimed, document, &nested.sites)?;
         }
         self.keep_nested(document, kept)
     }
@@ -603,27 +592,27 @@ impl Migration {
                 .last()
                 .unwrap_or(&self.from);
             let mut walk = Walk {
-                version,
+                pass: Pass::Changes(version),
                 applied: &mut applied,
                 kept: &mut kept,
                 kept_at,
-                cursor: at,
+                cursor: &mut *at,
             };
             walk.object(object, history)
                 .map_err(|error| self.root.op_error(error, previous, version))?;
         }
-        if let Some(kept_at) = kept_at {
-            let mut unclaimed = Unclaimed {
-                applied: &mut applied,
-                kept: &mut kept,
-                kept_at,
-                cursor: at,
-            };
-            unclaimed
-                .object(object, history)
-                .map_err(|error| self.root.op_error(error, &self.from, self.root.current()))?;
+        if kept_at.is_none() {
+            return Ok(());
         }
-        Ok(())
+        let mut walk = Walk {
+            pass: Pass::Unclaimed,
+            applied: &mut applied,
+            kept: &mut kept,
+            kept_at,
+            cursor: at,
+        };
+        walk.object(object, history)
+            .map_err(|error| self.root.op_error(error, &self.from, self.root.current()))
     }
 }
 
