@@ -553,3 +553,39 @@ fn write_only_types_write_the_root_stamp_alone() {
         json!({"schema_version": 2, "rows": [{"value": 1}]})
     );
 }
+
+#[test]
+fn a_value_kept_earlier_is_never_overwritten_on_any_route() {
+    // `retries` streams, `branches` goes through the tree engine.
+    let text = r#"{"schema_version": "0.2.0", "problem": "p", "actions": [],
+        "retries": [{"reasoning": "r", "scratch": "new"}],
+        "branches": [[{"reasoning": "b", "scratch": "new too"}]],
+        "context": {"metadata": {"legacy_nested": {"retries[0].scratch": "old", "branches[0][0].scratch": "old"}}}}"#;
+    for (route, trace, _) in every_route(text) {
+        assert_eq!(
+            trace.context.metadata["legacy_nested"],
+            json!({
+                "retries[0].scratch": "old",
+                "retries[0].scratch_2": "new",
+                "branches[0][0].scratch": "old",
+                "branches[0][0].scratch_2": "new too"
+            }),
+            "{route}"
+        );
+    }
+}
+
+#[test]
+fn a_legacy_nested_that_is_not_an_object_fails_on_every_route() {
+    let text = r#"{"schema_version": "0.2.0", "problem": "p", "actions": [],
+        "retries": [{"reasoning": "r", "scratch": "s"}],
+        "context": {"metadata": {"legacy_nested": ["not", "an", "object"]}}}"#;
+    let tree = palimpsest::migrate::<Trace>(&mut serde_json::from_str(text).unwrap()).unwrap_err();
+    let streamed = palimpsest::from_str::<Trace>(text).unwrap_err();
+    for err in [tree, streamed] {
+        assert!(
+            matches!(&err, Error::NotAnObject { path, found: "an array", .. } if path == "context.metadata.legacy_nested"),
+            "{err}"
+        );
+    }
+}
