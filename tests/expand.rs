@@ -1,6 +1,6 @@
 //! A snapshot of one full expansion of `#[versioned]`, pretty-printed, so a
 //! change to the generated code shows up as a reviewable diff of
-//! `tests/expand/trace.expanded.rs`. Regenerate it with
+//! `tests/expand/*.expanded.rs`. Regenerate them with
 //! `PALIMPSEST_BLESS=1 cargo test --test expand` and read the diff.
 //!
 //! Why the modules are included by `#[path]`: a proc-macro crate exports
@@ -63,14 +63,40 @@ fn expand_pretty(args: &str, item: &str) -> String {
     prettyplease::unparse(&file)
 }
 
+/// An embedded type of the design document, holding another one.
+const STEP: &str = r#"
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct TraceStep {
+        #[renamed_from("thought", since = "0.2.0")]
+        pub reasoning: String,
+        #[added_in("0.2.0")]
+        #[serde(default)]
+        pub tokens: u32,
+        #[removed_in("0.3.0", drop)]
+        pub notes: String,
+        #[serde(default)]
+        pub calls: Vec<Call>,
+    }
+"#;
+
 #[test]
 fn trace_expansion_matches_the_snapshot() {
-    let actual = expand_pretty(TRACE_ARGS, TRACE);
+    assert_snapshot(TRACE_ARGS, TRACE, "trace");
+}
+
+#[test]
+fn embedded_expansion_matches_the_snapshot() {
+    assert_snapshot("embedded", STEP, "trace_step");
+}
+
+fn assert_snapshot(args: &str, item: &str, name: &str) {
+    let actual = expand_pretty(args, item);
     assert!(
         !actual.contains("compile_error"),
         "the representative struct must expand without errors:\n{actual}"
     );
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expand/trace.expanded.rs");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/expand/{name}.expanded.rs"));
     if std::env::var_os("PALIMPSEST_BLESS").is_some() {
         std::fs::write(&path, &actual).expect("snapshot written");
         return;

@@ -86,6 +86,24 @@ mod shadowed {
         pub count: T,
     }
 
+    #[versioned(since = "0.1.0")]
+    #[derive(Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Log {
+        pub entries: ::std::vec::Vec<Entry>,
+    }
+
+    #[versioned(embedded)]
+    #[derive(Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Entry {
+        #[renamed_from("msg", since = "0.2.0")]
+        pub message: ::std::string::String,
+        #[added_in("0.2.0")]
+        #[serde(default = "no_tags")]
+        pub tags: ::std::vec::Vec<::std::string::String>,
+        #[serde(default)]
+        pub replies: ::std::vec::Vec<Self>,
+    }
+
     #[versioned(since = 1)]
     #[derive(Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Label<'a> {
@@ -95,7 +113,7 @@ mod shadowed {
     }
 }
 
-use shadowed::{Counter, Label, Trace};
+use shadowed::{Counter, Label, Log, Trace};
 
 #[test]
 fn every_feature_reads_a_legacy_document() {
@@ -131,4 +149,14 @@ fn integer_versions_and_generics_read_a_legacy_document() {
     );
     let label: Label<'static> = serde_json::from_str("{}").unwrap();
     assert_eq!(label.text, "");
+}
+
+#[test]
+fn embedded_types_read_a_legacy_document() {
+    let log: Log =
+        serde_json::from_str(r#"{"entries": [{"msg": "hi", "replies": [{"msg": "yo"}]}]}"#)
+            .unwrap();
+    assert_eq!(log.entries[0].message, "hi");
+    assert_eq!(log.entries[0].replies[0].message, "yo");
+    assert!(log.entries[0].replies[0].tags.is_empty());
 }

@@ -73,6 +73,30 @@ pub struct Tagged {
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+/// A versioned type holding an embedded one.
+#[versioned(since = "0.1.0")]
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Log {
+    /// What happened.
+    pub entries: Vec<Entry>,
+}
+
+/// An embedded type, which holds itself.
+#[versioned(embedded)]
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Entry {
+    /// The text.
+    #[renamed_from("msg", since = "0.2.0")]
+    pub message: String,
+    /// Answers.
+    #[added_in("0.3.0")]
+    #[serde(default)]
+    pub replies: Vec<Self>,
+    /// Gone.
+    #[removed_in("0.3.0", drop)]
+    pub scratch: String,
+}
+
 #[test]
 fn lint_clean_types_still_work() {
     let trace: Trace =
@@ -80,6 +104,8 @@ fn lint_clean_types_still_work() {
     assert_eq!(trace.outcome, "r");
     let tagged: Tagged = serde_json::from_str("{}").unwrap();
     assert_eq!(tagged.meta.unwrap()["migrated_from"], "0.0.1");
+    let log: Log = serde_json::from_str(r#"{"entries": [{"msg": "m"}]}"#).unwrap();
+    assert_eq!(log.entries[0].message, "m");
     let settings: Settings = serde_json::from_str("{}").unwrap();
     assert_eq!(settings.level, 1);
     let note = Note {

@@ -28,7 +28,17 @@ pub struct ContainerArgs {
     /// The arguments stopped parsing at a syntax error (already reported),
     /// so any key may be missing only because it was never reached.
     pub aborted: bool,
+    /// `embedded`: the type is dated in the versions of the type holding it.
+    pub embedded: Option<Span>,
+    /// Every key written but `embedded`, where it was written: an embedded
+    /// type takes none of them.
+    pub written: Vec<(&'static str, Span)>,
 }
+
+/// The keys of `#[versioned(...)]` but `embedded`.
+pub const CONTAINER_KEYS: [&str; 8] = [
+    "since", "version", "legacy", "key", "metadata", "step", "check", "snapshot",
+];
 
 /// `snapshot(version = "0.1.0", name = TraceV010)`
 pub struct SnapshotArg {
@@ -67,7 +77,25 @@ impl ContainerArgs {
     pub fn parse(cx: &mut Ctxt, args: TokenStream) -> Self {
         let mut out = ContainerArgs::default();
         let parser = syn::meta::parser(|meta| {
-            if meta.path.is_ident("since") {
+            if let Some(key) = CONTAINER_KEYS.iter().find(|key| meta.path.is_ident(key)) {
+                out.written
+                    .push((*key, syn::spanned::Spanned::span(&meta.path)));
+            }
+            if meta.path.is_ident("embedded") {
+                // #[versioned(embedded)]
+                if meta.input.peek(Token![=]) || meta.input.peek(syn::token::Paren) {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        "#[versioned]: `embedded` takes no value; write #[versioned(embedded)]",
+                    );
+                    skip_value(&meta)?;
+                } else if out.embedded.is_some() {
+                    cx.error_spanned_by(&meta.path, "#[versioned]: duplicate `embedded`");
+                }
+                // Meant as embedded either way: no error about a root's keys.
+                out.embedded = Some(syn::spanned::Spanned::span(&meta.path));
+                Ok(())
+            } else if meta.path.is_ident("since") {
                 // #[versioned(since = "0.1.0")]
                 set_version(cx, &meta, &mut out.since, &mut out.given, "since")
             } else if meta.path.is_ident("version") {
@@ -111,7 +139,7 @@ impl ContainerArgs {
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "#[versioned]: unknown key `{name}`; expected one of `since`, `version`, `legacy`, `key`, `metadata`, `step`, `check`, `snapshot`"
+                        "#[versioned]: unknown key `{name}`; expected one of `since`, `version`, `legacy`, `key`, `metadata`, `step`, `check`, `snapshot`, `embedded`"
                     ),
                 );
                 skip_value(&meta)

@@ -43,7 +43,7 @@ pub fn validate<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<History<'a
     check_derives(cx, cont);
     let since = check_since_present(cx, cont)?;
     let scheme = since.version.scheme();
-    check_one_scheme(cx, cont, scheme);
+    check_one_scheme(cx, all_versions(cont), scheme, "`since`");
     let legacy = cont
         .args
         .legacy
@@ -79,6 +79,83 @@ pub fn validate<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<History<'a
     };
     check_planned_history(cx, &history);
     Some(history)
+}
+
+/// The checked changes of an embedded type, by the version they take
+/// effect in, oldest first: what the expansion turns into its history.
+pub struct EmbeddedPlan<'a> {
+    pub changes: Vec<(Version, Vec<PlannedOp<'a>>)>,
+}
+
+/// The rules of `#[versioned(embedded)]`: those of field attributes that
+/// need no root, and what sets an embedded type apart. The versions are
+/// its root's, checked against the root's history when the root's schema
+/// is assembled: the macro cannot see the root from here.
+pub fn validate_embedded<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<EmbeddedPlan<'a>> {
+    if cont.serde_unreadable {
+        return None;
+    }
+    check_derives(cx, cont);
+    check_embedded_keys(cx, cont);
+    let field_lits = || cont.fields.iter().flat_map(field_versions);
+    if let Some(first) = field_lits().next() {
+        let scheme = first.version.scheme();
+        let decided_by = format!("the first version of `{}`, {},", cont.ident(), first.text());
+        check_one_scheme(cx, field_lits(), scheme, &decided_by);
+        check_after_first_version(cx, cont, scheme);
+    }
+    check_added_has_default(cx, cont);
+    check_removed_after_added(cx, cont);
+    check_renames(cx, cont);
+    check_no_borrowing(cx, cont);
+    if cx.has_errors() {
+        return None;
+    }
+    let versions: BTreeSet<Version> = field_lits().map(|lit| lit.version.clone()).collect();
+    let changes = versions
+        .into_iter()
+        .map(|version| {
+            let ops = ops_into(cont, &version);
+            (version, ops)
+        })
+        .collect();
+    Some(EmbeddedPlan { changes })
+}
+
+/// An embedded type is dated in the versions of the type holding it and
+/// writes no version: none of a root's keys applies to it.
+fn check_embedded_keys(cx: &mut Ctxt, cont: &Container<'_>) {
+    for (key, span) in &cont.args.written {
+        cx.error_at(
+            *span,
+            format!(
+                "#[versioned(embedded)]: `{key}` does not apply to an embedded type, which is dated in the versions of the #[versioned] type holding it and writes no version of its own"
+            ),
+        );
+    }
+}
+
+/// A change takes effect in a version that follows the one older
+/// documents have, so never in the first version of its scheme.
+fn check_after_first_version(cx: &mut Ctxt, cont: &Container<'_>, scheme: Scheme) {
+    let first = match scheme {
+        Scheme::Semver => Version::semver(semver::Version::new(0, 0, 0)),
+        Scheme::Integer => Version::integer(0),
+    };
+    for field in &cont.fields {
+        for lit in field_versions(field) {
+            if lit.version.scheme() == scheme && lit.version <= first {
+                cx.error_at(
+                    lit.span,
+                    format!(
+                        "#[versioned(embedded)]: `{}` changes in version {v}, and no version comes before {v} for older documents to have; a change takes effect in a version after theirs",
+                        field.ident,
+                        v = lit.version,
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// The planned history keeps the rules `SchemaBuilder::build` checks,
@@ -183,13 +260,19 @@ fn check_since_present<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<&'a
 }
 
 /// A type spells all its versions one way: semver strings or integers.
-fn check_one_scheme(cx: &mut Ctxt, cont: &Container<'_>, scheme: Scheme) {
-    for lit in all_versions(cont) {
+/// `decided_by` names what fixed the scheme, for the message.
+fn check_one_scheme<'a>(
+    cx: &mut Ctxt,
+    lits: impl IntoIterator<Item = &'a VersionLit>,
+    scheme: Scheme,
+    decided_by: &str,
+) {
+    for lit in lits {
         if lit.version.scheme() != scheme {
             cx.error_at(
                 lit.span,
                 format!(
-                    "#[versioned]: version {} is {}, but `since` makes this type's versions {}; do not mix semver and integer versions",
+                    "#[versioned]: version {} is {}, but {decided_by} makes this type's versions {}; do not mix semver and integer versions",
                     lit.version,
                     lit.version.scheme().describe(),
                     scheme.describe()
@@ -603,50 +686,7 @@ fn plan_steps<'a>(cont: &'a Container<'a>, versions: &[Version]) -> Vec<PlannedS
         .windows(2)
         .map(|pair| {
             let (from, to) = (&pair[0], &pair[1]);
-            let mut field_ops = Vec::new();
-            // Removals first, so a rename may reuse a name a removed field freed;
-            // additions last, so a default never shadows a renamed value.
-            for field in &cont.fields {
-                if let Some(removed) = field
-                    .attrs
-                    .removed
-                    .as_ref()
-                    .filter(|r| r.version.version == *to)
-                {
-                    let name = name_at(field, to);
-                    field_ops.push(if removed.drop {
-                        PlannedOp::Drop(name)
-                    } else {
-                        PlannedOp::Preserve(name)
-                    });
-                }
-            }
-            for field in &cont.fields {
-                for renamed in field
-                    .attrs
-                    .renamed
-                    .iter()
-                    .filter(|r| r.since.version == *to)
-                {
-                    field_ops.push(PlannedOp::Rename {
-                        old: renamed.old.value(),
-                        new: name_at(field, to),
-                    });
-                }
-            }
-            for field in &cont.fields {
-                if field
-                    .attrs
-                    .added
-                    .as_ref()
-                    .is_some_and(|a| a.version.version == *to)
-                {
-                    field_ops.push(PlannedOp::Add {
-                        field,
-                        name: name_at(field, to),
-                    });
-                }
-            }
+            let field_ops = ops_into(cont, to);
             let hand = cont.args.steps.iter().find(|s| {
                 s.from.as_ref().is_some_and(|f| f.version == *from)
                     && s.to.as_ref().is_some_and(|t| t.version == *to)
@@ -671,6 +711,55 @@ fn plan_steps<'a>(cont: &'a Container<'a>, versions: &[Version]) -> Vec<PlannedS
             }
         })
         .collect()
+}
+
+/// What the field attributes do in the step into `version`. Removals
+/// first, so a rename may reuse a name a removed field freed; additions
+/// last, so a default never shadows a renamed value.
+fn ops_into<'a>(cont: &'a Container<'a>, version: &Version) -> Vec<PlannedOp<'a>> {
+    let mut ops = Vec::new();
+    for field in &cont.fields {
+        if let Some(removed) = field
+            .attrs
+            .removed
+            .as_ref()
+            .filter(|r| r.version.version == *version)
+        {
+            let name = name_at(field, version);
+            ops.push(if removed.drop {
+                PlannedOp::Drop(name)
+            } else {
+                PlannedOp::Preserve(name)
+            });
+        }
+    }
+    for field in &cont.fields {
+        for renamed in field
+            .attrs
+            .renamed
+            .iter()
+            .filter(|r| r.since.version == *version)
+        {
+            ops.push(PlannedOp::Rename {
+                old: renamed.old.value(),
+                new: name_at(field, version),
+            });
+        }
+    }
+    for field in &cont.fields {
+        if field
+            .attrs
+            .added
+            .as_ref()
+            .is_some_and(|a| a.version.version == *version)
+        {
+            ops.push(PlannedOp::Add {
+                field,
+                name: name_at(field, version),
+            });
+        }
+    }
+    ops
 }
 
 /// The name a field has in documents of `version`: the old name of the

@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 
 use crate::ast::{is_serde_derive, Container, Field};
 use crate::attr::{is_field_attr, is_serde, DefaultKind, SnapshotArg};
-use crate::check::{self, exists_at, name_at, History, PlannedOp};
+use crate::check::{self, exists_at, name_at, EmbeddedPlan, History, PlannedOp};
 use crate::ctxt::Ctxt;
 
 /// The whole attribute on `proc_macro2` tokens: read, validate, expand, or
@@ -14,8 +14,13 @@ use crate::ctxt::Ctxt;
 /// `proc_macro`, so tests can run this (tests/expand.rs).
 pub fn versioned(args: TokenStream, item: &syn::Item) -> TokenStream {
     let mut cx = Ctxt::default();
-    let expanded = Container::from_ast(&mut cx, args, item)
-        .and_then(|cont| check::validate(&mut cx, &cont).map(|history| expand(&cont, &history)));
+    let expanded = Container::from_ast(&mut cx, args, item).and_then(|cont| {
+        if cont.args.embedded.is_some() {
+            check::validate_embedded(&mut cx, &cont).map(|plan| expand_embedded(&cont, &plan))
+        } else {
+            check::validate(&mut cx, &cont).map(|history| expand(&cont, &history))
+        }
+    });
     match (cx.check(), expanded) {
         (Ok(()), Some(tokens)) => tokens,
         (Err(errors), _) => {
@@ -36,8 +41,22 @@ fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     let schema = schema_fn(cont, history);
     let metadata = assert_metadata_object(cont, history);
     let versioned = impl_versioned(cont);
-    let serialize = cont.derives.serialize.then(|| impl_serialize(cont));
-    let deserialize = cont.derives.deserialize.then(|| impl_deserialize(cont));
+    let serialize = cont.derives.serialize.then(|| {
+        let remote = remote_name();
+        let schema_fn = schema_fn_name();
+        impl_serialize(cont, |ty_generics| {
+            quote! {
+                <#remote #ty_generics>::serialize(
+                    self,
+                    ::palimpsest::__private::Stamped::new(__serializer, #schema_fn()),
+                )
+            }
+        })
+    });
+    let deserialize = cont
+        .derives
+        .deserialize
+        .then(|| impl_deserialize(cont, &quote!(deserialize)));
     quote! {
         #item
 
@@ -54,6 +73,179 @@ fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
             #serialize
             #deserialize
         };
+    }
+}
+
+/// An embedded type: the struct, and its history, its probes, its plain
+/// `Serialize` and a `Deserialize` that reads the root's version in scope,
+/// inside a `const _`.
+fn expand_embedded(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream {
+    let item = user_struct(cont);
+    let remote = remote_struct(cont);
+    let history = history_fn(cont, plan);
+    let embedded = impl_embedded(cont);
+    let serialize = cont.derives.serialize.then(|| {
+        let remote = remote_name();
+        impl_serialize(
+            cont,
+            |ty_generics| quote!(<#remote #ty_generics>::serialize(self, __serializer)),
+        )
+    });
+    let deserialize = cont
+        .derives
+        .deserialize
+        .then(|| impl_deserialize(cont, &quote!(deserialize_embedded)));
+    quote! {
+        #item
+
+        #[doc(hidden)]
+        const _: () = {
+            #remote
+            #history
+            #embedded
+            #serialize
+            #deserialize
+        };
+    }
+}
+
+fn history_fn_name() -> syn::Ident {
+    format_ident!("__palimpsest_history")
+}
+
+/// The history of an embedded type, built once, as a root's schema is.
+fn history_fn(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream {
+    let name = history_fn_name();
+    let type_name = cont.ident().to_string();
+    let changes = plan.changes.iter().map(|(version, ops)| {
+        let ops = ops.iter().filter_map(|op| op_expr(cont, op));
+        quote!(.change(#version, ::palimpsest::__private::ops() #(#ops)*))
+    });
+    let fields = fields_fn(cont);
+    let probed = fields.as_ref().map(|_| quote!(.fields(__fields)));
+    // Whether others are kept depends on the root: it needs a metadata path.
+    let claims = claimed_keys(cont).map(|keys| quote!(.claims(&[#(#keys),*])));
+    quote! {
+        fn #name() -> &'static ::palimpsest::__private::EmbeddedHistory {
+            static __HISTORY: ::std::sync::OnceLock<::palimpsest::__private::EmbeddedHistory> =
+                ::std::sync::OnceLock::new();
+            #fields
+            fn __build() -> ::palimpsest::__private::EmbeddedHistory {
+                ::palimpsest::__private::EmbeddedChecked::new(#type_name)
+                    #(#changes)*
+                    #claims
+                    #probed
+                    .build()
+            }
+            ::palimpsest::__private::history_once(&__HISTORY, __build)
+        }
+    }
+}
+
+/// One probe per field whose type the macro can name outside the struct:
+/// `fn __fields`, where the root (or an embedded type) finds the embedded
+/// types its fields hold, at any depth of containers. `None` when no field
+/// can hold one.
+fn fields_fn(cont: &Container<'_>) -> Option<TokenStream> {
+    let probes: Vec<TokenStream> = cont
+        .current_fields()
+        .filter_map(|field| {
+            let ty = probed_type(cont, field)?;
+            let mut names = vec![field.serde_name.clone()];
+            names.extend(field.serde.aliases.iter().cloned());
+            names.extend(old_names(cont, field));
+            names.dedup();
+            Some(quote! {
+                (&&::palimpsest::__private::Probe::<#ty>::new()).probe(__shape, &[#(#names),*]);
+            })
+        })
+        .collect();
+    if probes.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        fn __fields(__shape: &mut ::palimpsest::__private::Shape) {
+            // Autoref specialization: the first for a type that holds
+            // embedded types, the second, a no-op, for any other.
+            #[allow(unused_imports)]
+            use ::palimpsest::__private::{ProbeEmbedded as _, ProbePlain as _};
+            #(#probes)*
+        }
+    })
+}
+
+/// The type of a field to probe, with `Self` spelled out: `None` for a
+/// field whose value is not read by the type's own serde form (flattened,
+/// skipped, or in a custom format), or whose type names the struct's
+/// parameters, which a probe outside the struct cannot name (it probes as
+/// holding no embedded type: a documented limit).
+fn probed_type(cont: &Container<'_>, field: &Field<'_>) -> Option<TokenStream> {
+    if field.serde.flatten || field.serde.skip_de || field.serde.custom_format {
+        return None;
+    }
+    let ty = field_type(cont, field);
+    (!mentions_generics(&ty, &cont.original.generics)).then_some(ty)
+}
+
+/// A field's type as code outside the struct names it: `Self` spelled out.
+fn field_type(cont: &Container<'_>, field: &Field<'_>) -> TokenStream {
+    let ty = &field.original.ty;
+    let ident = cont.ident();
+    let (_, ty_generics, _) = cont.original.generics.split_for_impl();
+    replace_self(quote!(#ty), &quote!(#ident #ty_generics))
+}
+
+/// `tokens` with `Self` replaced by `with`.
+fn replace_self(tokens: TokenStream, with: &TokenStream) -> TokenStream {
+    tokens
+        .into_iter()
+        .flat_map(|tree| match tree {
+            proc_macro2::TokenTree::Ident(found) if found == "Self" => {
+                let span = found.span();
+                with.clone()
+                    .into_iter()
+                    .map(|mut tree| {
+                        tree.set_span(span);
+                        tree
+                    })
+                    .collect()
+            }
+            proc_macro2::TokenTree::Group(group) => {
+                let mut replaced =
+                    proc_macro2::Group::new(group.delimiter(), replace_self(group.stream(), with));
+                replaced.set_span(group.span());
+                TokenStream::from(proc_macro2::TokenTree::Group(replaced))
+            }
+            other => TokenStream::from(other),
+        })
+        .collect()
+}
+
+/// `Embedded`, for its `Deserialize` to find its history, and `Embeds`,
+/// for the probes of the types holding it to find it.
+fn impl_embedded(cont: &Container<'_>) -> TokenStream {
+    let ident = cont.ident();
+    let history_fn = history_fn_name();
+    let mut generics = cont.original.generics.clone();
+    let (_, ty_generics, _) = cont.original.generics.split_for_impl();
+    let deserialize_current = deserialize_current_fn(cont, &mut generics);
+    let (impl_generics, _, where_clause) = generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::palimpsest::__private::Embedded for #ident #ty_generics #where_clause {
+            fn history() -> &'static ::palimpsest::__private::EmbeddedHistory {
+                #history_fn()
+            }
+
+            #deserialize_current
+        }
+
+        #[automatically_derived]
+        impl #impl_generics ::palimpsest::__private::Embeds for #ident #ty_generics #where_clause {
+            fn probe(__shape: &mut ::palimpsest::__private::Shape, __at: ::palimpsest::__private::Pattern) {
+                __shape.site::<Self>(__at);
+            }
+        }
     }
 }
 
@@ -272,7 +464,8 @@ fn remote_struct(cont: &Container<'_>) -> TokenStream {
     }
     let fields = cont.current_fields().map(|field| {
         let name = field.ident;
-        let ty = &field.original.ty;
+        // In the copy, `Self` would be the copy.
+        let ty = field_type(cont, field);
         let serde_attrs = field.original.attrs.iter().filter(|a| is_serde(a));
         let aliases = old_names(cont, field).map(|old| quote!(#[serde(alias = #old)]));
         quote! {
@@ -334,10 +527,12 @@ fn schema_fn_name() -> syn::Ident {
 fn schema_fn(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     let name = schema_fn_name();
     let schema = schema_expr(cont, history);
+    let fields = fields_fn(cont);
     quote! {
         fn #name() -> &'static ::palimpsest::__private::Schema {
             static __SCHEMA: ::std::sync::OnceLock<::palimpsest::__private::Schema> =
                 ::std::sync::OnceLock::new();
+            #fields
             // A plain function, so the shared `schema_once` is compiled once
             // for the crate rather than once per struct.
             fn __build() -> ::palimpsest::__private::Schema {
@@ -402,25 +597,7 @@ fn impl_versioned(cont: &Container<'_>) -> TokenStream {
     let ident = cont.ident();
     let schema_fn = schema_fn_name();
     let mut generics = cont.original.generics.clone();
-    let deserialize_current = cont.derives.deserialize.then(|| {
-        // `deserialize_current` must read the struct for any `'de` the
-        // trait names, so type parameters must deserialize for all of them.
-        bound_type_params(
-            &mut generics,
-            &quote!(::palimpsest::__private::serde::de::DeserializeOwned),
-        );
-        let remote = remote_name();
-        let (_, ty_generics, _) = cont.original.generics.split_for_impl();
-        quote! {
-            fn deserialize_current<'de, __D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
-            where
-                __D: ::palimpsest::__private::serde::Deserializer<'de>,
-                Self: ::palimpsest::__private::serde::Deserialize<'de>,
-            {
-                <#remote #ty_generics>::deserialize(__deserializer)
-            }
-        }
-    });
+    let deserialize_current = deserialize_current_fn(cont, &mut generics);
     let (impl_generics, _, where_clause) = generics.split_for_impl();
     let (_, ty_generics, _) = cont.original.generics.split_for_impl();
     quote! {
@@ -433,6 +610,35 @@ fn impl_versioned(cont: &Container<'_>) -> TokenStream {
             #deserialize_current
         }
     }
+}
+
+/// `deserialize_current` of `Versioned` and `Embedded`, through the remote
+/// copy, when the struct derives `Deserialize`; `generics` get the bounds
+/// it needs.
+fn deserialize_current_fn(
+    cont: &Container<'_>,
+    generics: &mut syn::Generics,
+) -> Option<TokenStream> {
+    if !cont.derives.deserialize {
+        return None;
+    }
+    // `deserialize_current` must read the struct for any `'de` the trait
+    // names, so type parameters must deserialize for all of them.
+    bound_type_params(
+        generics,
+        &quote!(::palimpsest::__private::serde::de::DeserializeOwned),
+    );
+    let remote = remote_name();
+    let (_, ty_generics, _) = cont.original.generics.split_for_impl();
+    Some(quote! {
+        fn deserialize_current<'de, __D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+        where
+            __D: ::palimpsest::__private::serde::Deserializer<'de>,
+            Self: ::palimpsest::__private::serde::Deserialize<'de>,
+        {
+            <#remote #ty_generics>::deserialize(__deserializer)
+        }
+    })
 }
 
 /// The schema from the history `check` validated, with the rules
@@ -449,6 +655,11 @@ fn schema_expr(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     });
     let check = cont.args.check.as_ref().map(|path| quote!(.check(#path)));
     let claims = claims(cont, history).map(|keys| quote!(.claims(&[#(#keys),*])));
+    let embeds = fields_fn(cont).and_then(|_| {
+        let since = &cont.args.since.as_ref()?.version;
+        let explicit = cont.args.version.is_some();
+        Some(quote!(.embeds(#since, #explicit, __fields)))
+    });
     let steps = history.steps.iter().map(|step| {
         let from = &step.from;
         let to = &step.to;
@@ -461,15 +672,21 @@ fn schema_expr(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
             #check
             #claims
             #(#steps)*
+            #embeds
             .build()
     }
 }
 
 /// The keys current documents may carry; with a metadata path, others found
-/// in a migrated document are preserved there. A flattened field reads
-/// keys no one can list, so then nothing is claimed.
+/// in a migrated document are preserved there.
 fn claims(cont: &Container<'_>, history: &History<'_>) -> Option<Vec<String>> {
     history.metadata.as_ref()?;
+    claimed_keys(cont)
+}
+
+/// The keys the struct's fields read: names, aliases and old names. A
+/// flattened field reads keys no one can list, so then nothing is claimed.
+fn claimed_keys(cont: &Container<'_>) -> Option<Vec<String>> {
     if cont.fields.iter().any(|f| f.serde.flatten) {
         return None;
     }
@@ -512,7 +729,7 @@ fn default_expr(cont: &Container<'_>, field: &Field<'_>) -> Option<TokenStream> 
     {
         return None;
     }
-    let ty = &field.original.ty;
+    let ty = field_type(cont, field);
     let ident = field.ident;
     let span = field.original.span();
     match (&field.serde.default, &cont.serde.default) {
@@ -529,10 +746,12 @@ fn default_expr(cont: &Container<'_>, field: &Field<'_>) -> Option<TokenStream> 
     }
 }
 
-fn impl_serialize(cont: &Container<'_>) -> TokenStream {
+/// `Serialize`, whose body `body` writes given the struct's type generics.
+fn impl_serialize(
+    cont: &Container<'_>,
+    body: impl FnOnce(&syn::TypeGenerics<'_>) -> TokenStream,
+) -> TokenStream {
     let ident = cont.ident();
-    let remote = remote_name();
-    let schema_fn = schema_fn_name();
     let mut generics = cont.original.generics.clone();
     bound_type_params(
         &mut generics,
@@ -540,6 +759,7 @@ fn impl_serialize(cont: &Container<'_>) -> TokenStream {
     );
     let (impl_generics, _, where_clause) = generics.split_for_impl();
     let (_, ty_generics, _) = cont.original.generics.split_for_impl();
+    let body = body(&ty_generics);
     quote! {
         #[automatically_derived]
         impl #impl_generics ::palimpsest::__private::serde::Serialize for #ident #ty_generics #where_clause {
@@ -547,16 +767,14 @@ fn impl_serialize(cont: &Container<'_>) -> TokenStream {
             where
                 __S: ::palimpsest::__private::serde::Serializer,
             {
-                <#remote #ty_generics>::serialize(
-                    self,
-                    ::palimpsest::__private::Stamped::new(__serializer, #schema_fn()),
-                )
+                #body
             }
         }
     }
 }
 
-fn impl_deserialize(cont: &Container<'_>) -> TokenStream {
+/// `Deserialize`, through `function` of `__private`.
+fn impl_deserialize(cont: &Container<'_>, function: &TokenStream) -> TokenStream {
     let ident = cont.ident();
     let mut generics = cont.original.generics.clone();
     // As `Versioned` requires: an old document is rebuilt from an owned
@@ -581,7 +799,7 @@ fn impl_deserialize(cont: &Container<'_>) -> TokenStream {
             where
                 __D: ::palimpsest::__private::serde::Deserializer<'de>,
             {
-                ::palimpsest::__private::deserialize::<Self, __D>(__deserializer)
+                ::palimpsest::__private::#function::<Self, __D>(__deserializer)
             }
         }
     }

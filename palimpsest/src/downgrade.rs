@@ -69,6 +69,7 @@ impl Schema {
         let mut report = Report::unchanged(self, from);
         for &index in path.iter().rev() {
             let (step_from, step_to) = &self.edges[index];
+            self.undo_nested(&mut work, step_from, step_to, &mut report)?;
             for op in self.ops[index].iter().rev() {
                 self.undo(op, &mut work, step_from, step_to, &mut report)?;
             }
@@ -78,6 +79,7 @@ impl Schema {
             });
         }
         work.insert(self.key.to_owned(), target.to_value());
+        self.normalize_report(&mut report);
         report.to = target;
         *object = work;
         Ok(report)

@@ -83,6 +83,7 @@ mod chain;
 mod collect;
 mod de;
 mod downgrade;
+mod embedded;
 mod error;
 mod ignored;
 mod migrate;
@@ -113,7 +114,9 @@ pub mod __private;
 // this path only (`object` is the one public module of the default build).
 pub use downgrade::to_value_as;
 pub use error::Error;
-pub use migrate::{Report, StepRecord, LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY};
+pub use migrate::{
+    Report, StepRecord, LEGACY_NESTED, LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY,
+};
 pub use read::{
     detect, from_reader, from_slice, from_str, from_str_strict, from_value, from_value_strict,
     migrate, migrate_to, needs_migration, with_report, Migrated,
@@ -167,6 +170,7 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// | `step(from = "0.1.0", to = "0.1.1", with = path)` | a hand-written step from a version to the next (repeatable); `path` is a [`Step::with`]-style function on the JSON object, or a [`Step::typed`]-style function from a typed snapshot; where field attributes also act in `to`, `combine = "before"`, `"after"` or `"replace"` says how the two join | |
 /// | `check = path` | an integrity check run on every old document before its first step ([`SchemaBuilder::check`]) | |
 /// | `snapshot(version = "0.1.0", name = TraceV010)` | generates `TraceV010`, a plain serde struct with the fields documents of that version carry, under their names then, for a typed step to read | |
+/// | `embedded` | a type used inside a versioned one: its field attributes are dated in the versions of the document holding it, and it writes no version; it takes none of the keys above (see [Embedded types](#embedded-types)) | |
 ///
 /// Versions are semver strings (`"0.1.0"`) or integers (`1`), one or the
 /// other for a whole type: `#[versioned(since = 1)]` writes
@@ -235,12 +239,89 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 ///   (type, versions, field path); [`from_str`] and the other functions of
 ///   this crate return them typed, as [`Error`].
 ///
+/// # Embedded types
+///
+/// A struct used inside a versioned type changes with it: mark it
+/// `#[versioned(embedded)]` and give its fields the same attributes, dated
+/// in the versions of the document that holds it. It writes no version of
+/// its own; the document's version reaches it while the document is read,
+/// and its changes run in the same steps as the root's, at any depth.
+///
+/// ```
+/// use palimpsest::versioned;
+/// use serde::{Deserialize, Serialize};
+/// use serde_json::{json, Map, Value};
+///
+/// #[versioned(since = "0.1.0", metadata = "meta")]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// pub struct Trace {
+///     pub steps: Vec<Step>,
+///     #[serde(default)]
+///     pub meta: Map<String, Value>,
+/// }
+///
+/// #[versioned(embedded)]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// pub struct Step {
+///     #[renamed_from("thought", since = "0.2.0")]
+///     pub reasoning: String,
+///     #[added_in("0.2.0")]
+///     #[serde(default)]
+///     pub tokens: u32,
+///     #[removed_in("0.3.0")]
+///     pub scratch: String,
+/// }
+///
+/// let old = r#"{"schema_version": "0.1.0", "steps": [{"thought": "t", "scratch": "s", "color": "red"}]}"#;
+/// let read = palimpsest::from_str::<Trace>(old)?;
+/// assert_eq!(read.value.steps[0].reasoning, "t");
+/// // What a step lost is kept under its path: a removed field, and a key
+/// // no field claims.
+/// assert_eq!(read.value.meta["legacy_nested"], json!({"steps[0].scratch": "s", "steps[0].color": "red"}));
+/// // The report lists what changed in embedded objects by their path.
+/// assert_eq!(read.report.defaulted, ["steps[].tokens"]);
+/// assert_eq!(read.report.preserved, ["meta.legacy_nested.steps[].color", "meta.legacy_nested.steps[].scratch"]);
+/// // `Step` named 0.2.0 and 0.3.0: they are versions of `Trace` now.
+/// assert_eq!(read.report.to.to_string(), "0.3.0");
+/// assert!(palimpsest::to_string(&read.value)?.starts_with(r#"{"schema_version":"0.3.0","steps":[{"reasoning":"t","tokens":0}],"#));
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+///
+/// - The root finds its embedded types through its field types: directly,
+///   or inside `Vec`, `VecDeque`, arrays, sets, `Option`, `Box`, `Rc`,
+///   `Arc`, and the values of `BTreeMap` and `HashMap`, nested at any
+///   depth. A struct between the root and an embedded type must be
+///   embedded too (with no attribute of its own if it does not change).
+///   A field whose type is a type parameter, a flattened field, and a
+///   field with a `with`-style format are not searched.
+/// - The versions an embedded type names join its root's history (the
+///   root's current version is the highest named anywhere, unless `version`
+///   sets it). One that does not fit the root (newer than its `version`,
+///   before its `since`, of the other scheme), or a removed field to keep
+///   in a root without a `metadata` path, cannot be seen by the macro:
+///   every read of the root then fails with [`Error::Definition`] saying
+///   which type and path.
+/// - With a `metadata` path on the root, an embedded object of a migrated
+///   document keeps what it loses in `<metadata>.legacy_nested`, under its
+///   path in the document (`steps[3].scratch`): removed fields, and keys no
+///   field claims. [`to_value_as`] takes removed values back from there.
+///   Without one, removed fields say `drop` and unclaimed keys are left to
+///   serde, as for the root.
+/// - The report lists an embedded change once per path of its objects
+///   (`steps[].tokens`, `steps[].calls[].ok`, `by_id{}.tokens` for map
+///   values), and, for a root that holds embedded types, lists every path
+///   sorted, on every route alike.
+/// - Read on its own, outside a root, an embedded type is read as current.
+///   A versioned type inside another keeps its own version, as before.
+///
 /// Schema mistakes are compile errors pointing at the attribute at fault:
 /// unknown or duplicate keys, a missing `since`, malformed or mixed
 /// versions, a version at or below `legacy` or above `version`, a removed
 /// field that would be lost, an added field without a default, a rename
 /// onto the field's own name or claimed twice, a step out of order or
-/// colliding with the field attributes, a metadata path outside the struct.
+/// colliding with the field attributes, a metadata path outside the struct;
+/// on an embedded type, a root's key or a change in the first version of
+/// its scheme.
 ///
 /// Enums, unions and tuple structs are not supported.
 #[doc(inline)]

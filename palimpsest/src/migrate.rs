@@ -12,7 +12,7 @@ use crate::schema::Schema;
 use crate::step::{Applied, OpError};
 use crate::version::{kind_of, Version};
 
-pub use crate::vocab::names::{LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY};
+pub use crate::vocab::names::{LEGACY_NESTED, LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY};
 
 /// What a migration did to one document.
 ///
@@ -205,7 +205,9 @@ impl Schema {
         };
         let mut work: Object = object
             .iter()
-            .filter(|(k, _)| *k == self.key || plan.captures(k, self.claims.as_ref()))
+            .filter(|(k, _)| {
+                *k == self.key || plan.captures(k, self.claims.as_ref()) || self.nests_at(k)
+            })
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let touched: Vec<String> = work.keys().cloned().collect();
@@ -290,6 +292,8 @@ impl Schema {
                 op.apply(doc, self.metadata.as_ref(), &mut applied)
                     .map_err(|e| self.op_error(e, step_from, step_to))?;
             }
+            self.apply_nested(doc, step_from, step_to, &mut applied)
+                .map_err(|e| self.op_error(e, step_from, step_to))?;
             report.steps.push(StepRecord {
                 from: step_from.clone(),
                 to: step_to.clone(),
@@ -304,10 +308,11 @@ impl Schema {
         report.preserved = applied.preserved;
         report.dropped = applied.dropped;
         report.defaulted = applied.defaulted;
+        self.normalize_report(&mut report);
         Ok(report)
     }
 
-    fn op_error(&self, error: OpError, from: &Version, to: &Version) -> Error {
+    pub(crate) fn op_error(&self, error: OpError, from: &Version, to: &Version) -> Error {
         match error {
             OpError::Conflict { old, new } => Error::Conflict {
                 type_name: self.type_name,

@@ -139,6 +139,8 @@ pub struct Schema {
     pub(crate) stamps_itself: bool,
     pub(crate) check: Option<Box<CheckFn>>,
     pub(crate) streaming: Option<StreamPlan>,
+    /// The embedded types the root's fields hold, if any.
+    pub(crate) nested: Option<Box<crate::embedded::Nested>>,
 }
 
 /// How an old or reordered document is read without buffering all of it,
@@ -361,6 +363,7 @@ impl Schema {
     }
 
     pub(crate) fn detect_in(&self, object: &Object) -> Result<Version, Error> {
+        self.check_nested()?;
         let Some(stamp) = object.get(self.key) else {
             return Ok(self.legacy.clone());
         };
@@ -689,6 +692,7 @@ impl History {
             stamps_itself: false,
             check: self.check,
             streaming,
+            nested: None,
         }
     }
 }

@@ -24,6 +24,18 @@ const _: () = {
     }
     fn __palimpsest_schema() -> &'static ::palimpsest::__private::Schema {
         static __SCHEMA: ::std::sync::OnceLock<::palimpsest::__private::Schema> = ::std::sync::OnceLock::new();
+        fn __fields(__shape: &mut ::palimpsest::__private::Shape) {
+            #[allow(unused_imports)]
+            use ::palimpsest::__private::{ProbeEmbedded as _, ProbePlain as _};
+            (&&::palimpsest::__private::Probe::<String>::new())
+                .probe(__shape, &["problem_statement"]);
+            (&&::palimpsest::__private::Probe::<String>::new())
+                .probe(__shape, &["outcome", "result"]);
+            (&&::palimpsest::__private::Probe::<Vec<String>>::new())
+                .probe(__shape, &["tags"]);
+            (&&::palimpsest::__private::Probe::<TraceContext>::new())
+                .probe(__shape, &["context"]);
+        }
         fn __build() -> ::palimpsest::__private::Schema {
             ::palimpsest::__private::Checked::new(
                     "Trace",
@@ -58,6 +70,7 @@ const _: () = {
                         .function(crate::steps::split_notes)
                         .preserve("notes"),
                 )
+                .embeds(::palimpsest::__private::semver(0, 1, 0), false, __fields)
                 .build()
         }
         ::palimpsest::__private::schema_once(&__SCHEMA, __build)

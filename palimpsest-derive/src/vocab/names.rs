@@ -17,6 +17,11 @@ pub const MIGRATION_HISTORY: &str = "migration_history";
 /// The metadata key under which keys no field claims are preserved.
 pub const LEGACY_UNKNOWN: &str = "legacy_unknown";
 
+/// The metadata key of the object where values of embedded objects are
+/// kept, each under its path in the document: removed fields
+/// (`steps[3].notes`) and keys no field claims.
+pub const LEGACY_NESTED: &str = "legacy_nested";
+
 /// The metadata key a removed `field`'s value is preserved under.
 pub fn legacy_key(field: &str) -> String {
     format!("{LEGACY_PREFIX}{field}")
@@ -30,7 +35,8 @@ mod tests {
     fn removed_fields_are_kept_under_the_legacy_prefix() {
         assert_eq!(legacy_key("notes"), "legacy_notes");
         assert_eq!(legacy_key("legacyFlag"), "legacy_legacyFlag");
-        // The key of unclaimed values reads as one of the family.
+        // The keys of unclaimed and nested values read as of the family.
         assert!(LEGACY_UNKNOWN.starts_with(LEGACY_PREFIX));
+        assert!(LEGACY_NESTED.starts_with(LEGACY_PREFIX));
     }
 }

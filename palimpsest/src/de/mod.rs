@@ -19,25 +19,31 @@
 //! document had, the report of what ran, and the typed error behind a
 //! failure, which the format's own error can only carry as text.
 
+mod scope;
 mod seed;
 mod stream;
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::rc::Rc;
 
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::embedded::Sink;
 use crate::error::Error;
 use crate::migrate::Report;
 use crate::object::Object;
 use crate::schema::{Schema, Versioned};
 use crate::version::Version;
 
+use scope::Probes;
 use seed::{FirstKey, FirstKeySeed, StampSeed};
 use stream::Streaming;
+
+pub use scope::deserialize_embedded;
 
 /// How a read treats an old document.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -66,6 +72,9 @@ pub(crate) struct Context {
     /// Whether the crate's own entry point reads, which types the error and
     /// places it, or serde's, where the message must say where by itself.
     typed: bool,
+    /// What the embedded types streamed with the document's version did,
+    /// and the typed error of the first that failed.
+    nested: Option<Rc<Sink>>,
 }
 
 /// The version a document had, as far as the read got.
@@ -105,7 +114,8 @@ impl Context {
         error: serde_json::Error,
         locate: impl FnOnce() -> Option<String>,
     ) -> Error {
-        if let Some(error) = self.error {
+        let nested = self.nested.and_then(|sink| sink.take_error());
+        if let Some(error) = self.error.or(nested) {
             return error;
         }
         if !error.is_data() {
@@ -154,7 +164,17 @@ impl Context {
             schema.migrate_from(object, from)
         });
         match result {
-            Ok(report) => {
+            Ok(mut report) => {
+                if let Some(sink) = &self.nested {
+                    schema.merge_nested(&mut report, sink.applied.take());
+                    // What the embedded readers kept goes beside what the
+                    // engine kept, in the metadata the engine wrote.
+                    schema
+                        .keep_nested(object, sink.kept.take())
+                        .map_err(|error| {
+                            self.fail(schema.op_error(error, &report.from, &report.to))
+                        })?;
+                }
                 if report.migrated() {
                     crate::collect::record(&report);
                     self.report = Some(report);
@@ -231,6 +251,11 @@ where
 {
     // Only the outermost versioned value's report is a `with_report` caller's.
     let _depth = crate::collect::enter();
+    // Embedded types whose versions do not fit the history make every read
+    // fail, current documents included.
+    if let Err(error) = T::schema().check_nested() {
+        return Err(cx.fail(error));
+    }
     // `any`, not `map`: formats refuse another shape for `map` before the
     // visitor sees it, and the visitor is what types that error.
     deserializer.deserialize_any(VersionedVisitor {
@@ -327,7 +352,9 @@ where
             Some(FirstKey::Other(key)) => pending = Some(key),
         }
         if let Some(plan) = &schema.streaming {
-            let mut streaming = Streaming::new(map, schema, plan, captured, pending, cx);
+            let probes = Probes::new(schema, &captured, cx);
+            let mut streaming =
+                Streaming::new(map, schema, plan, captured, pending, cx).with_probes(probes);
             return T::deserialize_current(MapAccessDeserializer::new(&mut streaming));
         }
         if let Some(key) = pending {

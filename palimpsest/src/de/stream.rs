@@ -9,6 +9,7 @@ use serde::de::value::{BorrowedStrDeserializer, StrDeserializer};
 use serde::de::{DeserializeSeed, Error as _, MapAccess};
 use serde_json::{map, Value};
 
+use super::scope::Probes;
 use super::seed::{KeySeed, StampSeed};
 use super::Context;
 use crate::object::Object;
@@ -35,6 +36,8 @@ pub(super) struct Streaming<'de, 'c, A> {
     /// The key just handed on, kept so an error in its value can name it:
     /// serde's own errors say what was wrong, not where.
     last_key: Cow<'de, str>,
+    /// The fields that hold embedded types, when the root holds any.
+    probes: Option<Probes>,
 }
 
 impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
@@ -60,7 +63,15 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
             tail: None,
             tail_value: None,
             last_key: Cow::Borrowed(""),
+            probes: None,
         }
+    }
+
+    /// Reads the fields that hold embedded types with the document's
+    /// version in scope, or captures them while it is not known.
+    pub(super) fn with_probes(mut self, probes: Option<Probes>) -> Self {
+        self.probes = probes;
+        self
     }
 
     /// An error in the value of the last key, with the type and the key,
@@ -79,7 +90,9 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
     }
 
     fn captures(&self, key: &str) -> bool {
-        !self.current && self.plan.captures(key, self.schema.claims.as_ref())
+        !self.current
+            && (self.plan.captures(key, self.schema.claims.as_ref())
+                || self.probes.as_ref().is_some_and(|p| p.defers(key)))
     }
 
     /// The input has ended: the version is known, migrate what was captured.
@@ -155,6 +168,11 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Streaming<'de, '_, A> {
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        // Tail values are migrated already, embedded objects included.
+        let _scoped = match (&self.probes, &self.tail) {
+            (Some(probes), None) => probes.enter(&self.last_key),
+            _ => None,
+        };
         match self.tail_value.take() {
             Some(value) if self.cx.typed => {
                 let mut track = crate::track::Track::new();

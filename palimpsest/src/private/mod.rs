@@ -3,7 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-pub use crate::de::deserialize;
+pub use crate::de::{deserialize, deserialize_embedded};
+pub use crate::embedded::{
+    Embedded, EmbeddedChecked, EmbeddedHistory, Embeds, Pattern, Probe, ProbeEmbedded, ProbePlain,
+    Shape,
+};
 pub use crate::ser::Stamped;
 
 pub use serde;
@@ -15,6 +19,7 @@ pub use crate::schema::{Schema, Versioned};
 pub use crate::step::Step;
 pub use crate::version::Version;
 
+use crate::embedded::{Nested, RootOutline};
 use crate::object::ObjectPath;
 use crate::schema::{boxed_check, History, TypedStep};
 
@@ -70,7 +75,7 @@ pub fn ops() -> Step {
 /// (`vocab::history`): the schema is built from it with no check and no
 /// way to fail.
 #[must_use]
-pub struct Checked(History);
+pub struct Checked(History, Option<RootOutline>);
 
 impl Checked {
     /// A history of `type_name` from `legacy` to `current`.
@@ -80,17 +85,20 @@ impl Checked {
         legacy: Version,
         key: &'static str,
     ) -> Self {
-        Checked(History {
-            type_name,
-            current,
-            legacy,
-            key,
-            metadata: None,
-            steps: Vec::new(),
-            claims: None,
-            key_is_field: false,
-            check: None,
-        })
+        Checked(
+            History {
+                type_name,
+                current,
+                legacy,
+                key,
+                metadata: None,
+                steps: Vec::new(),
+                claims: None,
+                key_is_field: false,
+                check: None,
+            },
+            None,
+        )
     }
 
     /// The metadata path, as the segments of the path the macro parsed.
@@ -131,11 +139,35 @@ impl Checked {
         self
     }
 
-    /// The schema.
+    /// The probes of the root's fields, which find the embedded types it
+    /// holds. Their versions join the history at `build`, which checks
+    /// them against `since`, the root's first versioned schema, and, when
+    /// `explicit_version` says the current version was given rather than
+    /// found, against the current version.
+    pub fn embeds(
+        mut self,
+        since: Version,
+        explicit_version: bool,
+        fields: fn(&mut Shape),
+    ) -> Self {
+        self.1 = Some(RootOutline {
+            since,
+            explicit_version,
+            fields,
+        });
+        self
+    }
+
+    /// The schema. Embedded types whose versions do not fit the history
+    /// cannot be seen by the macro: the schema then carries the
+    /// `Error::Definition` every read returns.
     #[must_use]
     pub fn build(self) -> Schema {
-        let mut schema = self.0.into_schema();
+        let Checked(mut history, outline) = self;
+        let nested = outline.and_then(|outline| Nested::assemble(&mut history, &outline));
+        let mut schema = history.into_schema();
         schema.stamps_itself = true;
+        schema.nested = nested.map(Box::new);
         schema
     }
 }
@@ -148,6 +180,16 @@ pub fn schema_once(
     cell: &'static std::sync::OnceLock<Schema>,
     build: fn() -> Schema,
 ) -> &'static Schema {
+    cell.get_or_init(build)
+}
+
+/// The history of a `#[versioned(embedded)]` type, built on first use; as
+/// [`schema_once`], not generic.
+#[inline]
+pub fn history_once(
+    cell: &'static std::sync::OnceLock<EmbeddedHistory>,
+    build: fn() -> EmbeddedHistory,
+) -> &'static EmbeddedHistory {
     cell.get_or_init(build)
 }
 

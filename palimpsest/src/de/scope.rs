@@ -1,0 +1,378 @@
+//! The version of the document being read, for the embedded types inside
+//! it. serde hands a nested `Deserialize` no context, so the root's reader
+//! says it through a thread-local: while it reads the value of a field
+//! that holds embedded types, and only then, the site of that field is in
+//! scope, with the document's version. An embedded type's `Deserialize`
+//! takes it: none, or nothing to change, and it reads straight into the
+//! struct; an older version, and it reads through [`EmbeddedMap`], which
+//! streams the keys no change touches and migrates the few it captures at
+//! the end of the object, as the root's reader does. It puts its own
+//! embedded fields in scope in turn, and nothing else: a value at any other
+//! position reads as current, as the tree engine, which only visits the
+//! sites, leaves it.
+//!
+//! Values an object loses are kept under its exact path (`steps[3]`),
+//! which a reader learns by counting: the objects of a field are its value
+//! or the elements of its array, in order. Where counting cannot tell
+//! (arrays of arrays, map values, optional elements), a root that keeps
+//! values captures the field instead, and the tree engine, which knows
+//! every path, migrates it.
+
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::fmt;
+use std::marker::PhantomData;
+use std::mem;
+use std::rc::Rc;
+
+use serde::de::value::{
+    BorrowedStrDeserializer, MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer,
+};
+use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{map, Value};
+
+use super::seed::KeySeed;
+use super::{Context, Mode};
+use crate::embedded::{Counted, Cursor, Embedded, EmbeddedHistory, Migration, Site};
+use crate::error::Error;
+use crate::object::Object;
+use crate::schema::Schema;
+
+thread_local! {
+    /// The embedded type expected in the value being read, if any.
+    static SITE: Cell<Option<ScopeSite>> = const { Cell::new(None) };
+    /// Whether `SITE` holds one: what every embedded object of a current
+    /// document asks, kept apart because a thread-local without a
+    /// destructor is the cheaper to reach.
+    static IN_SCOPE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// An embedded type expected in the value being read, and the migration
+/// the document it is in goes through.
+struct ScopeSite {
+    history: &'static EmbeddedHistory,
+    /// Its report path: `steps[]`.
+    path: Rc<str>,
+    /// The exact path of the field holding the objects: `steps`.
+    field: Rc<str>,
+    /// How an object learns its exact path; `None` when it cannot.
+    counted: Option<Counted>,
+    /// The index of the next element, for `Counted::Element`.
+    next: usize,
+    migration: Rc<Migration>,
+}
+
+impl ScopeSite {
+    fn new(site: &Site, parent: &str, field: String, migration: &Rc<Migration>) -> Self {
+        ScopeSite {
+            history: site.history(),
+            path: site.path(parent).into(),
+            field: field.into(),
+            counted: site.counted(),
+            next: 0,
+            migration: Rc::clone(migration),
+        }
+    }
+
+    /// Where the next object read here stands.
+    fn next_object(&mut self) -> Cursor {
+        match self.counted {
+            Some(Counted::Field) => Cursor::at(&self.path, &self.field),
+            Some(Counted::Element) => {
+                let index = self.next;
+                self.next += 1;
+                Cursor::at(&self.path, &format!("{}[{index}]", self.field))
+            }
+            // Its exact path is not known: errors name the report path.
+            None => Cursor::at(&self.path, &self.path),
+        }
+    }
+}
+
+/// Puts a site in scope, or none, until dropped; then what was in scope
+/// before is again.
+pub(super) struct Scoped(Option<ScopeSite>);
+
+impl Scoped {
+    fn enter(site: Option<ScopeSite>) -> Self {
+        IN_SCOPE.with(|flag| flag.set(site.is_some()));
+        Scoped(SITE.with(|cell| cell.replace(site)))
+    }
+}
+
+impl Drop for Scoped {
+    fn drop(&mut self) {
+        let previous = self.0.take();
+        IN_SCOPE.with(|flag| flag.set(previous.is_some()));
+        SITE.with(|cell| cell.set(previous));
+    }
+}
+
+/// The site of a root whose reader streams its fields: what it puts in
+/// scope for the fields that hold embedded types.
+pub(super) struct Probes {
+    schema: &'static Schema,
+    /// Known when the version came first and is older than the current
+    /// one; while it is not known, those fields are captured instead and
+    /// migrated with the rest by the tree engine.
+    migration: Option<Rc<Migration>>,
+}
+
+impl Probes {
+    /// The probes of a root whose reader has seen `captured` (the version
+    /// entry when it came first); `None` when the root holds no embedded
+    /// type. Embedded readers record what they do in the read's context.
+    pub(super) fn new(
+        schema: &'static Schema,
+        captured: &Object,
+        cx: &mut Context,
+    ) -> Option<Self> {
+        schema.nested.as_ref()?;
+        let sink = cx.nested.get_or_insert_with(Rc::default);
+        let from = if cx.mode == Mode::Migrate && captured.contains_key(schema.key()) {
+            schema
+                .detect_in(captured)
+                .ok()
+                .filter(|from| from != schema.current())
+        } else {
+            None
+        };
+        Some(Probes {
+            schema,
+            migration: from.map(|from| {
+                Rc::new(Migration {
+                    from,
+                    root: schema,
+                    keeps: schema.nested.as_ref().is_some_and(|n| n.keeps()),
+                    sink: Rc::clone(sink),
+                })
+            }),
+        })
+    }
+
+    /// Whether the value of `key` must be captured: it holds embedded
+    /// types, and the version they would be read at is not known yet, or
+    /// values they lose are kept under paths a reader cannot count.
+    pub(super) fn defers(&self, key: &str) -> bool {
+        let Some(nested) = &self.schema.nested else {
+            return false;
+        };
+        nested.site(key).is_some_and(|site| {
+            self.migration.is_none() || (nested.keeps() && site.counted().is_none())
+        })
+    }
+
+    /// Puts in scope, while the value of `key` is read, the embedded type
+    /// it holds, if the document's version is known to be older.
+    pub(super) fn enter(&self, key: &str) -> Option<Scoped> {
+        let migration = self.migration.as_ref()?;
+        let site = self.schema.nested.as_ref()?.site(key)?;
+        let site = ScopeSite::new(site, "", key.to_owned(), migration);
+        Some(Scoped::enter(Some(site)))
+    }
+}
+
+/// The `Deserialize` of a `#[versioned(embedded)]` type: read as current,
+/// unless a root in scope expects it at an older version.
+///
+/// # Errors
+///
+/// Whatever the format reports, and every migration error as a custom error
+/// carrying its full message.
+pub fn deserialize_embedded<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: Embedded + Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    if !IN_SCOPE.with(Cell::get) {
+        return T::deserialize_current(deserializer);
+    }
+    // Taken out of scope: the type's own fields are not where the site is.
+    let mut taken = Scoped::enter(None);
+    let here = taken
+        .0
+        .as_mut()
+        .filter(|site| std::ptr::eq(site.history, T::history()))
+        .map(ScopeSite::next_object);
+    // With nothing to change here, nor any value to keep, it is current.
+    let migrates = taken.0.as_ref().is_some_and(|site| {
+        site.migration.keeps || site.history.changes_after(&site.migration.from)
+    });
+    let (Some(here), Some(site), true) = (here, taken.0.as_ref(), migrates) else {
+        drop(taken);
+        return T::deserialize_current(deserializer);
+    };
+    deserializer.deserialize_any(EmbeddedVisitor {
+        site,
+        here,
+        _type: PhantomData,
+    })
+}
+
+struct EmbeddedVisitor<'s, T> {
+    site: &'s ScopeSite,
+    /// Where the object stands.
+    here: Cursor,
+    _type: PhantomData<T>,
+}
+
+impl<'de, T> Visitor<'de> for EmbeddedVisitor<'_, T>
+where
+    T: Embedded + Deserialize<'de>,
+{
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a `{}` object", self.site.history.type_name())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        let mut reader = EmbeddedMap {
+            inner: map,
+            site: self.site,
+            here: self.here,
+            captured: Object::new(),
+            tail: None,
+            tail_value: None,
+            key: Cow::Borrowed(""),
+        };
+        T::deserialize_current(MapAccessDeserializer::new(&mut reader))
+    }
+
+    // serde reads a struct from a sequence too: there are no keys to change.
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        T::deserialize_current(SeqAccessDeserializer::new(seq))
+    }
+}
+
+/// The keys of an embedded object at an older version, as its struct reads
+/// them: the keys no change touches straight from the input, with the
+/// embedded fields in scope, then the touched ones, captured and migrated
+/// once the object ends.
+struct EmbeddedMap<'de, 's, A> {
+    inner: A,
+    site: &'s ScopeSite,
+    here: Cursor,
+    captured: Object,
+    /// After the input ends: the migrated captured entries still to hand on.
+    tail: Option<map::IntoIter>,
+    tail_value: Option<Value>,
+    /// The key just handed on.
+    key: Cow<'de, str>,
+}
+
+impl<'de, A: MapAccess<'de>> EmbeddedMap<'de, '_, A> {
+    /// Keeps the typed error for the root's reader and hands the format
+    /// one with its message.
+    fn fail(&self, error: Error) -> A::Error {
+        let message = A::Error::custom(&error);
+        self.site.migration.sink.fail(error);
+        message
+    }
+
+    fn capture(&mut self, key: Cow<'de, str>) -> Result<(), A::Error> {
+        let value: Value = self.inner.next_value()?;
+        match self.captured.entry(key.into_owned()) {
+            map::Entry::Vacant(entry) => {
+                entry.insert(value);
+                Ok(())
+            }
+            map::Entry::Occupied(entry) => {
+                let key = format!("{}.{}", self.here.exact(), entry.key());
+                Err(self.fail(Error::RepeatedKey {
+                    type_name: self.site.migration.root.type_name(),
+                    key,
+                }))
+            }
+        }
+    }
+
+    fn finish(&mut self) -> Result<map::IntoIter, A::Error> {
+        let mut captured = mem::take(&mut self.captured);
+        let site = self.site;
+        site.migration
+            .migrate(&mut captured, site.history, &mut self.here)
+            .map_err(|error| self.fail(error))?;
+        Ok(captured.into_iter())
+    }
+
+    /// Whether the value of `key` waits for the end of the object: a
+    /// change touches it, or it is kept (no field claims it), or it holds
+    /// embedded objects whose paths cannot be counted.
+    fn captures(&self, key: &str) -> bool {
+        let history = self.site.history;
+        history.touches(key)
+            || (self.site.migration.keeps
+                && (history.unclaimed(key)
+                    || history
+                        .sites()
+                        .iter()
+                        .any(|child| child.reads(key) && child.counted().is_none())))
+    }
+
+    fn next_tail<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        let Some((key, value)) = self.tail.as_mut().and_then(Iterator::next) else {
+            return Ok(None);
+        };
+        self.tail_value = Some(value);
+        self.key = Cow::Owned(key);
+        seed.deserialize(StrDeserializer::<A::Error>::new(&self.key))
+            .map(Some)
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        if self.tail.is_some() {
+            return self.next_tail(seed);
+        }
+        loop {
+            let Some(key) = self.inner.next_key_seed(KeySeed)? else {
+                self.tail = Some(self.finish()?);
+                return self.next_tail(seed);
+            };
+            if self.captures(&key) {
+                self.capture(key)?;
+                continue;
+            }
+            self.key = key;
+            return match &self.key {
+                Cow::Borrowed(key) => {
+                    seed.deserialize(BorrowedStrDeserializer::<A::Error>::new(key))
+                }
+                Cow::Owned(key) => seed.deserialize(StrDeserializer::<A::Error>::new(key)),
+            }
+            .map(Some);
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        if let Some(value) = self.tail_value.take() {
+            // Migrated already, embedded objects included: nothing in scope.
+            return seed
+                .deserialize(value)
+                .map_err(|e| A::Error::custom(format_args!("at `{}`: {e}", self.key)));
+        }
+        let site = self.site;
+        let child = site
+            .history
+            .sites()
+            .iter()
+            .find(|child| child.reads(&self.key))
+            .map(|child| {
+                let field = format!("{}.{}", self.here.exact(), self.key);
+                ScopeSite::new(child, &site.path, field, &site.migration)
+            });
+        let _scoped = child.map(|child| Scoped::enter(Some(child)));
+        self.inner.next_value_seed(seed)
+    }
+}

@@ -1,0 +1,462 @@
+//! Embedded types: structs used inside a versioned type, whose field
+//! attributes are dated in the versions of the root document that holds
+//! them, and which write no version of their own.
+//!
+//! `#[versioned(embedded)]` gives such a type an [`EmbeddedHistory`]: its
+//! changes by version, and where its own embedded fields are. A root finds
+//! its embedded types by itself, from its field types: the macro emits one
+//! [`Probe`] per field, and autoref specialization picks the
+//! [`ProbeEmbedded`] method for a type that [`Embeds`] one (an embedded type,
+//! or a `Vec`, `Option`, `Box`, map ... of one, at any depth) and the no-op
+//! [`ProbePlain`] method for any other.
+//!
+//! - `nested`: the root's schema assembles what its probes found, once:
+//!   the versions the embedded types name join the root's history, and a
+//!   mismatch becomes the `Error::Definition` every read returns.
+//! - `walk`: at run time the tree engine walks the document at every step
+//!   and applies the changes of the step's versions to each embedded object
+//!   it finds, or undoes them; the streaming reader (`de::scope`) applies
+//!   the same changes, with the same code, to what it captured.
+
+mod nested;
+mod walk;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::marker::PhantomData;
+use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
+
+use serde::{Deserialize, Deserializer};
+
+use crate::step::{Op, Step};
+use crate::version::Version;
+
+pub(crate) use nested::Nested;
+pub(crate) use walk::{Cursor, Migration, Sink};
+
+/// A struct whose field attributes are dated in its root's versions:
+/// what `#[versioned(embedded)]` implements.
+pub trait Embedded: Sized {
+    /// The type's changes by version, and where its embedded fields are.
+    fn history() -> &'static EmbeddedHistory;
+
+    /// Deserializes an object already at the current version: the type's
+    /// own serde derive, with no migration. `#[versioned(embedded)]`
+    /// overrides the default wherever the type derives `Deserialize`,
+    /// whose impl is then the one that migrates.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the deserializer reports.
+    fn deserialize_current<'de, D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: Deserializer<'de>,
+        Self: Deserialize<'de>,
+    {
+        Self::deserialize(deserializer)
+    }
+}
+
+/// A type that holds embedded types: one itself, or a container of one.
+/// Each impl adds to the path where the embedded type is found: `[]` for
+/// the elements of a sequence, `{}` for the values of a map, nothing for a
+/// pointer, and a mark no path shows for an `Option`.
+pub trait Embeds {
+    /// Records in `shape` the embedded types found at `at`.
+    fn probe(shape: &mut Shape, at: Pattern);
+}
+
+/// Where one field's value is searched for embedded objects: the names the
+/// field is read under, then the containers down to the embedded type.
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    /// The field's serde name first, then the other names it is read
+    /// under (aliases, old names).
+    names: &'static [&'static str],
+    below: Vec<Segment>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Segment {
+    /// Every element of an array.
+    Elements,
+    /// Every value of an object.
+    Values,
+    /// The value, unless it is `null`.
+    Optional,
+}
+
+impl Pattern {
+    fn below(mut self, segment: Segment) -> Self {
+        self.below.push(segment);
+        self
+    }
+
+    /// `steps[]`, `by_name{}`: the field's current name and the containers.
+    fn write(&self, out: &mut String) {
+        out.push_str(self.names.first().copied().unwrap_or_default());
+        for segment in &self.below {
+            out.push_str(match segment {
+                Segment::Elements => "[]",
+                Segment::Values => "{}",
+                Segment::Optional => "",
+            });
+        }
+    }
+}
+
+/// The embedded types the fields of one type hold, as its probes found them.
+#[derive(Default, Debug)]
+pub struct Shape {
+    sites: Vec<Site>,
+}
+
+impl Shape {
+    /// Records that an embedded `E` stands at `at`.
+    pub fn site<E: Embedded>(&mut self, at: Pattern) {
+        self.sites.push(Site {
+            at,
+            history: E::history,
+        });
+    }
+
+    fn of(fields: fn(&mut Shape)) -> Vec<Site> {
+        let mut shape = Shape::default();
+        fields(&mut shape);
+        shape.sites
+    }
+}
+
+/// An embedded type and where it stands, relative to the object holding
+/// the field. The history is reached through its function, not built here:
+/// a type may hold itself (a tree of steps), and its history is built only
+/// when first asked for.
+#[derive(Clone, Debug)]
+pub(crate) struct Site {
+    at: Pattern,
+    history: fn() -> &'static EmbeddedHistory,
+}
+
+impl Site {
+    /// Whether the field is read under `key`.
+    pub(crate) fn reads(&self, key: &str) -> bool {
+        self.at.names.contains(&key)
+    }
+
+    pub(crate) fn history(&self) -> &'static EmbeddedHistory {
+        (self.history)()
+    }
+
+    /// How an object read while streaming learns its exact path: counted
+    /// among the elements of the field's array, or the field's own; `None`
+    /// where neither says it (nested arrays, map values, optional
+    /// elements), and the field is migrated as a tree.
+    pub(crate) fn counted(&self) -> Option<Counted> {
+        match self.at.below.as_slice() {
+            [] | [Segment::Optional] => Some(Counted::Field),
+            [Segment::Elements] => Some(Counted::Element),
+            _ => None,
+        }
+    }
+
+    /// The report path of the site below an object at `parent`.
+    pub(crate) fn path(&self, parent: &str) -> String {
+        let mut path = String::with_capacity(parent.len() + 16);
+        if !parent.is_empty() {
+            path.push_str(parent);
+            path.push('.');
+        }
+        self.at.write(&mut path);
+        path
+    }
+}
+
+/// Where an object read while streaming stands in its field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Counted {
+    /// The field's value itself.
+    Field,
+    /// The next element of the field's array.
+    Element,
+}
+
+/// The field's type, for autoref specialization: `(&&Probe::<T>::new())
+/// .probe(..)` resolves to [`ProbeEmbedded`] when `T: Embeds`, and to the
+/// no-op [`ProbePlain`] for any other `T`.
+pub struct Probe<T>(PhantomData<fn() -> T>);
+
+impl<T> Probe<T> {
+    /// A probe of `T`.
+    #[must_use]
+    pub const fn new() -> Self {
+        Probe(PhantomData)
+    }
+}
+
+impl<T> Default for Probe<T> {
+    fn default() -> Self {
+        Probe::new()
+    }
+}
+
+/// The probe of a type that holds embedded types.
+pub trait ProbeEmbedded {
+    /// Records the embedded types of a field read under `names`.
+    fn probe(&self, shape: &mut Shape, names: &'static [&'static str]);
+}
+
+impl<T: Embeds> ProbeEmbedded for &Probe<T> {
+    fn probe(&self, shape: &mut Shape, names: &'static [&'static str]) {
+        T::probe(
+            shape,
+            Pattern {
+                names,
+                below: Vec::new(),
+            },
+        );
+    }
+}
+
+/// The probe of any other type: it holds no embedded type.
+pub trait ProbePlain {
+    /// Does nothing.
+    fn probe(&self, shape: &mut Shape, names: &'static [&'static str]);
+}
+
+impl<T> ProbePlain for Probe<T> {
+    fn probe(&self, _: &mut Shape, _: &'static [&'static str]) {}
+}
+
+macro_rules! forward {
+    ($segment:expr => $($container:ty),* $(,)?) => {
+        $(
+            impl<T: Embeds> Embeds for $container {
+                fn probe(shape: &mut Shape, at: Pattern) {
+                    let at = match $segment {
+                        Some(segment) => at.below(segment),
+                        None => at,
+                    };
+                    T::probe(shape, at)
+                }
+            }
+        )*
+    };
+}
+
+forward!(Some(Segment::Elements) => Vec<T>, VecDeque<T>, BTreeSet<T>);
+forward!(Some(Segment::Optional) => Option<T>);
+forward!(None::<Segment> => Box<T>, Rc<T>, Arc<T>);
+
+impl<T: Embeds, const N: usize> Embeds for [T; N] {
+    fn probe(shape: &mut Shape, at: Pattern) {
+        T::probe(shape, at.below(Segment::Elements));
+    }
+}
+
+impl<K, V: Embeds> Embeds for BTreeMap<K, V> {
+    fn probe(shape: &mut Shape, at: Pattern) {
+        V::probe(shape, at.below(Segment::Values));
+    }
+}
+
+impl<T: Embeds, S> Embeds for HashSet<T, S> {
+    fn probe(shape: &mut Shape, at: Pattern) {
+        T::probe(shape, at.below(Segment::Elements));
+    }
+}
+
+impl<K, V: Embeds, S> Embeds for HashMap<K, V, S> {
+    fn probe(shape: &mut Shape, at: Pattern) {
+        V::probe(shape, at.below(Segment::Values));
+    }
+}
+
+/// The history of an embedded type: its changes by the version they take
+/// effect in, and where its own embedded fields are.
+pub struct EmbeddedHistory {
+    type_name: &'static str,
+    /// Oldest first; each version once.
+    changes: Vec<(Version, Vec<Op>)>,
+    sites: Vec<Site>,
+    /// Keys its changes read, move or create: what its streaming reader
+    /// captures.
+    touched: BTreeSet<String>,
+    /// The keys its fields read; `None` when a flattened field reads any.
+    /// Others are kept in the root's metadata when a document migrates.
+    claims: Option<BTreeSet<&'static str>>,
+    /// Every version with a change in this type or in one it holds, at any
+    /// depth: found on first use, since a type may hold itself.
+    reach: OnceLock<BTreeSet<Version>>,
+}
+
+impl std::fmt::Debug for EmbeddedHistory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let versions: Vec<&Version> = self.changes.iter().map(|(v, _)| v).collect();
+        f.debug_struct("EmbeddedHistory")
+            .field("type_name", &self.type_name)
+            .field("versions", &versions)
+            .field("sites", &self.sites)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EmbeddedHistory {
+    /// The type's name, as errors show it.
+    pub(crate) fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+
+    pub(crate) fn sites(&self) -> &[Site] {
+        &self.sites
+    }
+
+    /// Whether a change may read, move or create `key`.
+    pub(crate) fn touches(&self, key: &str) -> bool {
+        self.touched.contains(key)
+    }
+
+    /// Whether `key` is one no field reads.
+    pub(crate) fn unclaimed(&self, key: &str) -> bool {
+        self.claims
+            .as_ref()
+            .is_some_and(|claims| !claims.contains(key))
+    }
+
+    /// Whether a change keeps a removed field's value.
+    fn keeps_removed(&self) -> bool {
+        self.changes
+            .iter()
+            .flat_map(|(_, ops)| ops)
+            .any(|op| matches!(op, Op::Preserve { .. }))
+    }
+
+    fn ops_at(&self, version: &Version) -> &[Op] {
+        self.changes
+            .binary_search_by(|(v, _)| v.cmp(version))
+            .map_or(&[], |index| &self.changes[index].1)
+    }
+
+    /// Whether this type, or one it holds at any depth, changes after
+    /// `from`: if not, an object of it at `from` is already current.
+    pub(crate) fn changes_after(&'static self, from: &Version) -> bool {
+        self.reach()
+            .range::<Version, _>((std::ops::Bound::Excluded(from), std::ops::Bound::Unbounded))
+            .next()
+            .is_some()
+    }
+
+    fn changes_at(&'static self, version: &Version) -> bool {
+        self.reach().contains(version)
+    }
+
+    fn reach(&'static self) -> &'static BTreeSet<Version> {
+        self.reach.get_or_init(|| {
+            let mut versions = BTreeSet::new();
+            for history in reachable(self) {
+                versions.extend(history.changes.iter().map(|(v, _)| v.clone()));
+            }
+            versions
+        })
+    }
+}
+
+/// Every history reachable from `start` through the sites, `start` first,
+/// each once.
+fn reachable(start: &'static EmbeddedHistory) -> Vec<&'static EmbeddedHistory> {
+    let mut seen = vec![start];
+    let mut index = 0;
+    while let Some(history) = seen.get(index).copied() {
+        for site in &history.sites {
+            let next = site.history();
+            if !seen.iter().any(|h| std::ptr::eq(*h, next)) {
+                seen.push(next);
+            }
+        }
+        index += 1;
+    }
+    seen
+}
+
+/// Builds an [`EmbeddedHistory`] from what the macro checked: the history
+/// of a `#[versioned(embedded)]` type.
+#[must_use]
+pub struct EmbeddedChecked(EmbeddedHistory);
+
+impl EmbeddedChecked {
+    /// The history of `type_name`, with no change yet.
+    pub fn new(type_name: &'static str) -> Self {
+        EmbeddedChecked(EmbeddedHistory {
+            type_name,
+            changes: Vec::new(),
+            sites: Vec::new(),
+            touched: BTreeSet::new(),
+            claims: None,
+            reach: OnceLock::new(),
+        })
+    }
+
+    /// The changes that take effect in `version`; versions come oldest first.
+    pub fn change(mut self, version: Version, ops: Step) -> Self {
+        for op in &ops.ops {
+            match op {
+                Op::Rename { old, new } => {
+                    self.0.touched.insert(old.clone());
+                    self.0.touched.insert(new.clone());
+                }
+                Op::Preserve { field } | Op::Drop { field } | Op::Default { field, .. } => {
+                    self.0.touched.insert(field.clone());
+                }
+                // The macro writes no hand step into an embedded history.
+                Op::Custom(_) => {}
+            }
+        }
+        self.0.changes.push((version, ops.ops));
+        self
+    }
+
+    /// The keys the type's fields read: with a metadata path on the root,
+    /// others found in an object of a migrated document are kept there.
+    pub fn claims(mut self, keys: &'static [&'static str]) -> Self {
+        self.0.claims = Some(keys.iter().copied().collect());
+        self
+    }
+
+    /// The probes of the type's fields.
+    pub fn fields(mut self, fields: fn(&mut Shape)) -> Self {
+        self.0.sites = Shape::of(fields);
+        self
+    }
+
+    /// The history.
+    pub fn build(self) -> EmbeddedHistory {
+        self.0
+    }
+}
+
+/// What the root's attributes tell the assembly of its embedded types.
+pub(crate) struct RootOutline {
+    /// The root's first versioned schema: nothing may change before it.
+    pub(crate) since: Version,
+    /// Whether the root's current version is given explicitly: then a
+    /// newer embedded version is a mistake, else it raises the current one.
+    pub(crate) explicit_version: bool,
+    pub(crate) fields: fn(&mut Shape),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_print_the_current_name_and_the_containers() {
+        let site = Site {
+            at: Pattern {
+                names: &["steps", "actions"],
+                below: vec![Segment::Elements, Segment::Values],
+            },
+            history: || unreachable!("not resolved to print"),
+        };
+        assert_eq!(site.path(""), "steps[]{}");
+        assert_eq!(site.path("run"), "run.steps[]{}");
+    }
+}

@@ -1,0 +1,648 @@
+//! The traversal of a document's embedded objects at one version: the
+//! tree engine's steps ([`Schema::apply_nested`]), their inverse
+//! ([`Schema::undo_nested`]), and the objects an embedded reader captured
+//! while streaming ([`Migration`]) all apply changes with this code.
+//!
+//! Values an embedded object loses in a migration (a removed field, a key
+//! no field claims) are kept in the root's metadata, in `legacy_nested`,
+//! each under its exact path in the document (`steps[3].notes`); the
+//! report lists them by the path their objects share
+//! (`meta.legacy_nested.steps[].notes`).
+
+use std::cell::{Cell, RefCell};
+use std::fmt::Write as _;
+use std::rc::Rc;
+
+use serde_json::{Map, Value};
+
+use super::{EmbeddedHistory, Segment, Site};
+use crate::error::Error;
+use crate::migrate::Report;
+use crate::object::{free_key, object_at, rename_key, Object};
+use crate::schema::Schema;
+use crate::step::{Applied, Op, OpError};
+use crate::version::{kind_of, Version};
+use crate::vocab::names::LEGACY_NESTED;
+
+/// The report path (`steps[]`) and the exact path (`steps[3]`) of the
+/// embedded object a traversal is at.
+pub(crate) struct Cursor {
+    pattern: String,
+    exact: String,
+}
+
+impl Cursor {
+    /// At an object whose report path is `pattern` and exact path `exact`;
+    /// both are empty at the root document.
+    pub(crate) fn at(pattern: &str, exact: &str) -> Self {
+        Cursor {
+            pattern: pattern.to_owned(),
+            exact: exact.to_owned(),
+        }
+    }
+
+    fn root() -> Self {
+        Cursor::at("", "")
+    }
+
+    /// The exact path: `steps[3]`.
+    pub(crate) fn exact(&self) -> &str {
+        &self.exact
+    }
+}
+
+/// Values of embedded objects to keep in the root's metadata: each with its
+/// exact path in the document.
+pub(crate) type Kept = Vec<(String, Value)>;
+
+/// A traversal of the embedded objects of a document: what it does to each
+/// object, and which types it enters; the descent from site to site is
+/// shared.
+trait Visit {
+    type Error;
+
+    fn cursor(&mut self) -> &mut Cursor;
+
+    /// Whether objects of `history`, or of a type they hold, need a visit.
+    fn enters(&self, history: &'static EmbeddedHistory) -> bool;
+
+    /// Visits one embedded object, and the ones it holds through
+    /// [`visit_sites`].
+    fn object(
+        &mut self,
+        object: &mut Object,
+        history: &'static EmbeddedHistory,
+    ) -> Result<(), Self::Error>;
+}
+
+/// Visits the embedded objects the sites find in `object`, wherever the
+/// fields that hold them are read under any of their names.
+fn visit_sites<V: Visit>(
+    visit: &mut V,
+    object: &mut Object,
+    sites: &[Site],
+) -> Result<(), V::Error> {
+    for site in sites {
+        let history = site.history();
+        if !visit.enters(history) {
+            continue;
+        }
+        for name in site.at.names {
+            let Some(value) = object.get_mut(*name) else {
+                continue;
+            };
+            let cursor = visit.cursor();
+            let (pattern, exact) = (cursor.pattern.len(), cursor.exact.len());
+            push_key(&mut cursor.pattern, site.at.names[0]);
+            push_key(&mut cursor.exact, name);
+            let result = visit_value(visit, value, &site.at.below, history);
+            let cursor = visit.cursor();
+            cursor.pattern.truncate(pattern);
+            cursor.exact.truncate(exact);
+            result?;
+        }
+    }
+    Ok(())
+}
+
+fn visit_value<V: Visit>(
+    visit: &mut V,
+    value: &mut Value,
+    below: &[Segment],
+    history: &'static EmbeddedHistory,
+) -> Result<(), V::Error> {
+    let Some((segment, rest)) = below.split_first() else {
+        // Anything else than an object is left to serde, which says what it
+        // expected.
+        return match value {
+            Value::Object(object) => visit.object(object, history),
+            _ => Ok(()),
+        };
+    };
+    let pattern = visit.cursor().pattern.len();
+    let mut result = Ok(());
+    match (segment, value) {
+        (Segment::Elements, Value::Array(items)) => {
+            visit.cursor().pattern.push_str("[]");
+            for (index, item) in items.iter_mut().enumerate() {
+                let exact = visit.cursor().exact.len();
+                let _ = write!(visit.cursor().exact, "[{index}]");
+                result = visit_value(visit, item, rest, history);
+                visit.cursor().exact.truncate(exact);
+                if result.is_err() {
+                    break;
+                }
+            }
+        }
+        (Segment::Values, Value::Object(map)) => {
+            visit.cursor().pattern.push_str("{}");
+            for (key, item) in map.iter_mut() {
+                let exact = visit.cursor().exact.len();
+                push_key(&mut visit.cursor().exact, key);
+                result = visit_value(visit, item, rest, history);
+                visit.cursor().exact.truncate(exact);
+                if result.is_err() {
+                    break;
+                }
+            }
+        }
+        (Segment::Optional, value) => result = visit_value(visit, value, rest, history),
+        _ => {}
+    }
+    visit.cursor().pattern.truncate(pattern);
+    result
+}
+
+/// One pass over the embedded objects of a document, recording what it
+/// does by the objects' report paths (`steps[].tokens`), keeping the values
+/// they lose with their exact paths, and placing errors at their exact
+/// paths (`steps[3].thought`).
+pub(crate) struct Walk<'a> {
+    pass: Pass<'a>,
+    applied: &'a mut Applied,
+    kept: &'a mut Kept,
+    /// `<metadata>.legacy_nested`, for the report.
+    kept_at: Option<&'a str>,
+    cursor: &'a mut Cursor,
+}
+
+/// What a walk does to each object.
+#[derive(Clone, Copy)]
+enum Pass<'a> {
+    /// Applies the changes of one version.
+    Changes(&'a Version),
+    /// Keeps the keys no field claims: once a document reaches the
+    /// current version.
+    Unclaimed,
+}
+
+impl Visit for Walk<'_> {
+    type Error = OpError;
+
+    fn cursor(&mut self) -> &mut Cursor {
+        self.cursor
+    }
+
+    fn enters(&self, history: &'static EmbeddedHistory) -> bool {
+        match self.pass {
+            Pass::Changes(version) => history.changes_at(version),
+            Pass::Unclaimed => true,
+        }
+    }
+
+    /// The object's own changes (or unclaimed keys), then the embedded
+    /// objects it holds.
+    fn object(
+        &mut self,
+        object: &mut Object,
+        history: &'static EmbeddedHistory,
+    ) -> Result<(), OpError> {
+        match self.pass {
+            Pass::Changes(version) => self.changes(object, history.ops_at(version))?,
+            Pass::Unclaimed => {
+                if let Some(kept_at) = self.kept_at {
+                    keep_unclaimed(
+                        object,
+                        history,
+                        self.cursor,
+                        self.kept,
+                        self.applied,
+                        kept_at,
+                    );
+                }
+            }
+        }
+        visit_sites(self, object, &history.sites)
+    }
+}
+
+impl Walk<'_> {
+    /// The operations `Op::apply` runs on a root, but recording each by
+    /// the path this object shares with others, once: a document holds many
+    /// objects of a path, each would record the same.
+    fn changes(&mut self, object: &mut Object, ops: &[Op]) -> Result<(), OpError> {
+        for op in ops {
+            let at = &self.cursor.pattern;
+            match op {
+                Op::Rename { old, new } => {
+                    rename_key(object, old, new).map_err(|c| OpError::Conflict {
+                        old: joined(&self.cursor.exact, &c.old),
+                        new: joined(&self.cursor.exact, &c.new),
+                    })?;
+                }
+                Op::Default { field, value } => {
+                    if !object.contains_key(field) {
+                        object.insert(field.clone(), value().map_err(OpError::Failed)?);
+                        record(&mut self.applied.defaulted, at, field);
+                    }
+                }
+                Op::Drop { field } => {
+                    if object.remove(field).is_some() {
+                        record(&mut self.applied.dropped, at, field);
+                    }
+                }
+                // A removed value goes to the root's metadata, which this
+                // object cannot reach: it leaves with its path.
+                Op::Preserve { field } => {
+                    if let Some(value) = object.remove(field) {
+                        self.kept.push((joined(&self.cursor.exact, field), value));
+                        record_kept(self.applied, self.kept_at, at, field);
+                    }
+                }
+                Op::Custom(function) => function(object)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Moves the keys of `object` that no field of its type claims to `kept`.
+fn keep_unclaimed(
+    object: &mut Object,
+    history: &EmbeddedHistory,
+    cursor: &Cursor,
+    kept: &mut Kept,
+    applied: &mut Applied,
+    kept_at: &str,
+) {
+    // Most objects have none: then nothing is allocated.
+    if !object.keys().any(|key| history.unclaimed(key)) {
+        return;
+    }
+    let keys: Vec<String> = object
+        .keys()
+        .filter(|key| history.unclaimed(key))
+        .cloned()
+        .collect();
+    for key in keys {
+        if let Some(value) = object.remove(&key) {
+            record_kept(applied, Some(kept_at), &cursor.pattern, &key);
+            kept.push((joined(&cursor.exact, &key), value));
+        }
+    }
+}
+
+fn push_key(path: &mut String, key: &str) {
+    if !path.is_empty() {
+        path.push('.');
+    }
+    path.push_str(key);
+}
+
+fn joined(path: &str, key: &str) -> String {
+    let mut joined = path.to_owned();
+    push_key(&mut joined, key);
+    joined
+}
+
+/// Adds `<at>.<field>` to `list`, once: every object of a path records the
+/// same entry, so it is mostly listed already, and not built again then.
+fn record(list: &mut Vec<String>, at: &str, field: &str) {
+    if !list.iter().any(|path| is_joined(path, at, field)) {
+        list.push(joined(at, field));
+    }
+}
+
+/// Lists a kept value as preserved, under the metadata path it went to:
+/// `meta.legacy_nested.steps[].notes`.
+fn record_kept(applied: &mut Applied, kept_at: Option<&str>, pattern: &str, field: &str) {
+    let at = match kept_at {
+        Some(kept_at) => joined(kept_at, pattern),
+        None => pattern.to_owned(),
+    };
+    record(&mut applied.preserved, &at, field);
+}
+
+/// Whether `path` is `joined(at, key)`.
+fn is_joined(path: &str, at: &str, key: &str) -> bool {
+    if at.is_empty() {
+        return path == key;
+    }
+    path.len() == at.len() + 1 + key.len()
+        && path.starts_with(at)
+        && path.ends_with(key)
+        && path.as_bytes()[at.len()] == b'.'
+}
+
+/// One step undone on the embedded objects of a document.
+struct Undo<'a> {
+    schema: &'a Schema,
+    older: &'a Version,
+    newer: &'a Version,
+    version: &'a Version,
+    report: &'a mut Report,
+    /// The values kept in `legacy_nested`, for removed fields to return.
+    kept: &'a mut Object,
+    cursor: Cursor,
+}
+
+impl Undo<'_> {
+    fn op(&mut self, op: &Op, object: &mut Object) -> Result<(), Error> {
+        let exact = &self.cursor.exact;
+        let irreversible = |reason: String| Error::Irreversible {
+            type_name: self.schema.type_name,
+            from: self.newer.clone(),
+            to: self.older.clone(),
+            reason,
+        };
+        match op {
+            Op::Rename { old, new } => {
+                rename_key(object, new, old).map_err(|_| Error::Conflict {
+                    type_name: self.schema.type_name,
+                    from: self.newer.clone(),
+                    to: self.older.clone(),
+                    old: joined(exact, new),
+                    new: joined(exact, old),
+                })?;
+            }
+            Op::Default { field, .. } => {
+                if object.remove(field).is_some() {
+                    let at = &self.cursor.pattern;
+                    record(&mut self.report.dropped, at, field);
+                }
+            }
+            Op::Drop { field } => {
+                return Err(irreversible(format!(
+                    "`{}` was dropped in {}; its value is gone",
+                    joined(exact, field),
+                    self.version
+                )))
+            }
+            Op::Preserve { field } => {
+                let path = joined(exact, field);
+                let value = self.kept.remove(&path).ok_or_else(|| {
+                    irreversible(format!(
+                        "`{path}` was removed in {} and the document keeps no value for it in `{LEGACY_NESTED}`",
+                        self.version
+                    ))
+                })?;
+                object.insert(field.clone(), value);
+            }
+            Op::Custom(_) => {}
+        }
+        Ok(())
+    }
+}
+
+impl Visit for Undo<'_> {
+    type Error = Error;
+
+    fn cursor(&mut self) -> &mut Cursor {
+        &mut self.cursor
+    }
+
+    fn enters(&self, history: &'static EmbeddedHistory) -> bool {
+        history.changes_at(self.version)
+    }
+
+    /// The embedded objects held first, then the object's own changes in
+    /// reverse: the exact inverse of `Walk::object`.
+    fn object(
+        &mut self,
+        object: &mut Object,
+        history: &'static EmbeddedHistory,
+    ) -> Result<(), Error> {
+        visit_sites(self, object, &history.sites)?;
+        for op in history.ops_at(self.version).iter().rev() {
+            self.op(op, object)?;
+        }
+        Ok(())
+    }
+}
+
+impl Schema {
+    /// Applies the changes of embedded types that a step from `from` to
+    /// `to` goes through, after the root's own operations of the step; in
+    /// the step to the current version, keeps the keys of embedded objects
+    /// that no field claims.
+    pub(crate) fn apply_nested(
+        &self,
+        document: &mut Object,
+        from: &Version,
+        to: &Version,
+        applied: &mut Applied,
+    ) -> Result<(), OpError> {
+        let Some(nested) = &self.nested else {
+            return Ok(());
+        };
+        let kept_at = nested.kept_at.as_deref();
+        let mut kept = Kept::new();
+        let mut cursor = Cursor::root();
+        let unclaimed = (kept_at.is_some() && to == self.current()).then_some(Pass::Unclaimed);
+        let passes = nested.versions_between(from, to).map(Pass::Changes);
+        for pass in passes.chain(unclaimed) {
+            let mut walk = Walk {
+                pass,
+                applied: &mut *applied,
+                kept: &mut kept,
+                kept_at,
+                cursor: &mut cursor,
+            };
+            visit_sites(&mut walk, document, &nested.sites)?;
+        }
+        self.keep_nested(document, kept)
+    }
+
+    /// Puts values kept from embedded objects into the root's metadata, in
+    /// `legacy_nested`, each under its path. A path an earlier migration
+    /// kept a value under keeps it; the new one goes beside, suffixed.
+    pub(crate) fn keep_nested(&self, document: &mut Object, kept: Kept) -> Result<(), OpError> {
+        let Some(metadata) = self.metadata.as_ref().filter(|_| !kept.is_empty()) else {
+            return Ok(());
+        };
+        let slot = object_at(document, metadata)?
+            .entry(LEGACY_NESTED)
+            .or_insert_with(|| Value::Object(Map::new()));
+        let Value::Object(legacy) = slot else {
+            return Err(OpError::NotAnObject {
+                path: format!("{metadata}.{LEGACY_NESTED}"),
+                found: kind_of(slot),
+            });
+        };
+        for (path, value) in kept {
+            let name = free_key(legacy, &path);
+            legacy.insert(name, value);
+        }
+        Ok(())
+    }
+
+    /// Undoes what [`Schema::apply_nested`] did for a step from `older` to
+    /// `newer`, before the root's own operations of the step are undone.
+    /// Removed values return from `legacy_nested`; kept unclaimed keys
+    /// stay there, as the root's own do.
+    pub(crate) fn undo_nested(
+        &self,
+        document: &mut Object,
+        older: &Version,
+        newer: &Version,
+        report: &mut Report,
+    ) -> Result<(), Error> {
+        let Some(nested) = &self.nested else {
+            return Ok(());
+        };
+        let mut kept = self.take_kept(document)?;
+        for version in nested.versions_between(older, newer).rev() {
+            let mut undo = Undo {
+                schema: self,
+                older,
+                newer,
+                version,
+                report: &mut *report,
+                kept: &mut kept,
+                cursor: Cursor::root(),
+            };
+            visit_sites(&mut undo, document, &nested.sites)?;
+        }
+        if let (Some(metadata), false) = (&self.metadata, kept.is_empty()) {
+            if let Ok(metadata) = object_at(document, metadata) {
+                metadata.insert(LEGACY_NESTED.to_owned(), Value::Object(kept));
+            }
+        }
+        Ok(())
+    }
+
+    /// `legacy_nested` taken out of the metadata object, if the document
+    /// has one; a document without is left as it is.
+    fn take_kept(&self, document: &mut Object) -> Result<Object, Error> {
+        let Some(path) = &self.metadata else {
+            return Ok(Object::new());
+        };
+        let mut metadata = Some(document);
+        for segment in path.segments() {
+            metadata = match metadata.and_then(|object| object.get_mut(segment)) {
+                Some(Value::Object(object)) => Some(object),
+                _ => None,
+            };
+        }
+        match metadata.and_then(|metadata| metadata.remove(LEGACY_NESTED)) {
+            None => Ok(Object::new()),
+            Some(Value::Object(kept)) => Ok(kept),
+            Some(other) => Err(Error::NotAnObject {
+                type_name: self.type_name,
+                path: format!("{path}.{LEGACY_NESTED}"),
+                found: kind_of(&other),
+            }),
+        }
+    }
+}
+
+/// What an embedded object read while streaming must go through: the
+/// version of the document it is in, the root's schema, and where what
+/// its reader does is recorded.
+pub(crate) struct Migration {
+    pub(crate) from: Version,
+    pub(crate) root: &'static Schema,
+    /// Whether values the objects lose are kept in the root's metadata.
+    pub(crate) keeps: bool,
+    /// The report paths of what the embedded readers did, the values they
+    /// keep, and the typed error of the first that failed.
+    pub(crate) sink: Rc<Sink>,
+}
+
+/// Where the embedded readers of one root read record what they did.
+#[derive(Default)]
+pub(crate) struct Sink {
+    pub(crate) applied: RefCell<Applied>,
+    pub(crate) kept: RefCell<Kept>,
+    error: Cell<Option<Error>>,
+}
+
+impl Sink {
+    /// Keeps the typed error of a failed embedded reader: the first one,
+    /// which stopped the read.
+    pub(crate) fn fail(&self, error: Error) {
+        let first = self.error.take().unwrap_or(error);
+        self.error.set(Some(first));
+    }
+
+    pub(crate) fn take_error(&self) -> Option<Error> {
+        self.error.take()
+    }
+}
+
+impl std::fmt::Debug for Sink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sink").finish_non_exhaustive()
+    }
+}
+
+impl Migration {
+    /// Applies to an object captured by an embedded reader the changes of
+    /// every version after the document's, up to the root's current one,
+    /// then keeps the keys no field claims. `at` is where the object stands.
+    pub(crate) fn migrate(
+        &self,
+        object: &mut Object,
+        history: &'static EmbeddedHistory,
+        at: &mut Cursor,
+    ) -> Result<(), Error> {
+        let Some(nested) = &self.root.nested else {
+            return Ok(());
+        };
+        let kept_at = nested.kept_at.as_deref();
+        let mut applied = self.sink.applied.borrow_mut();
+        let mut kept = self.sink.kept.borrow_mut();
+        for version in nested.versions_between(&self.from, self.root.current()) {
+            // The step of the root's history into `version`, as the tree
+            // engine names it in an error.
+            let previous = self
+                .root
+                .versions()
+                .iter()
+                .take_while(|v| *v < version)
+                .last()
+                .unwrap_or(&self.from);
+            let mut walk = Walk {
+                pass: Pass::Changes(version),
+                applied: &mut applied,
+                kept: &mut kept,
+                kept_at,
+                cursor: &mut *at,
+            };
+            walk.object(object, history)
+                .map_err(|error| self.root.op_error(error, previous, version))?;
+        }
+        if kept_at.is_none() {
+            return Ok(());
+        }
+        let mut walk = Walk {
+            pass: Pass::Unclaimed,
+            applied: &mut applied,
+            kept: &mut kept,
+            kept_at,
+            cursor: at,
+        };
+        walk.object(object, history)
+            .map_err(|error| self.root.op_error(error, &self.from, self.root.current()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_paths_are_listed_once() {
+        let mut list = vec!["steps[].tokens".to_owned()];
+        for (at, field) in [
+            ("steps[]", "tokens"),
+            ("steps[]", "ok"),
+            ("", "top"),
+            ("", "top"),
+        ] {
+            record(&mut list, at, field);
+        }
+        assert_eq!(list, ["steps[].tokens", "steps[].ok", "top"]);
+        assert!(is_joined("a.b", "a", "b"));
+        assert!(!is_joined("ab.", "a", "b"));
+        assert!(!is_joined("a.bc", "a", "b"));
+    }
+
+    #[test]
+    fn kept_values_are_listed_where_they_went() {
+        let mut applied = Applied::default();
+        record_kept(&mut applied, Some("meta.legacy_nested"), "steps[]", "notes");
+        record_kept(&mut applied, Some("meta.legacy_nested"), "steps[]", "notes");
+        assert_eq!(applied.preserved, ["meta.legacy_nested.steps[].notes"]);
+    }
+}

@@ -1,0 +1,176 @@
+//! A realistic agent trace whose steps evolve inside the document: each
+//! step's `thought` became `reasoning` and gained `duration_ms`, each tool
+//! call's `name` became `tool` and gained an `id`, while the trace itself
+//! renamed `query` to `task`. One run recorded at every version sits in
+//! `tests/fixtures/agent_trace/<version>/`; each fixture reads into the
+//! current type through JSON and CBOR, with its history recorded on the
+//! root and nothing lost (a key no step field claims is kept in the
+//! metadata), and the current trace writes back to every older version as
+//! its fixture has it.
+
+use std::path::{Path, PathBuf};
+
+use palimpsest::testing::assert_fixtures;
+use palimpsest::{versioned, Versioned};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+/// An agent's run on one task.
+#[versioned(since = "0.1.0", metadata = "metadata")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentTrace {
+    #[renamed_from("query", since = "0.2.0")]
+    pub task: String,
+    pub model: String,
+    pub steps: Vec<AgentStep>,
+    pub final_answer: Option<String>,
+    #[serde(default)]
+    pub metadata: Map<String, Value>,
+}
+
+/// One turn of the agent: what it thought, what it called, what it saw.
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentStep {
+    pub index: u32,
+    #[renamed_from("thought", since = "0.2.0")]
+    pub reasoning: String,
+    #[serde(default)]
+    pub tool_calls: Vec<ToolCall>,
+    pub observation: Option<String>,
+    #[added_in("0.3.0")]
+    #[serde(default)]
+    pub duration_ms: u64,
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolCall {
+    #[renamed_from("name", since = "0.3.0")]
+    pub tool: String,
+    pub arguments: Value,
+    #[added_in("0.2.0")]
+    #[serde(default)]
+    pub id: Option<String>,
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/agent_trace")
+}
+
+/// Every fixture, with the version its folder names.
+fn every_fixture() -> Vec<(String, PathBuf)> {
+    let mut found = Vec::new();
+    for version in std::fs::read_dir(fixtures()).unwrap() {
+        let version = version.unwrap().path();
+        let name = version.file_name().unwrap().to_string_lossy().into_owned();
+        for file in std::fs::read_dir(&version).unwrap() {
+            found.push((name.clone(), file.unwrap().path()));
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn every_fixture_migrates_without_loss_and_records_its_history() {
+    let report = assert_fixtures::<AgentTrace>(fixtures());
+    let schema = AgentTrace::schema();
+    for version in schema.versions() {
+        assert!(report.count_at(version) >= 1, "no fixture at {version}");
+    }
+    let legacy = palimpsest::from_str::<AgentTrace>(&read("0.0.1/debugging_session.json")).unwrap();
+    assert_eq!(legacy.value.metadata["migrated_from"], "0.0.1");
+    assert_eq!(
+        legacy.value.metadata["migration_history"],
+        json!([
+            {"from": "0.0.1", "to": "0.1.0"},
+            {"from": "0.1.0", "to": "0.2.0"},
+            {"from": "0.2.0", "to": "0.3.0"}
+        ])
+    );
+    assert_eq!(
+        legacy.report.defaulted,
+        ["steps[].duration_ms", "steps[].tool_calls[].id"]
+    );
+    // A key no field of a step claims is kept under its path.
+    let stray = palimpsest::from_str::<AgentTrace>(&read("0.0.1/no_tool_calls.json")).unwrap();
+    assert_eq!(
+        stray.value.metadata["legacy_nested"],
+        json!({"steps[0].confidence": 0.9})
+    );
+    assert_eq!(
+        stray.report.preserved,
+        ["metadata.legacy_nested.steps[].confidence"]
+    );
+}
+
+#[test]
+fn every_fixture_reads_alike_through_json_and_cbor() {
+    for (version, file) in every_fixture() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let tree: Value = serde_json::from_str(&text).unwrap();
+        let expected = palimpsest::from_value::<AgentTrace>(tree.clone())
+            .unwrap()
+            .value;
+        let streamed = palimpsest::from_str::<AgentTrace>(&text).unwrap().value;
+        let through_serde: AgentTrace = serde_json::from_str(&text).unwrap();
+        let mut cbor = Vec::new();
+        ciborium::into_writer(&tree, &mut cbor).unwrap();
+        let from_cbor: AgentTrace = ciborium::from_reader(cbor.as_slice()).unwrap();
+        let name = file.display();
+        assert_eq!(streamed, expected, "{name}");
+        assert_eq!(through_serde, expected, "{name}");
+        assert_eq!(from_cbor, expected, "{name}");
+        for step in &expected.steps {
+            assert!(!step.reasoning.is_empty(), "{name}");
+        }
+        if version == "0.3.0" {
+            assert!(expected.metadata.get("migrated_from").is_none(), "{name}");
+        } else {
+            assert!(expected.metadata.contains_key("migrated_from"), "{name}");
+        }
+    }
+}
+
+#[test]
+fn the_same_run_reads_the_same_at_every_version() {
+    let current: AgentTrace = serde_json::from_str(&read("0.3.0/debugging_session.json")).unwrap();
+    for version in ["0.0.1", "0.1.0", "0.2.0"] {
+        let old: AgentTrace =
+            serde_json::from_str(&read(&format!("{version}/debugging_session.json"))).unwrap();
+        assert_eq!(old.task, current.task, "{version}");
+        for (old, new) in old.steps.iter().zip(&current.steps) {
+            assert_eq!(old.reasoning, new.reasoning, "{version}");
+            assert_eq!(old.observation, new.observation, "{version}");
+            // What the older version did not record takes its default.
+            assert_eq!(old.duration_ms, 0, "{version}");
+            let tools = |step: &AgentStep| -> Vec<String> {
+                step.tool_calls.iter().map(|c| c.tool.clone()).collect()
+            };
+            assert_eq!(tools(old), tools(new), "{version}");
+        }
+    }
+}
+
+#[test]
+fn the_current_run_writes_back_as_every_older_fixture() {
+    let current: AgentTrace = serde_json::from_str(&read("0.3.0/debugging_session.json")).unwrap();
+    for version in ["0.0.1", "0.1.0", "0.2.0"] {
+        let mut written = palimpsest::to_value_as(&current, version).unwrap();
+        let mut fixture: Value =
+            serde_json::from_str(&read(&format!("{version}/debugging_session.json"))).unwrap();
+        if version == "0.0.1" {
+            // A legacy document has no version key, and no metadata yet.
+            for key in ["schema_version", "metadata"] {
+                written.as_object_mut().unwrap().remove(key);
+            }
+            fixture.as_object_mut().unwrap().remove("metadata");
+        }
+        assert_eq!(written, fixture, "{version}");
+    }
+}
+
+fn read(relative: &str) -> String {
+    std::fs::read_to_string(fixtures().join(relative)).unwrap()
+}
