@@ -481,3 +481,17 @@ fn no_value_of_any_contact_fixture_is_lost() {
     let report = palimpsest::testing::assert_fixtures::<Contact>(dir);
     assert_eq!(report.fixtures.len(), 4);
 }
+
+mod without_the_trait_in_scope {
+    // No `use palimpsest::Versioned` here: the version is asked of the type.
+    #[palimpsest::versioned(since = 1, version = 3)]
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Counter {
+        count: u64,
+    }
+
+    #[test]
+    fn the_current_version_is_an_inherent_function() {
+        assert_eq!(Counter::current_version().to_string(), "3");
+    }
+}

@@ -600,6 +600,7 @@ fn impl_versioned(cont: &Container<'_>) -> TokenStream {
     let deserialize_current = deserialize_current_fn(cont, &mut generics);
     let (impl_generics, _, where_clause) = generics.split_for_impl();
     let (_, ty_generics, _) = cont.original.generics.split_for_impl();
+    let (own_impl_generics, _, own_where_clause) = cont.original.generics.split_for_impl();
     quote! {
         #[automatically_derived]
         impl #impl_generics ::palimpsest::__private::Versioned for #ident #ty_generics #where_clause {
@@ -608,6 +609,17 @@ fn impl_versioned(cont: &Container<'_>) -> TokenStream {
             }
 
             #deserialize_current
+        }
+
+        // Inherent too, so a caller asks the type without importing the trait.
+        #[automatically_derived]
+        impl #own_impl_generics #ident #ty_generics #own_where_clause {
+            /// The current schema version: the one every document of this
+            /// type is written with.
+            #[must_use]
+            pub fn current_version() -> &'static ::palimpsest::Version {
+                #schema_fn().current()
+            }
         }
     }
 }

@@ -91,6 +91,15 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    impl Trace {
+        /// The current schema version: the one every document of this
+        /// type is written with.
+        #[must_use]
+        pub fn current_version() -> &'static ::palimpsest::Version {
+            __palimpsest_schema().current()
+        }
+    }
+    #[automatically_derived]
     impl ::palimpsest::__private::serde::Serialize for Trace {
         fn serialize<__S>(
             &self,
