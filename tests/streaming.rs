@@ -425,3 +425,25 @@ fn every_fixture_reads_the_same_every_way() {
         root.display()
     );
 }
+
+#[test]
+fn an_error_before_the_version_is_met_still_names_the_version_the_document_had() {
+    // `problem_statement` streams straight to the struct and fails there,
+    // before the reader knows the document has no key (legacy) or a late one.
+    for (doc, version) in [
+        (r#"{"problem_statement": 5, "result": "r"}"#, "0.0.1"),
+        (
+            r#"{"problem_statement": 5, "result": "r", "schema_version": "0.1.0"}"#,
+            "0.1.0",
+        ),
+    ] {
+        let expected = format!("document at version {version}, migrated to 0.4.0, does not fit");
+        let from_text = palimpsest::from_str::<Trace>(doc).unwrap_err();
+        let tree: serde_json::Value = serde_json::from_str(doc).unwrap();
+        let from_tree = palimpsest::from_value::<Trace>(tree).unwrap_err();
+        for err in [from_text, from_tree] {
+            assert!(err.to_string().contains(&expected), "{err}");
+            assert!(err.to_string().contains("at `problem_statement`"), "{err}");
+        }
+    }
+}

@@ -6,7 +6,7 @@ use std::io;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::de::{self, Context, Mode};
+use crate::de::{self, Context, Located, Mode};
 use crate::error::Error;
 use crate::migrate::Report;
 use crate::schema::Versioned;
@@ -139,7 +139,10 @@ where
         deserializer.end()?;
         Ok(value)
     });
-    finish(read, cx, || Some(track.path().to_string()))
+    finish(read, cx, || Located {
+        path: Some(track.path().to_string()),
+        version: None,
+    })
 }
 
 /// Reads a JSON text through the one reader. Only when the document does
@@ -164,7 +167,11 @@ where
         let mut again = serde_json::Deserializer::from_slice(text);
         let tracked = crate::track::Deserializer::new(&mut again, &mut track);
         let failed = de::read::<T, _>(tracked, &mut Context::new(mode)).is_err();
-        failed.then(|| track.path().to_string())
+        let tree = serde_json::from_slice::<Value>(text).ok();
+        Located {
+            path: failed.then(|| track.path().to_string()),
+            version: tree.and_then(|tree| T::schema().detect(&tree).ok()),
+        }
     })
 }
 
@@ -173,7 +180,7 @@ where
 fn finish<T: Versioned>(
     read: Result<T, serde_json::Error>,
     cx: Context,
-    locate: impl FnOnce() -> Option<String>,
+    locate: impl FnOnce() -> Located,
 ) -> Result<Migrated<T>, Error> {
     let schema = T::schema();
     match read {
@@ -235,7 +242,10 @@ where
         let mut track = crate::track::Track::new();
         let tracked = crate::track::Deserializer::new(&document, &mut track);
         let failed = de::read::<T, _>(tracked, &mut Context::new(mode)).is_err();
-        failed.then(|| track.path().to_string())
+        Located {
+            path: failed.then(|| track.path().to_string()),
+            version: T::schema().detect(&document).ok(),
+        }
     })
 }
 

@@ -77,6 +77,15 @@ pub(crate) struct Context {
     nested: Option<Rc<Sink>>,
 }
 
+/// Where a document that did not fit failed, found by reading it again.
+#[derive(Debug, Default)]
+pub(crate) struct Located {
+    /// The field path of the failure.
+    pub(crate) path: Option<String>,
+    /// The version the document has.
+    pub(crate) version: Option<Version>,
+}
+
 /// The version a document had, as far as the read got.
 #[derive(Debug, Default)]
 enum Found {
@@ -107,12 +116,14 @@ impl Context {
     ///
     /// A failure the reader detected itself comes back as it was. Any other
     /// is the format's: bad syntax, or a document that does not fit the
-    /// struct, which `locate` is asked to place at a field path.
+    /// struct, which `locate` is asked to place: its field path, and its
+    /// version when the failure came before the reader met it (a streamed
+    /// key of a document whose version key comes later, or never).
     pub(crate) fn into_error(
         self,
         schema: &Schema,
         error: serde_json::Error,
-        locate: impl FnOnce() -> Option<String>,
+        locate: impl FnOnce() -> Located,
     ) -> Error {
         let nested = self.nested.and_then(|sink| sink.take_error());
         if let Some(error) = self.error.or(nested) {
@@ -124,16 +135,15 @@ impl Context {
                 source: error,
             };
         }
-        let (version, migrated_to) = match self.found {
-            Found::Unknown | Found::Current => (schema.current().clone(), None),
-            Found::Version(version) if version == *schema.current() => (version, None),
-            Found::Version(version) => (version, Some(schema.current().clone())),
+        let located = locate();
+        let version = match self.found {
+            Found::Version(version) => version,
+            Found::Current => schema.current().clone(),
+            Found::Unknown => located.version.unwrap_or_else(|| schema.current().clone()),
         };
+        let migrated_to = (version != *schema.current()).then(|| schema.current().clone());
         // A value a migration handed on is placed by the reader itself.
-        let path = match self.tail_path {
-            Some(path) => path,
-            None => locate().unwrap_or_default(),
-        };
+        let path = self.tail_path.or(located.path).unwrap_or_default();
         Error::Mismatch {
             type_name: schema.type_name(),
             version,
