@@ -240,12 +240,6 @@ impl Schema {
         }
     }
 
-    /// Migrates an object the caller owns and will discard on error: no copy.
-    pub(crate) fn migrate_owned(&self, object: &mut Object) -> Result<Report, Error> {
-        let from = self.detect_in(object)?;
-        self.migrate_from(object, from)
-    }
-
     /// Migrates an object whose version the caller detected, with no copy.
     pub(crate) fn migrate_from(&self, object: &mut Object, from: Version) -> Result<Report, Error> {
         if from == self.current {

@@ -10,7 +10,7 @@
 use std::time::Instant;
 
 use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
-use palimpsest::bulk::{Migrator, Summary};
+use palimpsest_bulk::{Migrator, Summary};
 use rayon::prelude::*;
 use serde_json::Value;
 

@@ -5,10 +5,10 @@ use std::fs;
 use std::io::Write;
 use std::sync::OnceLock;
 
-use palimpsest::bulk::{
+use palimpsest::{Schema, Step, Versioned};
+use palimpsest_bulk::{
     check_output, Clash, Destination, Migrator, Mode, Outcome, RunError, Summary,
 };
-use palimpsest::{Schema, Step, Versioned};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -176,7 +176,7 @@ fn detect_mode_lists_outdated_documents_and_writes_nothing_new() {
 #[test]
 fn diff_mode_describes_each_change() {
     let mut changes = Vec::new();
-    let mut observer = |d: palimpsest::bulk::Document<'_>| {
+    let mut observer = |d: palimpsest_bulk::Document<'_>| {
         if let Outcome::Migrated {
             changes: Some(c), ..
         } = d.outcome
