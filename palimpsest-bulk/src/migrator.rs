@@ -12,6 +12,11 @@ use crate::Document;
 
 /// What a run does with each document that is not at the target version.
 ///
+/// In every mode, a document is read the way a migration reads it: one
+/// that a migration would fail on, or a current one that does not fit
+/// `T`, is reported as [`Outcome::Failed`](crate::Outcome::Failed), so that a check and a dry run
+/// predict what the migration will do.
+///
 /// ```
 /// use palimpsest_bulk::Mode;
 /// assert_eq!(Mode::default(), Mode::Migrate);
@@ -22,16 +27,16 @@ pub enum Mode {
     /// Migrate it and write the result.
     #[default]
     Migrate,
-    /// Migrate it and compute the [`Change`]s, for a dry run.
+    /// Migrate it and compute the [`Change`](crate::Change)s, for a dry run.
     Diff,
-    /// Only detect its version ([`Outcome::Outdated`]): for checks and
+    /// Only say its version ([`Outcome::Outdated`](crate::Outcome::Outdated)): for checks and
     /// statistics, and the output gets every document unchanged.
     Detect,
 }
 
 /// Receives every document of a run, in input order, once it is processed.
 ///
-/// [`Summary`] is one; any `FnMut(Document)` closure is another.
+/// [`Summary`](crate::Summary) is one; any `FnMut(Document)` closure is another.
 ///
 /// ```
 /// use palimpsest_bulk::{Document, Migrator, Observer, Outcome};
@@ -249,7 +254,7 @@ where
 
     /// The size limit of one document. A larger JSONL line or `.json` file
     /// is not parsed: it is streamed to the output unchanged and reported
-    /// as [`BulkError::TooLarge`], so one huge line never holds the memory.
+    /// as [`BulkError::TooLarge`](crate::BulkError::TooLarge), so one huge line never holds the memory.
     ///
     /// ```
     /// # use palimpsest::{Schema, Versioned};
