@@ -184,7 +184,7 @@ pub enum Error {
 
     /// The migrated document does not deserialize into the type.
     #[error("`{type_name}`: document at version {version}{migrated} does not fit the schema at `{path}`: {message}", path = Path(path), migrated = MigratedTo(migrated_to))]
-    Schema {
+    Mismatch {
         /// The versioned type.
         type_name: &'static str,
         /// The version the document had.
@@ -266,7 +266,7 @@ impl Error {
             | Error::Backward { type_name, .. }
             | Error::Irreversible { type_name, .. }
             | Error::StepFailed { type_name, .. }
-            | Error::Schema { type_name, .. }
+            | Error::Mismatch { type_name, .. }
             | Error::RepeatedKey { type_name, .. }
             | Error::Serialize { type_name, .. }
             | Error::Snapshot { type_name, .. }

@@ -79,20 +79,22 @@ mod chain;
 mod collect;
 mod de;
 mod downgrade;
-pub mod error;
-pub mod migrate;
+mod error;
+mod ignored;
+mod migrate;
 #[cfg(feature = "models")]
 #[cfg_attr(docsrs, doc(cfg(feature = "models")))]
 pub mod models;
+pub mod object;
 mod read;
-pub mod schema;
+mod schema;
 mod ser;
-pub mod step;
+mod step;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 mod track;
-pub mod version;
+mod version;
 mod write;
 // Shared with the macro, which uses parts this crate does not (and the
 // other way round): see src/vocab/mod.rs, a symlink into palimpsest-derive.
@@ -103,16 +105,18 @@ mod vocab;
 #[path = "private/mod.rs"]
 pub mod __private;
 
+// The public API, one name per concept: every item below is reachable by
+// this path only (`object` is the one public module of the default build).
 pub use downgrade::to_value_as;
 pub use error::Error;
-pub use migrate::{Report, StepRecord};
+pub use migrate::{Report, StepRecord, LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY};
 pub use read::{
     detect, from_reader, from_slice, from_str, from_str_strict, from_value, from_value_strict,
     migrate, migrate_to, needs_migration, with_report, Migrated,
 };
 pub use schema::{Schema, SchemaBuilder, Versioned};
-pub use step::Step;
-pub use version::{Scheme, Version};
+pub use step::{Step, StepFunction};
+pub use version::{ParseVersionError, Scheme, Version};
 pub use write::{to_string, to_value, to_vec, to_writer};
 
 /// Makes a struct versioned: its documents carry their schema version, and

@@ -7,8 +7,9 @@ use serde_json::{Map, Value};
 
 use crate::chain::find_path;
 use crate::error::Error;
+use crate::object::{free_key, object_at, Object};
 use crate::schema::Schema;
-use crate::step::{free_key, object_at, Applied, Object, OpError};
+use crate::step::{Applied, OpError};
 use crate::version::{kind_of, Version};
 
 pub use crate::vocab::names::{LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY};

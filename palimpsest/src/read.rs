@@ -206,10 +206,15 @@ fn finish<T: Versioned>(
 /// );
 /// ```
 ///
+/// A tree has no depth limit of its own: one built by a caller thousands
+/// of levels deep overflows the stack here as it does in
+/// `serde_json::from_value`, and as dropping it does. Text read by this
+/// crate is capped at serde_json's 128 levels.
+///
 /// # Errors
 ///
-/// [`Error::NotAnObject`], the errors of [`Schema::migrate`], and
-/// [`Error::Schema`] (with the field path) when the migrated document does
+/// [`Error::NotAnObject`], the errors of [`Schema::migrate`](crate::Schema::migrate), and
+/// [`Error::Mismatch`] (with the field path) when the migrated document does
 /// not fit `T`.
 pub fn from_value<T>(document: Value) -> Result<Migrated<T>, Error>
 where
@@ -299,7 +304,7 @@ where
 }
 
 /// Migrates a document of `T` to the current version, in place; on error
-/// it is unchanged. See [`Schema::migrate`].
+/// it is unchanged. See [`Schema::migrate`](crate::Schema::migrate).
 ///
 /// ```
 /// # use palimpsest::versioned;
@@ -323,13 +328,13 @@ where
 ///
 /// # Errors
 ///
-/// As [`Schema::migrate`].
+/// As [`Schema::migrate`](crate::Schema::migrate).
 pub fn migrate<T: Versioned>(document: &mut Value) -> Result<Report, Error> {
     T::schema().migrate(document)
 }
 
 /// Migrates a document of `T` to the given version, in place; on error it
-/// is unchanged. See [`Schema::migrate_to`].
+/// is unchanged. See [`Schema::migrate_to`](crate::Schema::migrate_to).
 ///
 /// ```
 /// # use palimpsest::versioned;
@@ -353,7 +358,7 @@ pub fn migrate<T: Versioned>(document: &mut Value) -> Result<Report, Error> {
 /// # Errors
 ///
 /// [`Error::MalformedVersion`] for a version that does not parse, then as
-/// [`Schema::migrate_to`].
+/// [`Schema::migrate_to`](crate::Schema::migrate_to).
 pub fn migrate_to<T: Versioned>(
     document: &mut Value,
     version: impl fmt::Display,
@@ -363,7 +368,7 @@ pub fn migrate_to<T: Versioned>(
     schema.migrate_to(document, &target)
 }
 
-/// The version of a document of `T`; see [`Schema::detect`].
+/// The version of a document of `T`; see [`Schema::detect`](crate::Schema::detect).
 ///
 /// ```
 /// # use palimpsest::versioned;
@@ -384,7 +389,7 @@ pub fn migrate_to<T: Versioned>(
 ///
 /// # Errors
 ///
-/// As [`Schema::detect`].
+/// As [`Schema::detect`](crate::Schema::detect).
 pub fn detect<T: Versioned>(document: &Value) -> Result<Version, Error> {
     T::schema().detect(document)
 }
@@ -410,7 +415,7 @@ pub fn detect<T: Versioned>(document: &Value) -> Result<Version, Error> {
 ///
 /// # Errors
 ///
-/// As [`Schema::detect`].
+/// As [`Schema::detect`](crate::Schema::detect).
 pub fn needs_migration<T: Versioned>(document: &Value) -> Result<bool, Error> {
     T::schema().needs_migration(document)
 }

@@ -8,7 +8,8 @@ use serde_json::Value;
 
 use crate::chain::find_path;
 use crate::error::{BoxError, Error};
-use crate::step::{Object, ObjectPath, Op, Step};
+use crate::object::{Object, ObjectPath};
+use crate::step::{Op, Step};
 use crate::version::{Scheme, Version};
 use crate::vocab::history::{
     check_history, parse_metadata_path, DefinitionError, Outline, StepEnds,
@@ -359,7 +360,7 @@ impl Schema {
         self.detect_in(object)
     }
 
-    pub(crate) fn detect_in(&self, object: &crate::step::Object) -> Result<Version, Error> {
+    pub(crate) fn detect_in(&self, object: &Object) -> Result<Version, Error> {
         let Some(stamp) = object.get(self.key) else {
             return Ok(self.legacy.clone());
         };

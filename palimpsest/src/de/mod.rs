@@ -32,8 +32,8 @@ use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::migrate::Report;
+use crate::object::Object;
 use crate::schema::{Schema, Versioned};
-use crate::step::Object;
 use crate::version::Version;
 
 use seed::{FirstKey, FirstKeySeed, StampSeed};
@@ -124,7 +124,7 @@ impl Context {
             Some(path) => path,
             None => locate().unwrap_or_default(),
         };
-        Error::Schema {
+        Error::Mismatch {
             type_name: schema.type_name(),
             version,
             migrated_to,
@@ -358,7 +358,7 @@ where
     }
     let mut track = crate::track::Track::new();
     let deserializer = crate::track::Deserializer::new(Value::Object(object), &mut track);
-    T::deserialize_current(deserializer).map_err(|e| Error::Schema {
+    T::deserialize_current(deserializer).map_err(|e| Error::Mismatch {
         type_name: schema.type_name(),
         version: from.clone(),
         migrated_to: (from != schema.current()).then(|| schema.current().clone()),

@@ -11,8 +11,8 @@ use serde_json::{map, Value};
 
 use super::seed::{KeySeed, StampSeed};
 use super::Context;
+use crate::object::Object;
 use crate::schema::{Schema, StreamPlan};
-use crate::step::Object;
 
 /// A map that hands the struct the streamed keys of the input, then the
 /// migrated captured ones.

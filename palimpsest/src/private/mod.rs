@@ -10,12 +10,13 @@ pub use serde;
 pub use serde_json;
 
 pub use crate::error::BoxError;
+pub use crate::object::Object;
 pub use crate::schema::{Schema, Versioned};
-pub use crate::step::{Object, Step};
+pub use crate::step::Step;
 pub use crate::version::Version;
 
+use crate::object::ObjectPath;
 use crate::schema::{boxed_check, History, TypedStep};
-use crate::step::ObjectPath;
 
 /// The serialized form of a Rust default value, for a step that inserts an
 /// added field into older documents.

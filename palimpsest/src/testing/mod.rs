@@ -437,7 +437,7 @@ mod tests {
 
         let (err, _folder) = problem::<Note>(&[("0.0.1/a.json", r#"{"body": 1}"#)]);
         assert!(
-            matches!(err.problem(), Problem::Read(crate::Error::Schema { .. })),
+            matches!(err.problem(), Problem::Read(crate::Error::Mismatch { .. })),
             "{err}"
         );
 
