@@ -6,8 +6,8 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-use palimpsest::bulk::{check_output, Destination, Migrator, Mode, RunError, Summary};
 use palimpsest::{Version, Versioned};
+use palimpsest_bulk::{check_output, Destination, Migrator, Mode, RunError, Summary};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 

@@ -1,6 +1,6 @@
 //! The `palimpsest` command: check, migrate and count the versioned
 //! documents of a corpus (JSONL logs, `.json` files, folders of both), on
-//! all cores, in constant memory; built on [`palimpsest::bulk`].
+//! all cores, in constant memory; built on [`palimpsest_bulk`].
 //!
 //! The command is generic over the document type, so the same command
 //! serves a type of your own. The whole recipe:
@@ -43,7 +43,7 @@
 //! inside an input folder, an `-o` folder that is, contains or lies inside
 //! an input, and two inputs that would be written to the same file (`a/t.jsonl
 //! b/t.jsonl -o out`, or one file given twice). See
-//! [`palimpsest::bulk::Migrator::plan`]. `--in-place` and `-o` follow a
+//! [`palimpsest_bulk::Migrator::plan`]. `--in-place` and `-o` follow a
 //! symbolic link: the file it points to is replaced, the link stays.
 //!
 //! A UTF-8 byte-order mark at the start of a file or of standard input is
@@ -87,8 +87,6 @@
 mod args;
 mod command;
 mod output;
-#[doc(hidden)]
-pub mod test_support;
 
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -104,7 +102,7 @@ use serde::Serialize;
 /// It also handles SIGINT, SIGTERM and SIGHUP: the temporary files being
 /// written are removed and the process exits with status 130. A program
 /// that set a handler of its own before keeps it, and calls
-/// [`palimpsest::bulk::remove_temporary_files`] from it.
+/// [`palimpsest_bulk::remove_temporary_files`] from it.
 ///
 /// ```no_run
 /// use palimpsest::models::trace::ExecutionTrace;
@@ -155,7 +153,7 @@ fn remove_temporary_files_on_signals() {
     // Fails when the program already has a handler (see `run`), or the
     // system refuses one: signals then do what they did before.
     let _ = ctrlc::set_handler(|| {
-        palimpsest::bulk::remove_temporary_files();
+        palimpsest_bulk::remove_temporary_files();
         // Not through the main thread, which may be blocked on a write.
         std::process::exit(i32::from(command::INTERRUPTED));
     });

@@ -4,8 +4,8 @@
 use std::io::{IsTerminal, Write};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use palimpsest::bulk::{Change, Document, Observer, Outcome, Source, Summary};
 use palimpsest::Version;
+use palimpsest_bulk::{Change, Document, Observer, Outcome, Source, Summary};
 use serde::Serialize;
 
 /// What the run prints per document, besides counting.

@@ -1,15 +1,31 @@
-//! The command end to end, on the fixtures (stand-in trace type).
+//! The command end to end, on the fixtures: in this process, through
+//! `palimpsest_cli::run_with` for a stand-in trace type (see
+//! tests/support); and as the real `palimpsest` binary on documents of the
+//! trace models where a process of its own is needed (standard input, a
+//! pipe for standard error).
+
+mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use palimpsest_tests::corpus::{trace, Size, TraceVersion};
 use predicates::prelude::*;
 use predicates::str::contains;
+use support::{cmd, InProcess, StandInTrace};
 
-fn cmd() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_palimpsest-stand-in"))
+/// The real binary, for the trace models.
+fn binary() -> assert_cmd::Command {
+    assert_cmd::Command::new(env!("CARGO_BIN_EXE_palimpsest"))
 }
+
+/// A trace of the models at `version`, as one line.
+fn model_trace(seed: u64, version: TraceVersion) -> String {
+    trace(seed, version, Size::Small).to_json()
+}
+
+/// How a document of the models written by the binary starts.
+const MODEL_PREFIX: &str = r#"{"schema_version":"0.1.0","#;
 
 fn fixtures(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -36,6 +52,14 @@ fn copy_dir(from: &Path, to: &Path) {
             fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+#[test]
+fn the_stand_in_migrates_as_its_history_says() {
+    let old = r#"{"problem_statement": "p", "result": "done", "notes": "n"}"#;
+    let read = palimpsest::from_str::<StandInTrace>(old).unwrap();
+    assert_eq!(read.value.outcome, "done");
+    assert_eq!(read.value.context.metadata["legacy_notes"], "n");
 }
 
 #[test]
@@ -304,15 +328,14 @@ fn bad_inputs_each_get_an_error_line_and_nothing_is_lost() {
 
 #[test]
 fn stdin_is_a_jsonl_stream() {
-    cmd()
+    let old = model_trace(1, TraceVersion::Legacy);
+    binary()
         .args(["migrate", "-"])
-        .write_stdin("{\"problem_statement\":\"p\",\"result\":\"r\"}\nnope\n")
+        .write_stdin(format!("{old}\nnope\n"))
         .assert()
         .code(1)
-        .stdout(
-            predicate::str::starts_with(r#"{"schema_version":"0.2.0""#).and(contains("\nnope\n")),
-        )
-        .stderr(contains("-:2: `StandInTrace`: invalid JSON"));
+        .stdout(predicate::str::starts_with(MODEL_PREFIX).and(contains("\nnope\n")))
+        .stderr(contains("-:2: `ExecutionTrace`: invalid JSON"));
     cmd()
         .args(["migrate", "--in-place", "-"])
         .assert()
@@ -330,9 +353,12 @@ fn usage_errors_exit_2_and_help_names_the_type() {
 
 #[test]
 fn a_pipe_gets_no_progress_bar() {
-    cmd()
+    let dir = tempfile::tempdir().unwrap();
+    let current = dir.path().join("current.jsonl");
+    fs::write(&current, model_trace(2, TraceVersion::Current) + "\n").unwrap();
+    binary()
         .arg("check")
-        .arg(fixtures("current"))
+        .arg(&current)
         .assert()
         .success()
         .stderr("");
@@ -346,7 +372,7 @@ const NEW_PREFIX: &str = r#"{"schema_version":"0.2.0","problem_statement":"p""#;
 
 /// The standard error of a refused run: status 2 and one line naming both
 /// paths.
-fn refused(command: &mut Command) -> String {
+fn refused(command: &mut InProcess) -> String {
     let assert = command.assert().code(2).stdout("");
     String::from_utf8(assert.get_output().stderr.clone()).unwrap()
 }
@@ -666,10 +692,10 @@ fn a_byte_order_mark_is_accepted_and_kept() {
         );
     }
 
-    cmd()
+    binary()
         .args(["migrate", "-"])
-        .write_stdin(format!("{BOM}{OLD}"))
+        .write_stdin(format!("{BOM}{}\n", model_trace(3, TraceVersion::Legacy)))
         .assert()
         .success()
-        .stdout(predicate::str::starts_with(format!("{BOM}{NEW_PREFIX}")));
+        .stdout(predicate::str::starts_with(format!("{BOM}{MODEL_PREFIX}")));
 }

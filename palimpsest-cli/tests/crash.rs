@@ -1,25 +1,30 @@
 //! A kill at any moment of an in-place run leaves every file either fully
 //! old or fully new: the real binary is killed (SIGKILL) at several moments
-//! and every file is checked after each kill.
+//! and every file is checked after each kill. It runs for the trace models,
+//! on legacy traces from the workspace's generator.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use palimpsest_cli::test_support::StandInTrace;
+use palimpsest::models::trace::ExecutionTrace;
+use palimpsest_tests::corpus::{trace, Size, TraceVersion};
 
 const FILES: usize = 60;
 const LINES: usize = 200;
 
+/// How every line the binary writes starts.
+const NEW_PREFIX: &str = r#"{"schema_version":"0.1.0""#;
+
+/// A legacy trace of about 1 KB, its own for each file and line.
 fn old_line(file: usize, line: usize) -> String {
-    let steps: Vec<String> = (0..4)
-        .map(|i| format!(r#"{{"tool":"bash","arguments":{{"cmd":"grep -r item{i} src/"}},"result":{{"stdout":"{}"}}}}"#, "match ".repeat(20)))
-        .collect();
-    format!(
-        r#"{{"problem_statement":"file {file} line {line}","steps":[{}],"result":"resolved","notes":"n{line}"}}"#,
-        steps.join(",")
-    )
+    let seed = (file * 1_000_000 + line) as u64;
+    trace(seed, TraceVersion::Legacy, Size::Small).to_json()
+}
+
+fn binary() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_palimpsest"))
 }
 
 /// Whether a file is exactly its old content or entirely migrated.
@@ -37,21 +42,21 @@ fn check_file(path: &Path, old: &str) -> Result<&'static str, String> {
         ));
     }
     for (i, line) in text.lines().enumerate() {
-        if !line.starts_with(r#"{"schema_version":"0.2.0""#) {
+        if !line.starts_with(NEW_PREFIX) {
             return Err(format!(
                 "{}:{}: a mix of old and new",
                 path.display(),
                 i + 1
             ));
         }
-        palimpsest::from_str_strict::<StandInTrace>(line)
+        palimpsest::from_str_strict::<ExecutionTrace>(line)
             .map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
     }
     Ok("new")
 }
 
 fn run_in_place(dir: &Path) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_palimpsest-stand-in"))
+    binary()
         .args(["--quiet", "--threads", "2", "migrate", "--in-place"])
         .arg(dir)
         .stdout(Stdio::null())
@@ -110,11 +115,7 @@ fn killed_in_place_runs_leave_every_file_old_or_new() {
     for (path, old) in &files {
         assert_eq!(check_file(path, old), Ok("new"));
     }
-    let checked = Command::new(env!("CARGO_BIN_EXE_palimpsest-stand-in"))
-        .args(["check"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let checked = binary().args(["check"]).arg(dir.path()).output().unwrap();
     assert!(
         checked.status.success(),
         "{}",
@@ -131,7 +132,7 @@ fn killed_in_place_runs_leave_every_file_old_or_new() {
 fn leftover_temporary_files_are_hidden_from_walks() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join(".t.jsonl.123-0.palimpsest-tmp"), "{partial").unwrap();
-    let found: Vec<_> = palimpsest::bulk::sources(&[dir.path().to_path_buf()]).collect();
+    let found: Vec<_> = palimpsest_bulk::sources(&[dir.path().to_path_buf()]).collect();
     assert!(found.is_empty());
 }
 
@@ -166,7 +167,7 @@ fn temporary_files_of_dead_runs_are_removed_by_the_next_run_into_their_folder() 
     fs::write(logs.join("t.jsonl"), old_line(0, 0) + "\n").unwrap();
     fs::write(
         current.join("c.json"),
-        r#"{"schema_version":"0.2.0","problem_statement":"c","outcome":"ok"}"#,
+        trace(1, TraceVersion::Current, Size::Small).to_json(),
     )
     .unwrap();
     let (dead, live) = (dead_pid(), std::process::id());
@@ -190,11 +191,7 @@ fn temporary_files_of_dead_runs_are_removed_by_the_next_run_into_their_folder() 
         plant(current.join(format!(".c.json.{dead}-0.palimpsest-tmp"))),
     ];
 
-    let check = Command::new(env!("CARGO_BIN_EXE_palimpsest-stand-in"))
-        .arg("check")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let check = binary().arg("check").arg(dir.path()).output().unwrap();
     assert_eq!(check.status.code(), Some(1));
     assert!(stale.iter().all(|p| p.exists()), "a check writes nothing");
 
@@ -207,7 +204,7 @@ fn temporary_files_of_dead_runs_are_removed_by_the_next_run_into_their_folder() 
     }
     assert!(fs::read_to_string(logs.join("t.jsonl"))
         .unwrap()
-        .starts_with(r#"{"schema_version":"0.2.0""#));
+        .starts_with(NEW_PREFIX));
 }
 
 #[test]

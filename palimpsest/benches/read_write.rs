@@ -86,11 +86,7 @@ pub struct Context {
     pub metadata: Map<String, Value>,
 }
 
-#[path = "support/corpus.rs"]
-#[allow(dead_code)]
-mod corpus;
-
-use corpus::Rng;
+use palimpsest_tests::corpus::Rng;
 
 /// Words of the generated text; one needs escaping, as real text does.
 fn words(rng: &mut Rng, n: usize) -> String {

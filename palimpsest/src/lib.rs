@@ -56,7 +56,6 @@
 //! |---|---|
 //! | `testing` | `palimpsest::testing`: checks for a test suite that every old document kept as a fixture migrates to the current type, with no value lost on the way (`assert_fixtures`) |
 //! | `models` | `palimpsest::models`: the agent execution traces of the migration guide (`ExecutionTrace` and its parts), versioned with palimpsest itself |
-//! | `bulk` | `palimpsest::bulk`: migration of whole corpora (JSONL streams, folders of files) in parallel; pulls in rayon |
 //!
 //! A test suite usually wants `testing` as a dev-dependency feature only:
 //!
@@ -76,9 +75,6 @@
 // The models module uses `#[versioned]`, whose output names `::palimpsest`.
 extern crate self as palimpsest;
 
-#[cfg(feature = "bulk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "bulk")))]
-pub mod bulk;
 mod chain;
 mod collect;
 mod de;

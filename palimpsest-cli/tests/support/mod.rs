@@ -1,21 +1,14 @@
-//! A stand-in for `palimpsest::models::trace::ExecutionTrace`, implemented
-//! by hand over a plain serde derive: what the `palimpsest` binary runs for
-//! until the trace models land, and what the end-to-end tests run for.
+//! What the end-to-end tests run the command for, in this process:
+//! [`StandInTrace`], a stand-in for the trace models implemented by hand
+//! over a plain serde derive, and [`cmd`], the command for it.
 //!
-//! Its history: `0.0.1` (legacy, no version key) -> `0.1.0` renames
-//! `result` to `outcome` -> `0.2.0` adds `tags` and preserves the removed
-//! `notes` at `context.metadata.legacy_notes`.
-//!
-//! ```
-//! use palimpsest_cli::test_support::StandInTrace;
-//!
-//! let old = r#"{"problem_statement": "p", "result": "done", "notes": "n"}"#;
-//! let read = palimpsest::from_str::<StandInTrace>(old)?;
-//! assert_eq!(read.value.outcome, "done");
-//! assert_eq!(read.value.context.metadata["legacy_notes"], "n");
-//! # Ok::<(), palimpsest::Error>(())
-//! ```
+//! The stand-in's history: `0.0.1` (legacy, no version key) -> `0.1.0`
+//! renames `result` to `outcome` -> `0.2.0` adds `tags` and preserves the
+//! removed `notes` at `context.metadata.legacy_notes`.
 
+use std::ffi::{OsStr, OsString};
+use std::os::unix::process::ExitStatusExt;
+use std::process::{ExitStatus, Output};
 use std::sync::OnceLock;
 
 use palimpsest::{Schema, Step, Versioned};
@@ -77,5 +70,53 @@ impl Versioned for StandInTrace {
                 .build()
                 .expect("the stand-in schema is valid")
         })
+    }
+}
+
+/// The `palimpsest` command for [`StandInTrace`], run in this process
+/// through [`palimpsest_cli::run_with`]; built as an `assert_cmd` command
+/// is, and asserted on the same way.
+#[derive(Default)]
+pub struct InProcess {
+    args: Vec<OsString>,
+}
+
+/// A command to build: see [`InProcess`].
+pub fn cmd() -> InProcess {
+    InProcess::default()
+}
+
+impl InProcess {
+    pub fn arg(&mut self, arg: impl AsRef<OsStr>) -> &mut Self {
+        self.args.push(arg.as_ref().to_owned());
+        self
+    }
+
+    pub fn args<I, S>(&mut self, args: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        for arg in args {
+            self.arg(arg);
+        }
+        self
+    }
+
+    /// Runs the command and returns what it printed and its status, to
+    /// assert on.
+    pub fn assert(&mut self) -> assert_cmd::assert::Assert {
+        use assert_cmd::assert::OutputAssertExt;
+
+        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        let args = std::iter::once(OsString::from("palimpsest")).chain(self.args.iter().cloned());
+        let code = palimpsest_cli::run_with::<StandInTrace, _, _>(args, &mut stdout, &mut stderr);
+        Output {
+            // A wait status holds the exit code in its second byte.
+            status: ExitStatus::from_raw(i32::from(code) << 8),
+            stdout,
+            stderr,
+        }
+        .assert()
     }
 }

@@ -10,7 +10,7 @@ use serde_json::Value;
 /// Paths are dotted, with `[i]` for array elements; the root is `(root)`.
 ///
 /// ```
-/// use palimpsest::bulk::{diff, Change};
+/// use palimpsest_bulk::{diff, Change};
 /// use serde_json::json;
 ///
 /// let changes = diff(&json!({"result": "ok", "n": 1}), &json!({"outcome": "ok", "n": 2}));
@@ -51,7 +51,7 @@ pub enum Change {
 /// Removed keys come before added ones, each in document order.
 ///
 /// ```
-/// use palimpsest::bulk::diff;
+/// use palimpsest_bulk::diff;
 /// use serde_json::json;
 ///
 /// let old = json!({"steps": [{"tool": "sh"}]});

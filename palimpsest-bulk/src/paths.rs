@@ -16,7 +16,7 @@ use std::path::{Component, Path, PathBuf};
 /// and inode, so a hard link is caught too.
 ///
 /// ```
-/// use palimpsest::bulk::{check_output, Clash};
+/// use palimpsest_bulk::{check_output, Clash};
 ///
 /// let dir = tempfile::tempdir()?;
 /// let input = dir.path().join("traces.jsonl");
@@ -86,13 +86,13 @@ pub enum Clash {
 /// folder. `-` (standard input) and inputs that do not exist are passed
 /// over.
 ///
-/// [`Migrator::run`](crate::bulk::Migrator::run) checks its
-/// [`Destination`](crate::bulk::Destination) this way; check any other file
+/// [`Migrator::run`](crate::Migrator::run) checks its
+/// [`Destination`](crate::Destination) this way; check any other file
 /// you write beside a run (the `palimpsest` command's `--rejects`) before
 /// you create it.
 ///
 /// ```
-/// use palimpsest::bulk::{check_output, Clash};
+/// use palimpsest_bulk::{check_output, Clash};
 ///
 /// let dir = tempfile::tempdir()?;
 /// let corpus = dir.path().join("corpus");

@@ -10,7 +10,7 @@
 use std::time::Instant;
 
 use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
-use palimpsest::bulk::{Migrator, Summary};
+use palimpsest_bulk::{Migrator, Summary};
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -130,7 +130,8 @@ fn main() {
 }
 
 /// Alternates single runs of plain serde_json and of bulk migration, on 1
-/// and 2 threads, and prints the medians of the ratios of each pair.
+/// and 2 threads, then on the corpus once migrated (current documents,
+/// copied through), and prints the medians of the ratios of each pair.
 fn paired() {
     let input = corpus::corpus(DOCUMENTS, 7);
     let lines: Vec<&[u8]> = input
@@ -169,8 +170,25 @@ fn paired() {
             .unwrap();
         assert_eq!(summary.migrated, DOCUMENTS);
     };
+    // The same corpus once migrated: every document is current, read to
+    // check that it fits the type and copied through.
+    let mut current = Vec::with_capacity(input.len() * 2);
+    migrators[0]
+        .jsonl("bench", &input[..], &mut current, &mut Summary::default())
+        .unwrap();
+    let current_lines: Vec<&[u8]> = current
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    let copy_current = || {
+        let mut summary = Summary::default();
+        migrators[0]
+            .jsonl("bench", &current[..], std::io::sink(), &mut summary)
+            .unwrap();
+        assert_eq!(summary.current, DOCUMENTS);
+    };
     let (mut one, mut two, mut scaling, mut plain_scaling) = (vec![], vec![], vec![], vec![]);
-    let mut one_hand = vec![];
+    let (mut one_hand, mut one_current) = (vec![], vec![]);
     for _ in 0..21 {
         let plain1 = time(&mut || {
             std::hint::black_box(pools[0].install(|| plain(&lines)));
@@ -181,6 +199,11 @@ fn paired() {
         });
         let bulk2 = time(&mut || migrate(&migrators[1]));
         let hand1 = time(&mut || migrate_hand());
+        let plain_current1 = time(&mut || {
+            std::hint::black_box(pools[0].install(|| plain(&current_lines)));
+        });
+        let current1 = time(&mut || copy_current());
+        one_current.push(plain_current1 / current1);
         one.push(plain1 / bulk1);
         one_hand.push(plain1 / hand1);
         two.push(plain2 / bulk2);
@@ -204,6 +227,10 @@ fn paired() {
     println!(
         "bulk (hand-written Versioned) / plain parse+serialize, 1 thread: {:.2}",
         median(one_hand)
+    );
+    println!(
+        "bulk on the migrated corpus (all current) / plain parse+serialize of it, 1 thread: {:.2}",
+        median(one_current)
     );
     println!("bulk, 2 threads over 1:  {:.2}x", median(scaling));
     println!("plain, 2 threads over 1: {:.2}x", median(plain_scaling));

@@ -4,12 +4,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
 
+use palimpsest::{Report, Version};
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 
-use crate::bulk::diff::Change;
-use crate::migrate::Report;
-use crate::version::Version;
+use crate::diff::Change;
 
 /// Why one document (or one whole source) could not be processed.
 ///
@@ -17,7 +16,7 @@ use crate::version::Version;
 /// unchanged. [`Failure`] adds where it stood.
 ///
 /// ```
-/// use palimpsest::bulk::BulkError;
+/// use palimpsest_bulk::BulkError;
 ///
 /// let err = BulkError::TooLarge { bytes: 70, limit: 64 };
 /// assert_eq!(err.to_string(), "document of 70 bytes or more exceeds the limit of 64 bytes");
@@ -28,7 +27,7 @@ use crate::version::Version;
 pub enum BulkError {
     /// Detecting, migrating or validating the document failed.
     #[error(transparent)]
-    Document(#[from] crate::Error),
+    Document(#[from] palimpsest::Error),
     /// The bytes are not UTF-8, so they are not JSON.
     #[error("invalid UTF-8 at byte {offset} of the document")]
     NotUtf8 {
@@ -41,16 +40,13 @@ pub enum BulkError {
     TooLarge {
         /// The size seen (at least).
         bytes: u64,
-        /// The limit, see [`Migrator::max_document_bytes`](crate::bulk::Migrator::max_document_bytes).
+        /// The limit, see [`Migrator::max_document_bytes`](crate::Migrator::max_document_bytes).
         limit: u64,
     },
     /// A file holds no document at all (zero bytes, or only whitespace for
     /// a `.json` file).
     #[error("empty file: no document")]
     Empty,
-    /// The migrated value did not serialize back to a JSON object.
-    #[error("writing the migrated document failed: {0}")]
-    Serialize(#[source] serde_json::Error),
     /// The source could not be read.
     #[error("cannot read: {0}")]
     Read(#[source] io::Error),
@@ -61,12 +57,12 @@ impl BulkError {
     #[must_use]
     pub fn kind(&self) -> &'static str {
         match self {
-            BulkError::Document(crate::Error::Syntax { .. }) => "invalid_json",
+            BulkError::Document(palimpsest::Error::Syntax { .. }) => "invalid_json",
+            BulkError::Document(palimpsest::Error::Serialize { .. }) => "serialize",
             BulkError::Document(_) => "migration",
             BulkError::NotUtf8 { .. } => "not_utf8",
             BulkError::TooLarge { .. } => "too_large",
             BulkError::Empty => "empty",
-            BulkError::Serialize(_) => "serialize",
             BulkError::Read(_) => "unreadable",
         }
     }
@@ -93,7 +89,7 @@ pub enum Outcome {
     Failed(BulkError),
 }
 
-/// One document as an [`Observer`](crate::bulk::Observer) sees it, in input order.
+/// One document as an [`Observer`](crate::Observer) sees it, in input order.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Document<'a> {
@@ -173,14 +169,14 @@ impl fmt::Display for Located {
     }
 }
 
-/// The report of a whole run: an [`Observer`](crate::bulk::Observer) that counts.
+/// The report of a whole run: an [`Observer`](crate::Observer) that counts.
 ///
 /// Lists (failures, outdated documents) keep their first
 /// [`Summary::LIST_LIMIT`] entries so that memory stays bounded; the counts
 /// are always complete.
 ///
 /// ```
-/// use palimpsest::bulk::{Migrator, Summary};
+/// use palimpsest_bulk::{Migrator, Summary};
 /// # use palimpsest::{Schema, Step, Versioned};
 /// # use serde::{Deserialize, Serialize};
 /// # #[derive(Serialize, Deserialize)]
@@ -295,7 +291,7 @@ impl Summary {
     }
 }
 
-impl crate::bulk::Observer for Summary {
+impl crate::Observer for Summary {
     fn document(&mut self, document: Document<'_>) {
         self.record(document);
     }

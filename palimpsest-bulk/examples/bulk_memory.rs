@@ -3,12 +3,12 @@
 //! file, migrates it to another with all cores, and prints the peak
 //! resident set size (VmHWM, Linux) next to the corpus size.
 //!
-//! `cargo run --release -p palimpsest --features bulk --example bulk_memory -- 10000`
+//! `cargo run --release -p palimpsest-bulk --example bulk_memory -- 10000`
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 
-use palimpsest::bulk::{Migrator, Summary};
+use palimpsest_bulk::{Migrator, Summary};
 
 #[path = "../benches/support/corpus.rs"]
 #[allow(dead_code)]

@@ -5,10 +5,10 @@ use std::fs;
 use std::io::Write;
 use std::sync::OnceLock;
 
-use palimpsest::bulk::{
+use palimpsest::{Schema, Step, Versioned};
+use palimpsest_bulk::{
     check_output, Clash, Destination, Migrator, Mode, Outcome, RunError, Summary,
 };
-use palimpsest::{Schema, Step, Versioned};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -176,7 +176,7 @@ fn detect_mode_lists_outdated_documents_and_writes_nothing_new() {
 #[test]
 fn diff_mode_describes_each_change() {
     let mut changes = Vec::new();
-    let mut observer = |d: palimpsest::bulk::Document<'_>| {
+    let mut observer = |d: palimpsest_bulk::Document<'_>| {
         if let Outcome::Migrated {
             changes: Some(c), ..
         } = d.outcome
@@ -516,4 +516,67 @@ fn a_run_where_every_document_fails_does_not_call_them_outdated() {
             .starts_with("2 documents: 0 current, 2 failed\n"),
         "{summary}"
     );
+}
+
+#[test]
+fn a_current_document_that_does_not_fit_the_type_is_reported_and_kept() {
+    // Stamped first, as palimpsest writes: once copied through on the
+    // strength of its first bytes alone.
+    let unknown_field = r#"{"schema_version":"0.3.0","text":"t","surprise":1}"#;
+    let wrong_type = r#"{"text":5,"schema_version":"0.3.0"}"#;
+    let input = format!("{unknown_field}\n{wrong_type}\n{CURRENT}\n");
+    for mode in [Mode::Migrate, Mode::Detect, Mode::Diff] {
+        let (out, summary) = migrate(&Migrator::new().mode(mode), input.as_bytes());
+        assert_eq!(out, input.as_bytes(), "{mode:?}");
+        assert_eq!(
+            (summary.current, summary.failed),
+            (1, 2),
+            "{mode:?}: {summary}"
+        );
+        let failures: Vec<String> = summary.failures.iter().map(ToString::to_string).collect();
+        assert!(
+            failures[0].starts_with(
+                "in.jsonl:1: `Note`: document at version 0.3.0 does not fit the schema"
+            ) && failures[0].contains("surprise"),
+            "{mode:?}: {failures:?}"
+        );
+        assert!(
+            failures[1].starts_with(
+                "in.jsonl:2: `Note`: document at version 0.3.0 does not fit the schema at `text`"
+            ),
+            "{mode:?}: {failures:?}"
+        );
+    }
+}
+
+#[test]
+fn a_run_to_the_current_version_says_what_the_reader_says_about_each_document() {
+    // Whatever the key's place and spelling, the version is the one the
+    // reader finds, in every mode.
+    let lines = [
+        r#"{"schema_version":"0.3.0","text":"a"}"#,
+        r#"{ "schema_version" : "0.3.0", "text": "b" }"#,
+        r#"{"text":"c","schema_version":"0.3.0"}"#,
+        r#"{"schema_version":"0.2.0","text":"d"}"#,
+        r#"{"body":"e"}"#,
+    ];
+    let input = lines.join("\n") + "\n";
+    for mode in [Mode::Migrate, Mode::Detect, Mode::Diff] {
+        let (_, summary) = migrate(&Migrator::new().mode(mode), input.as_bytes());
+        let versions: Vec<(String, u64)> = summary
+            .versions
+            .iter()
+            .map(|(version, n)| (version.to_string(), *n))
+            .collect();
+        assert_eq!(
+            versions,
+            [
+                ("0.0.1".to_owned(), 1),
+                ("0.2.0".to_owned(), 1),
+                ("0.3.0".to_owned(), 3)
+            ],
+            "{mode:?}"
+        );
+        assert_eq!(summary.current, 3, "{mode:?}");
+    }
 }

@@ -6,8 +6,8 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::bulk::paths::{file_id, follow_links, FileId};
-use crate::bulk::temp::{self, Sweeper};
+use crate::paths::{file_id, follow_links, FileId};
+use crate::temp::{self, Sweeper};
 
 /// One source of documents.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,7 +52,7 @@ impl Source {
 /// for name in ["b/2.json", "a.jsonl", "notes.txt", ".hidden.json"] {
 ///     std::fs::write(dir.path().join(name), "")?;
 /// }
-/// let found: Vec<_> = palimpsest::bulk::sources(&[dir.path().to_path_buf()])
+/// let found: Vec<_> = palimpsest_bulk::sources(&[dir.path().to_path_buf()])
 ///     .map(|s| s.unwrap().relative.display().to_string())
 ///     .collect();
 /// assert_eq!(found, ["a.jsonl", "b/2.json"]);

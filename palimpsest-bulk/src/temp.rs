@@ -94,7 +94,7 @@ pub(crate) fn forget(path: &Path) {
 /// ones: for a signal handler, just before the process exits.
 ///
 /// The `palimpsest` command calls it on SIGINT, SIGTERM and SIGHUP; a
-/// program of your own that runs [`Migrator::run`](crate::bulk::Migrator::run)
+/// program of your own that runs [`Migrator::run`](crate::Migrator::run)
 /// and handles those signals itself calls it the same way. A file being
 /// renamed into place at that moment ends up either old or new, never
 /// lost: the rename and the removal cannot both take the temporary file.
@@ -105,7 +105,7 @@ pub(crate) fn forget(path: &Path) {
 ///
 /// ```
 /// // Nothing is being written here.
-/// assert_eq!(palimpsest::bulk::remove_temporary_files(), 0);
+/// assert_eq!(palimpsest_bulk::remove_temporary_files(), 0);
 /// ```
 pub fn remove_temporary_files() -> usize {
     let mut registry = registry();

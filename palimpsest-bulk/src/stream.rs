@@ -3,14 +3,14 @@
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 
+use palimpsest::Versioned;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::bulk::document::Processed;
-use crate::bulk::report::{BulkError, Document, Outcome};
-use crate::bulk::{Migrator, Observer};
-use crate::schema::Versioned;
+use crate::document::Processed;
+use crate::report::{BulkError, Document, Outcome};
+use crate::{Migrator, Observer};
 
 /// Where a stream's documents go: the output, and failed documents also to
 /// the rejects, if any.
@@ -59,7 +59,7 @@ where
     /// is current, blank, or failed. `source` names the stream in the
     /// report. A UTF-8 byte-order mark at the start is not part of the
     /// first document, and is written to `output` first. See the
-    /// [module documentation](crate::bulk) for an example.
+    /// [crate documentation](crate) for an example.
     ///
     /// ```
     /// # use palimpsest::{Schema, Versioned};
@@ -70,7 +70,7 @@ where
     /// #         S.get_or_init(|| Schema::integer("Config", 1).step(palimpsest::Step::new(0, 1)).build().unwrap())
     /// #     }
     /// # }
-    /// use palimpsest::bulk::{Migrator, Summary};
+    /// use palimpsest_bulk::{Migrator, Summary};
     ///
     /// let (mut out, mut summary) = (Vec::new(), Summary::default());
     /// Migrator::<Config>::new().jsonl("-", &b"\xEF\xBB\xBF{}\n"[..], &mut out, &mut summary)?;

@@ -4,18 +4,18 @@ use std::fs::{self, File};
 use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
+use palimpsest::Versioned;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::bulk::document::Processed;
-use crate::bulk::fs::{sources, Replacement, Source};
-use crate::bulk::paths::{file_id, resolve, Clash, Inputs, Targets};
-use crate::bulk::report::{BulkError, Document, Outcome};
-use crate::bulk::stream::{split_bom, Sinks, Streamed};
-use crate::bulk::temp::Sweeper;
-use crate::bulk::{Migrator, Observer};
-use crate::schema::Versioned;
+use crate::document::Processed;
+use crate::fs::{sources, Replacement, Source};
+use crate::paths::{file_id, resolve, Clash, Inputs, Targets};
+use crate::report::{BulkError, Document, Outcome};
+use crate::stream::{split_bom, Sinks, Streamed};
+use crate::temp::Sweeper;
+use crate::{Migrator, Observer};
 
 /// Where the documents of a [`Migrator::run`] go.
 #[non_exhaustive]
@@ -67,7 +67,7 @@ impl std::fmt::Debug for Destination<'_> {
 /// #         S.get_or_init(|| Schema::integer("Config", 1).build().unwrap())
 /// #     }
 /// # }
-/// use palimpsest::bulk::{Destination, Migrator, RunError, Summary};
+/// use palimpsest_bulk::{Destination, Migrator, RunError, Summary};
 ///
 /// let dir = tempfile::tempdir()?;
 /// let missing = dir.path().join("missing.jsonl");
@@ -155,7 +155,7 @@ where
     /// #         S.get_or_init(|| Schema::integer("Config", 1).step(Step::new(0, 1).rename("size", "capacity")).build().unwrap())
     /// #     }
     /// # }
-    /// use palimpsest::bulk::{Destination, Migrator, Summary};
+    /// use palimpsest_bulk::{Destination, Migrator, Summary};
     ///
     /// let dir = tempfile::tempdir()?;
     /// std::fs::write(dir.path().join("a.json"), r#"{"size": 3}"#)?;
@@ -187,7 +187,7 @@ where
     ///
     /// - every input must exist, and every folder under them be listable;
     /// - a [`Destination::File`] must not be an input nor lie inside an
-    ///   input folder (see [`check_output`](crate::bulk::check_output));
+    ///   input folder (see [`check_output`](crate::check_output));
     /// - a [`Destination::Mirror`] folder must not be an input, lie inside
     ///   one or contain one, and none of its files (followed through links)
     ///   may be an input;
@@ -195,7 +195,7 @@ where
     ///   sources may be written to the same file.
     ///
     /// A caller that writes files of its own beside the run checks them
-    /// with [`check_output`](crate::bulk::check_output) between this and [`Plan::run`].
+    /// with [`check_output`](crate::check_output) between this and [`Plan::run`].
     ///
     /// ```
     /// # use palimpsest::{Schema, Versioned};
@@ -206,7 +206,7 @@ where
     /// #         S.get_or_init(|| Schema::integer("Config", 1).build().unwrap())
     /// #     }
     /// # }
-    /// use palimpsest::bulk::{Clash, Destination, Migrator, RunError};
+    /// use palimpsest_bulk::{Clash, Destination, Migrator, RunError};
     ///
     /// let dir = tempfile::tempdir()?;
     /// for folder in ["a", "b"] {
