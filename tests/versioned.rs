@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use palimpsest::{versioned, Error, Versioned};
+use palimpsest::{versioned, Error};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 

@@ -292,7 +292,7 @@ fn bad_inputs_each_get_an_error_line_and_nothing_is_lost() {
         "mixed.jsonl:2: `StandInTrace`: invalid JSON: EOF while parsing a string",
         "mixed.jsonl:4: invalid UTF-8 at byte 29 of the document",
         "mixed.jsonl:5: `StandInTrace`: document at `schema_version` is version 9.9.9, newer than 0.2.0",
-        "mixed.jsonl:6: `StandInTrace`: document at version 0.2.0 does not fit the schema at `problem_statement`",
+        "mixed.jsonl:6: `StandInTrace`: document at version 0.0.1, migrated to 0.2.0, does not fit the schema at `problem_statement`",
         "mixed.jsonl:7: `StandInTrace`: expected an object at `(root)`, found an array",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in\n{out}");
