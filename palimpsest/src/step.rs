@@ -427,18 +427,17 @@ pub fn object_at<'a>(
 ) -> Result<&'a mut Object, NotAnObject> {
     let mut current = doc;
     for (depth, segment) in path.segments().iter().enumerate() {
-        let slot = current
-            .entry(segment.clone())
-            .or_insert_with(|| Value::Object(Map::new()));
-        if slot.is_null() {
-            *slot = Value::Object(Map::new());
+        // An absent or null segment becomes an empty object; the key is
+        // copied only then, not on every walk of the path.
+        if current.get(segment).map_or(true, Value::is_null) {
+            current.insert(segment.clone(), Value::Object(Map::new()));
         }
-        current = match slot {
-            Value::Object(object) => object,
+        current = match current.get_mut(segment) {
+            Some(Value::Object(object)) => object,
             other => {
                 return Err(NotAnObject {
                     path: path.segments()[..=depth].join("."),
-                    found: kind_of(other),
+                    found: other.map_or("null", |value| kind_of(value)),
                 })
             }
         };
@@ -503,8 +502,21 @@ pub fn preserve_key(
     metadata: &ObjectPath,
     field: &str,
 ) -> Result<Option<String>, NotAnObject> {
+    let mut kept = None;
+    preserve_with(doc, metadata, field, |name| kept = Some(name.to_owned()))?;
+    Ok(kept)
+}
+
+/// [`preserve_key`], telling `kept` the metadata key the value went under
+/// rather than returning a copy of it.
+fn preserve_with(
+    doc: &mut Object,
+    metadata: &ObjectPath,
+    field: &str,
+    kept: impl FnOnce(&str),
+) -> Result<(), NotAnObject> {
     let Some(value) = doc.remove(field) else {
-        return Ok(None);
+        return Ok(());
     };
     let target = match object_at(doc, metadata) {
         Ok(target) => target,
@@ -513,16 +525,17 @@ pub fn preserve_key(
             return Err(e);
         }
     };
-    let name = free_key(target, &legacy_key(field));
-    target.insert(name.clone(), value);
-    Ok(Some(name))
+    let name = free_key(target, legacy_key(field));
+    kept(&name);
+    target.insert(name, value);
+    Ok(())
 }
 
 /// `base`, or `base_2`, `base_3`, ... : the first key `object` does not
 /// hold, so a value put there never replaces one an earlier migration kept.
-pub(crate) fn free_key(object: &Object, base: &str) -> String {
-    if !object.contains_key(base) {
-        return base.to_owned();
+pub(crate) fn free_key(object: &Object, base: String) -> String {
+    if !object.contains_key(&base) {
+        return base;
     }
     (2..)
         .map(|n| format!("{base}_{n}"))
@@ -550,12 +563,43 @@ pub fn insert_default(doc: &mut Object, field: &str, value: Value) -> bool {
     true
 }
 
-/// What applying one step's operations did, for the report.
+/// What applying a migration's operations did, for the report: recorded
+/// only when someone asked for the report, since most reads discard it.
 #[derive(Default)]
 pub(crate) struct Applied {
+    record: bool,
     pub preserved: Vec<String>,
     pub dropped: Vec<String>,
     pub defaulted: Vec<String>,
+}
+
+impl Applied {
+    /// An `Applied` that records what ran; the default records nothing.
+    pub(crate) fn recording() -> Self {
+        Applied {
+            record: true,
+            ..Applied::default()
+        }
+    }
+
+    /// Records the metadata path a value was preserved under.
+    pub(crate) fn preserved(&mut self, path: impl FnOnce() -> String) {
+        if self.record {
+            self.preserved.push(path());
+        }
+    }
+
+    fn dropped(&mut self, field: &str) {
+        if self.record {
+            self.dropped.push(field.to_owned());
+        }
+    }
+
+    fn defaulted(&mut self, field: &str) {
+        if self.record {
+            self.defaulted.push(field.to_owned());
+        }
+    }
 }
 
 impl Op {
@@ -579,20 +623,20 @@ impl Op {
                             .into(),
                     )
                 })?;
-                if let Some(name) = preserve_key(doc, metadata, field)? {
-                    applied.preserved.push(format!("{metadata}.{name}"));
-                }
+                preserve_with(doc, metadata, field, |name| {
+                    applied.preserved(|| format!("{metadata}.{name}"));
+                })?;
             }
             Op::Drop { field } => {
                 if doc.remove(field).is_some() {
-                    applied.dropped.push(field.clone());
+                    applied.dropped(field);
                 }
             }
             Op::Default { field, value } => {
                 if !doc.contains_key(field) {
                     let value = value().map_err(OpError::Failed)?;
                     doc.insert(field.clone(), value);
-                    applied.defaulted.push(field.clone());
+                    applied.defaulted(field);
                 }
             }
             Op::Custom(function) => function(doc)?,
@@ -692,7 +736,7 @@ mod tests {
 
     #[test]
     fn drop_and_default_are_recorded() {
-        let mut applied = Applied::default();
+        let mut applied = Applied::recording();
         let mut doc = object(json!({"old": 1}));
         Op::Drop {
             field: "old".into(),

@@ -19,6 +19,7 @@
 //! document had, the report of what ran, and the typed error behind a
 //! failure, which the format's own error can only carry as text.
 
+mod capture;
 mod seed;
 mod stream;
 
@@ -66,6 +67,9 @@ pub(crate) struct Context {
     /// Whether the crate's own entry point reads, which types the error and
     /// places it, or serde's, where the message must say where by itself.
     typed: bool,
+    /// Whether anyone reads the report: the crate's own entry points and
+    /// `with_report` do, serde's alone does not, so it is not built.
+    wants_report: bool,
 }
 
 /// The version a document had, as far as the read got.
@@ -133,15 +137,17 @@ impl Context {
         }
     }
 
-    /// Detects the version of what was captured of a document and migrates
-    /// it to the current version, recording the version, the report and a
-    /// typed error. The one place a version read from a document is judged.
+    /// Detects the version of a document from its `stamp` (the value of its
+    /// version key, if it had one) and migrates what was captured of it to
+    /// the current version, recording the version, the report and a typed
+    /// error. The one place a version read from a document is judged.
     fn migrate<E: serde::de::Error>(
         &mut self,
         schema: &Schema,
         object: &mut Object,
+        stamp: Option<&Value>,
     ) -> Result<(), E> {
-        let result = schema.detect_in(object).and_then(|from| {
+        let result = schema.detect_stamp(stamp).and_then(|from| {
             self.found = Found::Version(from.clone());
             if self.mode == Mode::Strict && from != *schema.current() {
                 return Err(Error::Outdated {
@@ -151,11 +157,11 @@ impl Context {
                     current: schema.current().clone(),
                 });
             }
-            schema.migrate_from(object, from)
+            schema.migrate_read(object, from, self.wants_report)
         });
         match result {
             Ok(report) => {
-                if report.migrated() {
+                if let Some(report) = report.filter(Report::migrated) {
                     crate::collect::record(&report);
                     self.report = Some(report);
                 }
@@ -230,7 +236,8 @@ where
     D: Deserializer<'de>,
 {
     // Only the outermost versioned value's report is a `with_report` caller's.
-    let _depth = crate::collect::enter();
+    let depth = crate::collect::enter();
+    cx.wants_report = cx.typed || depth.is_some();
     // `any`, not `map`: formats refuse another shape for `map` before the
     // visitor sees it, and the visitor is what types that error.
     deserializer.deserialize_any(VersionedVisitor {
@@ -310,25 +317,29 @@ where
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let schema = T::schema();
         let cx = self.cx;
-        let mut captured = Map::new();
+        let mut stamp = None;
         let mut pending = None;
         match map.next_key_seed(FirstKeySeed(schema.key()))? {
             None => {}
             Some(FirstKey::Version) => {
-                let stamp = map.next_value_seed(StampSeed(schema))?;
+                let first = map.next_value_seed(StampSeed(schema))?;
                 // A type that reads the key as a field needs to see it: such
                 // a document takes a route that leaves it in.
-                if stamp.is_current(schema) && !schema.key_is_field {
+                if first.is_current(schema) && !schema.key_is_field {
                     cx.found = Found::Current;
                     return T::deserialize_current(MapAccessDeserializer::new(map));
                 }
-                captured.insert(schema.key().to_owned(), stamp.into_value(schema));
+                stamp = Some(first);
             }
             Some(FirstKey::Other(key)) => pending = Some(key),
         }
         if let Some(plan) = &schema.streaming {
-            let mut streaming = Streaming::new(map, schema, plan, captured, pending, cx);
+            let mut streaming = Streaming::new(map, schema, plan, stamp, pending, cx);
             return T::deserialize_current(MapAccessDeserializer::new(&mut streaming));
+        }
+        let mut captured = Map::new();
+        if let Some(stamp) = stamp {
+            captured.insert(schema.key().to_owned(), stamp.into_value(schema));
         }
         if let Some(key) = pending {
             let value = map.next_value()?;
@@ -337,7 +348,8 @@ where
         while let Some((key, value)) = map.next_entry::<String, Value>()? {
             cx.capture_for::<A::Error>(schema, &mut captured, key, value)?;
         }
-        cx.migrate(schema, &mut captured)?;
+        let stamp = captured.get(schema.key()).cloned();
+        cx.migrate(schema, &mut captured, stamp.as_ref())?;
         let from = match &cx.found {
             Found::Version(version) => version.clone(),
             _ => schema.current().clone(),
