@@ -281,13 +281,13 @@ impl Schema {
         Ok(report.then(|| self.report(from, self.current.clone(), &path, applied)))
     }
 
-    /// What a migration along `path` did, for a caller that wants to know.
-    fn report(&self, from: Version, to: Version, path: &[usize], applied: Applied) -> Report {
+    /// What a migration through `steps` did, for a caller that wants to know.
+    fn report(&self, from: Version, to: Version, steps: &[usize], applied: Applied) -> Report {
         Report {
             type_name: self.type_name,
             from,
             to,
-            steps: path
+            steps: steps
                 .iter()
                 .map(|&index| {
                     let (from, to) = &self.edges[index];
@@ -303,8 +303,8 @@ impl Schema {
         }
     }
 
-    /// Applies the steps from `from` to `target` in place and returns
-    /// them, as indices into `edges`.
+    /// Applies the steps from `from` to `target` in place, records them in
+    /// the metadata, and returns them as indices into `edges`.
     fn run(
         &self,
         doc: &mut Object,
@@ -440,7 +440,7 @@ impl Schema {
                 // value; the new one goes beside it, suffixed.
                 for (key, value) in kept {
                     let name = free_key(existing, key);
-                    applied.preserved(|| format!("{path}.{LEGACY_UNKNOWN}.{name}"));
+                    applied.record_preserved(|| format!("{path}.{LEGACY_UNKNOWN}.{name}"));
                     existing.insert(name, value);
                 }
                 Ok(())
@@ -454,12 +454,12 @@ impl Schema {
     }
 
     /// Writes `migrated_from` (unless an earlier migration did) and appends
-    /// the steps of `path` to the history, in the metadata object.
+    /// the `steps` that ran to the history, in the metadata object.
     fn record_history(
         &self,
         doc: &mut Object,
         from: &Version,
-        path: &[usize],
+        steps: &[usize],
     ) -> Result<(), Error> {
         let Some(metadata) = self.metadata_object(doc)? else {
             return Ok(());
@@ -469,21 +469,16 @@ impl Schema {
         }
         let history = metadata
             .entry(MIGRATION_HISTORY)
-            .or_insert_with(|| Value::Array(Vec::with_capacity(path.len())));
+            .or_insert_with(|| Value::Array(Vec::with_capacity(steps.len())));
         let Value::Array(history) = history else {
+            let within = self.metadata.as_ref().map(ToString::to_string);
             return Err(Error::NotAnObject {
                 type_name: self.type_name,
-                path: format!(
-                    "{}.{MIGRATION_HISTORY}",
-                    self.metadata
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default()
-                ),
+                path: format!("{}.{MIGRATION_HISTORY}", within.unwrap_or_default()),
                 found: kind_of(history),
             });
         };
-        history.extend(path.iter().map(|&index| self.history_entry(index)));
+        history.extend(steps.iter().map(|&index| self.history_entry(index)));
         Ok(())
     }
 }

@@ -844,19 +844,27 @@ mod tests {
             .metadata("context.metadata")
             .claims(["outcome", "steps", "context", "tags"])
             .step(Step::new("0.1.0", "0.2.0").rename("result", "outcome"))
-            .step(Step::new("0.2.0", "0.3.0").preserve("notes"))
+            .step(
+                Step::new("0.2.0", "0.3.0")
+                    .preserve("notes")
+                    .add("tags", || json!([]))
+                    .add("flag", || json!(false)),
+            )
             .build()
             .unwrap();
         let plan = s.streaming.as_ref().unwrap();
-        for key in ["result", "notes", "context", "stray", "tag"] {
+        // An added key no field claims is moved into the metadata: captured.
+        for key in ["result", "notes", "context", "stray", "tag", "flag"] {
             assert_eq!(plan.handling(key), Handling::Capture, "{key}");
         }
-        // Of a rename's new name a migration only asks whether it is there.
+        // Of a rename's new name, and of an added field, a migration only
+        // asks whether the document has it.
         assert_eq!(plan.handling("outcome"), Handling::Note(0));
-        assert_eq!(plan.noted(1).collect::<Vec<_>>(), ["outcome"]);
+        assert_eq!(plan.handling("tags"), Handling::Note(1));
+        assert_eq!(plan.noted(0b10).collect::<Vec<_>>(), ["tags"]);
         assert!(plan.may_touch("outcome"));
+        assert_eq!(plan.handling("steps"), Handling::Stream);
         assert!(!plan.may_touch("steps"));
-        assert!(!plan.may_touch("tags"));
         // Without a metadata path a key no field claims stays where it is.
         let s = Schema::semver("T", "0.2.0")
             .claims(["outcome", "steps"])

@@ -583,19 +583,19 @@ impl Applied {
     }
 
     /// Records the metadata path a value was preserved under.
-    pub(crate) fn preserved(&mut self, path: impl FnOnce() -> String) {
+    pub(crate) fn record_preserved(&mut self, path: impl FnOnce() -> String) {
         if self.record {
             self.preserved.push(path());
         }
     }
 
-    fn dropped(&mut self, field: &str) {
+    fn record_dropped(&mut self, field: &str) {
         if self.record {
             self.dropped.push(field.to_owned());
         }
     }
 
-    fn defaulted(&mut self, field: &str) {
+    fn record_defaulted(&mut self, field: &str) {
         if self.record {
             self.defaulted.push(field.to_owned());
         }
@@ -624,19 +624,19 @@ impl Op {
                     )
                 })?;
                 preserve_with(doc, metadata, field, |name| {
-                    applied.preserved(|| format!("{metadata}.{name}"));
+                    applied.record_preserved(|| format!("{metadata}.{name}"));
                 })?;
             }
             Op::Drop { field } => {
                 if doc.remove(field).is_some() {
-                    applied.dropped(field);
+                    applied.record_dropped(field);
                 }
             }
             Op::Default { field, value } => {
                 if !doc.contains_key(field) {
                     let value = value().map_err(OpError::Failed)?;
                     doc.insert(field.clone(), value);
-                    applied.defaulted(field);
+                    applied.record_defaulted(field);
                 }
             }
             Op::Custom(function) => function(doc)?,

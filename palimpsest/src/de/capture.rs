@@ -23,7 +23,9 @@ use super::seed::KeySeed;
 /// them, everything else as the `Value` serde_json would have made.
 ///
 /// Read back, it behaves as that `Value` does, but for its borrowed text
-/// and for the order of its keys, which is the document's.
+/// and for the keys of its objects, which come in the document's order and
+/// all of them: a key repeated in an object reaches a struct twice, and is
+/// refused there, as it is when read straight from the input.
 #[derive(Debug, PartialEq)]
 pub(super) enum Captured<'de> {
     Str(Cow<'de, str>),

@@ -3,9 +3,7 @@
 //! touch are captured and migrated once the map ends (see `StreamPlan`).
 
 use std::borrow::Cow;
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
-use std::hash::{Hash, Hasher};
 use std::{mem, vec};
 
 use serde::de::value::{BorrowedStrDeserializer, StrDeserializer};
@@ -37,9 +35,9 @@ pub(super) struct Streaming<'de, 'c, A> {
     /// The keys streamed whose presence a migration asks about, as the
     /// plan's bits.
     noted: u64,
-    /// Hashes of the captured keys, kept once there are many, so that a
-    /// key met twice is found without comparing it with every other.
-    seen: Option<HashSet<u64>>,
+    /// The captured keys, indexed once there are many, so that a key met
+    /// twice is found without comparing it with every other.
+    seen: Option<HashSet<Cow<'de, str>>>,
     /// After the input ends: the captured entries still to hand on.
     tail: Option<Tail<'de>>,
     /// The value of the tail entry whose key was just handed on.
@@ -69,7 +67,8 @@ impl<'de> Iterator for Tail<'de> {
     }
 }
 
-/// Past this many captured keys, a repeated one is looked for by hash.
+/// Past this many captured keys, a repeated one is looked up in an index
+/// rather than by comparing it with each.
 const SCAN_LIMIT: usize = 16;
 
 impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
@@ -113,16 +112,16 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
     /// Captures an entry for the migration; a key met twice is refused, as
     /// serde refuses a field met twice, rather than one value kept.
     fn capture(&mut self, key: Cow<'de, str>, value: Captured<'de>) -> Result<(), A::Error> {
-        if self.captured.len() >= SCAN_LIMIT {
+        let repeated = if self.captured.len() < SCAN_LIMIT {
+            self.captured.iter().any(|(captured, _)| *captured == key)
+        } else {
+            let captured = &self.captured;
             let seen = self
                 .seen
-                .get_or_insert_with(|| self.captured.iter().map(|(key, _)| hash(key)).collect());
-            if seen.insert(hash(&key)) {
-                self.captured.push((key, value));
-                return Ok(());
-            }
-        }
-        if self.captured.iter().any(|(captured, _)| *captured == key) {
+                .get_or_insert_with(|| captured.iter().map(|(key, _)| key.clone()).collect());
+            !seen.insert(key.clone())
+        };
+        if repeated {
             return Err(self.repeated(key));
         }
         self.captured.push((key, value));
@@ -189,12 +188,6 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
             Cow::Owned(key) => seed.deserialize(StrDeserializer::<A::Error>::new(key)),
         }
     }
-}
-
-fn hash(key: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    key.hash(&mut hasher);
-    hasher.finish()
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for Streaming<'de, '_, A> {
@@ -272,5 +265,108 @@ fn join(key: &str, within: &str) -> String {
         "" | "." => key.to_owned(),
         _ if within.starts_with('[') => format!("{key}{within}"),
         _ => format!("{key}.{within}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Serialize};
+    use serde_json::{json, Map, Value};
+
+    use crate::{versioned, Error};
+
+    #[versioned(since = "0.1.0", metadata = "context.metadata")]
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Trace {
+        #[renamed_from("result", since = "0.2.0")]
+        outcome: String,
+        #[added_in("0.3.0")]
+        #[serde(default)]
+        tags: Vec<String>,
+        #[removed_in("0.3.0")]
+        notes: String,
+        #[serde(default)]
+        context: Context,
+    }
+
+    #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+    struct Context {
+        #[serde(default)]
+        agent: String,
+        #[serde(default)]
+        metadata: Map<String, Value>,
+    }
+
+    #[test]
+    fn held_back_values_of_a_current_document_read_as_they_came() {
+        let last = r#"{"context": {"agent": "a\u0062", "metadata": {"run": [1, {"x": null}]}},
+            "outcome": "o", "tags": ["t"], "stray": {"s": 1}, "schema_version": "0.3.0"}"#;
+        let first = r#"{"schema_version": "0.3.0", "context": {"agent": "ab",
+            "metadata": {"run": [1, {"x": null}]}}, "outcome": "o", "tags": ["t"]}"#;
+        let expected: Trace = serde_json::from_str(first).unwrap();
+        assert_eq!(expected.context.agent, "ab");
+        assert_eq!(serde_json::from_str::<Trace>(last).unwrap(), expected);
+        // From a reader nothing is borrowed.
+        assert_eq!(
+            serde_json::from_reader::<_, Trace>(last.as_bytes()).unwrap(),
+            expected
+        );
+        assert_eq!(
+            serde_json::from_value::<Trace>(serde_json::from_str(last).unwrap()).unwrap(),
+            expected
+        );
+    }
+
+    #[test]
+    fn keys_a_migration_only_asks_about_are_streamed_and_still_counted() {
+        // `outcome`, the new name, comes before the old one: still both.
+        let both = r#"{"outcome": "o", "result": "r", "notes": "n"}"#;
+        let err = crate::from_str::<Trace>(both).unwrap_err();
+        assert!(matches!(err, Error::Conflict { .. }), "{err}");
+        // Met twice, before the version is known: named, as a captured key is.
+        let twice = r#"{"tags": [], "outcome": "o", "tags": [], "schema_version": "0.2.0"}"#;
+        let err = crate::from_str::<Trace>(twice).unwrap_err();
+        assert!(
+            matches!(&err, Error::RepeatedKey { key, .. } if key == "tags"),
+            "{err}"
+        );
+        // An added field the old document already has is kept, not defaulted.
+        let read =
+            crate::from_str::<Trace>(r#"{"tags": ["t"], "result": "r", "notes": "n"}"#).unwrap();
+        assert_eq!(read.value.tags, ["t"]);
+        assert!(read.report.defaulted.is_empty(), "{:?}", read.report);
+        assert_eq!(read.value.outcome, "r");
+    }
+
+    #[test]
+    fn a_key_met_twice_among_many_held_back_is_refused() {
+        let strays: Vec<String> = (0..40).map(|i| format!("\"stray_{i}\": {i}")).collect();
+        let doc = format!(r#"{{"result": "r", "notes": "n", {}}}"#, strays.join(", "));
+        let read = crate::from_str::<Trace>(&doc).unwrap();
+        assert_eq!(read.value.context.metadata["legacy_unknown"]["stray_39"], 39);
+        assert_eq!(read.report.preserved.len(), 41, "notes and the strays");
+        let twice = doc.replace(r#""notes": "n""#, r#""stray_30": 0"#);
+        let err = crate::from_str::<Trace>(&twice).unwrap_err();
+        assert!(
+            matches!(&err, Error::RepeatedKey { key, .. } if key == "stray_30"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_streamed_migration_records_what_the_engine_records() {
+        let doc = json!({"result": "r", "notes": "n", "context": {"metadata": {"run": 1}}});
+        let mut migrated = doc.clone();
+        let report = crate::migrate::<Trace>(&mut migrated).unwrap();
+        let read: Trace = serde_json::from_value(doc.clone()).unwrap();
+        assert_eq!(
+            Value::Object(read.context.metadata),
+            migrated["context"]["metadata"]
+        );
+        // Through serde's entry point the report is built only on request.
+        let (read, collected) =
+            crate::with_report(|| serde_json::from_str::<Trace>(&doc.to_string()));
+        assert_eq!(read.unwrap().outcome, "r");
+        assert_eq!(collected, Some(report));
     }
 }
