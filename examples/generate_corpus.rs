@@ -11,19 +11,14 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use palimpsest_tests::corpus::{corpus_lines, Expected, CORPUS_PATH};
+use palimpsest_tests::corpus::{corpus_lines, render_corpus, Expected, CORPUS_PATH};
 
 fn main() -> ExitCode {
     let path = std::env::args_os().nth(1).map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(CORPUS_PATH),
         PathBuf::from,
     );
-    let lines = corpus_lines();
-    let mut text = String::new();
-    for line in &lines {
-        text.push_str(&line.text);
-        text.push('\n');
-    }
+    let text = render_corpus();
     if let Some(parent) = path.parent() {
         if let Err(e) = std::fs::create_dir_all(parent) {
             eprintln!("cannot create {}: {e}", parent.display());
@@ -34,6 +29,8 @@ fn main() -> ExitCode {
         eprintln!("cannot write {}: {e}", path.display());
         return ExitCode::FAILURE;
     }
+    // Generating the lines again to count them costs a few milliseconds.
+    let lines = corpus_lines();
     let valid = lines
         .iter()
         .filter(|l| matches!(l.expected, Expected::Trace(_)))

@@ -92,7 +92,7 @@ fn main() {
                       "execution_steps": [{"step_number": 1, "action": "dance"}]}"#;
     let err = palimpsest::from_str::<ExecutionTrace>(current).unwrap_err();
     println!("rejected: {err}");
-    assert!(matches!(err, Error::Schema { ref path, .. } if path == "execution_steps[0].action"));
+    assert!(matches!(err, Error::Mismatch { ref path, .. } if path == "execution_steps[0].action"));
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use palimpsest::step::Object;
+use palimpsest::object::Object;
 use palimpsest::{Error, Schema, Step, Versioned};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -272,7 +272,7 @@ fn a_target_that_is_not_a_version() {
 fn a_document_that_does_not_fit_names_the_field_path() {
     let doc = json!({"schema_version": "0.3.0", "name": "x", "email": "e", "notes": ["ok", 7], "tags": []});
     let err = palimpsest::from_value::<Contact>(doc).unwrap_err();
-    assert!(matches!(err, Error::Schema { .. }));
+    assert!(matches!(err, Error::Mismatch { .. }));
     assert_eq!(
         err.to_string(),
         "`Contact`: document at version 0.3.0 does not fit the schema at `notes[1]`: invalid type: integer `7`, expected a string"

@@ -197,3 +197,70 @@ fn the_integrity_check_runs_before_any_step() {
     let current: Note = serde_json::from_str(r#"{"schema_version": "0.3.0", "text": ""}"#).unwrap();
     assert_eq!(current.text, "");
 }
+
+/// A history whose typed step reads a snapshot with no `deny_unknown_fields`:
+/// keys it has no field for must not vanish between the two structs.
+#[versioned(
+    since = 1,
+    version = 2,
+    metadata = "meta",
+    step(from = 1, to = 2, with = split_name)
+)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Person {
+    first: String,
+    last: String,
+    #[serde(default)]
+    meta: Map<String, Value>,
+}
+
+#[derive(Deserialize)]
+struct PersonV1 {
+    name: String,
+}
+
+#[derive(Serialize)]
+struct PersonV2 {
+    first: String,
+    last: String,
+}
+
+fn split_name(old: PersonV1) -> Result<PersonV2, String> {
+    let (first, last) = old.name.split_once(' ').ok_or("a name has two parts")?;
+    Ok(PersonV2 {
+        first: first.into(),
+        last: last.into(),
+    })
+}
+
+#[test]
+fn keys_a_typed_snapshot_does_not_know_are_kept_not_dropped() {
+    let old = json!({"schema_version": 1, "name": "Ada Lovelace", "surprise": 1});
+    let read = palimpsest::from_value::<Person>(old.clone()).unwrap();
+    assert_eq!(
+        (read.value.first.as_str(), read.value.last.as_str()),
+        ("Ada", "Lovelace")
+    );
+    assert_eq!(read.value.meta["legacy_unknown"], json!({"surprise": 1}));
+    assert_eq!(read.report.preserved, ["meta.legacy_unknown.surprise"]);
+    // The same through serde's streamed read and the tree engine.
+    let streamed: Person = serde_json::from_str(&old.to_string()).unwrap();
+    assert_eq!(streamed, read.value);
+    let mut tree = old;
+    palimpsest::migrate::<Person>(&mut tree).unwrap();
+    assert_eq!(tree["meta"]["legacy_unknown"], json!({"surprise": 1}));
+}
+
+#[test]
+fn a_typed_step_that_writes_a_key_the_snapshot_ignored_is_refused() {
+    let old = json!({"schema_version": 1, "name": "Ada Lovelace", "first": "Augusta"});
+    let before = old.clone();
+    let mut doc = old;
+    let err = palimpsest::migrate::<Person>(&mut doc).unwrap_err();
+    assert!(matches!(err, Error::StepFailed { .. }), "{err}");
+    assert!(err.to_string().contains("`first`"), "{err}");
+    assert_eq!(
+        doc, before,
+        "a failed migration leaves the document as it was"
+    );
+}

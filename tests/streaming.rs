@@ -69,7 +69,7 @@ pub struct Person {
     pub meta: Map<String, Value>,
 }
 
-fn split_name(doc: &mut palimpsest::step::Object) -> Result<(), String> {
+fn split_name(doc: &mut palimpsest::object::Object) -> Result<(), String> {
     let Some(full) = doc.remove("name") else {
         return Ok(());
     };
@@ -370,7 +370,10 @@ fn a_repeated_key_is_an_error_on_every_route() {
         r#"{"schema_version": "0.4.0", "outcome": "a", "outcome": "b", "problem_statement": "p"}"#;
     assert!(serde_json::from_str::<Trace>(current).is_err());
     let typed = palimpsest::from_str::<Trace>(doc).unwrap_err();
-    assert!(matches!(typed, palimpsest::Error::Schema { .. }), "{typed}");
+    assert!(
+        matches!(typed, palimpsest::Error::Mismatch { .. }),
+        "{typed}"
+    );
     // A key the migration itself reads (here the old name `result`) is
     // refused with the key named, whichever value came first.
     let renamed = r#"{"problem_statement": "p", "result": "a", "result": "b"}"#;

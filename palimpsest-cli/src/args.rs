@@ -61,15 +61,21 @@ pub(crate) struct Migrate {
     pub(crate) to: Option<String>,
     /// Where to write: a file for one input file, else a folder mirroring
     /// the inputs. Without it (and without --in-place), standard output.
+    /// Refused when it is an input, lies inside an input folder, or (a
+    /// folder) contains an input, or when two inputs would land on one
+    /// file. A symbolic link is followed.
     #[arg(long, short, value_name = "OUT", conflicts_with = "in_place")]
     pub(crate) output: Option<PathBuf>,
-    /// Replace each file that has old documents, crash-safely.
+    /// Replace each file that has old documents, crash-safely: written
+    /// beside, fsynced, renamed over. A symbolic link is followed: the file
+    /// it points to is replaced and the link stays a link.
     #[arg(long)]
     pub(crate) in_place: bool,
     /// Write nothing; show what would change in each document.
     #[arg(long, conflicts_with_all = ["output", "in_place"])]
     pub(crate) dry_run: bool,
-    /// Also copy every failed document here, one a line.
+    /// Also copy every failed document here, one a line. Refused when it
+    /// is an input or lies inside an input folder.
     #[arg(long, value_name = "FILE")]
     pub(crate) rejects: Option<PathBuf>,
 }

@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-use palimpsest::bulk::{Destination, Migrator, Mode, Summary};
+use palimpsest::bulk::{check_output, Destination, Migrator, Mode, RunError, Summary};
 use palimpsest::{Version, Versioned};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -18,8 +18,12 @@ use crate::output::{Listing, Reporter};
 const OK: u8 = 0;
 /// Exit status: a document failed, or `check` found one not current.
 const FOUND: u8 = 1;
-/// Exit status: a usage error, or an output that cannot be written.
+/// Exit status: a usage error, an input that cannot be read, an output
+/// refused because it clashes with the inputs, or one that cannot be written.
 const FATAL: u8 = 2;
+/// Exit status: interrupted by SIGINT, SIGTERM or SIGHUP (128 + SIGINT's
+/// number, as shells report an interrupted command).
+pub(crate) const INTERRUPTED: u8 = 130;
 
 pub(crate) fn execute<T>(cli: &Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
 where
@@ -35,7 +39,7 @@ where
 }
 
 /// What a subcommand asks of the run.
-struct Plan<'a> {
+struct Job<'a> {
     name: &'static str,
     paths: &'a [PathBuf],
     mode: Mode,
@@ -44,9 +48,9 @@ struct Plan<'a> {
     migrate: Option<&'a Migrate>,
 }
 
-fn plan(command: &Command) -> Plan<'_> {
+fn job(command: &Command) -> Job<'_> {
     match command {
-        Command::Check { paths } => Plan {
+        Command::Check { paths } => Job {
             name: "check",
             paths,
             mode: Mode::Detect,
@@ -54,7 +58,7 @@ fn plan(command: &Command) -> Plan<'_> {
             to: None,
             migrate: None,
         },
-        Command::Stats { paths } => Plan {
+        Command::Stats { paths } => Job {
             name: "stats",
             paths,
             mode: Mode::Detect,
@@ -62,7 +66,7 @@ fn plan(command: &Command) -> Plan<'_> {
             to: None,
             migrate: None,
         },
-        Command::Migrate(m) => Plan {
+        Command::Migrate(m) => Job {
             name: "migrate",
             paths: &m.paths,
             mode: if m.dry_run { Mode::Diff } else { Mode::Migrate },
@@ -86,26 +90,22 @@ where
     T: Versioned + Serialize + DeserializeOwned,
 {
     let common = &cli.common;
-    let plan = plan(&cli.command);
+    let job = job(&cli.command);
     let mut migrator = Migrator::<T>::new()
-        .mode(plan.mode)
+        .mode(job.mode)
         .max_document_bytes(common.max_document_bytes);
     if let Some(threads) = common.threads {
         migrator = migrator.threads(threads)?;
     }
-    if let Some(to) = plan.to {
+    if let Some(to) = job.to {
         migrator = migrator.to(to)?;
     }
     let target = migrator.target().clone();
 
-    let kind = destination_kind(&plan)?;
-    let mut rejects = match plan.migrate.and_then(|m| m.rejects.as_ref()) {
-        Some(path) => {
-            Some(BufWriter::new(File::create(path).map_err(|e| {
-                format!("cannot create {}: {e}", path.display())
-            })?))
-        }
-        None => None,
+    let kind = destination_kind(&job)?;
+    let flag = match kind {
+        Kind::InPlace => "--in-place",
+        _ => "-o",
     };
     // The documents take standard output when they go there; the report
     // then goes to standard error.
@@ -114,14 +114,6 @@ where
         _ => (None, stdout),
     };
     let mut data = data.map(BufWriter::new);
-    let mut reporter = Reporter::new(
-        plan.listing,
-        common.json,
-        common.quiet,
-        target.clone(),
-        report_out,
-        plan.paths,
-    );
     let destination = match kind {
         Kind::Discard => Destination::Discard,
         Kind::InPlace => Destination::InPlace,
@@ -132,12 +124,30 @@ where
             None => Destination::Discard,
         },
     };
-    let ran = migrator.run(
-        plan.paths,
-        destination,
-        rejects.as_mut().map(|r| r as &mut dyn Write),
-        &mut reporter,
+    // Every input is walked and every output checked before anything is
+    // opened for writing, the rejects included.
+    let planned = migrator
+        .plan(job.paths, destination)
+        .map_err(|error| refused(flag, error))?;
+    let mut rejects = match job.migrate.and_then(|m| m.rejects.as_ref()) {
+        Some(path) => {
+            check_output(path, job.paths)
+                .map_err(|clash| refused("--rejects", RunError::Clash(clash)))?;
+            Some(BufWriter::new(File::create(path).map_err(|e| {
+                format!("cannot create {}: {e}", path.display())
+            })?))
+        }
+        None => None,
+    };
+    let mut reporter = Reporter::new(
+        job.listing,
+        common.json,
+        common.quiet,
+        target.clone(),
+        report_out,
+        planned.sources(),
     );
+    let ran = planned.run(rejects.as_mut().map(|r| r as &mut dyn Write), &mut reporter);
     reporter.finish();
     ran?;
     if let Some(mut data) = data {
@@ -148,13 +158,13 @@ where
     }
 
     let summary = std::mem::take(&mut reporter.summary);
-    let status = status(plan.name, &summary);
+    let status = status(job.name, &summary);
     let out = reporter_out(&mut reporter);
     if common.json {
         let report = JsonReport {
-            command: plan.name,
+            command: job.name,
             target: &target,
-            dry_run: plan.mode == Mode::Diff,
+            dry_run: job.mode == Mode::Diff,
             status,
             summary: &summary,
         };
@@ -166,7 +176,7 @@ where
         }
     } else {
         write!(out, "{summary}")?;
-        if plan.name == "check" && status == FOUND && summary.failed == 0 {
+        if job.name == "check" && status == FOUND && summary.failed == 0 {
             writeln!(
                 out,
                 "not current: run `palimpsest migrate` on these documents"
@@ -175,6 +185,15 @@ where
     }
     out.flush()?;
     Ok(status)
+}
+
+/// A run refused before it wrote anything: the clash names the flag whose
+/// path it is about.
+fn refused(flag: &str, error: RunError) -> Box<dyn Error> {
+    match error {
+        RunError::Clash(clash) => format!("{flag}: {clash}; nothing was written").into(),
+        other => other.into(),
+    }
 }
 
 fn reporter_out<'a>(reporter: &'a mut Reporter<'_>) -> &'a mut dyn Write {
@@ -212,11 +231,11 @@ enum Kind {
     Mirror(PathBuf),
 }
 
-fn destination_kind(plan: &Plan<'_>) -> Result<Kind, String> {
-    let Some(m) = plan.migrate.filter(|m| !m.dry_run) else {
+fn destination_kind(job: &Job<'_>) -> Result<Kind, String> {
+    let Some(m) = job.migrate.filter(|m| !m.dry_run) else {
         return Ok(Kind::Discard);
     };
-    let stdin = plan.paths.iter().any(|p| p.as_os_str() == "-");
+    let stdin = job.paths.iter().any(|p| p.as_os_str() == "-");
     if m.in_place {
         if stdin {
             return Err("standard input (-) cannot be migrated in place".into());
@@ -226,7 +245,7 @@ fn destination_kind(plan: &Plan<'_>) -> Result<Kind, String> {
     let Some(output) = &m.output else {
         return Ok(Kind::Stdout);
     };
-    let folder = output.is_dir() || plan.paths.len() > 1 || plan.paths.iter().any(|p| p.is_dir());
+    let folder = output.is_dir() || job.paths.len() > 1 || job.paths.iter().any(|p| p.is_dir());
     if !folder {
         return Ok(Kind::File(output.clone()));
     }

@@ -36,10 +36,34 @@
 //! `--json` prints the report as JSON for scripts, `--quiet` prints only
 //! failures; a progress bar shows on a terminal, never in a pipe.
 //!
-//! Exit status: 0 when everything is current (check) or went through
-//! (migrate, stats); 1 when a document failed (it is kept unchanged and
-//! listed with its file, line and error) or, for `check`, when a document
-//! is not current; 2 for a usage error or an output that cannot be written.
+//! Before anything is opened for writing, every input is walked and every
+//! output checked against the inputs (symbolic links and `..` resolved,
+//! files compared by device and inode): refused are an output file (`-o`,
+//! `--rejects`, a file of a mirrored `-o` folder) that is an input or lies
+//! inside an input folder, an `-o` folder that is, contains or lies inside
+//! an input, and two inputs that would be written to the same file (`a/t.jsonl
+//! b/t.jsonl -o out`, or one file given twice). See
+//! [`palimpsest::bulk::Migrator::plan`]. `--in-place` and `-o` follow a
+//! symbolic link: the file it points to is replaced, the link stays.
+//!
+//! A UTF-8 byte-order mark at the start of a file or of standard input is
+//! accepted and kept in the output.
+//!
+//! Interrupted (SIGINT, SIGTERM, SIGHUP), the command removes the temporary
+//! files it is writing and exits with status 130: every file it was
+//! replacing stays either old or new. Temporary files a killed run left
+//! (`.<name>.<pid>-<n>.palimpsest-tmp`) are removed by the next run that
+//! writes into their folder, when their process is gone (on Linux; on
+//! other systems they are kept, being hidden from the walk).
+//!
+//! Exit status:
+//!
+//! | status | when |
+//! |---|---|
+//! | 0 | everything is current (`check`) or went through (`migrate`, `stats`) |
+//! | 1 | a document failed (it is kept unchanged and listed with its file, line and error), or, for `check`, a document is not current |
+//! | 2 | a usage error; an input that does not exist or a folder that cannot be listed (`cannot read <path>: <error>`); an output refused because it clashes with the inputs; an output that cannot be written. The first three are found before anything is written. |
+//! | 130 | interrupted by a signal |
 //!
 //! ```
 //! use palimpsest::models::trace::ExecutionTrace;
@@ -77,6 +101,11 @@ use serde::Serialize;
 /// Runs the command for documents of `T` with the process's arguments,
 /// printing to standard output and error.
 ///
+/// It also handles SIGINT, SIGTERM and SIGHUP: the temporary files being
+/// written are removed and the process exits with status 130. A program
+/// that set a handler of its own before keeps it, and calls
+/// [`palimpsest::bulk::remove_temporary_files`] from it.
+///
 /// ```no_run
 /// use palimpsest::models::trace::ExecutionTrace;
 ///
@@ -89,6 +118,7 @@ pub fn run<T>() -> ExitCode
 where
     T: Versioned + Serialize + DeserializeOwned,
 {
+    remove_temporary_files_on_signals();
     ExitCode::from(run_with::<T, _, _>(
         std::env::args_os(),
         &mut io::stdout().lock(),
@@ -116,4 +146,17 @@ where
         }
     };
     command::execute::<T>(&cli, stdout, stderr)
+}
+
+/// Installs the handler described at [`run`]. It is not installed by
+/// [`run_with`], which tests and programs of their own call, possibly many
+/// times in one process.
+fn remove_temporary_files_on_signals() {
+    // Fails when the program already has a handler (see `run`), or the
+    // system refuses one: signals then do what they did before.
+    let _ = ctrlc::set_handler(|| {
+        palimpsest::bulk::remove_temporary_files();
+        // Not through the main thread, which may be blocked on a write.
+        std::process::exit(i32::from(command::INTERRUPTED));
+    });
 }

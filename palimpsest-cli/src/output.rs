@@ -2,10 +2,9 @@
 //! that are not current, dry-run diffs.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use palimpsest::bulk::{Change, Document, Observer, Outcome, Summary};
+use palimpsest::bulk::{Change, Document, Observer, Outcome, Source, Summary};
 use palimpsest::Version;
 use serde::Serialize;
 
@@ -40,12 +39,12 @@ impl<'w> Reporter<'w> {
         quiet: bool,
         target: Version,
         out: &'w mut dyn Write,
-        paths: &[PathBuf],
+        sources: &[Source],
     ) -> Self {
         let bar = if quiet || json || !std::io::stderr().is_terminal() {
             ProgressBar::hidden()
         } else {
-            progress_bar(paths)
+            progress_bar(sources)
         };
         Reporter {
             summary: Summary::default(),
@@ -148,12 +147,12 @@ impl std::fmt::Display for Place<'_> {
     }
 }
 
-/// A bar over the bytes of the inputs, or a spinner when they cannot be
+/// A bar over the bytes of the sources, or a spinner when they cannot be
 /// sized (standard input).
-fn progress_bar(paths: &[PathBuf]) -> ProgressBar {
+fn progress_bar(sources: &[Source]) -> ProgressBar {
     let mut total = 0u64;
     let mut sized = true;
-    for source in palimpsest::bulk::sources(paths).flatten() {
+    for source in sources {
         match source.path.as_deref().map(std::fs::metadata) {
             Some(Ok(meta)) => total += meta.len(),
             Some(Err(_)) => {}

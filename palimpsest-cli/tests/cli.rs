@@ -337,3 +337,339 @@ fn a_pipe_gets_no_progress_bar() {
         .success()
         .stderr("");
 }
+
+// Outputs that would lose or reread inputs are refused, before anything
+// is written (issue 12).
+
+const OLD: &str = "{\"problem_statement\":\"p\",\"result\":\"r\"}\n";
+const NEW_PREFIX: &str = r#"{"schema_version":"0.2.0","problem_statement":"p""#;
+
+/// The standard error of a refused run: status 2 and one line naming both
+/// paths.
+fn refused(command: &mut Command) -> String {
+    let assert = command.assert().code(2).stdout("");
+    String::from_utf8(assert.get_output().stderr.clone()).unwrap()
+}
+
+#[test]
+fn rejects_naming_an_input_is_refused_however_it_is_spelled() {
+    let (dir, corpus) = copy("corpus");
+    let input = corpus.join("traces.jsonl");
+    let before = fs::read(&input).unwrap();
+    let out = dir.path().join("out.jsonl");
+    let link = dir.path().join("link.jsonl");
+    std::os::unix::fs::symlink(&input, &link).unwrap();
+    let hard = dir.path().join("hard.jsonl");
+    fs::hard_link(&input, &hard).unwrap();
+    for rejects in [
+        input.clone(),
+        corpus.join("nested/../traces.jsonl"),
+        link,
+        hard,
+    ] {
+        let err = refused(
+            cmd()
+                .arg("migrate")
+                .arg(&input)
+                .arg("-o")
+                .arg(&out)
+                .arg("--rejects")
+                .arg(&rejects),
+        );
+        assert_eq!(
+            err,
+            format!(
+                "palimpsest: error: --rejects: output {} is the input {}; nothing was written\n",
+                rejects.display(),
+                input.display()
+            )
+        );
+        assert_eq!(fs::read(&input).unwrap(), before, "{}", rejects.display());
+        assert!(!out.exists());
+    }
+}
+
+#[test]
+fn rejects_inside_an_input_folder_is_refused() {
+    let (_dir, corpus) = copy("corpus");
+    let before = fs::read(corpus.join("traces.jsonl")).unwrap();
+    let rejects = corpus.join("rejects.jsonl");
+    let err = refused(
+        cmd()
+            .args(["migrate", "--in-place", "--rejects"])
+            .arg(&rejects)
+            .arg(&corpus),
+    );
+    assert!(
+        err.contains(&format!(
+            "--rejects: output {} lies inside the input folder {}",
+            rejects.display(),
+            corpus.display()
+        )),
+        "{err}"
+    );
+    assert!(!rejects.exists());
+    assert_eq!(fs::read(corpus.join("traces.jsonl")).unwrap(), before);
+}
+
+#[test]
+fn an_output_that_is_holds_or_lies_in_an_input_is_refused() {
+    let (dir, corpus) = copy("corpus");
+    let input = corpus.join("traces.jsonl");
+    let before = fs::read(&input).unwrap();
+
+    let err = refused(cmd().arg("migrate").arg(&input).arg("-o").arg(&input));
+    assert!(err.contains("-o: output"), "{err}");
+    assert!(
+        err.contains(&format!("is the input {}", input.display())),
+        "{err}"
+    );
+
+    let inside = corpus.join("migrated");
+    let err = refused(cmd().arg("migrate").arg(&corpus).arg("-o").arg(&inside));
+    assert!(err.contains("lies inside the input folder"), "{err}");
+    assert!(!inside.exists());
+
+    let err = refused(
+        cmd()
+            .arg("migrate")
+            .arg(&input)
+            .arg(corpus.join("nested"))
+            .arg("-o")
+            .arg(&corpus),
+    );
+    assert!(
+        err.contains(&format!(
+            "-o: output folder {} contains the input",
+            corpus.display()
+        )),
+        "{err}"
+    );
+
+    // A file of an existing output folder that links to an input.
+    let out = dir.path().join("out");
+    fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink(&input, out.join("traces.jsonl")).unwrap();
+    let err = refused(cmd().arg("migrate").arg(&corpus).arg("-o").arg(&out));
+    assert!(
+        err.contains(&format!("output {}", out.join("traces.jsonl").display())),
+        "{err}"
+    );
+    assert_eq!(fs::read(&input).unwrap(), before);
+    assert_eq!(
+        fs::read_dir(&out).unwrap().count(),
+        1,
+        "nothing was written"
+    );
+}
+
+#[test]
+fn two_inputs_on_one_output_file_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str| {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, OLD).unwrap();
+        path
+    };
+    let (a, b) = (write("a/t.jsonl"), write("b/t.jsonl"));
+    write("x/sub/t.jsonl");
+    write("y/sub/t.jsonl");
+    let out = dir.path().join("out");
+
+    let err = refused(cmd().arg("migrate").arg(&a).arg(&b).arg("-o").arg(&out));
+    assert_eq!(
+        err,
+        format!(
+            "palimpsest: error: -o: inputs {} and {} would both be written to {}; nothing was written\n",
+            a.display(),
+            b.display(),
+            out.join("t.jsonl").display()
+        )
+    );
+    let err = refused(cmd().arg("migrate").arg(&a).arg(&a).arg("-o").arg(&out));
+    assert!(err.contains("would both be written to"), "{err}");
+    let err = refused(
+        cmd()
+            .arg("migrate")
+            .arg(dir.path().join("x"))
+            .arg(dir.path().join("y"))
+            .arg("-o")
+            .arg(&out),
+    );
+    assert!(
+        err.contains(&format!("{}", out.join("sub/t.jsonl").display())),
+        "{err}"
+    );
+    let err = refused(cmd().args(["migrate", "--in-place"]).arg(&a).arg(&a));
+    assert!(
+        err.starts_with("palimpsest: error: --in-place: inputs"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    assert_eq!(fs::read_to_string(&a).unwrap(), OLD);
+
+    // One stream takes them all, in order.
+    cmd()
+        .arg("migrate")
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .success()
+        .stdout(predicate::function(|out: &str| {
+            out.lines().filter(|l| l.starts_with(NEW_PREFIX)).count() == 2
+        }));
+}
+
+#[test]
+fn in_place_and_output_follow_a_symlink_and_keep_it() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("real")).unwrap();
+    let real = dir.path().join("real/t.jsonl");
+    fs::write(&real, OLD).unwrap();
+    let link = dir.path().join("link.jsonl");
+    std::os::unix::fs::symlink("real/t.jsonl", &link).unwrap();
+    cmd()
+        .args(["migrate", "--in-place"])
+        .arg(&link)
+        .assert()
+        .success();
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(fs::read_link(&link).unwrap(), Path::new("real/t.jsonl"));
+    assert!(fs::read_to_string(&real).unwrap().starts_with(NEW_PREFIX));
+    assert_eq!(fs::read_dir(dir.path().join("real")).unwrap().count(), 1);
+
+    let out_real = dir.path().join("real/out.jsonl");
+    let out_link = dir.path().join("out.jsonl");
+    std::os::unix::fs::symlink("real/out.jsonl", &out_link).unwrap();
+    cmd()
+        .arg("migrate")
+        .arg(fixtures("corpus/traces.jsonl"))
+        .arg("-o")
+        .arg(&out_link)
+        .assert()
+        .success();
+    assert!(fs::symlink_metadata(&out_link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    cmd().arg("check").arg(&out_real).assert().success();
+    cmd()
+        .args(["migrate", "--help"])
+        .assert()
+        .success()
+        .stdout(contains(
+        "A symbolic link is followed: the file it points to is replaced and the link stays a link",
+    ));
+}
+
+#[test]
+fn a_missing_input_stops_the_run_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.jsonl");
+    fs::write(&good, OLD).unwrap();
+    let missing = dir.path().join("missing.jsonl");
+    let out = dir.path().join("out");
+    let rejects = dir.path().join("rejects.jsonl");
+    let err = refused(
+        cmd()
+            .arg("migrate")
+            .arg(&good)
+            .arg(&missing)
+            .arg("-o")
+            .arg(&out)
+            .arg("--rejects")
+            .arg(&rejects),
+    );
+    assert_eq!(
+        err,
+        format!(
+            "palimpsest: error: cannot read {}: No such file or directory (os error 2)\n",
+            missing.display()
+        )
+    );
+    assert!(!out.exists() && !rejects.exists());
+    for command in ["check", "stats"] {
+        cmd().arg(command).arg(&missing).assert().code(2).stdout("");
+    }
+    cmd()
+        .args(["migrate", "--in-place"])
+        .arg(&good)
+        .arg(&missing)
+        .assert()
+        .code(2);
+    assert_eq!(fs::read_to_string(&good).unwrap(), OLD);
+}
+
+const BOM: &str = "\u{feff}";
+
+#[test]
+fn a_byte_order_mark_is_accepted_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let current_line = r#"{"schema_version":"0.2.0","problem_statement":"c","steps":[],"outcome":"ok","tags":[],"context":{"metadata":{}}}"#;
+    let files = [
+        ("old.jsonl", format!("{BOM}{OLD}{current_line}\n")),
+        ("current.jsonl", format!("{BOM}{current_line}\n")),
+        ("old.json", format!("{BOM}{OLD}")),
+        ("current.json", format!("{BOM}{current_line}")),
+    ];
+    let corpus = dir.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    for (name, content) in &files {
+        fs::write(corpus.join(name), content).unwrap();
+    }
+    cmd()
+        .arg("check")
+        .arg(corpus.join("current.jsonl"))
+        .arg(corpus.join("current.json"))
+        .assert()
+        .success()
+        .stdout(contains("2 documents: 2 current, 0 failed"));
+
+    let out = dir.path().join("out");
+    cmd()
+        .arg("migrate")
+        .arg(&corpus)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(contains("5 documents: 3 current, 2 migrated, 0 failed"));
+    let read = |name: &str| fs::read_to_string(out.join(name)).unwrap();
+    // Current files are copied byte for byte, the mark included.
+    assert_eq!(read("current.jsonl"), files[1].1);
+    assert_eq!(read("current.json"), files[3].1);
+    // A migrated first document is written after the mark.
+    let old_jsonl = read("old.jsonl");
+    let lines: Vec<&str> = old_jsonl.lines().collect();
+    assert!(
+        lines[0].starts_with(&format!("{BOM}{NEW_PREFIX}")),
+        "{old_jsonl}"
+    );
+    assert_eq!(lines[1..], [current_line]);
+    assert!(read("old.json").starts_with(&format!("{BOM}{NEW_PREFIX}")));
+    assert!(read("old.json").ends_with("}\n"));
+
+    cmd()
+        .args(["migrate", "--in-place"])
+        .arg(&corpus)
+        .assert()
+        .success();
+    for (name, _) in &files {
+        assert_eq!(
+            fs::read_to_string(corpus.join(name)).unwrap(),
+            read(name),
+            "{name}"
+        );
+    }
+
+    cmd()
+        .args(["migrate", "-"])
+        .write_stdin(format!("{BOM}{OLD}"))
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(format!("{BOM}{NEW_PREFIX}")));
+}

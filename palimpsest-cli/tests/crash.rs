@@ -134,3 +134,121 @@ fn leftover_temporary_files_are_hidden_from_walks() {
     let found: Vec<_> = palimpsest::bulk::sources(&[dir.path().to_path_buf()]).collect();
     assert!(found.is_empty());
 }
+
+/// The PID of a process that has ended: a child, waited for.
+fn dead_pid() -> u32 {
+    let mut child = Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+fn temporary_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(temporary_files(&path));
+        } else if path.to_string_lossy().ends_with(".palimpsest-tmp") {
+            found.push(path);
+        }
+    }
+    found
+}
+
+#[test]
+fn temporary_files_of_dead_runs_are_removed_by_the_next_run_into_their_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    let current = dir.path().join("current");
+    fs::create_dir(&logs).unwrap();
+    fs::create_dir(&current).unwrap();
+    fs::write(logs.join("t.jsonl"), old_line(0, 0) + "\n").unwrap();
+    fs::write(
+        current.join("c.json"),
+        r#"{"schema_version":"0.2.0","problem_statement":"c","outcome":"ok"}"#,
+    )
+    .unwrap();
+    let (dead, live) = (dead_pid(), std::process::id());
+    let plant = |path: PathBuf| {
+        fs::write(&path, "{partial").unwrap();
+        path
+    };
+    let stale = [
+        plant(logs.join(format!(".t.jsonl.{dead}-0.palimpsest-tmp"))),
+        plant(logs.join(format!(".other.json.{dead}-17.palimpsest-tmp"))),
+    ];
+    let kept = [
+        // A run still going.
+        plant(logs.join(format!(".t.jsonl.{live}-0.palimpsest-tmp"))),
+        // Names that are not quite ours.
+        plant(logs.join(format!("t.jsonl.{dead}-0.palimpsest-tmp"))),
+        plant(logs.join(format!(".t.jsonl.{dead}.palimpsest-tmp"))),
+        plant(logs.join(format!(".t.jsonl.{dead}-0.palimpsest-tmp.bak"))),
+        // A folder the run reads but does not write into (a current `.json`
+        // file is not even written beside).
+        plant(current.join(format!(".c.json.{dead}-0.palimpsest-tmp"))),
+    ];
+
+    let check = Command::new(env!("CARGO_BIN_EXE_palimpsest-stand-in"))
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    assert!(stale.iter().all(|p| p.exists()), "a check writes nothing");
+
+    assert!(run_in_place(dir.path()).wait().unwrap().success());
+    for path in &stale {
+        assert!(!path.exists(), "{} is left", path.display());
+    }
+    for path in &kept {
+        assert!(path.exists(), "{} is removed", path.display());
+    }
+    assert!(fs::read_to_string(logs.join("t.jsonl"))
+        .unwrap()
+        .starts_with(r#"{"schema_version":"0.2.0""#));
+}
+
+#[test]
+fn an_interrupted_run_removes_its_temporary_files_and_exits_130() {
+    const BIG_LINES: usize = 20_000;
+    let dir = tempfile::tempdir().unwrap();
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    for f in 0..3 {
+        let content: String = (0..BIG_LINES).map(|l| old_line(f, l) + "\n").collect();
+        files.push((dir.path().join(format!("big{f}.jsonl")), content));
+    }
+    for signal in ["INT", "TERM"] {
+        for (path, content) in &files {
+            fs::write(path, content).unwrap();
+        }
+        let mut child = run_in_place(dir.path());
+        let start = Instant::now();
+        while temporary_files(dir.path()).is_empty() {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "the run ended before it was interrupted"
+            );
+            assert!(start.elapsed().as_secs() < 60, "no temporary file appeared");
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let sent = Command::new("kill")
+            .args(["-s", signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(130), "SIG{signal}: {status}");
+        assert_eq!(
+            temporary_files(dir.path()),
+            Vec::<PathBuf>::new(),
+            "SIG{signal}"
+        );
+        for (path, old) in &files {
+            if let Err(problem) = check_file(path, old) {
+                panic!("after SIG{signal}: {problem}");
+            }
+        }
+    }
+}

@@ -153,7 +153,7 @@ fn tool_call(rng: &mut Rng, step: usize, call: usize) -> ToolCall {
 }
 
 fn trace(steps: usize, seed: u64) -> Trace {
-    let mut rng = Rng::from_state(seed);
+    let mut rng = Rng::new(seed);
     let mut metadata = Map::new();
     metadata.insert("run".into(), json!(rng.below(1000)));
     metadata.insert("benchmark".into(), json!("swe-lite"));

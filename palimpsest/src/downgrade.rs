@@ -6,8 +6,9 @@ use serde_json::Value;
 use crate::chain::find_path;
 use crate::error::Error;
 use crate::migrate::{Report, StepRecord};
+use crate::object::{last_taken_key, object_at, rename_key, Object};
 use crate::schema::{Schema, Versioned};
-use crate::step::{object_at, rename_key, Object, Op};
+use crate::step::Op;
 use crate::version::Version;
 use crate::vocab::names::legacy_key;
 
@@ -118,13 +119,15 @@ impl Schema {
                         "`{field}` was removed in {newer} and there is no metadata path"
                     ))
                 })?;
-                let kept = object_at(doc, metadata)
-                    .map_err(|e| Error::NotAnObject {
-                        type_name: self.type_name,
-                        path: e.path,
-                        found: e.found,
-                    })?
-                    .remove(&legacy)
+                let kept = object_at(doc, metadata).map_err(|e| Error::NotAnObject {
+                    type_name: self.type_name,
+                    path: e.path,
+                    found: e.found,
+                })?;
+                // The value this step moved is the last of its series: one
+                // already in `legacy_<field>` made it go to `_2`, and so on.
+                let kept = last_taken_key(kept, &legacy)
+                    .and_then(|name| kept.remove(&name))
                     .ok_or_else(|| {
                         irreversible(format!(
                             "`{field}` was removed in {newer} and the document has no `{metadata}.{legacy}` to restore"
@@ -173,7 +176,7 @@ impl Schema {
 /// # Errors
 ///
 /// [`Error::MalformedVersion`] for a version that does not parse,
-/// [`Error::Schema`] when the value does not serialize to JSON, then as
+/// [`Error::Serialize`] when the value does not serialize to JSON, then as
 /// [`Schema::downgrade`].
 pub fn to_value_as<T>(value: &T, version: impl std::fmt::Display) -> Result<Value, Error>
 where
@@ -181,18 +184,7 @@ where
 {
     let schema = T::schema();
     let target = schema.parse_version(&version.to_string())?;
-    let mut document = serde_json::to_value(value).map_err(|e| Error::Schema {
-        type_name: schema.type_name,
-        version: schema.current.clone(),
-        migrated_to: None,
-        path: String::new(),
-        message: e.to_string(),
-    })?;
-    if !schema.key_is_field && document.get(schema.key).is_none() {
-        if let Value::Object(object) = &mut document {
-            object.insert(schema.key.to_owned(), schema.current.to_value());
-        }
-    }
+    let mut document = crate::to_value(value)?;
     schema.downgrade(&mut document, &target)?;
     Ok(document)
 }
@@ -231,6 +223,21 @@ mod tests {
         assert_eq!(report.dropped, ["c"]);
         assert_eq!(report.steps.len(), 2);
         assert_eq!(report.steps[0].from.to_string(), "0.3.0");
+    }
+
+    #[test]
+    fn a_removed_value_that_collided_comes_back_from_where_it_went() {
+        let s = schema();
+        // A `legacy_d` was there before: the migration put `d` in `legacy_d_2`.
+        let mut doc =
+            json!({"schema_version": "0.2.0", "b": 1, "d": "moved", "m": {"legacy_d": "earlier"}});
+        s.migrate(&mut doc).unwrap();
+        assert_eq!(doc["m"]["legacy_d_2"], "moved");
+        s.downgrade(&mut doc, &s.parse_version("0.2.0").unwrap())
+            .unwrap();
+        assert_eq!(doc["d"], "moved");
+        assert_eq!(doc["m"]["legacy_d"], "earlier");
+        assert!(doc["m"].get("legacy_d_2").is_none());
     }
 
     #[test]

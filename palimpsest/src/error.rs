@@ -184,7 +184,7 @@ pub enum Error {
 
     /// The migrated document does not deserialize into the type.
     #[error("`{type_name}`: document at version {version}{migrated} does not fit the schema at `{path}`: {message}", path = Path(path), migrated = MigratedTo(migrated_to))]
-    Schema {
+    Mismatch {
         /// The versioned type.
         type_name: &'static str,
         /// The version the document had.
@@ -206,6 +206,17 @@ pub enum Error {
         type_name: &'static str,
         /// The repeated key.
         key: String,
+    },
+
+    /// A value did not serialize as a JSON object that can carry its
+    /// version.
+    #[error("`{type_name}`: cannot write the document: {source}")]
+    Serialize {
+        /// The versioned type.
+        type_name: &'static str,
+        /// What the serializer said.
+        #[source]
+        source: serde_json::Error,
     },
 
     /// A strict read met a document that is not at the current version.
@@ -255,8 +266,9 @@ impl Error {
             | Error::Backward { type_name, .. }
             | Error::Irreversible { type_name, .. }
             | Error::StepFailed { type_name, .. }
-            | Error::Schema { type_name, .. }
+            | Error::Mismatch { type_name, .. }
             | Error::RepeatedKey { type_name, .. }
+            | Error::Serialize { type_name, .. }
             | Error::Snapshot { type_name, .. }
             | Error::Integrity { type_name, .. }
             | Error::Outdated { type_name, .. }

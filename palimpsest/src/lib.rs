@@ -46,26 +46,60 @@
 //! [`Versioned`] with a [`Schema`] built by hand, and use [`from_str`],
 //! [`migrate()`], [`detect`] and the rest for typed errors and a [`Report`]
 //! of what ran.
+//!
+//! # Cargo features
+//!
+//! The default build is the engine and the macro, nothing else: it depends
+//! on serde, serde_json, semver and thiserror only. The rest is opt-in:
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `testing` | `palimpsest::testing`: checks for a test suite that every old document kept as a fixture migrates to the current type, with no value lost on the way (`assert_fixtures`) |
+//! | `models` | `palimpsest::models`: the agent execution traces of the migration guide (`ExecutionTrace` and its parts), versioned with palimpsest itself |
+//! | `bulk` | `palimpsest::bulk`: migration of whole corpora (JSONL streams, folders of files) in parallel; pulls in rayon |
+//!
+//! A test suite usually wants `testing` as a dev-dependency feature only:
+//!
+//! ```toml
+//! [dependencies]
+//! palimpsest = "0.1"
+//!
+//! [dev-dependencies]
+//! palimpsest = { version = "0.1", features = ["testing"] }
+//! ```
 
 #![deny(missing_docs)]
+// docs.rs builds with every feature and `--cfg docsrs`, and marks each
+// gated item with the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The models module uses `#[versioned]`, whose output names `::palimpsest`.
 extern crate self as palimpsest;
 
 #[cfg(feature = "bulk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "bulk")))]
 pub mod bulk;
 mod chain;
 mod collect;
 mod de;
 mod downgrade;
-pub mod error;
-pub mod migrate;
+mod error;
+mod ignored;
+mod migrate;
+#[cfg(feature = "models")]
+#[cfg_attr(docsrs, doc(cfg(feature = "models")))]
 pub mod models;
+pub mod object;
 mod read;
-pub mod schema;
-pub mod step;
+mod schema;
+mod ser;
+mod step;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
-pub mod version;
+mod track;
+mod version;
+mod write;
 // Shared with the macro, which uses parts this crate does not (and the
 // other way round): see src/vocab/mod.rs, a symlink into palimpsest-derive.
 #[allow(dead_code)]
@@ -75,16 +109,19 @@ mod vocab;
 #[path = "private/mod.rs"]
 pub mod __private;
 
+// The public API, one name per concept: every item below is reachable by
+// this path only (`object` is the one public module of the default build).
 pub use downgrade::to_value_as;
 pub use error::Error;
-pub use migrate::{Report, StepRecord};
+pub use migrate::{Report, StepRecord, LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY};
 pub use read::{
     detect, from_reader, from_slice, from_str, from_str_strict, from_value, from_value_strict,
     migrate, migrate_to, needs_migration, with_report, Migrated,
 };
 pub use schema::{Schema, SchemaBuilder, Versioned};
-pub use step::Step;
-pub use version::{Scheme, Version};
+pub use step::{Step, StepFunction};
+pub use version::{ParseVersionError, Scheme, Version};
+pub use write::{to_string, to_value, to_vec, to_writer};
 
 /// Makes a struct versioned: its documents carry their schema version, and
 /// old documents migrate to the current struct wherever serde reads them.

@@ -8,8 +8,9 @@ use serde_json::{Map, Value};
 
 use crate::chain::find_path;
 use crate::error::Error;
+use crate::object::{free_key, object_at, Object};
 use crate::schema::Schema;
-use crate::step::{free_key, object_at, Applied, Object, OpError};
+use crate::step::{Applied, OpError};
 use crate::version::{kind_of, Version};
 
 pub use crate::vocab::names::{LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY};
@@ -242,9 +243,8 @@ impl Schema {
         }
     }
 
-    /// Migrates an object the caller owns and will discard on error: no copy.
-    pub(crate) fn migrate_owned(&self, object: &mut Object) -> Result<Report, Error> {
-        let from = self.detect_in(object)?;
+    /// Migrates an object whose version the caller detected, with no copy.
+    pub(crate) fn migrate_from(&self, object: &mut Object, from: Version) -> Result<Report, Error> {
         if from == self.current {
             return Ok(Report::unchanged(self, from));
         }

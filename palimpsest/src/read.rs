@@ -116,6 +116,11 @@ where
 /// # Ok::<(), palimpsest::Error>(())
 /// ```
 ///
+/// The input is read once, as it streams: nothing is buffered. Since it
+/// cannot be read a second time to place an error, the field path is
+/// tracked all along, which costs more than [`from_slice`] on input
+/// already in memory.
+///
 /// # Errors
 ///
 /// As [`from_str`]; an I/O error is reported as [`Error::Syntax`].
@@ -127,9 +132,9 @@ where
     // Nothing is held whole: the field path of an error is tracked as the
     // document streams by, since the input cannot be read a second time.
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
-    let mut track = serde_path_to_error::Track::new();
+    let mut track = crate::track::Track::new();
     let mut cx = Context::new(Mode::Migrate);
-    let tracked = serde_path_to_error::Deserializer::new(&mut deserializer, &mut track);
+    let tracked = crate::track::Deserializer::new(&mut deserializer, &mut track);
     let read = de::read::<T, _>(tracked, &mut cx).and_then(|value| {
         deserializer.end()?;
         Ok(value)
@@ -155,9 +160,9 @@ where
         Ok(value)
     });
     finish(read, cx, || {
-        let mut track = serde_path_to_error::Track::new();
+        let mut track = crate::track::Track::new();
         let mut again = serde_json::Deserializer::from_slice(text);
-        let tracked = serde_path_to_error::Deserializer::new(&mut again, &mut track);
+        let tracked = crate::track::Deserializer::new(&mut again, &mut track);
         let failed = de::read::<T, _>(tracked, &mut Context::new(mode)).is_err();
         failed.then(|| track.path().to_string())
     })
@@ -203,8 +208,8 @@ fn finish<T: Versioned>(
 ///
 /// # Errors
 ///
-/// [`Error::NotAnObject`], the errors of [`Schema::migrate`], and
-/// [`Error::Schema`] (with the field path) when the migrated document does
+/// [`Error::NotAnObject`], the errors of [`Schema::migrate`](crate::Schema::migrate), and
+/// [`Error::Mismatch`] (with the field path) when the migrated document does
 /// not fit `T`.
 pub fn from_value<T>(document: Value) -> Result<Migrated<T>, Error>
 where
@@ -213,17 +218,20 @@ where
     from_tree(document, Mode::Migrate)
 }
 
-/// Reads a tree through the one reader, tracking the field path: a tree
-/// is not read a second time to place an error.
+/// Reads a tree through the one reader. Only when the document does not
+/// fit `T` is it read again, tracking the field path for the error.
 fn from_tree<T>(document: Value, mode: Mode) -> Result<Migrated<T>, Error>
 where
     T: Versioned + DeserializeOwned,
 {
-    let mut track = serde_path_to_error::Track::new();
     let mut cx = Context::new(mode);
-    let tracked = serde_path_to_error::Deserializer::new(document, &mut track);
-    let read = de::read::<T, _>(tracked, &mut cx);
-    finish(read, cx, || Some(track.path().to_string()))
+    let read = de::read::<T, _>(&document, &mut cx);
+    finish(read, cx, || {
+        let mut track = crate::track::Track::new();
+        let tracked = crate::track::Deserializer::new(&document, &mut track);
+        let failed = de::read::<T, _>(tracked, &mut Context::new(mode)).is_err();
+        failed.then(|| track.path().to_string())
+    })
 }
 
 /// Reads a JSON document that must already be at the current version: the
@@ -291,7 +299,7 @@ where
 }
 
 /// Migrates a document of `T` to the current version, in place; on error
-/// it is unchanged. See [`Schema::migrate`].
+/// it is unchanged. See [`Schema::migrate`](crate::Schema::migrate).
 ///
 /// ```
 /// # use palimpsest::versioned;
@@ -315,13 +323,13 @@ where
 ///
 /// # Errors
 ///
-/// As [`Schema::migrate`].
+/// As [`Schema::migrate`](crate::Schema::migrate).
 pub fn migrate<T: Versioned>(document: &mut Value) -> Result<Report, Error> {
     T::schema().migrate(document)
 }
 
 /// Migrates a document of `T` to the given version, in place; on error it
-/// is unchanged. See [`Schema::migrate_to`].
+/// is unchanged. See [`Schema::migrate_to`](crate::Schema::migrate_to).
 ///
 /// ```
 /// # use palimpsest::versioned;
@@ -345,7 +353,7 @@ pub fn migrate<T: Versioned>(document: &mut Value) -> Result<Report, Error> {
 /// # Errors
 ///
 /// [`Error::MalformedVersion`] for a version that does not parse, then as
-/// [`Schema::migrate_to`].
+/// [`Schema::migrate_to`](crate::Schema::migrate_to).
 pub fn migrate_to<T: Versioned>(
     document: &mut Value,
     version: impl fmt::Display,
@@ -355,7 +363,7 @@ pub fn migrate_to<T: Versioned>(
     schema.migrate_to(document, &target)
 }
 
-/// The version of a document of `T`; see [`Schema::detect`].
+/// The version of a document of `T`; see [`Schema::detect`](crate::Schema::detect).
 ///
 /// ```
 /// # use palimpsest::versioned;
@@ -376,7 +384,7 @@ pub fn migrate_to<T: Versioned>(
 ///
 /// # Errors
 ///
-/// As [`Schema::detect`].
+/// As [`Schema::detect`](crate::Schema::detect).
 pub fn detect<T: Versioned>(document: &Value) -> Result<Version, Error> {
     T::schema().detect(document)
 }
@@ -402,7 +410,7 @@ pub fn detect<T: Versioned>(document: &Value) -> Result<Version, Error> {
 ///
 /// # Errors
 ///
-/// As [`Schema::detect`].
+/// As [`Schema::detect`](crate::Schema::detect).
 pub fn needs_migration<T: Versioned>(document: &Value) -> Result<bool, Error> {
     T::schema().needs_migration(document)
 }

@@ -8,7 +8,8 @@ use serde_json::Value;
 
 use crate::chain::find_path;
 use crate::error::{BoxError, Error};
-use crate::step::{Object, ObjectPath, Op, Step};
+use crate::object::{Object, ObjectPath};
+use crate::step::{Op, Step};
 use crate::version::{Scheme, Version};
 use crate::vocab::history::{
     check_history, parse_metadata_path, DefinitionError, Outline, StepEnds,
@@ -136,6 +137,9 @@ pub struct Schema {
     paths_to_current: Vec<Result<Vec<usize>, Version>>,
     pub(crate) claims: Option<BTreeSet<String>>,
     pub(crate) key_is_field: bool,
+    /// Whether the type's own `Serialize` writes the version entry, as a
+    /// `#[versioned]` type's does; a hand-written one's is plain serde.
+    pub(crate) stamps_itself: bool,
     pub(crate) check: Option<Box<CheckFn>>,
     pub(crate) streaming: Option<StreamPlan>,
 }
@@ -394,6 +398,28 @@ impl Schema {
             })
     }
 
+    /// A version this history names, from its text: what a caller that
+    /// takes a target version (a command-line flag, a setting) accepts.
+    ///
+    /// ```
+    /// use palimpsest::{Error, Schema, Step};
+    ///
+    /// let schema = Schema::integer("Counter", 3).step(Step::new(0, 3)).build()?;
+    /// assert_eq!(schema.version("3")?, *schema.current());
+    /// assert!(matches!(schema.version("2"), Err(Error::UnknownVersion { .. })));
+    /// assert!(matches!(schema.version("4"), Err(Error::NewerVersion { .. })));
+    /// assert!(matches!(schema.version("three"), Err(Error::MalformedVersion { .. })));
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MalformedVersion`], [`Error::NewerVersion`] or
+    /// [`Error::UnknownVersion`].
+    pub fn version(&self, text: &str) -> Result<Version, Error> {
+        self.check_known(self.parse_version(text)?)
+    }
+
     /// The version a document carries: the value of its version key,
     /// wherever it stands in the object, or the legacy version without one.
     ///
@@ -422,7 +448,7 @@ impl Schema {
         self.detect_in(object)
     }
 
-    pub(crate) fn detect_in(&self, object: &crate::step::Object) -> Result<Version, Error> {
+    pub(crate) fn detect_in(&self, object: &Object) -> Result<Version, Error> {
         self.detect_stamp(object.get(self.key))
     }
 
@@ -769,6 +795,7 @@ impl History {
             known: known.into_iter().collect(),
             claims: self.claims,
             key_is_field: self.key_is_field,
+            stamps_itself: false,
             check: self.check,
             streaming,
         }

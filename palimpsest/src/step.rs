@@ -1,27 +1,22 @@
-//! Migration steps and the dict-style operations they are made of.
-//!
-//! A [`Step`] upgrades a document from one version to the next. It is a list
-//! of operations applied in order to the document's top-level object: rename
-//! a key, move a removed key into the metadata object, drop a key, insert a
-//! default, or run a hand-written function. The operations are also public as
-//! plain functions ([`rename_key`], [`preserve_key`], [`insert_default`],
-//! [`object_at`]) for hand-written steps that want the same behaviour.
+//! Migration steps: a [`Step`] upgrades a document from one version to the
+//! next. It is a list of operations applied in order to the document's
+//! top-level object: rename a key, move a removed key into the metadata
+//! object, drop a key, insert a default, or run a hand-written function.
+//! The declarative ones are the functions of [`crate::object`].
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::BoxError;
+use crate::ignored::Noting;
+use crate::track::{self, Track};
 use crate::version::kind_of;
-use crate::vocab::names::legacy_key;
 
-pub use crate::vocab::path::ObjectPath;
-
-/// A JSON object, as steps see a document.
-pub type Object = Map<String, Value>;
+use crate::object::{preserve_with, rename_key, NotAnObject, Object, ObjectPath};
 
 type CustomFn = dyn Fn(&mut Object) -> Result<(), OpError> + Send + Sync;
 type DefaultFn = dyn Fn() -> Result<Value, BoxError> + Send + Sync;
@@ -238,9 +233,10 @@ impl fmt::Debug for Step {
 ///
 /// Two kinds exist, told apart by the function's signature:
 ///
-/// - [`InPlace`]: `fn(&mut Object) -> Result<(), E>` edits the document as a
-///   JSON object (the guide's dict-based migrations);
-/// - [`Typed`]: `fn(Old) -> Result<New, E>` receives the document already
+/// - in place, `fn(&mut Object) -> Result<(), E>`, edits the document as a
+///   JSON [`Object`](crate::object::Object) (the guide's dict-based
+///   migrations);
+/// - typed, `fn(Old) -> Result<New, E>`, receives the document already
 ///   deserialized into `Old`, a typed snapshot of the version the step starts
 ///   from, and returns the next version as any serializable value (the
 ///   guide's schema-aware migrations). A document that does not fit `Old` is
@@ -329,9 +325,9 @@ where
 {
     fn into_body(self) -> StepBody {
         StepBody(Box::new(move |doc| {
-            let old = Value::Object(std::mem::take(doc));
-            let mut track = serde_path_to_error::Track::new();
-            let deserializer = serde_path_to_error::Deserializer::new(old, &mut track);
+            let mut track = Track::new();
+            let mut ignored = Vec::new();
+            let deserializer = track::Deserializer::new(Noting::new(doc, &mut ignored), &mut track);
             let old = Old::deserialize(deserializer).map_err(|e| OpError::Snapshot {
                 snapshot: std::any::type_name::<Old>(),
                 path: track.path().to_string(),
@@ -339,7 +335,22 @@ where
             })?;
             let new = self(old).map_err(|e| OpError::Failed(e.into()))?;
             match serde_json::to_value(new) {
-                Ok(Value::Object(object)) => {
+                Ok(Value::Object(mut object)) => {
+                    // Keys the snapshot has no field for go on to the next
+                    // step as they were, rather than vanish between the two
+                    // structs: the end of the migration keeps or refuses
+                    // them like any other key no field claims.
+                    for key in ignored {
+                        if object.contains_key(&key) {
+                            return Err(OpError::Failed(format!(
+                                "the step wrote `{key}`, which the document also held under a key `{}` has no field for; one of the two values would be lost",
+                                std::any::type_name::<Old>()
+                            ).into()));
+                        }
+                        if let Some(value) = doc.remove(&key) {
+                            object.insert(key, value);
+                        }
+                    }
                     *doc = object;
                     Ok(())
                 }
@@ -378,189 +389,6 @@ impl From<NotAnObject> for OpError {
             found: e.found,
         }
     }
-}
-
-/// A value on an object path that is not an object.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("expected an object at `{path}`, found {found}")]
-pub struct NotAnObject {
-    /// The path up to and including the offending segment.
-    pub path: String,
-    /// What was found there.
-    pub found: &'static str,
-}
-
-/// Both names of a rename are present.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("both the old name `{old}` and the new name `{new}` are present")]
-pub struct RenameConflict {
-    /// The old name.
-    pub old: String,
-    /// The new name.
-    pub new: String,
-}
-
-/// The object at `path` inside `doc`, created (with any missing objects on
-/// the way) if absent. A `null` on the path counts as absent; any other
-/// non-object is an error.
-///
-/// ```
-/// use palimpsest::step::{object_at, ObjectPath};
-/// use serde_json::json;
-///
-/// let mut doc = json!({"context": {}}).as_object().unwrap().clone();
-/// let path = ObjectPath::parse("context.metadata").unwrap();
-/// object_at(&mut doc, &path)?.insert("k".into(), json!(1));
-/// assert_eq!(doc["context"]["metadata"]["k"], 1);
-///
-/// let mut bad = json!({"context": 3}).as_object().unwrap().clone();
-/// assert_eq!(object_at(&mut bad, &path).unwrap_err().path, "context");
-/// # Ok::<(), palimpsest::step::NotAnObject>(())
-/// ```
-///
-/// # Errors
-///
-/// When a value on the path is neither an object nor `null`.
-pub fn object_at<'a>(
-    doc: &'a mut Object,
-    path: &ObjectPath,
-) -> Result<&'a mut Object, NotAnObject> {
-    let mut current = doc;
-    for (depth, segment) in path.segments().iter().enumerate() {
-        // An absent or null segment becomes an empty object; the key is
-        // copied only then, not on every walk of the path.
-        if current.get(segment).map_or(true, Value::is_null) {
-            current.insert(segment.clone(), Value::Object(Map::new()));
-        }
-        current = match current.get_mut(segment) {
-            Some(Value::Object(object)) => object,
-            other => {
-                return Err(NotAnObject {
-                    path: path.segments()[..=depth].join("."),
-                    found: other.map_or("null", |value| kind_of(value)),
-                })
-            }
-        };
-    }
-    Ok(current)
-}
-
-/// Moves the value under `old` to `new`; returns whether there was one.
-///
-/// ```
-/// use palimpsest::step::rename_key;
-/// use serde_json::json;
-///
-/// let mut doc = json!({"result": "ok"}).as_object().unwrap().clone();
-/// assert!(rename_key(&mut doc, "result", "outcome")?);
-/// assert_eq!(doc["outcome"], "ok");
-/// assert!(!rename_key(&mut doc, "result", "outcome")?);
-/// # Ok::<(), palimpsest::step::RenameConflict>(())
-/// ```
-///
-/// # Errors
-///
-/// When both names are present: keeping either would drop the other's value.
-pub fn rename_key(doc: &mut Object, old: &str, new: &str) -> Result<bool, RenameConflict> {
-    if !doc.contains_key(old) {
-        return Ok(false);
-    }
-    if doc.contains_key(new) {
-        return Err(RenameConflict {
-            old: old.to_owned(),
-            new: new.to_owned(),
-        });
-    }
-    let value = doc.remove(old).unwrap_or(Value::Null);
-    doc.insert(new.to_owned(), value);
-    Ok(true)
-}
-
-/// Moves the value of `field` into the object at `metadata` as
-/// `legacy_<field>`, and returns the metadata key it was stored under.
-///
-/// A key already taken there (by an earlier migration, say) is never
-/// overwritten: the value goes under `legacy_<field>_2`, `_3`, and so on.
-///
-/// ```
-/// use palimpsest::step::{preserve_key, ObjectPath};
-/// use serde_json::json;
-///
-/// let meta = ObjectPath::parse("context.metadata").unwrap();
-/// let mut doc = json!({"notes": "keep me"}).as_object().unwrap().clone();
-/// assert_eq!(preserve_key(&mut doc, &meta, "notes")?.as_deref(), Some("legacy_notes"));
-/// assert_eq!(doc["context"]["metadata"]["legacy_notes"], "keep me");
-/// assert!(!doc.contains_key("notes"));
-/// # Ok::<(), palimpsest::step::NotAnObject>(())
-/// ```
-///
-/// # Errors
-///
-/// When the metadata path crosses a non-object; the document is then unchanged.
-pub fn preserve_key(
-    doc: &mut Object,
-    metadata: &ObjectPath,
-    field: &str,
-) -> Result<Option<String>, NotAnObject> {
-    let mut kept = None;
-    preserve_with(doc, metadata, field, |name| kept = Some(name.to_owned()))?;
-    Ok(kept)
-}
-
-/// [`preserve_key`], telling `kept` the metadata key the value went under
-/// rather than returning a copy of it.
-fn preserve_with(
-    doc: &mut Object,
-    metadata: &ObjectPath,
-    field: &str,
-    kept: impl FnOnce(&str),
-) -> Result<(), NotAnObject> {
-    let Some(value) = doc.remove(field) else {
-        return Ok(());
-    };
-    let target = match object_at(doc, metadata) {
-        Ok(target) => target,
-        Err(e) => {
-            doc.insert(field.to_owned(), value);
-            return Err(e);
-        }
-    };
-    let name = free_key(target, legacy_key(field));
-    kept(&name);
-    target.insert(name, value);
-    Ok(())
-}
-
-/// `base`, or `base_2`, `base_3`, ... : the first key `object` does not
-/// hold, so a value put there never replaces one an earlier migration kept.
-pub(crate) fn free_key(object: &Object, base: String) -> String {
-    if !object.contains_key(&base) {
-        return base;
-    }
-    (2..)
-        .map(|n| format!("{base}_{n}"))
-        .find(|name| !object.contains_key(name))
-        .unwrap_or_default()
-}
-
-/// Inserts `field` with `value` unless the document has it; returns whether
-/// it inserted.
-///
-/// ```
-/// use palimpsest::step::insert_default;
-/// use serde_json::json;
-///
-/// let mut doc = json!({"tags": ["a"]}).as_object().unwrap().clone();
-/// assert!(!insert_default(&mut doc, "tags", json!([])));
-/// assert!(insert_default(&mut doc, "notes", json!("")));
-/// assert_eq!(doc["tags"], json!(["a"]));
-/// ```
-pub fn insert_default(doc: &mut Object, field: &str, value: Value) -> bool {
-    if doc.contains_key(field) {
-        return false;
-    }
-    doc.insert(field.to_owned(), value);
-    true
 }
 
 /// What applying a migration's operations did, for the report: recorded
@@ -655,73 +483,6 @@ mod tests {
             Value::Object(o) => o,
             _ => unreachable!("test documents are objects"),
         }
-    }
-
-    #[test]
-    fn rename_moves_the_value_and_reports_absence() {
-        let mut doc = object(json!({"a": 1}));
-        assert!(rename_key(&mut doc, "a", "b").unwrap());
-        assert_eq!(Value::Object(doc.clone()), json!({"b": 1}));
-        assert!(!rename_key(&mut doc, "a", "b").unwrap());
-    }
-
-    #[test]
-    fn rename_refuses_to_overwrite() {
-        let mut doc = object(json!({"a": 1, "b": 2}));
-        let err = rename_key(&mut doc, "a", "b").unwrap_err();
-        assert_eq!((err.old.as_str(), err.new.as_str()), ("a", "b"));
-        assert_eq!(Value::Object(doc), json!({"a": 1, "b": 2}));
-    }
-
-    #[test]
-    fn preserve_creates_the_metadata_objects() {
-        let meta = ObjectPath::parse("context.metadata").unwrap();
-        let mut doc = object(json!({"notes": [1, 2], "context": null}));
-        let key = preserve_key(&mut doc, &meta, "notes").unwrap();
-        assert_eq!(key.as_deref(), Some("legacy_notes"));
-        assert_eq!(
-            Value::Object(doc),
-            json!({"context": {"metadata": {"legacy_notes": [1, 2]}}})
-        );
-    }
-
-    #[test]
-    fn preserve_never_overwrites_an_earlier_value() {
-        let meta = ObjectPath::parse("meta").unwrap();
-        let mut doc = object(json!({"notes": "new", "meta": {"legacy_notes": "old"}}));
-        let key = preserve_key(&mut doc, &meta, "notes").unwrap();
-        assert_eq!(key.as_deref(), Some("legacy_notes_2"));
-        assert_eq!(
-            doc["meta"],
-            json!({"legacy_notes": "old", "legacy_notes_2": "new"})
-        );
-    }
-
-    #[test]
-    fn preserve_through_a_non_object_fails_and_leaves_the_document() {
-        let meta = ObjectPath::parse("context.metadata").unwrap();
-        let mut doc = object(json!({"notes": "n", "context": {"metadata": "oops"}}));
-        let before = doc.clone();
-        let err = preserve_key(&mut doc, &meta, "notes").unwrap_err();
-        assert_eq!(err.path, "context.metadata");
-        assert_eq!(err.found, "a string");
-        assert_eq!(doc, before);
-    }
-
-    #[test]
-    fn preserve_of_an_absent_field_does_nothing() {
-        let meta = ObjectPath::parse("m").unwrap();
-        let mut doc = object(json!({"x": 1}));
-        assert_eq!(preserve_key(&mut doc, &meta, "notes").unwrap(), None);
-        assert_eq!(Value::Object(doc), json!({"x": 1}));
-    }
-
-    #[test]
-    fn insert_default_keeps_existing_values() {
-        let mut doc = object(json!({"a": 1}));
-        assert!(!insert_default(&mut doc, "a", json!(0)));
-        assert!(insert_default(&mut doc, "b", json!(0)));
-        assert_eq!(Value::Object(doc), json!({"a": 1, "b": 0}));
     }
 
     #[test]

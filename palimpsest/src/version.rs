@@ -28,7 +28,7 @@ impl Scheme {
     /// assert_eq!(err.to_string(), "malformed version \"2\": expected a non-negative integer such as 3, found a string");
     /// let err = Scheme::Semver.parse_value(&json!(1)).unwrap_err();
     /// assert_eq!(err.to_string(), "malformed version \"1\": expected a semver string such as \"0.1.0\", found a number");
-    /// # Ok::<(), palimpsest::version::ParseVersionError>(())
+    /// # Ok::<(), palimpsest::ParseVersionError>(())
     /// ```
     ///
     /// # Errors
@@ -65,7 +65,7 @@ impl Version {
     ///
     /// assert_eq!(Scheme::Semver.parse("0.1.0")?.to_value(), json!("0.1.0"));
     /// assert_eq!(Scheme::Integer.parse("2")?.to_value(), json!(2));
-    /// # Ok::<(), palimpsest::version::ParseVersionError>(())
+    /// # Ok::<(), palimpsest::ParseVersionError>(())
     /// ```
     #[must_use]
     pub fn to_value(&self) -> Value {

@@ -5,7 +5,9 @@ use std::fs;
 use std::io::Write;
 use std::sync::OnceLock;
 
-use palimpsest::bulk::{Destination, Migrator, Mode, Outcome, Summary};
+use palimpsest::bulk::{
+    check_output, Clash, Destination, Migrator, Mode, Outcome, RunError, Summary,
+};
 use palimpsest::{Schema, Step, Versioned};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -280,32 +282,143 @@ fn in_place_touches_only_files_with_old_documents() {
 }
 
 #[test]
-fn a_missing_input_is_a_failure_and_the_run_goes_on() {
+fn a_missing_input_stops_the_run_before_anything_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.jsonl");
     fs::File::create(&good)
         .unwrap()
         .write_all(b"{\"body\":\"a\"}\n")
         .unwrap();
-    let mut out = Vec::new();
+    let missing = dir.path().join("missing.jsonl");
+    let out = dir.path().join("out.jsonl");
     let mut summary = Summary::default();
-    Migrator::<Note>::new()
+    let error = Migrator::<Note>::new()
         .run(
-            &[dir.path().join("missing.jsonl"), good],
-            Destination::Stream(&mut out),
+            &[good.clone(), missing.clone()],
+            Destination::File(out.clone()),
             None,
             &mut summary,
         )
-        .unwrap();
-    assert_eq!(summary.failures[0].error.kind(), "unreadable");
-    assert!(
-        summary.failures[0]
-            .to_string()
-            .contains("missing.jsonl: cannot read"),
-        "{}",
-        summary.failures[0]
+        .unwrap_err();
+    let RunError::Unreadable { path, source } = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(
+        (path, source.kind()),
+        (&missing, std::io::ErrorKind::NotFound)
     );
-    assert_eq!(summary.migrated, 1);
+    assert_eq!(
+        error.to_string(),
+        format!("cannot read {}: {source}", missing.display())
+    );
+    assert_eq!(summary.documents, 0, "no document was read");
+    assert!(!out.exists());
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn a_destination_that_clashes_with_the_inputs_is_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir_all(input.join("deep")).unwrap();
+    fs::write(input.join("a.jsonl"), "{\"body\":\"a\"}\n").unwrap();
+    fs::write(input.join("deep/a.jsonl"), "{\"body\":\"b\"}\n").unwrap();
+    let inputs = [input.clone()];
+    let migrator = Migrator::<Note>::new();
+    let refused = |destination: Destination<'_>| -> Clash {
+        match migrator.run(&inputs, destination, None, &mut Summary::default()) {
+            Err(RunError::Clash(clash)) => clash,
+            other => panic!("{other:?}"),
+        }
+    };
+    let file = input.join("deep/a.jsonl");
+    let clash = migrator
+        .run(
+            std::slice::from_ref(&file),
+            Destination::File(input.join("deep/../deep/a.jsonl")),
+            None,
+            &mut Summary::default(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&clash, RunError::Clash(Clash::IsInput { input: i, .. }) if *i == file),
+        "{clash:?}"
+    );
+    let clash = refused(Destination::File(file.clone()));
+    assert!(
+        matches!(&clash, Clash::InsideInput { output, input: i } if *output == file && *i == input),
+        "{clash:?}"
+    );
+    let clash = refused(Destination::Mirror(dir.path().to_path_buf()));
+    assert!(matches!(clash, Clash::ContainsInput { .. }), "{clash:?}");
+    let clash = refused(Destination::Mirror(input.join("out")));
+    assert!(matches!(clash, Clash::InsideInput { .. }), "{clash:?}");
+
+    // Two inputs with the same file name, mirrored into one folder.
+    let out = dir.path().join("out");
+    let pair = [input.join("a.jsonl"), input.join("deep/a.jsonl")];
+    let error = migrator
+        .run(
+            &pair,
+            Destination::Mirror(out.clone()),
+            None,
+            &mut Summary::default(),
+        )
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "inputs {} and {} would both be written to {}",
+            pair[0].display(),
+            pair[1].display(),
+            out.join("a.jsonl").display()
+        )
+    );
+    assert!(!out.exists());
+    // Through `io::Error`, for callers that only handle that.
+    let io = std::io::Error::from(error);
+    assert_eq!(io.kind(), std::io::ErrorKind::InvalidInput);
+    assert_eq!(
+        fs::read_to_string(input.join("a.jsonl")).unwrap(),
+        "{\"body\":\"a\"}\n"
+    );
+
+    // A rejects file beside the run is checked the same way.
+    assert!(matches!(
+        check_output(&input.join("rejects.jsonl"), &inputs),
+        Err(Clash::InsideInput { .. })
+    ));
+    assert!(check_output(&dir.path().join("rejects.jsonl"), &inputs).is_ok());
+}
+
+#[test]
+fn a_byte_order_mark_stays_at_the_start_of_a_stream_and_never_between_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.json"));
+    fs::write(&a, format!("\u{feff}{{\"body\":\"a\"}}\n{CURRENT}\n")).unwrap();
+    fs::write(&b, format!("\u{feff}{CURRENT}")).unwrap();
+    let mut out = Vec::new();
+    let mut rejects = Vec::new();
+    let mut summary = Summary::default();
+    Migrator::<Note>::new()
+        .run(
+            &[a, b],
+            Destination::Stream(&mut out),
+            Some(&mut rejects),
+            &mut summary,
+        )
+        .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.starts_with("\u{feff}{\"schema_version\":\"0.3.0\",\"text\":\"a\""),
+        "{out}"
+    );
+    assert_eq!(out.matches('\u{feff}').count(), 1, "{out}");
+    assert!(out.ends_with(&format!("\n{CURRENT}\n{CURRENT}\n")), "{out}");
+    assert_eq!(
+        (summary.migrated, summary.current, summary.failed),
+        (1, 2, 0)
+    );
 }
 
 /// The same history through `#[versioned]`: its `Deserialize` migrates, so

@@ -231,6 +231,33 @@ pub fn trace(seed: u64, version: TraceVersion, size: Size) -> Node {
     Generator::new(Rng::new(seed)).trace(version, size.target())
 }
 
+/// A 0.0.1 trace for a history that goes further than the trace models' own,
+/// where `outcome` was called `result` before 0.1.0 and `notes` is removed in
+/// 0.2.0: a legacy [`trace`] with its `outcome` under the old name and a
+/// `notes` text last. The bulk benchmark's types read it.
+///
+/// ```
+/// use palimpsest_tests::corpus::{result_and_notes_trace, trace, Size, TraceVersion};
+///
+/// let old = result_and_notes_trace(3, Size::Small).to_value();
+/// let legacy = trace(3, TraceVersion::Legacy, Size::Small).to_value();
+/// assert_eq!(old["result"], legacy["outcome"]);
+/// assert!(old.get("outcome").is_none());
+/// assert!(old["notes"].is_string());
+/// ```
+pub fn result_and_notes_trace(seed: u64, size: Size) -> Node {
+    let mut node = trace(seed, TraceVersion::Legacy, size);
+    let entries = node.entries_mut();
+    for (key, _) in entries.iter_mut() {
+        if key == "outcome" {
+            "result".clone_into(key);
+        }
+    }
+    let notes = *Rng::new(seed).pick(NOTES);
+    entries.push(("notes".to_owned(), Node::text(notes)));
+    node
+}
+
 /// What a line of the bundled corpus is, and so what reading it must give.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Expected {
@@ -420,6 +447,12 @@ const OBSERVATIONS: &[&str] = &[
     "The function was introduced in the last release without tests.",
     "The search returned no results; the name must be different.",
     "The command timed out after 120 seconds.",
+];
+const NOTES: &[&str] = &[
+    "reproduced on the main branch first",
+    "flaky on CI, passes locally",
+    "the reviewer asked for a regression test",
+    "see the linked issue for the stack trace",
 ];
 const TOOLS: &[&str] = &[
     "read_file",

@@ -15,7 +15,7 @@ impl ObjectPath {
     /// Parses a dotted path. Empty segments are rejected.
     ///
     /// ```
-    /// use palimpsest::step::ObjectPath;
+    /// use palimpsest::object::ObjectPath;
     ///
     /// assert_eq!(ObjectPath::parse("context.metadata").unwrap().segments(), ["context", "metadata"]);
     /// assert!(ObjectPath::parse("context..metadata").is_none());
@@ -46,7 +46,7 @@ impl ObjectPath {
     /// The outermost segment: the key of the document the path starts at.
     ///
     /// ```
-    /// use palimpsest::step::ObjectPath;
+    /// use palimpsest::object::ObjectPath;
     ///
     /// assert_eq!(ObjectPath::parse("context.metadata").unwrap().root(), "context");
     /// ```

@@ -21,7 +21,7 @@ use std::sync::Arc;
 /// assert_eq!(Scheme::Semver.parse("0.2.0")?.to_string(), "0.2.0");
 /// assert_eq!(Scheme::Integer.parse("3")?.to_string(), "3");
 /// assert!(Scheme::Integer.parse("0.2.0").is_err());
-/// # Ok::<(), palimpsest::version::ParseVersionError>(())
+/// # Ok::<(), palimpsest::ParseVersionError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -111,7 +111,7 @@ impl Scheme {
 /// assert_eq!(three.as_integer(), Some(3));
 /// assert_eq!(three.as_semver(), None);
 /// assert_eq!(three.to_string(), "3");
-/// # Ok::<(), palimpsest::version::ParseVersionError>(())
+/// # Ok::<(), palimpsest::ParseVersionError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Version(Repr);

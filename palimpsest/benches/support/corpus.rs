@@ -1,11 +1,16 @@
-//! A corpus of old agent traces of about 10 KB each, generated with a small
-//! deterministic PRNG: shared by the bulk benchmark and the memory example.
+//! The benchmark's trace types and their old documents: legacy agent traces
+//! of about 10 KB from the workspace's one generator of trace documents
+//! (`palimpsest_tests::corpus`, in tests/support), shared by the bulk
+//! benchmark and the memory example.
 
 use std::sync::OnceLock;
 
 use palimpsest::{Schema, Step, Versioned};
+use palimpsest_tests::corpus::{result_and_notes_trace, Size};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+
+pub use palimpsest_tests::corpus::Rng;
 
 /// The trace type of the benchmark as users write it: `#[versioned]`,
 /// current version 0.2.0. Its `Deserialize` migrates, so bulk reads its
@@ -13,11 +18,19 @@ use serde_json::{json, Map, Value};
 #[palimpsest::versioned(since = "0.1.0", version = "0.2.0", metadata = "context.metadata")]
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Trace {
-    pub problem_statement: String,
     #[serde(default)]
-    pub steps: Vec<TraceStep>,
+    pub trace_id: Option<String>,
+    pub problem_statement: String,
     #[renamed_from("result", since = "0.1.0")]
     pub outcome: String,
+    #[serde(default)]
+    pub success: Option<bool>,
+    #[serde(default)]
+    pub started_at: Option<String>,
+    #[serde(default)]
+    pub completed_at: Option<String>,
+    #[serde(default)]
+    pub execution_steps: Vec<TraceStep>,
     #[added_in("0.2.0")]
     #[serde(default)]
     pub tags: Vec<String>,
@@ -27,31 +40,66 @@ pub struct Trace {
     pub context: Context,
 }
 
-/// The same trace implementing `Versioned` by hand over plain derives:
-/// bulk migrates it through a tree.
+/// The same trace implementing `Versioned` by hand over plain derives.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct HandTrace {
-    pub problem_statement: String,
     #[serde(default)]
-    pub steps: Vec<TraceStep>,
+    pub trace_id: Option<String>,
+    pub problem_statement: String,
     pub outcome: String,
+    #[serde(default)]
+    pub success: Option<bool>,
+    #[serde(default)]
+    pub started_at: Option<String>,
+    #[serde(default)]
+    pub completed_at: Option<String>,
+    #[serde(default)]
+    pub execution_steps: Vec<TraceStep>,
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
     pub context: Context,
 }
 
+// The nested types have the fields of palimpsest::models::trace's, but not
+// their `#[serde(flatten)] extra` maps: flatten buffers every step before
+// reading it, which would measure serde's flatten rather than the migration.
+
 #[derive(Debug, Serialize, Deserialize)]
 pub struct TraceStep {
-    pub thought: String,
-    pub tool: String,
-    pub arguments: Map<String, Value>,
+    pub step_number: u32,
+    pub action: String,
+    #[serde(default)]
+    pub reasoning: Option<String>,
+    #[serde(default)]
+    pub tool_calls: Vec<ToolCall>,
+    #[serde(default)]
+    pub observation: Option<String>,
+    #[serde(default)]
+    pub started_at: Option<String>,
+    #[serde(default)]
+    pub duration_ms: Option<u64>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ToolCall {
+    pub name: String,
+    #[serde(default)]
+    pub arguments: Value,
+    #[serde(default)]
     pub result: Value,
-    pub duration_ms: u64,
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub duration_ms: Option<u64>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Context {
+    #[serde(default)]
+    pub environment: Map<String, Value>,
+    #[serde(default)]
+    pub tools_available: Vec<String>,
     #[serde(default)]
     pub metadata: Map<String, Value>,
 }
@@ -74,108 +122,18 @@ impl Versioned for HandTrace {
     }
 }
 
-/// xorshift64*: small, deterministic, good enough for text.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-
-    /// A generator at this exact state, for a caller that seeds it itself.
-    pub fn from_state(state: u64) -> Self {
-        Rng(state)
-    }
-
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn words(&mut self, n: usize) -> String {
-        const WORDS: &[&str] = &[
-            "the",
-            "test",
-            "fails",
-            "because",
-            "parser",
-            "returns",
-            "None",
-            "when",
-            "input",
-            "is",
-            "empty",
-            "fix",
-            "src/lib.rs",
-            "assert",
-            "expected",
-            "value",
-            "line",
-            "error",
-            "build",
-            "cargo",
-            "function",
-            "module",
-            "result",
-            "trace",
-            "step",
-            "tool",
-            "call",
-            "\"quoted\"",
-            "path\\to",
-            "unicode: é",
-            "ok",
-        ];
-        let mut text = String::new();
-        for i in 0..n {
-            if i > 0 {
-                text.push(' ');
-            }
-            text.push_str(WORDS[self.below(WORDS.len() as u64) as usize]);
-        }
-        text
-    }
-}
-
-const TOOLS: [&str; 4] = ["bash", "read_file", "edit_file", "search"];
-const OUTCOMES: [&str; 3] = ["resolved", "failed", "partial"];
-
-/// One legacy (0.0.1) trace of about 10 KB: a problem statement, 20 steps
-/// of tool calls with arguments and results, context metadata.
-pub fn old_trace(rng: &mut Rng, index: u64) -> String {
-    let steps: Vec<Value> = (0..20)
-        .map(|i| {
-            json!({
-                "thought": rng.words(12),
-                "tool": TOOLS[rng.below(4) as usize],
-                "arguments": {"command": rng.words(8), "path": format!("src/module_{}.rs", rng.below(50)), "line": rng.below(500)},
-                "result": {"exit_code": rng.below(2), "stdout": rng.words(45), "truncated": rng.below(2) == 1},
-                "duration_ms": rng.below(10_000) + i,
-            })
-        })
-        .collect();
-    let trace = json!({
-        "problem_statement": format!("#{index}: {}", rng.words(60)),
-        "steps": steps,
-        "result": OUTCOMES[rng.below(3) as usize],
-        "notes": rng.words(20),
-        "context": {"metadata": {"agent": "swe-agent", "model": "m-1", "run": index, "seed": rng.below(1 << 32)}},
-    });
-    trace.to_string()
+/// One legacy (0.0.1) trace of about 10 KB, its `outcome` still called
+/// `result` and with the `notes` 0.2.0 removes.
+pub fn old_trace(rng: &mut Rng) -> String {
+    result_and_notes_trace(rng.next_u64(), Size::Typical).to_json()
 }
 
 /// `count` old traces, one a line.
 pub fn corpus(count: u64, seed: u64) -> Vec<u8> {
     let mut rng = Rng::new(seed);
     let mut out = Vec::new();
-    for i in 0..count {
-        out.extend_from_slice(old_trace(&mut rng, i).as_bytes());
+    for _ in 0..count {
+        out.extend_from_slice(old_trace(&mut rng).as_bytes());
         out.push(b'\n');
     }
     out

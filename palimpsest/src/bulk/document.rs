@@ -141,7 +141,8 @@ where
         let Value::Object(mut object) = value else {
             return Err(schema.not_an_object(&value).into());
         };
-        let report = schema.migrate_owned(&mut object)?;
+        let from = schema.detect_in(&object)?;
+        let report = schema.migrate_from(&mut object, from)?;
         if !schema.key_is_field {
             object.remove(schema.key());
         }
@@ -150,7 +151,7 @@ where
             Err(untracked) => {
                 let error = crate::from_str::<T>(text)
                     .err()
-                    .unwrap_or_else(|| Error::Schema {
+                    .unwrap_or_else(|| Error::Mismatch {
                         type_name: schema.type_name(),
                         version: report.from.clone(),
                         migrated_to: Some(report.to.clone()),

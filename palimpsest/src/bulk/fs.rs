@@ -5,7 +5,9 @@ use std::ffi::OsStr;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::bulk::paths::{file_id, follow_links, FileId};
+use crate::bulk::temp::{self, Sweeper};
 
 /// One source of documents.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,7 +40,11 @@ impl Source {
 /// input (JSONL); any other file given by name is JSONL unless it ends in
 /// `.json`.
 ///
-/// A folder that cannot be listed is yielded as an error with its path.
+/// An input that does not exist, a folder that cannot be listed, or a
+/// link back to a folder that holds it (which would be walked forever) is
+/// yielded as an error with its path. A file found in a folder is yielded
+/// as it is, even when it cannot be read (a dangling link): reading it is
+/// the run's job, which reports it with the documents.
 ///
 /// ```
 /// let dir = tempfile::tempdir()?;
@@ -63,8 +69,35 @@ pub fn sources(inputs: &[PathBuf]) -> Sources {
 #[derive(Debug)]
 pub struct Sources {
     inputs: Vec<PathBuf>,
-    /// Folders being walked: (the input folder, entries left, reversed).
-    stack: Vec<(PathBuf, Vec<PathBuf>)>,
+    /// The folders being walked, from an input folder down.
+    stack: Vec<Folder>,
+}
+
+/// A folder being walked.
+#[derive(Debug)]
+struct Folder {
+    /// The input folder it was found under.
+    root: PathBuf,
+    /// What it is, to tell a link that loops back to it.
+    id: Option<FileId>,
+    /// The entries left, reversed.
+    entries: Vec<PathBuf>,
+}
+
+impl Sources {
+    /// Starts walking `path`, found under `root`; refused when it is one of
+    /// the folders it lies in (a link back up would walk forever).
+    fn enter(&mut self, root: PathBuf, path: &Path) -> io::Result<()> {
+        let id = file_id(path);
+        if id.is_some() && self.stack.iter().any(|folder| folder.id == id) {
+            return Err(io::Error::other(
+                "a symbolic link loops back to a folder that holds it",
+            ));
+        }
+        let entries = sorted_entries(path)?;
+        self.stack.push(Folder { root, id, entries });
+        Ok(())
+    }
 }
 
 impl Iterator for Sources {
@@ -72,16 +105,15 @@ impl Iterator for Sources {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some((root, entries)) = self.stack.last_mut() {
-                let Some(path) = entries.pop() else {
+            if let Some(folder) = self.stack.last_mut() {
+                let Some(path) = folder.entries.pop() else {
                     self.stack.pop();
                     continue;
                 };
-                let root = root.clone();
+                let root = folder.root.clone();
                 if path.is_dir() {
-                    match sorted_entries(&path) {
-                        Ok(entries) => self.stack.push((root, entries)),
-                        Err(e) => return Some(Err((path, e))),
+                    if let Err(e) = self.enter(root, &path) {
+                        return Some(Err((path, e)));
                     }
                     continue;
                 }
@@ -103,12 +135,15 @@ impl Iterator for Sources {
                     whole: false,
                 }));
             }
-            if input.is_dir() {
-                match sorted_entries(&input) {
-                    Ok(entries) => self.stack.push((input, entries)),
-                    Err(e) => return Some(Err((input, e))),
+            match fs::metadata(&input) {
+                Ok(meta) if meta.is_dir() => {
+                    if let Err(e) = self.enter(input.clone(), &input) {
+                        return Some(Err((input, e)));
+                    }
+                    continue;
                 }
-                continue;
+                Ok(_) => {}
+                Err(e) => return Some(Err((input, e))),
             }
             let whole = input.extension() == Some(OsStr::new("json"));
             let relative = input
@@ -156,33 +191,33 @@ pub(crate) struct Replacement {
 
 impl Replacement {
     /// Starts writing the content that will replace `target`, with the
-    /// permissions of the file it replaces, if any.
-    pub(crate) fn begin(target: &Path) -> io::Result<Self> {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
+    /// permissions of the file it replaces, if any. A `target` that is a
+    /// symbolic link is followed: the file it points to is replaced, and
+    /// the link stays a link. The folder written into is first swept of
+    /// the temporary files of dead runs (see [`Sweeper`]).
+    pub(crate) fn begin(target: &Path, sweeper: &mut Sweeper) -> io::Result<Self> {
+        let target = follow_links(target)?;
         let dir = match target.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        sweeper.sweep(&dir);
         let name = target.file_name().unwrap_or_else(|| OsStr::new("output"));
-        // Hidden and not `.json`: a folder walk never takes it for a source.
-        let temp = dir.join(format!(
-            ".{}.{}-{}.palimpsest-tmp",
-            name.to_string_lossy(),
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        let file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
-        if let Ok(meta) = fs::metadata(target) {
-            file.set_permissions(meta.permissions())?;
-        }
-        Ok(Replacement {
+        let (temp, file) = temp::create(&dir, name)?;
+        let mut replacement = Replacement {
             temp,
-            target: target.to_path_buf(),
+            target,
             file: Some(BufWriter::with_capacity(1 << 20, file)),
-        })
+        };
+        if let Ok(meta) = fs::metadata(&replacement.target) {
+            // On failure `replacement` is dropped, which removes the temporary file.
+            let permissions = meta.permissions();
+            replacement
+                .writer()?
+                .get_ref()
+                .set_permissions(permissions)?;
+        }
+        Ok(replacement)
     }
 
     /// Puts the new content in place: after this returns, a crash leaves
@@ -191,12 +226,16 @@ impl Replacement {
         let Some(writer) = self.file.take() else {
             return Ok(());
         };
-        let file = writer
+        let done = writer
             .into_inner()
-            .map_err(io::IntoInnerError::into_error)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&self.temp, &self.target)?;
+            .map_err(io::IntoInnerError::into_error)
+            .and_then(|file| file.sync_all())
+            .and_then(|()| fs::rename(&self.temp, &self.target));
+        if done.is_err() {
+            let _ = fs::remove_file(&self.temp);
+        }
+        temp::forget(&self.temp);
+        done?;
         sync_folder(&self.target)
     }
 }
@@ -232,6 +271,7 @@ impl Drop for Replacement {
     fn drop(&mut self) {
         if self.file.take().is_some() {
             let _ = fs::remove_file(&self.temp);
+            temp::forget(&self.temp);
         }
     }
 }
@@ -262,7 +302,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("t.jsonl");
         fs::write(&target, "old").unwrap();
-        let mut r = Replacement::begin(&target).unwrap();
+        let mut sweeper = Sweeper::default();
+        let mut r = Replacement::begin(&target, &mut sweeper).unwrap();
         r.write_all(b"new").unwrap();
         drop(r);
         assert_eq!(fs::read_to_string(&target).unwrap(), "old");
@@ -271,26 +312,68 @@ mod tests {
             1,
             "the temporary file is removed"
         );
-        let mut r = Replacement::begin(&target).unwrap();
+        let mut r = Replacement::begin(&target, &mut sweeper).unwrap();
         r.write_all(b"new").unwrap();
         r.commit().unwrap();
         assert_eq!(fs::read_to_string(&target).unwrap(), "new");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_replacement_of_a_link_replaces_the_file_it_points_to() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("real")).unwrap();
+        let real = dir.path().join("real/t.jsonl");
+        fs::write(&real, "old").unwrap();
+        let link = dir.path().join("link.jsonl");
+        std::os::unix::fs::symlink("real/t.jsonl", &link).unwrap();
+        let mut r = Replacement::begin(&link, &mut Sweeper::default()).unwrap();
+        r.write_all(b"new").unwrap();
+        r.commit().unwrap();
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
+
     #[test]
     fn inputs_given_by_name_keep_their_order() {
-        let found: Vec<_> = sources(&["b.json".into(), "-".into(), "a.log".into()])
+        let dir = tempfile::tempdir().unwrap();
+        let (b, a) = (dir.path().join("b.json"), dir.path().join("a.log"));
+        fs::write(&b, "").unwrap();
+        fs::write(&a, "").unwrap();
+        let found: Vec<_> = sources(&[b.clone(), "-".into(), a.clone()])
             .map(|s| s.unwrap())
-            .map(|s| (s.shown(), s.whole))
+            .map(|s| (s.path, s.whole))
             .collect();
-        assert_eq!(
-            found,
-            [
-                ("b.json".into(), true),
-                ("-".into(), false),
-                ("a.log".into(), false)
-            ]
+        assert_eq!(found, [(Some(b), true), (None, false), (Some(a), false)]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_back_up_is_an_error_not_an_endless_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        fs::write(dir.path().join("sub/a.jsonl"), "").unwrap();
+        std::os::unix::fs::symlink("..", dir.path().join("sub/up")).unwrap();
+        let found: Vec<_> = sources(&[dir.path().to_path_buf()]).take(10).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0]
+            .as_ref()
+            .is_ok_and(|s| s.relative == Path::new("sub/a.jsonl")));
+        assert!(matches!(&found[1], Err((path, _)) if path.ends_with("sub/up")));
+    }
+
+    #[test]
+    fn an_input_that_does_not_exist_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.jsonl");
+        let found: Vec<_> = sources(std::slice::from_ref(&missing)).collect();
+        assert!(
+            matches!(&found[..], [Err((path, e))] if *path == missing && e.kind() == io::ErrorKind::NotFound),
+            "{found:?}"
         );
     }
 }

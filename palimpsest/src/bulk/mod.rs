@@ -15,7 +15,44 @@
 //! written with its version first. A document that fails (invalid JSON or
 //! UTF-8, a failing step, a result that does not fit `T`, over the size
 //! limit) goes to the output unchanged and is reported with its source and
-//! line: nothing is ever lost.
+//! line: nothing is ever lost. A UTF-8 byte-order mark at the start of a
+//! file or stream is not part of its first document; it is kept in the
+//! file's output (not between the documents of a stream that joins many).
+//!
+//! # What a run refuses, before it writes anything
+//!
+//! [`Migrator::run`] first walks the inputs (paths only, so memory grows
+//! with the number of files, not their size) and checks its
+//! [`Destination`] against them; see [`Migrator::plan`]. It refuses:
+//!
+//! - an input that does not exist, or a folder it cannot list
+//!   ([`RunError::Unreadable`]): the run would otherwise be partial, and a
+//!   typo would pass for an empty corpus;
+//! - an output file that is an input, or lies inside an input folder
+//!   ([`Clash::IsInput`], [`Clash::InsideInput`]): opening it for writing
+//!   would destroy the input before it is read, or the walk would read
+//!   the output as a source. Links, `..` and hard links are seen through;
+//! - an output folder that is, contains or lies inside an input
+//!   ([`Clash::ContainsInput`]): its mirrored files could land on inputs;
+//! - two sources written to one file ([`Clash::SharedTarget`]): the second
+//!   would overwrite the first.
+//!
+//! Files a caller writes beside a run (a file of rejects) are checked with
+//! [`check_output`].
+//!
+//! # Temporary files
+//!
+//! Files are replaced crash-safely: written beside the target (a link is
+//! followed to the file it points to) as `.<name>.<pid>-<n>.palimpsest-tmp`,
+//! fsynced, renamed over it. The ones this process is writing are
+//! registered, and [`remove_temporary_files`] removes them from a signal
+//! handler. Leftovers of a killed run are removed by the next run that
+//! writes into their folder, once per folder, when the process that wrote
+//! them no longer exists (told by `/proc` on Linux). Elsewhere they are
+//! kept: they are hidden, and no walk reads them. On Linux, a run in
+//! another PID namespace (a container) writing into the same folder at the
+//! same time is not seen; its temporary file may be removed, which fails
+//! its rename and leaves that target old, never lost.
 //!
 //! ```
 //! use std::sync::OnceLock;
@@ -56,9 +93,11 @@
 mod diff;
 mod document;
 mod fs;
+mod paths;
 mod report;
 mod run;
 mod stream;
+mod temp;
 
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -71,8 +110,10 @@ use crate::version::Version;
 
 pub use diff::{diff, Change};
 pub use fs::{sources, Source, Sources};
+pub use paths::{check_output, Clash};
 pub use report::{BulkError, Document, Failure, Located, Outcome, Summary};
-pub use run::Destination;
+pub use run::{Destination, Plan, RunError};
+pub use temp::remove_temporary_files;
 
 /// What a run does with each document that is not at the target version.
 ///

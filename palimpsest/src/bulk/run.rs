@@ -10,8 +10,10 @@ use serde::Serialize;
 
 use crate::bulk::document::Processed;
 use crate::bulk::fs::{sources, Replacement, Source};
+use crate::bulk::paths::{file_id, resolve, Clash, Inputs, Targets};
 use crate::bulk::report::{BulkError, Document, Outcome};
-use crate::bulk::stream::{Sinks, Streamed};
+use crate::bulk::stream::{split_bom, Sinks, Streamed};
+use crate::bulk::temp::Sweeper;
 use crate::bulk::{Migrator, Observer};
 use crate::schema::Versioned;
 
@@ -24,14 +26,20 @@ pub enum Destination<'a> {
     /// as its bytes, given a final newline).
     Stream(&'a mut dyn Write),
     /// One JSONL file, written beside and renamed into place when complete.
+    /// A symbolic link is followed: the file it points to is written.
     File(PathBuf),
     /// A folder: each source is written at its path relative to the input
-    /// it was found under (see [`Source::relative`]), crash-safely.
+    /// it was found under (see [`Source::relative`]), crash-safely, links
+    /// followed as with `File`.
     Mirror(PathBuf),
     /// Each source that has a migrated document is replaced by its new
     /// content: written beside, fsynced, renamed over the original, and the
     /// folder fsynced. A kill at any moment leaves every file either fully
     /// old or fully new. Sources with nothing to migrate are not touched.
+    ///
+    /// A source that is a symbolic link is followed: the file it points to
+    /// is replaced (its temporary file written in that file's folder, so
+    /// the rename stays on one file system), and the link stays a link.
     InPlace,
 }
 
@@ -44,6 +52,77 @@ impl std::fmt::Debug for Destination<'_> {
             Destination::Mirror(path) => f.debug_tuple("Mirror").field(path).finish(),
             Destination::InPlace => f.write_str("InPlace"),
         }
+    }
+}
+
+/// Why a [`Migrator::run`] stopped. The first two are found before
+/// anything is read or written.
+///
+/// ```
+/// # use palimpsest::{Schema, Versioned};
+/// # #[derive(serde::Serialize, serde::Deserialize)] struct Config {}
+/// # impl Versioned for Config {
+/// #     fn schema() -> &'static Schema {
+/// #         static S: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
+/// #         S.get_or_init(|| Schema::integer("Config", 1).build().unwrap())
+/// #     }
+/// # }
+/// use palimpsest::bulk::{Destination, Migrator, RunError, Summary};
+///
+/// let dir = tempfile::tempdir()?;
+/// let missing = dir.path().join("missing.jsonl");
+/// let ran = Migrator::<Config>::new().run(&[missing], Destination::Discard, None, &mut Summary::default());
+/// let Err(RunError::Unreadable { path, source }) = ran else { panic!("{ran:?}") };
+/// assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// An input does not exist, or a folder under the inputs cannot be
+    /// listed.
+    #[error("cannot read {}: {source}", path.display())]
+    Unreadable {
+        /// The input or folder.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// The destination clashes with the inputs; see [`Clash`].
+    #[error(transparent)]
+    Clash(#[from] Clash),
+    /// Writing failed: the output, a file of the output folder, a
+    /// replacement file, or the rejects.
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+/// For callers that handle every failure as an [`io::Error`]: a clash is
+/// [`io::ErrorKind::InvalidInput`], and the [`RunError`] stays inside.
+impl From<RunError> for io::Error {
+    fn from(error: RunError) -> Self {
+        match error {
+            RunError::Io(error) => error,
+            RunError::Unreadable { ref source, .. } => io::Error::new(source.kind(), error),
+            RunError::Clash(_) => io::Error::new(io::ErrorKind::InvalidInput, error),
+        }
+    }
+}
+
+/// A run whose sources are walked and whose destination is checked, ready
+/// to start: see [`Migrator::plan`].
+pub struct Plan<'m, 'd, T> {
+    migrator: &'m Migrator<T>,
+    sources: Vec<Source>,
+    destination: Destination<'d>,
+}
+
+impl<T> std::fmt::Debug for Plan<'_, '_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plan")
+            .field("sources", &self.sources)
+            .field("destination", &self.destination)
+            .finish_non_exhaustive()
     }
 }
 
@@ -61,10 +140,11 @@ where
 {
     /// Runs over files and folders (see [`sources`] for what is read), in
     /// order, sending every document to `observer` and failed ones, as
-    /// JSONL, to `rejects` too.
+    /// JSONL, to `rejects` too: [`plan`](Migrator::plan), then
+    /// [`Plan::run`].
     ///
-    /// A source that cannot be read, or a folder that cannot be listed, is
-    /// reported as a failure with its path and the run goes on.
+    /// A file found in a folder that cannot be read is reported as a
+    /// failure with its path, and the run goes on.
     ///
     /// ```
     /// # use palimpsest::{Schema, Step, Versioned};
@@ -89,17 +169,146 @@ where
     ///
     /// # Errors
     ///
-    /// Writing failed: the output, a file of the output folder, a
-    /// replacement file, or the rejects.
+    /// Before anything is written: [`RunError::Unreadable`] and
+    /// [`RunError::Clash`], see [`plan`](Migrator::plan). Then
+    /// [`RunError::Io`] when writing fails.
     pub fn run(
         &self,
         inputs: &[PathBuf],
         destination: Destination<'_>,
+        rejects: Option<&mut dyn Write>,
+        observer: &mut dyn Observer,
+    ) -> Result<(), RunError> {
+        self.plan(inputs, destination)?.run(rejects, observer)
+    }
+
+    /// Walks the inputs (paths only) and checks the destination against
+    /// them, before anything is opened for writing:
+    ///
+    /// - every input must exist, and every folder under them be listable;
+    /// - a [`Destination::File`] must not be an input nor lie inside an
+    ///   input folder (see [`check_output`](crate::bulk::check_output));
+    /// - a [`Destination::Mirror`] folder must not be an input, lie inside
+    ///   one or contain one, and none of its files (followed through links)
+    ///   may be an input;
+    /// - with [`Destination::Mirror`] and [`Destination::InPlace`], no two
+    ///   sources may be written to the same file.
+    ///
+    /// A caller that writes files of its own beside the run checks them
+    /// with [`check_output`](crate::bulk::check_output) between this and [`Plan::run`].
+    ///
+    /// ```
+    /// # use palimpsest::{Schema, Versioned};
+    /// # #[derive(serde::Serialize, serde::Deserialize)] struct Config {}
+    /// # impl Versioned for Config {
+    /// #     fn schema() -> &'static Schema {
+    /// #         static S: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
+    /// #         S.get_or_init(|| Schema::integer("Config", 1).build().unwrap())
+    /// #     }
+    /// # }
+    /// use palimpsest::bulk::{Clash, Destination, Migrator, RunError};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// for folder in ["a", "b"] {
+    ///     std::fs::create_dir(dir.path().join(folder))?;
+    ///     std::fs::write(dir.path().join(folder).join("t.jsonl"), "{}\n")?;
+    /// }
+    /// let inputs = [dir.path().join("a/t.jsonl"), dir.path().join("b/t.jsonl")];
+    /// let out = dir.path().join("out");
+    /// let migrator = Migrator::<Config>::new();
+    /// let refused = migrator.plan(&inputs, Destination::Mirror(out.clone())).unwrap_err();
+    /// assert!(matches!(refused, RunError::Clash(Clash::SharedTarget { .. })));
+    /// assert!(!out.exists(), "nothing was written");
+    ///
+    /// let plan = migrator.plan(&inputs[..1], Destination::Mirror(out.clone()))?;
+    /// assert_eq!(plan.sources().len(), 1);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RunError::Unreadable`] for the first input that does not exist or
+    /// folder that cannot be listed; [`RunError::Clash`] for the first
+    /// clash found.
+    pub fn plan<'d>(
+        &self,
+        inputs: &[PathBuf],
+        destination: Destination<'d>,
+    ) -> Result<Plan<'_, 'd, T>, RunError> {
+        let sources = sources(inputs)
+            .collect::<Result<Vec<Source>, _>>()
+            .map_err(|(path, source)| RunError::Unreadable { path, source })?;
+        let checked = Inputs::new(inputs);
+        match &destination {
+            Destination::File(path) => checked.check_file(path)?,
+            Destination::Mirror(root) => {
+                checked.check_folder(root)?;
+                // Only an existing folder can hold links that lead a file
+                // elsewhere; in a new one, files are told apart by name.
+                let existing = root.exists();
+                let mut targets = Targets::default();
+                for source in &sources {
+                    let target = root.join(&source.relative);
+                    let shown = source.path.as_deref().unwrap_or(Path::new("-"));
+                    if existing {
+                        let resolved = resolve(&target);
+                        checked.check_resolved(&target, &resolved)?;
+                        targets.claim(resolved, shown, &target)?;
+                    } else {
+                        targets.claim(target.clone(), shown, &target)?;
+                    }
+                }
+            }
+            Destination::InPlace => {
+                // By identity: one stat a source sees through links, `..`
+                // and the same file given twice. A source that cannot be
+                // read is not written, and is reported by the run.
+                let mut targets = Targets::default();
+                for path in sources.iter().filter_map(|s| s.path.as_deref()) {
+                    if let Some(id) = file_id(path) {
+                        targets.claim(id, path, path)?;
+                    }
+                }
+            }
+            Destination::Discard | Destination::Stream(_) => {}
+        }
+        Ok(Plan {
+            migrator: self,
+            sources,
+            destination,
+        })
+    }
+}
+
+impl<T> Plan<'_, '_, T>
+where
+    T: Versioned + Serialize + DeserializeOwned,
+{
+    /// The sources the run will read, in order.
+    #[must_use]
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// Runs: see [`Migrator::run`].
+    ///
+    /// # Errors
+    ///
+    /// Writing failed: the output, a file of the output folder, a
+    /// replacement file, or the rejects ([`RunError::Io`]).
+    pub fn run(
+        self,
         mut rejects: Option<&mut dyn Write>,
         observer: &mut dyn Observer,
-    ) -> io::Result<()> {
+    ) -> Result<(), RunError> {
+        let Plan {
+            migrator,
+            sources,
+            destination,
+        } = self;
+        let mut sweeper = Sweeper::default();
         let mut file = match &destination {
-            Destination::File(path) => Some(begin(path)?),
+            Destination::File(path) => Some(begin(path, &mut sweeper)?),
             _ => None,
         };
         let mut sink = io::sink();
@@ -111,28 +320,23 @@ where
             (_, None) => Target::InPlace,
         };
         let mut run = Run {
-            migrator: self,
+            migrator,
             target,
             rejects: reborrow(&mut rejects),
             observer: &mut *observer,
+            sweeper,
+            stream_started: false,
         };
         let mut documents: Vec<Source> = Vec::new();
-        for source in sources(inputs) {
-            match source {
-                Ok(source) if source.whole => {
-                    documents.push(source);
-                    if documents.len() >= self.batch_documents.min(256) {
-                        run.documents(&mut documents)?;
-                    }
-                }
-                Ok(source) => {
+        for source in sources {
+            if source.whole {
+                documents.push(source);
+                if documents.len() >= migrator.batch_documents.min(256) {
                     run.documents(&mut documents)?;
-                    run.jsonl(&source)?;
                 }
-                Err((path, error)) => {
-                    run.documents(&mut documents)?;
-                    run.unreadable(&path.display().to_string(), error);
-                }
+            } else {
+                run.documents(&mut documents)?;
+                run.jsonl(&source)?;
             }
         }
         run.documents(&mut documents)?;
@@ -161,6 +365,11 @@ struct Run<'r, T> {
     target: Target<'r>,
     rejects: Option<&'r mut dyn Write>,
     observer: &'r mut dyn Observer,
+    sweeper: Sweeper,
+    /// Whether anything went to a [`Target::Stream`] yet: a byte-order
+    /// mark is kept only at the very start of a stream, never between
+    /// documents.
+    stream_started: bool,
 }
 
 impl<T> Run<'_, T>
@@ -196,6 +405,16 @@ where
         matches!(self.target, Target::InPlace)
     }
 
+    /// Whether the next source written to the stream keeps its byte-order
+    /// mark: only the first.
+    fn stream_keeps_bom(&mut self) -> bool {
+        !std::mem::replace(&mut self.stream_started, true)
+    }
+
+    fn begin(&mut self, target: &Path) -> io::Result<Replacement> {
+        begin(target, &mut self.sweeper)
+    }
+
     fn jsonl(&mut self, source: &Source) -> io::Result<()> {
         let shown = source.shown();
         let input: Box<dyn Read> = match &source.path {
@@ -213,7 +432,7 @@ where
             // A log with no line at all is worth a look: reported, and an
             // output folder gets it as it is.
             if let (Some(target), false) = (self.target(source), self.in_place()) {
-                begin(&target)?.commit()?;
+                self.begin(&target)?.commit()?;
             }
             self.observer.document(Document {
                 source: &shown,
@@ -223,10 +442,15 @@ where
             });
             return Ok(());
         }
-        if let Target::Stream(output) = &mut self.target {
+        if matches!(self.target, Target::Stream(_)) {
+            let keep_bom = self.stream_keeps_bom();
+            let Target::Stream(output) = &mut self.target else {
+                return Ok(());
+            };
             let mut sinks = Sinks {
                 output: &mut **output,
                 rejects: reborrow(&mut self.rejects),
+                keep_bom,
             };
             self.migrator
                 .stream(&shown, &mut reader, &mut sinks, self.observer)?;
@@ -235,10 +459,11 @@ where
         let Some(target) = self.target(source) else {
             return Ok(());
         };
-        let mut replacement = begin(&target)?;
+        let mut replacement = self.begin(&target)?;
         let mut sinks = Sinks {
             output: &mut replacement,
             rejects: reborrow(&mut self.rejects),
+            keep_bom: true,
         };
         let Streamed { migrated, complete } =
             self.migrator
@@ -262,11 +487,12 @@ where
                 .par_iter()
                 .map(
                     |source| match read_document(source.path.as_deref(), limit) {
-                        Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => {
+                        // A byte-order mark is not part of the document.
+                        Ok(bytes) if split_bom(&bytes).1.iter().all(u8::is_ascii_whitespace) => {
                             Read1::Failed(BulkError::Empty)
                         }
                         Ok(bytes) => {
-                            let processed = migrator.process(&bytes);
+                            let processed = migrator.process(split_bom(&bytes).1);
                             Read1::Done(bytes, processed)
                         }
                         Err(ReadError::TooLarge(size)) => Read1::TooLarge(size),
@@ -303,23 +529,33 @@ where
             }
             Read1::Failed(error) => (Vec::new(), Outcome::Failed(error), None),
         };
-        let failed = matches!(outcome, Outcome::Failed(_));
-        if failed {
+        let (bom, body) = split_bom(&original);
+        if matches!(outcome, Outcome::Failed(_)) {
             if let Some(rejects) = reborrow(&mut self.rejects) {
-                write_line(rejects, &original)?;
+                write_line(rejects, body)?;
             }
         }
         let new = output.as_deref();
         let in_place = self.in_place();
-        if let Some(stream) = self.stream() {
-            write_line(stream, new.unwrap_or(&original))?;
+        if matches!(self.target, Target::Stream(_)) {
+            let bom = if self.stream_keeps_bom() { bom } else { &[] };
+            if let Some(stream) = self.stream() {
+                stream.write_all(bom)?;
+                write_line(stream, new.unwrap_or(body))?;
+            }
         } else if let Some(target) = self.target(source) {
             if new.is_some() || !in_place {
-                let mut replacement = begin(&target)?;
-                replacement.write_all(new.unwrap_or(&original))?;
-                // A migrated file keeps the final newline the original had.
-                if new.is_some() && original.ends_with(b"\n") {
-                    replacement.write_all(b"\n")?;
+                let mut replacement = self.begin(&target)?;
+                match new {
+                    Some(new) => {
+                        replacement.write_all(bom)?;
+                        replacement.write_all(new)?;
+                        // A migrated file keeps the final newline the original had.
+                        if original.ends_with(b"\n") {
+                            replacement.write_all(b"\n")?;
+                        }
+                    }
+                    None => replacement.write_all(&original)?,
                 }
                 replacement.commit()?;
             }
@@ -327,7 +563,7 @@ where
         self.observer.document(Document {
             source: &shown,
             line: None,
-            original: &original,
+            original: body,
             outcome,
         });
         Ok(())
@@ -347,11 +583,14 @@ where
             copy_to(rejects)?;
             rejects.write_all(b"\n")?;
         }
+        if matches!(self.target, Target::Stream(_)) {
+            self.stream_started = true;
+        }
         if let Some(stream) = self.stream() {
             copy_to(stream)?;
             stream.write_all(b"\n")?;
         } else if let (Some(target), false) = (self.target(source), in_place) {
-            let mut replacement = begin(&target)?;
+            let mut replacement = self.begin(&target)?;
             copy_to(&mut replacement)?;
             replacement.commit()?;
         }
@@ -368,13 +607,13 @@ fn reborrow<'s>(writer: &'s mut Option<&mut dyn Write>) -> Option<&'s mut dyn Wr
     }
 }
 
-fn begin(target: &Path) -> io::Result<Replacement> {
+fn begin(target: &Path, sweeper: &mut Sweeper) -> io::Result<Replacement> {
     if let Some(parent) = target.parent() {
         if !parent.as_os_str().is_empty() {
             fs::create_dir_all(parent)?;
         }
     }
-    Replacement::begin(target)
+    Replacement::begin(target, sweeper)
 }
 
 /// Writes a document as one JSONL line: its bytes and a newline if it has none.

@@ -17,6 +17,10 @@ use crate::schema::Versioned;
 pub(crate) struct Sinks<'a> {
     pub(crate) output: &'a mut dyn Write,
     pub(crate) rejects: Option<&'a mut dyn Write>,
+    /// Whether a byte-order mark at the start of the input is written to
+    /// the output: yes when the output is this stream's own, no when it
+    /// would land between the documents of another.
+    pub(crate) keep_bom: bool,
 }
 
 impl Sinks<'_> {
@@ -53,7 +57,27 @@ where
     ///
     /// Every line goes to `output`, in order: migrated, or unchanged when it
     /// is current, blank, or failed. `source` names the stream in the
-    /// report. See the [module documentation](crate::bulk) for an example.
+    /// report. A UTF-8 byte-order mark at the start is not part of the
+    /// first document, and is written to `output` first. See the
+    /// [module documentation](crate::bulk) for an example.
+    ///
+    /// ```
+    /// # use palimpsest::{Schema, Versioned};
+    /// # #[derive(serde::Serialize, serde::Deserialize)] struct Config {}
+    /// # impl Versioned for Config {
+    /// #     fn schema() -> &'static Schema {
+    /// #         static S: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
+    /// #         S.get_or_init(|| Schema::integer("Config", 1).step(palimpsest::Step::new(0, 1)).build().unwrap())
+    /// #     }
+    /// # }
+    /// use palimpsest::bulk::{Migrator, Summary};
+    ///
+    /// let (mut out, mut summary) = (Vec::new(), Summary::default());
+    /// Migrator::<Config>::new().jsonl("-", &b"\xEF\xBB\xBF{}\n"[..], &mut out, &mut summary)?;
+    /// assert_eq!(out, b"\xEF\xBB\xBF{\"schema_version\":1}\n");
+    /// assert_eq!(summary.migrated, 1);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -69,6 +93,7 @@ where
         let mut sinks = Sinks {
             output: &mut output,
             rejects: None,
+            keep_bom: true,
         };
         self.stream(
             source,
@@ -90,6 +115,11 @@ where
         // the batch several times over. Pages untouched cost nothing.
         let mut buffer = Vec::with_capacity(self.batch_bytes.saturating_add(64 << 10));
         let mut lines: Vec<(usize, usize)> = Vec::with_capacity(self.batch_documents);
+        let (bom, head) = take_bom(reader);
+        if bom && sinks.keep_bom {
+            sinks.output.write_all(BOM)?;
+        }
+        let reader: &mut dyn BufRead = &mut io::Cursor::new(head).chain(reader);
         let mut line = 0u64;
         let mut migrated = 0u64;
         loop {
@@ -223,6 +253,48 @@ fn copy_line(head: &[u8], reader: &mut dyn BufRead, sinks: &mut Sinks<'_>) -> io
     Ok(total)
 }
 
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Splits a file's bytes into its byte-order mark, if it starts with one,
+/// and the rest.
+pub(crate) fn split_bom(bytes: &[u8]) -> (&[u8], &[u8]) {
+    bytes.split_at(if bytes.starts_with(BOM) { BOM.len() } else { 0 })
+}
+
+/// Consumes a byte-order mark at the start of `reader`. Returns whether
+/// there was one, and the bytes consumed that turned out not to be one (a
+/// pipe may deliver fewer than three bytes at a time), to be read first.
+/// A read error is left for the caller's reads to meet again.
+fn take_bom(reader: &mut dyn BufRead) -> (bool, Vec<u8>) {
+    let mut head = Vec::new();
+    while head.len() < BOM.len() {
+        let available = match reader.fill_buf() {
+            Ok([]) => break,
+            Ok(available) => available,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        };
+        if head.is_empty() && available.len() >= BOM.len() {
+            let bom = available.starts_with(BOM);
+            if bom {
+                reader.consume(BOM.len());
+            }
+            return (bom, head);
+        }
+        if available[0] != BOM[head.len()] {
+            break;
+        }
+        head.push(available[0]);
+        reader.consume(1);
+    }
+    if head == BOM {
+        head.clear();
+        return (true, head);
+    }
+    (false, head)
+}
+
 /// Splits a line into its content and its terminator (`\n`, `\r\n` or none).
 pub(crate) fn split_terminator(line: &[u8]) -> (&[u8], &[u8]) {
     let cut = if line.ends_with(b"\r\n") {
@@ -235,7 +307,49 @@ pub(crate) fn split_terminator(line: &[u8]) -> (&[u8], &[u8]) {
 
 #[cfg(test)]
 mod tests {
-    use super::split_terminator;
+    use super::*;
+
+    /// A reader that delivers one byte per read, as a slow pipe may.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.len().min(buf.len()).min(1);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_bom_is_found_even_a_byte_at_a_time_and_other_bytes_are_given_back() {
+        for (input, bom, rest) in [
+            (&b"\xEF\xBB\xBF{}"[..], true, &b"{}"[..]),
+            (b"\xEF\xBB{}", false, b"\xEF\xBB{}"),
+            (b"\xEF", false, b"\xEF"),
+            (b"{}", false, b"{}"),
+            (b"", false, b""),
+        ] {
+            for trickle in [false, true] {
+                let mut reader: Box<dyn BufRead> = if trickle {
+                    Box::new(BufReader::new(Trickle(input)))
+                } else {
+                    Box::new(input)
+                };
+                let (found, head) = take_bom(&mut reader);
+                let mut read = Vec::new();
+                io::Cursor::new(head)
+                    .chain(reader)
+                    .read_to_end(&mut read)
+                    .unwrap();
+                assert_eq!(
+                    (found, &read[..]),
+                    (bom, rest),
+                    "{input:?} trickled: {trickle}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn terminators() {

@@ -33,8 +33,8 @@ use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::migrate::Report;
+use crate::object::Object;
 use crate::schema::{Schema, Versioned};
-use crate::step::Object;
 use crate::version::Version;
 
 use seed::{FirstKey, FirstKeySeed, StampSeed};
@@ -128,7 +128,7 @@ impl Context {
             Some(path) => path,
             None => locate().unwrap_or_default(),
         };
-        Error::Schema {
+        Error::Mismatch {
             type_name: schema.type_name(),
             version,
             migrated_to,
@@ -368,9 +368,9 @@ where
     if !schema.key_is_field {
         object.remove(schema.key());
     }
-    let mut track = serde_path_to_error::Track::new();
-    let deserializer = serde_path_to_error::Deserializer::new(Value::Object(object), &mut track);
-    T::deserialize_current(deserializer).map_err(|e| Error::Schema {
+    let mut track = crate::track::Track::new();
+    let deserializer = crate::track::Deserializer::new(Value::Object(object), &mut track);
+    T::deserialize_current(deserializer).map_err(|e| Error::Mismatch {
         type_name: schema.type_name(),
         version: from.clone(),
         migrated_to: (from != schema.current()).then(|| schema.current().clone()),

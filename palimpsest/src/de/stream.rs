@@ -242,8 +242,8 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Streaming<'de, '_, A> {
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
         match self.tail_value.take() {
             Some(value) if self.cx.typed => {
-                let mut track = serde_path_to_error::Track::new();
-                let tracked = serde_path_to_error::Deserializer::new(value, &mut track);
+                let mut track = crate::track::Track::new();
+                let tracked = crate::track::Deserializer::new(value, &mut track);
                 seed.deserialize(tracked).map_err(|e| {
                     self.cx.tail_path = Some(join(&self.last_key, &track.path().to_string()));
                     A::Error::custom(e)
@@ -343,7 +343,10 @@ mod tests {
         let strays: Vec<String> = (0..40).map(|i| format!("\"stray_{i}\": {i}")).collect();
         let doc = format!(r#"{{"result": "r", "notes": "n", {}}}"#, strays.join(", "));
         let read = crate::from_str::<Trace>(&doc).unwrap();
-        assert_eq!(read.value.context.metadata["legacy_unknown"]["stray_39"], 39);
+        assert_eq!(
+            read.value.context.metadata["legacy_unknown"]["stray_39"],
+            39
+        );
         assert_eq!(read.report.preserved.len(), 41, "notes and the strays");
         let twice = doc.replace(r#""notes": "n""#, r#""stray_30": 0"#);
         let err = crate::from_str::<Trace>(&twice).unwrap_err();

@@ -1,9 +1,7 @@
 //! Ready-made versioned models, built with palimpsest itself.
 //!
 //! [`trace`] holds the agent execution traces of the migration guide this
-//! crate grew out of: [`ExecutionTrace`] and the plain serde types it is
-//! made of.
+//! crate grew out of: [`ExecutionTrace`](trace::ExecutionTrace) and the
+//! plain serde types it is made of.
 
 pub mod trace;
-
-pub use trace::{ExecutionStep, ExecutionTrace, ToolCall, TraceContext};
