@@ -243,7 +243,9 @@ impl Schema {
         }
     }
 
-    /// Migrates an object whose version the caller detected, with no copy.
+    /// Migrates an object whose version the caller detected, with no copy:
+    /// bulk migration's entry, which wants the report of every document.
+    #[cfg(feature = "bulk")]
     pub(crate) fn migrate_from(&self, object: &mut Object, from: Version) -> Result<Report, Error> {
         if from == self.current {
             return Ok(Report::unchanged(self, from));
