@@ -186,22 +186,6 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Resumed<'de, A> {
     }
 }
 
-/// For the methods below, a captured string, sequence or map is read as
-/// `deserialize_any` reads it, which is what serde_json's `Value` does too;
-/// anything else is read by its `Value`.
-macro_rules! as_any {
-    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {
-        $(
-            fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, serde_json::Error> {
-                match self {
-                    Captured::Other(value) => value.$method($($arg,)* visitor),
-                    captured => captured.deserialize_any(visitor),
-                }
-            }
-        )*
-    };
-}
-
 impl<'de> Deserializer<'de> for Captured<'de> {
     type Error = serde_json::Error;
 
@@ -275,33 +259,29 @@ impl<'de> Deserializer<'de> for Captured<'de> {
         self.into_value().deserialize_newtype_struct(name, visitor)
     }
 
-    as_any! {
-        deserialize_bool();
-        deserialize_i8();
-        deserialize_i16();
-        deserialize_i32();
-        deserialize_i64();
-        deserialize_i128();
-        deserialize_u8();
-        deserialize_u16();
-        deserialize_u32();
-        deserialize_u64();
-        deserialize_u128();
-        deserialize_f32();
-        deserialize_f64();
-        deserialize_char();
-        deserialize_str();
-        deserialize_string();
-        deserialize_bytes();
-        deserialize_byte_buf();
-        deserialize_unit();
-        deserialize_unit_struct(name: &'static str);
-        deserialize_seq();
-        deserialize_tuple(len: usize);
-        deserialize_tuple_struct(name: &'static str, len: usize);
-        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
-        deserialize_identifier();
-        deserialize_ignored_any();
+    // A float of arbitrary precision (a serde_json feature) is read as
+    // its `Value` reads it, which parses its text.
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
+        match self {
+            Captured::Other(value) => value.deserialize_f32(visitor),
+            captured => captured.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
+        match self {
+            Captured::Other(value) => value.deserialize_f64(visitor),
+            captured => captured.deserialize_any(visitor),
+        }
+    }
+
+    // For the others serde_json's `Value` does what `deserialize_any` does:
+    // visits what it holds, which the visitor takes or refuses.
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 char str string bytes
+        byte_buf unit unit_struct seq tuple tuple_struct struct identifier
+        ignored_any
     }
 }
 
