@@ -206,6 +206,11 @@ fn finish<T: Versioned>(
 /// );
 /// ```
 ///
+/// A tree has no depth limit of its own: one built by a caller thousands
+/// of levels deep overflows the stack here as it does in
+/// `serde_json::from_value`, and as dropping it does. Text read by this
+/// crate is capped at serde_json's 128 levels.
+///
 /// # Errors
 ///
 /// [`Error::NotAnObject`], the errors of [`Schema::migrate`](crate::Schema::migrate), and
