@@ -356,8 +356,12 @@ fn bench(c: &mut Criterion) {
 criterion_group!(benches, bench);
 
 fn main() {
-    if std::env::var_os("PALIMPSEST_PAIRED").is_some() {
-        paired();
+    if let Some(sizes) = std::env::var_os("PALIMPSEST_PAIRED") {
+        paired(&sizes.to_string_lossy());
+        return;
+    }
+    if let Some(case) = std::env::var_os("PALIMPSEST_COUNT") {
+        count(&case.to_string_lossy());
         return;
     }
     benches();
@@ -398,21 +402,34 @@ fn ratio(baseline: &mut dyn FnMut(), side: &mut dyn FnMut(), blocks: usize) -> (
     (ratios[blocks / 2], per_call)
 }
 
-fn paired() {
+/// `sizes` names the size classes to run (`100B,10KB`); any other value
+/// (`1`) runs them all.
+///
+/// Beside each legacy read, the floor: plain serde reading the document
+/// palimpsest makes of it (`migrated`), the same values with the metadata a
+/// migration records. Any reader that yields those values builds as much.
+fn paired(sizes: &str) {
     println!(
-        "| case | size | bytes | serde per call | palimpsest / serde | Value then from_value / serde |"
+        "| case | size | bytes | serde per call | palimpsest / serde | Value then from_value / serde | serde, migrated text / serde |"
     );
-    println!("|---|---|---:|---:|---:|---:|");
-    for (label, steps, blocks) in [("100B", 0, 31), ("10KB", 20, 31), ("1MB", 2000, 21)] {
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    let all = [("100B", 0, 31), ("10KB", 20, 31), ("1MB", 2000, 21)];
+    let chosen = |label: &str| sizes.split(',').any(|size| size == label);
+    let run_all = !all.iter().any(|(label, _, _)| chosen(label));
+    for (label, steps, blocks) in all {
+        if !run_all && !chosen(label) {
+            continue;
+        }
         let d = docs(steps);
-        let row = |case: &str, bytes: usize, per_call: f64, ours: f64, tree: Option<f64>| {
-            let tree = tree.map_or("–".to_owned(), |t| format!("{t:.2}x"));
+        let row = |case: &str, bytes: usize, per_call: f64, ours: f64, others: [Option<f64>; 2]| {
+            let [tree, floor] = others.map(|r| r.map_or("–".to_owned(), |r| format!("{r:.2}x")));
             println!(
-                "| {case} | {label} | {bytes} | {:.3} µs | {ours:.2}x | {tree} |",
+                "| {case} | {label} | {bytes} | {:.3} µs | {ours:.2}x | {tree} | {floor} |",
                 per_call * 1e6
             );
         };
         for (case, doc) in d.reads() {
+            let migrated = migrated(doc);
             let mut plain = || {
                 black_box(serde_json::from_str::<PlainTrace>(black_box(doc)).unwrap());
             };
@@ -423,11 +440,14 @@ fn paired() {
                 let v: Value = serde_json::from_str(black_box(doc)).unwrap();
                 black_box(palimpsest::from_value::<Trace>(v).unwrap());
             };
+            let mut floor = || {
+                black_box(serde_json::from_str::<PlainTrace>(black_box(&migrated)).unwrap());
+            };
             let (r, per_call) = ratio(&mut plain, &mut ours, blocks);
-            let t = case
-                .starts_with("read_legacy")
-                .then(|| ratio(&mut plain, &mut tree, blocks).0);
-            row(case, doc.len(), per_call, r, t);
+            let legacy = case.starts_with("read_legacy");
+            let t = legacy.then(|| ratio(&mut plain, &mut tree, blocks).0);
+            let f = legacy.then(|| ratio(&mut plain, &mut floor, blocks).0);
+            row(case, doc.len(), per_call, r, [t, f]);
         }
         let mut out = Vec::with_capacity(d.current.len() * 2);
         let mut out2 = Vec::with_capacity(d.current.len() * 2);
@@ -442,6 +462,72 @@ fn paired() {
             },
             blocks,
         );
-        row("write", out2.len(), per_call, r, None);
+        row("write", out2.len(), per_call, r, [None, None]);
+    }
+}
+
+/// Calls each side of one read case (`read_legacy_4/100B`) a fixed number
+/// of times, in functions of their own, for an instruction counter to
+/// measure each (`benches/callgrind.sh` does): on a shared machine a count
+/// of instructions is steady where a time is not.
+fn count(case: &str) {
+    let (name, label) = case
+        .split_once('/')
+        .expect("PALIMPSEST_COUNT=<case>/<size>");
+    let steps = match label {
+        "100B" => 0,
+        "10KB" => 20,
+        "1MB" => 2000,
+        other => panic!("unknown size {other}: 100B, 10KB or 1MB"),
+    };
+    let d = docs(steps);
+    let (_, doc) = d
+        .reads()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .unwrap_or_else(|| panic!("unknown case {name}"));
+    let calls = if steps == 2000 { 10 } else { 1000 };
+    // Once first, outside the counted functions: the schema is built on
+    // first use, not per read.
+    let migrated = migrated(doc);
+    count_serde(doc, calls);
+    count_palimpsest(doc, calls);
+    count_floor(&migrated, calls);
+    count_tree(doc, calls);
+    println!("{calls}");
+}
+
+#[inline(never)]
+fn count_serde(doc: &str, calls: u32) {
+    for _ in 0..calls {
+        black_box(serde_json::from_str::<PlainTrace>(black_box(doc)).unwrap());
+    }
+}
+
+/// The document palimpsest makes of `doc`: its values at the current
+/// version, with the metadata its migration recorded.
+fn migrated(doc: &str) -> String {
+    serde_json::to_string(&serde_json::from_str::<Trace>(doc).unwrap()).unwrap()
+}
+
+#[inline(never)]
+fn count_tree(doc: &str, calls: u32) {
+    for _ in 0..calls {
+        let v: Value = serde_json::from_str(black_box(doc)).unwrap();
+        black_box(palimpsest::from_value::<Trace>(v).unwrap());
+    }
+}
+
+#[inline(never)]
+fn count_floor(doc: &str, calls: u32) {
+    for _ in 0..calls {
+        black_box(serde_json::from_str::<PlainTrace>(black_box(doc)).unwrap());
+    }
+}
+
+#[inline(never)]
+fn count_palimpsest(doc: &str, calls: u32) {
+    for _ in 0..calls {
+        black_box(serde_json::from_str::<Trace>(black_box(doc)).unwrap());
     }
 }

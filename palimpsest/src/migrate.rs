@@ -1,5 +1,6 @@
 //! The engine: applies the chain of steps to a document and records what ran.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
@@ -193,30 +194,29 @@ impl Schema {
         if from == target {
             return Ok(Report::unchanged(self, from));
         }
+        let mut applied = Applied::recording();
         // Steps work in place; the copy is what makes a failure leave the
         // caller's document untouched. With a stream plan only the keys a
         // step can touch are copied: the rest (most of a large document)
         // stays where it is, whatever the steps do.
         let Some(plan) = &self.streaming else {
             let mut work = object.clone();
-            let report = self.run(&mut work, from, &target)?;
+            let path = self.run(&mut work, &from, &target, &mut applied, Stamp::Write)?;
             *object = work;
-            return Ok(report);
+            return Ok(self.report(from, target, &path, applied));
         };
         let mut work: Object = object
             .iter()
-            .filter(|(k, _)| {
-                *k == self.key || plan.captures(k, self.claims.as_ref()) || self.nests_at(k)
-            })
+            .filter(|(k, _)| *k == self.key || plan.may_touch(k) || self.nests_at(k))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let touched: Vec<String> = work.keys().cloned().collect();
-        let report = self.run(&mut work, from, &target)?;
+        let path = self.run(&mut work, &from, &target, &mut applied, Stamp::Write)?;
         for key in &touched {
             object.remove(key);
         }
         object.extend(work);
-        Ok(report)
+        Ok(self.report(from, target, &path, applied))
     }
 
     /// The document as an object, its version, and the target checked
@@ -243,28 +243,82 @@ impl Schema {
         }
     }
 
-    /// Migrates an object whose version the caller detected, with no copy.
-    pub(crate) fn migrate_from(&self, object: &mut Object, from: Version) -> Result<Report, Error> {
+    /// Migrates an object a reader captured, whose version `from` it
+    /// detected, to the current version, with no copy. The stamp is written
+    /// only for a type that reads it as a field (the reader drops it
+    /// otherwise), and the report built only when `report` asks for it:
+    /// most reads discard it.
+    pub(crate) fn migrate_read(
+        &self,
+        object: &mut Object,
+        from: Version,
+        report: bool,
+    ) -> Result<Option<Report>, Error> {
         if from == self.current {
-            return Ok(Report::unchanged(self, from));
+            return Ok(report.then(|| Report::unchanged(self, from)));
         }
-        self.run(object, from, &self.current.clone())
+        let mut applied = if report {
+            Applied::recording()
+        } else {
+            Applied::default()
+        };
+        let stamp = if self.key_is_field {
+            Stamp::Write
+        } else {
+            Stamp::Leave
+        };
+        let path = self.run(object, &from, &self.current, &mut applied, stamp)?;
+        Ok(report.then(|| self.report(from, self.current.clone(), &path, applied)))
     }
 
-    fn run(&self, doc: &mut Object, from: Version, target: &Version) -> Result<Report, Error> {
-        if from > *target {
+    /// What a migration through `steps` did, for a caller that wants to know.
+    fn report(&self, from: Version, to: Version, steps: &[usize], applied: Applied) -> Report {
+        let mut report = Report {
+            type_name: self.type_name,
+            from,
+            to,
+            steps: steps
+                .iter()
+                .map(|&index| {
+                    let (from, to) = &self.edges[index];
+                    StepRecord {
+                        from: from.clone(),
+                        to: to.clone(),
+                    }
+                })
+                .collect(),
+            preserved: applied.preserved,
+            dropped: applied.dropped,
+            defaulted: applied.defaulted,
+        };
+        self.normalize_report(&mut report);
+        report
+    }
+
+    /// Applies the steps from `from` to `target` in place, records them in
+    /// the metadata, and returns them as indices into `edges`.
+    fn run(
+        &self,
+        doc: &mut Object,
+        from: &Version,
+        target: &Version,
+        applied: &mut Applied,
+        stamp: Stamp,
+    ) -> Result<Cow<'_, [usize]>, Error> {
+        if from > target {
             return Err(Error::Backward {
                 type_name: self.type_name,
-                from,
+                from: from.clone(),
                 to: target.clone(),
             });
         }
         let path = match self
-            .path_to_current(&from)
+            .path_to_current(from)
             .filter(|_| *target == self.current)
         {
-            Some(path) => path.clone(),
-            None => find_path(&self.edges, &from, target),
+            Some(Ok(path)) => Ok(Cow::Borrowed(path.as_slice())),
+            Some(Err(gap)) => Err(gap.clone()),
+            None => find_path(&self.edges, from, target).map(Cow::Owned),
         };
         let path = path.map_err(|gap| Error::NoPath {
             type_name: self.type_name,
@@ -274,7 +328,7 @@ impl Schema {
         })?;
 
         if let Some(check) = &self.check {
-            check(doc, &from).map_err(|source| Error::Integrity {
+            check(doc, from).map_err(|source| Error::Integrity {
                 type_name: self.type_name,
                 version: from.clone(),
                 source,
@@ -284,32 +338,23 @@ impl Schema {
         // field for it); the target's stamp is written after the last step.
         doc.remove(self.key);
 
-        let mut report = Report::unchanged(self, from);
-        let mut applied = Applied::default();
-        for index in path {
+        for &index in path.iter() {
             let (step_from, step_to) = &self.edges[index];
             for op in &self.ops[index] {
-                op.apply(doc, self.metadata.as_ref(), &mut applied)
+                op.apply(doc, self.metadata.as_ref(), applied)
                     .map_err(|e| self.op_error(e, step_from, step_to))?;
             }
-            self.apply_nested(doc, step_from, step_to, &mut applied)
+            self.apply_nested(doc, step_from, step_to, applied)
                 .map_err(|e| self.op_error(e, step_from, step_to))?;
-            report.steps.push(StepRecord {
-                from: step_from.clone(),
-                to: step_to.clone(),
-            });
         }
-        report.to = target.clone();
         if *target == self.current {
-            self.preserve_unclaimed(doc, &mut applied.preserved)?;
+            self.preserve_unclaimed(doc, applied)?;
         }
-        self.record_history(doc, &report)?;
-        doc.insert(self.key.to_owned(), self.version_value(target));
-        report.preserved = applied.preserved;
-        report.dropped = applied.dropped;
-        report.defaulted = applied.defaulted;
-        self.normalize_report(&mut report);
-        Ok(report)
+        self.record_history(doc, from, &path)?;
+        if stamp == Stamp::Write {
+            doc.insert(self.key.to_owned(), self.version_value(target));
+        }
+        Ok(path)
     }
 
     pub(crate) fn op_error(&self, error: OpError, from: &Version, to: &Version) -> Error {
@@ -359,24 +404,18 @@ impl Schema {
             })
     }
 
-    fn preserve_unclaimed(
-        &self,
-        doc: &mut Object,
-        preserved: &mut Vec<String>,
-    ) -> Result<(), Error> {
+    fn preserve_unclaimed(&self, doc: &mut Object, applied: &mut Applied) -> Result<(), Error> {
         let (Some(claims), Some(path)) = (&self.claims, &self.metadata) else {
             return Ok(());
         };
-        let unclaimed: Vec<String> = doc
-            .keys()
-            .filter(|k| k.as_str() != self.key && !claims.contains(k.as_str()))
-            .cloned()
-            .collect();
-        if unclaimed.is_empty() {
+        let unclaimed = |key: &str| key != self.key && !claims.contains(key);
+        // Most documents have none: then nothing is allocated.
+        if !doc.keys().any(|key| unclaimed(key)) {
             return Ok(());
         }
+        let keys: Vec<String> = doc.keys().filter(|key| unclaimed(key)).cloned().collect();
         let mut kept = Map::new();
-        for key in unclaimed {
+        for key in keys {
             if let Some(value) = doc.remove(&key) {
                 kept.insert(key, value);
             }
@@ -392,8 +431,8 @@ impl Schema {
                 // A key an earlier migration already kept there keeps its
                 // value; the new one goes beside it, suffixed.
                 for (key, value) in kept {
-                    let name = free_key(existing, &key);
-                    preserved.push(format!("{path}.{LEGACY_UNKNOWN}.{name}"));
+                    let name = free_key(existing, key);
+                    applied.record_preserved(|| format!("{path}.{LEGACY_UNKNOWN}.{name}"));
                     existing.insert(name, value);
                 }
                 Ok(())
@@ -406,33 +445,42 @@ impl Schema {
         }
     }
 
-    fn record_history(&self, doc: &mut Object, report: &Report) -> Result<(), Error> {
-        let type_name = self.type_name;
-        let path = self.metadata.as_ref().map(ToString::to_string);
+    /// Writes `migrated_from` (unless an earlier migration did) and appends
+    /// the `steps` that ran to the history, in the metadata object.
+    fn record_history(
+        &self,
+        doc: &mut Object,
+        from: &Version,
+        steps: &[usize],
+    ) -> Result<(), Error> {
         let Some(metadata) = self.metadata_object(doc)? else {
             return Ok(());
         };
-        metadata
-            .entry(MIGRATED_FROM)
-            .or_insert_with(|| self.version_value(&report.from));
+        if !metadata.contains_key(MIGRATED_FROM) {
+            metadata.insert(MIGRATED_FROM.to_owned(), self.version_value(from));
+        }
         let history = metadata
             .entry(MIGRATION_HISTORY)
-            .or_insert_with(|| Value::Array(Vec::new()));
+            .or_insert_with(|| Value::Array(Vec::with_capacity(steps.len())));
         let Value::Array(history) = history else {
+            let within = self.metadata.as_ref().map(ToString::to_string);
             return Err(Error::NotAnObject {
-                type_name,
-                path: format!("{}.{MIGRATION_HISTORY}", path.unwrap_or_default()),
+                type_name: self.type_name,
+                path: format!("{}.{MIGRATION_HISTORY}", within.unwrap_or_default()),
                 found: kind_of(history),
             });
         };
-        history.extend(report.steps.iter().map(|step| {
-            let mut entry = Map::new();
-            entry.insert("from".to_owned(), self.version_value(&step.from));
-            entry.insert("to".to_owned(), self.version_value(&step.to));
-            Value::Object(entry)
-        }));
+        history.extend(steps.iter().map(|&index| self.history_entry(index)));
         Ok(())
     }
+}
+
+/// Whether a migration writes the version key once its steps ran: not when
+/// the reader would only take it out again.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stamp {
+    Write,
+    Leave,
 }
 
 #[cfg(test)]

@@ -60,18 +60,17 @@ pub fn object_at<'a>(
 ) -> Result<&'a mut Object, NotAnObject> {
     let mut current = doc;
     for (depth, segment) in path.segments().iter().enumerate() {
-        let slot = current
-            .entry(segment.clone())
-            .or_insert_with(|| Value::Object(Map::new()));
-        if slot.is_null() {
-            *slot = Value::Object(Map::new());
+        // An absent or null segment becomes an empty object; the key is
+        // copied only then, not on every walk of the path.
+        if current.get(segment).map_or(true, Value::is_null) {
+            current.insert(segment.clone(), Value::Object(Map::new()));
         }
-        current = match slot {
-            Value::Object(object) => object,
+        current = match current.get_mut(segment) {
+            Some(Value::Object(object)) => object,
             other => {
                 return Err(NotAnObject {
                     path: path.segments()[..=depth].join("."),
-                    found: kind_of(other),
+                    found: other.map_or("null", |value| kind_of(value)),
                 })
             }
         };
@@ -136,8 +135,21 @@ pub fn preserve_key(
     metadata: &ObjectPath,
     field: &str,
 ) -> Result<Option<String>, NotAnObject> {
+    let mut kept = None;
+    preserve_with(doc, metadata, field, |name| kept = Some(name.to_owned()))?;
+    Ok(kept)
+}
+
+/// [`preserve_key`], telling `kept` the metadata key the value went under
+/// rather than returning a copy of it.
+pub(crate) fn preserve_with(
+    doc: &mut Object,
+    metadata: &ObjectPath,
+    field: &str,
+    kept: impl FnOnce(&str),
+) -> Result<(), NotAnObject> {
     let Some(value) = doc.remove(field) else {
-        return Ok(None);
+        return Ok(());
     };
     let target = match object_at(doc, metadata) {
         Ok(target) => target,
@@ -146,9 +158,10 @@ pub fn preserve_key(
             return Err(e);
         }
     };
-    let name = free_key(target, &legacy_key(field));
-    target.insert(name.clone(), value);
-    Ok(Some(name))
+    let name = free_key(target, legacy_key(field));
+    kept(&name);
+    target.insert(name, value);
+    Ok(())
 }
 
 /// The key of `base`'s series (`base`, `base_2`, `base_3`, ...) that
@@ -167,9 +180,9 @@ pub(crate) fn last_taken_key(object: &Object, base: &str) -> Option<String> {
 
 /// `base`, or `base_2`, `base_3`, ... : the first key `object` does not
 /// hold, so a value put there never replaces one an earlier migration kept.
-pub(crate) fn free_key(object: &Object, base: &str) -> String {
-    if !object.contains_key(base) {
-        return base.to_owned();
+pub(crate) fn free_key(object: &Object, base: String) -> String {
+    if !object.contains_key(&base) {
+        return base;
     }
     (2..)
         .map(|n| format!("{base}_{n}"))

@@ -129,6 +129,9 @@ pub struct Schema {
     pub(crate) known: Vec<Version>,
     /// `known` as JSON, formatted once: every migration writes several.
     known_values: Vec<Value>,
+    /// For each step, the entry of the metadata history it appends
+    /// (`{"from": .., "to": ..}`), built once: every migration clones some.
+    history_entries: Vec<Value>,
     /// For each of `known`, the steps to the current version (or the gap),
     /// found once: reading is where migrations happen, one per document.
     paths_to_current: Vec<Result<Vec<usize>, Version>>,
@@ -149,19 +152,44 @@ pub struct Schema {
 /// Only a few top-level keys can be touched by a migration: those the
 /// operations name, the root of the metadata path, and (with claims and a
 /// metadata path) keys no field claims. Every other key reaches the struct
-/// unchanged whatever the document's version, so it is streamed; the
-/// touched ones are captured into a small object that the engine migrates
-/// at the end of the map, once the version is known, and whose result is
-/// handed to the struct after the streamed keys.
+/// unchanged whatever the document's version, so it is streamed. Of the
+/// touched ones, those a migration may read, move or change are captured
+/// into a small object that the engine migrates at the end of the map,
+/// once the version is known, and whose result is handed to the struct
+/// after the streamed keys. Those it only asks about (is the new name of a
+/// rename taken? is an added field there already?) keep their value
+/// whatever the version, so they are streamed too, and only their
+/// presence is noted for the engine.
 ///
 /// Hand-written steps see the whole document, so a history with one has no
 /// plan and its documents are buffered.
 #[derive(Debug)]
 pub(crate) struct StreamPlan {
-    /// Top-level keys a migration may read, move or create.
-    touched: BTreeSet<String>,
-    /// Whether keys outside `claims` are moved into the metadata object.
-    unclaimed_touched: bool,
+    /// Every top-level key the plan knows, with how a reader that does not
+    /// know the version yet handles it, filed by length: a key of the
+    /// document is compared byte by byte only with the few known keys as
+    /// long as it.
+    by_length: Vec<Vec<(String, Handling)>>,
+    /// The keys handled as [`Handling::Note`], by their bit.
+    noted: Vec<String>,
+    /// How keys the plan does not know are handled: captured when they are
+    /// moved into the metadata object (no field claims them), else
+    /// streamed.
+    unknown: Handling,
+}
+
+/// What a reader that does not know the document's version yet does with
+/// one of its top-level keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Handling {
+    /// No migration touches it: straight to the struct.
+    Stream,
+    /// A migration only asks whether the document has it: straight to the
+    /// struct, its presence noted as this bit (of 64).
+    Note(u8),
+    /// A migration may read, move or change it: captured until the version
+    /// is known.
+    Capture,
 }
 
 impl StreamPlan {
@@ -174,32 +202,92 @@ impl StreamPlan {
         if key_is_field {
             return None;
         }
-        let mut touched = BTreeSet::new();
+        let mut captured = BTreeSet::new();
+        let mut asked = BTreeSet::new();
         for op in ops.iter().flatten() {
             match op {
+                // A rename reads and moves its old name; of its new name
+                // it only asks whether the document has it.
                 Op::Rename { old, new } => {
-                    touched.insert(old.clone());
-                    touched.insert(new.clone());
+                    captured.insert(old.as_str());
+                    asked.insert(new.as_str());
                 }
-                Op::Preserve { field } | Op::Drop { field } | Op::Default { field, .. } => {
-                    touched.insert(field.clone());
+                Op::Preserve { field } | Op::Drop { field } => {
+                    captured.insert(field.as_str());
+                }
+                Op::Default { field, .. } => {
+                    asked.insert(field.as_str());
                 }
                 Op::Custom(_) => return None,
             }
         }
-        if let Some(root) = metadata.and_then(|path| path.segments().first()) {
-            touched.insert(root.clone());
+        if let Some(path) = metadata {
+            captured.insert(path.root());
+        }
+        // Keys no field claims are moved into the metadata object.
+        let unknown_captured = metadata.is_some() && claims.is_some();
+        let claimed = |key: &str| claims.is_some_and(|claims| claims.contains(key));
+        let mut noted = Vec::new();
+        let mut handled: Vec<(&str, Handling)> = Vec::new();
+        for key in asked {
+            if captured.contains(key) || (unknown_captured && !claimed(key)) || noted.len() == 64 {
+                captured.insert(key);
+                continue;
+            }
+            let bit = u8::try_from(noted.len()).unwrap_or(u8::MAX);
+            handled.push((key, Handling::Note(bit)));
+            noted.push(key.to_owned());
+        }
+        handled.extend(captured.iter().map(|key| (*key, Handling::Capture)));
+        let touched = |key: &str| captured.contains(key) || noted.iter().any(|n| n == key);
+        handled.extend(
+            claims
+                .into_iter()
+                .flatten()
+                .filter(|key| !touched(key))
+                .map(|key| (key.as_str(), Handling::Stream)),
+        );
+        let mut by_length: Vec<Vec<(String, Handling)>> = Vec::new();
+        for (key, handling) in handled {
+            if by_length.len() <= key.len() {
+                by_length.resize_with(key.len() + 1, Vec::new);
+            }
+            by_length[key.len()].push((key.to_owned(), handling));
         }
         Some(StreamPlan {
-            touched,
-            unclaimed_touched: metadata.is_some() && claims.is_some(),
+            by_length,
+            noted,
+            unknown: if unknown_captured {
+                Handling::Capture
+            } else {
+                Handling::Stream
+            },
         })
     }
 
-    /// Whether a migration may touch `key`, so its value must be captured.
-    pub(crate) fn captures(&self, key: &str, claims: Option<&BTreeSet<String>>) -> bool {
-        self.touched.contains(key)
-            || (self.unclaimed_touched && claims.is_some_and(|claims| !claims.contains(key)))
+    /// How a reader that does not know the version yet handles `key`.
+    pub(crate) fn handling(&self, key: &str) -> Handling {
+        let known = self.by_length.get(key.len()).into_iter().flatten();
+        match known.into_iter().find(|(known, _)| known == key) {
+            Some((_, handling)) => *handling,
+            None => self.unknown,
+        }
+    }
+
+    /// Whether a migration may read, move or create `key`, so that a
+    /// migration of a tree must see it.
+    pub(crate) fn may_touch(&self, key: &str) -> bool {
+        self.handling(key) != Handling::Stream
+    }
+
+    /// The keys of the bits set in `bits`, each handled as
+    /// [`Handling::Note`] and found in a document.
+    pub(crate) fn noted(&self, bits: u64) -> impl Iterator<Item = &str> {
+        self.noted
+            .iter()
+            .enumerate()
+            .filter(move |(bit, _)| bits & (1 << bit) != 0)
+            .map(|(_, key)| key.as_str())
     }
 }
 
@@ -363,8 +451,14 @@ impl Schema {
     }
 
     pub(crate) fn detect_in(&self, object: &Object) -> Result<Version, Error> {
+        self.detect_stamp(object.get(self.key))
+    }
+
+    /// The version a document's `stamp` (the value of its version key)
+    /// names, or the legacy version when it had none.
+    pub(crate) fn detect_stamp(&self, stamp: Option<&Value>) -> Result<Version, Error> {
         self.check_nested()?;
-        let Some(stamp) = object.get(self.key) else {
+        let Some(stamp) = stamp else {
             return Ok(self.legacy.clone());
         };
         let version = self
@@ -385,6 +479,11 @@ impl Schema {
             Some(value) => value.clone(),
             None => version.to_value(),
         }
+    }
+
+    /// The entry of the metadata history that step `index` appends.
+    pub(crate) fn history_entry(&self, index: usize) -> Value {
+        self.history_entries[index].clone()
     }
 
     /// The steps from a known version to the current one, found at build.
@@ -674,6 +773,15 @@ impl History {
                 self.key_is_field,
             )
         };
+        let history_entries = edges
+            .iter()
+            .map(|(from, to)| {
+                let mut entry = serde_json::Map::new();
+                entry.insert("from".to_owned(), from.to_value());
+                entry.insert("to".to_owned(), to.to_value());
+                Value::Object(entry)
+            })
+            .collect();
         Schema {
             type_name: self.type_name,
             scheme: self.current.scheme(),
@@ -685,6 +793,7 @@ impl History {
             edges,
             ops,
             known_values: known.iter().map(Version::to_value).collect(),
+            history_entries,
             paths_to_current,
             known: known.into_iter().collect(),
             claims: self.claims,
@@ -766,15 +875,37 @@ mod tests {
             .metadata("context.metadata")
             .claims(["outcome", "steps", "context", "tags"])
             .step(Step::new("0.1.0", "0.2.0").rename("result", "outcome"))
-            .step(Step::new("0.2.0", "0.3.0").preserve("notes"))
+            .step(
+                Step::new("0.2.0", "0.3.0")
+                    .preserve("notes")
+                    .add("tags", || json!([]))
+                    .add("flag", || json!(false)),
+            )
             .build()
             .unwrap();
         let plan = s.streaming.as_ref().unwrap();
-        let claims = s.claims.as_ref();
-        for key in ["result", "outcome", "notes", "context", "stray"] {
-            assert!(plan.captures(key, claims), "{key}");
+        // An added key no field claims is moved into the metadata: captured.
+        for key in ["result", "notes", "context", "stray", "tag", "flag"] {
+            assert_eq!(plan.handling(key), Handling::Capture, "{key}");
         }
-        assert!(!plan.captures("steps", claims));
+        // Of a rename's new name, and of an added field, a migration only
+        // asks whether the document has it.
+        assert_eq!(plan.handling("outcome"), Handling::Note(0));
+        assert_eq!(plan.handling("tags"), Handling::Note(1));
+        assert_eq!(plan.noted(0b10).collect::<Vec<_>>(), ["tags"]);
+        assert!(plan.may_touch("outcome"));
+        assert_eq!(plan.handling("steps"), Handling::Stream);
+        assert!(!plan.may_touch("steps"));
+        // Without a metadata path a key no field claims stays where it is.
+        let s = Schema::semver("T", "0.2.0")
+            .claims(["outcome", "steps"])
+            .step(Step::new("0.1.0", "0.2.0").rename("result", "outcome"))
+            .build()
+            .unwrap();
+        let plan = s.streaming.as_ref().unwrap();
+        assert!(plan.may_touch("result"));
+        assert!(!plan.may_touch("stray"));
+        assert!(!plan.may_touch("steps"));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::ignored::Noting;
 use crate::track::{self, Track};
 use crate::version::kind_of;
 
-use crate::object::{preserve_key, rename_key, NotAnObject, Object, ObjectPath};
+use crate::object::{preserve_with, rename_key, NotAnObject, Object, ObjectPath};
 
 type CustomFn = dyn Fn(&mut Object) -> Result<(), OpError> + Send + Sync;
 type DefaultFn = dyn Fn() -> Result<Value, BoxError> + Send + Sync;
@@ -391,12 +391,43 @@ impl From<NotAnObject> for OpError {
     }
 }
 
-/// What applying one step's operations did, for the report.
+/// What applying a migration's operations did, for the report: recorded
+/// only when someone asked for the report, since most reads discard it.
 #[derive(Default)]
 pub(crate) struct Applied {
+    record: bool,
     pub preserved: Vec<String>,
     pub dropped: Vec<String>,
     pub defaulted: Vec<String>,
+}
+
+impl Applied {
+    /// An `Applied` that records what ran; the default records nothing.
+    pub(crate) fn recording() -> Self {
+        Applied {
+            record: true,
+            ..Applied::default()
+        }
+    }
+
+    /// Records the metadata path a value was preserved under.
+    pub(crate) fn record_preserved(&mut self, path: impl FnOnce() -> String) {
+        if self.record {
+            self.preserved.push(path());
+        }
+    }
+
+    fn record_dropped(&mut self, field: &str) {
+        if self.record {
+            self.dropped.push(field.to_owned());
+        }
+    }
+
+    fn record_defaulted(&mut self, field: &str) {
+        if self.record {
+            self.defaulted.push(field.to_owned());
+        }
+    }
 }
 
 impl Op {
@@ -420,20 +451,20 @@ impl Op {
                             .into(),
                     )
                 })?;
-                if let Some(name) = preserve_key(doc, metadata, field)? {
-                    applied.preserved.push(format!("{metadata}.{name}"));
-                }
+                preserve_with(doc, metadata, field, |name| {
+                    applied.record_preserved(|| format!("{metadata}.{name}"));
+                })?;
             }
             Op::Drop { field } => {
                 if doc.remove(field).is_some() {
-                    applied.dropped.push(field.clone());
+                    applied.record_dropped(field);
                 }
             }
             Op::Default { field, value } => {
                 if !doc.contains_key(field) {
                     let value = value().map_err(OpError::Failed)?;
                     doc.insert(field.clone(), value);
-                    applied.defaulted.push(field.clone());
+                    applied.record_defaulted(field);
                 }
             }
             Op::Custom(function) => function(doc)?,
@@ -466,7 +497,7 @@ mod tests {
 
     #[test]
     fn drop_and_default_are_recorded() {
-        let mut applied = Applied::default();
+        let mut applied = Applied::recording();
         let mut doc = object(json!({"old": 1}));
         Op::Drop {
             field: "old".into(),

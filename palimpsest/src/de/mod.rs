@@ -19,6 +19,7 @@
 //! document had, the report of what ran, and the typed error behind a
 //! failure, which the format's own error can only carry as text.
 
+mod capture;
 mod scope;
 mod seed;
 mod stream;
@@ -75,6 +76,9 @@ pub(crate) struct Context {
     /// What the embedded types streamed with the document's version did,
     /// and the typed error of the first that failed.
     nested: Option<Rc<Sink>>,
+    /// Whether anyone reads the report: the crate's own entry points and
+    /// `with_report` do, serde's alone does not, so it is not built.
+    wants_report: bool,
 }
 
 /// Where a document that did not fit failed, found by reading it again.
@@ -153,39 +157,47 @@ impl Context {
         }
     }
 
-    /// Detects the version of what was captured of a document and migrates
-    /// it to the current version, recording the version, the report and a
-    /// typed error. The one place a version read from a document is judged.
+    /// Detects the version of a document from its `stamp` (the value of its
+    /// version key, if it had one) and migrates what was captured of it to
+    /// the current version, recording the version, the report and a typed
+    /// error. The one place a version read from a document is judged.
     fn migrate<E: serde::de::Error>(
         &mut self,
         schema: &Schema,
         object: &mut Object,
+        stamp: Option<&Value>,
     ) -> Result<(), E> {
-        let result = schema.detect_in(object).and_then(|from| {
-            self.found = Found::Version(from.clone());
-            if self.mode == Mode::Strict && from != *schema.current() {
-                return Err(Error::Outdated {
-                    type_name: schema.type_name(),
-                    key: schema.key(),
-                    found: from,
-                    current: schema.current().clone(),
-                });
-            }
-            schema.migrate_from(object, from)
-        });
+        let from = match schema.detect_stamp(stamp) {
+            Ok(from) => from,
+            Err(error) => return Err(self.fail(error)),
+        };
+        self.found = Found::Version(from.clone());
+        let result = if self.mode == Mode::Strict && from != *schema.current() {
+            Err(Error::Outdated {
+                type_name: schema.type_name(),
+                key: schema.key(),
+                found: from.clone(),
+                current: schema.current().clone(),
+            })
+        } else {
+            schema.migrate_read(object, from.clone(), self.wants_report)
+        };
         match result {
             Ok(mut report) => {
                 if let Some(sink) = &self.nested {
-                    schema.merge_nested(&mut report, sink.applied.take());
+                    let applied = sink.applied.take();
+                    if let Some(report) = report.as_mut() {
+                        schema.merge_nested(report, applied);
+                    }
                     // What the embedded readers kept goes beside what the
                     // engine kept, in the metadata the engine wrote.
                     schema
                         .keep_nested(object, sink.kept.take())
                         .map_err(|error| {
-                            self.fail(schema.op_error(error, &report.from, &report.to))
+                            self.fail(schema.op_error(error, &from, schema.current()))
                         })?;
                 }
-                if report.migrated() {
+                if let Some(report) = report.filter(Report::migrated) {
                     crate::collect::record(&report);
                     self.report = Some(report);
                 }
@@ -260,7 +272,8 @@ where
     D: Deserializer<'de>,
 {
     // Only the outermost versioned value's report is a `with_report` caller's.
-    let _depth = crate::collect::enter();
+    let depth = crate::collect::enter();
+    cx.wants_report = cx.typed || depth.is_some();
     // Embedded types whose versions do not fit the history make every read
     // fail, current documents included.
     if let Err(error) = T::schema().check_nested() {
@@ -345,27 +358,31 @@ where
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let schema = T::schema();
         let cx = self.cx;
-        let mut captured = Map::new();
+        let mut stamp = None;
         let mut pending = None;
         match map.next_key_seed(FirstKeySeed(schema.key()))? {
             None => {}
             Some(FirstKey::Version) => {
-                let stamp = map.next_value_seed(StampSeed(schema))?;
+                let first = map.next_value_seed(StampSeed(schema))?;
                 // A type that reads the key as a field needs to see it: such
                 // a document takes a route that leaves it in.
-                if stamp.is_current(schema) && !schema.key_is_field {
+                if first.is_current(schema) && !schema.key_is_field {
                     cx.found = Found::Current;
                     return T::deserialize_current(MapAccessDeserializer::new(map));
                 }
-                captured.insert(schema.key().to_owned(), stamp.into_value(schema));
+                stamp = Some(first);
             }
             Some(FirstKey::Other(key)) => pending = Some(key),
         }
         if let Some(plan) = &schema.streaming {
-            let probes = Probes::new(schema, &captured, cx);
+            let probes = Probes::new(schema, stamp.as_ref(), cx);
             let mut streaming =
-                Streaming::new(map, schema, plan, captured, pending, cx).with_probes(probes);
+                Streaming::new(map, schema, plan, stamp, pending, cx).with_probes(probes);
             return T::deserialize_current(MapAccessDeserializer::new(&mut streaming));
+        }
+        let mut captured = Map::new();
+        if let Some(stamp) = stamp {
+            captured.insert(schema.key().to_owned(), stamp.into_value(schema));
         }
         if let Some(key) = pending {
             let value = map.next_value()?;
@@ -374,7 +391,8 @@ where
         while let Some((key, value)) = map.next_entry::<String, Value>()? {
             cx.capture_for::<A::Error>(schema, &mut captured, key, value)?;
         }
-        cx.migrate(schema, &mut captured)?;
+        let stamp = captured.get(schema.key()).cloned();
+        cx.migrate(schema, &mut captured, stamp.as_ref())?;
         let from = match &cx.found {
             Found::Version(version) => version.clone(),
             _ => schema.current().clone(),

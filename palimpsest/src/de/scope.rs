@@ -32,7 +32,7 @@ use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess,
 use serde::Deserialize;
 use serde_json::{map, Value};
 
-use super::seed::KeySeed;
+use super::seed::{KeySeed, StreamedStamp};
 use super::{Context, Mode};
 use crate::embedded::{Counted, Cursor, Embedded, EmbeddedHistory, Migration, Site};
 use crate::error::Error;
@@ -125,18 +125,17 @@ impl Probes {
     /// type. Embedded readers record what they do in the read's context.
     pub(super) fn new(
         schema: &'static Schema,
-        captured: &Object,
+        stamp: Option<&StreamedStamp<'_>>,
         cx: &mut Context,
     ) -> Option<Self> {
         schema.nested.as_ref()?;
         let sink = cx.nested.get_or_insert_with(Rc::default);
-        let from = if cx.mode == Mode::Migrate && captured.contains_key(schema.key()) {
-            schema
-                .detect_in(captured)
+        let from = match stamp {
+            Some(stamp) if cx.mode == Mode::Migrate => schema
+                .detect_stamp(Some(&stamp.to_value(schema)))
                 .ok()
-                .filter(|from| from != schema.current())
-        } else {
-            None
+                .filter(|from| from != schema.current()),
+            _ => None,
         };
         Some(Probes {
             schema,

@@ -112,6 +112,16 @@ impl StreamedStamp<'_> {
         }
     }
 
+    /// The stamp as JSON, leaving it in place.
+    pub(super) fn to_value(&self, schema: &Schema) -> Value {
+        match self {
+            StreamedStamp::Current => schema.current().to_value(),
+            StreamedStamp::Text(text) => Value::String(text.to_string()),
+            StreamedStamp::Number(n) => Value::from(*n),
+            StreamedStamp::Other(value) => value.clone(),
+        }
+    }
+
     pub(super) fn into_value(self, schema: &Schema) -> Value {
         match self {
             StreamedStamp::Current => schema.current().to_value(),

@@ -3,20 +3,22 @@
 //! touch are captured and migrated once the map ends (see `StreamPlan`).
 
 use std::borrow::Cow;
-use std::mem;
+use std::collections::HashSet;
+use std::{mem, vec};
 
 use serde::de::value::{BorrowedStrDeserializer, StrDeserializer};
 use serde::de::{DeserializeSeed, Error as _, MapAccess};
 use serde_json::{map, Value};
 
+use super::capture::{self, Captured};
 use super::scope::Probes;
-use super::seed::{KeySeed, StampSeed};
-use super::Context;
-use crate::object::Object;
-use crate::schema::{Schema, StreamPlan};
+use super::seed::{KeySeed, StampSeed, StreamedStamp};
+use super::{Context, Found};
+use crate::error::Error;
+use crate::schema::{Handling, Schema, StreamPlan};
 
 /// A map that hands the struct the streamed keys of the input, then the
-/// migrated captured ones.
+/// captured ones, migrated if the document had to be.
 pub(super) struct Streaming<'de, 'c, A> {
     inner: A,
     /// Where the version the document had, the report and a typed error go.
@@ -25,14 +27,22 @@ pub(super) struct Streaming<'de, 'c, A> {
     plan: &'static StreamPlan,
     /// A key already read from `inner` whose value is still there.
     pending: Option<Cow<'de, str>>,
-    captured: Object,
+    /// The value of the version key, once read.
+    stamp: Option<StreamedStamp<'de>>,
     /// The version key was read and names the current version: nothing
     /// will be migrated, so the keys still to come pass straight through.
     current: bool,
-    /// After the input ends: the migrated captured entries still to hand on.
-    tail: Option<map::IntoIter>,
+    captured: Vec<(Cow<'de, str>, Captured<'de>)>,
+    /// The keys streamed whose presence a migration asks about, as the
+    /// plan's bits.
+    noted: u64,
+    /// The captured keys, indexed once there are many, so that a key met
+    /// twice is found without comparing it with every other.
+    seen: Option<HashSet<Cow<'de, str>>>,
+    /// After the input ends: the captured entries still to hand on.
+    tail: Option<Tail<'de>>,
     /// The value of the tail entry whose key was just handed on.
-    tail_value: Option<Value>,
+    tail_value: Option<Captured<'de>>,
     /// The key just handed on, kept so an error in its value can name it:
     /// serde's own errors say what was wrong, not where.
     last_key: Cow<'de, str>,
@@ -40,15 +50,38 @@ pub(super) struct Streaming<'de, 'c, A> {
     probes: Option<Probes>,
 }
 
+/// The captured entries, handed on once the input has ended: as they came
+/// when the document was current, else as the migration left them.
+enum Tail<'de> {
+    Current(vec::IntoIter<(Cow<'de, str>, Captured<'de>)>),
+    Migrated(map::IntoIter),
+}
+
+impl<'de> Iterator for Tail<'de> {
+    type Item = (Cow<'de, str>, Captured<'de>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Tail::Current(entries) => entries.next(),
+            Tail::Migrated(entries) => entries
+                .next()
+                .map(|(key, value)| (Cow::Owned(key), Captured::Other(value))),
+        }
+    }
+}
+
+/// Past this many captured keys, a repeated one is looked up in an index
+/// rather than by comparing it with each.
+const SCAN_LIMIT: usize = 16;
+
 impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
-    /// `captured` holds what the caller already took from the input (the
-    /// version entry when it came first); `pending` a key it read but did
-    /// not capture.
+    /// `stamp` is the version entry when the caller read it first;
+    /// `pending` a key it read but did not capture.
     pub(super) fn new(
         inner: A,
         schema: &'static Schema,
         plan: &'static StreamPlan,
-        captured: Object,
+        stamp: Option<StreamedStamp<'de>>,
         pending: Option<Cow<'de, str>>,
         cx: &'c mut Context,
     ) -> Self {
@@ -58,8 +91,11 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
             schema,
             plan,
             pending,
-            captured,
+            stamp,
             current: false,
+            captured: Vec::new(),
+            noted: 0,
+            seen: None,
             tail: None,
             tail_value: None,
             last_key: Cow::Borrowed(""),
@@ -84,29 +120,64 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
         ))
     }
 
-    fn capture(&mut self, key: String, value: Value) -> Result<(), A::Error> {
-        self.cx
-            .capture_for(self.schema, &mut self.captured, key, value)
+    /// Captures an entry for the migration; a key met twice is refused, as
+    /// serde refuses a field met twice, rather than one value kept.
+    fn capture(&mut self, key: Cow<'de, str>, value: Captured<'de>) -> Result<(), A::Error> {
+        let repeated = if self.captured.len() < SCAN_LIMIT {
+            self.captured.iter().any(|(captured, _)| *captured == key)
+        } else {
+            let captured = &self.captured;
+            let seen = self
+                .seen
+                .get_or_insert_with(|| captured.iter().map(|(key, _)| key.clone()).collect());
+            !seen.insert(key.clone())
+        };
+        if repeated {
+            return Err(self.repeated(key));
+        }
+        self.captured.push((key, value));
+        Ok(())
     }
 
-    fn captures(&self, key: &str) -> bool {
-        !self.current
-            && (self.plan.captures(key, self.schema.claims.as_ref())
-                || self.probes.as_ref().is_some_and(|p| p.defers(key)))
+    /// Notes a streamed key whose presence a migration asks about.
+    fn note(&mut self, bit: u8, key: &Cow<'de, str>) -> Result<(), A::Error> {
+        let bit = 1 << bit;
+        if self.noted & bit != 0 {
+            return Err(self.repeated(key.clone()));
+        }
+        self.noted |= bit;
+        Ok(())
+    }
+
+    fn repeated(&mut self, key: Cow<'_, str>) -> A::Error {
+        self.cx.fail(Error::RepeatedKey {
+            type_name: self.schema.type_name(),
+            key: key.into_owned(),
+        })
     }
 
     /// The input has ended: the version is known, migrate what was captured.
     /// The engine sees every key a step could read or change, so its result
     /// (or its error) is the one it would give on the whole document.
-    fn finish(&mut self) -> Result<map::IntoIter, A::Error> {
-        let mut captured = mem::take(&mut self.captured);
+    fn finish(&mut self) -> Result<Tail<'de>, A::Error> {
+        let captured = mem::take(&mut self.captured);
         if self.current {
-            self.cx.found = super::Found::Current;
-        } else {
-            self.cx.migrate(self.schema, &mut captured)?;
+            self.cx.found = Found::Current;
+            return Ok(Tail::Current(captured.into_iter()));
         }
-        captured.remove(self.schema.key());
-        Ok(captured.into_iter())
+        let mut object = capture::object(captured);
+        // The noted keys went to the struct already: the engine sees a
+        // stand-in for each, which no step moves (the plan noted only keys
+        // a step asks about), and which is not handed on again.
+        for key in self.plan.noted(self.noted) {
+            object.insert(key.to_owned(), Value::Null);
+        }
+        let stamp = self.stamp.take().map(|stamp| stamp.into_value(self.schema));
+        self.cx.migrate(self.schema, &mut object, stamp.as_ref())?;
+        for key in self.plan.noted(self.noted) {
+            object.remove(key);
+        }
+        Ok(Tail::Migrated(object.into_iter()))
     }
 
     fn next_tail<K: DeserializeSeed<'de>>(
@@ -117,9 +188,16 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
             return Ok(None);
         };
         self.tail_value = Some(value);
-        self.last_key = Cow::Owned(key);
-        seed.deserialize(StrDeserializer::<A::Error>::new(&self.last_key))
-            .map(Some)
+        self.last_key = key;
+        self.hand_key(seed).map(Some)
+    }
+
+    /// Hands the struct `last_key`, borrowed where the input lent it.
+    fn hand_key<K: DeserializeSeed<'de>>(&self, seed: K) -> Result<K::Value, A::Error> {
+        match &self.last_key {
+            Cow::Borrowed(key) => seed.deserialize(BorrowedStrDeserializer::<A::Error>::new(key)),
+            Cow::Owned(key) => seed.deserialize(StrDeserializer::<A::Error>::new(key)),
+        }
     }
 }
 
@@ -145,25 +223,33 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Streaming<'de, '_, A> {
                 },
             };
             if key == self.schema.key() {
+                if self.stamp.is_some() {
+                    return Err(self.repeated(key));
+                }
                 let stamp = self.inner.next_value_seed(StampSeed(self.schema))?;
                 self.current = stamp.is_current(self.schema);
-                let value = stamp.into_value(self.schema);
-                self.capture(key.into_owned(), value)?;
+                self.stamp = Some(stamp);
                 continue;
             }
-            if self.captures(&key) {
-                let value: Value = self.inner.next_value()?;
-                self.capture(key.into_owned(), value)?;
-                continue;
+            let handling = if self.current {
+                Handling::Stream
+            } else if self.probes.as_ref().is_some_and(|p| p.defers(&key)) {
+                // Embedded objects wait for the version, which is not known yet.
+                Handling::Capture
+            } else {
+                self.plan.handling(&key)
+            };
+            match handling {
+                Handling::Stream => {}
+                Handling::Note(bit) => self.note(bit, &key)?,
+                Handling::Capture => {
+                    let value = self.inner.next_value()?;
+                    self.capture(key, value)?;
+                    continue;
+                }
             }
             self.last_key = key;
-            return match &self.last_key {
-                Cow::Borrowed(key) => {
-                    seed.deserialize(BorrowedStrDeserializer::<A::Error>::new(key))
-                }
-                Cow::Owned(key) => seed.deserialize(StrDeserializer::<A::Error>::new(key)),
-            }
-            .map(Some);
+            return self.hand_key(seed).map(Some);
         }
     }
 
@@ -198,5 +284,111 @@ fn join(key: &str, within: &str) -> String {
         "" | "." => key.to_owned(),
         _ if within.starts_with('[') => format!("{key}{within}"),
         _ => format!("{key}.{within}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Serialize};
+    use serde_json::{json, Map, Value};
+
+    use crate::{versioned, Error};
+
+    #[versioned(since = "0.1.0", metadata = "context.metadata")]
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Trace {
+        #[renamed_from("result", since = "0.2.0")]
+        outcome: String,
+        #[added_in("0.3.0")]
+        #[serde(default)]
+        tags: Vec<String>,
+        #[removed_in("0.3.0")]
+        notes: String,
+        #[serde(default)]
+        context: Context,
+    }
+
+    #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+    struct Context {
+        #[serde(default)]
+        agent: String,
+        #[serde(default)]
+        metadata: Map<String, Value>,
+    }
+
+    #[test]
+    fn held_back_values_of_a_current_document_read_as_they_came() {
+        let last = r#"{"context": {"agent": "a\u0062", "metadata": {"run": [1, {"x": null}]}},
+            "outcome": "o", "tags": ["t"], "stray": {"s": 1}, "schema_version": "0.3.0"}"#;
+        let first = r#"{"schema_version": "0.3.0", "context": {"agent": "ab",
+            "metadata": {"run": [1, {"x": null}]}}, "outcome": "o", "tags": ["t"]}"#;
+        let expected: Trace = serde_json::from_str(first).unwrap();
+        assert_eq!(expected.context.agent, "ab");
+        assert_eq!(serde_json::from_str::<Trace>(last).unwrap(), expected);
+        // From a reader nothing is borrowed.
+        assert_eq!(
+            serde_json::from_reader::<_, Trace>(last.as_bytes()).unwrap(),
+            expected
+        );
+        assert_eq!(
+            serde_json::from_value::<Trace>(serde_json::from_str(last).unwrap()).unwrap(),
+            expected
+        );
+    }
+
+    #[test]
+    fn keys_a_migration_only_asks_about_are_streamed_and_still_counted() {
+        // `outcome`, the new name, comes before the old one: still both.
+        let both = r#"{"outcome": "o", "result": "r", "notes": "n"}"#;
+        let err = crate::from_str::<Trace>(both).unwrap_err();
+        assert!(matches!(err, Error::Conflict { .. }), "{err}");
+        // Met twice, before the version is known: named, as a captured key is.
+        let twice = r#"{"tags": [], "outcome": "o", "tags": [], "schema_version": "0.2.0"}"#;
+        let err = crate::from_str::<Trace>(twice).unwrap_err();
+        assert!(
+            matches!(&err, Error::RepeatedKey { key, .. } if key == "tags"),
+            "{err}"
+        );
+        // An added field the old document already has is kept, not defaulted.
+        let read =
+            crate::from_str::<Trace>(r#"{"tags": ["t"], "result": "r", "notes": "n"}"#).unwrap();
+        assert_eq!(read.value.tags, ["t"]);
+        assert!(read.report.defaulted.is_empty(), "{:?}", read.report);
+        assert_eq!(read.value.outcome, "r");
+    }
+
+    #[test]
+    fn a_key_met_twice_among_many_held_back_is_refused() {
+        let strays: Vec<String> = (0..40).map(|i| format!("\"stray_{i}\": {i}")).collect();
+        let doc = format!(r#"{{"result": "r", "notes": "n", {}}}"#, strays.join(", "));
+        let read = crate::from_str::<Trace>(&doc).unwrap();
+        assert_eq!(
+            read.value.context.metadata["legacy_unknown"]["stray_39"],
+            39
+        );
+        assert_eq!(read.report.preserved.len(), 41, "notes and the strays");
+        let twice = doc.replace(r#""notes": "n""#, r#""stray_30": 0"#);
+        let err = crate::from_str::<Trace>(&twice).unwrap_err();
+        assert!(
+            matches!(&err, Error::RepeatedKey { key, .. } if key == "stray_30"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_streamed_migration_records_what_the_engine_records() {
+        let doc = json!({"result": "r", "notes": "n", "context": {"metadata": {"run": 1}}});
+        let mut migrated = doc.clone();
+        let report = crate::migrate::<Trace>(&mut migrated).unwrap();
+        let read: Trace = serde_json::from_value(doc.clone()).unwrap();
+        assert_eq!(
+            Value::Object(read.context.metadata),
+            migrated["context"]["metadata"]
+        );
+        // Through serde's entry point the report is built only on request.
+        let (read, collected) =
+            crate::with_report(|| serde_json::from_str::<Trace>(&doc.to_string()));
+        assert_eq!(read.unwrap().outcome, "r");
+        assert_eq!(collected, Some(report));
     }
 }

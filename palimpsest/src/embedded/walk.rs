@@ -460,7 +460,7 @@ impl Schema {
             });
         };
         for (path, value) in kept {
-            let name = free_key(legacy, &path);
+            let name = free_key(legacy, path);
             legacy.insert(name, value);
         }
         Ok(())

@@ -1,0 +1,441 @@
+//! The values a streamed read holds back until it knows the document's
+//! version, their text borrowed from the input where the format lends it.
+//!
+//! A document that turns out current hands them to the struct as they are,
+//! which costs about what reading them in place would have: no tree of
+//! owned keys and strings built only to be taken apart. One that must be
+//! migrated turns them into the `serde_json::Value`s the engine works on.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::vec;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{
+    DeserializeSeed, Deserializer, Error as _, IntoDeserializer, MapAccess, SeqAccess, Visitor,
+};
+use serde::{forward_to_deserialize_any, Deserialize};
+use serde_json::{Map, Value};
+
+use super::seed::KeySeed;
+
+/// A value held back from the input: strings and keys as the format lent
+/// them, everything else as the `Value` serde_json would have made.
+///
+/// Read back, it behaves as that `Value` does, but for its borrowed text
+/// and for the keys of its objects, which come in the document's order and
+/// all of them: a key repeated in an object reaches a struct twice, and is
+/// refused there, as it is when read straight from the input.
+#[derive(Debug, PartialEq)]
+pub(super) enum Captured<'de> {
+    Str(Cow<'de, str>),
+    Seq(Vec<Captured<'de>>),
+    Map(Vec<(Cow<'de, str>, Captured<'de>)>),
+    /// Null, a boolean, a number, or what serde_json alone knows how to
+    /// read (a number of arbitrary precision, a raw value).
+    Other(Value),
+}
+
+impl Captured<'_> {
+    /// The value as serde_json's `Value`: what the migration engine edits.
+    pub(super) fn into_value(self) -> Value {
+        match self {
+            Captured::Str(text) => Value::String(text.into_owned()),
+            Captured::Seq(items) => {
+                Value::Array(items.into_iter().map(Captured::into_value).collect())
+            }
+            Captured::Map(entries) => Value::Object(object(entries)),
+            Captured::Other(value) => value,
+        }
+    }
+}
+
+/// Captured entries as an object. Inserted one by one: collecting a map
+/// first gathers and sorts its entries in a vector of their own, which
+/// costs more than the handful a document holds.
+pub(super) fn object(entries: Vec<(Cow<'_, str>, Captured<'_>)>) -> Map<String, Value> {
+    let mut object = Map::new();
+    for (key, value) in entries {
+        // A key met twice keeps its last value, as in a `Value`.
+        object.insert(key.into_owned(), value.into_value());
+    }
+    object
+}
+
+impl<'de> Deserialize<'de> for Captured<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(CaptureVisitor)
+    }
+}
+
+struct CaptureVisitor;
+
+/// A scalar becomes the `Value` serde_json's own visitor makes of it.
+macro_rules! scalars {
+    ($($method:ident($ty:ty);)*) => {
+        $(
+            fn $method<E: serde::de::Error>(self, v: $ty) -> Result<Captured<'de>, E> {
+                Value::deserialize(v.into_deserializer()).map(Captured::Other)
+            }
+        )*
+    };
+}
+
+/// Where serde_json's private map keys start: it hands a number of
+/// arbitrary precision, and a raw value, as a map with one such key.
+const SERDE_JSON_PRIVATE: &str = "$serde_json::private::";
+
+impl<'de> Visitor<'de> for CaptureVisitor {
+    type Value = Captured<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // serde_json's own words: a value that fits no `Value` is refused
+        // with the message it would have had.
+        f.write_str("any valid JSON value")
+    }
+
+    scalars! {
+        visit_bool(bool);
+        visit_i64(i64);
+        visit_u64(u64);
+        visit_i128(i128);
+        visit_u128(u128);
+        visit_f64(f64);
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Captured::Str(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Captured::Str(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Captured::Str(Cow::Owned(v)))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Captured::Other(Value::Null))
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Captured::Other(Value::Null))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        Captured::deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = with_capacity(seq.size_hint());
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Captured::Seq(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let Some(first) = map.next_key_seed(KeySeed)? else {
+            return Ok(Captured::Map(Vec::new()));
+        };
+        if first.starts_with(SERDE_JSON_PRIVATE) {
+            let resumed = Resumed {
+                first: Some(first),
+                map,
+            };
+            return Value::deserialize(MapAccessDeserializer::new(resumed)).map(Captured::Other);
+        }
+        let mut entries = with_capacity(map.size_hint());
+        entries.push((first, map.next_value()?));
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            entries.push((key, map.next_value()?));
+        }
+        Ok(Captured::Map(entries))
+    }
+}
+
+/// A vector for as many items as a format announces, within reason; one
+/// that announces nothing grows from four, the first push's own size.
+fn with_capacity<T>(hint: Option<usize>) -> Vec<T> {
+    hint.map_or_else(Vec::new, |n| Vec::with_capacity(n.min(1024)))
+}
+
+/// A map whose first key was already read, for serde_json's `Value` to
+/// read whole.
+struct Resumed<'de, A> {
+    first: Option<Cow<'de, str>>,
+    map: A,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Resumed<'de, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        match self.first.take() {
+            Some(key) => seed.deserialize(key.into_deserializer()).map(Some),
+            None => self.map.next_key_seed(seed),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+}
+
+impl<'de> Deserializer<'de> for Captured<'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
+        match self {
+            Captured::Str(Cow::Borrowed(text)) => visitor.visit_borrowed_str(text),
+            Captured::Str(Cow::Owned(text)) => visitor.visit_string(text),
+            Captured::Seq(items) => {
+                let len = items.len();
+                let mut access = Items(items.into_iter());
+                let value = visitor.visit_seq(&mut access)?;
+                if access.0.len() > 0 {
+                    return Err(serde_json::Error::invalid_length(
+                        len,
+                        &"fewer elements in array",
+                    ));
+                }
+                Ok(value)
+            }
+            Captured::Map(entries) => {
+                let len = entries.len();
+                let mut access = Entries {
+                    entries: entries.into_iter(),
+                    value: None,
+                };
+                let value = visitor.visit_map(&mut access)?;
+                if access.entries.len() > 0 {
+                    return Err(serde_json::Error::invalid_length(
+                        len,
+                        &"fewer elements in map",
+                    ));
+                }
+                Ok(value)
+            }
+            Captured::Other(value) => value.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, serde_json::Error> {
+        match self {
+            Captured::Other(value) => value.deserialize_option(visitor),
+            captured => visitor.visit_some(captured),
+        }
+    }
+
+    // A map read as a map may want its keys as numbers, an enum its
+    // variant, a newtype serde_json's raw value: serde_json's `Value`
+    // reads each its own way, so they are read by it.
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
+        self.into_value().deserialize_map(visitor)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, serde_json::Error> {
+        self.into_value().deserialize_enum(name, variants, visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, serde_json::Error> {
+        self.into_value().deserialize_newtype_struct(name, visitor)
+    }
+
+    // A float of arbitrary precision (a serde_json feature) is read as
+    // its `Value` reads it, which parses its text.
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
+        match self {
+            Captured::Other(value) => value.deserialize_f32(visitor),
+            captured => captured.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
+        match self {
+            Captured::Other(value) => value.deserialize_f64(visitor),
+            captured => captured.deserialize_any(visitor),
+        }
+    }
+
+    // For the others serde_json's `Value` does what `deserialize_any` does:
+    // visits what it holds, which the visitor takes or refuses.
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 char str string bytes
+        byte_buf unit unit_struct seq tuple tuple_struct struct identifier
+        ignored_any
+    }
+}
+
+/// The items of a captured sequence, read back.
+struct Items<'de>(vec::IntoIter<Captured<'de>>);
+
+impl<'de> SeqAccess<'de> for Items<'de> {
+    type Error = serde_json::Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, serde_json::Error> {
+        self.0.next().map(|item| seed.deserialize(item)).transpose()
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.0.len())
+    }
+}
+
+/// The entries of a captured map, read back.
+struct Entries<'de> {
+    entries: vec::IntoIter<(Cow<'de, str>, Captured<'de>)>,
+    value: Option<Captured<'de>>,
+}
+
+impl<'de> MapAccess<'de> for Entries<'de> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, serde_json::Error> {
+        let Some((key, value)) = self.entries.next() else {
+            return Ok(None);
+        };
+        self.value = Some(value);
+        seed.deserialize(Key(key)).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, serde_json::Error> {
+        match self.value.take() {
+            Some(value) => seed.deserialize(value),
+            None => Err(serde_json::Error::custom("value is missing")),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
+}
+
+/// A key of a captured map read by a struct or by `deserialize_any`: text
+/// only (a map read as a map goes through serde_json's `Value`, which
+/// reads keys as numbers too).
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserializer<'de> for Key<'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
+        match self.0 {
+            Cow::Borrowed(key) => visitor.visit_borrowed_str(key),
+            Cow::Owned(key) => visitor.visit_string(key),
+        }
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn capture(text: &str) -> Captured<'_> {
+        serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn text_is_borrowed_where_the_input_lends_it() {
+        let captured = capture(r#"{"a": "x", "b\u0063": ["y\n", 1, null, true, 2.5, -3]}"#);
+        let Captured::Map(entries) = &captured else {
+            panic!("{captured:?}")
+        };
+        assert!(matches!(
+            entries[0],
+            (Cow::Borrowed("a"), Captured::Str(Cow::Borrowed("x")))
+        ));
+        // An escaped key or string cannot be borrowed.
+        assert!(matches!(&entries[1].0, Cow::Owned(key) if key == "bc"));
+        assert_eq!(
+            captured.into_value(),
+            json!({"a": "x", "bc": ["y\n", 1, null, true, 2.5, -3]})
+        );
+    }
+
+    #[test]
+    fn read_back_it_gives_what_the_value_gives() {
+        #[derive(Debug, PartialEq, Deserialize)]
+        struct Inner<'a> {
+            name: &'a str,
+            tags: Vec<String>,
+            extra: Option<u8>,
+            map: std::collections::BTreeMap<u32, bool>,
+            kind: Kind,
+            any: Value,
+        }
+        #[derive(Debug, PartialEq, Deserialize)]
+        enum Kind {
+            Unit,
+            Pair(u8, u8),
+        }
+        let text = r#"{"name": "n", "tags": ["a"], "extra": null, "map": {"7": true},
+            "kind": {"Pair": [1, 2]}, "any": {"z": [1, {"y": null}], "a": "b"}}"#;
+        let read = Inner::deserialize(capture(text)).unwrap();
+        let through_value: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(read.tags, ["a"]);
+        assert!(read.map[&7]);
+        assert_eq!(read.name, "n");
+        assert_eq!(read.kind, Kind::Pair(1, 2));
+        assert_eq!(read.any, through_value["any"]);
+        assert_eq!(Kind::deserialize(capture(r#""Unit""#)).unwrap(), Kind::Unit);
+    }
+
+    #[test]
+    fn errors_read_as_the_value_words_them() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Strict {
+            n: u8,
+        }
+        for text in [
+            r#"{"n": "x"}"#,
+            r#"{"n": 300}"#,
+            r#"[1, 2]"#,
+            r#""s""#,
+            r#"{"n": [1]}"#,
+        ] {
+            let value: Value = serde_json::from_str(text).unwrap();
+            let expected = Strict::deserialize(value).unwrap_err().to_string();
+            let found = Strict::deserialize(capture(text)).unwrap_err().to_string();
+            assert_eq!(found, expected, "{text}");
+        }
+        let value_error = <(u8,)>::deserialize(json!([1, 2])).unwrap_err();
+        let captured_error = <(u8,)>::deserialize(capture("[1, 2]")).unwrap_err();
+        assert_eq!(captured_error.to_string(), value_error.to_string());
+    }
+}
