@@ -166,7 +166,7 @@ impl<'a> Field<'a> {
 }
 
 impl<'a> Derives<'a> {
-    fn from_attrs(attrs: &'a [syn::Attribute]) -> Self {
+    pub fn from_attrs(attrs: &'a [syn::Attribute]) -> Self {
         let mut derives = Derives::default();
         for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
             derives.attrs.push(attr);

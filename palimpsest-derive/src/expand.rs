@@ -14,13 +14,16 @@ use crate::ctxt::Ctxt;
 /// `proc_macro`, so tests can run this (tests/expand.rs).
 pub fn versioned(args: TokenStream, item: &syn::Item) -> TokenStream {
     let mut cx = Ctxt::default();
-    let expanded = Container::from_ast(&mut cx, args, item).and_then(|cont| {
-        if cont.args.embedded.is_some() {
-            check::validate_embedded(&mut cx, &cont).map(|plan| expand_embedded(&cont, &plan))
-        } else {
-            check::validate(&mut cx, &cont).map(|history| expand(&cont, &history))
-        }
-    });
+    let expanded = match item {
+        syn::Item::Enum(item) => crate::enums::versioned(&mut cx, args, item),
+        _ => Container::from_ast(&mut cx, args, item).and_then(|cont| {
+            if cont.args.embedded.is_some() {
+                check::validate_embedded(&mut cx, &cont).map(|plan| expand_embedded(&cont, &plan))
+            } else {
+                check::validate(&mut cx, &cont).map(|history| expand(&cont, &history))
+            }
+        }),
+    };
     match (cx.check(), expanded) {
         (Ok(()), Some(tokens)) => tokens,
         (Err(errors), _) => {
@@ -44,7 +47,7 @@ fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     let serialize = cont.derives.serialize.then(|| {
         let remote = remote_name();
         let schema_fn = schema_fn_name();
-        impl_serialize(cont, |ty_generics| {
+        impl_serialize(&cont.head(), |ty_generics| {
             quote! {
                 <#remote #ty_generics>::serialize(
                     self,
@@ -56,7 +59,7 @@ fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     let deserialize = cont
         .derives
         .deserialize
-        .then(|| impl_deserialize(cont, &quote!(deserialize)));
+        .then(|| impl_deserialize(&cont.head(), &quote!(deserialize)));
     quote! {
         #item
 
@@ -83,18 +86,18 @@ fn expand_embedded(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream
     let item = user_struct(cont);
     let remote = remote_struct(cont);
     let history = history_fn(cont, plan);
-    let embedded = impl_embedded(cont);
+    let embedded = impl_embedded(&cont.head());
     let serialize = cont.derives.serialize.then(|| {
         let remote = remote_name();
         impl_serialize(
-            cont,
+            &cont.head(),
             |ty_generics| quote!(<#remote #ty_generics>::serialize(self, __serializer)),
         )
     });
     let deserialize = cont
         .derives
         .deserialize
-        .then(|| impl_deserialize(cont, &quote!(deserialize_embedded)));
+        .then(|| impl_deserialize(&cont.head(), &quote!(deserialize_embedded)));
     quote! {
         #item
 
@@ -109,7 +112,25 @@ fn expand_embedded(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream
     }
 }
 
-fn history_fn_name() -> syn::Ident {
+/// What the impls of a generated type need of it: a struct's or an enum's.
+pub struct Head<'a> {
+    pub ident: &'a syn::Ident,
+    pub generics: &'a syn::Generics,
+    /// Whether it derives `Deserialize`, which a remote copy then reads.
+    pub deserialize: bool,
+}
+
+impl Container<'_> {
+    fn head(&self) -> Head<'_> {
+        Head {
+            ident: self.ident(),
+            generics: &self.original.generics,
+            deserialize: self.derives.deserialize,
+        }
+    }
+}
+
+pub fn history_fn_name() -> syn::Ident {
     format_ident!("__palimpsest_history")
 }
 
@@ -196,7 +217,7 @@ fn field_type(cont: &Container<'_>, field: &Field<'_>) -> TokenStream {
 }
 
 /// `tokens` with `Self` replaced by `with`.
-fn replace_self(tokens: TokenStream, with: &TokenStream) -> TokenStream {
+pub fn replace_self(tokens: TokenStream, with: &TokenStream) -> TokenStream {
     tokens
         .into_iter()
         .flat_map(|tree| match tree {
@@ -223,12 +244,12 @@ fn replace_self(tokens: TokenStream, with: &TokenStream) -> TokenStream {
 
 /// `Embedded`, for its `Deserialize` to find its history, and `Embeds`,
 /// for the probes of the types holding it to find it.
-fn impl_embedded(cont: &Container<'_>) -> TokenStream {
-    let ident = cont.ident();
+pub fn impl_embedded(head: &Head<'_>) -> TokenStream {
+    let ident = head.ident;
     let history_fn = history_fn_name();
-    let mut generics = cont.original.generics.clone();
-    let (_, ty_generics, _) = cont.original.generics.split_for_impl();
-    let deserialize_current = deserialize_current_fn(cont, &mut generics);
+    let mut generics = head.generics.clone();
+    let (_, ty_generics, _) = head.generics.split_for_impl();
+    let deserialize_current = deserialize_current_fn(head, &mut generics);
     let (impl_generics, _, where_clause) = generics.split_for_impl();
     quote! {
         #[automatically_derived]
@@ -261,6 +282,7 @@ fn fallback(item: &syn::Item) -> TokenStream {
         }
         syn::Item::Enum(e) => {
             for variant in &mut e.variants {
+                variant.attrs.retain(|a| !is_field_attr(a));
                 strip_field_attrs(&mut variant.fields);
             }
             (e.ident.clone(), e.generics.clone())
@@ -323,7 +345,7 @@ fn user_struct(cont: &Container<'_>) -> TokenStream {
 
 /// `#[derive(Debug, Serialize, Deserialize)]` loses the serde derives, which
 /// the remote struct takes; a derive left empty disappears.
-fn strip_serde_derives(attr: syn::Attribute) -> Option<syn::Attribute> {
+pub fn strip_serde_derives(attr: syn::Attribute) -> Option<syn::Attribute> {
     if !attr.path().is_ident("derive") {
         return Some(attr);
     }
@@ -425,7 +447,7 @@ fn without_names(attr: &syn::Attribute) -> Option<TokenStream> {
     (!kept.is_empty()).then(|| quote!(#[serde(#(#kept),*)]))
 }
 
-fn remote_name() -> syn::Ident {
+pub fn remote_name() -> syn::Ident {
     format_ident!("__PalimpsestRemote")
 }
 
@@ -597,7 +619,7 @@ fn impl_versioned(cont: &Container<'_>) -> TokenStream {
     let ident = cont.ident();
     let schema_fn = schema_fn_name();
     let mut generics = cont.original.generics.clone();
-    let deserialize_current = deserialize_current_fn(cont, &mut generics);
+    let deserialize_current = deserialize_current_fn(&cont.head(), &mut generics);
     let (impl_generics, _, where_clause) = generics.split_for_impl();
     let (_, ty_generics, _) = cont.original.generics.split_for_impl();
     let (own_impl_generics, _, own_where_clause) = cont.original.generics.split_for_impl();
@@ -627,11 +649,8 @@ fn impl_versioned(cont: &Container<'_>) -> TokenStream {
 /// `deserialize_current` of `Versioned` and `Embedded`, through the remote
 /// copy, when the struct derives `Deserialize`; `generics` get the bounds
 /// it needs.
-fn deserialize_current_fn(
-    cont: &Container<'_>,
-    generics: &mut syn::Generics,
-) -> Option<TokenStream> {
-    if !cont.derives.deserialize {
+fn deserialize_current_fn(head: &Head<'_>, generics: &mut syn::Generics) -> Option<TokenStream> {
+    if !head.deserialize {
         return None;
     }
     // `deserialize_current` must read the struct for any `'de` the trait
@@ -641,7 +660,7 @@ fn deserialize_current_fn(
         &quote!(::palimpsest::__private::serde::de::DeserializeOwned),
     );
     let remote = remote_name();
-    let (_, ty_generics, _) = cont.original.generics.split_for_impl();
+    let (_, ty_generics, _) = head.generics.split_for_impl();
     Some(quote! {
         fn deserialize_current<'de, __D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
         where
@@ -759,18 +778,18 @@ fn default_expr(cont: &Container<'_>, field: &Field<'_>) -> Option<TokenStream> 
 }
 
 /// `Serialize`, whose body `body` writes given the struct's type generics.
-fn impl_serialize(
-    cont: &Container<'_>,
+pub fn impl_serialize(
+    head: &Head<'_>,
     body: impl FnOnce(&syn::TypeGenerics<'_>) -> TokenStream,
 ) -> TokenStream {
-    let ident = cont.ident();
-    let mut generics = cont.original.generics.clone();
+    let ident = head.ident;
+    let mut generics = head.generics.clone();
     bound_type_params(
         &mut generics,
         &quote!(::palimpsest::__private::serde::Serialize),
     );
     let (impl_generics, _, where_clause) = generics.split_for_impl();
-    let (_, ty_generics, _) = cont.original.generics.split_for_impl();
+    let (_, ty_generics, _) = head.generics.split_for_impl();
     let body = body(&ty_generics);
     quote! {
         #[automatically_derived]
@@ -786,9 +805,9 @@ fn impl_serialize(
 }
 
 /// `Deserialize`, through `function` of `__private`.
-fn impl_deserialize(cont: &Container<'_>, function: &TokenStream) -> TokenStream {
-    let ident = cont.ident();
-    let mut generics = cont.original.generics.clone();
+pub fn impl_deserialize(head: &Head<'_>, function: &TokenStream) -> TokenStream {
+    let ident = head.ident;
+    let mut generics = head.generics.clone();
     // As `Versioned` requires: an old document is rebuilt from an owned
     // tree, so nothing borrows from the input and `'de` outlives nothing.
     bound_type_params(
@@ -803,7 +822,7 @@ fn impl_deserialize(cont: &Container<'_>, function: &TokenStream) -> TokenStream
         ))),
     );
     let (impl_generics, _, where_clause) = generics.split_for_impl();
-    let (_, ty_generics, _) = cont.original.generics.split_for_impl();
+    let (_, ty_generics, _) = head.generics.split_for_impl();
     quote! {
         #[automatically_derived]
         impl #impl_generics ::palimpsest::__private::serde::Deserialize<'de> for #ident #ty_generics #where_clause {
@@ -817,7 +836,7 @@ fn impl_deserialize(cont: &Container<'_>, function: &TokenStream) -> TokenStream
     }
 }
 
-fn bound_type_params(generics: &mut syn::Generics, bound: &TokenStream) {
+pub fn bound_type_params(generics: &mut syn::Generics, bound: &TokenStream) {
     let params: Vec<syn::Ident> = generics.type_params().map(|t| t.ident.clone()).collect();
     if params.is_empty() {
         return;
