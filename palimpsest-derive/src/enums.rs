@@ -18,10 +18,7 @@ use crate::attr::{is_field_attr, is_serde, ContainerArgs, FieldAttrs, Renamed};
 use crate::case::RenameRule;
 use crate::check::{check_derives, check_embedded_keys, check_one_scheme};
 use crate::ctxt::Ctxt;
-use crate::expand::{
-    history_fn_name, impl_deserialize, impl_embedded, impl_serialize, remote_name, replace_self,
-    strip_serde_derives, Head,
-};
+use crate::expand::{embedded_type, history_fn_name, remote_name, replace_self, user_attrs, Head};
 use crate::version::{Scheme, Version};
 
 /// The representations a versioned enum supports, for the error naming
@@ -305,47 +302,22 @@ impl Enum<'_> {
         let head = Head {
             ident: &self.original.ident,
             generics: &self.original.generics,
+            serialize: self.derives.serialize,
             deserialize: self.derives.deserialize,
         };
-        let item = self.user_enum();
-        let remote = self.remote_enum();
-        let history = self.history_fn(changes);
-        let embedded = impl_embedded(&head);
-        let serialize = self.derives.serialize.then(|| {
-            let remote = remote_name();
-            impl_serialize(
-                &head,
-                |ty_generics| quote!(<#remote #ty_generics>::serialize(self, __serializer)),
-            )
-        });
-        let deserialize = self
-            .derives
-            .deserialize
-            .then(|| impl_deserialize(&head, &quote!(deserialize_embedded)));
-        quote! {
-            #item
-
-            #[doc(hidden)]
-            const _: () = {
-                #remote
-                #history
-                #embedded
-                #serialize
-                #deserialize
-            };
-        }
+        embedded_type(
+            &head,
+            self.user_enum(),
+            self.remote_enum(),
+            self.history_fn(changes),
+        )
     }
 
     /// The enum as the user's crate sees it: without serde's derives, which
     /// the remote copy takes, and without palimpsest's attributes.
     fn user_enum(&self) -> TokenStream {
         let mut item = self.original.clone();
-        item.attrs = item
-            .attrs
-            .into_iter()
-            .filter(|a| !is_serde(a))
-            .filter_map(strip_serde_derives)
-            .collect();
+        item.attrs = user_attrs(item.attrs);
         for variant in &mut item.variants {
             variant.attrs.retain(|a| !is_serde(a) && !is_field_attr(a));
             for field in &mut variant.fields {

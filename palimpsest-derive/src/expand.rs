@@ -79,25 +79,37 @@ fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     }
 }
 
-/// An embedded type: the struct, and its history, its probes, its plain
-/// `Serialize` and a `Deserialize` that reads the root's version in scope,
-/// inside a `const _`.
+/// An embedded struct: the struct, and its history and probes.
 fn expand_embedded(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream {
-    let item = user_struct(cont);
-    let remote = remote_struct(cont);
-    let history = history_fn(cont, plan);
-    let embedded = impl_embedded(&cont.head());
-    let serialize = cont.derives.serialize.then(|| {
+    embedded_type(
+        &cont.head(),
+        user_struct(cont),
+        remote_struct(cont),
+        history_fn(cont, plan),
+    )
+}
+
+/// An embedded type, struct or enum: `item` as the user's crate sees it,
+/// then inside a `const _` its `remote` copy, its `history`, `Embedded`,
+/// a plain `Serialize` and a `Deserialize` that reads the root's version
+/// in scope.
+pub fn embedded_type(
+    head: &Head<'_>,
+    item: TokenStream,
+    remote: TokenStream,
+    history: TokenStream,
+) -> TokenStream {
+    let embedded = impl_embedded(head);
+    let serialize = head.serialize.then(|| {
         let remote = remote_name();
         impl_serialize(
-            &cont.head(),
+            head,
             |ty_generics| quote!(<#remote #ty_generics>::serialize(self, __serializer)),
         )
     });
-    let deserialize = cont
-        .derives
+    let deserialize = head
         .deserialize
-        .then(|| impl_deserialize(&cont.head(), &quote!(deserialize_embedded)));
+        .then(|| impl_deserialize(head, &quote!(deserialize_embedded)));
     quote! {
         #item
 
@@ -116,6 +128,8 @@ fn expand_embedded(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream
 pub struct Head<'a> {
     pub ident: &'a syn::Ident,
     pub generics: &'a syn::Generics,
+    /// Whether it derives `Serialize`, which a remote copy then writes.
+    pub serialize: bool,
     /// Whether it derives `Deserialize`, which a remote copy then reads.
     pub deserialize: bool,
 }
@@ -125,6 +139,7 @@ impl Container<'_> {
         Head {
             ident: self.ident(),
             generics: &self.original.generics,
+            serialize: self.derives.serialize,
             deserialize: self.derives.deserialize,
         }
     }
@@ -317,12 +332,7 @@ fn strip_field_attrs(fields: &mut syn::Fields) {
 
 fn user_struct(cont: &Container<'_>) -> TokenStream {
     let mut item = cont.original.clone();
-    item.attrs = item
-        .attrs
-        .into_iter()
-        .filter(|a| !is_serde(a))
-        .filter_map(strip_serde_derives)
-        .collect();
+    item.attrs = user_attrs(item.attrs);
     if let syn::Fields::Named(named) = &mut item.fields {
         named.named = std::mem::take(&mut named.named)
             .into_pairs()
@@ -343,9 +353,19 @@ fn user_struct(cont: &Container<'_>) -> TokenStream {
     quote!(#item)
 }
 
+/// The attributes of the item as the user's crate sees it: without
+/// `#[serde]` and serde's derives, which the remote copy takes.
+pub fn user_attrs(attrs: Vec<syn::Attribute>) -> Vec<syn::Attribute> {
+    attrs
+        .into_iter()
+        .filter(|a| !is_serde(a))
+        .filter_map(strip_serde_derives)
+        .collect()
+}
+
 /// `#[derive(Debug, Serialize, Deserialize)]` loses the serde derives, which
 /// the remote struct takes; a derive left empty disappears.
-pub fn strip_serde_derives(attr: syn::Attribute) -> Option<syn::Attribute> {
+fn strip_serde_derives(attr: syn::Attribute) -> Option<syn::Attribute> {
     if !attr.path().is_ident("derive") {
         return Some(attr);
     }
