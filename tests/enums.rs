@@ -61,6 +61,20 @@ pub enum Attachment {
     #[renamed_from("code_block", since = "0.3.0")]
     Code(String),
     Text(String),
+    /// A newtype variant holding an embedded struct, which migrates with
+    /// the enum: renamed in 0.2.0, its value's fields in 0.3.0.
+    #[renamed_from("function_call", since = "0.2.0")]
+    Call(ToolCall),
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolCall {
+    #[renamed_from("fn", since = "0.3.0")]
+    pub name: String,
+    #[added_in("0.3.0")]
+    #[serde(default)]
+    pub retries: u32,
 }
 
 fn old_body() -> String {
@@ -72,7 +86,8 @@ fn old_body() -> String {
                 {"img": {"url": "b.png"}},
                 {"doc": "notes.txt"},
                 {"snippet": "fn main() {}"},
-                {"text": "t"}
+                {"text": "t"},
+                {"function_call": {"fn": "ls"}}
             ]},
             {"role": "function", "content": "42"}
         ],
@@ -124,6 +139,10 @@ fn expected() -> ChatLog {
                     Attachment::File("notes.txt".into()),
                     Attachment::Code("fn main() {}".into()),
                     Attachment::Text("t".into()),
+                    Attachment::Call(ToolCall {
+                        name: "ls".into(),
+                        retries: 0,
+                    }),
                 ],
             ),
             message(Role::Tool, "42", vec![]),
@@ -189,10 +208,28 @@ fn the_tree_engine_writes_the_current_variant_names() {
                 {"image": {"url": "b.png"}},
                 {"file": "notes.txt"},
                 {"code": "fn main() {}"},
-                {"text": "t"}
+                {"text": "t"},
+                {"call": {"name": "ls", "retries": 0}}
             ]),
             "{case}"
         );
+    }
+}
+
+#[test]
+fn the_report_lists_the_changes_inside_a_variant_alike_on_every_route() {
+    for (case, text) in old_documents() {
+        let mut tree: Value = serde_json::from_str(&text).unwrap();
+        let report = palimpsest::migrate::<ChatLog>(&mut tree).unwrap();
+        assert_eq!(
+            report.defaulted,
+            ["messages[].attachments[].call.retries"],
+            "{case}"
+        );
+        let streamed = palimpsest::from_str::<ChatLog>(&text).unwrap().report;
+        assert_eq!(streamed, report, "{case}");
+        let (_, collected) = palimpsest::with_report(|| serde_json::from_str::<ChatLog>(&text));
+        assert_eq!(collected, Some(report), "{case}");
     }
 }
 
@@ -260,7 +297,8 @@ fn downgrade_writes_the_old_variant_names() {
             {"picture": {"url": "b.png"}},
             {"doc": "notes.txt"},
             {"snippet": "fn main() {}"},
-            {"text": "t"}
+            {"text": "t"},
+            {"function_call": {"fn": "ls"}}
         ])
     );
     let between = palimpsest::to_value_as(&log, "0.2.0").unwrap();
@@ -272,7 +310,8 @@ fn downgrade_writes_the_old_variant_names() {
             {"image": {"url": "b.png"}},
             {"doc": "notes.txt"},
             {"code_block": "fn main() {}"},
-            {"text": "t"}
+            {"text": "t"},
+            {"call": {"fn": "ls"}}
         ])
     );
     // And back up: the written documents read into the same log.

@@ -18,7 +18,10 @@ use crate::attr::{is_field_attr, is_serde, ContainerArgs, FieldAttrs, Renamed};
 use crate::case::RenameRule;
 use crate::check::{check_derives, check_embedded_keys, check_one_scheme};
 use crate::ctxt::Ctxt;
-use crate::expand::{embedded_type, history_fn_name, remote_name, replace_self, user_attrs, Head};
+use crate::expand::{
+    embedded_type, history_fn_name, mentions_generics, probes_fn, remote_name, replace_self,
+    user_attrs, Head,
+};
 use crate::version::{Scheme, Version};
 
 /// The representations a versioned enum supports, for the error naming
@@ -32,6 +35,7 @@ struct Enum<'a> {
 }
 
 struct Variant<'a> {
+    original: &'a syn::Variant,
     ident: &'a syn::Ident,
     /// The name documents carry, after `rename` and `rename_all`.
     serde_name: String,
@@ -153,7 +157,7 @@ impl<'a> Variant<'a> {
             for attr in field.attrs.iter().filter(|a| is_field_attr(a)) {
                 cx.error_spanned_by(
                     attr,
-                    "field attributes inside an enum variant are not supported yet; make the variant hold a #[versioned(embedded)] struct, whose fields take them",
+                    "field attributes inside an enum variant are not supported yet; make it a newtype variant holding a #[versioned(embedded)] struct, whose fields take them",
                 );
             }
         }
@@ -165,6 +169,7 @@ impl<'a> Variant<'a> {
             (None, None) => plain,
         };
         Some(Variant {
+            original,
             ident: &original.ident,
             serde_name,
             renamed: attrs.renamed,
@@ -371,9 +376,47 @@ impl Enum<'_> {
         }
     }
 
+    /// One probe per newtype variant, whose value is found under the
+    /// variant's names as a struct field's under the field's: an embedded
+    /// type it holds migrates with the enum. `None` when no variant can
+    /// hold one.
+    fn fields_fn(&self) -> Option<TokenStream> {
+        let ident = &self.original.ident;
+        let (_, ty_generics, _) = self.original.generics.split_for_impl();
+        let self_type = quote!(#ident #ty_generics);
+        let probes: Vec<TokenStream> = self
+            .variants
+            .iter()
+            .filter_map(|variant| {
+                let syn::Fields::Unnamed(fields) = &variant.original.fields else {
+                    return None;
+                };
+                let [field] = fields.unnamed.iter().collect::<Vec<_>>()[..] else {
+                    return None;
+                };
+                let ty = &field.ty;
+                let ty = replace_self(quote!(#ty), &self_type);
+                if mentions_generics(&ty, &self.original.generics) {
+                    return None;
+                }
+                let mut names = vec![variant.serde_name.clone()];
+                names.extend(variant.renamed.iter().map(|r| r.old.value()));
+                Some(quote! {
+                    (&&::palimpsest::__private::Probe::<#ty>::new()).probe(__shape, &[#(#names),*]);
+                })
+            })
+            .collect();
+        if probes.is_empty() {
+            return None;
+        }
+        Some(probes_fn(&probes))
+    }
+
     /// The history: the renames of each version, marked as variant renames.
     fn history_fn(&self, changes: &Changes) -> TokenStream {
         let name = history_fn_name();
+        let fields = self.fields_fn();
+        let probed = fields.as_ref().map(|_| quote!(.fields(__fields)));
         let type_name = self.original.ident.to_string();
         let changes = changes.iter().map(|(version, renames)| {
             let renames = renames.iter().map(|(old, new)| quote!(.rename(#old, #new)));
@@ -383,10 +426,12 @@ impl Enum<'_> {
             fn #name() -> &'static ::palimpsest::__private::EmbeddedHistory {
                 static __HISTORY: ::std::sync::OnceLock<::palimpsest::__private::EmbeddedHistory> =
                     ::std::sync::OnceLock::new();
+                #fields
                 fn __build() -> ::palimpsest::__private::EmbeddedHistory {
                     ::palimpsest::__private::EmbeddedChecked::new(#type_name)
                         .variants()
                         #(#changes)*
+                        #probed
                         .build()
                 }
                 ::palimpsest::__private::history_once(&__HISTORY, __build)

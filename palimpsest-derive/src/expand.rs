@@ -199,7 +199,12 @@ fn fields_fn(cont: &Container<'_>) -> Option<TokenStream> {
     if probes.is_empty() {
         return None;
     }
-    Some(quote! {
+    Some(probes_fn(&probes))
+}
+
+/// `fn __fields`, running `probes`.
+pub fn probes_fn(probes: &[TokenStream]) -> TokenStream {
+    quote! {
         fn __fields(__shape: &mut ::palimpsest::__private::Shape) {
             // Autoref specialization: the first for a type that holds
             // embedded types, the second, a no-op, for any other.
@@ -207,7 +212,7 @@ fn fields_fn(cont: &Container<'_>) -> Option<TokenStream> {
             use ::palimpsest::__private::{ProbeEmbedded as _, ProbePlain as _};
             #(#probes)*
         }
-    })
+    }
 }
 
 /// The type of a field to probe, with `Self` spelled out: `None` for a
@@ -615,7 +620,7 @@ fn assert_metadata_object(cont: &Container<'_>, history: &History<'_>) -> Option
 }
 
 /// Whether `tokens` name a type, lifetime or const parameter of `generics`.
-fn mentions_generics(tokens: &TokenStream, generics: &syn::Generics) -> bool {
+pub fn mentions_generics(tokens: &TokenStream, generics: &syn::Generics) -> bool {
     let names: Vec<String> = generics
         .params
         .iter()

@@ -321,7 +321,9 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// names. Every route reads the old names (the tree engine, the streaming
 /// reader with the root's version first, last or absent), and
 /// [`to_value_as`] writes them back: of several old names in one version,
-/// the first written.
+/// the first written. A newtype variant holding an embedded struct (or a
+/// container of one) migrates it with the enum, at the path
+/// `messages[].parts[].call`.
 ///
 /// ```
 /// use palimpsest::versioned;
@@ -362,8 +364,8 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 ///
 /// Not yet: internally and adjacently tagged and untagged enums (a compile
 /// error names the supported mode), added and removed variants, and field
-/// attributes inside struct variants (make the variant hold an embedded
-/// struct instead); a top-level versioned enum.
+/// attributes inside struct variants (make it a newtype variant holding an
+/// embedded struct instead); a top-level versioned enum.
 ///
 /// Schema mistakes are compile errors pointing at the attribute at fault:
 /// unknown or duplicate keys, a missing `since`, malformed or mixed
