@@ -358,3 +358,37 @@ fn an_unknown_variant_in_an_old_document_is_an_error_on_every_route() {
         "{error}"
     );
 }
+
+/// A generic embedded enum: its remote copy and impls carry the parameter.
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Labelled<T> {
+    #[renamed_from("Old", since = 2)]
+    New(T),
+    Plain,
+}
+
+#[versioned(since = 1)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Board {
+    pub cells: Vec<Labelled<u8>>,
+}
+
+#[test]
+fn a_generic_enum_with_integer_versions_migrates_on_every_route() {
+    let text = r#"{"schema_version": 1, "cells": [{"Old": 3}, "Plain"]}"#;
+    let expected = Board {
+        cells: vec![Labelled::New(3), Labelled::Plain],
+    };
+    let mut tree: Value = serde_json::from_str(text).unwrap();
+    palimpsest::migrate::<Board>(&mut tree).unwrap();
+    assert_eq!(tree["cells"], json!([{"New": 3}, "Plain"]));
+    assert_eq!(serde_json::from_value::<Board>(tree).unwrap(), expected);
+    assert_eq!(serde_json::from_str::<Board>(text).unwrap(), expected);
+    assert_eq!(palimpsest::from_str::<Board>(text).unwrap().value, expected);
+    let old = palimpsest::to_value_as(&expected, 1).unwrap();
+    assert_eq!(
+        old,
+        json!({"schema_version": 1, "cells": [{"Old": 3}, "Plain"]})
+    );
+}

@@ -701,6 +701,34 @@ mod tests {
     }
 
     #[test]
+    fn a_tag_is_renamed_once_each_way() {
+        let rename = |old: &str, new: &str| Op::Rename {
+            old: old.to_owned(),
+            new: new.to_owned(),
+        };
+        // Two old names fold into `tool`; a swap renames each side once.
+        let ops = [
+            rename("func", "tool"),
+            rename("function", "tool"),
+            rename("a", "b"),
+            rename("b", "a"),
+        ];
+        let renamed = |tag: &str, direction| {
+            let mut tag = tag.to_owned();
+            rename_tag(ops.iter(), &mut tag, direction);
+            tag
+        };
+        assert_eq!(renamed("function", Direction::Up), "tool");
+        assert_eq!(renamed("func", Direction::Up), "tool");
+        assert_eq!(renamed("a", Direction::Up), "b");
+        assert_eq!(renamed("b", Direction::Up), "a");
+        assert_eq!(renamed("user", Direction::Up), "user");
+        // Down, the first listed wins: the macro lists the old names of a
+        // version last first.
+        assert_eq!(renamed("tool", Direction::Down), "func");
+    }
+
+    #[test]
     fn kept_values_are_listed_where_they_went() {
         let mut applied = Applied::default();
         record_kept(&mut applied, Some("meta.legacy_nested"), "steps[]", "notes");
