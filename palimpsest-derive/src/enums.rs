@@ -19,7 +19,7 @@ use crate::case::RenameRule;
 use crate::check::{check_derives, check_embedded_keys, check_one_scheme};
 use crate::ctxt::Ctxt;
 use crate::expand::{
-    embedded_type, history_fn_name, mentions_generics, probes_fn, remote_name, replace_self,
+    embedded_type, history_fn_of, mentions_generics, probes_fn, remote_name, replace_self,
     user_attrs, Head,
 };
 use crate::version::{Scheme, Version};
@@ -384,7 +384,7 @@ impl Enum<'_> {
         let ident = &self.original.ident;
         let (_, ty_generics, _) = self.original.generics.split_for_impl();
         let self_type = quote!(#ident #ty_generics);
-        let probes: Vec<TokenStream> = self
+        let probes: Vec<(TokenStream, Vec<String>)> = self
             .variants
             .iter()
             .filter_map(|variant| {
@@ -401,41 +401,22 @@ impl Enum<'_> {
                 }
                 let mut names = vec![variant.serde_name.clone()];
                 names.extend(variant.renamed.iter().map(|r| r.old.value()));
-                Some(quote! {
-                    (&&::palimpsest::__private::Probe::<#ty>::new()).probe(__shape, &[#(#names),*]);
-                })
+                Some((ty, names))
             })
             .collect();
-        if probes.is_empty() {
-            return None;
-        }
-        Some(probes_fn(&probes))
+        probes_fn(&probes)
     }
 
     /// The history: the renames of each version, marked as variant renames.
     fn history_fn(&self, changes: &Changes) -> TokenStream {
-        let name = history_fn_name();
-        let fields = self.fields_fn();
-        let probed = fields.as_ref().map(|_| quote!(.fields(__fields)));
-        let type_name = self.original.ident.to_string();
         let changes = changes.iter().map(|(version, renames)| {
             let renames = renames.iter().map(|(old, new)| quote!(.rename(#old, #new)));
             quote!(.change(#version, ::palimpsest::__private::ops() #(#renames)*))
         });
-        quote! {
-            fn #name() -> &'static ::palimpsest::__private::EmbeddedHistory {
-                static __HISTORY: ::std::sync::OnceLock<::palimpsest::__private::EmbeddedHistory> =
-                    ::std::sync::OnceLock::new();
-                #fields
-                fn __build() -> ::palimpsest::__private::EmbeddedHistory {
-                    ::palimpsest::__private::EmbeddedChecked::new(#type_name)
-                        .variants()
-                        #(#changes)*
-                        #probed
-                        .build()
-                }
-                ::palimpsest::__private::history_once(&__HISTORY, __build)
-            }
-        }
+        history_fn_of(
+            &self.original.ident,
+            self.fields_fn(),
+            quote!(.variants() #(#changes)*),
+        )
     }
 }

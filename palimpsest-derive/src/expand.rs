@@ -145,22 +145,31 @@ impl Container<'_> {
     }
 }
 
-pub fn history_fn_name() -> syn::Ident {
+fn history_fn_name() -> syn::Ident {
     format_ident!("__palimpsest_history")
 }
 
-/// The history of an embedded type, built once, as a root's schema is.
+/// The history of an embedded struct.
 fn history_fn(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream {
-    let name = history_fn_name();
-    let type_name = cont.ident().to_string();
     let changes = plan.changes.iter().map(|(version, ops)| {
         let ops = ops.iter().filter_map(|op| op_expr(cont, op));
         quote!(.change(#version, ::palimpsest::__private::ops() #(#ops)*))
     });
-    let fields = fields_fn(cont);
-    let probed = fields.as_ref().map(|_| quote!(.fields(__fields)));
     // Whether others are kept depends on the root: it needs a metadata path.
     let claims = claimed_keys(cont).map(|keys| quote!(.claims(&[#(#keys),*])));
+    history_fn_of(cont.ident(), fields_fn(cont), quote!(#(#changes)* #claims))
+}
+
+/// The history of an embedded type, built once, as a root's schema is:
+/// `build` calls the builder's methods; `fields` is `fn __fields`, if any.
+pub fn history_fn_of(
+    ident: &syn::Ident,
+    fields: Option<TokenStream>,
+    build: TokenStream,
+) -> TokenStream {
+    let name = history_fn_name();
+    let type_name = ident.to_string();
+    let probed = fields.as_ref().map(|_| quote!(.fields(__fields)));
     quote! {
         fn #name() -> &'static ::palimpsest::__private::EmbeddedHistory {
             static __HISTORY: ::std::sync::OnceLock<::palimpsest::__private::EmbeddedHistory> =
@@ -168,8 +177,7 @@ fn history_fn(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream {
             #fields
             fn __build() -> ::palimpsest::__private::EmbeddedHistory {
                 ::palimpsest::__private::EmbeddedChecked::new(#type_name)
-                    #(#changes)*
-                    #claims
+                    #build
                     #probed
                     .build()
             }
@@ -183,7 +191,7 @@ fn history_fn(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream {
 /// types its fields hold, at any depth of containers. `None` when no field
 /// can hold one.
 fn fields_fn(cont: &Container<'_>) -> Option<TokenStream> {
-    let probes: Vec<TokenStream> = cont
+    let probes: Vec<(TokenStream, Vec<String>)> = cont
         .current_fields()
         .filter_map(|field| {
             let ty = probed_type(cont, field)?;
@@ -191,20 +199,24 @@ fn fields_fn(cont: &Container<'_>) -> Option<TokenStream> {
             names.extend(field.serde.aliases.iter().cloned());
             names.extend(old_names(cont, field));
             names.dedup();
-            Some(quote! {
-                (&&::palimpsest::__private::Probe::<#ty>::new()).probe(__shape, &[#(#names),*]);
-            })
+            Some((ty, names))
         })
         .collect();
+    probes_fn(&probes)
+}
+
+/// `fn __fields`, probing each type for the embedded types it holds,
+/// under the names its value is read under; `None` for no probe.
+pub fn probes_fn(probes: &[(TokenStream, Vec<String>)]) -> Option<TokenStream> {
     if probes.is_empty() {
         return None;
     }
-    Some(probes_fn(&probes))
-}
-
-/// `fn __fields`, running `probes`.
-pub fn probes_fn(probes: &[TokenStream]) -> TokenStream {
-    quote! {
+    let probes = probes.iter().map(|(ty, names)| {
+        quote! {
+            (&&::palimpsest::__private::Probe::<#ty>::new()).probe(__shape, &[#(#names),*]);
+        }
+    });
+    Some(quote! {
         fn __fields(__shape: &mut ::palimpsest::__private::Shape) {
             // Autoref specialization: the first for a type that holds
             // embedded types, the second, a no-op, for any other.
@@ -212,7 +224,7 @@ pub fn probes_fn(probes: &[TokenStream]) -> TokenStream {
             use ::palimpsest::__private::{ProbeEmbedded as _, ProbePlain as _};
             #(#probes)*
         }
-    }
+    })
 }
 
 /// The type of a field to probe, with `Self` spelled out: `None` for a
