@@ -19,13 +19,14 @@ mod derive {
     pub mod case;
     pub mod check;
     pub mod ctxt;
+    pub mod enums;
     pub mod expand;
     pub mod version;
     pub mod vocab;
 }
 
 // The derive's modules name each other `crate::...`.
-use derive::{ast, attr, case, check, ctxt, expand, version, vocab};
+use derive::{ast, attr, case, check, ctxt, enums, expand, version, vocab};
 
 use std::path::Path;
 

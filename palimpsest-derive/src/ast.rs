@@ -40,19 +40,12 @@ pub struct Derives<'a> {
 }
 
 impl<'a> Container<'a> {
-    /// Reads the item; `None` when it is no struct with named fields (the
+    /// Reads a struct; `None` when it is no struct with named fields (the
     /// error is in `cx`).
     pub fn from_ast(cx: &mut Ctxt, args: TokenStream, item: &'a syn::Item) -> Option<Self> {
         let args = ContainerArgs::parse(cx, args);
         let original = match item {
             syn::Item::Struct(s) => s,
-            syn::Item::Enum(e) => {
-                cx.error_spanned_by(
-                    e.enum_token,
-                    "#[versioned] supports structs with named fields; enums are not supported yet",
-                );
-                return None;
-            }
             syn::Item::Union(u) => {
                 cx.error_spanned_by(
                     u.union_token,
@@ -61,7 +54,7 @@ impl<'a> Container<'a> {
                 return None;
             }
             // A function, an impl, ...: the item may be long, the attribute
-            // is what is misplaced.
+            // is what is misplaced. (Enums are read by `enums.rs`.)
             _ => {
                 cx.error_at(
                     Container::attr_span(),
@@ -166,7 +159,7 @@ impl<'a> Field<'a> {
 }
 
 impl<'a> Derives<'a> {
-    fn from_attrs(attrs: &'a [syn::Attribute]) -> Self {
+    pub fn from_attrs(attrs: &'a [syn::Attribute]) -> Self {
         let mut derives = Derives::default();
         for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
             derives.attrs.push(attr);

@@ -370,7 +370,7 @@ fn parse_lit_str(
 
 /// Skips the value of a key we do not know, so parsing goes on and every
 /// other error is reported too.
-fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+pub fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     if meta.input.peek(Token![=]) {
         meta.value()?.parse::<syn::Expr>()?;
     } else if meta.input.peek(syn::token::Paren) {
@@ -687,7 +687,7 @@ impl ContainerSerde {
 }
 
 /// The deserialize side of `name = "x"` or `name(serialize = "a", deserialize = "b")`.
-fn parse_de_name(meta: &ParseNestedMeta<'_>) -> syn::Result<Option<String>> {
+pub fn parse_de_name(meta: &ParseNestedMeta<'_>) -> syn::Result<Option<String>> {
     if meta.input.peek(Token![=]) {
         return Ok(Some(meta.value()?.parse::<LitStr>()?.value()));
     }

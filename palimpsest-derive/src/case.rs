@@ -1,4 +1,4 @@
-//! serde's `rename_all` rules, applied to field names, so that field
+//! serde's `rename_all` rules, applied to field and variant names, so that field
 //! attributes can speak of the names documents actually carry.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,11 +60,63 @@ impl RenameRule {
             RenameRule::ScreamingKebab => field.replace('_', "-").to_ascii_uppercase(),
         }
     }
+
+    /// The serde name of a PascalCase variant under this rule.
+    pub fn apply_to_variant(self, variant: &str) -> String {
+        match self {
+            RenameRule::Pascal => variant.to_owned(),
+            RenameRule::Lower => variant.to_ascii_lowercase(),
+            RenameRule::Upper => variant.to_ascii_uppercase(),
+            RenameRule::Camel => {
+                let mut chars = variant.chars();
+                match chars.next() {
+                    Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
+                    None => String::new(),
+                }
+            }
+            RenameRule::Snake => {
+                let mut snake = String::new();
+                for (i, ch) in variant.char_indices() {
+                    if i > 0 && ch.is_uppercase() {
+                        snake.push('_');
+                    }
+                    snake.push(ch.to_ascii_lowercase());
+                }
+                snake
+            }
+            RenameRule::ScreamingSnake => RenameRule::Snake
+                .apply_to_variant(variant)
+                .to_ascii_uppercase(),
+            RenameRule::Kebab => RenameRule::Snake
+                .apply_to_variant(variant)
+                .replace('_', "-"),
+            RenameRule::ScreamingKebab => RenameRule::ScreamingSnake
+                .apply_to_variant(variant)
+                .replace('_', "-"),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::RenameRule::*;
+
+    #[test]
+    fn variant_names_follow_serde() {
+        let cases = [
+            (Lower, "functioncall"),
+            (Upper, "FUNCTIONCALL"),
+            (Pascal, "FunctionCall"),
+            (Camel, "functionCall"),
+            (Snake, "function_call"),
+            (ScreamingSnake, "FUNCTION_CALL"),
+            (Kebab, "function-call"),
+            (ScreamingKebab, "FUNCTION-CALL"),
+        ];
+        for (rule, name) in cases {
+            assert_eq!(rule.apply_to_variant("FunctionCall"), name);
+        }
+    }
 
     #[test]
     fn field_names_follow_serde() {

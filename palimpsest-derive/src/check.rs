@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ast::{Container, Field};
-use crate::attr::{Combine, StepArg};
+use crate::ast::{Container, Derives, Field};
+use crate::attr::{Combine, ContainerArgs, StepArg};
 use crate::ctxt::Ctxt;
 use crate::version::{Scheme, Version, VersionLit};
 use crate::vocab::history::{self, DefinitionError, Outline, StepEnds};
@@ -40,7 +40,7 @@ pub fn validate<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<History<'a
         // guessed names and defaults would only add wrong errors.
         return None;
     }
-    check_derives(cx, cont);
+    check_derives(cx, &cont.derives, cont.ident());
     let since = check_since_present(cx, cont)?;
     let scheme = since.version.scheme();
     check_one_scheme(cx, all_versions(cont), scheme, "`since`");
@@ -95,8 +95,8 @@ pub fn validate_embedded<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<E
     if cont.serde_unreadable {
         return None;
     }
-    check_derives(cx, cont);
-    check_embedded_keys(cx, cont);
+    check_derives(cx, &cont.derives, cont.ident());
+    check_embedded_keys(cx, &cont.args);
     let field_lits = || cont.fields.iter().flat_map(field_versions);
     if let Some(first) = field_lits().next() {
         let scheme = first.version.scheme();
@@ -124,8 +124,8 @@ pub fn validate_embedded<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<E
 
 /// An embedded type is dated in the versions of the type holding it and
 /// writes no version: none of a root's keys applies to it.
-fn check_embedded_keys(cx: &mut Ctxt, cont: &Container<'_>) {
-    for (key, span) in &cont.args.written {
+pub fn check_embedded_keys(cx: &mut Ctxt, args: &ContainerArgs) {
+    for (key, span) in &args.written {
         cx.error_at(
             *span,
             format!(
@@ -223,25 +223,23 @@ fn field_versions<'a>(field: &'a Field<'a>) -> impl Iterator<Item = &'a VersionL
 /// the item as written and hands the macro the item without that derive,
 /// so from here "below #[derive]" and "no derive at all" look the same:
 /// both get one message naming both causes.
-fn check_derives(cx: &mut Ctxt, cont: &Container<'_>) {
-    if cont.derives.serialize || cont.derives.deserialize {
+pub fn check_derives(cx: &mut Ctxt, derives: &Derives<'_>, ident: &syn::Ident) {
+    if derives.serialize || derives.deserialize {
         return;
     }
-    if cont.derives.attrs.is_empty() {
+    if derives.attrs.is_empty() {
         cx.error_at(
             Container::attr_span(),
             format!(
-                "#[versioned] found no #[derive(Serialize, Deserialize)] below it on `{}`; it must stand above serde's derives, which it takes over (written below #[derive], it comes too late: the derive has already run)",
-                cont.ident()
+                "#[versioned] found no #[derive(Serialize, Deserialize)] below it on `{ident}`; it must stand above serde's derives, which it takes over (written below #[derive], it comes too late: the derive has already run)",
             ),
         );
     } else {
-        for attr in &cont.derives.attrs {
+        for attr in &derives.attrs {
             cx.error_spanned_by(
                 attr,
                 format!(
-                    "#[versioned]: `{}` derives neither Serialize nor Deserialize; add serde's derives here for #[versioned] to take over",
-                    cont.ident()
+                    "#[versioned]: `{ident}` derives neither Serialize nor Deserialize; add serde's derives here for #[versioned] to take over",
                 ),
             );
         }
@@ -261,7 +259,7 @@ fn check_since_present<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<&'a
 
 /// A type spells all its versions one way: semver strings or integers.
 /// `decided_by` names what fixed the scheme, for the message.
-fn check_one_scheme<'a>(
+pub fn check_one_scheme<'a>(
     cx: &mut Ctxt,
     lits: impl IntoIterator<Item = &'a VersionLit>,
     scheme: Scheme,

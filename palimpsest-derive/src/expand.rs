@@ -14,13 +14,16 @@ use crate::ctxt::Ctxt;
 /// `proc_macro`, so tests can run this (tests/expand.rs).
 pub fn versioned(args: TokenStream, item: &syn::Item) -> TokenStream {
     let mut cx = Ctxt::default();
-    let expanded = Container::from_ast(&mut cx, args, item).and_then(|cont| {
-        if cont.args.embedded.is_some() {
-            check::validate_embedded(&mut cx, &cont).map(|plan| expand_embedded(&cont, &plan))
-        } else {
-            check::validate(&mut cx, &cont).map(|history| expand(&cont, &history))
-        }
-    });
+    let expanded = match item {
+        syn::Item::Enum(item) => crate::enums::versioned(&mut cx, args, item),
+        _ => Container::from_ast(&mut cx, args, item).and_then(|cont| {
+            if cont.args.embedded.is_some() {
+                check::validate_embedded(&mut cx, &cont).map(|plan| expand_embedded(&cont, &plan))
+            } else {
+                check::validate(&mut cx, &cont).map(|history| expand(&cont, &history))
+            }
+        }),
+    };
     match (cx.check(), expanded) {
         (Ok(()), Some(tokens)) => tokens,
         (Err(errors), _) => {
@@ -44,7 +47,7 @@ fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     let serialize = cont.derives.serialize.then(|| {
         let remote = remote_name();
         let schema_fn = schema_fn_name();
-        impl_serialize(cont, |ty_generics| {
+        impl_serialize(&cont.head(), |ty_generics| {
             quote! {
                 <#remote #ty_generics>::serialize(
                     self,
@@ -56,7 +59,7 @@ fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     let deserialize = cont
         .derives
         .deserialize
-        .then(|| impl_deserialize(cont, &quote!(deserialize)));
+        .then(|| impl_deserialize(&cont.head(), &quote!(deserialize)));
     quote! {
         #item
 
@@ -76,25 +79,37 @@ fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     }
 }
 
-/// An embedded type: the struct, and its history, its probes, its plain
-/// `Serialize` and a `Deserialize` that reads the root's version in scope,
-/// inside a `const _`.
+/// An embedded struct: the struct, and its history and probes.
 fn expand_embedded(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream {
-    let item = user_struct(cont);
-    let remote = remote_struct(cont);
-    let history = history_fn(cont, plan);
-    let embedded = impl_embedded(cont);
-    let serialize = cont.derives.serialize.then(|| {
+    embedded_type(
+        &cont.head(),
+        user_struct(cont),
+        remote_struct(cont),
+        history_fn(cont, plan),
+    )
+}
+
+/// An embedded type, struct or enum: `item` as the user's crate sees it,
+/// then inside a `const _` its `remote` copy, its `history`, `Embedded`,
+/// a plain `Serialize` and a `Deserialize` that reads the root's version
+/// in scope.
+pub fn embedded_type(
+    head: &Head<'_>,
+    item: TokenStream,
+    remote: TokenStream,
+    history: TokenStream,
+) -> TokenStream {
+    let embedded = impl_embedded(head);
+    let serialize = head.serialize.then(|| {
         let remote = remote_name();
         impl_serialize(
-            cont,
+            head,
             |ty_generics| quote!(<#remote #ty_generics>::serialize(self, __serializer)),
         )
     });
-    let deserialize = cont
-        .derives
+    let deserialize = head
         .deserialize
-        .then(|| impl_deserialize(cont, &quote!(deserialize_embedded)));
+        .then(|| impl_deserialize(head, &quote!(deserialize_embedded)));
     quote! {
         #item
 
@@ -109,22 +124,52 @@ fn expand_embedded(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream
     }
 }
 
+/// What the impls of a generated type need of it: a struct's or an enum's.
+pub struct Head<'a> {
+    pub ident: &'a syn::Ident,
+    pub generics: &'a syn::Generics,
+    /// Whether it derives `Serialize`, which a remote copy then writes.
+    pub serialize: bool,
+    /// Whether it derives `Deserialize`, which a remote copy then reads.
+    pub deserialize: bool,
+}
+
+impl Container<'_> {
+    fn head(&self) -> Head<'_> {
+        Head {
+            ident: self.ident(),
+            generics: &self.original.generics,
+            serialize: self.derives.serialize,
+            deserialize: self.derives.deserialize,
+        }
+    }
+}
+
 fn history_fn_name() -> syn::Ident {
     format_ident!("__palimpsest_history")
 }
 
-/// The history of an embedded type, built once, as a root's schema is.
+/// The history of an embedded struct.
 fn history_fn(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream {
-    let name = history_fn_name();
-    let type_name = cont.ident().to_string();
     let changes = plan.changes.iter().map(|(version, ops)| {
         let ops = ops.iter().filter_map(|op| op_expr(cont, op));
         quote!(.change(#version, ::palimpsest::__private::ops() #(#ops)*))
     });
-    let fields = fields_fn(cont);
-    let probed = fields.as_ref().map(|_| quote!(.fields(__fields)));
     // Whether others are kept depends on the root: it needs a metadata path.
     let claims = claimed_keys(cont).map(|keys| quote!(.claims(&[#(#keys),*])));
+    history_fn_of(cont.ident(), fields_fn(cont), quote!(#(#changes)* #claims))
+}
+
+/// The history of an embedded type, built once, as a root's schema is:
+/// `build` calls the builder's methods; `fields` is `fn __fields`, if any.
+pub fn history_fn_of(
+    ident: &syn::Ident,
+    fields: Option<TokenStream>,
+    build: TokenStream,
+) -> TokenStream {
+    let name = history_fn_name();
+    let type_name = ident.to_string();
+    let probed = fields.as_ref().map(|_| quote!(.fields(__fields)));
     quote! {
         fn #name() -> &'static ::palimpsest::__private::EmbeddedHistory {
             static __HISTORY: ::std::sync::OnceLock<::palimpsest::__private::EmbeddedHistory> =
@@ -132,8 +177,7 @@ fn history_fn(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream {
             #fields
             fn __build() -> ::palimpsest::__private::EmbeddedHistory {
                 ::palimpsest::__private::EmbeddedChecked::new(#type_name)
-                    #(#changes)*
-                    #claims
+                    #build
                     #probed
                     .build()
             }
@@ -147,7 +191,7 @@ fn history_fn(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream {
 /// types its fields hold, at any depth of containers. `None` when no field
 /// can hold one.
 fn fields_fn(cont: &Container<'_>) -> Option<TokenStream> {
-    let probes: Vec<TokenStream> = cont
+    let probes: Vec<(TokenStream, Vec<String>)> = cont
         .current_fields()
         .filter_map(|field| {
             let ty = probed_type(cont, field)?;
@@ -155,14 +199,23 @@ fn fields_fn(cont: &Container<'_>) -> Option<TokenStream> {
             names.extend(field.serde.aliases.iter().cloned());
             names.extend(old_names(cont, field));
             names.dedup();
-            Some(quote! {
-                (&&::palimpsest::__private::Probe::<#ty>::new()).probe(__shape, &[#(#names),*]);
-            })
+            Some((ty, names))
         })
         .collect();
+    probes_fn(&probes)
+}
+
+/// `fn __fields`, probing each type for the embedded types it holds,
+/// under the names its value is read under; `None` for no probe.
+pub fn probes_fn(probes: &[(TokenStream, Vec<String>)]) -> Option<TokenStream> {
     if probes.is_empty() {
         return None;
     }
+    let probes = probes.iter().map(|(ty, names)| {
+        quote! {
+            (&&::palimpsest::__private::Probe::<#ty>::new()).probe(__shape, &[#(#names),*]);
+        }
+    });
     Some(quote! {
         fn __fields(__shape: &mut ::palimpsest::__private::Shape) {
             // Autoref specialization: the first for a type that holds
@@ -196,7 +249,7 @@ fn field_type(cont: &Container<'_>, field: &Field<'_>) -> TokenStream {
 }
 
 /// `tokens` with `Self` replaced by `with`.
-fn replace_self(tokens: TokenStream, with: &TokenStream) -> TokenStream {
+pub fn replace_self(tokens: TokenStream, with: &TokenStream) -> TokenStream {
     tokens
         .into_iter()
         .flat_map(|tree| match tree {
@@ -223,12 +276,12 @@ fn replace_self(tokens: TokenStream, with: &TokenStream) -> TokenStream {
 
 /// `Embedded`, for its `Deserialize` to find its history, and `Embeds`,
 /// for the probes of the types holding it to find it.
-fn impl_embedded(cont: &Container<'_>) -> TokenStream {
-    let ident = cont.ident();
+pub fn impl_embedded(head: &Head<'_>) -> TokenStream {
+    let ident = head.ident;
     let history_fn = history_fn_name();
-    let mut generics = cont.original.generics.clone();
-    let (_, ty_generics, _) = cont.original.generics.split_for_impl();
-    let deserialize_current = deserialize_current_fn(cont, &mut generics);
+    let mut generics = head.generics.clone();
+    let (_, ty_generics, _) = head.generics.split_for_impl();
+    let deserialize_current = deserialize_current_fn(head, &mut generics);
     let (impl_generics, _, where_clause) = generics.split_for_impl();
     quote! {
         #[automatically_derived]
@@ -261,6 +314,7 @@ fn fallback(item: &syn::Item) -> TokenStream {
         }
         syn::Item::Enum(e) => {
             for variant in &mut e.variants {
+                variant.attrs.retain(|a| !is_field_attr(a));
                 strip_field_attrs(&mut variant.fields);
             }
             (e.ident.clone(), e.generics.clone())
@@ -295,12 +349,7 @@ fn strip_field_attrs(fields: &mut syn::Fields) {
 
 fn user_struct(cont: &Container<'_>) -> TokenStream {
     let mut item = cont.original.clone();
-    item.attrs = item
-        .attrs
-        .into_iter()
-        .filter(|a| !is_serde(a))
-        .filter_map(strip_serde_derives)
-        .collect();
+    item.attrs = user_attrs(item.attrs);
     if let syn::Fields::Named(named) = &mut item.fields {
         named.named = std::mem::take(&mut named.named)
             .into_pairs()
@@ -319,6 +368,16 @@ fn user_struct(cont: &Container<'_>) -> TokenStream {
             .collect();
     }
     quote!(#item)
+}
+
+/// The attributes of the item as the user's crate sees it: without
+/// `#[serde]` and serde's derives, which the remote copy takes.
+pub fn user_attrs(attrs: Vec<syn::Attribute>) -> Vec<syn::Attribute> {
+    attrs
+        .into_iter()
+        .filter(|a| !is_serde(a))
+        .filter_map(strip_serde_derives)
+        .collect()
 }
 
 /// `#[derive(Debug, Serialize, Deserialize)]` loses the serde derives, which
@@ -425,7 +484,7 @@ fn without_names(attr: &syn::Attribute) -> Option<TokenStream> {
     (!kept.is_empty()).then(|| quote!(#[serde(#(#kept),*)]))
 }
 
-fn remote_name() -> syn::Ident {
+pub fn remote_name() -> syn::Ident {
     format_ident!("__PalimpsestRemote")
 }
 
@@ -573,7 +632,7 @@ fn assert_metadata_object(cont: &Container<'_>, history: &History<'_>) -> Option
 }
 
 /// Whether `tokens` name a type, lifetime or const parameter of `generics`.
-fn mentions_generics(tokens: &TokenStream, generics: &syn::Generics) -> bool {
+pub fn mentions_generics(tokens: &TokenStream, generics: &syn::Generics) -> bool {
     let names: Vec<String> = generics
         .params
         .iter()
@@ -597,7 +656,7 @@ fn impl_versioned(cont: &Container<'_>) -> TokenStream {
     let ident = cont.ident();
     let schema_fn = schema_fn_name();
     let mut generics = cont.original.generics.clone();
-    let deserialize_current = deserialize_current_fn(cont, &mut generics);
+    let deserialize_current = deserialize_current_fn(&cont.head(), &mut generics);
     let (impl_generics, _, where_clause) = generics.split_for_impl();
     let (_, ty_generics, _) = cont.original.generics.split_for_impl();
     let (own_impl_generics, _, own_where_clause) = cont.original.generics.split_for_impl();
@@ -627,11 +686,8 @@ fn impl_versioned(cont: &Container<'_>) -> TokenStream {
 /// `deserialize_current` of `Versioned` and `Embedded`, through the remote
 /// copy, when the struct derives `Deserialize`; `generics` get the bounds
 /// it needs.
-fn deserialize_current_fn(
-    cont: &Container<'_>,
-    generics: &mut syn::Generics,
-) -> Option<TokenStream> {
-    if !cont.derives.deserialize {
+fn deserialize_current_fn(head: &Head<'_>, generics: &mut syn::Generics) -> Option<TokenStream> {
+    if !head.deserialize {
         return None;
     }
     // `deserialize_current` must read the struct for any `'de` the trait
@@ -641,7 +697,7 @@ fn deserialize_current_fn(
         &quote!(::palimpsest::__private::serde::de::DeserializeOwned),
     );
     let remote = remote_name();
-    let (_, ty_generics, _) = cont.original.generics.split_for_impl();
+    let (_, ty_generics, _) = head.generics.split_for_impl();
     Some(quote! {
         fn deserialize_current<'de, __D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
         where
@@ -759,18 +815,18 @@ fn default_expr(cont: &Container<'_>, field: &Field<'_>) -> Option<TokenStream> 
 }
 
 /// `Serialize`, whose body `body` writes given the struct's type generics.
-fn impl_serialize(
-    cont: &Container<'_>,
+pub fn impl_serialize(
+    head: &Head<'_>,
     body: impl FnOnce(&syn::TypeGenerics<'_>) -> TokenStream,
 ) -> TokenStream {
-    let ident = cont.ident();
-    let mut generics = cont.original.generics.clone();
+    let ident = head.ident;
+    let mut generics = head.generics.clone();
     bound_type_params(
         &mut generics,
         &quote!(::palimpsest::__private::serde::Serialize),
     );
     let (impl_generics, _, where_clause) = generics.split_for_impl();
-    let (_, ty_generics, _) = cont.original.generics.split_for_impl();
+    let (_, ty_generics, _) = head.generics.split_for_impl();
     let body = body(&ty_generics);
     quote! {
         #[automatically_derived]
@@ -786,9 +842,9 @@ fn impl_serialize(
 }
 
 /// `Deserialize`, through `function` of `__private`.
-fn impl_deserialize(cont: &Container<'_>, function: &TokenStream) -> TokenStream {
-    let ident = cont.ident();
-    let mut generics = cont.original.generics.clone();
+pub fn impl_deserialize(head: &Head<'_>, function: &TokenStream) -> TokenStream {
+    let ident = head.ident;
+    let mut generics = head.generics.clone();
     // As `Versioned` requires: an old document is rebuilt from an owned
     // tree, so nothing borrows from the input and `'de` outlives nothing.
     bound_type_params(
@@ -803,7 +859,7 @@ fn impl_deserialize(cont: &Container<'_>, function: &TokenStream) -> TokenStream
         ))),
     );
     let (impl_generics, _, where_clause) = generics.split_for_impl();
-    let (_, ty_generics, _) = cont.original.generics.split_for_impl();
+    let (_, ty_generics, _) = head.generics.split_for_impl();
     quote! {
         #[automatically_derived]
         impl #impl_generics ::palimpsest::__private::serde::Deserialize<'de> for #ident #ty_generics #where_clause {
@@ -817,7 +873,7 @@ fn impl_deserialize(cont: &Container<'_>, function: &TokenStream) -> TokenStream
     }
 }
 
-fn bound_type_params(generics: &mut syn::Generics, bound: &TokenStream) {
+pub fn bound_type_params(generics: &mut syn::Generics, bound: &TokenStream) {
     let params: Vec<syn::Ident> = generics.type_params().map(|t| t.ident.clone()).collect();
     if params.is_empty() {
         return;

@@ -6,6 +6,7 @@ mod attr;
 mod case;
 mod check;
 mod ctxt;
+mod enums;
 mod expand;
 mod version;
 // Shared with palimpsest, which uses parts this crate does not (and the

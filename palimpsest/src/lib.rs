@@ -166,7 +166,7 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// | `step(from = "0.1.0", to = "0.1.1", with = path)` | a hand-written step from a version to the next (repeatable); `path` is a [`Step::with`]-style function on the JSON object, or a [`Step::typed`]-style function from a typed snapshot; where field attributes also act in `to`, `combine = "before"`, `"after"` or `"replace"` says how the two join | |
 /// | `check = path` | an integrity check run on every old document before its first step ([`SchemaBuilder::check`]) | |
 /// | `snapshot(version = "0.1.0", name = TraceV010)` | generates `TraceV010`, a plain serde struct with the fields documents of that version carry, under their names then, for a typed step to read | |
-/// | `embedded` | a type used inside a versioned one: its field attributes are dated in the versions of the document holding it, and it writes no version; it takes none of the keys above (see [Embedded types](#embedded-types)) | |
+/// | `embedded` | a type used inside a versioned one: its field attributes (or an enum's variant attributes) are dated in the versions of the document holding it, and it writes no version; it takes none of the keys above (see [Embedded types](#embedded-types) and [Embedded enums](#embedded-enums)) | |
 ///
 /// Versions are semver strings (`"0.1.0"`) or integers (`1`), one or the
 /// other for a whole type: `#[versioned(since = 1)]` writes
@@ -310,6 +310,63 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// - Read on its own, outside a root, an embedded type is read as current.
 ///   A versioned type inside another keeps its own version, as before.
 ///
+/// # Embedded enums
+///
+/// An externally tagged enum (serde's default: a unit variant written as
+/// its name, the others as `{"name": ...}`) used inside a versioned type
+/// takes `#[versioned(embedded)]` too, and its variants take
+/// `#[renamed_from("old", since = "V")]`, speaking of the variant's serde
+/// name (after `rename` and `rename_all`). Several old names may fold into
+/// one variant; given in different versions, they are its successive
+/// names. Every route reads the old names (the tree engine, the streaming
+/// reader with the root's version first, last or absent), and
+/// [`to_value_as`] writes them back: of several old names in one version,
+/// the first written. A newtype variant holding an embedded struct (or a
+/// container of one) migrates it with the enum, at the path
+/// `messages[].parts[].call`.
+///
+/// ```
+/// use palimpsest::versioned;
+/// use serde::{Deserialize, Serialize};
+/// use serde_json::json;
+///
+/// #[versioned(since = "0.1.0")]
+/// #[derive(Debug, PartialEq, Serialize, Deserialize)]
+/// pub struct ChatLog {
+///     pub messages: Vec<Message>,
+/// }
+///
+/// #[versioned(embedded)]
+/// #[derive(Debug, PartialEq, Serialize, Deserialize)]
+/// pub struct Message {
+///     pub role: Role,
+///     pub content: String,
+/// }
+///
+/// #[versioned(embedded)]
+/// #[derive(Debug, PartialEq, Serialize, Deserialize)]
+/// #[serde(rename_all = "snake_case")]
+/// pub enum Role {
+///     User,
+///     Assistant,
+///     #[renamed_from("function", since = "0.2.0")]
+///     Tool,
+/// }
+///
+/// let old = r#"{"schema_version": "0.1.0", "messages": [{"role": "function", "content": "42"}]}"#;
+/// let log: ChatLog = serde_json::from_str(old)?;
+/// assert_eq!(log.messages[0].role, Role::Tool);
+/// let written = palimpsest::to_value_as(&log, "0.1.0")?;
+/// assert_eq!(written["messages"][0]["role"], "function");
+/// assert_eq!(palimpsest::to_value(&log)?["messages"][0]["role"], "tool");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// Not yet: internally and adjacently tagged and untagged enums (a compile
+/// error names the supported mode), added and removed variants, and field
+/// attributes inside struct variants (make it a newtype variant holding an
+/// embedded struct instead); a top-level versioned enum.
+///
 /// Schema mistakes are compile errors pointing at the attribute at fault:
 /// unknown or duplicate keys, a missing `since`, malformed or mixed
 /// versions, a version at or below `legacy` or above `version`, a removed
@@ -317,8 +374,10 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// onto the field's own name or claimed twice, a step out of order or
 /// colliding with the field attributes, a metadata path outside the struct;
 /// on an embedded type, a root's key or a change in the first version of
-/// its scheme.
+/// its scheme; on an embedded enum, a variant renamed from its own name or
+/// another variant's, an old name claimed twice, a tagging mode not
+/// supported yet.
 ///
-/// Enums, unions and tuple structs are not supported.
+/// Unions and tuple structs are not supported.
 #[doc(inline)]
 pub use palimpsest_derive::versioned;

@@ -1,5 +1,8 @@
 //! The version of the document being read, for the embedded types inside
-//! it. serde hands a nested `Deserialize` no context, so the root's reader
+//! it (structs, and enums, whose variants an old document may name
+//! differently: a unit variant's string is renamed as it is read, the key
+//! of an object variant is captured and renamed as a struct's old keys
+//! are). serde hands a nested `Deserialize` no context, so the root's reader
 //! says it through a thread-local: while it reads the value of a field
 //! that holds embedded types, and only then, the site of that field is in
 //! scope, with the document's version. An embedded type's `Deserialize`
@@ -27,6 +30,7 @@ use std::rc::Rc;
 
 use serde::de::value::{
     BorrowedStrDeserializer, MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer,
+    StringDeserializer,
 };
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -242,6 +246,20 @@ where
     // serde reads a struct from a sequence too: there are no keys to change.
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
         T::deserialize_current(SeqAccessDeserializer::new(seq))
+    }
+
+    // A unit variant of an enum, by its name; to a struct, serde's own
+    // error, as reading it as current gives.
+    fn visit_str<E: serde::de::Error>(self, tag: &str) -> Result<T, E> {
+        self.visit_string(tag.to_owned())
+    }
+
+    fn visit_string<E: serde::de::Error>(self, mut tag: String) -> Result<T, E> {
+        let history = self.site.history;
+        if history.tagged() {
+            self.site.migration.migrate_tag(&mut tag, history);
+        }
+        T::deserialize_current(StringDeserializer::new(tag))
     }
 }
 

@@ -1,4 +1,4 @@
-//! Embedded types: structs used inside a versioned type, whose field
+//! Embedded types: structs and enums used inside a versioned type, whose field
 //! attributes are dated in the versions of the root document that holds
 //! them, and which write no version of their own.
 //!
@@ -34,8 +34,9 @@ use crate::version::Version;
 pub(crate) use nested::Nested;
 pub(crate) use walk::{Cursor, Migration, Sink};
 
-/// A struct whose field attributes are dated in its root's versions:
-/// what `#[versioned(embedded)]` implements.
+/// A struct whose field attributes, or an enum whose variant attributes,
+/// are dated in its root's versions: what `#[versioned(embedded)]`
+/// implements.
 pub trait Embedded: Sized {
     /// The type's changes by version, and where its embedded fields are.
     fn history() -> &'static EmbeddedHistory;
@@ -281,6 +282,10 @@ pub struct EmbeddedHistory {
     /// Keys its changes read, move or create: what its streaming reader
     /// captures.
     touched: BTreeSet<String>,
+    /// An externally tagged enum: its renames are of variant names, which
+    /// a document writes as a string (a unit variant) or as the one key of
+    /// an object (the others).
+    tagged: bool,
     /// The keys its fields read; `None` when a flattened field reads any.
     /// Others are kept in the root's metadata when a document migrates.
     claims: Option<BTreeSet<&'static str>>,
@@ -296,6 +301,7 @@ impl std::fmt::Debug for EmbeddedHistory {
             .field("type_name", &self.type_name)
             .field("versions", &versions)
             .field("sites", &self.sites)
+            .field("tagged", &self.tagged)
             .finish_non_exhaustive()
     }
 }
@@ -308,6 +314,11 @@ impl EmbeddedHistory {
 
     pub(crate) fn sites(&self) -> &[Site] {
         &self.sites
+    }
+
+    /// Whether it is an enum, whose variant names its renames change.
+    pub(crate) fn tagged(&self) -> bool {
+        self.tagged
     }
 
     /// Whether a change may read, move or create `key`.
@@ -390,6 +401,7 @@ impl EmbeddedChecked {
             changes: Vec::new(),
             sites: Vec::new(),
             touched: BTreeSet::new(),
+            tagged: false,
             claims: None,
             reach: OnceLock::new(),
         })
@@ -418,6 +430,13 @@ impl EmbeddedChecked {
     /// others found in an object of a migrated document are kept there.
     pub fn claims(mut self, keys: &'static [&'static str]) -> Self {
         self.0.claims = Some(keys.iter().copied().collect());
+        self
+    }
+
+    /// Marks the type as an externally tagged enum: its renames rename
+    /// variants, written as a string or as the one key of an object.
+    pub fn variants(mut self) -> Self {
+        self.0.tagged = true;
         self
     }
 

@@ -73,6 +73,9 @@ trait Visit {
         object: &mut Object,
         history: &'static EmbeddedHistory,
     ) -> Result<(), Self::Error>;
+
+    /// Visits the name of a unit variant of an enum, written as a string.
+    fn tag(&mut self, tag: &mut String, history: &'static EmbeddedHistory);
 }
 
 /// Visits the embedded objects the sites find in `object`, wherever the
@@ -116,6 +119,10 @@ fn visit_value<V: Visit>(
         // expected.
         return match value {
             Value::Object(object) => visit.object(object, history),
+            Value::String(tag) if history.tagged() => {
+                visit.tag(tag, history);
+                Ok(())
+            }
             _ => Ok(()),
         };
     };
@@ -213,6 +220,42 @@ impl Visit for Walk<'_> {
             }
         }
         visit_sites(self, object, &history.sites)
+    }
+
+    fn tag(&mut self, tag: &mut String, history: &'static EmbeddedHistory) {
+        if let Pass::Changes(version) = self.pass {
+            rename_tag(history.ops_at(version).iter(), tag, Direction::Up);
+        }
+    }
+}
+
+/// Which way a rename goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    /// From the old name to the new: a migration.
+    Up,
+    /// From the new name to the old: a downgrade.
+    Down,
+}
+
+/// Renames the variant a unit variant's string names, as `rename_key`
+/// renames the one key the other variants are written with. One rename
+/// at most: several old names may fold into one variant, and the first of
+/// `renames` to match decides (on the way down, the one the macro lists
+/// last in a version: the first old name the user wrote).
+fn rename_tag<'o>(renames: impl Iterator<Item = &'o Op>, tag: &mut String, direction: Direction) {
+    for op in renames {
+        let Op::Rename { old, new } = op else {
+            continue;
+        };
+        let (from, to) = match direction {
+            Direction::Up => (old, new),
+            Direction::Down => (new, old),
+        };
+        if tag == from {
+            to.clone_into(tag);
+            return;
+        }
     }
 }
 
@@ -408,6 +451,14 @@ impl Visit for Undo<'_> {
         }
         Ok(())
     }
+
+    fn tag(&mut self, tag: &mut String, history: &'static EmbeddedHistory) {
+        rename_tag(
+            history.ops_at(self.version).iter().rev(),
+            tag,
+            Direction::Down,
+        );
+    }
 }
 
 impl Schema {
@@ -567,6 +618,17 @@ impl std::fmt::Debug for Sink {
 }
 
 impl Migration {
+    /// Renames the unit variant a string read while streaming names, by
+    /// the changes of every version after the document's.
+    pub(crate) fn migrate_tag(&self, tag: &mut String, history: &'static EmbeddedHistory) {
+        let Some(nested) = &self.root.nested else {
+            return;
+        };
+        for version in nested.versions_between(&self.from, self.root.current()) {
+            rename_tag(history.ops_at(version).iter(), tag, Direction::Up);
+        }
+    }
+
     /// Applies to an object captured by an embedded reader the changes of
     /// every version after the document's, up to the root's current one,
     /// then keeps the keys no field claims. `at` is where the object stands.
@@ -636,6 +698,34 @@ mod tests {
         assert!(is_joined("a.b", "a", "b"));
         assert!(!is_joined("ab.", "a", "b"));
         assert!(!is_joined("a.bc", "a", "b"));
+    }
+
+    #[test]
+    fn a_tag_is_renamed_once_each_way() {
+        let rename = |old: &str, new: &str| Op::Rename {
+            old: old.to_owned(),
+            new: new.to_owned(),
+        };
+        // Two old names fold into `tool`; a swap renames each side once.
+        let ops = [
+            rename("func", "tool"),
+            rename("function", "tool"),
+            rename("a", "b"),
+            rename("b", "a"),
+        ];
+        let renamed = |tag: &str, direction| {
+            let mut tag = tag.to_owned();
+            rename_tag(ops.iter(), &mut tag, direction);
+            tag
+        };
+        assert_eq!(renamed("function", Direction::Up), "tool");
+        assert_eq!(renamed("func", Direction::Up), "tool");
+        assert_eq!(renamed("a", Direction::Up), "b");
+        assert_eq!(renamed("b", Direction::Up), "a");
+        assert_eq!(renamed("user", Direction::Up), "user");
+        // Down, the first listed wins: the macro lists the old names of a
+        // version last first.
+        assert_eq!(renamed("tool", Direction::Down), "func");
     }
 
     #[test]
