@@ -383,7 +383,8 @@ fn text() -> impl Strategy<Value = String> {
     "[a-z ]{0,6}"
 }
 
-/// An item of a `Note` at `version` (`None`: the legacy version).
+/// An item of a `Note` whose version is 0.2.0 or later, 0.3.0 or later, as
+/// the flags say; its size sometimes of a type that does not fit.
 fn item(newer_than_0_2: bool, newer_than_0_3: bool) -> impl Strategy<Value = Value> {
     let name = if newer_than_0_3 { "name" } else { "label" };
     let size = prop_oneof![
