@@ -27,7 +27,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
 
-use palimpsest::testing::{check_fixtures, Problem};
+use palimpsest::testing::{check_fixtures, LostValue, Problem};
 use palimpsest::{versioned, Error, Schema, Scheme, Step, Versioned};
 use palimpsest_bulk::{BulkError, Document, Migrator, Outcome};
 use proptest::prelude::*;
@@ -372,9 +372,24 @@ fn generated_document(history: &History) -> impl Strategy<Value = Pairs> {
     })
 }
 
+/// Documents without a repeated key: the tree routes cannot see one
+/// (serde_json keeps the last value), so properties on trees take these.
+fn without_repeats(documents: impl Strategy<Value = Pairs>) -> impl Strategy<Value = Pairs> {
+    documents.prop_filter("a tree keeps one value per key", |document| {
+        !document.has_repeats()
+    })
+}
+
 fn generated_case() -> impl Strategy<Value = (History, Pairs)> {
     history().prop_flat_map(|history| {
         let document = generated_document(&history);
+        (Just(history), document)
+    })
+}
+
+fn generated_case_without_repeats() -> impl Strategy<Value = (History, Pairs)> {
+    history().prop_flat_map(|history| {
+        let document = without_repeats(generated_document(&history));
         (Just(history), document)
     })
 }
@@ -587,7 +602,7 @@ where
 
 /// The value-loss check of `palimpsest::testing`, on one document: the
 /// values it reports lost, or `None` when the document does not read.
-fn lost_values<T>(document: &Value) -> Option<Vec<String>>
+fn lost_values<T>(document: &Value) -> Option<Vec<LostValue>>
 where
     T: Versioned + Serialize + DeserializeOwned,
 {
@@ -611,10 +626,21 @@ where
     match checked {
         Ok(_) => Some(Vec::new()),
         Err(error) => match error.problem() {
-            Problem::Lost(lost) => Some(lost.iter().map(|l| l.path.clone()).collect()),
+            Problem::Lost(lost) => Some(lost.clone()),
             Problem::Read(_) => None,
             _ => panic!("{error}"),
         },
+    }
+}
+
+/// The leaves of `value`, as the value-loss check counts them: strings,
+/// numbers and booleans.
+fn collect_leaves(value: &Value, out: &mut Vec<Value>) {
+    match value {
+        Value::Null => {}
+        Value::Array(items) => items.iter().for_each(|item| collect_leaves(item, out)),
+        Value::Object(fields) => fields.values().for_each(|field| collect_leaves(field, out)),
+        leaf => out.push(leaf.clone()),
     }
 }
 
@@ -746,8 +772,7 @@ proptest! {
     #![proptest_config(config())]
 
     #[test]
-    fn note_loses_no_value(document in note_document()) {
-        prop_assume!(!document.has_repeats());
+    fn note_loses_no_value(document in without_repeats(note_document())) {
         // `Note` drops nothing: every value is in the result or its metadata.
         if let Some(lost) = lost_values::<Note>(&document.value()) {
             prop_assert!(lost.is_empty(), "lost {:?} of {}", lost, document.text());
@@ -755,14 +780,12 @@ proptest! {
     }
 
     #[test]
-    fn note_migrations_are_idempotent(document in note_document()) {
-        prop_assume!(!document.has_repeats());
+    fn note_migrations_are_idempotent(document in without_repeats(note_document())) {
         idempotent::<Note>(&document.value())?;
     }
 
     #[test]
-    fn note_migrations_are_transactional(document in note_document()) {
-        prop_assume!(!document.has_repeats());
+    fn note_migrations_are_transactional(document in without_repeats(note_document())) {
         transactional::<Note>(&document.value())?;
     }
 
@@ -810,17 +833,29 @@ proptest! {
     #![proptest_config(config())]
 
     #[test]
-    fn generated_histories_lose_only_declared_drops((history, document) in generated_case()) {
-        prop_assume!(!document.has_repeats());
+    fn generated_histories_lose_only_declared_drops((history, document) in generated_case_without_repeats()) {
         with_history(&history, |_| {
             if let Some(lost) = lost_values::<Generated>(&document.value()) {
+                // The check attributes a lost value to the first old leaf
+                // that held it, so a dropped `false` may be reported at the
+                // path of a `false` that was kept: values are compared, not
+                // paths.
                 let droppable = history.droppable();
-                for path in &lost {
-                    let field = path.split(['.', '[']).next().unwrap_or_default();
+                let mut may_lose = Vec::new();
+                if let Value::Object(fields) = document.value() {
+                    for (field, value) in &fields {
+                        if droppable.contains(field) {
+                            collect_leaves(value, &mut may_lose);
+                        }
+                    }
+                }
+                for lost in &lost {
+                    let allowed = may_lose.iter().position(|value| *value == lost.value);
                     prop_assert!(
-                        droppable.contains(field),
-                        "lost `{}` of {} (history {:?})", path, document.text(), history
+                        allowed.is_some(),
+                        "lost {} of {} (history {:?})", lost, document.text(), history
                     );
+                    may_lose.swap_remove(allowed.unwrap_or_default());
                 }
             }
             Ok(())
@@ -828,14 +863,12 @@ proptest! {
     }
 
     #[test]
-    fn generated_histories_are_idempotent((history, document) in generated_case()) {
-        prop_assume!(!document.has_repeats());
+    fn generated_histories_are_idempotent((history, document) in generated_case_without_repeats()) {
         with_history(&history, |_| idempotent::<Generated>(&document.value()))?;
     }
 
     #[test]
-    fn generated_histories_are_transactional((history, document) in generated_case()) {
-        prop_assume!(!document.has_repeats());
+    fn generated_histories_are_transactional((history, document) in generated_case_without_repeats()) {
         with_history(&history, |_| transactional::<Generated>(&document.value()))?;
     }
 
