@@ -21,13 +21,19 @@ fuzz_target!(|data: &[u8]| {
 fn migrate_once<T: Versioned + DeserializeOwned>(document: &Value) {
     let mut migrated = document.clone();
     if let Err(error) = palimpsest::migrate::<T>(&mut migrated) {
-        assert_eq!(&migrated, document, "a failed migration changed the value: {error}");
+        assert_eq!(
+            &migrated, document,
+            "a failed migration changed the value: {error}"
+        );
         return;
     }
     let mut again = migrated.clone();
     let report = palimpsest::migrate::<T>(&mut again)
         .unwrap_or_else(|error| panic!("a migrated value fails to migrate again: {error}"));
-    assert!(!report.migrated(), "a migrated value is migrated again: {report}");
+    assert!(
+        !report.migrated(),
+        "a migrated value is migrated again: {report}"
+    );
     assert_eq!(again, migrated, "migrating a migrated value changed it");
     // Whether the result fits `T` is the schema's business; reading it
     // must not panic either way.

@@ -19,7 +19,11 @@ fuzz_target!(|data: &[u8]| {
     let input = lines(data.strip_prefix(BOM).unwrap_or(data));
     let output = lines(output.strip_prefix(BOM).unwrap_or(&output));
     assert_eq!(output.len(), input.len(), "lines in, lines out");
-    assert_eq!(summary.documents + summary.blank_lines, input.len() as u64, "{summary}");
+    assert_eq!(
+        summary.documents + summary.blank_lines,
+        input.len() as u64,
+        "{summary}"
+    );
     assert_eq!(
         summary.current + summary.migrated + summary.failed,
         summary.documents,

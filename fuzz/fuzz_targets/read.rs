@@ -26,7 +26,10 @@ where
     let rich = palimpsest::from_slice::<T>(data);
     let value = match (plain, rich) {
         (Ok(plain), Ok(rich)) => {
-            assert_eq!(plain, rich.value, "serde_json and palimpsest read different values");
+            assert_eq!(
+                plain, rich.value,
+                "serde_json and palimpsest read different values"
+            );
             plain
         }
         (Err(_), Err(_)) => return,
@@ -35,8 +38,14 @@ where
     };
     let written = serde_json::to_vec(&value).expect("a value read writes back");
     let reread = palimpsest::from_slice::<T>(&written).unwrap_or_else(|error| {
-        panic!("a value read does not read back: {error}\n{}", String::from_utf8_lossy(&written))
+        panic!(
+            "a value read does not read back: {error}\n{}",
+            String::from_utf8_lossy(&written)
+        )
     });
-    assert!(!reread.report.migrated(), "a document just written is migrated again");
+    assert!(
+        !reread.report.migrated(),
+        "a document just written is migrated again"
+    );
     assert_eq!(reread.value, value, "read, write, read changed the value");
 }
