@@ -1,0 +1,51 @@
+//! Arbitrary bytes read as a versioned type: serde_json's reader (which
+//! migrates through the generated `Deserialize`) and palimpsest's own never
+//! panic, accept and refuse the same documents, and read the same value;
+//! a value read writes back to a document that reads as the same value.
+
+#![no_main]
+
+use std::fmt::Debug;
+
+use libfuzzer_sys::fuzz_target;
+use palimpsest::Versioned;
+use palimpsest_fuzz::{AgentTrace, ExecutionTrace};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+fuzz_target!(|data: &[u8]| {
+    read_alike::<AgentTrace>(data);
+    read_alike::<ExecutionTrace>(data);
+});
+
+fn read_alike<T>(data: &[u8])
+where
+    T: Versioned + Serialize + DeserializeOwned + PartialEq + Debug,
+{
+    let plain = serde_json::from_slice::<T>(data);
+    let rich = palimpsest::from_slice::<T>(data);
+    let value = match (plain, rich) {
+        (Ok(plain), Ok(rich)) => {
+            assert_eq!(
+                plain, rich.value,
+                "serde_json and palimpsest read different values"
+            );
+            plain
+        }
+        (Err(_), Err(_)) => return,
+        (Ok(_), Err(error)) => panic!("serde_json reads it, palimpsest refuses it: {error}"),
+        (Err(error), Ok(_)) => panic!("palimpsest reads it, serde_json refuses it: {error}"),
+    };
+    let written = serde_json::to_vec(&value).expect("a value read writes back");
+    let reread = palimpsest::from_slice::<T>(&written).unwrap_or_else(|error| {
+        panic!(
+            "a value read does not read back: {error}\n{}",
+            String::from_utf8_lossy(&written)
+        )
+    });
+    assert!(
+        !reread.report.migrated(),
+        "a document just written is migrated again"
+    );
+    assert_eq!(reread.value, value, "read, write, read changed the value");
+}

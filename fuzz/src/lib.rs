@@ -1,0 +1,62 @@
+//! The types the fuzz targets read: one with every change `#[versioned]`
+//! records, at the root and in embedded types, and the trace model the
+//! command line migrates.
+
+use palimpsest::versioned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+pub use palimpsest::models::trace::ExecutionTrace;
+
+/// An agent's run (the type of `tests/agent_trace.rs`, whose fixtures seed
+/// the corpus), with a field added and a field removed besides the renames:
+/// `notes` is kept at `metadata.legacy_notes`, each step's `scratch` under
+/// its path in the root's metadata.
+#[versioned(since = "0.1.0", metadata = "metadata")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentTrace {
+    #[renamed_from("query", since = "0.2.0")]
+    pub task: String,
+    pub model: String,
+    pub steps: Vec<AgentStep>,
+    pub final_answer: Option<String>,
+    #[added_in("0.2.0")]
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[removed_in("0.3.0")]
+    pub notes: String,
+    #[serde(default)]
+    pub metadata: Map<String, Value>,
+}
+
+/// One turn of the agent.
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentStep {
+    pub index: u32,
+    #[renamed_from("thought", since = "0.2.0")]
+    pub reasoning: String,
+    #[serde(default)]
+    pub tool_calls: Vec<ToolCall>,
+    pub observation: Option<String>,
+    #[added_in("0.3.0")]
+    #[serde(default)]
+    pub duration_ms: u64,
+    #[removed_in("0.3.0")]
+    pub scratch: String,
+    #[serde(default)]
+    pub score: Option<f64>,
+}
+
+/// A tool the agent called: a free-form `arguments` value, a field renamed
+/// and one added.
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolCall {
+    #[renamed_from("name", since = "0.3.0")]
+    pub tool: String,
+    pub arguments: Value,
+    #[added_in("0.2.0")]
+    #[serde(default)]
+    pub id: Option<String>,
+}
