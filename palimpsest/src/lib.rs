@@ -81,6 +81,7 @@ mod de;
 mod downgrade;
 mod embedded;
 mod error;
+mod forward;
 mod ignored;
 mod migrate;
 #[cfg(feature = "models")]
