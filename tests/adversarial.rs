@@ -166,6 +166,37 @@ const CASES: &[Case] = &[
         ),
         from_value: None,
     },
+    Case {
+        file: "schema_version_number.json",
+        outcome: Outcome::Fails("MalformedVersion at schema_version, a number", |error| {
+            matches!(error, Error::MalformedVersion { key: "schema_version", source, .. }
+                if source.to_string().contains("a number"))
+        }),
+        from_value: None,
+    },
+    // A typed integer field beyond `u64::MAX`: the number arrives as an
+    // `f64`, which the field refuses, so nothing is rounded into it.
+    Case {
+        file: "duration_beyond_u64.json",
+        outcome: Outcome::Fails("Mismatch at the step's duration_ms", |error| {
+            matches!(error, Error::Mismatch { path, message, .. }
+                if path == "execution_steps[0].duration_ms" && message.contains("expected u64"))
+        }),
+        from_value: None,
+    },
+    // An unclaimed key goes to `legacy_unknown` on migration: two values
+    // cannot both go there.
+    Case {
+        file: "repeated_unclaimed_key.json",
+        outcome: Outcome::Fails(
+            "RepeatedKey surprise",
+            |error| matches!(error, Error::RepeatedKey { key, .. } if key == "surprise"),
+        ),
+        from_value: Some(Outcome::Reads(|trace| {
+            assert_migrated_from_legacy(trace);
+            assert_eq!(trace.context.metadata["legacy_unknown"]["surprise"], 2);
+        })),
+    },
 ];
 
 /// Fixtures whose behaviour today is not what issue 12 asks for, with the
@@ -193,6 +224,29 @@ const FINDINGS: &[Case] = &[
             assert_migrated_from_legacy(trace);
             assert_eq!(trace.context.metadata["k"], 2);
         })),
+    },
+    // Today every route keeps "second" and drops "first": the key the
+    // migration promises never to overwrite loses a value before it runs.
+    Case {
+        file: "repeated_migrated_from.json",
+        outcome: Outcome::Fails(
+            "RepeatedKey migrated_from",
+            |error| matches!(error, Error::RepeatedKey { key, .. } if key.ends_with("migrated_from")),
+        ),
+        from_value: Some(Outcome::Reads(|trace| {
+            assert_eq!(trace.context.metadata["migrated_from"], "second");
+        })),
+    },
+    // The typed routes fail as they should; plain serde's error on a current
+    // document ("invalid value: integer `-1`, expected u32") names neither
+    // the type nor the path, unlike the same error on a legacy document.
+    Case {
+        file: "step_number_negative.json",
+        outcome: Outcome::Fails("Mismatch at the step's step_number", |error| {
+            matches!(error, Error::Mismatch { path, migrated_to: None, .. }
+                if path == "execution_steps[0].step_number")
+        }),
+        from_value: None,
     },
 ];
 
@@ -331,4 +385,16 @@ fn repeated_version_key_is_refused() {
 #[ignore = "finding: a repeated `metadata` inside `context` is not refused; every route keeps the last and drops the first"]
 fn repeated_metadata_key_is_refused() {
     check(finding("repeated_metadata.json"));
+}
+
+#[test]
+#[ignore = "finding: a repeated `migrated_from` in the metadata is not refused; every route keeps the last"]
+fn repeated_migrated_from_is_refused() {
+    check(finding("repeated_migrated_from.json"));
+}
+
+#[test]
+#[ignore = "finding: serde_json::from_str's error for a type mismatch in a current document does not name `ExecutionTrace`"]
+fn serde_error_on_a_current_document_names_the_type() {
+    check(finding("step_number_negative.json"));
 }
