@@ -58,12 +58,15 @@ impl Schema {
                 reason: "the document is older than that; migrate it instead".to_owned(),
             });
         }
-        let path = find_path(&self.edges, &target, &from).map_err(|gap| Error::NoPath {
-            type_name: self.type_name,
-            from: from.clone(),
-            to: target.clone(),
-            gap,
-        })?;
+        let path =
+            find_path(&self.edges, self.named(&target), self.named(&from)).map_err(|gap| {
+                Error::NoPath {
+                    type_name: self.type_name,
+                    from: from.clone(),
+                    to: target.clone(),
+                    gap,
+                }
+            })?;
         let mut work = object.clone();
         work.remove(self.key);
         let mut report = Report::unchanged(self, from);
