@@ -460,3 +460,181 @@ fn a_raw_value_in_an_envelope_reads_every_version_as_from_str() {
         current
     );
 }
+
+/// bincode and postcard write a value as its fields' bytes in order, with
+/// neither names nor types: serde reads them only by asking for each type
+/// in turn, and a versioned document's shape depends on its version.
+trait NotSelfDescribing {
+    const NAME: &'static str;
+    fn read<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String>;
+    fn write<T: Serialize>(value: &T) -> Vec<u8>;
+}
+
+struct Bincode;
+
+impl NotSelfDescribing for Bincode {
+    const NAME: &'static str = "bincode";
+    fn read<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+        bincode::deserialize(bytes).map_err(|e| e.to_string())
+    }
+    fn write<T: Serialize>(value: &T) -> Vec<u8> {
+        bincode::serialize(value).unwrap()
+    }
+}
+
+struct Postcard;
+
+impl NotSelfDescribing for Postcard {
+    const NAME: &'static str = "postcard";
+    fn read<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+        postcard::from_bytes(bytes).map_err(|e| e.to_string())
+    }
+    fn write<T: Serialize>(value: &T) -> Vec<u8> {
+        postcard::to_allocvec(value).unwrap()
+    }
+}
+
+/// A record of a binary store that holds a trace as a field.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Record {
+    id: u64,
+    trace: AgentTrace,
+}
+
+/// The supported way to keep a versioned document in a binary record: its
+/// JSON (or CBOR) bytes, read with palimpsest once the record is read.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct StoredRecord {
+    id: u64,
+    trace: Vec<u8>,
+}
+
+/// A versioned type read from bincode fails, saying why and what to do
+/// instead, whether it stands alone or in a record.
+#[test]
+fn bincode_refuses_a_versioned_type_saying_why() {
+    for error in refusals::<Bincode>() {
+        assert_eq!(
+            error,
+            "Bincode does not support the serde::Deserializer::deserialize_any method: \
+             `AgentTrace` is versioned, and is read only from a self-describing format such \
+             as JSON, CBOR, MessagePack or YAML; bincode, postcard and other formats that do \
+             not describe their data cannot carry it: keep the document's JSON or CBOR \
+             bytes in the record instead"
+        );
+    }
+}
+
+/// postcard's errors carry no message (every custom one reads "Serde
+/// Deserialization Error"), so the note could not reach its user: a
+/// versioned type read from it fails with postcard's own error, and the
+/// crate docs say what it means.
+#[test]
+fn postcard_refuses_a_versioned_type_with_its_own_error() {
+    for error in refusals::<Postcard>() {
+        assert_eq!(
+            error,
+            "This is a feature that PostCard will never implement"
+        );
+    }
+}
+
+/// The errors of reading a trace from `F`: on its own, in a record, and
+/// from bytes of no trace at all (the format is refused before a byte is
+/// read, so no input can come out as a wrong value).
+fn refusals<F: NotSelfDescribing>() -> [String; 3] {
+    let trace = from_json(CURRENT).value;
+    [
+        F::read::<AgentTrace>(&F::write(&trace)).unwrap_err(),
+        F::read::<Record>(&F::write(&Record { id: 7, trace })).unwrap_err(),
+        F::read::<AgentTrace>(&[]).unwrap_err(),
+    ]
+}
+
+/// The alternative: old documents kept as JSON bytes in the record migrate
+/// as `palimpsest::from_slice` reads them anywhere; current ones are
+/// written with `palimpsest::to_vec`, or as CBOR.
+fn check_stored<F: NotSelfDescribing>() {
+    let name = F::NAME;
+    for version in OLD.into_iter().chain([CURRENT]) {
+        let record = StoredRecord {
+            id: 7,
+            trace: fixture(version, "json").into_bytes(),
+        };
+        let back: StoredRecord = F::read(&F::write(&record)).unwrap();
+        assert_eq!(back, record, "{name} {version}");
+        let read = palimpsest::from_slice::<AgentTrace>(&back.trace).unwrap();
+        assert_eq!(read, from_json(version), "{name} {version}");
+    }
+    let trace = from_json(CURRENT).value;
+    let as_json = StoredRecord {
+        id: 8,
+        trace: palimpsest::to_vec(&trace).unwrap(),
+    };
+    let back: StoredRecord = F::read(&F::write(&as_json)).unwrap();
+    assert_eq!(
+        palimpsest::from_slice::<AgentTrace>(&back.trace)
+            .unwrap()
+            .value,
+        trace
+    );
+    let as_cbor = StoredRecord {
+        id: 9,
+        trace: Cbor::write(&trace),
+    };
+    let back: StoredRecord = F::read(&F::write(&as_cbor)).unwrap();
+    assert_eq!(
+        Cbor::read::<AgentTrace>(&back.trace).unwrap(),
+        trace,
+        "{name}"
+    );
+}
+
+#[test]
+fn bincode_records_keep_versioned_documents_as_json_or_cbor_bytes() {
+    check_stored::<Bincode>();
+}
+
+#[test]
+fn postcard_records_keep_versioned_documents_as_json_or_cbor_bytes() {
+    check_stored::<Postcard>();
+}
+
+/// rmp-serde's compact form (`to_vec`) writes a struct as an array of its
+/// values, without their names: there is no version key to find, and old
+/// fields could not be told from new ones. It is refused, not misread.
+#[test]
+fn messagepack_as_arrays_is_refused() {
+    let trace = from_json(CURRENT).value;
+    let bytes = rmp_serde::to_vec(&trace).unwrap();
+    let error = rmp_serde::from_slice::<AgentTrace>(&bytes).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid type: sequence, expected a `AgentTrace` document (an object)"
+    );
+}
+
+/// A self-describing format keeps its own error, with no note about
+/// formats, when its input is cut short or is not a document.
+#[test]
+fn errors_of_self_describing_formats_are_their_own() {
+    let error = serde_json::from_str::<AgentTrace>("")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(error, "EOF while parsing a value at line 1 column 0");
+    let error = serde_norway::from_str::<AgentTrace>("[1]")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        "invalid type: sequence, expected a `AgentTrace` document (an object)"
+    );
+    let bytes = rmp_serde::to_vec_named(&json!("a string")).unwrap();
+    let error = rmp_serde::from_slice::<AgentTrace>(&bytes)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        "invalid type: string \"a string\", expected a `AgentTrace` document (an object)"
+    );
+}
