@@ -271,7 +271,7 @@ impl Format for Yaml {
 }
 
 #[test]
-fn yaml() {
+fn through_yaml() {
     check::<Yaml>();
 }
 
@@ -308,7 +308,7 @@ impl Format for Toml {
 }
 
 #[test]
-fn toml() {
+fn through_toml() {
     check::<Toml>();
 }
 
@@ -332,7 +332,7 @@ impl Format for MessagePack {
 }
 
 #[test]
-fn messagepack() {
+fn through_messagepack() {
     check::<MessagePack>();
 }
 
@@ -355,7 +355,7 @@ impl Format for Cbor {
 }
 
 #[test]
-fn cbor() {
+fn through_cbor() {
     check::<Cbor>();
 }
 
@@ -379,7 +379,7 @@ impl Format for Ron {
 }
 
 #[test]
-fn ron() {
+fn through_ron() {
     check::<Ron>();
 }
 
@@ -402,7 +402,7 @@ impl Format for JsonValue {
 }
 
 #[test]
-fn json_value() {
+fn through_json_value() {
     check::<JsonValue>();
 }
 
