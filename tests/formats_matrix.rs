@@ -13,9 +13,11 @@
 //!   the twin writes, its version an ordinary first field.
 //!
 //! Formats that cannot describe their data (bincode, postcard) cannot
-//! carry a versioned type: reading one fails with an error that says so,
-//! and the supported alternative (the document kept as JSON or CBOR bytes
-//! inside the binary record) migrates old documents as JSON does.
+//! carry a versioned type: reading one fails, never with a wrong value,
+//! with an error that says so (bincode) or the format's own (postcard,
+//! whose errors carry no message); the supported alternative, the document
+//! kept as JSON or CBOR bytes inside the binary record, migrates old
+//! documents as JSON does.
 
 use std::fmt::Debug;
 use std::path::Path;
@@ -275,6 +277,31 @@ fn through_yaml() {
     check::<Yaml>();
 }
 
+/// A YAML stream holds many documents, each after a `---`: a corpus of
+/// traces of every version reads in one pass, each as its own fixture.
+#[test]
+fn a_yaml_stream_of_every_version_reads_in_one_pass() {
+    let versions: Vec<&str> = OLD.into_iter().chain([CURRENT]).collect();
+    let stream: String = versions
+        .iter()
+        .map(|version| format!("---\n{}", fixture(version, "yaml")))
+        .collect();
+    let documents = serde_norway::Deserializer::from_str(&stream);
+    let mut read = 0;
+    for (document, version) in documents.zip(&versions) {
+        let (trace, report) = palimpsest::with_report(|| AgentTrace::deserialize(document));
+        let reference = from_json(version);
+        assert_eq!(trace.unwrap(), reference.value, "{version}");
+        let migrated = (*version != CURRENT).then_some(reference.report);
+        assert_eq!(report, migrated, "{version}");
+        read += 1;
+    }
+    assert_eq!(read, versions.len());
+}
+
+/// TOML has no null, and a table ends only where the next begins, so the
+/// fixtures put every table (`[[steps]]`, `[context.metadata]`) after the
+/// values, as toml writes them.
 struct Toml;
 
 impl Format for Toml {
