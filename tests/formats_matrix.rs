@@ -62,8 +62,10 @@ pub struct TraceContext {
 }
 
 /// The current `AgentTrace` as plain serde sees it, without palimpsest: its
-/// version an ordinary first field, which is where palimpsest writes it.
+/// version an ordinary first field, which is where palimpsest writes it,
+/// and its serde name the same (RON writes it: `AgentTrace(...)`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "AgentTrace")]
 pub struct PlainTrace {
     pub schema_version: String,
     pub problem_statement: String,
@@ -76,6 +78,7 @@ pub struct PlainTrace {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Step")]
 pub struct PlainStep {
     pub reasoning: String,
     pub tool: Option<String>,
@@ -386,9 +389,11 @@ fn through_cbor() {
     check::<Cbor>();
 }
 
-/// RON writes a struct as `(field: value)`, an `Option` as `Some(..)` and
-/// `None`; its fixtures are written so. A map of JSON values (the
-/// metadata) is a RON map, `{"key": value}`.
+/// RON writes a struct as `(field: value)`, or `Name(field: value)` with
+/// its serde name, an `Option` as `Some(..)` and `None`: the fixtures of
+/// 0.0.1 and 0.1.0 are written without the names, the others with them,
+/// as the test writes. A map of JSON values (the metadata) is a RON map,
+/// `{"key": value}`.
 struct Ron;
 
 impl Format for Ron {
@@ -401,7 +406,8 @@ impl Format for Ron {
         ron::from_str(document).map_err(|e| e.to_string())
     }
     fn write<T: Serialize>(value: &T) -> String {
-        ron::to_string(value).unwrap()
+        let config = ron::ser::PrettyConfig::new().struct_names(true);
+        ron::ser::to_string_pretty(value, config).unwrap()
     }
 }
 
@@ -663,5 +669,83 @@ fn errors_of_self_describing_formats_are_their_own() {
     assert_eq!(
         error,
         "invalid type: string \"a string\", expected a `AgentTrace` document (an object)"
+    );
+}
+
+/// A versioned type keeps its serde name, or the one its `rename` gives
+/// on each side, as the same struct without palimpsest does: RON writes
+/// it (`Log(...)`) and checks it where it reads a struct by its name.
+mod names {
+    use palimpsest::versioned;
+    use serde::{Deserialize, Serialize};
+
+    #[versioned(since = "0.1.0")]
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(rename = "log")]
+    pub struct Log {
+        pub entries: Vec<Entry>,
+    }
+
+    #[versioned(embedded)]
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(rename(serialize = "entry"))]
+    pub struct Entry {
+        pub n: u32,
+    }
+
+    /// The twins, under the same names.
+    pub mod plain {
+        use serde::{Deserialize, Serialize};
+
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(rename = "log")]
+        pub struct Log {
+            pub schema_version: String,
+            pub entries: Vec<Entry>,
+        }
+
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(rename(serialize = "entry"))]
+        pub struct Entry {
+            pub n: u32,
+        }
+    }
+}
+
+#[test]
+fn ron_writes_and_checks_the_serde_names_plain_serde_does() {
+    use names::{plain, Entry, Log};
+    fn write(value: &impl Serialize) -> String {
+        let config = ron::ser::PrettyConfig::new()
+            .struct_names(true)
+            .compact_structs(true)
+            .compact_arrays(true);
+        ron::ser::to_string_pretty(value, config).unwrap()
+    }
+    let log = Log {
+        entries: vec![Entry { n: 1 }],
+    };
+    let twin = plain::Log {
+        schema_version: "0.1.0".to_owned(),
+        entries: vec![plain::Entry { n: 1 }],
+    };
+    let written = write(&log);
+    assert_eq!(written, write(&twin));
+    assert_eq!(
+        written,
+        r#"log(schema_version: "0.1.0", entries: [entry(n: 1)])"#
+    );
+    // Read, an entry goes by its deserialize name, its own.
+    let by_name = r#"log(schema_version: "0.1.0", entries: [Entry(n: 1)])"#;
+    assert_eq!(ron::from_str::<Log>(by_name).unwrap(), log);
+    assert_eq!(ron::from_str::<plain::Log>(by_name).unwrap(), twin);
+    let error = ron::from_str::<Log>(&written).unwrap_err().to_string();
+    let plain_error = ron::from_str::<plain::Log>(&written)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(error, plain_error);
+    assert!(
+        error.contains("Expected struct `Entry` but found `entry`"),
+        "{error}"
     );
 }

@@ -66,7 +66,7 @@
 //!   reading one fails with ``invalid type: sequence, expected a `Trace`
 //!   document (an object)``.
 //! - RON: documents as RON writes them, `(schema_version: "0.3.0", ...)`,
-//!   and in its map syntax alike.
+//!   or `Trace(schema_version: "0.3.0", ...)` with the struct names.
 //!
 //! Formats that do not describe their data, such as bincode and postcard,
 //! cannot carry a versioned type: they read a value only as the shape the
