@@ -691,6 +691,16 @@ mod names {
     #[serde(rename(serialize = "entry"))]
     pub struct Entry {
         pub n: u32,
+        pub level: Level,
+    }
+
+    /// An enum's copy is named as a struct's.
+    #[versioned(embedded)]
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(rename = "level")]
+    pub enum Level {
+        Info,
+        Warning,
     }
 
     /// The twins, under the same names.
@@ -708,13 +718,21 @@ mod names {
         #[serde(rename(serialize = "entry"))]
         pub struct Entry {
             pub n: u32,
+            pub level: Level,
+        }
+
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(rename = "level")]
+        pub enum Level {
+            Info,
+            Warning,
         }
     }
 }
 
 #[test]
 fn ron_writes_and_checks_the_serde_names_plain_serde_does() {
-    use names::{plain, Entry, Log};
+    use names::{plain, Entry, Level, Log};
     fn write(value: &impl Serialize) -> String {
         let config = ron::ser::PrettyConfig::new()
             .struct_names(true)
@@ -723,20 +741,26 @@ fn ron_writes_and_checks_the_serde_names_plain_serde_does() {
         ron::ser::to_string_pretty(value, config).unwrap()
     }
     let log = Log {
-        entries: vec![Entry { n: 1 }],
+        entries: vec![Entry {
+            n: 1,
+            level: Level::Warning,
+        }],
     };
     let twin = plain::Log {
         schema_version: "0.1.0".to_owned(),
-        entries: vec![plain::Entry { n: 1 }],
+        entries: vec![plain::Entry {
+            n: 1,
+            level: plain::Level::Warning,
+        }],
     };
     let written = write(&log);
     assert_eq!(written, write(&twin));
     assert_eq!(
         written,
-        r#"log(schema_version: "0.1.0", entries: [entry(n: 1)])"#
+        r#"log(schema_version: "0.1.0", entries: [entry(n: 1, level: Warning)])"#
     );
     // Read, an entry goes by its deserialize name, its own.
-    let by_name = r#"log(schema_version: "0.1.0", entries: [Entry(n: 1)])"#;
+    let by_name = r#"log(schema_version: "0.1.0", entries: [Entry(n: 1, level: Warning)])"#;
     assert_eq!(ron::from_str::<Log>(by_name).unwrap(), log);
     assert_eq!(ron::from_str::<plain::Log>(by_name).unwrap(), twin);
     let error = ron::from_str::<Log>(&written).unwrap_err().to_string();
