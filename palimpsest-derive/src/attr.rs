@@ -686,6 +686,31 @@ impl ContainerSerde {
     }
 }
 
+/// Which sides a container's `#[serde(rename = ...)]` names, as
+/// (serialize, deserialize); attributes serde would reject count for none.
+pub fn container_renamed(attrs: &[Attribute]) -> (bool, bool) {
+    let mut sides = (false, false);
+    for attr in attrs.iter().filter(|a| is_serde(a)) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if !meta.path.is_ident("rename") {
+                return skip_value(&meta);
+            }
+            // #[serde(rename = "x")]
+            if meta.input.peek(Token![=]) {
+                sides = (true, true);
+                return skip_value(&meta);
+            }
+            // #[serde(rename(serialize = "a", deserialize = "b"))]
+            meta.parse_nested_meta(|inner| {
+                sides.0 |= inner.path.is_ident("serialize");
+                sides.1 |= inner.path.is_ident("deserialize");
+                skip_value(&inner)
+            })
+        });
+    }
+    sides
+}
+
 /// The deserialize side of `name = "x"` or `name(serialize = "a", deserialize = "b")`.
 pub fn parse_de_name(meta: &ParseNestedMeta<'_>) -> syn::Result<Option<String>> {
     if meta.input.peek(Token![=]) {

@@ -19,8 +19,8 @@ use crate::case::RenameRule;
 use crate::check::{check_derives, check_embedded_keys, check_one_scheme};
 use crate::ctxt::Ctxt;
 use crate::expand::{
-    embedded_type, history_fn_of, mentions_generics, probes_fn, remote_name, replace_self,
-    user_attrs, Head,
+    embedded_type, history_fn_of, mentions_generics, probes_fn, remote_name, remote_serde_name,
+    replace_self, user_attrs, Head,
 };
 use crate::version::{Scheme, Version};
 
@@ -342,6 +342,7 @@ impl Enum<'_> {
         let (_, ty_generics, _) = generics.split_for_impl();
         let remote_type = ident.to_string();
         let self_type = quote!(#ident #ty_generics);
+        let serde_name = remote_serde_name(ident, &self.original.attrs);
         let mut copy = self.original.clone();
         copy.ident = remote.clone();
         copy.vis = syn::Visibility::Inherited;
@@ -371,6 +372,7 @@ impl Enum<'_> {
         quote! {
             #[derive(#(#derives),*)]
             #[serde(crate = "::palimpsest::__private::serde", remote = #remote_type)]
+            #serde_name
             #[allow(dead_code)]
             #copy
         }

@@ -488,6 +488,20 @@ pub fn remote_name() -> syn::Ident {
     format_ident!("__PalimpsestRemote")
 }
 
+/// The copy's serde name is the real type's (or the user's `rename`):
+/// serde names a container after the item it derives, and formats write
+/// and check that name (RON's `Trace(...)`, the element of an XML
+/// document) and serde's messages quote it.
+pub fn remote_serde_name(ident: &syn::Ident, attrs: &[syn::Attribute]) -> TokenStream {
+    let name = ident.to_string();
+    match crate::attr::container_renamed(attrs) {
+        (true, true) => quote!(),
+        (true, false) => quote!(#[serde(rename(deserialize = #name))]),
+        (false, true) => quote!(#[serde(rename(serialize = #name))]),
+        (false, false) => quote!(#[serde(rename = #name)]),
+    }
+}
+
 /// A copy of the struct with the user's serde attributes, derived with
 /// `remote`: serde's own code reads and writes the real struct's fields,
 /// while the impls of the real struct add the version.
@@ -514,6 +528,7 @@ fn remote_struct(cont: &Container<'_>) -> TokenStream {
             }
         }
     });
+    let serde_name = remote_serde_name(ident, &cont.original.attrs);
     let mut derives = Vec::new();
     if cont.derives.serialize {
         derives.push(quote!(::palimpsest::__private::serde::Serialize));
@@ -536,6 +551,7 @@ fn remote_struct(cont: &Container<'_>) -> TokenStream {
     quote! {
         #[derive(#(#derives),*)]
         #[serde(crate = "::palimpsest::__private::serde", remote = #remote_type)]
+        #serde_name
         #(#container_attrs)*
         #[allow(dead_code)]
         struct #remote #generics #where_clause {

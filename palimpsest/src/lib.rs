@@ -47,6 +47,77 @@
 //! [`migrate()`], [`detect`] and the rest for typed errors and a [`Report`]
 //! of what ran.
 //!
+//! # Formats
+//!
+//! A versioned type reads and writes through every self-describing serde
+//! format, where a document names its fields and says what each value is:
+//! old documents migrate as they do from JSON, current ones take the fast
+//! path at plain serde's cost, and every document written carries its
+//! version first. JSON (text, `serde_json::Value` and `RawValue`), YAML,
+//! TOML, CBOR, MessagePack and RON are tested with one trace at every
+//! version (`tests/formats_matrix.rs` in the repository). What each asks:
+//!
+//! - TOML has no null: a `None` field is left out of the document, as
+//!   toml leaves it out of any struct, and read back as `None`. Its tables
+//!   come after its values, so the version key, written first, stays first.
+//! - MessagePack: write with `rmp_serde::to_vec_named`. Its compact form
+//!   (`rmp_serde::to_vec`) writes a struct as an array without the field
+//!   names, where neither the version key nor an old field can be found:
+//!   reading one fails with ``invalid type: sequence, expected a `Trace`
+//!   document (an object)``.
+//! - RON: documents as RON writes them, `(schema_version: "0.3.0", ...)`,
+//!   or `Trace(schema_version: "0.3.0", ...)` with the struct names.
+//!
+//! Formats that do not describe their data, such as bincode and postcard,
+//! cannot carry a versioned type: they read a value only as the shape the
+//! reader expects, and a versioned document's shape depends on the version
+//! it carries. Writing succeeds (the version is one more field), reading
+//! fails: bincode's error ends with ``: `Trace` is versioned, and is read
+//! only from a self-describing format [...]``; postcard's errors carry no
+//! message, so it fails with its own, `This is a feature that PostCard
+//! will never implement`. Never a wrong value. The supported way is to
+//! keep the document in the binary record as its JSON (or CBOR) bytes, and
+//! read it with palimpsest:
+//!
+//! ```
+//! use palimpsest::versioned;
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[versioned(since = "0.1.0")]
+//! #[derive(Debug, PartialEq, Serialize, Deserialize)]
+//! pub struct Trace {
+//!     #[renamed_from("result", since = "0.2.0")]
+//!     pub outcome: String,
+//! }
+//!
+//! /// A record of a binary store (bincode, postcard): the trace is kept
+//! /// as the bytes of its JSON document.
+//! #[derive(Serialize, Deserialize)]
+//! pub struct Record {
+//!     pub id: u64,
+//!     trace: Vec<u8>,
+//! }
+//!
+//! impl Record {
+//!     pub fn new(id: u64, trace: &Trace) -> Result<Self, palimpsest::Error> {
+//!         Ok(Record { id, trace: palimpsest::to_vec(trace)? })
+//!     }
+//!
+//!     /// The trace, migrated if an older build wrote the record.
+//!     pub fn trace(&self) -> Result<Trace, palimpsest::Error> {
+//!         Ok(palimpsest::from_slice(&self.trace)?.value)
+//!     }
+//! }
+//!
+//! // A record written before `result` was renamed...
+//! let old = Record { id: 1, trace: br#"{"schema_version": "0.1.0", "result": "done"}"#.to_vec() };
+//! // ...reads into the current struct.
+//! assert_eq!(old.trace()?.outcome, "done");
+//! let record = Record::new(2, &Trace { outcome: "ok".into() })?;
+//! assert_eq!(record.trace()?, Trace { outcome: "ok".into() });
+//! # Ok::<(), palimpsest::Error>(())
+//! ```
+//!
 //! # Cargo features
 //!
 //! The default build is the engine and the macro, nothing else: it depends
@@ -217,11 +288,11 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 ///
 /// - Every serializer writes `"<key>": <current version>` as the first entry
 ///   of the struct; a versioned type cannot be written without it.
-/// - Every self-describing format reads old documents, wherever the type
-///   sits (top level, `Vec`, `Option`, map values, fields): the version is
-///   detected wherever the key stands (no key is the legacy version), the
-///   steps run in order, and the result is deserialized with the struct's
-///   serde attributes. A current document whose key comes first, as
+/// - Every self-describing format ([Formats](crate#formats)) reads old
+///   documents, wherever the type sits (top level, `Vec`, `Option`, map
+///   values, fields): the version is detected wherever the key stands (no
+///   key is the legacy version), the steps run in order, and the result
+///   is deserialized with the struct's serde attributes. A current document whose key comes first, as
 ///   palimpsest writes it, goes straight to serde with no intermediate tree.
 /// - With a `metadata` path, a migrated document records `migrated_from`
 ///   (the version before its first migration, never overwritten) and

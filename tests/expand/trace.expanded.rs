@@ -12,6 +12,7 @@ const _: () = {
         ::palimpsest::__private::serde::Deserialize
     )]
     #[serde(crate = "::palimpsest::__private::serde", remote = "Trace")]
+    #[serde(rename = "Trace")]
     #[allow(dead_code)]
     struct __PalimpsestRemote {
         problem_statement: String,

@@ -11,6 +11,7 @@ const _: () = {
         ::palimpsest::__private::serde::Deserialize
     )]
     #[serde(crate = "::palimpsest::__private::serde", remote = "TraceStep")]
+    #[serde(rename = "TraceStep")]
     #[allow(dead_code)]
     struct __PalimpsestRemote {
         #[serde(alias = "thought")]

@@ -24,6 +24,7 @@ mod scope;
 mod seed;
 mod stream;
 
+use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
 use std::rc::Rc;
@@ -281,14 +282,51 @@ where
     }
     // `any`, not `map`: formats refuse another shape for `map` before the
     // visitor sees it, and the visitor is what types that error.
-    deserializer.deserialize_any(VersionedVisitor {
+    let human_readable = deserializer.is_human_readable();
+    let described = Cell::new(false);
+    let result = deserializer.deserialize_any(VersionedVisitor {
         cx,
+        described: &described,
         _type: PhantomData,
-    })
+    });
+    match result {
+        Err(error) if !described.get() && !human_readable => {
+            Err(not_self_describing(error, T::schema().type_name()))
+        }
+        result => result,
+    }
+}
+
+/// The error of a binary format that gave the reader nothing to visit.
+///
+/// bincode and postcard cannot say what their data is (`deserialize_any`),
+/// and the version a document carries decides its shape, so a versioned
+/// type cannot be read from them; their own error does not say so. A
+/// self-describing binary format gives nothing to visit only when its
+/// input is cut short before the first value, where the note is true but
+/// beside the point; text formats always describe, and are left as they are.
+fn not_self_describing<E: serde::de::Error>(error: E, type_name: &str) -> E {
+    let note = format!(
+        "`{type_name}` is versioned, and is read only from a self-describing format such \
+         as JSON, CBOR, MessagePack or YAML; bincode, postcard and other formats that do \
+         not describe their data cannot carry it: keep the document's JSON or CBOR bytes \
+         in the record instead"
+    );
+    let explained = E::custom(format_args!("{error}: {note}"));
+    // A format whose errors drop their message (postcard's all read "Serde
+    // Deserialization Error") says more with its own.
+    if explained.to_string().contains(&note) {
+        explained
+    } else {
+        error
+    }
 }
 
 struct VersionedVisitor<'c, T> {
     cx: &'c mut Context,
+    /// Set once the format hands the visitor a value: from then on a
+    /// failure is about that value, not about the format.
+    described: &'c Cell<bool>,
     _type: PhantomData<T>,
 }
 
@@ -311,6 +349,7 @@ impl<T: Versioned> VersionedVisitor<'_, T> {
         found: &'static str,
         unexpected: Unexpected<'_>,
     ) -> E {
+        self.described.set(true);
         let error = E::invalid_type(unexpected, &Expecting(T::schema().type_name()));
         self.cx.error = Some(Error::NotAnObject {
             type_name: T::schema().type_name(),
@@ -337,6 +376,9 @@ where
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The visits left to serde's defaults (an option, an enum, a newtype)
+        // refuse their value through here: the format did describe it.
+        self.described.set(true);
         serde::de::Expected::fmt(&Expecting(T::schema().type_name()), f)
     }
 
@@ -356,6 +398,7 @@ where
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        self.described.set(true);
         let schema = T::schema();
         let cx = self.cx;
         let mut stamp = None;
