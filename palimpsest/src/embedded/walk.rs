@@ -15,6 +15,7 @@ use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
+use super::tuple::{Elements, UndoElements};
 use super::{EmbeddedHistory, Segment, Site};
 use crate::error::Error;
 use crate::migrate::Report;
@@ -49,6 +50,11 @@ impl Cursor {
     pub(crate) fn exact(&self) -> &str {
         &self.exact
     }
+
+    /// The report path: `steps[]`.
+    pub(crate) fn pattern(&self) -> &str {
+        &self.pattern
+    }
 }
 
 /// Values of embedded objects to keep in the root's metadata: each with its
@@ -76,6 +82,13 @@ trait Visit {
 
     /// Visits the name of a unit variant of an enum, written as a string.
     fn tag(&mut self, tag: &mut String, history: &'static EmbeddedHistory);
+
+    /// Visits the array of a positional tuple struct (`tuple.rs`).
+    fn elements(
+        &mut self,
+        items: &mut Vec<Value>,
+        history: &'static EmbeddedHistory,
+    ) -> Result<(), Self::Error>;
 }
 
 /// Visits the embedded objects the sites find in `object`, wherever the
@@ -123,6 +136,7 @@ fn visit_value<V: Visit>(
                 visit.tag(tag, history);
                 Ok(())
             }
+            Value::Array(items) if history.positional() => visit.elements(items, history),
             _ => Ok(()),
         };
     };
@@ -226,6 +240,24 @@ impl Visit for Walk<'_> {
         if let Pass::Changes(version) = self.pass {
             rename_tag(history.ops_at(version).iter(), tag, Direction::Up);
         }
+    }
+
+    /// An array has no keys for a field to leave unclaimed.
+    fn elements(
+        &mut self,
+        items: &mut Vec<Value>,
+        history: &'static EmbeddedHistory,
+    ) -> Result<(), OpError> {
+        let Pass::Changes(version) = self.pass else {
+            return Ok(());
+        };
+        Elements {
+            cursor: self.cursor,
+            applied: self.applied,
+            kept: self.kept,
+            kept_at: self.kept_at,
+        }
+        .apply(items, history.ops_at(version))
     }
 }
 
@@ -459,6 +491,28 @@ impl Visit for Undo<'_> {
             Direction::Down,
         );
     }
+
+    fn elements(
+        &mut self,
+        items: &mut Vec<Value>,
+        history: &'static EmbeddedHistory,
+    ) -> Result<(), Error> {
+        let mut undo = UndoElements {
+            cursor: &self.cursor,
+            version: self.version,
+            report: self.report,
+            kept: self.kept,
+        };
+        for op in history.ops_at(self.version).iter().rev() {
+            undo.op(op, items).map_err(|reason| Error::Irreversible {
+                type_name: self.schema.type_name,
+                from: self.newer.clone(),
+                to: self.older.clone(),
+                reason,
+            })?;
+        }
+        Ok(())
+    }
 }
 
 impl Schema {
@@ -618,6 +672,17 @@ impl std::fmt::Debug for Sink {
 }
 
 impl Migration {
+    /// Where the step of the root's history into `version` starts, as the
+    /// tree engine names it in an error.
+    pub(super) fn step_from(&self, version: &Version) -> &Version {
+        self.root
+            .versions()
+            .iter()
+            .take_while(|v| *v < version)
+            .last()
+            .unwrap_or(&self.from)
+    }
+
     /// Renames the unit variant a string read while streaming names, by
     /// the changes of every version after the document's.
     pub(crate) fn migrate_tag(&self, tag: &mut String, history: &'static EmbeddedHistory) {
@@ -645,15 +710,7 @@ impl Migration {
         let mut applied = self.sink.applied.borrow_mut();
         let mut kept = self.sink.kept.borrow_mut();
         for version in nested.versions_between(&self.from, self.root.current()) {
-            // The step of the root's history into `version`, as the tree
-            // engine names it in an error.
-            let previous = self
-                .root
-                .versions()
-                .iter()
-                .take_while(|v| *v < version)
-                .last()
-                .unwrap_or(&self.from);
+            let previous = self.step_from(version);
             let mut walk = Walk {
                 pass: Pass::Changes(version),
                 applied: &mut applied,
