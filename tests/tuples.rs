@@ -411,3 +411,66 @@ fn a_removed_element_kept_needs_a_metadata_path() {
         );
     }
 }
+
+/// The expansions of tuple structs name everything by absolute path, as
+/// `tests/hygiene.rs` checks for structs: a module shadowing the prelude
+/// and serde's names still compiles them, and reads old documents.
+mod shadowed {
+    #![allow(dead_code)]
+
+    pub struct Result;
+    pub struct Option;
+    pub struct Vec;
+    pub struct Ok;
+    pub struct Some;
+    pub mod serde {}
+    pub mod serde_json {}
+    pub trait Serialize {}
+    pub trait Deserialize {}
+    pub trait Default {}
+
+    use palimpsest::versioned;
+
+    #[versioned(since = 1, metadata = "meta")]
+    #[derive(Debug, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Route {
+        pub legs: Legs<Leg>,
+        #[serde(default)]
+        pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+
+    #[versioned(embedded)]
+    #[derive(Debug, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Legs<T>(pub ::std::vec::Vec<T>);
+
+    #[versioned(embedded)]
+    #[derive(Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(default)]
+    pub struct Leg(
+        pub u32,
+        #[removed_in(2)] u32,
+        pub u32,
+        #[added_in(3)] pub ::core::option::Option<u32>,
+    );
+
+    impl ::core::default::Default for Leg {
+        fn default() -> Self {
+            Self(0, 0, ::core::option::Option::Some(1))
+        }
+    }
+}
+
+#[test]
+fn tuple_expansions_are_hygienic() {
+    let route: shadowed::Route =
+        serde_json::from_str(r#"{"schema_version": 1, "legs": [[1, 2, 3], [4, 5, 6]]}"#).unwrap();
+    // The container's default fills the added element.
+    assert_eq!(
+        route.legs.0,
+        [shadowed::Leg(1, 3, Some(1)), shadowed::Leg(4, 6, Some(1))]
+    );
+    assert_eq!(
+        route.meta["legacy_nested"],
+        json!({"legs[0][1]": 2, "legs[1][1]": 5})
+    );
+}
