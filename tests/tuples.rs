@@ -412,6 +412,40 @@ fn a_removed_element_kept_needs_a_metadata_path() {
     }
 }
 
+/// A note whose text was called `msg` before version 2.
+#[versioned(embedded)]
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Note {
+    /// The text.
+    #[renamed_from("msg", since = 2)]
+    pub text: String,
+}
+
+/// A line number and a note on it.
+#[versioned(embedded)]
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Annotated(pub u32, pub Note);
+
+/// Elements are not searched for embedded types: rather than leave the
+/// notes unmigrated, every read says so.
+#[versioned(since = 1)]
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Notebook {
+    /// The notes.
+    pub notes: Vec<Annotated>,
+}
+
+#[test]
+fn an_element_holding_an_embedded_type_is_refused() {
+    let text = r#"{"schema_version": 1, "notes": [[3, {"msg": "m"}]]}"#;
+    let err = palimpsest::from_str::<Notebook>(text).unwrap_err();
+    assert!(matches!(err, Error::Definition { .. }), "{err}");
+    assert!(
+        err.to_string().contains("embedded type `Annotated` at `notes[]`: element 1 holds embedded type `Note`, and the elements of a positional tuple struct are not searched for embedded types; make `Annotated` a struct with named fields"),
+        "{err}"
+    );
+}
+
 /// The expansions of tuple structs name everything by absolute path, as
 /// `tests/hygiene.rs` checks for structs: a module shadowing the prelude
 /// and serde's names still compiles them, and reads old documents.

@@ -25,8 +25,8 @@ use crate::attr::{
 use crate::check::{check_derives, check_embedded_keys, check_one_scheme};
 use crate::ctxt::Ctxt;
 use crate::expand::{
-    embedded_type, history_fn_of, mentions_generics, remote_name, replace_self, user_attrs, Head,
-    RemoteParts,
+    embedded_type, history_fn_of, mentions_generics, probes_fn, remote_name, replace_self,
+    user_attrs, Head, RemoteParts,
 };
 use crate::version::{Scheme, Version, VersionLit};
 
@@ -535,7 +535,31 @@ impl<'a> Tuple<'a> {
                 let version = &change.version;
                 quote!(.change(#version, ::palimpsest::__private::ops() #(#removed)* #(#added)*))
             });
-        history_fn_of(&self.original.ident, None, quote!(.elements() #(#changes)*))
+        history_fn_of(
+            &self.original.ident,
+            self.elements_fn(),
+            quote!(.elements() #(#changes)*),
+        )
+    }
+
+    /// One probe per element, under its position: not to migrate what they
+    /// find, but for the root's schema to refuse an element holding an
+    /// embedded type, which would otherwise be left unmigrated silently.
+    fn elements_fn(&self) -> Option<TokenStream> {
+        let ident = &self.original.ident;
+        let (_, ty_generics, _) = self.original.generics.split_for_impl();
+        let self_type = quote!(#ident #ty_generics);
+        let probes: Vec<(TokenStream, Vec<String>)> = self
+            .current()
+            .filter(|element| !element.serde.skip_de && !element.serde.custom_format)
+            .filter_map(|element| {
+                let ty = &element.original.ty;
+                let ty = replace_self(quote!(#ty), &self_type);
+                (!mentions_generics(&ty, &self.original.generics))
+                    .then(|| (ty, vec![element.index.to_string()]))
+            })
+            .collect();
+        probes_fn(&probes)
     }
 
     /// The Rust default of an added element, for older arrays to be

@@ -389,7 +389,9 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 ///   known by its position. [`to_value_as`] puts removed elements back from
 ///   the metadata, and takes added ones out where they hold their default
 ///   (else [`Error::Irreversible`] names the element). Elements are not
-///   searched for embedded types.
+///   searched for embedded types: an element holding one makes every read
+///   of the root fail with [`Error::Definition`], rather than leave it
+///   unmigrated.
 ///
 /// ```
 /// use palimpsest::versioned;

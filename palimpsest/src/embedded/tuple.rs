@@ -61,6 +61,22 @@ impl EmbeddedChecked {
     }
 }
 
+impl EmbeddedHistory {
+    /// Why a positional tuple cannot be migrated: an element holds an
+    /// embedded type, which nothing searches for (an element's position
+    /// changes with the versions). Its probes find them only to say so:
+    /// left as current, their objects would lose what changed.
+    pub(super) fn unsearched_elements(&self) -> Option<String> {
+        let site = self.sites.first().filter(|_| self.positional)?;
+        Some(format!(
+            "element {} holds embedded type `{}`, and the elements of a positional tuple struct are not searched for embedded types; make `{}` a struct with named fields",
+            site.at.names.first().copied().unwrap_or_default(),
+            site.history().type_name,
+            self.type_name
+        ))
+    }
+}
+
 /// The position an op of a positional tuple names. The macro writes only
 /// positions; anything else names no element, and the op is skipped.
 fn position(field: &str) -> Option<usize> {
