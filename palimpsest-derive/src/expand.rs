@@ -351,10 +351,22 @@ fn strip_field_attrs(fields: &mut syn::Fields) {
 }
 
 fn user_struct(cont: &Container<'_>) -> TokenStream {
-    let mut item = cont.original.clone();
+    user_struct_of(cont.original)
+}
+
+/// A struct as the user's crate sees it, named fields or a tuple: without
+/// removed fields, serde's attributes and derives (the remote copy takes
+/// them) and palimpsest's attributes.
+pub fn user_struct_of(original: &syn::ItemStruct) -> TokenStream {
+    let mut item = original.clone();
     item.attrs = user_attrs(item.attrs);
-    if let syn::Fields::Named(named) = &mut item.fields {
-        named.named = std::mem::take(&mut named.named)
+    let fields = match &mut item.fields {
+        syn::Fields::Named(named) => Some(&mut named.named),
+        syn::Fields::Unnamed(unnamed) => Some(&mut unnamed.unnamed),
+        syn::Fields::Unit => None,
+    };
+    if let Some(fields) = fields {
+        *fields = std::mem::take(fields)
             .into_pairs()
             .filter(|pair| {
                 !pair

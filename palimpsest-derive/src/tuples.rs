@@ -26,7 +26,7 @@ use crate::check::{check_derives, check_embedded_keys, check_one_scheme};
 use crate::ctxt::Ctxt;
 use crate::expand::{
     embedded_type, history_fn_of, mentions_generics, probes_fn, remote_name, replace_self,
-    user_attrs, Head, RemoteParts,
+    user_struct_of, Head, RemoteParts,
 };
 use crate::version::{Scheme, Version, VersionLit};
 
@@ -443,35 +443,10 @@ impl<'a> Tuple<'a> {
     fn expand(&self, changes: &[Change<'_, 'a>]) -> TokenStream {
         embedded_type(
             &self.head(),
-            self.user_struct(),
+            user_struct_of(self.original),
             self.remote_struct(),
             self.history_fn(changes),
         )
-    }
-
-    /// The struct as the user's crate sees it: without removed elements,
-    /// serde's derives (the remote copy takes them) and the attributes.
-    fn user_struct(&self) -> TokenStream {
-        let mut item = self.original.clone();
-        item.attrs = user_attrs(item.attrs);
-        if let syn::Fields::Unnamed(fields) = &mut item.fields {
-            fields.unnamed = std::mem::take(&mut fields.unnamed)
-                .into_pairs()
-                .filter(|pair| {
-                    !pair
-                        .value()
-                        .attrs
-                        .iter()
-                        .any(|a| a.path().is_ident("removed_in"))
-                })
-                .map(|pair| {
-                    let (mut field, comma) = pair.into_tuple();
-                    field.attrs.retain(|a| !is_serde(a) && !is_field_attr(a));
-                    syn::punctuated::Pair::new(field, comma)
-                })
-                .collect();
-        }
-        quote!(#item)
     }
 
     /// A copy of the struct with the user's serde attributes, derived with
