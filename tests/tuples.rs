@@ -446,6 +446,51 @@ fn an_element_holding_an_embedded_type_is_refused() {
     );
 }
 
+/// A reading, a cache no document holds, and the unit it was taken in
+/// until version 2.
+#[versioned(embedded)]
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sample(
+    pub u32,
+    #[serde(skip)] pub u32,
+    #[removed_in(2)] String,
+    pub u32,
+);
+
+/// Samples, with a metadata path for the units.
+#[versioned(since = 1, metadata = "meta")]
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Series {
+    /// The samples.
+    pub samples: Vec<Sample>,
+    /// Where the units go.
+    #[serde(default)]
+    pub meta: Map<String, Value>,
+}
+
+#[test]
+fn a_skipped_element_has_no_position() {
+    let text = r#"{"schema_version": 1, "samples": [[7, "ms", 8]]}"#;
+    for (route, series) in [
+        (
+            "tree",
+            palimpsest::from_value::<Series>(serde_json::from_str(text).unwrap()).unwrap(),
+        ),
+        ("stream", palimpsest::from_str::<Series>(text).unwrap()),
+    ] {
+        assert_eq!(series.value.samples, [Sample(7, 0, 8)], "{route}");
+        assert_eq!(
+            series.value.meta["legacy_nested"],
+            json!({"samples[0][1]": "ms"}),
+            "{route}"
+        );
+    }
+    assert_eq!(
+        serde_json::to_value(Sample(7, 5, 8)).unwrap(),
+        json!([7, 8])
+    );
+}
+
 /// The expansions of tuple structs name everything by absolute path, as
 /// `tests/hygiene.rs` checks for structs: a module shadowing the prelude
 /// and serde's names still compiles them, and reads old documents.

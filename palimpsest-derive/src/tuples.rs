@@ -238,13 +238,11 @@ impl<'a> Tuple<'a> {
 
     /// serde writes a tuple struct of one element as that element alone
     /// (a newtype), not as an array: no version may leave one, or the
-    /// arrays of the others would not read as it.
+    /// arrays of the others would not read as it. serde decides by the
+    /// elements the struct declares, skipped ones included.
     fn check_never_one_element(&self, cx: &mut Ctxt, versions: &BTreeSet<Version>) {
         let held = |holds: &dyn Fn(&Element<'_>) -> bool| {
-            self.elements
-                .iter()
-                .filter(|e| !e.serde.skip_de && holds(e))
-                .count()
+            self.elements.iter().filter(|e| holds(e)).count()
         };
         let oldest = versions
             .first()
