@@ -141,8 +141,8 @@ fn newtype_embedded(
             }
         }
     };
-    let mut item = item.clone();
-    item.attrs.retain(|a| !a.path().is_ident("versioned"));
+    // The newtype keeps its serde derives: they write and read it as its
+    // inner value, whose own `Deserialize` finds the root's version.
     Some(quote! {
         #item
 
