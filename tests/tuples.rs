@@ -412,37 +412,103 @@ fn a_removed_element_kept_needs_a_metadata_path() {
     }
 }
 
-/// A note whose text was called `msg` before version 2.
+/// A note whose text was called `msg` before version 2, and which lost its
+/// color in version 3.
 #[versioned(embedded)]
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Note {
     /// The text.
     #[renamed_from("msg", since = 2)]
     pub text: String,
+    #[removed_in(3)]
+    color: String,
 }
 
-/// A line number and a note on it.
+/// A line number, its author until version 3, the note on it, and the
+/// replies to the note from version 2: the notes migrate at the position
+/// their element has in each version.
 #[versioned(embedded)]
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Annotated(pub u32, pub Note);
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Annotated(
+    pub u32,
+    #[removed_in(3)] String,
+    pub Note,
+    #[added_in(2)]
+    #[serde(default)]
+    pub Vec<Note>,
+);
 
-/// Elements are not searched for embedded types: rather than leave the
-/// notes unmigrated, every read says so.
-#[versioned(since = 1)]
-#[derive(Debug, Serialize, Deserialize)]
+/// Notes on lines.
+#[versioned(since = 1, metadata = "meta")]
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notebook {
     /// The notes.
     pub notes: Vec<Annotated>,
+    /// Where removed values go.
+    #[serde(default)]
+    pub meta: Map<String, Value>,
+}
+
+fn note(text: &str) -> Note {
+    Note {
+        text: text.to_owned(),
+    }
 }
 
 #[test]
-fn an_element_holding_an_embedded_type_is_refused() {
-    let text = r#"{"schema_version": 1, "notes": [[3, {"msg": "m"}]]}"#;
-    let err = palimpsest::from_str::<Notebook>(text).unwrap_err();
-    assert!(matches!(err, Error::Definition { .. }), "{err}");
-    assert!(
-        err.to_string().contains("embedded type `Annotated` at `notes[]`: element 1 holds embedded type `Note`, and the elements of a positional tuple struct are not searched for embedded types; make `Annotated` a struct with named fields"),
-        "{err}"
+fn embedded_types_in_elements_migrate_at_their_position_in_each_version() {
+    let first = r#"{"schema_version": 1, "notes": [[3, "ada", {"msg": "m", "color": "red"}]]}"#;
+    let second = r#"{"notes": [[4, "bob", {"text": "t", "color": "blue"}, [{"text": "r", "color": "green"}]]], "schema_version": 2}"#;
+    let expected = [
+        (
+            first,
+            Annotated(3, note("m"), vec![]),
+            json!({"notes[0][1]": "ada", "notes[0][1].color": "red"}),
+        ),
+        (
+            second,
+            Annotated(4, note("t"), vec![note("r")]),
+            json!({"notes[0][1]": "bob", "notes[0][1].color": "blue", "notes[0][2][0].color": "green"}),
+        ),
+    ];
+    for (text, annotated, kept) in expected {
+        for (placement, text) in placements(text) {
+            let tree: Value = serde_json::from_str(&text).unwrap();
+            let mut cbor = Vec::new();
+            ciborium::into_writer(&tree, &mut cbor).unwrap();
+            let routes = [
+                (
+                    "tree",
+                    palimpsest::from_value::<Notebook>(tree).unwrap().value,
+                ),
+                (
+                    "stream",
+                    palimpsest::from_str::<Notebook>(&text).unwrap().value,
+                ),
+                ("serde_json", serde_json::from_str(&text).unwrap()),
+                ("ciborium", ciborium::from_reader(cbor.as_slice()).unwrap()),
+            ];
+            for (route, notebook) in routes {
+                let case = format!("{route}, {placement}: {text}");
+                assert_eq!(notebook.notes, std::slice::from_ref(&annotated), "{case}");
+                assert_eq!(notebook.meta["legacy_nested"], kept, "{case}");
+            }
+        }
+    }
+    // Written back, each element and note is where an older reader
+    // expects it.
+    let notebook: Notebook = serde_json::from_str(first).unwrap();
+    let written = palimpsest::to_value_as(&notebook, 1).unwrap();
+    let old: Value = serde_json::from_str(first).unwrap();
+    assert_eq!(written["notes"], old["notes"]);
+    let report = palimpsest::from_str::<Notebook>(second).unwrap().report;
+    assert_eq!(
+        report.preserved,
+        [
+            "meta.legacy_nested.notes[][1]",
+            "meta.legacy_nested.notes[][1].color",
+            "meta.legacy_nested.notes[][2][].color"
+        ]
     );
 }
 

@@ -515,21 +515,23 @@ impl<'a> Tuple<'a> {
         )
     }
 
-    /// One probe per element, under its position: not to migrate what they
-    /// find, but for the root's schema to refuse an element holding an
-    /// embedded type, which would otherwise be left unmigrated silently.
+    /// One probe per element, under its position in current arrays: the
+    /// embedded types an element holds migrate with the tuple, found at
+    /// the position the element has in each version's arrays.
     fn elements_fn(&self) -> Option<TokenStream> {
         let ident = &self.original.ident;
         let (_, ty_generics, _) = self.original.generics.split_for_impl();
         let self_type = quote!(#ident #ty_generics);
         let probes: Vec<(TokenStream, Vec<String>)> = self
             .current()
-            .filter(|element| !element.serde.skip_de && !element.serde.custom_format)
-            .filter_map(|element| {
+            .filter(|element| !element.serde.skip_de)
+            .enumerate()
+            .filter(|(_, element)| !element.serde.custom_format)
+            .filter_map(|(position, element)| {
                 let ty = &element.original.ty;
                 let ty = replace_self(quote!(#ty), &self_type);
                 (!mentions_generics(&ty, &self.original.generics))
-                    .then(|| (ty, vec![element.index.to_string()]))
+                    .then(|| (ty, vec![position.to_string()]))
             })
             .collect();
         probes_fn(&probes)

@@ -388,10 +388,9 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 ///   or drops it with `drop`. There is no `#[renamed_from]`: an element is
 ///   known by its position. [`to_value_as`] puts removed elements back from
 ///   the metadata, and takes added ones out where they hold their default
-///   (else [`Error::Irreversible`] names the element). Elements are not
-///   searched for embedded types: an element holding one makes every read
-///   of the root fail with [`Error::Definition`], rather than leave it
-///   unmigrated.
+///   (else [`Error::Irreversible`] names the element). The embedded types
+///   an element holds migrate with it, found where the element stands in
+///   each version's arrays (`notes[0][2].text`).
 ///
 /// ```
 /// use palimpsest::versioned;

@@ -245,9 +245,9 @@ where
 
     // serde reads a struct from a sequence too: there are no keys to
     // change. A positional tuple struct's changes are of its elements.
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(mut self, seq: A) -> Result<T, A::Error> {
         if self.site.history.positional() {
-            return read_elements(self.site, &self.here, seq);
+            return read_elements(self.site, &mut self.here, seq);
         }
         T::deserialize_current(SeqAccessDeserializer::new(seq))
     }
@@ -270,7 +270,7 @@ where
 /// The array of a positional tuple struct at an older version: captured
 /// (a tuple holds a few values), migrated as the tree engine migrates it,
 /// then read as current.
-fn read_elements<'de, T, A>(site: &ScopeSite, here: &Cursor, seq: A) -> Result<T, A::Error>
+fn read_elements<'de, T, A>(site: &ScopeSite, here: &mut Cursor, seq: A) -> Result<T, A::Error>
 where
     T: Embedded + Deserialize<'de>,
     A: SeqAccess<'de>,

@@ -14,14 +14,16 @@
 //!   the positions it names; a downgrade runs them in reverse.
 //!
 //! An element's path is its array's path and its position: `steps[3].span[1]`
-//! exactly, `steps[].span[1]` in the report.
+//! exactly, `steps[].span[1]` in the report. The embedded types elements
+//! hold are probed under their current position, and found in each
+//! version's arrays where [`EmbeddedHistory::element_position`] says.
 
 use serde_json::Value;
 
 use super::walk::Kept;
-use super::{Cursor, Migration};
+use super::{Cursor, Site};
 use super::{EmbeddedChecked, EmbeddedHistory, Embeds, Pattern, Probe, Shape};
-use crate::error::{BoxError, Error};
+use crate::error::BoxError;
 use crate::migrate::Report;
 use crate::object::Object;
 use crate::step::{Applied, Op, OpError};
@@ -62,18 +64,33 @@ impl EmbeddedChecked {
 }
 
 impl EmbeddedHistory {
-    /// Why a positional tuple cannot be migrated: an element holds an
-    /// embedded type, which nothing searches for (an element's position
-    /// changes with the versions). Its probes find them only to say so:
-    /// left as current, their objects would lose what changed.
-    pub(super) fn unsearched_elements(&self) -> Option<String> {
-        let site = self.sites.first().filter(|_| self.positional)?;
-        Some(format!(
-            "element {} holds embedded type `{}`, and the elements of a positional tuple struct are not searched for embedded types; make `{}` a struct with named fields",
-            site.at.names.first().copied().unwrap_or_default(),
-            site.history().type_name,
-            self.type_name
-        ))
+    /// Where the element a site of a positional tuple probed stands in
+    /// arrays of `version` (`None`: the current one), or `None` if it is
+    /// not in them yet. The probe names its current position; each newer
+    /// version's changes, undone, move it: an element added then was not
+    /// there before, a removed one stood before it or after.
+    pub(super) fn element_position(&self, site: &Site, version: Option<&Version>) -> Option<usize> {
+        let mut at = position(site.at.names.first()?)?;
+        let Some(version) = version else {
+            return Some(at);
+        };
+        for (_, ops) in self.changes.iter().rev().take_while(|(v, _)| v > version) {
+            let mut removed = Vec::new();
+            for op in ops {
+                match op {
+                    Op::Default { field, .. } if position(field) == Some(at) => return None,
+                    Op::Preserve { field } | Op::Drop { field } => removed.extend(position(field)),
+                    _ => {}
+                }
+            }
+            removed.sort_unstable();
+            for position in removed {
+                if position <= at {
+                    at += 1;
+                }
+            }
+        }
+        Some(at)
     }
 }
 
@@ -213,36 +230,6 @@ impl UndoElements<'_> {
     }
 }
 
-impl Migration {
-    /// Applies to the array of a positional tuple read while streaming the
-    /// changes of every version after the document's, up to the root's
-    /// current one. `at` is where the array stands.
-    pub(crate) fn migrate_elements(
-        &self,
-        items: &mut Vec<Value>,
-        history: &'static EmbeddedHistory,
-        at: &Cursor,
-    ) -> Result<(), Error> {
-        let Some(nested) = &self.root.nested else {
-            return Ok(());
-        };
-        let mut applied = self.sink.applied.borrow_mut();
-        let mut kept = self.sink.kept.borrow_mut();
-        let mut elements = Elements {
-            cursor: at,
-            applied: &mut applied,
-            kept: &mut kept,
-            kept_at: nested.kept_at.as_deref(),
-        };
-        for version in nested.versions_between(&self.from, self.root.current()) {
-            elements
-                .apply(items, history.ops_at(version))
-                .map_err(|error| self.root.op_error(error, self.step_from(version), version))?;
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,6 +263,35 @@ mod tests {
         assert_eq!(applied.preserved, ["meta.legacy_nested.steps[].span[3]"]);
         assert_eq!(applied.dropped, ["steps[].span[1]"]);
         assert_eq!(applied.defaulted, ["steps[].span[2]"]);
+    }
+
+    #[test]
+    fn an_element_is_found_where_each_version_put_it() {
+        use crate::__private::{ops, semver};
+        // (a, b, c) in 0.1.0; b removed in 0.2.0; d added in 0.3.0: now
+        // (a, c, d).
+        let history = EmbeddedChecked::new("T")
+            .elements()
+            .change(semver(0, 2, 0), ops().preserve("1"))
+            .change(semver(0, 3, 0), ops().add("2", || json!(0)))
+            .build();
+        let site = |at: &'static [&'static str]| Site {
+            at: Pattern {
+                names: at,
+                below: Vec::new(),
+            },
+            history: || unreachable!("not resolved to place it"),
+        };
+        let (c, d) = (site(&["1"]), site(&["2"]));
+        // At 0.<minor>.0, or now.
+        let at = |site: &Site, minor: Option<u64>| {
+            history.element_position(site, minor.map(|m| semver(0, m, 0)).as_ref())
+        };
+        assert_eq!(at(&c, None), Some(1));
+        assert_eq!(at(&c, Some(2)), Some(1));
+        assert_eq!(at(&c, Some(1)), Some(2));
+        assert_eq!(at(&d, Some(3)), Some(2));
+        assert_eq!(at(&d, Some(2)), None);
     }
 
     #[test]

@@ -121,6 +121,41 @@ fn visit_sites<V: Visit>(
     Ok(())
 }
 
+/// Visits the embedded objects the sites of a positional tuple struct find
+/// in its elements, each at the position its element has in arrays of
+/// `version` (`None`: the current one). An element added later is in no
+/// array of `version`.
+fn visit_elements<V: Visit>(
+    visit: &mut V,
+    items: &mut [Value],
+    history: &'static EmbeddedHistory,
+    version: Option<&Version>,
+) -> Result<(), V::Error> {
+    for site in history.sites() {
+        let held = site.history();
+        if !visit.enters(held) {
+            continue;
+        }
+        let Some(item) = history
+            .element_position(site, version)
+            .and_then(|at| items.get_mut(at).map(|item| (at, item)))
+        else {
+            continue;
+        };
+        let (at, item) = item;
+        let cursor = visit.cursor();
+        let (pattern, exact) = (cursor.pattern.len(), cursor.exact.len());
+        let _ = write!(cursor.pattern, "[{at}]");
+        let _ = write!(cursor.exact, "[{at}]");
+        let result = visit_value(visit, item, &site.at.below, held);
+        let cursor = visit.cursor();
+        cursor.pattern.truncate(pattern);
+        cursor.exact.truncate(exact);
+        result?;
+    }
+    Ok(())
+}
+
 fn visit_value<V: Visit>(
     visit: &mut V,
     value: &mut Value,
@@ -242,22 +277,27 @@ impl Visit for Walk<'_> {
         }
     }
 
-    /// An array has no keys for a field to leave unclaimed.
+    /// The array's own changes, then the embedded objects its elements
+    /// hold. An array has no keys for a field to leave unclaimed.
     fn elements(
         &mut self,
         items: &mut Vec<Value>,
         history: &'static EmbeddedHistory,
     ) -> Result<(), OpError> {
-        let Pass::Changes(version) = self.pass else {
-            return Ok(());
+        let version = match self.pass {
+            Pass::Changes(version) => {
+                Elements {
+                    cursor: self.cursor,
+                    applied: self.applied,
+                    kept: self.kept,
+                    kept_at: self.kept_at,
+                }
+                .apply(items, history.ops_at(version))?;
+                Some(version)
+            }
+            Pass::Unclaimed => None,
         };
-        Elements {
-            cursor: self.cursor,
-            applied: self.applied,
-            kept: self.kept,
-            kept_at: self.kept_at,
-        }
-        .apply(items, history.ops_at(version))
+        visit_elements(self, items, history, version)
     }
 }
 
@@ -492,11 +532,14 @@ impl Visit for Undo<'_> {
         );
     }
 
+    /// The embedded objects the elements hold first, then the array's own
+    /// changes in reverse, as for an object.
     fn elements(
         &mut self,
         items: &mut Vec<Value>,
         history: &'static EmbeddedHistory,
     ) -> Result<(), Error> {
+        visit_elements(self, items, history, Some(self.version))?;
         let mut undo = UndoElements {
             cursor: &self.cursor,
             version: self.version,
@@ -703,6 +746,27 @@ impl Migration {
         history: &'static EmbeddedHistory,
         at: &mut Cursor,
     ) -> Result<(), Error> {
+        self.migrate_with(at, |walk| walk.object(object, history))
+    }
+
+    /// [`Migration::migrate`] for the array of a positional tuple struct.
+    pub(crate) fn migrate_elements(
+        &self,
+        items: &mut Vec<Value>,
+        history: &'static EmbeddedHistory,
+        at: &mut Cursor,
+    ) -> Result<(), Error> {
+        self.migrate_with(at, |walk| walk.elements(items, history))
+    }
+
+    /// Runs `visit` with a walk of each version after the document's, up
+    /// to the root's current one, then one that keeps the keys no field
+    /// claims.
+    fn migrate_with(
+        &self,
+        at: &mut Cursor,
+        mut visit: impl FnMut(&mut Walk<'_>) -> Result<(), OpError>,
+    ) -> Result<(), Error> {
         let Some(nested) = &self.root.nested else {
             return Ok(());
         };
@@ -718,8 +782,7 @@ impl Migration {
                 kept_at,
                 cursor: &mut *at,
             };
-            walk.object(object, history)
-                .map_err(|error| self.root.op_error(error, previous, version))?;
+            visit(&mut walk).map_err(|error| self.root.op_error(error, previous, version))?;
         }
         if kept_at.is_none() {
             return Ok(());
@@ -731,8 +794,7 @@ impl Migration {
             kept_at,
             cursor: at,
         };
-        walk.object(object, history)
-            .map_err(|error| self.root.op_error(error, &self.from, self.root.current()))
+        visit(&mut walk).map_err(|error| self.root.op_error(error, &self.from, self.root.current()))
     }
 }
 
