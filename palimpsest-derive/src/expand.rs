@@ -16,6 +16,9 @@ pub fn versioned(args: TokenStream, item: &syn::Item) -> TokenStream {
     let mut cx = Ctxt::default();
     let expanded = match item {
         syn::Item::Enum(item) => crate::enums::versioned(&mut cx, args, item),
+        syn::Item::Struct(item) if matches!(item.fields, syn::Fields::Unnamed(_)) => {
+            crate::tuples::versioned(&mut cx, args, item)
+        }
         _ => Container::from_ast(&mut cx, args, item).and_then(|cont| {
             if cont.args.embedded.is_some() {
                 check::validate_embedded(&mut cx, &cont).map(|plan| expand_embedded(&cont, &plan))
@@ -348,10 +351,22 @@ fn strip_field_attrs(fields: &mut syn::Fields) {
 }
 
 fn user_struct(cont: &Container<'_>) -> TokenStream {
-    let mut item = cont.original.clone();
+    user_struct_of(cont.original)
+}
+
+/// A struct as the user's crate sees it, named fields or a tuple: without
+/// removed fields, serde's attributes and derives (the remote copy takes
+/// them) and palimpsest's attributes.
+pub fn user_struct_of(original: &syn::ItemStruct) -> TokenStream {
+    let mut item = original.clone();
     item.attrs = user_attrs(item.attrs);
-    if let syn::Fields::Named(named) = &mut item.fields {
-        named.named = std::mem::take(&mut named.named)
+    let fields = match &mut item.fields {
+        syn::Fields::Named(named) => Some(&mut named.named),
+        syn::Fields::Unnamed(unnamed) => Some(&mut unnamed.unnamed),
+        syn::Fields::Unit => None,
+    };
+    if let Some(fields) = fields {
+        *fields = std::mem::take(fields)
             .into_pairs()
             .filter(|pair| {
                 !pair
@@ -509,33 +524,20 @@ fn remote_struct(cont: &Container<'_>) -> TokenStream {
     let ident = cont.ident();
     let remote = remote_name();
     let generics = &cont.original.generics;
-    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let (_, _, where_clause) = generics.split_for_impl();
     // serde rejects generic arguments in `remote` and supplies the copy's
     // own, which are the struct's.
     let remote_type = ident.to_string();
-    let container_attrs = cont
-        .original
-        .attrs
-        .iter()
-        .filter(|a| is_serde(a))
-        .map(redirect_container_default);
-    // serde bounds `#[serde(default)]` on the copy being `Default`; a path
-    // to a function building the real struct's default needs no such bound.
-    let default_fn = matches!(cont.serde.default, Some(DefaultKind::Trait)).then(|| {
-        quote! {
-            fn __palimpsest_default #impl_generics () -> #ident #ty_generics #where_clause {
-                ::core::default::Default::default()
-            }
-        }
-    });
-    let serde_name = remote_serde_name(ident, &cont.original.attrs);
-    let mut derives = Vec::new();
-    if cont.derives.serialize {
-        derives.push(quote!(::palimpsest::__private::serde::Serialize));
-    }
-    if cont.derives.deserialize {
-        derives.push(quote!(::palimpsest::__private::serde::Deserialize));
-    }
+    let RemoteParts {
+        derives,
+        container_attrs,
+        default_fn,
+        serde_name,
+    } = RemoteParts::new(
+        &cont.head(),
+        &cont.original.attrs,
+        cont.serde.default.as_ref(),
+    );
     let fields = cont.current_fields().map(|field| {
         let name = field.ident;
         // In the copy, `Self` would be the copy.
@@ -559,6 +561,52 @@ fn remote_struct(cont: &Container<'_>) -> TokenStream {
         }
 
         #default_fn
+    }
+}
+
+/// What the remote copy of a struct takes besides its fields: serde's
+/// derives, the user's container attributes, and the function a
+/// `#[serde(default)]` on the container is redirected to.
+pub struct RemoteParts {
+    pub derives: Vec<TokenStream>,
+    pub container_attrs: Vec<TokenStream>,
+    pub default_fn: Option<TokenStream>,
+    /// See [`remote_serde_name`].
+    pub serde_name: TokenStream,
+}
+
+impl RemoteParts {
+    pub fn new(head: &Head<'_>, attrs: &[syn::Attribute], default: Option<&DefaultKind>) -> Self {
+        let ident = head.ident;
+        let (impl_generics, ty_generics, where_clause) = head.generics.split_for_impl();
+        let container_attrs = attrs
+            .iter()
+            .filter(|a| is_serde(a))
+            .map(redirect_container_default)
+            .collect();
+        // serde bounds `#[serde(default)]` on the copy being `Default`; a
+        // path to a function building the real struct's default needs no
+        // such bound.
+        let default_fn = matches!(default, Some(DefaultKind::Trait)).then(|| {
+            quote! {
+                fn __palimpsest_default #impl_generics () -> #ident #ty_generics #where_clause {
+                    ::core::default::Default::default()
+                }
+            }
+        });
+        let mut derives = Vec::new();
+        if head.serialize {
+            derives.push(quote!(::palimpsest::__private::serde::Serialize));
+        }
+        if head.deserialize {
+            derives.push(quote!(::palimpsest::__private::serde::Deserialize));
+        }
+        RemoteParts {
+            derives,
+            container_attrs,
+            default_fn,
+            serde_name: remote_serde_name(ident, attrs),
+        }
     }
 }
 /// `#[serde(default)]` on the container becomes

@@ -238,7 +238,7 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// | `step(from = "0.1.0", to = "0.1.1", with = path)` | a hand-written step from a version to the next (repeatable); `path` is a [`Step::with`]-style function on the JSON object, or a [`Step::typed`]-style function from a typed snapshot; where field attributes also act in `to`, `combine = "before"`, `"after"` or `"replace"` says how the two join | |
 /// | `check = path` | an integrity check run on every old document before its first step ([`SchemaBuilder::check`]) | |
 /// | `snapshot(version = "0.1.0", name = TraceV010)` | generates `TraceV010`, a plain serde struct with the fields documents of that version carry, under their names then, for a typed step to read | |
-/// | `embedded` | a type used inside a versioned one: its field attributes (or an enum's variant attributes) are dated in the versions of the document holding it, and it writes no version; it takes none of the keys above (see [Embedded types](#embedded-types) and [Embedded enums](#embedded-enums)) | |
+/// | `embedded` | a type used inside a versioned one: its field attributes (or an enum's variant attributes, or a positional tuple struct's element attributes) are dated in the versions of the document holding it, and it writes no version; it takes none of the keys above (see [Embedded types](#embedded-types), [Embedded enums](#embedded-enums) and [Embedded tuple structs](#embedded-tuple-structs)) | |
 ///
 /// Versions are semver strings (`"0.1.0"`) or integers (`1`), one or the
 /// other for a whole type: `#[versioned(since = 1)]` writes
@@ -439,6 +439,76 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// attributes inside struct variants (make it a newtype variant holding an
 /// embedded struct instead); a top-level versioned enum.
 ///
+/// # Embedded tuple structs
+///
+/// A tuple struct has no keys, so it has no place for a version either: it
+/// is `#[versioned(embedded)]` only (at the top level, a compile error says
+/// what to write instead).
+///
+/// - A newtype (`struct Steps(Vec<Step>)`) is written as its inner value,
+///   and is transparent to migration: the embedded types its inner type
+///   holds are found and migrated through it, as through a `Box`. Its
+///   field takes no attribute: a change of its value is written on the
+///   field that holds the newtype.
+/// - A positional tuple struct (two elements or more in every version:
+///   serde writes one element alone, as a newtype) is written as an array.
+///   `#[added_in("V")]` goes on trailing elements, which older, shorter
+///   arrays get as their default (so they need one); `#[removed_in("V")]`
+///   takes an element out of older arrays, at any position, into
+///   `<metadata>.legacy_nested` under its exact path (`steps[3].span[1]`),
+///   or drops it with `drop`. There is no `#[renamed_from]`: an element is
+///   known by its position. [`to_value_as`] puts removed elements back from
+///   the metadata, and takes added ones out where they hold their default
+///   (else [`Error::Irreversible`] names the element). The embedded types
+///   an element holds migrate with it, found where the element stands in
+///   each version's arrays (`notes[0][2].text`).
+///
+/// ```
+/// use palimpsest::versioned;
+/// use serde::{Deserialize, Serialize};
+/// use serde_json::{json, Map, Value};
+///
+/// #[versioned(since = "0.1.0", metadata = "meta")]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// pub struct Trace {
+///     pub steps: Steps,
+///     #[serde(default)]
+///     pub meta: Map<String, Value>,
+/// }
+///
+/// #[versioned(embedded)]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// pub struct Steps(pub Vec<Step>);
+///
+/// #[versioned(embedded)]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// pub struct Step {
+///     pub span: Span,
+/// }
+///
+/// /// Start and end; until 0.3.0 the duration stood between them, and from
+/// /// 0.2.0 the attempts follow.
+/// #[versioned(embedded)]
+/// #[derive(Debug, PartialEq, Serialize, Deserialize)]
+/// pub struct Span(
+///     pub u64,
+///     #[removed_in("0.3.0")] u64,
+///     pub u64,
+///     #[added_in("0.2.0")]
+///     #[serde(default)]
+///     pub u32,
+/// );
+///
+/// let old = r#"{"schema_version": "0.1.0", "steps": [{"span": [0, 1200, 1200]}]}"#;
+/// let read = palimpsest::from_str::<Trace>(old)?;
+/// assert_eq!(read.value.steps.0[0].span, Span(0, 1200, 0));
+/// assert_eq!(read.value.meta["legacy_nested"], json!({"steps[0].span[1]": 1200}));
+/// assert_eq!(read.report.defaulted, ["steps[].span[3]"]);
+/// let written = palimpsest::to_value_as(&read.value, "0.1.0")?;
+/// assert_eq!(written["steps"], json!([{"span": [0, 1200, 1200]}]));
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+///
 /// Schema mistakes are compile errors pointing at the attribute at fault:
 /// unknown or duplicate keys, a missing `since`, malformed or mixed
 /// versions, a version at or below `legacy` or above `version`, a removed
@@ -448,8 +518,11 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// on an embedded type, a root's key or a change in the first version of
 /// its scheme; on an embedded enum, a variant renamed from its own name or
 /// another variant's, an old name claimed twice, a tagging mode not
-/// supported yet.
+/// supported yet; on a tuple struct, a version key it cannot carry, an
+/// attribute on a newtype's field, a renamed element, an added element
+/// without a default or followed by an older one, a version left with one
+/// element.
 ///
-/// Unions and tuple structs are not supported.
+/// Unions are not supported.
 #[doc(inline)]
 pub use palimpsest_derive::versioned;

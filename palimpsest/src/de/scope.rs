@@ -243,8 +243,12 @@ where
         T::deserialize_current(MapAccessDeserializer::new(&mut reader))
     }
 
-    // serde reads a struct from a sequence too: there are no keys to change.
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+    // serde reads a struct from a sequence too: there are no keys to
+    // change. A positional tuple struct's changes are of its elements.
+    fn visit_seq<A: SeqAccess<'de>>(mut self, seq: A) -> Result<T, A::Error> {
+        if self.site.history.positional() {
+            return read_elements(self.site, &mut self.here, seq);
+        }
         T::deserialize_current(SeqAccessDeserializer::new(seq))
     }
 
@@ -261,6 +265,27 @@ where
         }
         T::deserialize_current(StringDeserializer::new(tag))
     }
+}
+
+/// The array of a positional tuple struct at an older version: captured
+/// (a tuple holds a few values), migrated as the tree engine migrates it,
+/// then read as current.
+fn read_elements<'de, T, A>(site: &ScopeSite, here: &mut Cursor, seq: A) -> Result<T, A::Error>
+where
+    T: Embedded + Deserialize<'de>,
+    A: SeqAccess<'de>,
+{
+    let mut items = Vec::<Value>::deserialize(SeqAccessDeserializer::new(seq))?;
+    if let Err(error) = site
+        .migration
+        .migrate_elements(&mut items, site.history, here)
+    {
+        let message = A::Error::custom(&error);
+        site.migration.sink.fail(error);
+        return Err(message);
+    }
+    T::deserialize_current(Value::Array(items))
+        .map_err(|e| A::Error::custom(format_args!("at `{}`: {e}", here.exact())))
 }
 
 /// The keys of an embedded object at an older version, as its struct reads

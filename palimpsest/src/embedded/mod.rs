@@ -19,6 +19,7 @@
 //!   the same changes, with the same code, to what it captured.
 
 mod nested;
+mod tuple;
 mod walk;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
@@ -32,6 +33,7 @@ use crate::step::{Op, Step};
 use crate::version::Version;
 
 pub(crate) use nested::Nested;
+pub use tuple::{ForwardEmbedded, ForwardPlain};
 pub(crate) use walk::{Cursor, Migration, Sink};
 
 /// A struct whose field attributes, or an enum whose variant attributes,
@@ -286,6 +288,9 @@ pub struct EmbeddedHistory {
     /// a document writes as a string (a unit variant) or as the one key of
     /// an object (the others).
     tagged: bool,
+    /// A positional tuple struct: written as an array, its changes name
+    /// positions (`tuple.rs`).
+    positional: bool,
     /// The keys its fields read; `None` when a flattened field reads any.
     /// Others are kept in the root's metadata when a document migrates.
     claims: Option<BTreeSet<&'static str>>,
@@ -319,6 +324,11 @@ impl EmbeddedHistory {
     /// Whether it is an enum, whose variant names its renames change.
     pub(crate) fn tagged(&self) -> bool {
         self.tagged
+    }
+
+    /// Whether it is a positional tuple struct, whose changes name positions.
+    pub(crate) fn positional(&self) -> bool {
+        self.positional
     }
 
     /// Whether a change may read, move or create `key`.
@@ -402,6 +412,7 @@ impl EmbeddedChecked {
             sites: Vec::new(),
             touched: BTreeSet::new(),
             tagged: false,
+            positional: false,
             claims: None,
             reach: OnceLock::new(),
         })

@@ -15,6 +15,7 @@ use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
+use super::tuple::{Elements, UndoElements};
 use super::{EmbeddedHistory, Segment, Site};
 use crate::error::Error;
 use crate::migrate::Report;
@@ -49,6 +50,11 @@ impl Cursor {
     pub(crate) fn exact(&self) -> &str {
         &self.exact
     }
+
+    /// The report path: `steps[]`.
+    pub(crate) fn pattern(&self) -> &str {
+        &self.pattern
+    }
 }
 
 /// Values of embedded objects to keep in the root's metadata: each with its
@@ -76,6 +82,13 @@ trait Visit {
 
     /// Visits the name of a unit variant of an enum, written as a string.
     fn tag(&mut self, tag: &mut String, history: &'static EmbeddedHistory);
+
+    /// Visits the array of a positional tuple struct (`tuple.rs`).
+    fn elements(
+        &mut self,
+        items: &mut Vec<Value>,
+        history: &'static EmbeddedHistory,
+    ) -> Result<(), Self::Error>;
 }
 
 /// Visits the embedded objects the sites find in `object`, wherever the
@@ -108,6 +121,41 @@ fn visit_sites<V: Visit>(
     Ok(())
 }
 
+/// Visits the embedded objects the sites of a positional tuple struct find
+/// in its elements, each at the position its element has in arrays of
+/// `version` (`None`: the current one). An element added later is in no
+/// array of `version`.
+fn visit_elements<V: Visit>(
+    visit: &mut V,
+    items: &mut [Value],
+    history: &'static EmbeddedHistory,
+    version: Option<&Version>,
+) -> Result<(), V::Error> {
+    for site in history.sites() {
+        let held = site.history();
+        if !visit.enters(held) {
+            continue;
+        }
+        let Some(item) = history
+            .element_position(site, version)
+            .and_then(|at| items.get_mut(at).map(|item| (at, item)))
+        else {
+            continue;
+        };
+        let (at, item) = item;
+        let cursor = visit.cursor();
+        let (pattern, exact) = (cursor.pattern.len(), cursor.exact.len());
+        let _ = write!(cursor.pattern, "[{at}]");
+        let _ = write!(cursor.exact, "[{at}]");
+        let result = visit_value(visit, item, &site.at.below, held);
+        let cursor = visit.cursor();
+        cursor.pattern.truncate(pattern);
+        cursor.exact.truncate(exact);
+        result?;
+    }
+    Ok(())
+}
+
 fn visit_value<V: Visit>(
     visit: &mut V,
     value: &mut Value,
@@ -123,6 +171,7 @@ fn visit_value<V: Visit>(
                 visit.tag(tag, history);
                 Ok(())
             }
+            Value::Array(items) if history.positional() => visit.elements(items, history),
             _ => Ok(()),
         };
     };
@@ -226,6 +275,29 @@ impl Visit for Walk<'_> {
         if let Pass::Changes(version) = self.pass {
             rename_tag(history.ops_at(version).iter(), tag, Direction::Up);
         }
+    }
+
+    /// The array's own changes, then the embedded objects its elements
+    /// hold. An array has no keys for a field to leave unclaimed.
+    fn elements(
+        &mut self,
+        items: &mut Vec<Value>,
+        history: &'static EmbeddedHistory,
+    ) -> Result<(), OpError> {
+        let version = match self.pass {
+            Pass::Changes(version) => {
+                Elements {
+                    cursor: self.cursor,
+                    applied: self.applied,
+                    kept: self.kept,
+                    kept_at: self.kept_at,
+                }
+                .apply(items, history.ops_at(version))?;
+                Some(version)
+            }
+            Pass::Unclaimed => None,
+        };
+        visit_elements(self, items, history, version)
     }
 }
 
@@ -459,6 +531,31 @@ impl Visit for Undo<'_> {
             Direction::Down,
         );
     }
+
+    /// The embedded objects the elements hold first, then the array's own
+    /// changes in reverse, as for an object.
+    fn elements(
+        &mut self,
+        items: &mut Vec<Value>,
+        history: &'static EmbeddedHistory,
+    ) -> Result<(), Error> {
+        visit_elements(self, items, history, Some(self.version))?;
+        let mut undo = UndoElements {
+            cursor: &self.cursor,
+            version: self.version,
+            report: self.report,
+            kept: self.kept,
+        };
+        for op in history.ops_at(self.version).iter().rev() {
+            undo.op(op, items).map_err(|reason| Error::Irreversible {
+                type_name: self.schema.type_name,
+                from: self.newer.clone(),
+                to: self.older.clone(),
+                reason,
+            })?;
+        }
+        Ok(())
+    }
 }
 
 impl Schema {
@@ -618,6 +715,17 @@ impl std::fmt::Debug for Sink {
 }
 
 impl Migration {
+    /// Where the step of the root's history into `version` starts, as the
+    /// tree engine names it in an error.
+    pub(super) fn step_from(&self, version: &Version) -> &Version {
+        self.root
+            .versions()
+            .iter()
+            .take_while(|v| *v < version)
+            .last()
+            .unwrap_or(&self.from)
+    }
+
     /// Renames the unit variant a string read while streaming names, by
     /// the changes of every version after the document's.
     pub(crate) fn migrate_tag(&self, tag: &mut String, history: &'static EmbeddedHistory) {
@@ -638,6 +746,27 @@ impl Migration {
         history: &'static EmbeddedHistory,
         at: &mut Cursor,
     ) -> Result<(), Error> {
+        self.migrate_with(at, |walk| walk.object(object, history))
+    }
+
+    /// [`Migration::migrate`] for the array of a positional tuple struct.
+    pub(crate) fn migrate_elements(
+        &self,
+        items: &mut Vec<Value>,
+        history: &'static EmbeddedHistory,
+        at: &mut Cursor,
+    ) -> Result<(), Error> {
+        self.migrate_with(at, |walk| walk.elements(items, history))
+    }
+
+    /// Runs `visit` with a walk of each version after the document's, up
+    /// to the root's current one, then one that keeps the keys no field
+    /// claims.
+    fn migrate_with(
+        &self,
+        at: &mut Cursor,
+        mut visit: impl FnMut(&mut Walk<'_>) -> Result<(), OpError>,
+    ) -> Result<(), Error> {
         let Some(nested) = &self.root.nested else {
             return Ok(());
         };
@@ -645,15 +774,7 @@ impl Migration {
         let mut applied = self.sink.applied.borrow_mut();
         let mut kept = self.sink.kept.borrow_mut();
         for version in nested.versions_between(&self.from, self.root.current()) {
-            // The step of the root's history into `version`, as the tree
-            // engine names it in an error.
-            let previous = self
-                .root
-                .versions()
-                .iter()
-                .take_while(|v| *v < version)
-                .last()
-                .unwrap_or(&self.from);
+            let previous = self.step_from(version);
             let mut walk = Walk {
                 pass: Pass::Changes(version),
                 applied: &mut applied,
@@ -661,8 +782,7 @@ impl Migration {
                 kept_at,
                 cursor: &mut *at,
             };
-            walk.object(object, history)
-                .map_err(|error| self.root.op_error(error, previous, version))?;
+            visit(&mut walk).map_err(|error| self.root.op_error(error, previous, version))?;
         }
         if kept_at.is_none() {
             return Ok(());
@@ -674,8 +794,7 @@ impl Migration {
             kept_at,
             cursor: at,
         };
-        walk.object(object, history)
-            .map_err(|error| self.root.op_error(error, &self.from, self.root.current()))
+        visit(&mut walk).map_err(|error| self.root.op_error(error, &self.from, self.root.current()))
     }
 }
 

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub use crate::de::{deserialize, deserialize_embedded};
 pub use crate::embedded::{
-    Embedded, EmbeddedChecked, EmbeddedHistory, Embeds, Pattern, Probe, ProbeEmbedded, ProbePlain,
-    Shape,
+    Embedded, EmbeddedChecked, EmbeddedHistory, Embeds, ForwardEmbedded, ForwardPlain, Pattern,
+    Probe, ProbeEmbedded, ProbePlain, Shape,
 };
 pub use crate::ser::Stamped;
 
