@@ -418,6 +418,9 @@ impl EmbeddedChecked {
                 Op::Preserve { field } | Op::Drop { field } | Op::Default { field, .. } => {
                     self.0.touched.insert(field.clone());
                 }
+                Op::Convert(conversion) => {
+                    self.0.touched.insert(conversion.field().to_owned());
+                }
                 // The macro writes no hand step into an embedded history.
                 Op::Custom(_) => {}
             }

@@ -230,6 +230,7 @@ impl Schema {
             &mut report.preserved,
             &mut report.dropped,
             &mut report.defaulted,
+            &mut report.converted,
         ] {
             list.sort();
             list.dedup();
@@ -242,6 +243,7 @@ impl Schema {
         report.preserved.extend(streamed.preserved);
         report.dropped.extend(streamed.dropped);
         report.defaulted.extend(streamed.defaulted);
+        report.converted.extend(streamed.converted);
         self.normalize_report(report);
     }
 }

@@ -19,6 +19,7 @@ use super::{EmbeddedHistory, Segment, Site};
 use crate::error::Error;
 use crate::migrate::Report;
 use crate::object::{free_key, object_at, rename_key, Object};
+use crate::ops::convert::Undoing;
 use crate::schema::Schema;
 use crate::step::{Applied, Op, OpError};
 use crate::version::{kind_of, Version};
@@ -293,6 +294,11 @@ impl Walk<'_> {
                     }
                 }
                 Op::Custom(function) => function(object)?,
+                Op::Convert(conversion) => {
+                    if conversion.apply(object, &self.cursor.exact)? {
+                        record(&mut self.applied.converted, at, conversion.field());
+                    }
+                }
             }
         }
         Ok(())
@@ -422,6 +428,20 @@ impl Undo<'_> {
                 object.insert(field.clone(), value);
             }
             Op::Custom(_) => {}
+            Op::Convert(conversion) => {
+                let undoing = Undoing {
+                    type_name: self.schema.type_name,
+                    newer: self.newer,
+                    older: self.older,
+                };
+                if conversion.undo(object, exact, &undoing)? {
+                    record(
+                        &mut self.report.converted,
+                        &self.cursor.pattern,
+                        conversion.field(),
+                    );
+                }
+            }
         }
         Ok(())
     }
