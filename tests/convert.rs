@@ -508,3 +508,83 @@ fn runtime_steps_convert_a_string_into_an_object_and_back() {
         "`Session`: migrating 0 -> 1: cannot convert `user`: the conversion failed: no `@` in the user"
     );
 }
+
+/// The expansion of every conversion is lint-clean and names everything by
+/// absolute path: this module denies rustc's warnings and clippy's groups,
+/// and shadows the prelude's names and `serde_json`.
+#[deny(warnings, unused_qualifications)]
+#[deny(clippy::all, clippy::pedantic, clippy::nursery)]
+mod clean_and_hygienic {
+    #![allow(dead_code)]
+
+    mod shadowed {
+        pub struct Result;
+        pub struct Option;
+        pub struct Vec;
+        pub struct String;
+        pub struct Ok;
+        pub struct Some;
+        pub mod serde_json {}
+    }
+    #[allow(clippy::wildcard_imports, unused_imports)]
+    use shadowed::*;
+
+    use palimpsest::versioned;
+    use serde::{Deserialize, Serialize};
+
+    type Map = std::collections::BTreeMap<std::string::String, u64>;
+
+    #[versioned(since = 1)]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Everything {
+        #[converted(since = 2, with = up, back = down)]
+        pub id: u64,
+        #[converted(since = 2, with = in_place)]
+        pub raw: ::serde_json::Value,
+        #[wrapped(since = 2)]
+        pub list: std::vec::Vec<u64>,
+        #[unwrapped(since = 2)]
+        pub single: u64,
+        #[renamed_keys(since = 2, "a" = "b")]
+        pub map: Map,
+        pub inner: std::vec::Vec<Inner>,
+    }
+
+    #[versioned(embedded)]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Inner {
+        #[converted(since = 2, with = up, back = down)]
+        pub id: u64,
+        #[wrapped(since = 2)]
+        pub list: std::vec::Vec<u64>,
+    }
+
+    #[allow(clippy::needless_pass_by_value)] // a typed conversion takes the old value
+    fn up(id: std::string::String) -> core::result::Result<u64, std::num::ParseIntError> {
+        id.parse()
+    }
+
+    #[allow(clippy::unnecessary_wraps)] // the signature a conversion must have
+    fn down(id: u64) -> core::result::Result<std::string::String, std::convert::Infallible> {
+        core::result::Result::Ok(id.to_string())
+    }
+
+    #[allow(clippy::unnecessary_wraps)]
+    fn in_place(value: &mut ::serde_json::Value) -> core::result::Result<(), &'static str> {
+        *value = ::serde_json::json!([value.take()]);
+        core::result::Result::Ok(())
+    }
+
+    #[test]
+    fn every_conversion_runs() {
+        let read = palimpsest::from_str::<Everything>(
+            r#"{"schema_version": 1, "id": "1", "raw": 2, "list": 3, "single": [4], "map": {"a": 5}, "inner": [{"id": "6", "list": 7}]}"#,
+        )
+        .unwrap();
+        let written = palimpsest::to_value(&read.value).unwrap();
+        assert_eq!(
+            written,
+            ::serde_json::json!({"schema_version": 2, "id": 1, "raw": [2], "list": [3], "single": 4, "map": {"b": 5}, "inner": [{"id": 6, "list": [7]}]})
+        );
+    }
+}

@@ -360,7 +360,13 @@ pub fn op_expr(name: &str, conversion: &Conversion<'_>) -> TokenStream {
         Kind::Convert {
             with,
             back: Some(back),
-        } => quote!(.convert_with_inverse(#name, #with, #back)),
+        } => {
+            // Each function checked on its own, spanned at its path, so an
+            // error points there and at nothing else.
+            let check = |function: &syn::Path| quote_spanned!(function.span()=> ::palimpsest::__private::conversion(#function));
+            let (with, back) = (check(with), check(back));
+            quote!(.convert_with_inverse(#name, #with, #back))
+        }
         Kind::Wrap => quote!(.wrap(#name)),
         Kind::Unwrap => quote!(.unwrap(#name)),
         Kind::RenameKeys(pairs) => {
