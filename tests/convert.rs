@@ -330,6 +330,45 @@ fn a_current_document_reads_with_nothing_converted() {
     assert_eq!(read.value, chat);
 }
 
+#[test]
+fn null_wraps_into_the_empty_list_and_absent_stays_absent() {
+    let doc = json!({
+        "schema_version": "0.2.0", "user_id": 1, "environment": {"name": "e"},
+        "function_call": null, "model": ["m"],
+        "messages": [{"role": "a", "tokens": 1, "function_call": null}, {"role": "b", "tokens": 2}]
+    });
+    for (case, text) in key_positions(&doc.to_string()) {
+        for (route, chat, report) in every_route(&text) {
+            assert!(chat.tool_calls.is_empty(), "{case}: {route}");
+            assert!(
+                chat.messages.iter().all(|m| m.tool_calls.is_empty()),
+                "{case}: {route}"
+            );
+            if let Some(report) = report {
+                // Both objects of `messages[]` are listed once, by the one
+                // that had the field.
+                assert!(
+                    report
+                        .converted
+                        .contains(&"messages[].tool_calls".to_owned()),
+                    "{case}: {route}"
+                );
+                assert!(
+                    report.converted.contains(&"tool_calls".to_owned()),
+                    "{case}: {route}"
+                );
+            }
+        }
+    }
+    // On the tree, the difference shows: `[]` where `null` was, nothing
+    // where nothing was.
+    let mut tree = doc;
+    palimpsest::migrate::<Chat>(&mut tree).unwrap();
+    assert_eq!(tree["tool_calls"], json!([]));
+    assert_eq!(tree["messages"][0]["tool_calls"], json!([]));
+    assert!(tree["messages"][1].get("tool_calls").is_none());
+}
+
 /// A 0.1.0 chat with `patch` merged into its top level.
 fn chat_with(patch: &Value) -> Value {
     let mut doc: Value = serde_json::from_str(&fixture("0.1.0")).unwrap();
