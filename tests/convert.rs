@@ -517,6 +517,41 @@ fn a_conversion_without_an_inverse_is_irreversible() {
 }
 
 #[test]
+fn runtime_steps_take_closures_of_either_kind() {
+    let schema = Schema::integer("Metric", 1)
+        .step(
+            Step::new(0, 1)
+                .convert("value", |text: String| text.parse::<f64>())
+                .convert("unit", |unit: &mut Value| {
+                    *unit = json!({ "symbol": unit.take() });
+                    Ok::<(), String>(())
+                })
+                .wrap("tags")
+                .unwrap("hosts")
+                .rename_keys("labels", [("old", "new")]),
+        )
+        .build()
+        .unwrap();
+    let mut doc =
+        json!({"value": "1.5", "unit": "ms", "tags": "a", "hosts": ["h"], "labels": {"old": 1}});
+    let report = schema.migrate(&mut doc).unwrap();
+    assert_eq!(
+        doc,
+        json!({"schema_version": 1, "value": 1.5, "unit": {"symbol": "ms"}, "tags": ["a"], "hosts": "h", "labels": {"new": 1}})
+    );
+    assert_eq!(
+        report.converted,
+        ["value", "unit", "tags", "hosts", "labels"]
+    );
+    // Closures fail as functions do: with the field's path.
+    let err = schema.migrate(&mut json!({"value": "fast"})).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`Metric`: migrating 0 -> 1: cannot convert `value`: the conversion failed: invalid float literal"
+    );
+}
+
+#[test]
 fn runtime_steps_convert_a_string_into_an_object_and_back() {
     fn split(user: String) -> Result<Value, String> {
         let (name, domain) = user.split_once('@').ok_or("no `@` in the user")?;
