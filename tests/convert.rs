@@ -662,3 +662,103 @@ mod clean_and_hygienic {
         );
     }
 }
+
+/// Embedded objects inside a field whose shape changes: before the wrap a
+/// call is the field's value, after it an element of its list (and the
+/// other way round for an unwrap); the changes of `Call` reach it in
+/// either shape, on every route and back.
+#[versioned(since = 1, metadata = "meta")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Agent {
+    #[renamed_from("function_call", since = 3)]
+    #[wrapped(since = 3)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tool_calls: Vec<Call>,
+    #[unwrapped(since = 3)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<Call>,
+    pub turns: Vec<Turn>,
+    #[serde(default)]
+    pub meta: Map<String, Value>,
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Turn {
+    #[renamed_from("function_call", since = 3)]
+    #[wrapped(since = 3)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tool_calls: Vec<Call>,
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Call {
+    #[renamed_from("fn", since = 2)]
+    pub name: String,
+    #[added_in(4)]
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub ok: bool,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's signature
+fn is_false(value: &bool) -> bool {
+    !value
+}
+
+#[test]
+fn embedded_objects_migrate_before_and_after_their_field_is_reshaped() {
+    let old = json!({
+        "schema_version": 1,
+        "function_call": {"fn": "ls"},
+        "last": [{"fn": "cat"}],
+        "turns": [{"function_call": {"fn": "rg"}}, {}]
+    });
+    let call = |name: &str| Call {
+        name: name.into(),
+        ok: false,
+    };
+    let expected = Agent {
+        tool_calls: vec![call("ls")],
+        last: Some(call("cat")),
+        turns: vec![
+            Turn {
+                tool_calls: vec![call("rg")],
+            },
+            Turn { tool_calls: vec![] },
+        ],
+        meta: Map::new(),
+    };
+    for (case, text) in key_positions(&old.to_string()) {
+        let mut tree: Value = serde_json::from_str(&text).unwrap();
+        let report = palimpsest::migrate::<Agent>(&mut tree).unwrap();
+        let read = palimpsest::from_str::<Agent>(&text).unwrap();
+        let from_reader = palimpsest::from_reader::<Agent, _>(text.as_bytes()).unwrap();
+        let tree: Agent = serde_json::from_value(tree).unwrap();
+        for (route, agent) in [
+            ("tree engine", &tree),
+            ("from_str", &read.value),
+            ("from_reader", &from_reader.value),
+        ] {
+            let mut agent = agent.clone();
+            agent.meta.clear();
+            assert_eq!(agent, expected, "{case}: {route}");
+        }
+        assert_eq!(read.report, report, "{case}");
+        assert_eq!(
+            report.defaulted,
+            ["last.ok", "tool_calls[].ok", "turns[].tool_calls[].ok"],
+            "{case}"
+        );
+        // Nothing was left over for `legacy_nested`.
+        assert!(
+            tree.meta.get("legacy_nested").is_none(),
+            "{case}: {:?}",
+            tree.meta
+        );
+    }
+    let written = palimpsest::to_value_as(&expected, 1).unwrap();
+    let mut written = written.as_object().unwrap().clone();
+    written.remove("meta");
+    assert_eq!(Value::Object(written), old);
+}

@@ -237,8 +237,11 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// the type, the versions and the field's path; the report lists converted
 /// fields in [`Report::converted`]. The same attributes work on the fields
 /// of embedded types, at any depth, with paths such as
-/// `messages[3].tool_calls`; [`Step::convert`], [`Step::wrap`],
-/// [`Step::unwrap`] and [`Step::rename_keys`] are their runtime form.
+/// `messages[3].tool_calls`. Embedded objects inside a wrapped or
+/// unwrapped field get their own changes in either shape: before the wrap
+/// as the field's value, after it as the elements of its list.
+/// [`Step::convert`], [`Step::wrap`], [`Step::unwrap`] and
+/// [`Step::rename_keys`] are their runtime form.
 ///
 /// ```
 /// use palimpsest::versioned;

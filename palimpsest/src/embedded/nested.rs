@@ -33,10 +33,12 @@ impl Nested {
     /// versions they name against the root's history, and joins them into
     /// it. `None` when the root holds no embedded type.
     pub(crate) fn assemble(history: &mut History, outline: &RootOutline) -> Option<Nested> {
-        let sites = Shape::of(outline.fields);
+        let mut sites = Shape::of(outline.fields);
         if sites.is_empty() {
             return None;
         }
+        let changes = history.steps.iter().map(|s| (&s.to, s.ops.as_slice()));
+        super::mark_reshaped(&mut sites, changes);
         let mut found: Vec<(&'static EmbeddedHistory, String)> = Vec::new();
         let mut queue: VecDeque<(&'static EmbeddedHistory, String)> = sites
             .iter()

@@ -64,6 +64,10 @@ trait Visit {
 
     fn cursor(&mut self) -> &mut Cursor;
 
+    /// The version whose changes the visit applies or undoes; `None` at
+    /// the current version.
+    fn version(&self) -> Option<&Version>;
+
     /// Whether objects of `history`, or of a type they hold, need a visit.
     fn enters(&self, history: &'static EmbeddedHistory) -> bool;
 
@@ -99,7 +103,8 @@ fn visit_sites<V: Visit>(
             let (pattern, exact) = (cursor.pattern.len(), cursor.exact.len());
             push_key(&mut cursor.pattern, site.at.names[0]);
             push_key(&mut cursor.exact, name);
-            let result = visit_value(visit, value, &site.at.below, history);
+            let below = site.below_at(visit.version());
+            let result = visit_value(visit, value, &below, history);
             let cursor = visit.cursor();
             cursor.pattern.truncate(pattern);
             cursor.exact.truncate(exact);
@@ -189,6 +194,13 @@ impl Visit for Walk<'_> {
 
     fn cursor(&mut self) -> &mut Cursor {
         self.cursor
+    }
+
+    fn version(&self) -> Option<&Version> {
+        match self.pass {
+            Pass::Changes(version) => Some(version),
+            Pass::Unclaimed => None,
+        }
     }
 
     fn enters(&self, history: &'static EmbeddedHistory) -> bool {
@@ -452,6 +464,10 @@ impl Visit for Undo<'_> {
 
     fn cursor(&mut self) -> &mut Cursor {
         &mut self.cursor
+    }
+
+    fn version(&self) -> Option<&Version> {
+        Some(self.version)
     }
 
     fn enters(&self, history: &'static EmbeddedHistory) -> bool {

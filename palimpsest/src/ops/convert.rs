@@ -333,6 +333,16 @@ impl Step {
     }
 }
 
+/// A conversion that changes how many values a field holds: embedded
+/// objects below it stand at another depth before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reshape {
+    /// One value became a list of one.
+    Wrap,
+    /// A list of one became its value.
+    Unwrap,
+}
+
 /// The versions a downgrade goes between, for its errors.
 pub(crate) struct Undoing<'a> {
     pub(crate) type_name: &'static str,
@@ -366,6 +376,15 @@ impl Conversion {
     /// version.
     pub(crate) fn field(&self) -> &str {
         &self.field
+    }
+
+    /// Whether it wraps or unwraps the value.
+    pub(crate) fn reshape(&self) -> Option<Reshape> {
+        match self.change {
+            Change::Wrap => Some(Reshape::Wrap),
+            Change::Unwrap => Some(Reshape::Unwrap),
+            Change::Convert { .. } | Change::RenameKeys(_) => None,
+        }
     }
 
     /// Changes the value of the field in `object`, an object at the exact
