@@ -29,3 +29,24 @@ fn every_execution_trace_fixture_migrates_without_loss() {
         );
     }
 }
+
+/// Old and new builds side by side (issue 13): every old trace, read by
+/// this build and written back as its own version, is the trace it was;
+/// every current trace written as an old version and read back is too.
+#[test]
+fn every_execution_trace_fixture_round_trips_through_every_version() {
+    use palimpsest::testing::{assert_fixture_round_trips, assert_round_trips};
+
+    let report = assert_fixture_round_trips::<ExecutionTrace>(FIXTURES);
+    assert!(report.trips >= 4, "{report:?}");
+    let current: Vec<ExecutionTrace> = std::fs::read_dir(format!("{FIXTURES}/0.1.0"))
+        .unwrap()
+        .map(|file| {
+            let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+            palimpsest::from_str::<ExecutionTrace>(&text).unwrap().value
+        })
+        .collect();
+    assert!(current.len() >= 4);
+    let report = assert_round_trips(&current);
+    assert_eq!(report.trips, current.len());
+}

@@ -112,6 +112,6 @@ pub use diff::{diff, Change};
 pub use fs::{sources, Source, Sources};
 pub use migrator::{Migrator, Mode, Observer};
 pub use paths::{check_output, Clash};
-pub use report::{BulkError, Document, Failure, Located, Outcome, Summary};
+pub use report::{BulkError, Document, Failure, Located, Outcome, Shown, Summary};
 pub use run::{Destination, Plan, RunError};
 pub use temp::remove_temporary_files;

@@ -198,6 +198,9 @@ impl fmt::Display for Located {
 /// assert!(summary.to_string().starts_with("3 documents: 1 current, 1 migrated, 1 failed\n"));
 /// # Ok::<(), std::io::Error>(())
 /// ```
+///
+/// A source that cannot be read is not a failed document: it is listed in
+/// [`Summary::unreadable`], and a run with any is an error of the run.
 #[derive(Debug, Default, Serialize)]
 #[non_exhaustive]
 pub struct Summary {
@@ -229,17 +232,57 @@ pub struct Summary {
     pub failures: Vec<Failure>,
     /// The first documents not at the target version, in input order.
     pub outdated: Vec<Located>,
+    /// Sources that could not be read (or stopped being readable part way),
+    /// in input order. Their documents are in no count: nothing is known
+    /// of them.
+    pub unreadable: Vec<Failure>,
 }
 
 impl Summary {
     /// How many entries [`Summary::failures`] and [`Summary::outdated`] keep.
     pub const LIST_LIMIT: usize = 10_000;
 
-    /// Whether every document is at the target version and none failed: the
-    /// condition of a clean CI gate.
+    /// How many failures [`Summary`]'s `Display` lists before it counts
+    /// the rest; see [`Summary::shown`] for another number.
+    pub const SHOWN_FAILURES: usize = 20;
+
+    /// Whether every document is at the target version, none failed and
+    /// every source was read: the condition of a clean CI gate.
     #[must_use]
     pub fn is_clean(&self) -> bool {
-        self.failed == 0 && self.current == self.documents
+        self.failed == 0 && self.current == self.documents && self.unreadable.is_empty()
+    }
+
+    /// The summary as text, listing at most `max_failures` failures and
+    /// counting the rest, so that the counts stay in sight when thousands
+    /// of documents fail.
+    ///
+    /// ```
+    /// use palimpsest_bulk::{Migrator, Summary};
+    /// # use palimpsest::{Schema, Step, Versioned};
+    /// # #[derive(serde::Serialize, serde::Deserialize)]
+    /// # struct Config { capacity: u32 }
+    /// # impl Versioned for Config {
+    /// #     fn schema() -> &'static Schema {
+    /// #         static S: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
+    /// #         S.get_or_init(|| Schema::integer("Config", 1).step(Step::new(0, 1)).build().unwrap())
+    /// #     }
+    /// # }
+    /// let input = "not json\n[]\n{\"schema_version\": 1, \"capacity\": 1}\n";
+    /// let mut summary = Summary::default();
+    /// Migrator::<Config>::new().jsonl("-", input.as_bytes(), std::io::sink(), &mut summary)?;
+    /// let text = summary.shown(1).to_string();
+    /// assert!(text.starts_with("3 documents: 1 current, 2 failed\n"), "{text}");
+    /// assert!(text.contains("  -:1: `Config`: invalid JSON"), "{text}");
+    /// assert!(text.ends_with("  ... and 1 more\n"), "{text}");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[must_use]
+    pub fn shown(&self, max_failures: usize) -> Shown<'_> {
+        Shown {
+            summary: self,
+            max_failures,
+        }
     }
 
     /// Adds one document to the counts.
@@ -274,6 +317,17 @@ impl Summary {
                 count_all(&mut self.preserved, &report.preserved);
                 count_all(&mut self.defaulted, &report.defaulted);
                 count_all(&mut self.dropped, &report.dropped);
+            }
+            Outcome::Failed(BulkError::Read(error)) => {
+                push_bounded(
+                    &mut self.unreadable,
+                    Failure {
+                        source: document.source.to_owned(),
+                        line: document.line,
+                        error: BulkError::Read(error),
+                    },
+                );
+                return;
             }
             Outcome::Failed(error) => {
                 self.failed += 1;
@@ -319,38 +373,74 @@ fn push_bounded<T>(list: &mut Vec<T>, item: T) {
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.shown(Summary::SHOWN_FAILURES).fmt(f)
+    }
+}
+
+/// A [`Summary`] as text with at most so many failures listed: see
+/// [`Summary::shown`].
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a> {
+    summary: &'a Summary,
+    max_failures: usize,
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let summary = self.summary;
         // Migrated and outdated are said when there are any: a run either
         // migrates or only detects, and "0 outdated" after a migration that
         // failed everywhere would mislead.
-        write!(f, "{} documents: {} current", self.documents, self.current)?;
-        if self.migrated > 0 {
-            write!(f, ", {} migrated", self.migrated)?;
+        write!(
+            f,
+            "{}: {} current",
+            counted(summary.documents, "document", "documents"),
+            summary.current
+        )?;
+        if summary.migrated > 0 {
+            write!(f, ", {} migrated", summary.migrated)?;
         }
-        if self.found_outdated > 0 {
-            write!(f, ", {} outdated", self.found_outdated)?;
+        if summary.found_outdated > 0 {
+            write!(f, ", {} outdated", summary.found_outdated)?;
         }
-        write!(f, ", {} failed", self.failed)?;
-        if self.blank_lines > 0 {
-            write!(f, " ({} blank lines kept)", self.blank_lines)?;
+        write!(f, ", {} failed", summary.failed)?;
+        if summary.blank_lines > 0 {
+            write!(
+                f,
+                " ({} kept)",
+                counted(summary.blank_lines, "blank line", "blank lines")
+            )?;
         }
         writeln!(f)?;
-        section(f, "source versions", &self.versions)?;
-        section(f, "steps applied", &self.steps)?;
-        section(f, "fields preserved", &self.preserved)?;
-        section(f, "fields defaulted", &self.defaulted)?;
-        section(f, "fields dropped", &self.dropped)?;
-        if self.failed > 0 {
+        section(f, "source versions", &summary.versions)?;
+        section(f, "steps applied", &summary.steps)?;
+        section(f, "fields preserved", &summary.preserved)?;
+        section(f, "fields defaulted", &summary.defaulted)?;
+        section(f, "fields dropped", &summary.dropped)?;
+        if !summary.unreadable.is_empty() {
+            writeln!(f, "unreadable sources (nothing of them counted):")?;
+            for unreadable in &summary.unreadable {
+                writeln!(f, "  {unreadable}")?;
+            }
+        }
+        if summary.failed > 0 {
             writeln!(f, "failures (kept unchanged):")?;
-            for failure in &self.failures {
+            for failure in summary.failures.iter().take(self.max_failures) {
                 writeln!(f, "  {failure}")?;
             }
-            let omitted = self.failed - self.failures.len() as u64;
+            let listed = summary.failures.len().min(self.max_failures) as u64;
+            let omitted = summary.failed - listed;
             if omitted > 0 {
                 writeln!(f, "  ... and {omitted} more")?;
             }
         }
         Ok(())
     }
+}
+
+/// `1 document`, `2 documents`.
+fn counted(n: u64, one: &'static str, many: &'static str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn section<K: fmt::Display>(

@@ -3,11 +3,11 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use palimpsest::Versioned;
 
 #[derive(Debug, Parser)]
-#[command(name = "palimpsest", version)]
+#[command(version)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -30,6 +30,58 @@ pub(crate) struct Common {
     /// unchanged and reported.
     #[arg(long, global = true, value_name = "BYTES", default_value_t = 64 << 20)]
     pub(crate) max_document_bytes: u64,
+    /// List at most N failed documents, then count the rest (`--json`
+    /// and `--rejects` keep every one).
+    #[arg(long, global = true, value_name = "N", default_value_t = 20)]
+    pub(crate) max_errors: usize,
+    /// When to colour the output: `auto` colours a terminal unless
+    /// `NO_COLOR` is set.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub(crate) color: Color,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    /// The choice the arguments make, found before they are parsed: an
+    /// error in them is itself printed in colour or not.
+    pub(crate) fn from_args(args: &[OsString]) -> Color {
+        let mut choice = Color::Auto;
+        let mut args = args.iter().skip(1).map(|arg| arg.to_str().unwrap_or(""));
+        while let Some(arg) = args.next() {
+            if arg == "--" {
+                break;
+            }
+            let value = match arg.strip_prefix("--color") {
+                Some("") => args.next().unwrap_or(""),
+                Some(rest) => rest.strip_prefix('=').unwrap_or(""),
+                None => continue,
+            };
+            if let Ok(parsed) = Color::from_str(value, false) {
+                choice = parsed;
+            }
+        }
+        choice
+    }
+
+    /// Whether to colour a stream: `auto` asks whether it is a terminal
+    /// and whether `NO_COLOR` is set (to anything but the empty string,
+    /// as <https://no-color.org> says).
+    pub(crate) fn enabled(self, is_terminal: bool) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                is_terminal && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+            }
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,13 +132,9 @@ pub(crate) struct Migrate {
     pub(crate) rejects: Option<PathBuf>,
 }
 
-/// Parses the arguments, with the type's name and versions in the help.
-pub(crate) fn parse<T, I, S>(args: I) -> Result<Cli, clap::Error>
-where
-    T: Versioned,
-    I: IntoIterator<Item = S>,
-    S: Into<OsString> + Clone,
-{
+/// Parses the arguments, with the program's name, the type's name and
+/// its versions in the help.
+pub(crate) fn parse<T: Versioned>(args: &[OsString], program: &str) -> Result<Cli, clap::Error> {
     let schema = T::schema();
     let versions: Vec<String> = schema.versions().iter().map(ToString::to_string).collect();
     let about = format!(
@@ -95,6 +143,10 @@ where
         schema.current(),
         versions.join(", ")
     );
-    let matches = Cli::command().about(about).try_get_matches_from(args)?;
+    let matches = Cli::command()
+        .name(program.to_owned())
+        .bin_name(program.to_owned())
+        .about(about)
+        .try_get_matches_from(args)?;
     Cli::from_arg_matches(&matches)
 }

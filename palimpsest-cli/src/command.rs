@@ -3,11 +3,11 @@
 
 use std::error::Error;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
 use palimpsest::{Version, Versioned};
-use palimpsest_bulk::{check_output, Destination, Migrator, Mode, RunError, Summary};
+use palimpsest_bulk::{check_output, Destination, Failure, Migrator, Mode, RunError, Summary};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -25,17 +25,80 @@ const FATAL: u8 = 2;
 /// number, as shells report an interrupted command).
 pub(crate) const INTERRUPTED: u8 = 130;
 
-pub(crate) fn execute<T>(cli: &Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
+pub(crate) fn execute<T>(
+    cli: &Cli,
+    program: &str,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> u8
 where
     T: Versioned + Serialize + DeserializeOwned,
 {
-    match try_execute::<T>(cli, stdout, stderr) {
-        Ok(status) => status,
+    let label = ErrorLabel {
+        program,
+        color: cli.common.color.enabled(std::io::stderr().is_terminal()),
+    };
+    match try_execute::<T>(cli, program, stdout, stderr) {
+        Ok((status, unreadable)) => {
+            // An input that could not be read is an error of the run, as
+            // in ripgrep and cargo: said last, on standard error, and the
+            // exit status is 2.
+            for source in unreadable {
+                let _ = writeln!(stderr, "{label} {source}");
+            }
+            status
+        }
         Err(error) => {
-            let _ = writeln!(stderr, "palimpsest: error: {error}");
+            let _ = writeln!(stderr, "{label} {error}");
             FATAL
         }
     }
+}
+
+/// `palimpsest: error:`, in bold red on a coloured terminal, as clap
+/// prints its own.
+#[derive(Clone, Copy)]
+struct ErrorLabel<'a> {
+    program: &'a str,
+    color: bool,
+}
+
+impl std::fmt::Display for ErrorLabel<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.color {
+            write!(f, "{}: \x1b[1;31merror:\x1b[0m", self.program)
+        } else {
+            write!(f, "{}: error:", self.program)
+        }
+    }
+}
+
+/// The target version `--to` names, or an error that speaks of the flag
+/// and lists the versions there are.
+fn target_version<T: Versioned>(text: &str) -> Result<Version, String> {
+    let schema = T::schema();
+    let known = || {
+        let versions: Vec<String> = schema.versions().iter().map(ToString::to_string).collect();
+        versions.join(", ")
+    };
+    schema.version(text).map_err(|error| match error {
+        palimpsest::Error::MalformedVersion { source, .. } => format!(
+            "--to {text}: not a version of `{}` ({source}); its versions are {}",
+            schema.type_name(),
+            known()
+        ),
+        palimpsest::Error::NewerVersion { .. } => format!(
+            "--to {text}: newer than {}, the newest version of `{}` this build knows ({})",
+            schema.current(),
+            schema.type_name(),
+            known()
+        ),
+        _ => format!(
+            "--to {text}: `{}` has no version {text}; its versions are {}",
+            schema.type_name(),
+            known()
+        ),
+    })
 }
 
 /// What a subcommand asks of the run.
@@ -83,9 +146,10 @@ fn job(command: &Command) -> Job<'_> {
 
 fn try_execute<T>(
     cli: &Cli,
+    program: &str,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
-) -> Result<u8, Box<dyn Error>>
+) -> Result<(u8, Vec<Failure>), Box<dyn Error>>
 where
     T: Versioned + Serialize + DeserializeOwned,
 {
@@ -98,6 +162,8 @@ where
         migrator = migrator.threads(threads)?;
     }
     if let Some(to) = job.to {
+        // Checked here first, for an error that names the flag.
+        target_version::<T>(to)?;
         migrator = migrator.to(to)?;
     }
     let target = migrator.target().clone();
@@ -157,7 +223,7 @@ where
         return Err(error.into());
     }
 
-    let summary = std::mem::take(&mut reporter.summary);
+    let mut summary = std::mem::take(&mut reporter.summary);
     let status = status(job.name, &summary);
     let out = reporter_out(&mut reporter);
     if common.json {
@@ -171,20 +237,24 @@ where
         serde_json::to_writer_pretty(&mut *out, &report)?;
         writeln!(out)?;
     } else if common.quiet {
-        for failure in &summary.failures {
+        for failure in summary.failures.iter().take(common.max_errors) {
             writeln!(out, "{failure}")?;
         }
+        let omitted = summary.failed - summary.failures.len().min(common.max_errors) as u64;
+        if omitted > 0 {
+            writeln!(out, "... and {omitted} more")?;
+        }
     } else {
-        write!(out, "{summary}")?;
+        write!(out, "{}", summary.shown(common.max_errors))?;
         if job.name == "check" && status == FOUND && summary.failed == 0 {
             writeln!(
                 out,
-                "not current: run `palimpsest migrate` on these documents"
+                "not current: run `{program} migrate` on these documents"
             )?;
         }
     }
     out.flush()?;
-    Ok(status)
+    Ok((status, std::mem::take(&mut summary.unreadable)))
 }
 
 /// A run refused before it wrote anything: the clash names the flag whose
@@ -201,6 +271,9 @@ fn reporter_out<'a>(reporter: &'a mut Reporter<'_>) -> &'a mut dyn Write {
 }
 
 fn status(command: &str, summary: &Summary) -> u8 {
+    if !summary.unreadable.is_empty() {
+        return FATAL;
+    }
     let clean = if command == "check" {
         summary.is_clean()
     } else {

@@ -34,7 +34,13 @@
 //! ```
 //!
 //! `--json` prints the report as JSON for scripts, `--quiet` prints only
-//! failures; a progress bar shows on a terminal, never in a pipe.
+//! failures; a progress bar shows on a terminal, never in a pipe. The
+//! summary lists the first `--max-errors N` failed documents (20 by
+//! default) and counts the rest; `--json` and `--rejects` keep them all.
+//! Help and errors are coloured on a terminal only, unless `NO_COLOR` is
+//! set; `--color always|never` decides instead. Errors and hints name the
+//! program by the name it was run under, so a program of your own built
+//! on [`run`] speaks as itself.
 //!
 //! Before anything is opened for writing, every input is walked and every
 //! output checked against the inputs (symbolic links and `..` resolved,
@@ -62,7 +68,7 @@
 //! |---|---|
 //! | 0 | everything is current (`check`) or went through (`migrate`, `stats`) |
 //! | 1 | a document failed (it is kept unchanged and listed with its file, line and error), or, for `check`, a document is not current |
-//! | 2 | a usage error; an input that does not exist or a folder that cannot be listed (`cannot read <path>: <error>`); an output refused because it clashes with the inputs; an output that cannot be written. The first three are found before anything is written. |
+//! | 2 | a usage error (a `--to` that names no version of the type included); an input that does not exist or a folder that cannot be listed (`cannot read <path>: <error>`); an output refused because it clashes with the inputs; an output that cannot be written. These are found before anything is written. Also an input that exists but fails when read: the other inputs are still processed, and the summary lists it apart from the failed documents. |
 //! | 130 | interrupted by a signal |
 //!
 //! ```
@@ -89,7 +95,7 @@ mod command;
 mod output;
 
 use std::ffi::OsString;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use palimpsest::Versioned;
@@ -134,16 +140,40 @@ where
     I: IntoIterator<Item = S>,
     S: Into<OsString> + Clone,
 {
-    let cli = match args::parse::<T, _, _>(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let program = program_name(&args);
+    let color = args::Color::from_args(&args);
+    let cli = match args::parse::<T>(&args, &program) {
         Ok(cli) => cli,
         Err(error) => {
             // Help and version are answers, not errors: standard output.
-            let to: &mut dyn Write = if error.use_stderr() { stderr } else { stdout };
-            let _ = write!(to, "{}", error.render().ansi());
+            let (to, is_terminal): (&mut dyn Write, bool) = if error.use_stderr() {
+                (stderr, io::stderr().is_terminal())
+            } else {
+                (stdout, io::stdout().is_terminal())
+            };
+            let rendered = error.render();
+            let _ = if color.enabled(is_terminal) {
+                write!(to, "{}", rendered.ansi())
+            } else {
+                write!(to, "{rendered}")
+            };
             return u8::try_from(error.exit_code()).unwrap_or(2);
         }
     };
-    command::execute::<T>(&cli, stdout, stderr)
+    command::execute::<T>(&cli, &program, stdout, stderr)
+}
+
+/// The name the program was run under, as errors and hints name it: a
+/// program of the user's own built on [`run`] is not `palimpsest`.
+fn program_name(args: &[OsString]) -> String {
+    args.first()
+        .map(std::path::Path::new)
+        .and_then(std::path::Path::file_stem)
+        .and_then(|stem| stem.to_str())
+        .filter(|stem| !stem.is_empty())
+        .unwrap_or("palimpsest")
+        .to_owned()
 }
 
 /// Installs the handler described at [`run`]. It is not installed by

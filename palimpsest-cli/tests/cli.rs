@@ -252,7 +252,7 @@ fn to_an_older_version() {
         .args(["migrate", "--to", "0.0.5", "-"])
         .assert()
         .code(2)
-        .stderr(contains("unknown schema version 0.0.5"));
+        .stderr(contains("--to 0.0.5: `StandInTrace` has no version 0.0.5"));
 }
 
 #[test]
@@ -281,13 +281,18 @@ fn bad_inputs_each_get_an_error_line_and_nothing_is_lost() {
         .arg(&rejects)
         .arg(&bad)
         .assert()
-        .code(1);
+        // A dangling link among the inputs is an input that cannot be
+        // read: an error of the run, said on standard error.
+        .code(2)
+        .stderr(contains(
+            "gone.jsonl: cannot read: No such file or directory",
+        ));
     let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
     for expected in [
         "broken.json: `StandInTrace`: invalid JSON: EOF while parsing",
         "empty.json: empty file: no document",
         "empty.jsonl: empty file: no document",
-        "gone.jsonl: cannot read: No such file or directory",
+        "unreadable sources (nothing of them counted):\n  ",
         "huge.jsonl:2: document of 5043 bytes or more exceeds the limit of 1000 bytes",
         "mixed.jsonl:2: `StandInTrace`: invalid JSON: EOF while parsing a string",
         "mixed.jsonl:4: invalid UTF-8 at byte 29 of the document",

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::chain::find_path;
 use crate::error::Error;
-use crate::migrate::{Report, StepRecord};
+use crate::migrate::{Report, StepRecord, LEGACY_UNKNOWN};
 use crate::object::{last_taken_key, object_at, rename_key, Object};
 use crate::ops::convert::Undoing;
 use crate::schema::{Schema, Versioned};
@@ -17,7 +17,9 @@ impl Schema {
     /// Rewrites a document as an older version, for a reader that has not
     /// upgraded: renames are undone, added fields removed (listed in the
     /// report's `dropped`), and removed fields restored from
-    /// `<metadata>.legacy_<field>`, newest step first.
+    /// `<metadata>.legacy_<field>`, newest step first. Keys no field
+    /// claimed, which a migration kept under `<metadata>.legacy_unknown`,
+    /// go back where they stood.
     ///
     /// Only what field attributes generate can be undone: a hand-written
     /// step, a field removed with `drop`, or a removed field whose value the
@@ -59,12 +61,15 @@ impl Schema {
                 reason: "the document is older than that; migrate it instead".to_owned(),
             });
         }
-        let path = find_path(&self.edges, &target, &from).map_err(|gap| Error::NoPath {
-            type_name: self.type_name,
-            from: from.clone(),
-            to: target.clone(),
-            gap,
-        })?;
+        let path =
+            find_path(&self.edges, self.named(&target), self.named(&from)).map_err(|gap| {
+                Error::NoPath {
+                    type_name: self.type_name,
+                    from: from.clone(),
+                    to: target.clone(),
+                    gap,
+                }
+            })?;
         let mut work = object.clone();
         work.remove(self.key);
         let mut report = Report::unchanged(self, from);
@@ -79,11 +84,51 @@ impl Schema {
                 to: step_from.clone(),
             });
         }
+        self.restore_unclaimed(&mut work);
         work.insert(self.key.to_owned(), target.to_value());
         self.normalize_report(&mut report);
         report.to = target;
         *object = work;
         Ok(report)
+    }
+
+    /// Puts the keys no field claimed, which a migration kept under
+    /// `<metadata>.legacy_unknown`, back where they stood: an old document
+    /// read by this build and written back as its version is then the
+    /// document it was, and an older reader that knew them finds them. A
+    /// key the document holds again, or one kept under a suffixed name
+    /// because it was kept twice, stays kept.
+    fn restore_unclaimed(&self, doc: &mut Object) {
+        let Some(path) = &self.metadata else {
+            return;
+        };
+        let Some(metadata) = path
+            .segments()
+            .iter()
+            .try_fold(&mut *doc, |object, segment| {
+                object.get_mut(segment.as_str())?.as_object_mut()
+            })
+        else {
+            return;
+        };
+        let Some(Value::Object(mut kept)) = metadata.remove(LEGACY_UNKNOWN) else {
+            return;
+        };
+        let restorable: Vec<String> = kept
+            .keys()
+            .filter(|key| !doc.contains_key(key.as_str()) && *key != self.key)
+            .cloned()
+            .collect();
+        for key in restorable {
+            if let Some(value) = kept.remove(&key) {
+                doc.insert(key, value);
+            }
+        }
+        if !kept.is_empty() {
+            if let Ok(metadata) = object_at(doc, path) {
+                metadata.insert(LEGACY_UNKNOWN.to_owned(), Value::Object(kept));
+            }
+        }
     }
 
     fn undo(
@@ -220,6 +265,33 @@ mod tests {
             .step(Step::new("0.2.0", "0.3.0").preserve("d"))
             .build()
             .unwrap()
+    }
+
+    #[test]
+    fn keys_no_field_claimed_go_back_where_they_stood() {
+        let schema = Schema::semver("T", "0.2.0")
+            .metadata("m")
+            .claims(["b"])
+            .step(Step::new("0.0.1", "0.1.0"))
+            .step(Step::new("0.1.0", "0.2.0").rename("a", "b"))
+            .build()
+            .unwrap();
+        let original = json!({"schema_version": "0.1.0", "a": 1, "stray": "s", "again": 2});
+        let mut doc = original.clone();
+        schema.migrate(&mut doc).unwrap();
+        assert_eq!(
+            doc["m"]["legacy_unknown"],
+            json!({"stray": "s", "again": 2})
+        );
+        // The document holds `again` once more: that one stays kept.
+        doc["again"] = json!(3);
+        schema
+            .downgrade(&mut doc, &schema.parse_version("0.1.0").unwrap())
+            .unwrap();
+        assert_eq!(doc["stray"], "s");
+        assert_eq!(doc["a"], 1);
+        assert_eq!(doc["again"], 3);
+        assert_eq!(doc["m"]["legacy_unknown"], json!({"again": 2}));
     }
 
     #[test]

@@ -50,7 +50,9 @@ pub enum Error {
     },
 
     /// The document's version is older than the current one but is none of
-    /// the versions the type's history names.
+    /// the versions the type's history names (with integer versions: older
+    /// than the legacy one, since every integer between the legacy and the
+    /// current version is known).
     #[error("`{type_name}`: unknown schema version {version} at `{key}` (known: {known})", known = VersionList(known))]
     UnknownVersion {
         /// The versioned type.

@@ -54,7 +54,7 @@
 //!
 //! | feature | what it adds |
 //! |---|---|
-//! | `testing` | `palimpsest::testing`: checks for a test suite that every old document kept as a fixture migrates to the current type, with no value lost on the way (`assert_fixtures`) |
+//! | `testing` | `palimpsest::testing`: checks for a test suite that every old document kept as a fixture migrates to the current type, with no value lost on the way (`assert_fixtures`), and that values and documents round-trip through every older version (`assert_round_trips`, `assert_fixture_round_trips`) |
 //! | `models` | `palimpsest::models`: the agent execution traces of the migration guide (`ExecutionTrace` and its parts), versioned with palimpsest itself |
 //!
 //! A test suite usually wants `testing` as a dev-dependency feature only:

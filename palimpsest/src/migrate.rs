@@ -318,13 +318,14 @@ impl Schema {
                 to: target.clone(),
             });
         }
+        let (named_from, named_target) = (self.named(from), self.named(target));
         let path = match self
-            .path_to_current(from)
+            .path_to_current(named_from)
             .filter(|_| *target == self.current)
         {
             Some(Ok(path)) => Ok(Cow::Borrowed(path.as_slice())),
             Some(Err(gap)) => Err(gap.clone()),
-            None => find_path(&self.edges, from, target).map(Cow::Owned),
+            None => find_path(&self.edges, named_from, named_target).map(Cow::Owned),
         };
         let path = path.map_err(|gap| Error::NoPath {
             type_name: self.type_name,

@@ -410,9 +410,12 @@ impl Schema {
     /// ```
     /// use palimpsest::{Error, Schema, Step};
     ///
-    /// let schema = Schema::integer("Counter", 3).step(Step::new(0, 3)).build()?;
+    /// let schema = Schema::integer("Counter", 3).legacy(1).step(Step::new(1, 3)).build()?;
     /// assert_eq!(schema.version("3")?, *schema.current());
-    /// assert!(matches!(schema.version("2"), Err(Error::UnknownVersion { .. })));
+    /// // An integer between the legacy and the current version is one a
+    /// // build wrote with no change.
+    /// assert_eq!(schema.version("2")?.to_string(), "2");
+    /// assert!(matches!(schema.version("0"), Err(Error::UnknownVersion { .. })));
     /// assert!(matches!(schema.version("4"), Err(Error::NewerVersion { .. })));
     /// assert!(matches!(schema.version("three"), Err(Error::MalformedVersion { .. })));
     /// # Ok::<(), palimpsest::Error>(())
@@ -491,6 +494,29 @@ impl Schema {
     }
 
     /// The steps from a known version to the current one, found at build.
+    /// Whether `version` is an integer between the legacy and the current
+    /// version that no step names: a build wrote it with no change, so it
+    /// is known, and has the shape of the named version before it.
+    ///
+    /// Semver versions have no such gaps: between `0.1.0` and `0.2.0` lie
+    /// `0.1.1`, `0.1.2` and every pre-release, and a document carrying one
+    /// the history does not name is more likely a mistake than a build
+    /// that changed nothing. Integers are counted one by one, so a missing
+    /// one can only be a version that changed nothing.
+    fn is_integer_gap(&self, version: &Version) -> bool {
+        self.scheme == Scheme::Integer && self.legacy < *version && *version < self.current
+    }
+
+    /// The version the history names whose shape a document at `version`
+    /// has: itself, or for an integer gap the named version before it.
+    /// Steps are found between named versions.
+    pub(crate) fn named<'a>(&'a self, version: &'a Version) -> &'a Version {
+        match self.known.binary_search(version) {
+            Err(index) if index > 0 && self.is_integer_gap(version) => &self.known[index - 1],
+            _ => version,
+        }
+    }
+
     pub(crate) fn path_to_current(&self, from: &Version) -> Option<&Result<Vec<usize>, Version>> {
         let index = self.known.binary_search(from).ok()?;
         self.paths_to_current.get(index)
@@ -505,7 +531,7 @@ impl Schema {
                 current: self.current.clone(),
             });
         }
-        if self.known.binary_search(&version).is_err() {
+        if self.known.binary_search(&version).is_err() && !self.is_integer_gap(&version) {
             return Err(Error::UnknownVersion {
                 type_name: self.type_name,
                 key: self.key,

@@ -26,9 +26,17 @@ use std::sync::Arc;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Scheme {
-    /// `"schema_version": "1.2.3"`, ordered by semver precedence.
+    /// `"schema_version": "1.2.3"`, ordered by semver precedence. A
+    /// document's version must be one the history names: between two
+    /// versions lie countless others (`0.1.1`, `0.2.0-rc.1`, ...), and one
+    /// no attribute or step names is more likely a mistake than a build
+    /// that changed nothing.
     Semver,
-    /// `"schema_version": 3`, ordered as integers.
+    /// `"schema_version": 3`, ordered as integers. Every integer between
+    /// the legacy and the current version is a known version: one no
+    /// attribute or step names was written by a build that changed
+    /// nothing, so its documents have the shape of the named version
+    /// before it and take the same steps.
     Integer,
 }
 

@@ -23,14 +23,14 @@ impl fmt::Display for LostValue {
 
 /// One step of the way to a leaf.
 #[derive(Clone, Copy)]
-enum Segment<'a> {
+pub(super) enum Segment<'a> {
     Key(&'a str),
     Index(usize),
 }
 
 /// A leaf, compared as JSON means it: `1` and `1.0` are the same number.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Scalar<'a> {
+pub(super) enum Scalar<'a> {
     Bool(bool),
     Integer(i128),
     Float(u64),
@@ -61,13 +61,13 @@ impl<'a> Scalar<'a> {
     }
 }
 
-struct Leaf<'a> {
-    path: Vec<Segment<'a>>,
-    value: &'a Value,
-    scalar: Scalar<'a>,
+pub(super) struct Leaf<'a> {
+    pub(super) path: Vec<Segment<'a>>,
+    pub(super) value: &'a Value,
+    pub(super) scalar: Scalar<'a>,
 }
 
-fn leaves<'a>(value: &'a Value, path: &mut Vec<Segment<'a>>, out: &mut Vec<Leaf<'a>>) {
+pub(super) fn leaves<'a>(value: &'a Value, path: &mut Vec<Segment<'a>>, out: &mut Vec<Leaf<'a>>) {
     match value {
         Value::Object(object) => {
             for (key, child) in object {
@@ -105,7 +105,7 @@ fn at<'a>(mut value: &'a Value, path: &[Segment<'_>]) -> Option<&'a Value> {
     Some(value)
 }
 
-fn render(path: &[Segment<'_>]) -> String {
+pub(super) fn render(path: &[Segment<'_>]) -> String {
     let mut out = String::new();
     for segment in path {
         match segment {

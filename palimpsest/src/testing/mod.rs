@@ -57,6 +57,7 @@
 
 mod diff;
 mod report;
+mod round_trip;
 mod walk;
 
 use std::fs;
@@ -67,13 +68,17 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::migrate::{Report, MIGRATED_FROM};
-use crate::schema::Versioned;
+use crate::schema::{Schema, Versioned};
 use crate::version::Version;
 use diff::find_lost;
 use walk::find_fixtures;
 
 pub use diff::LostValue;
 pub use report::{CheckedFixture, FixtureError, FixtureReport, Problem};
+pub use round_trip::{
+    assert_fixture_round_trips, assert_round_trips, check_fixture_round_trips, check_round_trips,
+    Change, Origin, RoundTripError, RoundTripProblem, RoundTripReport,
+};
 
 /// Checks every fixture of `T` under `dir`; see the [module docs](self) for
 /// the layout and the checks.
@@ -92,8 +97,7 @@ where
     let mut fixtures = Vec::new();
     for (file, version) in find_fixtures(schema, dir)? {
         let fail = |problem| FixtureError::new(schema.type_name(), &file, Some(&version), problem);
-        let text = fs::read_to_string(&file).map_err(|e| fail(Problem::Io(e)))?;
-        let document: Value = serde_json::from_str(&text).map_err(|e| fail(Problem::Json(e)))?;
+        let document = read_fixture(schema, &file, &version)?;
         let checked = check_document::<T>(&document, &version).map_err(|problem| fail(*problem))?;
         fixtures.push(CheckedFixture {
             file,
@@ -139,6 +143,13 @@ where
         Err(error) => panic!("{error}"),
     }
 }
+/// A fixture's document, or the error naming it.
+fn read_fixture(schema: &Schema, file: &Path, version: &Version) -> Result<Value, FixtureError> {
+    let fail = |problem| FixtureError::new(schema.type_name(), file, Some(version), problem);
+    let text = fs::read_to_string(file).map_err(|e| fail(Problem::Io(e)))?;
+    serde_json::from_str(&text).map_err(|e| fail(Problem::Json(e)))
+}
+
 struct Checked {
     report: Report,
     values: usize,
