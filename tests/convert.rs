@@ -320,6 +320,14 @@ fn a_downgrade_writes_every_older_fixture_back() {
 }
 
 #[test]
+fn the_fixtures_and_sample_values_make_the_round_trip() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/convert");
+    let report = palimpsest::testing::assert_fixture_round_trips::<Chat>(&dir);
+    assert_eq!(report.trips, OLD_VERSIONS.len());
+    palimpsest::testing::assert_round_trips(&[legacy_expected()]);
+}
+
+#[test]
 fn a_current_document_reads_with_nothing_converted() {
     let chat = legacy_expected();
     let text = palimpsest::to_string(&chat).unwrap();
