@@ -543,15 +543,16 @@ fn rename_keys<'p>(
     let taken: Vec<(&String, &String, Value)> = pairs
         .filter_map(|(old, new)| Some((old, new, map.remove(old)?)))
         .collect();
-    if let Some((old, new, _)) = taken.iter().find(|(_, new, _)| map.contains_key(*new)) {
-        // Nothing changed yet, as far as the caller sees: the migration
+    for (old, new, value) in taken {
+        // A key the object keeps, or one an earlier pair renamed to: the
+        // caller sees nothing of the half-done renames, as a migration
         // works on a copy it drops on error.
-        return Err(KeyError::Conflict {
-            old: (*old).clone(),
-            new: (*new).clone(),
-        });
-    }
-    for (_, new, value) in taken {
+        if map.contains_key(new) {
+            return Err(KeyError::Conflict {
+                old: old.clone(),
+                new: new.clone(),
+            });
+        }
         map.insert(new.clone(), value);
     }
     Ok(())
@@ -659,6 +660,16 @@ mod tests {
         let mut doc = object(json!({"f": {"a": 1, "b": 2, "c": 3}}));
         swap.apply(&mut doc, "").unwrap();
         assert_eq!(doc["f"], json!({"a": 2, "b": 1, "c": 3}));
+        // Two old keys onto one new key: the second is refused.
+        let onto_one = conversion(Change::RenameKeys(vec![
+            ("a".into(), "z".into()),
+            ("b".into(), "z".into()),
+        ]));
+        let err = onto_one.apply(&mut doc.clone(), "").unwrap_err();
+        assert!(
+            matches!(&err, OpError::Conflict { old, new } if old == "f.b" && new == "f.z"),
+            "{err:?}"
+        );
         let renamed = conversion(Change::RenameKeys(vec![("a".into(), "c".into())]));
         let err = renamed.apply(&mut doc, "m").unwrap_err();
         assert!(
