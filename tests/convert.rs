@@ -320,6 +320,13 @@ fn a_downgrade_writes_every_older_fixture_back() {
 }
 
 #[test]
+fn the_no_loss_check_knows_what_conversions_replaced() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/convert");
+    let report = palimpsest::testing::assert_fixtures::<Chat>(&dir);
+    assert_eq!(report.fixtures.len(), OLD_VERSIONS.len());
+}
+
+#[test]
 fn the_fixtures_and_sample_values_make_the_round_trip() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/convert");
     let report = palimpsest::testing::assert_fixture_round_trips::<Chat>(&dir);

@@ -15,6 +15,8 @@
 //! `StreamPlan`) and the embedded walk apply them with [`Conversion::apply`];
 //! a downgrade undoes them with [`Conversion::undo`].
 
+#[cfg(feature = "testing")]
+use std::cell::RefCell;
 use std::fmt;
 
 use serde::de::DeserializeOwned;
@@ -396,7 +398,10 @@ impl Conversion {
         };
         let path = || joined(at, &self.field);
         let result = match &self.change {
-            Change::Convert { up, .. } => up(value),
+            Change::Convert { up, .. } => {
+                note_consumed(value);
+                up(value)
+            }
             Change::Wrap => {
                 wrap(value);
                 Ok(())
@@ -484,6 +489,45 @@ impl Conversion {
         }
         Ok(true)
     }
+}
+
+#[cfg(feature = "testing")]
+thread_local! {
+    /// While `palimpsest::testing` reads a fixture: the old values that
+    /// conversions replaced, which its no-loss check must not miss.
+    static CONSUMED: RefCell<Option<Vec<Value>>> = const { RefCell::new(None) };
+}
+
+/// Nothing to note in a build without `testing`: no cost to a read.
+#[cfg(not(feature = "testing"))]
+fn note_consumed(_: &Value) {}
+
+#[cfg(feature = "testing")]
+fn note_consumed(value: &Value) {
+    CONSUMED.with(|consumed| {
+        if let Some(consumed) = consumed.borrow_mut().as_mut() {
+            consumed.push(value.clone());
+        }
+    });
+}
+
+/// Runs `read`, and returns with its result the old values that
+/// `#[converted]` functions replaced while it ran, on this thread.
+#[cfg(feature = "testing")]
+pub(crate) fn consumed_by<R>(read: impl FnOnce() -> R) -> (R, Vec<Value>) {
+    /// Puts back what was collected before, even if `read` panics.
+    struct Restore(Option<Vec<Value>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            CONSUMED.with(|consumed| *consumed.borrow_mut() = previous);
+        }
+    }
+    let restore = Restore(CONSUMED.with(|consumed| consumed.replace(Some(Vec::new()))));
+    let result = read();
+    let consumed = CONSUMED.with(|consumed| consumed.borrow_mut().take());
+    drop(restore);
+    (result, consumed.unwrap_or_default())
 }
 
 /// `x` becomes `[x]`; `null`, no value, the empty list.
