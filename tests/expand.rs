@@ -18,6 +18,7 @@ mod derive {
     pub mod attr;
     pub mod case;
     pub mod check;
+    pub mod convert;
     pub mod ctxt;
     pub mod enums;
     pub mod expand;
@@ -27,7 +28,7 @@ mod derive {
 }
 
 // The derive's modules name each other `crate::...`.
-use derive::{ast, attr, case, check, ctxt, enums, expand, tuples, version, vocab};
+use derive::{ast, attr, case, check, convert, ctxt, enums, expand, tuples, version, vocab};
 
 use std::path::Path;
 

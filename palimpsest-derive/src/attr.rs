@@ -387,6 +387,8 @@ pub struct FieldAttrs<'a> {
     pub renamed: Vec<Renamed>,
     pub removed: Option<Removed<'a>>,
     pub added: Option<Added<'a>>,
+    /// `#[converted]`, `#[wrapped]`, `#[unwrapped]`, `#[renamed_keys]`.
+    pub convert: crate::convert::FieldConversions<'a>,
 }
 
 /// `#[renamed_from("result", since = "0.2.0")]`
@@ -416,12 +418,17 @@ const ADDED_USAGE: &str = "expected #[added_in(\"0.2.0\")]";
 
 pub fn is_field_attr(attr: &Attribute) -> bool {
     FIELD_ATTRS.iter().any(|name| attr.path().is_ident(name))
+        || crate::convert::is_conversion_attr(attr)
 }
 
 impl<'a> FieldAttrs<'a> {
     pub fn parse(cx: &mut Ctxt, attrs: &'a [Attribute]) -> Self {
         let mut out = FieldAttrs::default();
         for attr in attrs.iter().filter(|a| is_field_attr(a)) {
+            if crate::convert::is_conversion_attr(attr) {
+                out.convert.parse(cx, attr);
+                continue;
+            }
             let usage = if attr.path().is_ident("renamed_from") {
                 RENAMED_USAGE
             } else if attr.path().is_ident("removed_in") {

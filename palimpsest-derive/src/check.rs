@@ -29,9 +29,20 @@ pub struct PlannedStep<'a> {
 pub enum PlannedOp<'a> {
     Preserve(String),
     Drop(String),
-    Rename { old: String, new: String },
-    Add { field: &'a Field<'a>, name: String },
+    Rename {
+        old: String,
+        new: String,
+    },
+    Add {
+        field: &'a Field<'a>,
+        name: String,
+    },
     Custom(&'a syn::Path),
+    /// A change of the value of the field named `name` in its version.
+    Convert {
+        name: String,
+        conversion: &'a crate::convert::Conversion<'a>,
+    },
 }
 
 pub fn validate<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<History<'a>> {
@@ -56,6 +67,7 @@ pub fn validate<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<History<'a
     check_added_has_default(cx, cont);
     check_removed_after_added(cx, cont);
     check_renames(cx, cont);
+    crate::convert::check(cx, cont);
     let metadata = check_metadata_path(cx, cont);
     check_no_borrowing(cx, cont);
     let key = check_key(cx, cont);
@@ -107,6 +119,7 @@ pub fn validate_embedded<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<E
     check_added_has_default(cx, cont);
     check_removed_after_added(cx, cont);
     check_renames(cx, cont);
+    crate::convert::check(cx, cont);
     check_no_borrowing(cx, cont);
     if cx.has_errors() {
         return None;
@@ -216,6 +229,7 @@ fn field_versions<'a>(field: &'a Field<'a>) -> impl Iterator<Item = &'a VersionL
         .map(|r| &r.since)
         .chain(attrs.removed.iter().map(|r| &r.version))
         .chain(attrs.added.iter().map(|a| &a.version))
+        .chain(attrs.convert.versions())
 }
 
 /// `#[versioned]` must stand above `#[derive(Serialize, Deserialize)]`, which
@@ -712,8 +726,9 @@ fn plan_steps<'a>(cont: &'a Container<'a>, versions: &[Version]) -> Vec<PlannedS
 }
 
 /// What the field attributes do in the step into `version`. Removals
-/// first, so a rename may reuse a name a removed field freed; additions
-/// last, so a default never shadows a renamed value.
+/// first, so a rename may reuse a name a removed field freed; then
+/// renames, then conversions, on the value under its name in `version`;
+/// additions last, so a default never shadows a renamed value.
 fn ops_into<'a>(cont: &'a Container<'a>, version: &Version) -> Vec<PlannedOp<'a>> {
     let mut ops = Vec::new();
     for field in &cont.fields {
@@ -741,6 +756,20 @@ fn ops_into<'a>(cont: &'a Container<'a>, version: &Version) -> Vec<PlannedOp<'a>
             ops.push(PlannedOp::Rename {
                 old: renamed.old.value(),
                 new: name_at(field, version),
+            });
+        }
+    }
+    for field in &cont.fields {
+        for conversion in field
+            .attrs
+            .convert
+            .list
+            .iter()
+            .filter(|c| c.since.version == *version)
+        {
+            ops.push(PlannedOp::Convert {
+                name: name_at(field, version),
+                conversion,
             });
         }
     }

@@ -145,6 +145,7 @@ impl<'a> Variant<'a> {
         for (attr, name) in [
             (attrs.removed.as_ref().map(|r| r.attr), "removed_in"),
             (attrs.added.as_ref().map(|a| a.attr), "added_in"),
+            (attrs.convert.first_attr(), attrs.convert.first_name()),
         ] {
             if let Some(attr) = attr {
                 cx.error_spanned_by(

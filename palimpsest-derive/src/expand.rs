@@ -839,6 +839,7 @@ fn op_expr(cont: &Container<'_>, op: &PlannedOp<'_>) -> Option<TokenStream> {
         PlannedOp::Drop(name) => quote!(.drop_field(#name)),
         PlannedOp::Rename { old, new } => quote!(.rename(#old, #new)),
         PlannedOp::Custom(path) => quote!(.function(#path)),
+        PlannedOp::Convert { name, conversion } => crate::convert::op_expr(name, conversion),
         PlannedOp::Add { field, name } => {
             let value = default_expr(cont, field)?;
             // A function pointer, not a closure type: one instantiation of

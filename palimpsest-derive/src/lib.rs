@@ -5,6 +5,7 @@ mod ast;
 mod attr;
 mod case;
 mod check;
+mod convert;
 mod ctxt;
 mod enums;
 mod expand;

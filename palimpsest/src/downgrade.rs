@@ -7,6 +7,7 @@ use crate::chain::find_path;
 use crate::error::Error;
 use crate::migrate::{Report, StepRecord, LEGACY_UNKNOWN};
 use crate::object::{last_taken_key, object_at, rename_key, Object};
+use crate::ops::convert::Undoing;
 use crate::schema::{Schema, Versioned};
 use crate::step::Op;
 use crate::version::Version;
@@ -191,6 +192,16 @@ impl Schema {
                 return Err(irreversible(format!(
                     "the hand-written step {older} -> {newer} has no inverse"
                 )))
+            }
+            Op::Convert(conversion) => {
+                let undoing = Undoing {
+                    type_name: self.type_name,
+                    newer,
+                    older,
+                };
+                if conversion.undo(doc, "", &undoing)? {
+                    report.converted.push(conversion.field().to_owned());
+                }
             }
         }
         Ok(())

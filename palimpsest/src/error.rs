@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::ops::convert::ConvertError;
 use crate::version::{ParseVersionError, Version};
 
 /// The error a hand-written step may return: any error type of the user's.
@@ -156,6 +157,24 @@ pub enum Error {
         source: BoxError,
     },
 
+    /// A field's value could not be converted by a step (`#[converted]`,
+    /// `#[wrapped]`, `#[unwrapped]`, `#[renamed_keys]`), or back by a
+    /// downgrade; `reason` says why.
+    #[error("`{type_name}`: migrating {from} -> {to}: cannot convert `{path}`: {reason}")]
+    Convert {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The version the step starts from (in a downgrade, the newer one).
+        from: Version,
+        /// The version the step leads to.
+        to: Version,
+        /// The field path of the value: `user_id`, `steps[3].tool_calls`.
+        path: String,
+        /// Why it could not be converted.
+        #[source]
+        reason: ConvertError,
+    },
+
     /// A document does not fit the typed snapshot a step reads it as.
     #[error("`{type_name}`: document at version {version} does not fit the snapshot `{snapshot}` at `{path}`: {message}", path = Path(path))]
     Snapshot {
@@ -264,6 +283,7 @@ impl Error {
             | Error::NewerVersion { type_name, .. }
             | Error::NotAnObject { type_name, .. }
             | Error::Conflict { type_name, .. }
+            | Error::Convert { type_name, .. }
             | Error::NoPath { type_name, .. }
             | Error::Backward { type_name, .. }
             | Error::Irreversible { type_name, .. }

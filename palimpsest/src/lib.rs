@@ -159,6 +159,7 @@ mod migrate;
 #[cfg_attr(docsrs, doc(cfg(feature = "models")))]
 pub mod models;
 pub mod object;
+mod ops;
 mod read;
 mod schema;
 mod ser;
@@ -185,6 +186,7 @@ pub use error::Error;
 pub use migrate::{
     Report, StepRecord, LEGACY_NESTED, LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY,
 };
+pub use ops::convert::{ConvertError, ConvertFunction};
 pub use read::{
     detect, from_reader, from_slice, from_str, from_str_strict, from_value, from_value_strict,
     migrate, migrate_to, needs_migration, with_report, Migrated,
@@ -283,6 +285,76 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 ///   (the macro removes it from the type); the step into 0.3.0 moves its
 ///   value to `<metadata>.legacy_<field>`. Without a `metadata` path, write
 ///   `#[removed_in("0.3.0", drop)]` to say the value may be dropped.
+///
+/// # Conversions of a field's value
+///
+/// When a field keeps its name but its value changes shape, one attribute
+/// says how. It speaks of the field's name in its version: in the step
+/// into that version, renames run first, then conversions, so
+/// `#[renamed_from("function_call", since = "0.3.0")] #[wrapped(since =
+/// "0.3.0")] tool_calls` wraps the value it renamed. A document without
+/// the field is left without it. A field takes one conversion per version.
+///
+/// | attribute | what the step into `V` does | what writing an older version does ([`to_value_as`]) |
+/// |---|---|---|
+/// | `#[converted(since = "V", with = up)]` | converts the value with `up`, typed `fn(Old) -> Result<New, E>` (the old value deserialized into `Old`; `serde_json::Value` for both to work on the JSON value) or in place `fn(&mut Value) -> Result<(), E>`, told apart by signature ([`ConvertFunction`]) | [`Error::Irreversible`], naming the field, for a document that has it |
+/// | `#[converted(since = "V", with = up, back = down)]` | as above | converts the value back with `down` |
+/// | `#[wrapped(since = "V")]` | `x` becomes `[x]`, `null` the empty list `[]` | `[x]` becomes `x`, `[]` becomes `null`; a longer list is [`Error::Irreversible`] |
+/// | `#[unwrapped(since = "V")]` | `[x]` becomes `x`; a list of any other length is [`Error::Convert`] naming the path and the length, never truncated; `null` stays | `x` becomes `[x]`; `null` stays |
+/// | `#[renamed_keys(since = "V", "cpu_ms" = "cpu.ms", ...)]` | renames keys of the field's object (a map), all pairs at once; an old key whose new one is present too is [`Error::Conflict`] | renames them back |
+///
+/// A value a conversion cannot take (one that does not fit `Old`, an error
+/// of the function, a list of the wrong length) is [`Error::Convert`], with
+/// the type, the versions and the field's path; the report lists converted
+/// fields in [`Report::converted`]. The same attributes work on the fields
+/// of embedded types, at any depth, with paths such as
+/// `messages[3].tool_calls`. Embedded objects inside a wrapped or
+/// unwrapped field get their own changes in either shape: before the wrap
+/// as the field's value, after it as the elements of its list.
+/// [`Step::convert`], [`Step::wrap`], [`Step::unwrap`] and
+/// [`Step::rename_keys`] are their runtime form.
+///
+/// ```
+/// use palimpsest::versioned;
+/// use serde::{Deserialize, Serialize};
+/// use std::collections::BTreeMap;
+///
+/// #[versioned(since = "0.1.0")]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// pub struct Chat {
+///     #[converted(since = "0.2.0", with = parse_id, back = print_id)]
+///     pub user_id: u64,
+///     #[renamed_from("function_call", since = "0.2.0")]
+///     #[wrapped(since = "0.2.0")]
+///     #[serde(default)]
+///     pub tool_calls: Vec<serde_json::Value>,
+///     #[unwrapped(since = "0.2.0")]
+///     pub model: String,
+///     #[renamed_keys(since = "0.2.0", "cpu_ms" = "cpu.ms")]
+///     pub usage: BTreeMap<String, u64>,
+/// }
+///
+/// fn parse_id(id: String) -> Result<u64, std::num::ParseIntError> {
+///     id.parse()
+/// }
+///
+/// fn print_id(id: u64) -> Result<String, std::convert::Infallible> {
+///     Ok(id.to_string())
+/// }
+///
+/// let old = r#"{"schema_version": "0.1.0", "user_id": "42", "function_call": {"name": "ls"},
+///               "model": ["gpt-4"], "usage": {"cpu_ms": 120}}"#;
+/// let read = palimpsest::from_str::<Chat>(old)?;
+/// assert_eq!(read.value.user_id, 42);
+/// assert_eq!(read.value.tool_calls, [serde_json::json!({"name": "ls"})]);
+/// assert_eq!(read.value.model, "gpt-4");
+/// assert_eq!(read.value.usage["cpu.ms"], 120);
+/// assert_eq!(read.report.converted, ["user_id", "tool_calls", "model", "usage"]);
+/// // Every conversion here has an inverse: the old form is written back.
+/// let written = palimpsest::to_value_as(&read.value, "0.1.0")?;
+/// assert_eq!(written, serde_json::from_str::<serde_json::Value>(old)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// # What is written, and what is read
 ///
@@ -515,6 +587,10 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// field that would be lost, an added field without a default, a rename
 /// onto the field's own name or claimed twice, a step out of order or
 /// colliding with the field attributes, a metadata path outside the struct;
+/// a conversion function of neither signature, a conversion before its
+/// field is added or after it is removed, two conversions of a field in one
+/// version (wrapped and unwrapped among them), a flattened field converted,
+/// a key renamed onto itself, twice, or two keys onto one;
 /// on an embedded type, a root's key or a change in the first version of
 /// its scheme; on an embedded enum, a variant renamed from its own name or
 /// another variant's, an old name claimed twice, a tagging mode not

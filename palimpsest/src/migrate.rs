@@ -52,6 +52,9 @@ pub struct Report {
     pub dropped: Vec<String>,
     /// Fields inserted with their default value.
     pub defaulted: Vec<String>,
+    /// Fields whose value was converted (`#[converted]`, `#[wrapped]`,
+    /// `#[unwrapped]`, `#[renamed_keys]`), by their path.
+    pub converted: Vec<String>,
 }
 
 impl Report {
@@ -64,6 +67,7 @@ impl Report {
             preserved: Vec::new(),
             dropped: Vec::new(),
             defaulted: Vec::new(),
+            converted: Vec::new(),
         }
     }
 
@@ -106,6 +110,7 @@ impl fmt::Display for Report {
             ("defaulted", &self.defaulted),
             ("preserved", &self.preserved),
             ("dropped", &self.dropped),
+            ("converted", &self.converted),
         ];
         let mut moved = moved
             .iter()
@@ -290,6 +295,7 @@ impl Schema {
             preserved: applied.preserved,
             dropped: applied.dropped,
             defaulted: applied.defaulted,
+            converted: applied.converted,
         };
         self.normalize_report(&mut report);
         report
@@ -382,6 +388,13 @@ impl Schema {
                 version: from.clone(),
                 path,
                 message,
+            },
+            OpError::Convert { path, reason } => Error::Convert {
+                type_name: self.type_name,
+                from: from.clone(),
+                to: to.clone(),
+                path,
+                reason,
             },
             OpError::Failed(source) => Error::StepFailed {
                 type_name: self.type_name,

@@ -218,6 +218,10 @@ impl StreamPlan {
                 Op::Default { field, .. } => {
                     asked.insert(field.as_str());
                 }
+                // A conversion reads and changes its field's value.
+                Op::Convert(conversion) => {
+                    captured.insert(conversion.field());
+                }
                 Op::Custom(_) => return None,
             }
         }

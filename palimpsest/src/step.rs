@@ -68,6 +68,8 @@ pub(crate) enum Op {
         value: Box<DefaultFn>,
     },
     Custom(Box<CustomFn>),
+    /// A change of one field's value: see `ops::convert`.
+    Convert(crate::ops::convert::Conversion),
 }
 
 impl Step {
@@ -380,6 +382,10 @@ pub(crate) enum OpError {
         message: String,
     },
     Failed(BoxError),
+    Convert {
+        path: String,
+        reason: crate::ops::convert::ConvertError,
+    },
 }
 
 impl From<NotAnObject> for OpError {
@@ -399,6 +405,7 @@ pub(crate) struct Applied {
     pub preserved: Vec<String>,
     pub dropped: Vec<String>,
     pub defaulted: Vec<String>,
+    pub converted: Vec<String>,
 }
 
 impl Applied {
@@ -426,6 +433,12 @@ impl Applied {
     fn record_defaulted(&mut self, field: &str) {
         if self.record {
             self.defaulted.push(field.to_owned());
+        }
+    }
+
+    fn record_converted(&mut self, field: &str) {
+        if self.record {
+            self.converted.push(field.to_owned());
         }
     }
 }
@@ -468,6 +481,11 @@ impl Op {
                 }
             }
             Op::Custom(function) => function(doc)?,
+            Op::Convert(conversion) => {
+                if conversion.apply(doc, "")? {
+                    applied.record_converted(conversion.field());
+                }
+            }
         }
         Ok(())
     }

@@ -22,6 +22,7 @@ mod nested;
 mod tuple;
 mod walk;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::marker::PhantomData;
 use std::rc::Rc;
@@ -29,6 +30,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Deserializer};
 
+use crate::ops::convert::Reshape;
 use crate::step::{Op, Step};
 use crate::version::Version;
 
@@ -120,6 +122,7 @@ impl Shape {
         self.sites.push(Site {
             at,
             history: E::history,
+            reshaped: Vec::new(),
         });
     }
 
@@ -138,6 +141,9 @@ impl Shape {
 pub(crate) struct Site {
     at: Pattern,
     history: fn() -> &'static EmbeddedHistory,
+    /// The versions in which the type holding the field wraps or unwraps
+    /// its value, oldest first: before them, the value has another shape.
+    reshaped: Vec<(Version, Reshape)>,
 }
 
 impl Site {
@@ -148,6 +154,32 @@ impl Site {
 
     pub(crate) fn history(&self) -> &'static EmbeddedHistory {
         (self.history)()
+    }
+
+    /// The containers below the field in a document whose changes of
+    /// `version` are being applied or undone (`None`: at the current
+    /// version): the current ones, with each wrap or unwrap after
+    /// `version` undone. Before a wrap the value is one element, not a
+    /// list of them; before an unwrap, a list of one.
+    fn below_at(&self, version: Option<&Version>) -> Cow<'_, [Segment]> {
+        let pending = |(since, _): &&(Version, Reshape)| version.is_some_and(|v| since > v);
+        if !self.reshaped.iter().any(|r| pending(&r)) {
+            return Cow::Borrowed(&self.at.below);
+        }
+        let mut below = self.at.below.clone();
+        for (_, reshape) in self.reshaped.iter().rev().filter(pending) {
+            match reshape {
+                Reshape::Wrap => {
+                    // An `Option` of the list: `null` wraps into `[]`.
+                    let first = below.iter().position(|s| *s != Segment::Optional);
+                    if let Some(index) = first.filter(|&i| below[i] == Segment::Elements) {
+                        below.remove(index);
+                    }
+                }
+                Reshape::Unwrap => below.insert(0, Segment::Elements),
+            }
+        }
+        Cow::Owned(below)
     }
 
     /// How an object read while streaming learns its exact path: counted
@@ -429,6 +461,9 @@ impl EmbeddedChecked {
                 Op::Preserve { field } | Op::Drop { field } | Op::Default { field, .. } => {
                     self.0.touched.insert(field.clone());
                 }
+                Op::Convert(conversion) => {
+                    self.0.touched.insert(conversion.field().to_owned());
+                }
                 // The macro writes no hand step into an embedded history.
                 Op::Custom(_) => {}
             }
@@ -458,8 +493,31 @@ impl EmbeddedChecked {
     }
 
     /// The history.
-    pub fn build(self) -> EmbeddedHistory {
+    pub fn build(mut self) -> EmbeddedHistory {
+        let changes = self.0.changes.iter().map(|(v, ops)| (v, ops.as_slice()));
+        mark_reshaped(&mut self.0.sites, changes);
         self.0
+    }
+}
+
+/// Records in each site the versions in which `changes` (of the type
+/// holding the sites, by version, oldest first) wrap or unwrap its field.
+pub(crate) fn mark_reshaped<'o>(
+    sites: &mut [Site],
+    changes: impl Iterator<Item = (&'o Version, &'o [Op])>,
+) {
+    for (version, ops) in changes {
+        for op in ops {
+            let Op::Convert(conversion) = op else {
+                continue;
+            };
+            let Some(reshape) = conversion.reshape() else {
+                continue;
+            };
+            for site in sites.iter_mut().filter(|s| s.reads(conversion.field())) {
+                site.reshaped.push((version.clone(), reshape));
+            }
+        }
     }
 }
 
@@ -485,8 +543,37 @@ mod tests {
                 below: vec![Segment::Elements, Segment::Values],
             },
             history: || unreachable!("not resolved to print"),
+            reshaped: Vec::new(),
         };
         assert_eq!(site.path(""), "steps[]{}");
         assert_eq!(site.path("run"), "run.steps[]{}");
+    }
+
+    #[test]
+    fn before_a_wrap_or_an_unwrap_the_value_has_its_old_shape() {
+        let v = Version::integer;
+        let site = |below: Vec<Segment>, reshaped: Vec<(Version, Reshape)>| Site {
+            at: Pattern {
+                names: &["calls"],
+                below,
+            },
+            history: || unreachable!("not resolved to reshape"),
+            reshaped,
+        };
+        use Segment::{Elements, Optional, Values};
+        // `Option<Vec<Call>>`, wrapped in 3: before, `Option<Call>`.
+        let wrapped = site(vec![Optional, Elements], vec![(v(3), Reshape::Wrap)]);
+        assert_eq!(*wrapped.below_at(Some(&v(2))), [Optional]);
+        assert_eq!(*wrapped.below_at(Some(&v(3))), [Optional, Elements]);
+        assert_eq!(*wrapped.below_at(None), [Optional, Elements]);
+        // `BTreeMap<_, Call>` unwrapped in 2 and wrapped again in 4: a
+        // list of maps before 2, a map until 4, then a list of maps.
+        let twice = site(
+            vec![Elements, Values],
+            vec![(v(2), Reshape::Unwrap), (v(4), Reshape::Wrap)],
+        );
+        assert_eq!(*twice.below_at(Some(&v(1))), [Elements, Values]);
+        assert_eq!(*twice.below_at(Some(&v(3))), [Values]);
+        assert_eq!(*twice.below_at(Some(&v(4))), [Elements, Values]);
     }
 }

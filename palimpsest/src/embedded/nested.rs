@@ -33,10 +33,12 @@ impl Nested {
     /// versions they name against the root's history, and joins them into
     /// it. `None` when the root holds no embedded type.
     pub(crate) fn assemble(history: &mut History, outline: &RootOutline) -> Option<Nested> {
-        let sites = Shape::of(outline.fields);
+        let mut sites = Shape::of(outline.fields);
         if sites.is_empty() {
             return None;
         }
+        let changes = history.steps.iter().map(|s| (&s.to, s.ops.as_slice()));
+        super::mark_reshaped(&mut sites, changes);
         let mut found: Vec<(&'static EmbeddedHistory, String)> = Vec::new();
         let mut queue: VecDeque<(&'static EmbeddedHistory, String)> = sites
             .iter()
@@ -230,6 +232,7 @@ impl Schema {
             &mut report.preserved,
             &mut report.dropped,
             &mut report.defaulted,
+            &mut report.converted,
         ] {
             list.sort();
             list.dedup();
@@ -242,6 +245,7 @@ impl Schema {
         report.preserved.extend(streamed.preserved);
         report.dropped.extend(streamed.dropped);
         report.defaulted.extend(streamed.defaulted);
+        report.converted.extend(streamed.converted);
         self.normalize_report(report);
     }
 }

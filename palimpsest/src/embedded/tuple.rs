@@ -159,9 +159,10 @@ impl Elements<'_> {
                         );
                     }
                 }
-                // An element has no name to rename, and the macro writes
-                // no hand step into an embedded history.
-                Op::Rename { .. } | Op::Custom(_) => {}
+                // An element has no name to rename, the macro writes no
+                // hand step into an embedded history, and a conversion is
+                // written on the field that holds the tuple.
+                Op::Rename { .. } | Op::Custom(_) | Op::Convert(_) => {}
             }
         }
         Ok(())
@@ -224,7 +225,7 @@ impl UndoElements<'_> {
                     element(exact, at)
                 ));
             }
-            Op::Rename { .. } | Op::Custom(_) => {}
+            Op::Rename { .. } | Op::Custom(_) | Op::Convert(_) => {}
         }
         Ok(())
     }
@@ -281,6 +282,7 @@ mod tests {
                 below: Vec::new(),
             },
             history: || unreachable!("not resolved to place it"),
+            reshaped: Vec::new(),
         };
         let (c, d) = (site(&["1"]), site(&["2"]));
         // At 0.<minor>.0, or now.
@@ -306,6 +308,7 @@ mod tests {
             preserved: Vec::new(),
             dropped: Vec::new(),
             defaulted: Vec::new(),
+            converted: Vec::new(),
         };
         let mut kept = Object::new();
         kept.insert("steps[3].span[3]".into(), json!("d"));

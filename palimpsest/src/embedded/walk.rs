@@ -20,6 +20,7 @@ use super::{EmbeddedHistory, Segment, Site};
 use crate::error::Error;
 use crate::migrate::Report;
 use crate::object::{free_key, object_at, rename_key, Object};
+use crate::ops::convert::Undoing;
 use crate::schema::Schema;
 use crate::step::{Applied, Op, OpError};
 use crate::version::{kind_of, Version};
@@ -69,6 +70,10 @@ trait Visit {
 
     fn cursor(&mut self) -> &mut Cursor;
 
+    /// The version whose changes the visit applies or undoes; `None` at
+    /// the current version.
+    fn version(&self) -> Option<&Version>;
+
     /// Whether objects of `history`, or of a type they hold, need a visit.
     fn enters(&self, history: &'static EmbeddedHistory) -> bool;
 
@@ -111,7 +116,8 @@ fn visit_sites<V: Visit>(
             let (pattern, exact) = (cursor.pattern.len(), cursor.exact.len());
             push_key(&mut cursor.pattern, site.at.names[0]);
             push_key(&mut cursor.exact, name);
-            let result = visit_value(visit, value, &site.at.below, history);
+            let below = site.below_at(visit.version());
+            let result = visit_value(visit, value, &below, history);
             let cursor = visit.cursor();
             cursor.pattern.truncate(pattern);
             cursor.exact.truncate(exact);
@@ -237,6 +243,13 @@ impl Visit for Walk<'_> {
 
     fn cursor(&mut self) -> &mut Cursor {
         self.cursor
+    }
+
+    fn version(&self) -> Option<&Version> {
+        match self.pass {
+            Pass::Changes(version) => Some(version),
+            Pass::Unclaimed => None,
+        }
     }
 
     fn enters(&self, history: &'static EmbeddedHistory) -> bool {
@@ -365,6 +378,11 @@ impl Walk<'_> {
                     }
                 }
                 Op::Custom(function) => function(object)?,
+                Op::Convert(conversion) => {
+                    if conversion.apply(object, &self.cursor.exact)? {
+                        record(&mut self.applied.converted, at, conversion.field());
+                    }
+                }
             }
         }
         Ok(())
@@ -494,6 +512,20 @@ impl Undo<'_> {
                 object.insert(field.clone(), value);
             }
             Op::Custom(_) => {}
+            Op::Convert(conversion) => {
+                let undoing = Undoing {
+                    type_name: self.schema.type_name,
+                    newer: self.newer,
+                    older: self.older,
+                };
+                if conversion.undo(object, exact, &undoing)? {
+                    record(
+                        &mut self.report.converted,
+                        &self.cursor.pattern,
+                        conversion.field(),
+                    );
+                }
+            }
         }
         Ok(())
     }
@@ -504,6 +536,10 @@ impl Visit for Undo<'_> {
 
     fn cursor(&mut self) -> &mut Cursor {
         &mut self.cursor
+    }
+
+    fn version(&self) -> Option<&Version> {
+        Some(self.version)
     }
 
     fn enters(&self, history: &'static EmbeddedHistory) -> bool {

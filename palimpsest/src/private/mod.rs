@@ -33,6 +33,13 @@ pub fn default_value<T: serde::Serialize>(value: &T) -> Result<serde_json::Value
     serde_json::to_value(value).map_err(Into::into)
 }
 
+/// `function`, once checked to be a conversion function: what
+/// `#[converted(with = .., back = ..)]` calls on each, so that an error
+/// points at the one at fault.
+pub fn conversion<Kind, F: crate::ConvertFunction<Kind>>(function: F) -> F {
+    function
+}
+
 /// What a step that inserts an added field calls for its value.
 pub type DefaultFn = fn() -> Result<serde_json::Value, BoxError>;
 

@@ -22,7 +22,8 @@
 //!    earlier migration already touched, the version it recorded then);
 //! 4. nothing is lost: every value of the old document is still somewhere
 //!    in the value read, written back to JSON, metadata object included,
-//!    where removed fields are preserved.
+//!    where removed fields are preserved; save the old values a
+//!    `#[converted]` function replaced, which it decided about.
 //!
 //! A "value" is a leaf: a string, a number or a boolean. `null`, `[]` and
 //! `{}` hold nothing to lose, and the version stamp is not data. Each leaf
@@ -168,7 +169,9 @@ where
     if found != *version {
         return Err(Box::new(Problem::WrongVersion { found }));
     }
-    let read = crate::from_value::<T>(document.clone()).map_err(|e| Box::new(Problem::Read(e)))?;
+    let (read, converted) =
+        crate::ops::convert::consumed_by(|| crate::from_value::<T>(document.clone()));
+    let read = read.map_err(|e| Box::new(Problem::Read(e)))?;
     let written = serde_json::to_value(&read.value).map_err(|e| Box::new(Problem::Write(e)))?;
 
     if let (true, Some(path)) = (read.report.migrated(), schema.metadata()) {
@@ -193,7 +196,8 @@ where
     if let Value::Object(object) = &mut old {
         object.remove(schema.key());
     }
-    let outcome = find_lost(&old, &written);
+    let mut outcome = find_lost(&old, &written);
+    excuse_converted(&mut outcome.lost, &converted);
     if !outcome.lost.is_empty() {
         return Err(Box::new(Problem::Lost(outcome.lost)));
     }
@@ -201,6 +205,28 @@ where
         report: read.report,
         values: outcome.values,
     })
+}
+
+/// Takes out of `lost` the values a `#[converted]` function replaced: the
+/// function decided what the new value keeps. Each old value excuses one
+/// lost value equal to one of its leaves.
+fn excuse_converted(lost: &mut Vec<LostValue>, converted: &[Value]) {
+    let mut replaced = Vec::new();
+    for value in converted {
+        diff::leaves(value, &mut Vec::new(), &mut replaced);
+    }
+    lost.retain(|missing| {
+        match replaced
+            .iter()
+            .position(|leaf| *leaf.value == missing.value)
+        {
+            Some(index) => {
+                replaced.swap_remove(index);
+                false
+            }
+            None => true,
+        }
+    });
 }
 
 fn lookup<'a>(document: &'a Value, segments: &[String]) -> Option<&'a Value> {
@@ -324,6 +350,21 @@ mod tests {
 
     const LEGACY: &str = r#"{"body": "hi", "color": "red", "items": [{"name": "a"}]}"#;
     const MIDDLE: &str = r#"{"schema_version": "0.1.0", "text": "hi", "color": "blue"}"#;
+
+    #[test]
+    fn a_converted_value_excuses_one_lost_value_equal_to_it() {
+        let lost = |path: &str, value: Value| LostValue {
+            path: path.into(),
+            value,
+        };
+        let mut missing = vec![
+            lost("id", json!("42")),
+            lost("other_id", json!("42")),
+            lost("env", json!("prod")),
+        ];
+        excuse_converted(&mut missing, &[json!("42"), json!({"name": "prod"})]);
+        assert_eq!(missing, [lost("other_id", json!("42"))]);
+    }
 
     #[test]
     fn preserving_migrations_pass_and_are_reported() {

@@ -1,0 +1,13 @@
+//! Rejects #[converted] without the function that converts.
+
+use palimpsest::versioned;
+use serde::{Deserialize, Serialize};
+
+#[versioned(since = "0.1.0")]
+#[derive(Serialize, Deserialize)]
+struct Chat {
+    #[converted(since = "0.2.0")]
+    user_id: u64,
+}
+
+fn main() {}
