@@ -7,6 +7,7 @@ use crate::chain::find_path;
 use crate::error::Error;
 use crate::migrate::{Report, StepRecord};
 use crate::object::{last_taken_key, object_at, rename_key, Object};
+use crate::ops::moves::restore_from_metadata;
 use crate::schema::{Schema, Versioned};
 use crate::step::Op;
 use crate::version::Version;
@@ -101,13 +102,16 @@ impl Schema {
         };
         match op {
             Op::Rename { old, new } => {
-                rename_key(doc, new, old).map_err(|_| Error::Conflict {
+                let renamed = rename_key(doc, new, old).map_err(|_| Error::Conflict {
                     type_name: self.type_name,
                     from: newer.clone(),
                     to: older.clone(),
                     old: new.clone(),
                     new: old.clone(),
                 })?;
+                if renamed {
+                    report.renamed.push(format!("{new} -> {old}"));
+                }
             }
             Op::Default { field, .. } => {
                 if doc.remove(field).is_some() {
@@ -146,6 +150,13 @@ impl Schema {
                 return Err(irreversible(format!(
                     "the hand-written step {older} -> {newer} has no inverse"
                 )))
+            }
+            Op::Moves(op) => {
+                let metadata = self.metadata.as_ref();
+                op.undo(doc, "", newer, report, &mut |doc, path| {
+                    restore_from_metadata(doc, metadata, path)
+                })
+                .map_err(|e| e.into_error(self.type_name, newer, older))?;
             }
         }
         Ok(())

@@ -88,6 +88,7 @@ mod migrate;
 #[cfg_attr(docsrs, doc(cfg(feature = "models")))]
 pub mod models;
 pub mod object;
+mod ops;
 mod read;
 mod schema;
 mod ser;
@@ -114,6 +115,7 @@ pub use error::Error;
 pub use migrate::{
     Report, StepRecord, LEGACY_NESTED, LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY,
 };
+pub use ops::moves::Conflict;
 pub use read::{
     detect, from_reader, from_slice, from_str, from_str_strict, from_value, from_value_strict,
     migrate, migrate_to, needs_migration, with_report, Migrated,

@@ -52,6 +52,12 @@ pub struct Report {
     pub dropped: Vec<String>,
     /// Fields inserted with their default value.
     pub defaulted: Vec<String>,
+    /// Renames that took place, `old -> new`; inside embedded objects with
+    /// their exact paths (`steps[3].thought -> steps[3].reasoning`).
+    pub renamed: Vec<String>,
+    /// Values moved between paths, `from -> to` (`context.env ->
+    /// environment`), with exact paths as `renamed`.
+    pub moved: Vec<String>,
 }
 
 impl Report {
@@ -64,6 +70,8 @@ impl Report {
             preserved: Vec::new(),
             dropped: Vec::new(),
             defaulted: Vec::new(),
+            renamed: Vec::new(),
+            moved: Vec::new(),
         }
     }
 
@@ -103,6 +111,8 @@ impl fmt::Display for Report {
             write!(f, " -> {}", step.to)?;
         }
         let moved = [
+            ("renamed", &self.renamed),
+            ("moved", &self.moved),
             ("defaulted", &self.defaulted),
             ("preserved", &self.preserved),
             ("dropped", &self.dropped),
@@ -290,6 +300,8 @@ impl Schema {
             preserved: applied.preserved,
             dropped: applied.dropped,
             defaulted: applied.defaulted,
+            renamed: applied.renamed,
+            moved: applied.moved,
         };
         self.normalize_report(&mut report);
         report

@@ -218,6 +218,10 @@ impl StreamPlan {
                 Op::Default { field, .. } => {
                     asked.insert(field.as_str());
                 }
+                Op::Moves(op) => {
+                    captured.extend(op.captures());
+                    asked.extend(op.asks());
+                }
                 Op::Custom(_) => return None,
             }
         }
@@ -679,6 +683,9 @@ impl SchemaBuilder {
         };
         let mut steps = Vec::with_capacity(self.steps.len());
         for step in self.steps {
+            if let Some(message) = crate::ops::moves::malformed(&step.ops) {
+                return Err(fail(message));
+            }
             steps.push(TypedStep {
                 from: parse("step", &step.from)?,
                 to: parse("step", &step.to)?,
@@ -733,7 +740,11 @@ impl History {
             .map(|step| StepEnds {
                 from: &step.from,
                 to: &step.to,
-                preserves: step.ops.iter().any(|op| matches!(op, Op::Preserve { .. })),
+                preserves: step.ops.iter().any(|op| match op {
+                    Op::Preserve { .. } => true,
+                    Op::Moves(op) => op.keeps(),
+                    _ => false,
+                }),
             })
             .collect();
         check_history(&Outline {

@@ -17,6 +17,7 @@ use crate::track::{self, Track};
 use crate::version::kind_of;
 
 use crate::object::{preserve_with, rename_key, NotAnObject, Object, ObjectPath};
+use crate::ops::moves::{At, InMetadata, MoveOp};
 
 type CustomFn = dyn Fn(&mut Object) -> Result<(), OpError> + Send + Sync;
 type DefaultFn = dyn Fn() -> Result<Value, BoxError> + Send + Sync;
@@ -68,6 +69,8 @@ pub(crate) enum Op {
         value: Box<DefaultFn>,
     },
     Custom(Box<CustomFn>),
+    /// Moves between paths, values set outright, declared drops.
+    Moves(MoveOp),
 }
 
 impl Step {
@@ -399,6 +402,8 @@ pub(crate) struct Applied {
     pub preserved: Vec<String>,
     pub dropped: Vec<String>,
     pub defaulted: Vec<String>,
+    pub renamed: Vec<String>,
+    pub moved: Vec<String>,
 }
 
 impl Applied {
@@ -414,6 +419,20 @@ impl Applied {
     pub(crate) fn record_preserved(&mut self, path: impl FnOnce() -> String) {
         if self.record {
             self.preserved.push(path());
+        }
+    }
+
+    /// Records a rename, `old -> new`, built only when recording.
+    pub(crate) fn record_renamed(&mut self, entry: impl FnOnce() -> String) {
+        if self.record {
+            self.renamed.push(entry());
+        }
+    }
+
+    /// Records a move between paths, `from -> to`, built only when recording.
+    pub(crate) fn record_moved(&mut self, entry: impl FnOnce() -> String) {
+        if self.record {
+            self.moved.push(entry());
         }
     }
 
@@ -439,10 +458,13 @@ impl Op {
     ) -> Result<(), OpError> {
         match self {
             Op::Rename { old, new } => {
-                rename_key(doc, old, new).map_err(|c| OpError::Conflict {
+                let renamed = rename_key(doc, old, new).map_err(|c| OpError::Conflict {
                     old: c.old,
                     new: c.new,
                 })?;
+                if renamed {
+                    applied.record_renamed(|| format!("{old} -> {new}"));
+                }
             }
             Op::Preserve { field } => {
                 let metadata = metadata.ok_or_else(|| {
@@ -468,6 +490,7 @@ impl Op {
                 }
             }
             Op::Custom(function) => function(doc)?,
+            Op::Moves(op) => op.apply(doc, At::ROOT, applied, &mut InMetadata(metadata))?,
         }
         Ok(())
     }

@@ -133,7 +133,15 @@ impl Probes {
         cx: &mut Context,
     ) -> Option<Self> {
         schema.nested.as_ref()?;
-        let sink = cx.nested.get_or_insert_with(Rc::default);
+        // What embedded readers do is recorded only for a report someone reads.
+        let wants_report = cx.wants_report;
+        let sink = cx.nested.get_or_insert_with(|| {
+            let sink = crate::embedded::Sink::default();
+            if wants_report {
+                *sink.applied.borrow_mut() = crate::step::Applied::recording();
+            }
+            Rc::new(sink)
+        });
         let from = match stamp {
             Some(stamp) if cx.mode == Mode::Migrate => schema
                 .detect_stamp(Some(&stamp.to_value(schema)))

@@ -338,7 +338,11 @@ impl EmbeddedHistory {
         self.changes
             .iter()
             .flat_map(|(_, ops)| ops)
-            .any(|op| matches!(op, Op::Preserve { .. }))
+            .any(|op| match op {
+                Op::Preserve { .. } => true,
+                Op::Moves(op) => op.keeps(),
+                _ => false,
+            })
     }
 
     fn ops_at(&self, version: &Version) -> &[Op] {
@@ -418,6 +422,10 @@ impl EmbeddedChecked {
                 Op::Preserve { field } | Op::Drop { field } | Op::Default { field, .. } => {
                     self.0.touched.insert(field.clone());
                 }
+                Op::Moves(op) => self
+                    .0
+                    .touched
+                    .extend(op.captures().chain(op.asks()).map(str::to_owned)),
                 // The macro writes no hand step into an embedded history.
                 Op::Custom(_) => {}
             }

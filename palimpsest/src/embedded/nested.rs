@@ -230,6 +230,8 @@ impl Schema {
             &mut report.preserved,
             &mut report.dropped,
             &mut report.defaulted,
+            &mut report.renamed,
+            &mut report.moved,
         ] {
             list.sort();
             list.dedup();
@@ -242,6 +244,8 @@ impl Schema {
         report.preserved.extend(streamed.preserved);
         report.dropped.extend(streamed.dropped);
         report.defaulted.extend(streamed.defaulted);
+        report.renamed.extend(streamed.renamed);
+        report.moved.extend(streamed.moved);
         self.normalize_report(report);
     }
 }

@@ -19,6 +19,7 @@ use super::{EmbeddedHistory, Segment, Site};
 use crate::error::Error;
 use crate::migrate::Report;
 use crate::object::{free_key, object_at, rename_key, Object};
+use crate::ops::moves::{At, Keeper};
 use crate::schema::Schema;
 use crate::step::{Applied, Op, OpError};
 use crate::version::{kind_of, Version};
@@ -268,10 +269,16 @@ impl Walk<'_> {
             let at = &self.cursor.pattern;
             match op {
                 Op::Rename { old, new } => {
-                    rename_key(object, old, new).map_err(|c| OpError::Conflict {
-                        old: joined(&self.cursor.exact, &c.old),
-                        new: joined(&self.cursor.exact, &c.new),
+                    let exact = &self.cursor.exact;
+                    let renamed = rename_key(object, old, new).map_err(|c| OpError::Conflict {
+                        old: joined(exact, &c.old),
+                        new: joined(exact, &c.new),
                     })?;
+                    if renamed {
+                        self.applied.record_renamed(|| {
+                            format!("{} -> {}", joined(exact, old), joined(exact, new))
+                        });
+                    }
                 }
                 Op::Default { field, value } => {
                     if !object.contains_key(field) {
@@ -293,9 +300,47 @@ impl Walk<'_> {
                     }
                 }
                 Op::Custom(function) => function(object)?,
+                Op::Moves(op) => {
+                    let cursor = &*self.cursor;
+                    let at = At {
+                        exact: &cursor.exact,
+                        pattern: &cursor.pattern,
+                    };
+                    let mut keeper = InNested {
+                        kept: &mut *self.kept,
+                        kept_at: self.kept_at,
+                        cursor,
+                    };
+                    op.apply(object, at, self.applied, &mut keeper)?;
+                }
             }
         }
         Ok(())
+    }
+}
+
+/// Where a move or a set in an embedded object keeps what it takes out:
+/// beside removed values, under its exact path, for the root's metadata.
+struct InNested<'a> {
+    kept: &'a mut Kept,
+    kept_at: Option<&'a str>,
+    cursor: &'a Cursor,
+}
+
+impl Keeper for InNested<'_> {
+    fn keep(
+        &mut self,
+        _: &mut Object,
+        path: &str,
+        value: Value,
+        applied: &mut Applied,
+    ) -> Result<bool, OpError> {
+        if self.kept_at.is_none() {
+            return Ok(false);
+        }
+        self.kept.push((joined(&self.cursor.exact, path), value));
+        record_kept(applied, self.kept_at, &self.cursor.pattern, path);
+        Ok(true)
     }
 }
 
@@ -390,13 +435,17 @@ impl Undo<'_> {
         };
         match op {
             Op::Rename { old, new } => {
-                rename_key(object, new, old).map_err(|_| Error::Conflict {
+                let renamed = rename_key(object, new, old).map_err(|_| Error::Conflict {
                     type_name: self.schema.type_name,
                     from: self.newer.clone(),
                     to: self.older.clone(),
                     old: joined(exact, new),
                     new: joined(exact, old),
                 })?;
+                if renamed {
+                    let entry = format!("{} -> {}", joined(exact, new), joined(exact, old));
+                    self.report.renamed.push(entry);
+                }
             }
             Op::Default { field, .. } => {
                 if object.remove(field).is_some() {
@@ -422,6 +471,13 @@ impl Undo<'_> {
                 object.insert(field.clone(), value);
             }
             Op::Custom(_) => {}
+            Op::Moves(op) => {
+                let kept = &mut *self.kept;
+                op.undo(object, exact, self.version, self.report, &mut |_, path| {
+                    Ok(kept.remove(&joined(exact, path)))
+                })
+                .map_err(|e| e.into_error(self.schema.type_name, self.newer, self.older))?;
+            }
         }
         Ok(())
     }
