@@ -8,6 +8,7 @@ mod check;
 mod ctxt;
 mod enums;
 mod expand;
+mod moves;
 mod version;
 // Shared with palimpsest, which uses parts this crate does not (and the
 // other way round), and whose items its docs link to: see src/vocab/mod.rs.

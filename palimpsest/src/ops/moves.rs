@@ -519,15 +519,14 @@ impl MoveOp {
                 field,
                 overwritten: Overwritten::Keep,
                 ..
-            } => match restore(object, field)? {
-                Some(old) => {
+            } => {
+                // Without a kept value (a document written at the newer
+                // version, or one the step only inserted into), the value
+                // it has now is the best an older reader can get.
+                if let Some(old) = restore(object, field)? {
                     object.insert(field.clone(), old);
                 }
-                // Nothing was overwritten: the step inserted the value.
-                None => {
-                    object.remove(field);
-                }
-            },
+            }
             MoveOp::Set { field, .. } => {
                 return Err(Undone::Irreversible(format!(
                     "`{}` was set in {version}, dropping the value it replaced",
