@@ -46,7 +46,7 @@ fn parse_conflict(lit: &LitStr) -> syn::Result<Option<Conflict>> {
         "new_wins" => Ok(Some(Conflict::NewWins)),
         other => Err(syn::Error::new(
             lit.span(),
-            format!("on_conflict: unknown policy {other:?}; expected \"error\" (the default), \"old_wins\" or \"new_wins\""),
+            format!("`on_conflict`: unknown policy {other:?}; expected \"error\" (the default), \"old_wins\" or \"new_wins\""),
         )),
     }
 }
@@ -224,9 +224,10 @@ impl ContainerMoves {
                     Err(e) => cx.syn_error(e),
                 }
             } else {
+                let key = inner.path.get_ident().map(ToString::to_string).unwrap_or_default();
                 cx.error_spanned_by(
                     &inner.path,
-                    format!("#[versioned]: unknown key in `moved(...)`; {CONTAINER_MOVED_USAGE}"),
+                    format!("#[versioned]: unknown key `{key}` in `moved(...)`; {CONTAINER_MOVED_USAGE}, optionally with on_conflict = \"old_wins\" or \"new_wins\""),
                 );
                 crate::attr::skip_value(&inner)?;
             }
@@ -400,8 +401,14 @@ impl Parse for SetArgs {
         }
         match (since, value) {
             (Some(since), Some(value)) => Ok(SetArgs { since, value, drop }),
-            (None, _) => Err(input.error(format!("#[set(...)]: missing `since`; {SET_USAGE}"))),
-            (_, None) => Err(input.error(format!("#[set(...)]: missing `value`; {SET_USAGE}"))),
+            (None, _) => Err(syn::Error::new(
+                input.span(),
+                format!("#[set(...)]: missing `since`, the version the value is set in; {SET_USAGE}"),
+            )),
+            (_, None) => Err(syn::Error::new(
+                input.span(),
+                format!("#[set(...)]: missing `value`, the value documents get in that version; {SET_USAGE}"),
+            )),
         }
     }
 }
@@ -656,12 +663,36 @@ fn check_set_is_kept(cx: &mut Ctxt, cont: &Container<'_>) {
             cx.error_spanned_by(
                 set.attr,
                 format!(
-                    "#[set(since = {v}, ...)]: the value `{}` held before {v} would be lost: set `metadata = \"...\"` on #[versioned] to keep it as `legacy_{}`, or add `drop` to drop it",
+                    "#[set(since = {}, ...)]: the value `{}` held before {} would be lost: set `metadata = \"...\"` on #[versioned] to keep it as `legacy_{}`, or add `drop` to drop it",
+                    set.since.text(),
                     field.ident,
+                    set.since.version,
                     field.serde_name,
-                    v = set.since.text(),
                 ),
             );
         }
+    }
+}
+
+/// A variant's name is a tag, not a path: it is renamed, never moved nor
+/// set, and several old names may fold into it, so no conflict arises.
+pub fn reject_on_variant(cx: &mut Ctxt, attrs: &crate::attr::FieldAttrs<'_>) {
+    for moved in &attrs.moves.moved {
+        cx.error_spanned_by(
+            &moved.from.lit,
+            "#[moved_from] on an enum variant is not supported; a variant takes #[renamed_from(\"old\", since = \"V\")]",
+        );
+    }
+    if let Some(set) = &attrs.moves.set {
+        cx.error_spanned_by(
+            set.attr,
+            "#[set] on an enum variant is not supported; a variant takes #[renamed_from(\"old\", since = \"V\")]",
+        );
+    }
+    for renamed in attrs.renamed.iter().filter(|r| r.conflict.is_some()) {
+        cx.error_spanned_by(
+            &renamed.old,
+            "#[renamed_from(..., on_conflict = ...)] on an enum variant: a document names one variant, so its old and new names never meet; remove `on_conflict`",
+        );
     }
 }
