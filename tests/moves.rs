@@ -528,3 +528,10 @@ fn a_current_document_reads_as_plain_serde_does() {
     assert_eq!(Run::current_version().to_string(), "0.3.0");
     assert_eq!(Run::schema().versions().len(), 4);
 }
+
+#[test]
+fn the_no_loss_check_counts_declared_drops_as_intended() {
+    let dir = format!("{}/tests/fixtures/moves", env!("CARGO_MANIFEST_DIR"));
+    let report = palimpsest::testing::assert_fixtures::<Run>(&dir);
+    assert_eq!(report.fixtures.len(), 3);
+}

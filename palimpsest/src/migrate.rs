@@ -58,6 +58,11 @@ pub struct Report {
     /// Values moved between paths, `from -> to` (`context.env ->
     /// environment`), with exact paths as `renamed`.
     pub moved: Vec<String>,
+    /// Of `dropped`, the paths a declared drop (`dropped(...)`,
+    /// [`Step::drop_path`](crate::Step::drop_path)) took: intended, so the
+    /// no-loss check of `palimpsest::testing` does not count them as lost.
+    #[serde(skip)]
+    pub(crate) declared: Vec<String>,
 }
 
 impl Report {
@@ -72,6 +77,7 @@ impl Report {
             defaulted: Vec::new(),
             renamed: Vec::new(),
             moved: Vec::new(),
+            declared: Vec::new(),
         }
     }
 
@@ -302,6 +308,7 @@ impl Schema {
             defaulted: applied.defaulted,
             renamed: applied.renamed,
             moved: applied.moved,
+            declared: applied.declared,
         };
         self.normalize_report(&mut report);
         report

@@ -404,6 +404,7 @@ pub(crate) struct Applied {
     pub defaulted: Vec<String>,
     pub renamed: Vec<String>,
     pub moved: Vec<String>,
+    pub declared: Vec<String>,
 }
 
 impl Applied {

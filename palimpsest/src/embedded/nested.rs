@@ -232,6 +232,7 @@ impl Schema {
             &mut report.defaulted,
             &mut report.renamed,
             &mut report.moved,
+            &mut report.declared,
         ] {
             list.sort();
             list.dedup();
@@ -246,6 +247,7 @@ impl Schema {
         report.defaulted.extend(streamed.defaulted);
         report.renamed.extend(streamed.renamed);
         report.moved.extend(streamed.moved);
+        report.declared.extend(streamed.declared);
         self.normalize_report(report);
     }
 }

@@ -433,7 +433,12 @@ impl MoveOp {
             MoveOp::DropPath { path } => {
                 if let Found::Value = look_up(object, path, at.exact)? {
                     take(object, path);
-                    record_dropped(applied, at.pattern, &path.to_string());
+                    let path = path.to_string();
+                    record_dropped(applied, at.pattern, &path);
+                    let entry = below(at.pattern, &path);
+                    if !applied.declared.contains(&entry) {
+                        applied.declared.push(entry);
+                    }
                 }
             }
             MoveOp::Malformed { .. } => {}
@@ -640,6 +645,56 @@ fn record_dropped(applied: &mut Applied, at: &str, path: &str) {
     }
 }
 
+/// Whether the value at `path` of an old document (`steps[3].scratch.tmp`,
+/// as the no-loss check renders it) is at or below a path a declared drop
+/// took, as the report lists it (`steps[].scratch`): `[]` stands for any
+/// index, `{}` for any key of a map.
+#[cfg_attr(not(feature = "testing"), allow(dead_code))]
+pub(crate) fn declared_dropped(report: &Report, path: &str) -> bool {
+    report.declared.iter().any(|pattern| covers(pattern, path))
+}
+
+fn covers(pattern: &str, path: &str) -> bool {
+    let (mut pattern, mut path) = (pattern.as_bytes(), path.as_bytes());
+    while let Some((&first, rest)) = pattern.split_first() {
+        match (first, rest.first()) {
+            (b'[', Some(b']')) => {
+                let Some(close) = path.iter().position(|&b| b == b']') else {
+                    return false;
+                };
+                if path.first() != Some(&b'[') {
+                    return false;
+                }
+                path = &path[close + 1..];
+                pattern = &rest[1..];
+            }
+            (b'{', Some(b'}')) => {
+                let end = match path.first() {
+                    Some(b'.') => path[1..]
+                        .iter()
+                        .position(|&b| b == b'.' || b == b'[')
+                        .map_or(path.len(), |i| i + 1),
+                    Some(b'[') => match path.iter().position(|&b| b == b']') {
+                        Some(close) => close + 1,
+                        None => return false,
+                    },
+                    _ => return false,
+                };
+                path = &path[end..];
+                pattern = &rest[1..];
+            }
+            _ => {
+                if path.first() != Some(&first) {
+                    return false;
+                }
+                path = &path[1..];
+                pattern = rest;
+            }
+        }
+    }
+    matches!(path.first(), None | Some(b'.' | b'['))
+}
+
 /// Why an operation could not be undone; the caller adds type and versions.
 pub(crate) enum Undone {
     Conflict { old: String, new: String },
@@ -818,6 +873,19 @@ mod tests {
         assert_eq!(applied.preserved, ["m.legacy_n"]);
         let (doc, _) = apply(&op, json!({}), Some("m")).unwrap();
         assert_eq!(doc, json!({"n": 3}));
+    }
+
+    #[test]
+    fn declared_paths_cover_what_is_below_them() {
+        assert!(covers("context.debug", "context.debug"));
+        assert!(covers("context.debug", "context.debug.level"));
+        assert!(covers("context.debug", "context.debug[2]"));
+        assert!(!covers("context.debug", "context.debugger"));
+        assert!(covers("steps[].scratch.tmp", "steps[12].scratch.tmp"));
+        assert!(!covers("steps[].scratch.tmp", "steps.scratch.tmp"));
+        assert!(covers("by_agent{}.tmp", "by_agent.critic.tmp"));
+        assert!(covers("by_agent{}.tmp", r#"by_agent["odd key"].tmp"#));
+        assert!(!covers("by_agent{}.tmp", "by_agent.critic.other"));
     }
 
     #[test]

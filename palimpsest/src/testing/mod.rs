@@ -182,7 +182,11 @@ where
     if let Value::Object(object) = &mut old {
         object.remove(schema.key());
     }
-    let outcome = find_lost(&old, &written);
+    let mut outcome = find_lost(&old, &written);
+    // Values a declared drop took were meant to go.
+    outcome
+        .lost
+        .retain(|lost| !crate::ops::moves::declared_dropped(&read.report, &lost.path));
     if !outcome.lost.is_empty() {
         return Err(Box::new(Problem::Lost(outcome.lost)));
     }
