@@ -20,6 +20,10 @@ use crate::vocab::names::legacy_key;
 
 type ValueFn = dyn Fn() -> Result<Value, BoxError> + Send + Sync;
 
+/// How an undo takes back a value a [`Keeper`] kept, by the path it stood
+/// at in the object given.
+pub(crate) type Restore<'a> = dyn FnMut(&mut Object, &str) -> Result<Option<Value>, Undone> + 'a;
+
 /// What a rename or a move does when the document holds a value under both
 /// the old and the new name.
 ///
@@ -495,7 +499,7 @@ impl MoveOp {
         exact: &str,
         version: &Version,
         report: &mut Report,
-        restore: &mut dyn FnMut(&mut Object, &str) -> Result<Option<Value>, Undone>,
+        restore: &mut Restore<'_>,
     ) -> Result<(), Undone> {
         match self {
             MoveOp::Move { from, to, .. } => {
