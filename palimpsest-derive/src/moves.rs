@@ -432,36 +432,31 @@ pub enum PlannedMove<'a> {
 /// after the renames, so the value arrives under its new path before
 /// anything else of the version acts on it.
 pub fn moves_into<'a>(cont: &'a Container<'a>, version: &Version) -> Vec<PlannedMove<'a>> {
-    let mut ops = Vec::new();
-    for field in &cont.fields {
-        for moved in field
+    // #[moved_from(...)] leads to the field's name in that version.
+    let on_fields = cont.fields.iter().flat_map(|field| {
+        let to = crate::check::name_at(field, version);
+        field
             .attrs
             .moves
             .moved
             .iter()
-            .filter(|m| m.since.version == *version)
-        {
-            ops.push(PlannedMove::Move {
-                from: moved.from.text(),
-                to: crate::check::name_at(field, version),
-                conflict: moved.conflict,
-            });
-        }
-    }
-    for moved in cont
+            .map(move |m| (&m.from, &m.since, m.conflict, to.clone()))
+    });
+    let on_container = cont
         .args
         .moves
         .moved
         .iter()
-        .filter(|m| m.since.version == *version)
-    {
-        ops.push(PlannedMove::Move {
-            from: moved.from.text(),
-            to: moved.to.text(),
-            conflict: moved.conflict,
-        });
-    }
-    ops
+        .map(|m| (&m.from, &m.since, m.conflict, m.to.text()));
+    on_fields
+        .chain(on_container)
+        .filter(|(_, since, ..)| since.version == *version)
+        .map(|(from, _, conflict, to)| PlannedMove::Move {
+            from: from.text(),
+            to,
+            conflict,
+        })
+        .collect()
 }
 
 /// The values set in `version`: after renames, moves and conversions,

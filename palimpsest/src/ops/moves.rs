@@ -183,11 +183,7 @@ impl Step {
         field: impl Into<String>,
         value: impl Fn() -> Value + Send + Sync + 'static,
     ) -> Self {
-        self.push_set(
-            field.into(),
-            Box::new(move || Ok(value())),
-            Overwritten::Keep,
-        )
+        self.push_set(field.into(), infallible(value), Overwritten::Keep)
     }
 
     /// [`Step::set`], dropping the value it overwrites (listed in the
@@ -198,11 +194,7 @@ impl Step {
         field: impl Into<String>,
         value: impl Fn() -> Value + Send + Sync + 'static,
     ) -> Self {
-        self.push_set(
-            field.into(),
-            Box::new(move || Ok(value())),
-            Overwritten::Drop,
-        )
+        self.push_set(field.into(), infallible(value), Overwritten::Drop)
     }
 
     /// [`Step::set`] for a value whose making may fail (serializing a Rust
@@ -255,6 +247,10 @@ impl Step {
         self.ops.push(Op::Moves(op));
         self
     }
+}
+
+fn infallible(value: impl Fn() -> Value + Send + Sync + 'static) -> Box<ValueFn> {
+    Box::new(move || Ok(value()))
 }
 
 /// The first path given to a builder method that does not parse, as
@@ -769,13 +765,6 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn object(value: Value) -> Object {
-        match value {
-            Value::Object(o) => o,
-            _ => unreachable!("test documents are objects"),
-        }
-    }
-
     fn path(text: &str) -> ObjectPath {
         ObjectPath::parse(text).unwrap()
     }
@@ -789,7 +778,9 @@ mod tests {
     }
 
     fn apply(op: &MoveOp, doc: Value, meta: Option<&str>) -> Result<(Value, Applied), OpError> {
-        let mut doc = object(doc);
+        let Value::Object(mut doc) = doc else {
+            unreachable!("test documents are objects")
+        };
         let mut applied = Applied::recording();
         let meta = meta.map(path);
         op.apply(
