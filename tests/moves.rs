@@ -429,6 +429,45 @@ fn a_downgrade_moves_values_back_and_restores_what_set_overwrote() {
     assert_eq!(back["user"], "bob");
     assert_eq!(back["context"]["env"], "dev");
     assert_eq!(back["retries"], 5);
+    // Moving back onto a taken path is a conflict too, and changes nothing.
+    let schema = Hoist::schema();
+    let mut doc = json!({"schema_version": "0.2.0", "client": {"user": "a"}, "user": "b"});
+    let before = doc.clone();
+    let err = schema
+        .downgrade(&mut doc, &schema.parse_version("0.1.0").unwrap())
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Conflict { old, new, .. } if old == "client.user" && new == "user"),
+        "{err}"
+    );
+    assert_eq!(doc, before);
+}
+
+/// An embedded type that keeps what `#[set]` overwrites, in a root with
+/// no metadata path to keep it in.
+#[versioned(since = "0.1.0")]
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Nowhere {
+    pub steps: Vec<Kept>,
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Kept {
+    #[set(since = "0.2.0", value = 1)]
+    pub level: u8,
+}
+
+#[test]
+fn an_embedded_set_needs_a_root_that_keeps_values() {
+    let err =
+        palimpsest::from_str::<Nowhere>(r#"{"schema_version": "0.2.0", "steps": []}"#).unwrap_err();
+    assert!(matches!(err, Error::Definition { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("embedded type `Kept` at `steps[]`"),
+        "{err}"
+    );
 }
 
 #[test]

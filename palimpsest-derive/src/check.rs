@@ -763,10 +763,11 @@ fn ops_into<'a>(cont: &'a Container<'a>, version: &Version) -> Vec<PlannedOp<'a>
         }
     }
     // Then moves, so a value arrives at its new path before anything else
-    // of the version acts on it, then values set outright.
-    let moves = crate::moves::moves_into(cont, version).into_iter();
-    let sets = crate::moves::sets_into(cont, version).into_iter();
-    ops.extend(moves.chain(sets).map(PlannedOp::Moves));
+    // of the version acts on it (conversions, then values set outright).
+    let moves = crate::moves::moves_into(cont, version);
+    ops.extend(moves.into_iter().map(PlannedOp::Moves));
+    let sets = crate::moves::sets_into(cont, version);
+    ops.extend(sets.into_iter().map(PlannedOp::Moves));
     for field in &cont.fields {
         if field
             .attrs
