@@ -377,8 +377,9 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// - The versions an embedded type names join its root's history (the
 ///   root's current version is the highest named anywhere, unless `version`
 ///   sets it). One that does not fit the root (newer than its `version`,
-///   before its `since`, of the other scheme), or a removed field to keep
-///   in a root without a `metadata` path, cannot be seen by the macro:
+///   before its `since`, of the other scheme), or a removed field (or a
+///   value a `#[set]` overwrites) to keep in a root without a `metadata`
+///   path, cannot be seen by the macro:
 ///   every read of the root then fails with [`Error::Definition`] saying
 ///   which type and path.
 /// - With a `metadata` path on the root, an embedded object of a migrated

@@ -48,7 +48,9 @@ pub struct Report {
     /// Metadata paths of values moved there because their field was removed
     /// (`context.metadata.legacy_notes`), or because no field claims them.
     pub preserved: Vec<String>,
-    /// Fields removed with an explicit `drop`.
+    /// Values dropped on purpose: fields removed with `drop`, declared
+    /// drops, values a `set` with `drop` overwrote, and the losing value of
+    /// a rename or move conflict when there is no metadata path to keep it.
     pub dropped: Vec<String>,
     /// Fields inserted with their default value.
     pub defaulted: Vec<String>,
