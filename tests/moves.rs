@@ -574,3 +574,48 @@ fn the_no_loss_check_counts_declared_drops_as_intended() {
     let report = palimpsest::testing::assert_fixtures::<Run>(&dir);
     assert_eq!(report.fixtures.len(), 3);
 }
+
+/// Embedded objects whose exact paths a streaming reader cannot count
+/// (arrays of arrays, map values), in a root without a metadata path.
+#[versioned(since = "0.1.0")]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub struct Grid {
+    pub rows: Vec<Vec<Cell>>,
+    #[serde(default)]
+    pub named: std::collections::BTreeMap<String, Cell>,
+}
+
+#[versioned(embedded)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    #[renamed_from("val", since = "0.2.0")]
+    pub value: u32,
+    #[moved_from("style.color", since = "0.2.0")]
+    #[serde(default)]
+    pub color: String,
+}
+
+#[test]
+fn exact_paths_are_reported_alike_where_a_reader_cannot_count_them() {
+    let text = r#"{"schema_version": "0.1.0", "rows": [[{"val": 1}], [{"val": 2, "style": {"color": "red"}}]],
+        "named": {"corner": {"val": 3}}}"#;
+    let mut tree: Value = serde_json::from_str(text).unwrap();
+    let expected = palimpsest::migrate::<Grid>(&mut tree).unwrap();
+    assert_eq!(
+        expected.renamed,
+        [
+            "named.corner.val -> named.corner.value",
+            "rows[0][0].val -> rows[0][0].value",
+            "rows[1][0].val -> rows[1][0].value",
+        ]
+    );
+    assert_eq!(
+        expected.moved,
+        ["rows[1][0].style.color -> rows[1][0].color"]
+    );
+    let read = palimpsest::from_str::<Grid>(text).unwrap();
+    assert_eq!(read.report, expected);
+    assert_eq!(read.value.rows[1][0].color, "red");
+    let (_, collected) = palimpsest::with_report(|| serde_json::from_str::<Grid>(text));
+    assert_eq!(collected, Some(expected));
+}

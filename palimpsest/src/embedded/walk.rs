@@ -641,6 +641,9 @@ pub(crate) struct Migration {
     pub(crate) root: &'static Schema,
     /// Whether values the objects lose are kept in the root's metadata.
     pub(crate) keeps: bool,
+    /// Whether the objects need their exact paths: to keep what they lose,
+    /// or for a report, which lists renames and moves by them.
+    pub(crate) exact: bool,
     /// The report paths of what the embedded readers did, the values they
     /// keep, and the typed error of the first that failed.
     pub(crate) sink: Rc<Sink>,
