@@ -579,7 +579,7 @@ impl Parse for RenamedArgs {
                     format!("#[renamed_from(...)]: unknown key `{key}`; {usage}, optionally with on_conflict = \"old_wins\" or \"new_wins\""),
                 ));
             }
-            conflict = crate::moves::parse_on_conflict(&key, input)?;
+            conflict = crate::moves::parse_on_conflict(input)?;
             input.parse::<Option<Token![,]>>()?;
         }
         if !input.is_empty() {

@@ -51,13 +51,9 @@ fn parse_conflict(lit: &LitStr) -> syn::Result<Option<Conflict>> {
     }
 }
 
-/// `, on_conflict = "old_wins"` at the end of `#[renamed_from(...)]`, if
-/// `key` is `on_conflict`.
-pub fn parse_on_conflict(
-    key: &syn::Ident,
-    input: ParseStream<'_>,
-) -> syn::Result<Option<Conflict>> {
-    debug_assert_eq!(key, "on_conflict");
+/// `= "old_wins"`, after the key `on_conflict` of `#[renamed_from(...)]`
+/// or `#[moved_from(...)]`.
+pub fn parse_on_conflict(input: ParseStream<'_>) -> syn::Result<Option<Conflict>> {
     input.parse::<Token![=]>()?;
     let lit: LitStr = input.parse()?;
     parse_conflict(&lit)
@@ -332,7 +328,7 @@ impl Parse for MovedArgs {
                         format!("#[moved_from(...)]: unknown key `{key}`; {MOVED_USAGE}"),
                     ));
                 }
-                conflict = parse_on_conflict(key, input)?;
+                conflict = parse_on_conflict(input)?;
                 Ok(())
             })?;
         Ok(MovedArgs {

@@ -54,8 +54,9 @@ pub struct Report {
     pub dropped: Vec<String>,
     /// Fields inserted with their default value.
     pub defaulted: Vec<String>,
-    /// Renames that took place, `old -> new`; inside embedded objects with
-    /// their exact paths (`steps[3].thought -> steps[3].reasoning`).
+    /// Renames that took place, `old -> new` (a move within one object
+    /// too); inside embedded objects with their exact paths
+    /// (`steps[3].thought -> steps[3].reasoning`).
     pub renamed: Vec<String>,
     /// Values moved between paths, `from -> to` (`context.env ->
     /// environment`), with exact paths as `renamed`.
