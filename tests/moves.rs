@@ -619,3 +619,26 @@ fn exact_paths_are_reported_alike_where_a_reader_cannot_count_them() {
     let (_, collected) = palimpsest::with_report(|| serde_json::from_str::<Grid>(text));
     assert_eq!(collected, Some(expected));
 }
+
+/// A typed snapshot of a version before a move has no field for the moved
+/// value, which stood in another object then.
+#[versioned(since = "0.1.0", snapshot(version = "0.1.0", name = SnapV010))]
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Snap {
+    pub name: String,
+    #[moved_from("context.env", since = "0.2.0")]
+    pub environment: String,
+    #[serde(default)]
+    pub context: Map<String, Value>,
+}
+
+#[test]
+fn a_snapshot_before_a_move_reads_the_old_shape() {
+    let old: SnapV010 =
+        serde_json::from_value(json!({"name": "n", "context": {"env": "prod"}})).unwrap();
+    assert_eq!(old.name, "n");
+    assert_eq!(old.context["env"], "prod");
+    let read: Snap =
+        serde_json::from_value(json!({"name": "n", "context": {"env": "prod"}})).unwrap();
+    assert_eq!(read.environment, "prod");
+}

@@ -689,7 +689,14 @@ fn check_snapshots(cx: &mut Ctxt, cont: &Container<'_>, versions: &[Version]) {
 pub fn exists_at(field: &Field<'_>, version: &Version) -> bool {
     let added_later = matches!(&field.attrs.added, Some(a) if a.version.version > *version);
     let removed_by_then = matches!(&field.attrs.removed, Some(r) if r.version.version <= *version);
-    !added_later && !removed_by_then
+    // Before a move, its value stands at another path, in another object.
+    let moved_in_later = field
+        .attrs
+        .moves
+        .moved
+        .iter()
+        .any(|m| m.since.version > *version);
+    !added_later && !removed_by_then && !moved_in_later
 }
 
 fn plan_steps<'a>(cont: &'a Container<'a>, versions: &[Version]) -> Vec<PlannedStep<'a>> {
