@@ -642,3 +642,59 @@ fn a_snapshot_before_a_move_reads_the_old_shape() {
         serde_json::from_value(json!({"name": "n", "context": {"env": "prod"}})).unwrap();
     assert_eq!(read.environment, "prod");
 }
+
+/// The expansion of this module's attributes names everything by absolute
+/// path: a module shadowing the prelude and declaring its own `serde_json`
+/// still compiles them.
+#[allow(dead_code)]
+mod shadowed {
+    pub struct Result;
+    pub struct Option;
+    pub struct Box;
+    pub struct String;
+    pub struct Ok;
+    pub struct Some;
+    pub mod serde_json {}
+    pub trait Default {}
+    pub enum Conflict {}
+
+    use palimpsest::versioned;
+
+    #[versioned(
+        since = "0.1.0",
+        metadata = "meta",
+        moved(
+            from = "user",
+            to = "client.user",
+            since = "0.2.0",
+            on_conflict = "new_wins"
+        ),
+        dropped("context.debug", since = "0.2.0")
+    )]
+    #[derive(Debug, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Shadowed {
+        #[moved_from("context.env", since = "0.2.0", on_conflict = "old_wins")]
+        pub environment: ::std::string::String,
+        #[renamed_from("label", since = "0.2.0", on_conflict = "new_wins")]
+        pub title: ::std::string::String,
+        #[set(since = "0.2.0", value = 3)]
+        pub retries: u32,
+        #[serde(default)]
+        pub client: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        #[serde(default)]
+        pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+}
+
+#[test]
+fn the_expansion_names_everything_by_absolute_path() {
+    let read: shadowed::Shadowed = serde_json::from_value(json!({
+        "context": {"env": "e", "debug": 1}, "label": "l", "retries": 1, "user": "u"
+    }))
+    .unwrap();
+    assert_eq!(
+        (read.environment.as_str(), read.title.as_str(), read.retries),
+        ("e", "l", 3)
+    );
+    assert_eq!(read.client["user"], "u");
+}
