@@ -698,3 +698,63 @@ fn the_expansion_names_everything_by_absolute_path() {
     );
     assert_eq!(read.client["user"], "u");
 }
+
+/// The expansion of this module's attributes is lint-clean: clippy runs on
+/// every target in CI, and this module denies what tests/lints.rs denies.
+#[deny(warnings, unused_qualifications, unreachable_pub)]
+#[deny(clippy::all, clippy::pedantic, clippy::nursery)]
+pub mod linted {
+    use palimpsest::versioned;
+    use serde::{Deserialize, Serialize};
+    use serde_json::{Map, Value};
+
+    /// Every attribute of moves once.
+    #[versioned(
+        since = "0.1.0",
+        metadata = "meta",
+        moved(from = "user", to = "client.user", since = "0.2.0"),
+        dropped("context.debug", since = "0.2.0")
+    )]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Linted {
+        #[moved_from("context.env", since = "0.2.0", on_conflict = "old_wins")]
+        pub environment: String,
+        #[renamed_from("label", since = "0.2.0", on_conflict = "new_wins")]
+        pub title: String,
+        #[set(since = "0.2.0", value = String::from("v2"))]
+        pub format: String,
+        #[serde(default)]
+        pub client: Map<String, Value>,
+        #[serde(default)]
+        pub meta: Map<String, Value>,
+    }
+
+    /// The same inside an embedded type.
+    #[versioned(embedded, moved(from = "who", to = "actor.name", since = "0.2.0"))]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct LintedStep {
+        #[moved_from("meta.tokens", since = "0.2.0")]
+        pub tokens: u32,
+        #[set(since = "0.2.0", value = 1, drop)]
+        pub level: u8,
+        #[serde(default)]
+        pub actor: Map<String, Value>,
+    }
+}
+
+#[test]
+fn the_linted_types_read_old_documents() {
+    let read: linted::Linted = serde_json::from_value(json!({
+        "context": {"env": "e"}, "label": "l", "format": "v1"
+    }))
+    .unwrap();
+    assert_eq!((read.environment.as_str(), read.title.as_str()), ("e", "l"));
+    assert_eq!(
+        (read.format.as_str(), &read.meta["legacy_format"]),
+        ("v2", &json!("v1"))
+    );
+    assert!(read.client.is_empty());
+    let step: linted::LintedStep =
+        serde_json::from_value(json!({"tokens": 1, "level": 1, "actor": {}})).unwrap();
+    assert_eq!((step.tokens, step.level, step.actor.len()), (1, 1, 0));
+}
