@@ -287,7 +287,7 @@ fn the_report_lists_converted_fields_by_path() {
     );
     assert!(
         report.to_string().ends_with(
-            "(converted environment, messages[].attachments, messages[].author, messages[].tokens, messages[].tool_calls, model, pinned.tokens, threads{}[].tokens, threads{}[].tool_calls, tool_calls, usage, user_id)"
+            "; converted environment, messages[].attachments, messages[].author, messages[].tokens, messages[].tool_calls, model, pinned.tokens, threads{}[].tokens, threads{}[].tool_calls, tool_calls, usage, user_id)"
         ),
         "{report}"
     );

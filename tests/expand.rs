@@ -22,13 +22,14 @@ mod derive {
     pub mod ctxt;
     pub mod enums;
     pub mod expand;
+    pub mod moves;
     pub mod tuples;
     pub mod version;
     pub mod vocab;
 }
 
 // The derive's modules name each other `crate::...`.
-use derive::{ast, attr, case, check, convert, ctxt, enums, expand, tuples, version, vocab};
+use derive::{ast, attr, case, check, convert, ctxt, enums, expand, moves, tuples, version, vocab};
 
 use std::path::Path;
 

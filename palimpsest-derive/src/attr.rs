@@ -33,6 +33,8 @@ pub struct ContainerArgs {
     /// Every key written but `embedded`, where it was written: an embedded
     /// type takes none of them.
     pub written: Vec<(&'static str, Span)>,
+    /// `moved(...)` and `dropped(...)`, which an embedded type takes too.
+    pub moves: crate::moves::ContainerMoves,
 }
 
 /// The keys of `#[versioned(...)]` but `embedded`.
@@ -134,12 +136,14 @@ impl ContainerArgs {
                 // #[versioned(step(from = "0.1.0", to = "0.1.1", with = path))]
                 out.steps.push(StepArg::parse(cx, &meta)?);
                 Ok(())
+            } else if let Some(parsed) = out.moves.parse(cx, &meta) {
+                parsed
             } else {
                 let name = path_name(&meta.path);
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "#[versioned]: unknown key `{name}`; expected one of `since`, `version`, `legacy`, `key`, `metadata`, `step`, `check`, `snapshot`, `embedded`"
+                        "#[versioned]: unknown key `{name}`; expected one of `since`, `version`, `legacy`, `key`, `metadata`, `step`, `check`, `snapshot`, `moved`, `dropped`, `embedded`"
                     ),
                 );
                 skip_value(&meta)
@@ -389,12 +393,15 @@ pub struct FieldAttrs<'a> {
     pub added: Option<Added<'a>>,
     /// `#[converted]`, `#[wrapped]`, `#[unwrapped]`, `#[renamed_keys]`.
     pub convert: crate::convert::FieldConversions<'a>,
+    pub moves: crate::moves::FieldMoves<'a>,
 }
 
-/// `#[renamed_from("result", since = "0.2.0")]`
+/// `#[renamed_from("result", since = "0.2.0")]`, optionally with
+/// `on_conflict = "old_wins"`
 pub struct Renamed {
     pub old: LitStr,
     pub since: VersionLit,
+    pub conflict: Option<crate::moves::Conflict>,
 }
 
 /// `#[removed_in("0.3.0")]` or `#[removed_in("0.3.0", drop)]`
@@ -417,7 +424,10 @@ const REMOVED_USAGE: &str = "expected #[removed_in(\"0.3.0\")] or #[removed_in(\
 const ADDED_USAGE: &str = "expected #[added_in(\"0.2.0\")]";
 
 pub fn is_field_attr(attr: &Attribute) -> bool {
-    FIELD_ATTRS.iter().any(|name| attr.path().is_ident(name))
+    FIELD_ATTRS
+        .iter()
+        .chain(&crate::moves::FIELD_ATTRS)
+        .any(|name| attr.path().is_ident(name))
         || crate::convert::is_conversion_attr(attr)
 }
 
@@ -427,6 +437,9 @@ impl<'a> FieldAttrs<'a> {
         for attr in attrs.iter().filter(|a| is_field_attr(a)) {
             if crate::convert::is_conversion_attr(attr) {
                 out.convert.parse(cx, attr);
+                continue;
+            }
+            if out.moves.parse(cx, attr) {
                 continue;
             }
             let usage = if attr.path().is_ident("renamed_from") {
@@ -450,6 +463,7 @@ impl<'a> FieldAttrs<'a> {
                         Ok(since) => out.renamed.push(Renamed {
                             old: args.old,
                             since,
+                            conflict: args.conflict,
                         }),
                         Err(e) => cx.syn_error(e),
                     },
@@ -532,6 +546,7 @@ fn parse_version_lit(input: ParseStream<'_>, usage: &str) -> syn::Result<syn::Li
 struct RenamedArgs {
     old: LitStr,
     since: syn::Lit,
+    conflict: Option<crate::moves::Conflict>,
 }
 
 impl Parse for RenamedArgs {
@@ -561,11 +576,27 @@ impl Parse for RenamedArgs {
         }
         input.parse::<Token![=]>()?;
         let since = parse_version_lit(input, usage)?;
-        input.parse::<Option<Token![,]>>()?;
+        let mut conflict = None;
+        if input.parse::<Option<Token![,]>>()?.is_some() && input.peek(syn::Ident) {
+            // #[renamed_from("result", since = "0.2.0", on_conflict = "old_wins")]
+            let key: syn::Ident = input.parse()?;
+            if key != "on_conflict" {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("#[renamed_from(...)]: unknown key `{key}`; {usage}, optionally with on_conflict = \"old_wins\" or \"new_wins\""),
+                ));
+            }
+            conflict = crate::moves::parse_on_conflict(input)?;
+            input.parse::<Option<Token![,]>>()?;
+        }
         if !input.is_empty() {
             return Err(input.error(format!("#[renamed_from(...)]: unexpected tokens; {usage}")));
         }
-        Ok(RenamedArgs { old, since })
+        Ok(RenamedArgs {
+            old,
+            since,
+            conflict,
+        })
     }
 }
 

@@ -43,6 +43,7 @@ pub enum PlannedOp<'a> {
         name: String,
         conversion: &'a crate::convert::Conversion<'a>,
     },
+    Moves(crate::moves::PlannedMove<'a>),
 }
 
 pub fn validate<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<History<'a>> {
@@ -68,6 +69,7 @@ pub fn validate<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<History<'a
     check_removed_after_added(cx, cont);
     check_renames(cx, cont);
     crate::convert::check(cx, cont);
+    crate::moves::check(cx, cont, true);
     let metadata = check_metadata_path(cx, cont);
     check_no_borrowing(cx, cont);
     let key = check_key(cx, cont);
@@ -109,7 +111,12 @@ pub fn validate_embedded<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<E
     }
     check_derives(cx, &cont.derives, cont.ident());
     check_embedded_keys(cx, &cont.args);
-    let field_lits = || cont.fields.iter().flat_map(field_versions);
+    let field_lits = || {
+        cont.fields
+            .iter()
+            .flat_map(field_versions)
+            .chain(cont.args.moves.versions())
+    };
     if let Some(first) = field_lits().next() {
         let scheme = first.version.scheme();
         let decided_by = format!("the first version of `{}`, {},", cont.ident(), first.text());
@@ -120,6 +127,7 @@ pub fn validate_embedded<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<E
     check_removed_after_added(cx, cont);
     check_renames(cx, cont);
     crate::convert::check(cx, cont);
+    crate::moves::check(cx, cont, false);
     check_no_borrowing(cx, cont);
     if cx.has_errors() {
         return None;
@@ -183,10 +191,11 @@ fn check_planned_history(cx: &mut Ctxt, history: &History<'_>) {
         .map(|step| StepEnds {
             from: &step.from,
             to: &step.to,
-            preserves: step
-                .ops
-                .iter()
-                .any(|op| matches!(op, PlannedOp::Preserve(_))),
+            preserves: step.ops.iter().any(|op| match op {
+                PlannedOp::Preserve(_) => true,
+                PlannedOp::Moves(op) => crate::moves::keeps(op),
+                _ => false,
+            }),
         })
         .collect();
     let outline = Outline {
@@ -215,6 +224,7 @@ fn all_versions<'a>(cont: &'a Container<'a>) -> Vec<&'a VersionLit> {
         lits.extend(step.from.iter().chain(step.to.iter()));
     }
     lits.extend(args.snapshots.iter().map(|s| &s.version));
+    lits.extend(args.moves.versions());
     for field in &cont.fields {
         lits.extend(field_versions(field));
     }
@@ -230,6 +240,7 @@ fn field_versions<'a>(field: &'a Field<'a>) -> impl Iterator<Item = &'a VersionL
         .chain(attrs.removed.iter().map(|r| &r.version))
         .chain(attrs.added.iter().map(|a| &a.version))
         .chain(attrs.convert.versions())
+        .chain(attrs.moves.versions())
 }
 
 /// `#[versioned]` must stand above `#[derive(Serialize, Deserialize)]`, which
@@ -588,6 +599,7 @@ fn versions(cont: &Container<'_>, legacy: &Version) -> Vec<Version> {
     for field in &cont.fields {
         set.extend(field_versions(field).map(|l| l.version.clone()));
     }
+    set.extend(args.moves.versions().map(|l| l.version.clone()));
     set.into_iter().collect()
 }
 
@@ -596,6 +608,7 @@ fn has_field_ops(cont: &Container<'_>, version: &Version) -> bool {
     cont.fields
         .iter()
         .any(|f| field_versions(f).any(|l| l.version == *version))
+        || cont.args.moves.versions().any(|l| l.version == *version)
 }
 
 /// A hand-written step goes from a version of the history to the next one,
@@ -690,7 +703,14 @@ fn check_snapshots(cx: &mut Ctxt, cont: &Container<'_>, versions: &[Version]) {
 pub fn exists_at(field: &Field<'_>, version: &Version) -> bool {
     let added_later = matches!(&field.attrs.added, Some(a) if a.version.version > *version);
     let removed_by_then = matches!(&field.attrs.removed, Some(r) if r.version.version <= *version);
-    !added_later && !removed_by_then
+    // Before a move, its value stands at another path, in another object.
+    let moved_in_later = field
+        .attrs
+        .moves
+        .moved
+        .iter()
+        .any(|m| m.since.version > *version);
+    !added_later && !removed_by_then && !moved_in_later
 }
 
 fn plan_steps<'a>(cont: &'a Container<'a>, versions: &[Version]) -> Vec<PlannedStep<'a>> {
@@ -753,12 +773,21 @@ fn ops_into<'a>(cont: &'a Container<'a>, version: &Version) -> Vec<PlannedOp<'a>
             .iter()
             .filter(|r| r.since.version == *version)
         {
-            ops.push(PlannedOp::Rename {
-                old: renamed.old.value(),
-                new: name_at(field, version),
+            let (old, new) = (renamed.old.value(), name_at(field, version));
+            ops.push(match renamed.conflict {
+                None => PlannedOp::Rename { old, new },
+                conflict => PlannedOp::Moves(crate::moves::PlannedMove::Move {
+                    from: old,
+                    to: new,
+                    conflict,
+                }),
             });
         }
     }
+    // Then moves, so a value arrives at its new path before anything else
+    // of the version acts on it (conversions, then values set outright).
+    let moves = crate::moves::moves_into(cont, version);
+    ops.extend(moves.into_iter().map(PlannedOp::Moves));
     for field in &cont.fields {
         for conversion in field
             .attrs
@@ -773,6 +802,10 @@ fn ops_into<'a>(cont: &'a Container<'a>, version: &Version) -> Vec<PlannedOp<'a>
             });
         }
     }
+    // Values set outright come after conversions: a set value is already
+    // of the field's current type.
+    let sets = crate::moves::sets_into(cont, version);
+    ops.extend(sets.into_iter().map(PlannedOp::Moves));
     for field in &cont.fields {
         if field
             .attrs
@@ -786,6 +819,9 @@ fn ops_into<'a>(cont: &'a Container<'a>, version: &Version) -> Vec<PlannedOp<'a>
             });
         }
     }
+    // Declared drops last: what they drop is where every other change left it.
+    let drops = crate::moves::drops_into(cont, version).into_iter();
+    ops.extend(drops.map(PlannedOp::Moves));
     ops
 }
 

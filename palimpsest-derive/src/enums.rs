@@ -154,6 +154,7 @@ impl<'a> Variant<'a> {
                 );
             }
         }
+        crate::moves::reject_on_variant(cx, &attrs);
         for field in &original.fields {
             for attr in field.attrs.iter().filter(|a| is_field_attr(a)) {
                 cx.error_spanned_by(

@@ -244,7 +244,7 @@ fn probed_type(cont: &Container<'_>, field: &Field<'_>) -> Option<TokenStream> {
 }
 
 /// A field's type as code outside the struct names it: `Self` spelled out.
-fn field_type(cont: &Container<'_>, field: &Field<'_>) -> TokenStream {
+pub fn field_type(cont: &Container<'_>, field: &Field<'_>) -> TokenStream {
     let ty = &field.original.ty;
     let ident = cont.ident();
     let (_, ty_generics, _) = cont.original.generics.split_for_impl();
@@ -840,6 +840,7 @@ fn op_expr(cont: &Container<'_>, op: &PlannedOp<'_>) -> Option<TokenStream> {
         PlannedOp::Rename { old, new } => quote!(.rename(#old, #new)),
         PlannedOp::Custom(path) => quote!(.function(#path)),
         PlannedOp::Convert { name, conversion } => crate::convert::op_expr(name, conversion),
+        PlannedOp::Moves(op) => crate::moves::op_expr(cont, op),
         PlannedOp::Add { field, name } => {
             let value = default_expr(cont, field)?;
             // A function pointer, not a closure type: one instantiation of

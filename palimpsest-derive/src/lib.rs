@@ -9,6 +9,7 @@ mod convert;
 mod ctxt;
 mod enums;
 mod expand;
+mod moves;
 mod tuples;
 mod version;
 // Shared with palimpsest, which uses parts this crate does not (and the

@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::migrate::{Report, StepRecord, LEGACY_UNKNOWN};
 use crate::object::{last_taken_key, object_at, rename_key, Object};
 use crate::ops::convert::Undoing;
+use crate::ops::moves::restore_from_metadata;
 use crate::schema::{Schema, Versioned};
 use crate::step::Op;
 use crate::version::Version;
@@ -147,13 +148,16 @@ impl Schema {
         };
         match op {
             Op::Rename { old, new } => {
-                rename_key(doc, new, old).map_err(|_| Error::Conflict {
+                let renamed = rename_key(doc, new, old).map_err(|_| Error::Conflict {
                     type_name: self.type_name,
                     from: newer.clone(),
                     to: older.clone(),
                     old: new.clone(),
                     new: old.clone(),
                 })?;
+                if renamed {
+                    report.renamed.push(format!("{new} -> {old}"));
+                }
             }
             Op::Default { field, .. } => {
                 if doc.remove(field).is_some() {
@@ -202,6 +206,13 @@ impl Schema {
                 if conversion.undo(doc, "", &undoing)? {
                     report.converted.push(conversion.field().to_owned());
                 }
+            }
+            Op::Moves(op) => {
+                let metadata = self.metadata.as_ref();
+                op.undo(doc, "", newer, report, &mut |doc, path| {
+                    restore_from_metadata(doc, metadata, path)
+                })
+                .map_err(|e| e.into_error(self.type_name, newer, older))?;
             }
         }
         Ok(())

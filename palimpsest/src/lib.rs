@@ -187,6 +187,7 @@ pub use migrate::{
     Report, StepRecord, LEGACY_NESTED, LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY,
 };
 pub use ops::convert::{ConvertError, ConvertFunction};
+pub use ops::moves::Conflict;
 pub use read::{
     detect, from_reader, from_slice, from_str, from_str_strict, from_value, from_value_strict,
     migrate, migrate_to, needs_migration, with_report, Migrated,
@@ -240,6 +241,8 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// | `step(from = "0.1.0", to = "0.1.1", with = path)` | a hand-written step from a version to the next (repeatable); `path` is a [`Step::with`]-style function on the JSON object, or a [`Step::typed`]-style function from a typed snapshot; where field attributes also act in `to`, `combine = "before"`, `"after"` or `"replace"` says how the two join | |
 /// | `check = path` | an integrity check run on every old document before its first step ([`SchemaBuilder::check`]) | |
 /// | `snapshot(version = "0.1.0", name = TraceV010)` | generates `TraceV010`, a plain serde struct with the fields documents of that version carry, under their names then, for a typed step to read | |
+/// | `moved(from = "user", to = "client.user", since = "0.3.0")` | documents older than 0.3.0 carry the value at `from`; the step into 0.3.0 moves it to `to` (both dotted paths, `to` inside a field; see [Moves](#moves-set-values-and-declared-drops)); `on_conflict = "old_wins"` or `"new_wins"` as on `renamed_from`; repeatable; also on embedded types | |
+/// | `dropped("context.debug", since = "0.3.0")` | the step into 0.3.0 drops the value at that path on purpose: listed in the report's `dropped`, and counted as intended by the no-loss check of `palimpsest::testing`; repeatable; also on embedded types | |
 /// | `embedded` | a type used inside a versioned one: its field attributes (or an enum's variant attributes, or a positional tuple struct's element attributes) are dated in the versions of the document holding it, and it writes no version; it takes none of the keys above (see [Embedded types](#embedded-types), [Embedded enums](#embedded-enums) and [Embedded tuple structs](#embedded-tuple-structs)) | |
 ///
 /// Versions are semver strings (`"0.1.0"`) or integers (`1`), one or the
@@ -273,7 +276,20 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// - `#[renamed_from("old", since = "0.2.0")]`: documents older than 0.2.0
 ///   carry the value under `old`; the step into 0.2.0 moves it (an error if
 ///   both names are present). `old` is also accepted as an alias on read.
-///   Repeatable, for a field renamed several times.
+///   Repeatable, for a field renamed several times. With
+///   `on_conflict = "old_wins"` (the old name's value wins) or
+///   `"new_wins"`, a document holding both names is no error: the losing
+///   value is kept in the metadata as `legacy_<name>` (or, without a
+///   metadata path, listed in the report's `dropped`).
+/// - `#[moved_from("context.env", since = "0.2.0")]`: documents older than
+///   0.2.0 carry the value at that dotted path, relative to the object
+///   holding the field (out of a nested object, or sideways); the step into
+///   0.2.0 moves it. `on_conflict` as on `renamed_from`.
+/// - `#[set(since = "0.3.0", value = expr)]`: the step into 0.3.0 sets the
+///   field to `expr` (of the field's type), whatever the document held; the
+///   value it overwrites is kept as `<metadata>.legacy_<field>`, and comes
+///   back from there on a downgrade. Without a `metadata` path, write
+///   `#[set(since = "0.3.0", value = expr, drop)]`.
 /// - `#[added_in("0.2.0")]`: the field exists from 0.2.0; the step into
 ///   0.2.0 inserts its default into older documents, so it must have one
 ///   (`#[serde(default)]`, `#[serde(default = "path")]` or a container
@@ -356,6 +372,73 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
+/// # Moves, set values and declared drops
+///
+/// ```
+/// use palimpsest::versioned;
+/// use serde::{Deserialize, Serialize};
+/// use serde_json::{json, Map, Value};
+///
+/// #[versioned(
+///     since = "0.1.0",
+///     metadata = "meta",
+///     moved(from = "user", to = "client.user", since = "0.2.0"),
+///     dropped("context.debug", since = "0.2.0"),
+/// )]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// pub struct Run {
+///     #[moved_from("context.env", since = "0.2.0")]
+///     pub environment: String,
+///     #[serde(default)]
+///     pub client: Map<String, Value>,
+///     #[renamed_from("label", since = "0.2.0", on_conflict = "old_wins")]
+///     pub title: String,
+///     #[set(since = "0.2.0", value = 3)]
+///     pub retries: u32,
+///     #[serde(default)]
+///     pub context: Map<String, Value>,
+///     #[serde(default)]
+///     pub meta: Map<String, Value>,
+/// }
+///
+/// let old = json!({
+///     "schema_version": "0.1.0",
+///     "label": "nightly", "title": "stale",
+///     "user": "ada", "retries": 10,
+///     "context": {"env": "prod", "debug": true},
+/// });
+/// let read = palimpsest::from_value::<Run>(old)?;
+/// let run = read.value;
+/// assert_eq!((run.environment.as_str(), run.title.as_str(), run.retries), ("prod", "nightly", 3));
+/// assert_eq!(run.client["user"], "ada");
+/// // The emptied source object stays; what lost its place is kept.
+/// assert_eq!(run.context, Map::new());
+/// assert_eq!((&run.meta["legacy_title"], &run.meta["legacy_retries"]), (&json!("stale"), &json!(10)));
+/// assert_eq!(read.report.renamed, ["label -> title"]);
+/// assert_eq!(read.report.moved, ["context.env -> environment", "user -> client.user"]);
+/// assert_eq!(read.report.dropped, ["context.debug"]);
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+///
+/// - Paths are dotted keys relative to the object holding the field (the
+///   document, or an embedded object: inside `#[versioned(embedded)]` types
+///   they work the same, and the report lists them with their full paths,
+///   `steps[3].who -> steps[3].actor.name`).
+/// - A move creates the objects missing on its way to the target; one that
+///   finds a value at both ends is [`Error::Conflict`] unless `on_conflict`
+///   says which wins; a path through a value that is not an object is
+///   [`Error::NotAnObject`] naming it. An object a move empties stays,
+///   empty.
+/// - In one version, renames and moves run first, then conversions, then
+///   set values, then defaults of added fields, then declared drops
+///   (removed fields go before renames, so a rename may reuse a removed
+///   field's name).
+/// - [`to_value_as`] moves values back and restores what `set` overwrote
+///   (a value set with `drop`, a declared drop, are irreversible; the
+///   losing value of a conflict stays in the metadata).
+/// - At run time: [`Step::move_value`], [`Step::rename_with`] with a
+///   [`Conflict`], [`Step::set`], [`Step::drop_path`].
+///
 /// # What is written, and what is read
 ///
 /// - Every serializer writes `"<key>": <current version>` as the first entry
@@ -437,8 +520,9 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// - The versions an embedded type names join its root's history (the
 ///   root's current version is the highest named anywhere, unless `version`
 ///   sets it). One that does not fit the root (newer than its `version`,
-///   before its `since`, of the other scheme), or a removed field to keep
-///   in a root without a `metadata` path, cannot be seen by the macro:
+///   before its `since`, of the other scheme), or a removed field (or a
+///   value a `#[set]` overwrites) to keep in a root without a `metadata`
+///   path, cannot be seen by the macro:
 ///   every read of the root then fails with [`Error::Definition`] saying
 ///   which type and path.
 /// - With a `metadata` path on the root, an embedded object of a migrated
@@ -585,7 +669,9 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// unknown or duplicate keys, a missing `since`, malformed or mixed
 /// versions, a version at or below `legacy` or above `version`, a removed
 /// field that would be lost, an added field without a default, a rename
-/// onto the field's own name or claimed twice, a step out of order or
+/// onto the field's own name or claimed twice, a malformed path, a move
+/// from the field's own path or into no field, a set value that would be
+/// lost, an unknown `on_conflict` policy, a step out of order or
 /// colliding with the field attributes, a metadata path outside the struct;
 /// a conversion function of neither signature, a conversion before its
 /// field is added or after it is removed, two conversions of a field in one

@@ -48,13 +48,27 @@ pub struct Report {
     /// Metadata paths of values moved there because their field was removed
     /// (`context.metadata.legacy_notes`), or because no field claims them.
     pub preserved: Vec<String>,
-    /// Fields removed with an explicit `drop`.
+    /// Values dropped on purpose: fields removed with `drop`, declared
+    /// drops, values a `set` with `drop` overwrote, and the losing value of
+    /// a rename or move conflict when there is no metadata path to keep it.
     pub dropped: Vec<String>,
     /// Fields inserted with their default value.
     pub defaulted: Vec<String>,
+    /// Renames that took place, `old -> new` (a move within one object
+    /// too); inside embedded objects with their exact paths
+    /// (`steps[3].thought -> steps[3].reasoning`).
+    pub renamed: Vec<String>,
+    /// Values moved between paths, `from -> to` (`context.env ->
+    /// environment`), with exact paths as `renamed`.
+    pub moved: Vec<String>,
     /// Fields whose value was converted (`#[converted]`, `#[wrapped]`,
     /// `#[unwrapped]`, `#[renamed_keys]`), by their path.
     pub converted: Vec<String>,
+    /// Of `dropped`, the paths a declared drop (`dropped(...)`,
+    /// [`Step::drop_path`](crate::Step::drop_path)) took: intended, so the
+    /// no-loss check of `palimpsest::testing` does not count them as lost.
+    #[serde(skip)]
+    pub(crate) declared: Vec<String>,
 }
 
 impl Report {
@@ -67,7 +81,10 @@ impl Report {
             preserved: Vec::new(),
             dropped: Vec::new(),
             defaulted: Vec::new(),
+            renamed: Vec::new(),
+            moved: Vec::new(),
             converted: Vec::new(),
+            declared: Vec::new(),
         }
     }
 
@@ -107,6 +124,8 @@ impl fmt::Display for Report {
             write!(f, " -> {}", step.to)?;
         }
         let moved = [
+            ("renamed", &self.renamed),
+            ("moved", &self.moved),
             ("defaulted", &self.defaulted),
             ("preserved", &self.preserved),
             ("dropped", &self.dropped),
@@ -295,7 +314,10 @@ impl Schema {
             preserved: applied.preserved,
             dropped: applied.dropped,
             defaulted: applied.defaulted,
+            renamed: applied.renamed,
+            moved: applied.moved,
             converted: applied.converted,
+            declared: applied.declared,
         };
         self.normalize_report(&mut report);
         report

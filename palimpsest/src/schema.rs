@@ -222,6 +222,10 @@ impl StreamPlan {
                 Op::Convert(conversion) => {
                     captured.insert(conversion.field());
                 }
+                Op::Moves(op) => {
+                    captured.extend(op.captures());
+                    asked.extend(op.asks());
+                }
                 Op::Custom(_) => return None,
             }
         }
@@ -709,6 +713,9 @@ impl SchemaBuilder {
         };
         let mut steps = Vec::with_capacity(self.steps.len());
         for step in self.steps {
+            if let Some(message) = crate::ops::moves::malformed(&step.ops) {
+                return Err(fail(message));
+            }
             steps.push(TypedStep {
                 from: parse("step", &step.from)?,
                 to: parse("step", &step.to)?,
@@ -763,7 +770,11 @@ impl History {
             .map(|step| StepEnds {
                 from: &step.from,
                 to: &step.to,
-                preserves: step.ops.iter().any(|op| matches!(op, Op::Preserve { .. })),
+                preserves: step.ops.iter().any(|op| match op {
+                    Op::Preserve { .. } => true,
+                    Op::Moves(op) => op.keeps(),
+                    _ => false,
+                }),
             })
             .collect();
         check_history(&Outline {

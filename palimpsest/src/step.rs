@@ -17,6 +17,7 @@ use crate::track::{self, Track};
 use crate::version::kind_of;
 
 use crate::object::{preserve_with, rename_key, NotAnObject, Object, ObjectPath};
+use crate::ops::moves::{At, InMetadata, MoveOp};
 
 type CustomFn = dyn Fn(&mut Object) -> Result<(), OpError> + Send + Sync;
 type DefaultFn = dyn Fn() -> Result<Value, BoxError> + Send + Sync;
@@ -70,6 +71,8 @@ pub(crate) enum Op {
     Custom(Box<CustomFn>),
     /// A change of one field's value: see `ops::convert`.
     Convert(crate::ops::convert::Conversion),
+    /// Moves between paths, values set outright, declared drops.
+    Moves(MoveOp),
 }
 
 impl Step {
@@ -405,7 +408,10 @@ pub(crate) struct Applied {
     pub preserved: Vec<String>,
     pub dropped: Vec<String>,
     pub defaulted: Vec<String>,
+    pub renamed: Vec<String>,
+    pub moved: Vec<String>,
     pub converted: Vec<String>,
+    pub declared: Vec<String>,
 }
 
 impl Applied {
@@ -421,6 +427,20 @@ impl Applied {
     pub(crate) fn record_preserved(&mut self, path: impl FnOnce() -> String) {
         if self.record {
             self.preserved.push(path());
+        }
+    }
+
+    /// Records a rename, `old -> new`, built only when recording.
+    pub(crate) fn record_renamed(&mut self, entry: impl FnOnce() -> String) {
+        if self.record {
+            self.renamed.push(entry());
+        }
+    }
+
+    /// Records a move between paths, `from -> to`, built only when recording.
+    pub(crate) fn record_moved(&mut self, entry: impl FnOnce() -> String) {
+        if self.record {
+            self.moved.push(entry());
         }
     }
 
@@ -452,10 +472,13 @@ impl Op {
     ) -> Result<(), OpError> {
         match self {
             Op::Rename { old, new } => {
-                rename_key(doc, old, new).map_err(|c| OpError::Conflict {
+                let renamed = rename_key(doc, old, new).map_err(|c| OpError::Conflict {
                     old: c.old,
                     new: c.new,
                 })?;
+                if renamed {
+                    applied.record_renamed(|| format!("{old} -> {new}"));
+                }
             }
             Op::Preserve { field } => {
                 let metadata = metadata.ok_or_else(|| {
@@ -486,6 +509,7 @@ impl Op {
                     applied.record_converted(conversion.field());
                 }
             }
+            Op::Moves(op) => op.apply(doc, At::ROOT, applied, &mut InMetadata(metadata))?,
         }
         Ok(())
     }

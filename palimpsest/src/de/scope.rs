@@ -18,7 +18,8 @@
 //! which a reader learns by counting: the objects of a field are its value
 //! or the elements of its array, in order. Where counting cannot tell
 //! (arrays of arrays, map values, optional elements), a root that keeps
-//! values captures the field instead, and the tree engine, which knows
+//! values, or a read whose report lists renames and moves by their exact
+//! paths, captures the field instead, and the tree engine, which knows
 //! every path, migrates it.
 
 use std::borrow::Cow;
@@ -133,7 +134,15 @@ impl Probes {
         cx: &mut Context,
     ) -> Option<Self> {
         schema.nested.as_ref()?;
-        let sink = cx.nested.get_or_insert_with(Rc::default);
+        // What embedded readers do is recorded only for a report someone reads.
+        let wants_report = cx.wants_report;
+        let sink = cx.nested.get_or_insert_with(|| {
+            let sink = crate::embedded::Sink::default();
+            if wants_report {
+                *sink.applied.borrow_mut() = crate::step::Applied::recording();
+            }
+            Rc::new(sink)
+        });
         let from = match stamp {
             Some(stamp) if cx.mode == Mode::Migrate => schema
                 .detect_stamp(Some(&stamp.to_value(schema)))
@@ -141,13 +150,15 @@ impl Probes {
                 .filter(|from| from != schema.current()),
             _ => None,
         };
+        let keeps = schema.nested.as_ref().is_some_and(|n| n.keeps());
         Some(Probes {
             schema,
             migration: from.map(|from| {
                 Rc::new(Migration {
                     from,
                     root: schema,
-                    keeps: schema.nested.as_ref().is_some_and(|n| n.keeps()),
+                    keeps,
+                    exact: keeps || wants_report,
                     sink: Rc::clone(sink),
                 })
             }),
@@ -156,13 +167,15 @@ impl Probes {
 
     /// Whether the value of `key` must be captured: it holds embedded
     /// types, and the version they would be read at is not known yet, or
-    /// values they lose are kept under paths a reader cannot count.
+    /// they need exact paths (for values they lose, or for the report) that
+    /// a reader cannot count.
     pub(super) fn defers(&self, key: &str) -> bool {
         let Some(nested) = &self.schema.nested else {
             return false;
         };
-        nested.site(key).is_some_and(|site| {
-            self.migration.is_none() || (nested.keeps() && site.counted().is_none())
+        nested.site(key).is_some_and(|site| match &self.migration {
+            None => true,
+            Some(migration) => migration.exact && site.counted().is_none(),
         })
     }
 
@@ -344,13 +357,14 @@ impl<'de, A: MapAccess<'de>> EmbeddedMap<'de, '_, A> {
     /// embedded objects whose paths cannot be counted.
     fn captures(&self, key: &str) -> bool {
         let history = self.site.history;
+        let migration = &self.site.migration;
         history.touches(key)
-            || (self.site.migration.keeps
-                && (history.unclaimed(key)
-                    || history
-                        .sites()
-                        .iter()
-                        .any(|child| child.reads(key) && child.counted().is_none())))
+            || (migration.keeps && history.unclaimed(key))
+            || (migration.exact
+                && history
+                    .sites()
+                    .iter()
+                    .any(|child| child.reads(key) && child.counted().is_none()))
     }
 
     fn next_tail<K: DeserializeSeed<'de>>(

@@ -380,7 +380,11 @@ impl EmbeddedHistory {
         self.changes
             .iter()
             .flat_map(|(_, ops)| ops)
-            .any(|op| matches!(op, Op::Preserve { .. }))
+            .any(|op| match op {
+                Op::Preserve { .. } => true,
+                Op::Moves(op) => op.keeps(),
+                _ => false,
+            })
     }
 
     fn ops_at(&self, version: &Version) -> &[Op] {
@@ -464,6 +468,10 @@ impl EmbeddedChecked {
                 Op::Convert(conversion) => {
                     self.0.touched.insert(conversion.field().to_owned());
                 }
+                Op::Moves(op) => self
+                    .0
+                    .touched
+                    .extend(op.captures().chain(op.asks()).map(str::to_owned)),
                 // The macro writes no hand step into an embedded history.
                 Op::Custom(_) => {}
             }

@@ -232,6 +232,9 @@ impl Schema {
             &mut report.preserved,
             &mut report.dropped,
             &mut report.defaulted,
+            &mut report.renamed,
+            &mut report.moved,
+            &mut report.declared,
             &mut report.converted,
         ] {
             list.sort();
@@ -245,6 +248,9 @@ impl Schema {
         report.preserved.extend(streamed.preserved);
         report.dropped.extend(streamed.dropped);
         report.defaulted.extend(streamed.defaulted);
+        report.renamed.extend(streamed.renamed);
+        report.moved.extend(streamed.moved);
+        report.declared.extend(streamed.declared);
         report.converted.extend(streamed.converted);
         self.normalize_report(report);
     }

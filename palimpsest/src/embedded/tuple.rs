@@ -159,10 +159,10 @@ impl Elements<'_> {
                         );
                     }
                 }
-                // An element has no name to rename, the macro writes no
-                // hand step into an embedded history, and a conversion is
-                // written on the field that holds the tuple.
-                Op::Rename { .. } | Op::Custom(_) | Op::Convert(_) => {}
+                // An element has no name to rename or path to move, the
+                // macro writes no hand step into an embedded history, and a
+                // conversion is written on the field that holds the tuple.
+                Op::Rename { .. } | Op::Custom(_) | Op::Convert(_) | Op::Moves(_) => {}
             }
         }
         Ok(())
@@ -225,7 +225,7 @@ impl UndoElements<'_> {
                     element(exact, at)
                 ));
             }
-            Op::Rename { .. } | Op::Custom(_) | Op::Convert(_) => {}
+            Op::Rename { .. } | Op::Custom(_) | Op::Convert(_) | Op::Moves(_) => {}
         }
         Ok(())
     }
@@ -308,7 +308,10 @@ mod tests {
             preserved: Vec::new(),
             dropped: Vec::new(),
             defaulted: Vec::new(),
+            renamed: Vec::new(),
+            moved: Vec::new(),
             converted: Vec::new(),
+            declared: Vec::new(),
         };
         let mut kept = Object::new();
         kept.insert("steps[3].span[3]".into(), json!("d"));

@@ -21,6 +21,7 @@ use crate::error::Error;
 use crate::migrate::Report;
 use crate::object::{free_key, object_at, rename_key, Object};
 use crate::ops::convert::Undoing;
+use crate::ops::moves::{At, Keeper};
 use crate::schema::Schema;
 use crate::step::{Applied, Op, OpError};
 use crate::version::{kind_of, Version};
@@ -353,10 +354,16 @@ impl Walk<'_> {
             let at = &self.cursor.pattern;
             match op {
                 Op::Rename { old, new } => {
-                    rename_key(object, old, new).map_err(|c| OpError::Conflict {
-                        old: joined(&self.cursor.exact, &c.old),
-                        new: joined(&self.cursor.exact, &c.new),
+                    let exact = &self.cursor.exact;
+                    let renamed = rename_key(object, old, new).map_err(|c| OpError::Conflict {
+                        old: joined(exact, &c.old),
+                        new: joined(exact, &c.new),
                     })?;
+                    if renamed {
+                        self.applied.record_renamed(|| {
+                            format!("{} -> {}", joined(exact, old), joined(exact, new))
+                        });
+                    }
                 }
                 Op::Default { field, value } => {
                     if !object.contains_key(field) {
@@ -383,9 +390,47 @@ impl Walk<'_> {
                         record(&mut self.applied.converted, at, conversion.field());
                     }
                 }
+                Op::Moves(op) => {
+                    let cursor = &*self.cursor;
+                    let at = At {
+                        exact: &cursor.exact,
+                        pattern: &cursor.pattern,
+                    };
+                    let mut keeper = InNested {
+                        kept: &mut *self.kept,
+                        kept_at: self.kept_at,
+                        cursor,
+                    };
+                    op.apply(object, at, self.applied, &mut keeper)?;
+                }
             }
         }
         Ok(())
+    }
+}
+
+/// Where a move or a set in an embedded object keeps what it takes out:
+/// beside removed values, under its exact path, for the root's metadata.
+struct InNested<'a> {
+    kept: &'a mut Kept,
+    kept_at: Option<&'a str>,
+    cursor: &'a Cursor,
+}
+
+impl Keeper for InNested<'_> {
+    fn keep(
+        &mut self,
+        _: &mut Object,
+        path: &str,
+        value: Value,
+        applied: &mut Applied,
+    ) -> Result<bool, OpError> {
+        if self.kept_at.is_none() {
+            return Ok(false);
+        }
+        self.kept.push((joined(&self.cursor.exact, path), value));
+        record_kept(applied, self.kept_at, &self.cursor.pattern, path);
+        Ok(true)
     }
 }
 
@@ -480,13 +525,17 @@ impl Undo<'_> {
         };
         match op {
             Op::Rename { old, new } => {
-                rename_key(object, new, old).map_err(|_| Error::Conflict {
+                let renamed = rename_key(object, new, old).map_err(|_| Error::Conflict {
                     type_name: self.schema.type_name,
                     from: self.newer.clone(),
                     to: self.older.clone(),
                     old: joined(exact, new),
                     new: joined(exact, old),
                 })?;
+                if renamed {
+                    let entry = format!("{} -> {}", joined(exact, new), joined(exact, old));
+                    self.report.renamed.push(entry);
+                }
             }
             Op::Default { field, .. } => {
                 if object.remove(field).is_some() {
@@ -525,6 +574,13 @@ impl Undo<'_> {
                         conversion.field(),
                     );
                 }
+            }
+            Op::Moves(op) => {
+                let kept = &mut *self.kept;
+                op.undo(object, exact, self.version, self.report, &mut |_, path| {
+                    Ok(kept.remove(&joined(exact, path)))
+                })
+                .map_err(|e| e.into_error(self.schema.type_name, self.newer, self.older))?;
             }
         }
         Ok(())
@@ -718,6 +774,9 @@ pub(crate) struct Migration {
     pub(crate) root: &'static Schema,
     /// Whether values the objects lose are kept in the root's metadata.
     pub(crate) keeps: bool,
+    /// Whether the objects need their exact paths: to keep what they lose,
+    /// or for a report, which lists renames and moves by them.
+    pub(crate) exact: bool,
     /// The report paths of what the embedded readers did, the values they
     /// keep, and the typed error of the first that failed.
     pub(crate) sink: Rc<Sink>,

@@ -1,4 +1,5 @@
-//! Operations on field values beyond the ones of `step`, each in its own
-//! file.
+//! Operations of a step that live apart from the core of `step.rs`, each
+//! in its own file.
 
 pub(crate) mod convert;
+pub(crate) mod moves;

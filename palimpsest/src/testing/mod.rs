@@ -198,6 +198,10 @@ where
     }
     let mut outcome = find_lost(&old, &written);
     excuse_converted(&mut outcome.lost, &converted);
+    // Values a declared drop took were meant to go.
+    outcome
+        .lost
+        .retain(|lost| !crate::ops::moves::declared_dropped(&read.report, &lost.path));
     if !outcome.lost.is_empty() {
         return Err(Box::new(Problem::Lost(outcome.lost)));
     }

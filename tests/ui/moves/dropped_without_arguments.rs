@@ -1,0 +1,12 @@
+//! Rejects `dropped` written without its arguments.
+
+use palimpsest::versioned;
+use serde::{Deserialize, Serialize};
+
+#[versioned(since = "0.1.0", dropped = "context.debug")]
+#[derive(Serialize, Deserialize)]
+struct Run {
+    outcome: String,
+}
+
+fn main() {}

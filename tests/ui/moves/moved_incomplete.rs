@@ -1,0 +1,12 @@
+//! Rejects a container move without `from`, `to` or `since`.
+
+use palimpsest::versioned;
+use serde::{Deserialize, Serialize};
+
+#[versioned(since = "0.1.0", moved(from = "user", since = "0.2.0"))]
+#[derive(Serialize, Deserialize)]
+struct Run {
+    client: std::collections::BTreeMap<String, String>,
+}
+
+fn main() {}

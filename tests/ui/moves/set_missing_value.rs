@@ -1,0 +1,14 @@
+//! Rejects `#[set]` without `value`.
+
+use palimpsest::versioned;
+use serde::{Deserialize, Serialize};
+
+#[versioned(since = "0.1.0", metadata = "meta")]
+#[derive(Serialize, Deserialize)]
+struct Run {
+    #[set(since = "0.2.0")]
+    retries: u32,
+    meta: std::collections::BTreeMap<String, String>,
+}
+
+fn main() {}
