@@ -26,7 +26,10 @@ const AT_2_KEY_LAST: &str = r#"{"name": "cache", "size": 8, "schema_version": 2}
 fn a_document_at_an_unnamed_integer_version_migrates_on_every_route() {
     let read = palimpsest::from_str::<Config>(AT_2).unwrap();
     assert_eq!(read.report.from.to_string(), "2");
-    assert_eq!(read.report.to_string(), "`Config`: 2 -> 3");
+    assert_eq!(
+        read.report.to_string(),
+        "`Config`: 2 -> 3 (renamed size -> capacity)"
+    );
     let streamed = read.value;
     assert_eq!(streamed.name, "cache");
     assert_eq!(streamed.capacity, 8);
@@ -90,7 +93,11 @@ fn the_runtime_schema_knows_the_gaps_too_and_semver_does_not() {
         .step(Step::new(2, 5).add("unit", || json!("items")))
         .build()
         .unwrap();
-    for (version, steps) in [(1, "1 -> 2 -> 5"), (3, "3 -> 5"), (4, "4 -> 5")] {
+    for (version, steps) in [
+        (1, "1 -> 2 -> 5 (renamed n -> count; defaulted unit)"),
+        (3, "3 -> 5 (defaulted unit)"),
+        (4, "4 -> 5 (defaulted unit)"),
+    ] {
         let mut doc = json!({"schema_version": version, "n": 7});
         if version > 2 {
             doc = json!({"schema_version": version, "count": 7});
