@@ -103,10 +103,7 @@ fn the_runtime_schema_knows_the_gaps_too_and_semver_does_not() {
             doc = json!({"schema_version": version, "count": 7});
         }
         let report = schema.migrate(&mut doc).unwrap();
-        assert_eq!(
-            report.to_string(),
-            format!("`Counter`: {steps} (defaulted unit)")
-        );
+        assert_eq!(report.to_string(), format!("`Counter`: {steps}"));
         assert_eq!(
             doc,
             json!({"schema_version": 5, "count": 7, "unit": "items"})
