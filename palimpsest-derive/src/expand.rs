@@ -85,7 +85,7 @@ fn expand_embedded(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream
         &cont.head(),
         user_struct(cont),
         remote_struct(cont),
-        history_fn(cont, plan),
+        history_fn(cont, plan, &history_fn_name(), &cont.ident().to_string()),
     )
 }
 
@@ -145,30 +145,35 @@ impl Container<'_> {
     }
 }
 
-fn history_fn_name() -> syn::Ident {
+pub fn history_fn_name() -> syn::Ident {
     format_ident!("__palimpsest_history")
 }
 
-/// The history of an embedded struct.
-fn history_fn(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream {
+/// The history of an embedded struct (or of the fields of a struct
+/// variant), as `fn #name()`.
+pub fn history_fn(
+    cont: &Container<'_>,
+    plan: &EmbeddedPlan<'_>,
+    name: &syn::Ident,
+    type_name: &str,
+) -> TokenStream {
     let changes = plan.changes.iter().map(|(version, ops)| {
         let ops = ops.iter().filter_map(|op| op_expr(cont, op));
         quote!(.change(#version, ::palimpsest::__private::ops() #(#ops)*))
     });
     // Whether others are kept depends on the root: it needs a metadata path.
     let claims = claimed_keys(cont).map(|keys| quote!(.claims(&[#(#keys),*])));
-    history_fn_of(cont.ident(), fields_fn(cont), quote!(#(#changes)* #claims))
+    history_fn_of(name, type_name, fields_fn(cont), quote!(#(#changes)* #claims))
 }
 
 /// The history of an embedded type, built once, as a root's schema is:
 /// `build` calls the builder's methods; `fields` is `fn __fields`, if any.
 pub fn history_fn_of(
-    ident: &syn::Ident,
+    name: &syn::Ident,
+    type_name: &str,
     fields: Option<TokenStream>,
     build: TokenStream,
 ) -> TokenStream {
-    let name = history_fn_name();
-    let type_name = ident.to_string();
     let probed = fields.as_ref().map(|_| quote!(.fields(__fields)));
     quote! {
         fn #name() -> &'static ::palimpsest::__private::EmbeddedHistory {
@@ -564,7 +569,7 @@ fn redirect_container_default(attr: &syn::Attribute) -> TokenStream {
 
 /// The names a field had in older versions that no current field carries:
 /// read as aliases, as the guide's `Field(alias=...)` did.
-fn old_names<'a>(
+pub fn old_names<'a>(
     cont: &'a Container<'a>,
     field: &'a Field<'a>,
 ) -> impl Iterator<Item = String> + 'a {

@@ -7,6 +7,7 @@ mod case;
 mod check;
 mod ctxt;
 mod enums;
+mod variant_attrs;
 mod expand;
 mod version;
 // Shared with palimpsest, which uses parts this crate does not (and the

@@ -52,6 +52,9 @@ pub struct Report {
     pub dropped: Vec<String>,
     /// Fields inserted with their default value.
     pub defaulted: Vec<String>,
+    /// Names changed, `"old -> new"` with their paths: for an embedded
+    /// enum, the variant a value names (`messages[].role: function -> tool`).
+    pub renamed: Vec<String>,
 }
 
 impl Report {
@@ -64,6 +67,7 @@ impl Report {
             preserved: Vec::new(),
             dropped: Vec::new(),
             defaulted: Vec::new(),
+            renamed: Vec::new(),
         }
     }
 
@@ -103,6 +107,7 @@ impl fmt::Display for Report {
             write!(f, " -> {}", step.to)?;
         }
         let moved = [
+            ("renamed", &self.renamed),
             ("defaulted", &self.defaulted),
             ("preserved", &self.preserved),
             ("dropped", &self.dropped),
@@ -290,6 +295,7 @@ impl Schema {
             preserved: applied.preserved,
             dropped: applied.dropped,
             defaulted: applied.defaulted,
+            renamed: applied.renamed,
         };
         self.normalize_report(&mut report);
         report

@@ -399,6 +399,7 @@ pub(crate) struct Applied {
     pub preserved: Vec<String>,
     pub dropped: Vec<String>,
     pub defaulted: Vec<String>,
+    pub renamed: Vec<String>,
 }
 
 impl Applied {

@@ -1,8 +1,7 @@
 //! The version of the document being read, for the embedded types inside
 //! it (structs, and enums, whose variants an old document may name
-//! differently: a unit variant's string is renamed as it is read, the key
-//! of an object variant is captured and renamed as a struct's old keys
-//! are). serde hands a nested `Deserialize` no context, so the root's reader
+//! differently: an enum's value is captured whole, small as it mostly is,
+//! and migrated as the tree engine does, whatever its representation). serde hands a nested `Deserialize` no context, so the root's reader
 //! says it through a thread-local: while it reads the value of a field
 //! that holds embedded types, and only then, the site of that field is in
 //! scope, with the document's version. An embedded type's `Deserialize`
@@ -30,7 +29,6 @@ use std::rc::Rc;
 
 use serde::de::value::{
     BorrowedStrDeserializer, MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer,
-    StringDeserializer,
 };
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -206,11 +204,33 @@ where
         drop(taken);
         return T::deserialize_current(deserializer);
     };
+    if site.history.is_enum() {
+        return deserialize_enum(deserializer, site, here);
+    }
     deserializer.deserialize_any(EmbeddedVisitor {
         site,
         here,
         _type: PhantomData,
     })
+}
+
+/// An enum's value at an older version: captured, migrated with the code
+/// of the tree engine, and read as current.
+fn deserialize_enum<'de, T, D>(deserializer: D, site: &ScopeSite, mut here: Cursor) -> Result<T, D::Error>
+where
+    T: Embedded + Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    let mut value = Value::deserialize(deserializer)?;
+    if let Err(error) = site
+        .migration
+        .migrate_value(&mut value, site.history, &mut here)
+    {
+        let message = D::Error::custom(&error);
+        site.migration.sink.fail(error);
+        return Err(message);
+    }
+    T::deserialize_current(value).map_err(D::Error::custom)
 }
 
 struct EmbeddedVisitor<'s, T> {
@@ -248,18 +268,9 @@ where
         T::deserialize_current(SeqAccessDeserializer::new(seq))
     }
 
-    // A unit variant of an enum, by its name; to a struct, serde's own
-    // error, as reading it as current gives.
-    fn visit_str<E: serde::de::Error>(self, tag: &str) -> Result<T, E> {
-        self.visit_string(tag.to_owned())
-    }
-
-    fn visit_string<E: serde::de::Error>(self, mut tag: String) -> Result<T, E> {
-        let history = self.site.history;
-        if history.tagged() {
-            self.site.migration.migrate_tag(&mut tag, history);
-        }
-        T::deserialize_current(StringDeserializer::new(tag))
+    // To a struct, serde's own error, as reading it as current gives.
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+        T::deserialize_current(StrDeserializer::new(text))
     }
 }
 

@@ -69,7 +69,7 @@ impl Nested {
                 ));
                 break;
             }
-            for (version, _) in &embedded.changes {
+            for version in embedded.own_versions() {
                 if let Err(reason) = check_embedded_version(history, outline, version) {
                     broken = Some(format!(
                         "embedded type `{}` at `{path}`: {reason}",
@@ -230,6 +230,7 @@ impl Schema {
             &mut report.preserved,
             &mut report.dropped,
             &mut report.defaulted,
+            &mut report.renamed,
         ] {
             list.sort();
             list.dedup();
@@ -242,6 +243,7 @@ impl Schema {
         report.preserved.extend(streamed.preserved);
         report.dropped.extend(streamed.dropped);
         report.defaulted.extend(streamed.defaulted);
+        report.renamed.extend(streamed.renamed);
         self.normalize_report(report);
     }
 }

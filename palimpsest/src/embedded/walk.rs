@@ -15,6 +15,7 @@ use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
+use super::variants::{Tagging, VariantOp, Variants};
 use super::{EmbeddedHistory, Segment, Site};
 use crate::error::Error;
 use crate::migrate::Report;
@@ -74,8 +75,12 @@ trait Visit {
         history: &'static EmbeddedHistory,
     ) -> Result<(), Self::Error>;
 
-    /// Visits the name of a unit variant of an enum, written as a string.
-    fn tag(&mut self, tag: &mut String, history: &'static EmbeddedHistory);
+    /// Whether the changes of an enum's variants come before those of
+    /// their payloads (a migration) or after (a downgrade).
+    const UP: bool;
+
+    /// Visits the variant an enum's value names: renames or replaces it.
+    fn variant(&mut self, value: &mut Value, variants: &Variants) -> Result<(), Self::Error>;
 }
 
 /// Visits the embedded objects the sites find in `object`, wherever the
@@ -117,13 +122,10 @@ fn visit_value<V: Visit>(
     let Some((segment, rest)) = below.split_first() else {
         // Anything else than an object is left to serde, which says what it
         // expected.
-        return match value {
-            Value::Object(object) => visit.object(object, history),
-            Value::String(tag) if history.tagged() => {
-                visit.tag(tag, history);
-                Ok(())
-            }
-            _ => Ok(()),
+        return match (history.variants(), value) {
+            (Some(variants), value) => visit_enum(visit, value, variants, history),
+            (None, Value::Object(object)) => visit.object(object, history),
+            (None, _) => Ok(()),
         };
     };
     let pattern = visit.cursor().pattern.len();
@@ -158,6 +160,86 @@ fn visit_value<V: Visit>(
     }
     visit.cursor().pattern.truncate(pattern);
     result
+}
+
+/// Visits the value of an enum: the variant it names, and its payload.
+fn visit_enum<V: Visit>(
+    visit: &mut V,
+    value: &mut Value,
+    variants: &Variants,
+    history: &'static EmbeddedHistory,
+) -> Result<(), V::Error> {
+    if V::UP {
+        visit.variant(value, variants)?;
+        visit_payload(visit, value, variants, history)
+    } else {
+        visit_payload(visit, value, variants, history)?;
+        visit.variant(value, variants)
+    }
+}
+
+/// Visits the payload of an enum's value with the site of the variant it
+/// names: under the name's key (externally tagged), under the content key
+/// (adjacently tagged), the object itself without its tag (internally
+/// tagged), or, untagged, the object itself with the first struct variant
+/// that claims every key it has, as serde tries them in order.
+fn visit_payload<V: Visit>(
+    visit: &mut V,
+    value: &mut Value,
+    variants: &Variants,
+    history: &'static EmbeddedHistory,
+) -> Result<(), V::Error> {
+    let Value::Object(object) = value else {
+        return Ok(());
+    };
+    let tagging = variants.tagging;
+    if tagging == Tagging::External {
+        return visit_sites(visit, object, &history.sites);
+    }
+    let site = match tagging {
+        Tagging::Untagged => history.sites.iter().find(|site| {
+            site.at.below.is_empty() && object.keys().all(|key| site.history().claims(key))
+        }),
+        Tagging::Internal { tag } | Tagging::Adjacent { tag, .. } => {
+            let Some(Value::String(name)) = object.get(tag) else {
+                return Ok(());
+            };
+            history.sites.iter().find(|site| site.reads(name))
+        }
+        Tagging::External => None,
+    };
+    let Some(site) = site.filter(|site| visit.enters(site.history())) else {
+        return Ok(());
+    };
+    match tagging {
+        Tagging::Adjacent { content, .. } => {
+            let Some(payload) = object.get_mut(content) else {
+                return Ok(());
+            };
+            let cursor = visit.cursor();
+            let (pattern, exact) = (cursor.pattern.len(), cursor.exact.len());
+            push_key(&mut cursor.pattern, content);
+            push_key(&mut cursor.exact, content);
+            let result = visit_value(visit, payload, &site.at.below, site.history());
+            let cursor = visit.cursor();
+            cursor.pattern.truncate(pattern);
+            cursor.exact.truncate(exact);
+            result
+        }
+        // The tag is no field of the payload: out of the object while its
+        // fields change, so no change sees it, nor keeps it as unclaimed.
+        Tagging::Internal { tag } => {
+            let name = object.remove(tag);
+            let result = visit_value(visit, value, &site.at.below, site.history());
+            if let (Some(name), Value::Object(object)) = (name, value) {
+                object.insert(tag.to_owned(), name);
+            }
+            result
+        }
+        Tagging::Untagged | Tagging::External => {
+            visit_value(visit, value, &site.at.below, site.history())
+        }
+    }
 }
 
 /// One pass over the embedded objects of a document, recording what it
@@ -222,40 +304,59 @@ impl Visit for Walk<'_> {
         visit_sites(self, object, &history.sites)
     }
 
-    fn tag(&mut self, tag: &mut String, history: &'static EmbeddedHistory) {
-        if let Pass::Changes(version) = self.pass {
-            rename_tag(history.ops_at(version).iter(), tag, Direction::Up);
+    const UP: bool = true;
+
+    /// One change at most: the first of the version's to name the value's
+    /// variant. Several old names may fold into one variant, and a swap
+    /// of two names renames each value once.
+    fn variant(&mut self, value: &mut Value, variants: &Variants) -> Result<(), OpError> {
+        let Pass::Changes(version) = self.pass else {
+            return Ok(());
+        };
+        let Some(name) = variants.name(value) else {
+            return Ok(());
+        };
+        let op = variants.ops_at(version).iter().find(|op| match op {
+            VariantOp::Rename { old, .. } => *old == name,
+            VariantOp::Removed { name: removed, .. } => *removed == name,
+            VariantOp::Added { .. } => false,
+        });
+        match op {
+            Some(VariantOp::Rename { old, new }) => {
+                variants.rename(value, new);
+                record_renamed(&mut self.applied.renamed, &self.cursor.pattern, old, new);
+            }
+            Some(VariantOp::Removed { fallback, keep, .. }) => {
+                let removed = std::mem::replace(value, variants.unit(fallback));
+                let at = &self.cursor.pattern;
+                if *keep {
+                    self.kept.push((self.cursor.exact.clone(), removed));
+                    match self.kept_at {
+                        Some(kept_at) => record(&mut self.applied.preserved, kept_at, at),
+                        None => record(&mut self.applied.preserved, "", at),
+                    }
+                } else {
+                    record(&mut self.applied.dropped, "", at);
+                }
+            }
+            Some(VariantOp::Added { .. }) | None => {}
         }
+        Ok(())
     }
 }
 
-/// Which way a rename goes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Direction {
-    /// From the old name to the new: a migration.
-    Up,
-    /// From the new name to the old: a downgrade.
-    Down,
-}
-
-/// Renames the variant a unit variant's string names, as `rename_key`
-/// renames the one key the other variants are written with. One rename
-/// at most: several old names may fold into one variant, and the first of
-/// `renames` to match decides (on the way down, the one the macro lists
-/// last in a version: the first old name the user wrote).
-fn rename_tag<'o>(renames: impl Iterator<Item = &'o Op>, tag: &mut String, direction: Direction) {
-    for op in renames {
-        let Op::Rename { old, new } = op else {
-            continue;
-        };
-        let (from, to) = match direction {
-            Direction::Up => (old, new),
-            Direction::Down => (new, old),
-        };
-        if tag == from {
-            to.clone_into(tag);
-            return;
-        }
+/// Adds `<at>: <old> -> <new>` to `list`, once.
+fn record_renamed(list: &mut Vec<String>, at: &str, old: &str, new: &str) {
+    let listed = list.iter().any(|entry| {
+        entry
+            .strip_prefix(at)
+            .and_then(|rest| rest.strip_prefix(": "))
+            .and_then(|rest| rest.strip_prefix(old))
+            .and_then(|rest| rest.strip_prefix(" -> "))
+            == Some(new)
+    });
+    if !listed {
+        list.push(format!("{at}: {old} -> {new}"));
     }
 }
 
@@ -452,12 +553,49 @@ impl Visit for Undo<'_> {
         Ok(())
     }
 
-    fn tag(&mut self, tag: &mut String, history: &'static EmbeddedHistory) {
-        rename_tag(
-            history.ops_at(self.version).iter().rev(),
-            tag,
-            Direction::Down,
-        );
+    const UP: bool = false;
+
+    /// The inverse of `Walk::variant`: a fallback whose removed variant
+    /// the document keeps at its path becomes it again, a renamed variant
+    /// takes its old name (of several in one version, the one the macro
+    /// lists last: the first the user wrote), and a variant added in the
+    /// version cannot be written before it.
+    fn variant(&mut self, value: &mut Value, variants: &Variants) -> Result<(), Error> {
+        let ops = variants.ops_at(self.version);
+        let Some(name) = variants.name(value) else {
+            return Ok(());
+        };
+        for op in ops {
+            match op {
+                VariantOp::Removed { fallback, .. } if *fallback == name => {
+                    if let Some(removed) = self.kept.remove(&self.cursor.exact) {
+                        *value = removed;
+                        return Ok(());
+                    }
+                }
+                VariantOp::Added { name: added } if *added == name => {
+                    return Err(Error::Irreversible {
+                        type_name: self.schema.type_name,
+                        from: self.newer.clone(),
+                        to: self.older.clone(),
+                        reason: format!(
+                            "`{}` holds the variant `{added}`, added in {}; documents before it cannot carry it",
+                            self.cursor.exact, self.version
+                        ),
+                    });
+                }
+                _ => {}
+            }
+        }
+        let renamed = ops.iter().rev().find_map(|op| match op {
+            VariantOp::Rename { old, new } if *new == name => Some((*old, *new)),
+            _ => None,
+        });
+        if let Some((old, new)) = renamed {
+            variants.rename(value, old);
+            record_renamed(&mut self.report.renamed, &self.cursor.pattern, new, old);
+        }
+        Ok(())
     }
 }
 
@@ -618,17 +756,6 @@ impl std::fmt::Debug for Sink {
 }
 
 impl Migration {
-    /// Renames the unit variant a string read while streaming names, by
-    /// the changes of every version after the document's.
-    pub(crate) fn migrate_tag(&self, tag: &mut String, history: &'static EmbeddedHistory) {
-        let Some(nested) = &self.root.nested else {
-            return;
-        };
-        for version in nested.versions_between(&self.from, self.root.current()) {
-            rename_tag(history.ops_at(version).iter(), tag, Direction::Up);
-        }
-    }
-
     /// Applies to an object captured by an embedded reader the changes of
     /// every version after the document's, up to the root's current one,
     /// then keeps the keys no field claims. `at` is where the object stands.
@@ -637,6 +764,27 @@ impl Migration {
         object: &mut Object,
         history: &'static EmbeddedHistory,
         at: &mut Cursor,
+    ) -> Result<(), Error> {
+        self.run(at, |walk| walk.object(object, history))
+    }
+
+    /// As [`Migration::migrate`], for the whole value of an enum, which its
+    /// reader captures: the variant it names changes with its payload.
+    pub(crate) fn migrate_value(
+        &self,
+        value: &mut Value,
+        history: &'static EmbeddedHistory,
+        at: &mut Cursor,
+    ) -> Result<(), Error> {
+        self.run(at, |walk| visit_value(walk, value, &[], history))
+    }
+
+    /// Runs `visit` with a walk of each version after the document's, then
+    /// with one that keeps unclaimed keys.
+    fn run(
+        &self,
+        at: &mut Cursor,
+        mut visit: impl FnMut(&mut Walk<'_>) -> Result<(), OpError>,
     ) -> Result<(), Error> {
         let Some(nested) = &self.root.nested else {
             return Ok(());
@@ -661,8 +809,7 @@ impl Migration {
                 kept_at,
                 cursor: &mut *at,
             };
-            walk.object(object, history)
-                .map_err(|error| self.root.op_error(error, previous, version))?;
+            visit(&mut walk).map_err(|error| self.root.op_error(error, previous, version))?;
         }
         if kept_at.is_none() {
             return Ok(());
@@ -674,8 +821,7 @@ impl Migration {
             kept_at,
             cursor: at,
         };
-        walk.object(object, history)
-            .map_err(|error| self.root.op_error(error, &self.from, self.root.current()))
+        visit(&mut walk).map_err(|error| self.root.op_error(error, &self.from, self.root.current()))
     }
 }
 
@@ -701,31 +847,24 @@ mod tests {
     }
 
     #[test]
-    fn a_tag_is_renamed_once_each_way() {
-        let rename = |old: &str, new: &str| Op::Rename {
-            old: old.to_owned(),
-            new: new.to_owned(),
-        };
-        // Two old names fold into `tool`; a swap renames each side once.
-        let ops = [
-            rename("func", "tool"),
-            rename("function", "tool"),
-            rename("a", "b"),
-            rename("b", "a"),
-        ];
-        let renamed = |tag: &str, direction| {
-            let mut tag = tag.to_owned();
-            rename_tag(ops.iter(), &mut tag, direction);
-            tag
-        };
-        assert_eq!(renamed("function", Direction::Up), "tool");
-        assert_eq!(renamed("func", Direction::Up), "tool");
-        assert_eq!(renamed("a", Direction::Up), "b");
-        assert_eq!(renamed("b", Direction::Up), "a");
-        assert_eq!(renamed("user", Direction::Up), "user");
-        // Down, the first listed wins: the macro lists the old names of a
-        // version last first.
-        assert_eq!(renamed("tool", Direction::Down), "func");
+    fn a_rename_is_listed_once_per_path() {
+        let mut list = Vec::new();
+        for (at, old, new) in [
+            ("messages[].role", "function", "tool"),
+            ("messages[].role", "function", "tool"),
+            ("messages[].role", "func", "tool"),
+            ("last_role", "function", "tool"),
+        ] {
+            record_renamed(&mut list, at, old, new);
+        }
+        assert_eq!(
+            list,
+            [
+                "messages[].role: function -> tool",
+                "messages[].role: func -> tool",
+                "last_role: function -> tool"
+            ]
+        );
     }
 
     #[test]
