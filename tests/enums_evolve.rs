@@ -95,7 +95,9 @@ pub enum Part {
         id: String,
     },
     #[removed_in("0.3.0", fallback = "Other")]
-    Audio { url: String },
+    Audio {
+        url: String,
+    },
     Other,
 }
 
@@ -254,7 +256,11 @@ fn every_route(text: &str) -> Vec<(&'static str, ChatLog, Option<Report>)> {
             serde_json::from_value(migrated).unwrap(),
             Some(report),
         ),
-        ("palimpsest::from_str", streamed.value, Some(streamed.report)),
+        (
+            "palimpsest::from_str",
+            streamed.value,
+            Some(streamed.report),
+        ),
         (
             "palimpsest::from_reader",
             from_reader.value,
@@ -407,7 +413,10 @@ fn downgrade_between_versions_undoes_only_the_later_changes() {
         messages[1]["parts"][1],
         json!({"type": "tool_call", "name": "ls"})
     );
-    assert_eq!(messages[1]["parts"][2], json!({"type": "audio", "url": "x.mp3"}));
+    assert_eq!(
+        messages[1]["parts"][2],
+        json!({"type": "audio", "url": "x.mp3"})
+    );
     assert_eq!(
         messages[1]["events"][0],
         json!({"kind": "begin", "data": {"t": 5}})
@@ -549,4 +558,97 @@ fn a_downgraded_log_round_trips_through_cbor() {
     let read: ChatLog = ciborium::from_reader(cbor.as_slice()).unwrap();
     assert_eq!(read.metadata["legacy_nested"], kept());
     assert_eq!(without_metadata(read), without_metadata(log));
+}
+
+/// A newtype variant of an internally tagged enum holds an embedded
+/// struct, whose fields stand beside the tag; keys no field of a payload
+/// claims are kept, as an embedded struct's are.
+#[versioned(since = 1, metadata = "meta")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Run {
+    pub steps: Vec<Action>,
+    #[serde(default)]
+    pub labels: Vec<Labelled<u8>>,
+    #[serde(default)]
+    pub meta: Map<String, Value>,
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op")]
+pub enum Action {
+    #[renamed_from("Exec", since = 2)]
+    Call(Call),
+    Wait {
+        #[renamed_from("secs", since = 3)]
+        seconds: u32,
+    },
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Call {
+    #[renamed_from("fn", since = 3)]
+    pub tool: String,
+}
+
+/// A generic enum: the fields of its struct variant change with integer
+/// versions too.
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Labelled<T> {
+    Tagged {
+        #[renamed_from("v", since = 2)]
+        value: T,
+    },
+    Plain,
+}
+
+#[test]
+fn payloads_of_newtype_and_generic_variants_migrate_and_keep_unclaimed_keys() {
+    let text = r#"{"schema_version": 1, "steps": [
+        {"op": "Exec", "fn": "ls", "color": "red"},
+        {"op": "Wait", "secs": 2}
+    ], "labels": [{"Tagged": {"v": 3, "extra": true}}, "Plain"]}"#;
+    let expected = Run {
+        steps: vec![
+            Action::Call(Call { tool: "ls".into() }),
+            Action::Wait { seconds: 2 },
+        ],
+        labels: vec![Labelled::Tagged { value: 3 }, Labelled::Plain],
+        meta: Map::new(),
+    };
+    let tree: Value = serde_json::from_str(text).unwrap();
+    let mut migrated = tree.clone();
+    let report = palimpsest::migrate::<Run>(&mut migrated).unwrap();
+    assert_eq!(migrated["steps"][0], json!({"op": "Call", "tool": "ls"}));
+    let mut cbor = Vec::new();
+    ciborium::into_writer(&tree, &mut cbor).unwrap();
+    let streamed = palimpsest::from_str::<Run>(text).unwrap();
+    assert_eq!(streamed.report, report);
+    let reads: Vec<Run> = vec![
+        serde_json::from_value(migrated).unwrap(),
+        streamed.value,
+        palimpsest::from_value::<Run>(tree).unwrap().value,
+        serde_json::from_str(text).unwrap(),
+        ciborium::from_reader(cbor.as_slice()).unwrap(),
+    ];
+    for read in reads {
+        assert_eq!(
+            read.meta["legacy_nested"],
+            json!({"steps[0].color": "red", "labels[0].Tagged.extra": true})
+        );
+        let mut read = read;
+        read.meta.clear();
+        assert_eq!(read, expected);
+    }
+    assert_eq!(report.renamed, ["steps[]: Exec -> Call"]);
+    let mut run = expected.clone();
+    run.meta.insert("legacy_nested".into(), json!({}));
+    let old = palimpsest::to_value_as(&run, 1).unwrap();
+    assert_eq!(
+        old["steps"],
+        json!([{"op": "Exec", "fn": "ls"}, {"op": "Wait", "secs": 2}])
+    );
+    assert_eq!(old["labels"], json!([{"Tagged": {"v": 3}}, "Plain"]));
 }

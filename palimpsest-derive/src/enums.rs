@@ -282,7 +282,11 @@ impl Enum<'_> {
     /// is the enum), deriving what it derives, its fields renamed by the
     /// variant's `rename_all` or the enum's `rename_all_fields`.
     fn payload_structs(&self) -> Vec<Payload> {
-        let derives = self.original.attrs.iter().filter(|a| a.path().is_ident("derive"));
+        let derives = self
+            .original
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("derive"));
         self.variants
             .iter()
             .enumerate()
@@ -422,11 +426,7 @@ impl Enum<'_> {
             } else {
                 "an untagged variant"
             };
-            let attrs = variant
-                .original
-                .attrs
-                .iter()
-                .filter(|a| is_field_attr(a));
+            let attrs = variant.original.attrs.iter().filter(|a| is_field_attr(a));
             for attr in attrs {
                 let name = attr
                     .path()
@@ -713,7 +713,10 @@ impl Enum<'_> {
     /// under the variant's names as a struct field's under the field's (an
     /// embedded type it holds migrates with the enum), and the payload of
     /// each struct variant. `None` when no variant holds either.
-    fn fields_fn(&self, plans: &[(usize, &Container<'_>, EmbeddedPlan<'_>)]) -> Option<TokenStream> {
+    fn fields_fn(
+        &self,
+        plans: &[(usize, &Container<'_>, EmbeddedPlan<'_>)],
+    ) -> Option<TokenStream> {
         let ident = &self.original.ident;
         let (_, ty_generics, _) = self.original.generics.split_for_impl();
         let self_type = quote!(#ident #ty_generics);

@@ -163,7 +163,12 @@ pub fn history_fn(
     });
     // Whether others are kept depends on the root: it needs a metadata path.
     let claims = claimed_keys(cont).map(|keys| quote!(.claims(&[#(#keys),*])));
-    history_fn_of(name, type_name, fields_fn(cont), quote!(#(#changes)* #claims))
+    history_fn_of(
+        name,
+        type_name,
+        fields_fn(cont),
+        quote!(#(#changes)* #claims),
+    )
 }
 
 /// The history of an embedded type, built once, as a root's schema is:

@@ -7,8 +7,8 @@ mod case;
 mod check;
 mod ctxt;
 mod enums;
-mod variant_attrs;
 mod expand;
+mod variant_attrs;
 mod version;
 // Shared with palimpsest, which uses parts this crate does not (and the
 // other way round), and whose items its docs link to: see src/vocab/mod.rs.

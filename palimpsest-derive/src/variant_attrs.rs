@@ -91,7 +91,10 @@ struct RemovedArgs {
 impl Parse for RemovedArgs {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         if input.is_empty() {
-            return Err(input.error(format!("missing version; {REMOVED_USAGE}")));
+            return Err(syn::Error::new(
+                input.span(),
+                format!("missing version; {REMOVED_USAGE}"),
+            ));
         }
         let version: syn::Lit = input.parse().map_err(|e| {
             syn::Error::new(

@@ -216,7 +216,11 @@ where
 
 /// An enum's value at an older version: captured, migrated with the code
 /// of the tree engine, and read as current.
-fn deserialize_enum<'de, T, D>(deserializer: D, site: &ScopeSite, mut here: Cursor) -> Result<T, D::Error>
+fn deserialize_enum<'de, T, D>(
+    deserializer: D,
+    site: &ScopeSite,
+    mut here: Cursor,
+) -> Result<T, D::Error>
 where
     T: Embedded + Deserialize<'de>,
     D: Deserializer<'de>,

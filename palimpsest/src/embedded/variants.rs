@@ -190,7 +190,11 @@ mod tests {
             .collect();
         assert_eq!(
             units,
-            [json!("other"), json!({"type": "other"}), json!({"t": "other"})]
+            [
+                json!("other"),
+                json!({"type": "other"}),
+                json!({"t": "other"})
+            ]
         );
     }
 
@@ -199,13 +203,7 @@ mod tests {
         let v = |minor| Version::semver(semver::Version::new(0, minor, 0));
         let mut variants = Variants::new(Tagging::External);
         variants.push(v(3), VariantOp::Added { name: "c" });
-        variants.push(
-            v(2),
-            VariantOp::Rename {
-                old: "a",
-                new: "b",
-            },
-        );
+        variants.push(v(2), VariantOp::Rename { old: "a", new: "b" });
         variants.push(
             v(3),
             VariantOp::Removed {
