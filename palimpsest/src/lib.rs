@@ -167,7 +167,7 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// | `step(from = "0.1.0", to = "0.1.1", with = path)` | a hand-written step from a version to the next (repeatable); `path` is a [`Step::with`]-style function on the JSON object, or a [`Step::typed`]-style function from a typed snapshot; where field attributes also act in `to`, `combine = "before"`, `"after"` or `"replace"` says how the two join | |
 /// | `check = path` | an integrity check run on every old document before its first step ([`SchemaBuilder::check`]) | |
 /// | `snapshot(version = "0.1.0", name = TraceV010)` | generates `TraceV010`, a plain serde struct with the fields documents of that version carry, under their names then, for a typed step to read | |
-/// | `embedded` | a type used inside a versioned one: its field attributes (or an enum's variant attributes) are dated in the versions of the document holding it, and it writes no version; it takes none of the keys above (see [Embedded types](#embedded-types) and [Embedded enums](#embedded-enums)) | |
+/// | `embedded` | a type used inside a versioned one: its field attributes (or an enum's variant attributes, and the field attributes of its struct variants) are dated in the versions of the document holding it, and it writes no version; it takes none of the keys above (see [Embedded types](#embedded-types) and [Embedded enums](#embedded-enums)) | |
 ///
 /// Versions are semver strings (`"0.1.0"`) or integers (`1`), one or the
 /// other for a whole type: `#[versioned(since = 1)]` writes
@@ -313,35 +313,65 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 ///
 /// # Embedded enums
 ///
-/// An externally tagged enum (serde's default: a unit variant written as
-/// its name, the others as `{"name": ...}`) used inside a versioned type
-/// takes `#[versioned(embedded)]` too, and its variants take
-/// `#[renamed_from("old", since = "V")]`, speaking of the variant's serde
-/// name (after `rename` and `rename_all`). Several old names may fold into
-/// one variant; given in different versions, they are its successive
-/// names. Every route reads the old names (the tree engine, the streaming
-/// reader with the root's version first, last or absent), and
-/// [`to_value_as`] writes them back: of several old names in one version,
-/// the first written. A newtype variant holding an embedded struct (or a
-/// container of one) migrates it with the enum, at the path
-/// `messages[].parts[].call`.
+/// An enum used inside a versioned type takes `#[versioned(embedded)]` too,
+/// in any of serde's representations: externally tagged (the default: a
+/// unit variant written as its name, the others as `{"name": ..}`),
+/// internally tagged (`#[serde(tag = "type")]`), adjacently tagged
+/// (`#[serde(tag = "t", content = "c")]`) and untagged. Its variants take
+/// these attributes, speaking of the variant's serde name (after `rename`
+/// and `rename_all`):
+///
+/// | attribute | meaning |
+/// |---|---|
+/// | `#[renamed_from("old", since = "0.2.0")]` | documents older than 0.2.0 name the variant `old` (the name as a string, the key of the object, or the tag's value); repeatable: several old names in one version fold into the variant, in several versions they are its successive names |
+/// | `#[added_in("0.2.0")]` | the variant exists from 0.2.0; nothing changes on the way up, and [`to_value_as`] an older version fails with [`Error::Irreversible`] naming the variant and its path when the document holds it |
+/// | `#[removed_in("0.3.0", fallback = "Other")]` | the variant is gone from the type from 0.3.0; an older document's value of it becomes the unit variant `Other` (named by its Rust name), and the value it was, name and payload, is kept in `<metadata>.legacy_nested` under its exact path (`messages[2].role`), from where [`to_value_as`] restores it; add `drop` to keep nothing |
+///
+/// A removed variant always names a fallback, a unit variant the enum keeps
+/// and that exists when the variant goes: the field holding the enum still
+/// needs a value, and a unit fallback takes none, so nothing is invented
+/// and nothing is lost (the simplest rule that is both; an `Unknown`
+/// variant is the usual fallback).
+///
+/// The named fields of a struct variant take the field attributes
+/// (`#[renamed_from]`, `#[added_in]`, `#[removed_in]`), dated in the root's
+/// versions, as the fields of an embedded struct; a removed field's value is
+/// kept under its path (`messages[1].attachments[0].image.size`, or
+/// `messages[1].parts[0].size` where an internally tagged variant's fields
+/// stand beside the tag), and so are keys no field of the variant claims.
+/// A newtype variant holding an embedded struct (or a container of one)
+/// migrates it with the enum. An untagged enum writes no name: its variants
+/// take none of the variant attributes (a compile error says so), only the
+/// fields of its struct variants change, and an object of an old document
+/// is matched to the first struct variant that claims all its keys under
+/// their names of any version, as serde tries variants in order.
+///
+/// Every route reads old documents alike (the tree engine, the streaming
+/// reader with the root's version first, last or absent, any
+/// self-describing format), [`to_value_as`] writes the old names back (of
+/// several old names in one version, the first written), and the report
+/// lists each renamed variant once per path, in `renamed`
+/// (`messages[].role: function -> tool`).
 ///
 /// ```
 /// use palimpsest::versioned;
 /// use serde::{Deserialize, Serialize};
-/// use serde_json::json;
+/// use serde_json::{json, Map, Value};
 ///
-/// #[versioned(since = "0.1.0")]
+/// #[versioned(since = "0.1.0", metadata = "meta")]
 /// #[derive(Debug, PartialEq, Serialize, Deserialize)]
 /// pub struct ChatLog {
 ///     pub messages: Vec<Message>,
+///     #[serde(default)]
+///     pub meta: Map<String, Value>,
 /// }
 ///
 /// #[versioned(embedded)]
 /// #[derive(Debug, PartialEq, Serialize, Deserialize)]
 /// pub struct Message {
 ///     pub role: Role,
-///     pub content: String,
+///     #[serde(default)]
+///     pub parts: Vec<Part>,
 /// }
 ///
 /// #[versioned(embedded)]
@@ -349,24 +379,51 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// #[serde(rename_all = "snake_case")]
 /// pub enum Role {
 ///     User,
-///     Assistant,
 ///     #[renamed_from("function", since = "0.2.0")]
 ///     Tool,
+///     #[removed_in("0.3.0", fallback = "Unknown")]
+///     Moderator,
+///     Unknown,
 /// }
 ///
-/// let old = r#"{"schema_version": "0.1.0", "messages": [{"role": "function", "content": "42"}]}"#;
-/// let log: ChatLog = serde_json::from_str(old)?;
+/// #[versioned(embedded)]
+/// #[derive(Debug, PartialEq, Serialize, Deserialize)]
+/// #[serde(tag = "type", rename_all = "snake_case")]
+/// pub enum Part {
+///     Text {
+///         #[renamed_from("body", since = "0.2.0")]
+///         text: String,
+///     },
+///     #[added_in("0.3.0")]
+///     Image { url: String },
+/// }
+///
+/// let old = r#"{"schema_version": "0.1.0", "messages": [
+///     {"role": "function", "parts": [{"type": "text", "body": "42"}]},
+///     {"role": "moderator"}
+/// ]}"#;
+/// let read = palimpsest::from_str::<ChatLog>(old)?;
+/// let log = &read.value;
 /// assert_eq!(log.messages[0].role, Role::Tool);
-/// let written = palimpsest::to_value_as(&log, "0.1.0")?;
+/// assert_eq!(log.messages[0].parts, [Part::Text { text: "42".into() }]);
+/// assert_eq!(log.messages[1].role, Role::Unknown);
+/// assert_eq!(log.meta["legacy_nested"], json!({"messages[1].role": "moderator"}));
+/// assert_eq!(read.report.renamed, ["messages[].role: function -> tool"]);
+/// // Written for a 0.1.0 reader: the old names, and the removed variant back.
+/// let written = palimpsest::to_value_as(log, "0.1.0")?;
 /// assert_eq!(written["messages"][0]["role"], "function");
-/// assert_eq!(palimpsest::to_value(&log)?["messages"][0]["role"], "tool");
+/// assert_eq!(written["messages"][0]["parts"][0], json!({"type": "text", "body": "42"}));
+/// assert_eq!(written["messages"][1]["role"], "moderator");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
-/// Not yet: internally and adjacently tagged and untagged enums (a compile
-/// error names the supported mode), added and removed variants, and field
-/// attributes inside struct variants (make it a newtype variant holding an
-/// embedded struct instead); a top-level versioned enum.
+/// A top-level `#[versioned]` enum is rejected: an externally tagged or
+/// untagged one has no object of its own to carry the version key (a unit
+/// variant is a bare string, an untagged value may be anything), and an
+/// internally or adjacently tagged one, whose object could carry it beside
+/// the tag, is not read or written as a root yet. Use it inside a versioned
+/// struct, marked `#[versioned(embedded)]`. The fields of a tuple variant
+/// have no names, so they take no field attribute.
 ///
 /// Schema mistakes are compile errors pointing at the attribute at fault:
 /// unknown or duplicate keys, a missing `since`, malformed or mixed
@@ -376,8 +433,11 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// colliding with the field attributes, a metadata path outside the struct;
 /// on an embedded type, a root's key or a change in the first version of
 /// its scheme; on an embedded enum, a variant renamed from its own name or
-/// another variant's, an old name claimed twice, a tagging mode not
-/// supported yet.
+/// another variant's, an old name claimed twice, a variant renamed or
+/// removed outside its life, a removed variant without a fallback or with
+/// one that is no unit variant the enum keeps in that version, a variant
+/// attribute on an untagged enum or variant, a field attribute in a tuple
+/// variant, and the field rules inside struct variants.
 ///
 /// Unions and tuple structs are not supported.
 #[doc(inline)]
