@@ -25,8 +25,8 @@ use crate::check::{
 };
 use crate::ctxt::Ctxt;
 use crate::expand::{
-    embedded_type, history_fn, history_fn_name, history_fn_of, mentions_generics, old_names,
-    remote_name, replace_self, user_attrs, Head,
+    embedded_type, history_fn, history_fn_name, history_fn_of, keep_current_fields,
+    mentions_generics, old_names, remote_name, replace_self, user_attrs, Head,
 };
 use crate::variant_attrs::VariantAttrs;
 use crate::version::{Scheme, Version};
@@ -786,29 +786,4 @@ impl Enum<'_> {
 /// fields.
 fn payload_fn_name(index: usize) -> syn::Ident {
     format_ident!("__palimpsest_variant_{}", index)
-}
-
-/// Drops the removed fields of a struct variant, and edits the others.
-fn keep_current_fields(fields: &mut syn::Fields, mut edit: impl FnMut(&mut syn::Field)) {
-    match fields {
-        syn::Fields::Named(named) => {
-            named.named = std::mem::take(&mut named.named)
-                .into_pairs()
-                .filter(|pair| {
-                    !pair
-                        .value()
-                        .attrs
-                        .iter()
-                        .any(|a| a.path().is_ident("removed_in"))
-                })
-                .map(|pair| {
-                    let (mut field, comma) = pair.into_tuple();
-                    edit(&mut field);
-                    syn::punctuated::Pair::new(field, comma)
-                })
-                .collect();
-        }
-        syn::Fields::Unnamed(unnamed) => unnamed.unnamed.iter_mut().for_each(edit),
-        syn::Fields::Unit => {}
-    }
 }

@@ -360,24 +360,36 @@ fn strip_field_attrs(fields: &mut syn::Fields) {
 fn user_struct(cont: &Container<'_>) -> TokenStream {
     let mut item = cont.original.clone();
     item.attrs = user_attrs(item.attrs);
-    if let syn::Fields::Named(named) = &mut item.fields {
-        named.named = std::mem::take(&mut named.named)
-            .into_pairs()
-            .filter(|pair| {
-                !pair
-                    .value()
-                    .attrs
-                    .iter()
-                    .any(|a| a.path().is_ident("removed_in"))
-            })
-            .map(|pair| {
-                let (mut field, comma) = pair.into_tuple();
-                field.attrs.retain(|a| !is_serde(a) && !is_field_attr(a));
-                syn::punctuated::Pair::new(field, comma)
-            })
-            .collect();
-    }
+    keep_current_fields(&mut item.fields, |field| {
+        field.attrs.retain(|a| !is_serde(a) && !is_field_attr(a));
+    });
     quote!(#item)
+}
+
+/// Drops the removed fields of a struct (or struct variant), and edits the
+/// others.
+pub fn keep_current_fields(fields: &mut syn::Fields, mut edit: impl FnMut(&mut syn::Field)) {
+    match fields {
+        syn::Fields::Named(named) => {
+            named.named = std::mem::take(&mut named.named)
+                .into_pairs()
+                .filter(|pair| {
+                    !pair
+                        .value()
+                        .attrs
+                        .iter()
+                        .any(|a| a.path().is_ident("removed_in"))
+                })
+                .map(|pair| {
+                    let (mut field, comma) = pair.into_tuple();
+                    edit(&mut field);
+                    syn::punctuated::Pair::new(field, comma)
+                })
+                .collect();
+        }
+        syn::Fields::Unnamed(unnamed) => unnamed.unnamed.iter_mut().for_each(edit),
+        syn::Fields::Unit => {}
+    }
 }
 
 /// The attributes of the item as the user's crate sees it: without

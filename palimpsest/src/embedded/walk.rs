@@ -99,18 +99,29 @@ fn visit_sites<V: Visit>(
             let Some(value) = object.get_mut(*name) else {
                 continue;
             };
-            let cursor = visit.cursor();
-            let (pattern, exact) = (cursor.pattern.len(), cursor.exact.len());
-            push_key(&mut cursor.pattern, site.at.names[0]);
-            push_key(&mut cursor.exact, name);
-            let result = visit_value(visit, value, &site.at.below, history);
-            let cursor = visit.cursor();
-            cursor.pattern.truncate(pattern);
-            cursor.exact.truncate(exact);
-            result?;
+            visit_key(visit, (site.at.names[0], name), value, site)?;
         }
     }
     Ok(())
+}
+
+/// Visits the value of a key with `site`: `key` is its name in report
+/// paths, then in the document.
+fn visit_key<V: Visit>(
+    visit: &mut V,
+    key: (&str, &str),
+    value: &mut Value,
+    site: &Site,
+) -> Result<(), V::Error> {
+    let cursor = visit.cursor();
+    let (pattern, exact) = (cursor.pattern.len(), cursor.exact.len());
+    push_key(&mut cursor.pattern, key.0);
+    push_key(&mut cursor.exact, key.1);
+    let result = visit_value(visit, value, &site.at.below, site.history());
+    let cursor = visit.cursor();
+    cursor.pattern.truncate(pattern);
+    cursor.exact.truncate(exact);
+    result
 }
 
 fn visit_value<V: Visit>(
@@ -212,20 +223,10 @@ fn visit_payload<V: Visit>(
         return Ok(());
     };
     match tagging {
-        Tagging::Adjacent { content, .. } => {
-            let Some(payload) = object.get_mut(content) else {
-                return Ok(());
-            };
-            let cursor = visit.cursor();
-            let (pattern, exact) = (cursor.pattern.len(), cursor.exact.len());
-            push_key(&mut cursor.pattern, content);
-            push_key(&mut cursor.exact, content);
-            let result = visit_value(visit, payload, &site.at.below, site.history());
-            let cursor = visit.cursor();
-            cursor.pattern.truncate(pattern);
-            cursor.exact.truncate(exact);
-            result
-        }
+        Tagging::Adjacent { content, .. } => match object.get_mut(content) {
+            Some(payload) => visit_key(visit, (content, content), payload, site),
+            None => Ok(()),
+        },
         // The tag is no field of the payload: out of the object while its
         // fields change, so no change sees it, nor keeps it as unclaimed.
         Tagging::Internal { tag } => {
