@@ -94,8 +94,10 @@ pub enum Part {
         #[serde(default)]
         id: String,
     },
+    /// Its field changes until it goes: what is kept has the fields of 0.2.0.
     #[removed_in("0.3.0", fallback = "Other")]
     Audio {
+        #[renamed_from("src", since = "0.2.0")]
         url: String,
     },
     Other,
@@ -139,7 +141,7 @@ fn old_body() -> String {
                 "parts": [
                     {"type": "text", "body": "hi"},
                     {"type": "function_call", "name": "ls"},
-                    {"type": "audio", "url": "x.mp3"}
+                    {"type": "audio", "src": "x.mp3"}
                 ],
                 "events": [{"kind": "start", "data": {"t": 5}}, {"kind": "end"}]
             },

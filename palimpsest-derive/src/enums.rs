@@ -277,10 +277,12 @@ impl<'a> Variant<'a> {
 type Changes = Vec<(Version, Vec<TokenStream>)>;
 
 impl Enum<'_> {
-    /// The struct variants kept in the type, each as the struct of its
-    /// fields: named and generic as the enum (so `Self` in a field's type
-    /// is the enum), deriving what it derives, its fields renamed by the
-    /// variant's `rename_all` or the enum's `rename_all_fields`.
+    /// The struct variants, each as the struct of its fields: named and
+    /// generic as the enum (so `Self` in a field's type is the enum),
+    /// deriving what it derives, its fields renamed by the variant's
+    /// `rename_all` or the enum's `rename_all_fields`. A removed variant's
+    /// fields change until it goes, so the value kept then, and restored
+    /// by a downgrade, has the fields of its time.
     fn payload_structs(&self) -> Vec<Payload> {
         let derives = self
             .original
@@ -290,7 +292,6 @@ impl Enum<'_> {
         self.variants
             .iter()
             .enumerate()
-            .filter(|(_, variant)| !variant.is_removed())
             .filter_map(|(index, variant)| {
                 let syn::Fields::Named(fields) = &variant.original.fields else {
                     return None;
@@ -722,9 +723,6 @@ impl Enum<'_> {
         let self_type = quote!(#ident #ty_generics);
         let mut calls = Vec::new();
         for (index, variant) in self.variants.iter().enumerate() {
-            if variant.is_removed() {
-                continue;
-            }
             let names = variant.names();
             if plans.iter().any(|(i, ..)| *i == index) {
                 let payload = payload_fn_name(index);
