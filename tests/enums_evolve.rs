@@ -654,3 +654,153 @@ fn payloads_of_newtype_and_generic_variants_migrate_and_keep_unclaimed_keys() {
     );
     assert_eq!(old["labels"], json!([{"Tagged": {"v": 3}}, "Plain"]));
 }
+
+/// A top-level internally tagged enum: its object carries the version
+/// beside the tag, and the whole document is the enum's value.
+#[versioned(since = "0.1.0")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Signal {
+    #[renamed_from("start", since = "0.2.0")]
+    Begin {
+        #[renamed_from("t", since = "0.2.0")]
+        at: u64,
+        #[added_in("0.3.0")]
+        #[serde(default)]
+        note: String,
+    },
+    End,
+    #[added_in("0.3.0")]
+    Pause {
+        secs: u64,
+    },
+    /// No metadata to keep it in: dropped, said so.
+    #[removed_in("0.3.0", fallback = "End", drop)]
+    Crash {
+        code: u32,
+    },
+}
+
+/// A top-level adjacently tagged enum, with integer versions and a key of
+/// its own.
+#[versioned(since = 1, key = "v")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data")]
+pub enum Command {
+    #[renamed_from("Exec", since = 2)]
+    Run(String),
+    Stop,
+}
+
+/// Every route a document can take to a top-level `T`.
+fn every_root_route<T>(text: &str) -> Vec<(&'static str, T)>
+where
+    T: Versioned + serde::de::DeserializeOwned + Serialize,
+{
+    let tree: Value = serde_json::from_str(text).unwrap();
+    let mut migrated = tree.clone();
+    palimpsest::migrate::<T>(&mut migrated).unwrap();
+    let mut cbor = Vec::new();
+    ciborium::into_writer(&tree, &mut cbor).unwrap();
+    vec![
+        ("tree engine", serde_json::from_value(migrated).unwrap()),
+        (
+            "palimpsest::from_str",
+            palimpsest::from_str::<T>(text).unwrap().value,
+        ),
+        (
+            "palimpsest::from_value",
+            palimpsest::from_value::<T>(tree).unwrap().value,
+        ),
+        (
+            "serde_json::from_str",
+            serde_json::from_str::<T>(text).unwrap(),
+        ),
+        ("ciborium", ciborium::from_reader(cbor.as_slice()).unwrap()),
+    ]
+}
+
+#[test]
+fn a_top_level_tagged_enum_migrates_on_every_route() {
+    let cases = [
+        (
+            json!({"schema_version": "0.1.0", "type": "start", "t": 5}),
+            Signal::Begin {
+                at: 5,
+                note: String::new(),
+            },
+        ),
+        (
+            json!({"type": "start", "t": 5}),
+            Signal::Begin {
+                at: 5,
+                note: String::new(),
+            },
+        ),
+        (
+            json!({"type": "crash", "code": 3, "schema_version": "0.2.0"}),
+            Signal::End,
+        ),
+        (
+            json!({"schema_version": "0.3.0", "type": "pause", "secs": 2}),
+            Signal::Pause { secs: 2 },
+        ),
+    ];
+    for (document, expected) in cases {
+        let text = document.to_string();
+        for (route, signal) in every_root_route::<Signal>(&text) {
+            assert_eq!(signal, expected, "{text}: {route}");
+        }
+    }
+    let text = r#"{"schema_version": "0.1.0", "type": "start", "t": 5}"#;
+    let report = palimpsest::from_str::<Signal>(text).unwrap().report;
+    assert_eq!(report.renamed, ["start -> begin"]);
+    assert_eq!(report.defaulted, ["note"]);
+    let text = r#"{"v": 1, "kind": "Exec", "data": "ls"}"#;
+    for (route, command) in every_root_route::<Command>(text) {
+        assert_eq!(command, Command::Run("ls".into()), "{route}");
+    }
+    for (route, command) in every_root_route::<Command>(r#"{"kind": "Stop"}"#) {
+        assert_eq!(command, Command::Stop, "{route}");
+    }
+}
+
+#[test]
+fn a_top_level_tagged_enum_is_written_with_its_version_and_back() {
+    let begin = Signal::Begin {
+        at: 5,
+        note: "n".into(),
+    };
+    assert_eq!(
+        palimpsest::to_string(&begin).unwrap(),
+        r#"{"schema_version":"0.3.0","type":"begin","at":5,"note":"n"}"#
+    );
+    assert_eq!(
+        serde_json::to_value(Signal::End).unwrap(),
+        json!({"schema_version": "0.3.0", "type": "end"})
+    );
+    assert_eq!(
+        palimpsest::to_value_as(&begin, "0.1.0").unwrap(),
+        json!({"schema_version": "0.1.0", "type": "start", "t": 5})
+    );
+    let err = palimpsest::to_value_as(&Signal::Pause { secs: 1 }, "0.2.0").unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("the document is the variant `pause`, added in 0.3.0; documents before it cannot carry it"),
+        "{err}"
+    );
+    let run = Command::Run("ls".into());
+    assert_eq!(
+        serde_json::to_value(&run).unwrap(),
+        json!({"v": 2, "kind": "Run", "data": "ls"})
+    );
+    assert_eq!(
+        palimpsest::to_value_as(&run, 1).unwrap(),
+        json!({"v": 1, "kind": "Exec", "data": "ls"})
+    );
+    // A current document, its key first, reads straight.
+    let text = palimpsest::to_string(&begin).unwrap();
+    for (route, signal) in every_root_route::<Signal>(&text) {
+        assert_eq!(signal, begin, "{route}");
+    }
+}

@@ -21,13 +21,16 @@ mod derive {
     pub mod ctxt;
     pub mod enums;
     pub mod expand;
+    pub mod root_enum;
     pub mod variant_attrs;
     pub mod version;
     pub mod vocab;
 }
 
 // The derive's modules name each other `crate::...`.
-use derive::{ast, attr, case, check, ctxt, enums, expand, variant_attrs, version, vocab};
+use derive::{
+    ast, attr, case, check, ctxt, enums, expand, root_enum, variant_attrs, version, vocab,
+};
 
 use std::path::Path;
 

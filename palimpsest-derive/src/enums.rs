@@ -28,6 +28,7 @@ use crate::expand::{
     embedded_type, history_fn, history_fn_name, history_fn_of, keep_current_fields,
     mentions_generics, old_names, remote_name, replace_self, user_attrs, Head,
 };
+use crate::root_enum::{self, RootArgs};
 use crate::variant_attrs::VariantAttrs;
 use crate::version::{Scheme, Version};
 
@@ -78,11 +79,19 @@ type Payload = (usize, syn::Item);
 pub fn versioned(cx: &mut Ctxt, args: TokenStream, item: &syn::ItemEnum) -> Option<TokenStream> {
     let args = ContainerArgs::parse(cx, args);
     let serde = container_serde(item)?;
-    if args.embedded.is_none() {
-        reject_top_level(cx, item, &serde);
-        return None;
-    }
-    check_embedded_keys(cx, &args);
+    let root = match (&args.embedded, &serde.tagging) {
+        (Some(_), _) => {
+            check_embedded_keys(cx, &args);
+            None
+        }
+        (None, Tagging::Internal { .. } | Tagging::Adjacent { .. }) => {
+            Some(root_enum::check_args(cx, &args, item)?)
+        }
+        (None, Tagging::External | Tagging::Untagged) => {
+            reject_top_level(cx, item, &serde);
+            return None;
+        }
+    };
     let derives = Derives::from_attrs(&item.attrs);
     check_derives(cx, &derives, &item.ident);
     let variants = item
@@ -102,7 +111,7 @@ pub fn versioned(cx: &mut Ctxt, args: TokenStream, item: &syn::ItemEnum) -> Opti
         .iter()
         .filter_map(|(index, item)| Some((*index, Container::from_ast(cx, args.clone(), item)?)))
         .collect();
-    let changes = cont.check(cx, &containers);
+    let changes = cont.check(cx, &containers, root.as_ref());
     // The derives are the enum's: a missing one is reported once, there.
     let derived = cont.derives.serialize || cont.derives.deserialize;
     let plans: Vec<(usize, &Container<'_>, EmbeddedPlan<'_>)> = containers
@@ -113,13 +122,14 @@ pub fn versioned(cx: &mut Ctxt, args: TokenStream, item: &syn::ItemEnum) -> Opti
     if cx.has_errors() {
         return None;
     }
-    Some(cont.expand(&changes?, &plans))
+    Some(cont.expand(&changes?, &plans, root.as_ref()))
 }
 
 /// A top-level versioned type carries its version as a key of its own
-/// object: say which representations have one, and why none is read yet.
+/// object: say why an externally tagged or untagged enum has none, and
+/// which representations do.
 fn reject_top_level(cx: &mut Ctxt, item: &syn::ItemEnum, serde: &EnumSerde) {
-    const EMBED: &str = "use the enum inside a #[versioned] struct and mark it #[versioned(embedded)], which writes no version of its own";
+    const EMBED: &str = "an internally or adjacently tagged enum (#[serde(tag = \"type\")], with `content = ..` or not) carries it beside the tag; or use the enum inside a #[versioned] struct and mark it #[versioned(embedded)], which writes no version of its own";
     let (at, message) = match &serde.tagging {
         Tagging::External => (
             None,
@@ -129,17 +139,8 @@ fn reject_top_level(cx: &mut Ctxt, item: &syn::ItemEnum, serde: &EnumSerde) {
             serde.tagging_path.as_ref(),
             format!("#[versioned] on an untagged enum: a document is the variant's value alone, which may be no object, and carries no name to find the variant by, so nothing can carry the version key; {EMBED}"),
         ),
-        Tagging::Internal { .. } | Tagging::Adjacent { .. } => {
-            let mode = if matches!(serde.tagging, Tagging::Internal { .. }) {
-                "an internally tagged enum (`tag`)"
-            } else {
-                "an adjacently tagged enum (`tag` and `content`)"
-            };
-            (
-                serde.tagging_path.as_ref(),
-                format!("#[versioned] on {mode}: its object could carry the version key beside the tag, but palimpsest reads and writes a top-level version for structs only, not yet for tagged enums; {EMBED}"),
-            )
-        }
+        // Read as roots: `root_enum`.
+        Tagging::Internal { .. } | Tagging::Adjacent { .. } => return,
     };
     match at {
         Some(path) => cx.error_spanned_by(path, message),
@@ -315,7 +316,12 @@ impl Enum<'_> {
             .collect()
     }
 
-    fn check(&self, cx: &mut Ctxt, payloads: &[(usize, Container<'_>)]) -> Option<Changes> {
+    fn check(
+        &self,
+        cx: &mut Ctxt,
+        payloads: &[(usize, Container<'_>)],
+        root: Option<&RootArgs>,
+    ) -> Option<Changes> {
         let variant_lits = || self.variants.iter().flat_map(|v| v.attrs.versions());
         let field_lits = || {
             payloads
@@ -323,7 +329,12 @@ impl Enum<'_> {
                 .flat_map(|(_, cont)| cont.fields.iter().flat_map(field_versions))
         };
         let lits = || variant_lits().chain(field_lits());
-        if let Some(first) = lits().next() {
+        if let Some(root) = root {
+            let scheme = root.since.version.scheme();
+            check_one_scheme(cx, lits(), scheme, "`since`");
+            root_enum::check_versions(cx, root, lits());
+            self.check_nothing_kept(cx, payloads);
+        } else if let Some(first) = lits().next() {
             let scheme = first.version.scheme();
             let decided_by = format!(
                 "the first version of `{}`, {},",
@@ -410,6 +421,35 @@ impl Enum<'_> {
                         ),
                     );
                 }
+            }
+        }
+    }
+
+    /// A top-level enum has no metadata to keep a removed value in: a
+    /// removal, of a variant or of a field of one, says `drop`.
+    fn check_nothing_kept(&self, cx: &mut Ctxt, payloads: &[(usize, Container<'_>)]) {
+        let removed_variants = self.variants.iter().filter_map(|v| {
+            Some((
+                v.attrs.removed.as_ref()?.attr,
+                v.ident,
+                v.attrs.removed.as_ref()?.drop,
+            ))
+        });
+        let removed_fields = payloads.iter().flat_map(|(_, cont)| {
+            cont.fields.iter().filter_map(|f| {
+                Some((
+                    f.attrs.removed.as_ref()?.attr,
+                    f.ident,
+                    f.attrs.removed.as_ref()?.drop,
+                ))
+            })
+        });
+        for (attr, ident, drop) in removed_variants.chain(removed_fields) {
+            if !drop {
+                cx.error_spanned_by(
+                    attr,
+                    format!("#[removed_in]: `{ident}` would be lost: a top-level enum has no metadata to keep it in (its variants share no field to hold it); add `drop` to say it may be dropped, or wrap the enum in a #[versioned(metadata = ..)] struct"),
+                );
             }
         }
     }
@@ -603,6 +643,7 @@ impl Enum<'_> {
         &self,
         changes: &Changes,
         plans: &[(usize, &Container<'_>, EmbeddedPlan<'_>)],
+        root: Option<&RootArgs>,
     ) -> TokenStream {
         let head = Head {
             ident: &self.original.ident,
@@ -616,12 +657,17 @@ impl Enum<'_> {
             history_fn(cont, plan, &payload_fn_name(*index), &type_name)
         });
         let history = self.history_fn(changes, plans);
-        embedded_type(
-            &head,
-            self.user_enum(),
-            self.remote_enum(plans),
-            quote!(#(#payloads)* #history),
-        )
+        let history = quote!(#(#payloads)* #history);
+        match root {
+            Some(root) => root_enum::expand(
+                &head,
+                root,
+                self.user_enum(),
+                self.remote_enum(plans),
+                history,
+            ),
+            None => embedded_type(&head, self.user_enum(), self.remote_enum(plans), history),
+        }
     }
 
     /// The enum as the user's crate sees it: without serde's derives, which

@@ -43,7 +43,7 @@ fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     let remote = remote_struct(cont);
     let schema = schema_fn(cont, history);
     let metadata = assert_metadata_object(cont, history);
-    let versioned = impl_versioned(cont);
+    let versioned = impl_versioned(&cont.head());
     let serialize = cont.derives.serialize.then(|| {
         let remote = remote_name();
         let schema_fn = schema_fn_name();
@@ -598,7 +598,7 @@ pub fn old_names<'a>(
         .filter(move |old| !cont.current_fields().any(|f| f.serde_name == *old))
 }
 
-fn schema_fn_name() -> syn::Ident {
+pub fn schema_fn_name() -> syn::Ident {
     format_ident!("__palimpsest_schema")
 }
 
@@ -674,14 +674,16 @@ pub fn mentions_generics(tokens: &TokenStream, generics: &syn::Generics) -> bool
     })
 }
 
-fn impl_versioned(cont: &Container<'_>) -> TokenStream {
-    let ident = cont.ident();
+/// `Versioned` of a root type, struct or enum, whose schema is `fn
+/// __palimpsest_schema`.
+pub fn impl_versioned(head: &Head<'_>) -> TokenStream {
+    let ident = head.ident;
     let schema_fn = schema_fn_name();
-    let mut generics = cont.original.generics.clone();
-    let deserialize_current = deserialize_current_fn(&cont.head(), &mut generics);
+    let mut generics = head.generics.clone();
+    let deserialize_current = deserialize_current_fn(head, &mut generics);
     let (impl_generics, _, where_clause) = generics.split_for_impl();
-    let (_, ty_generics, _) = cont.original.generics.split_for_impl();
-    let (own_impl_generics, _, own_where_clause) = cont.original.generics.split_for_impl();
+    let (_, ty_generics, _) = head.generics.split_for_impl();
+    let (own_impl_generics, _, own_where_clause) = head.generics.split_for_impl();
     quote! {
         #[automatically_derived]
         impl #impl_generics ::palimpsest::__private::Versioned for #ident #ty_generics #where_clause {

@@ -8,6 +8,7 @@ mod check;
 mod ctxt;
 mod enums;
 mod expand;
+mod root_enum;
 mod variant_attrs;
 mod version;
 // Shared with palimpsest, which uses parts this crate does not (and the

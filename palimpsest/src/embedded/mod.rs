@@ -139,6 +139,13 @@ impl Shape {
         });
     }
 
+    /// Records that the whole document is a value of the enum `history`
+    /// describes: a top-level versioned enum, whose object carries the
+    /// version beside its tag.
+    pub fn whole(&mut self, history: fn() -> &'static EmbeddedHistory) {
+        self.variant(&[], history);
+    }
+
     fn of(fields: fn(&mut Shape)) -> Vec<Site> {
         let mut shape = Shape::default();
         fields(&mut shape);
@@ -157,6 +164,11 @@ pub(crate) struct Site {
 }
 
 impl Site {
+    /// Whether the site is the whole document, not a field of it.
+    pub(crate) fn is_whole(&self) -> bool {
+        self.at.names.is_empty()
+    }
+
     /// Whether the field is read under `key`.
     pub(crate) fn reads(&self, key: &str) -> bool {
         self.at.names.contains(&key)

@@ -96,6 +96,12 @@ impl Nested {
         self.sites.iter().find(|site| site.reads(key))
     }
 
+    /// Whether the document itself is a value of an embedded enum (a
+    /// top-level enum): it is read whole, never streamed.
+    pub(crate) fn whole(&self) -> bool {
+        self.sites.iter().any(Site::is_whole)
+    }
+
     /// Whether values of embedded objects are kept in the root's metadata.
     pub(crate) fn keeps(&self) -> bool {
         self.kept_at.is_some()

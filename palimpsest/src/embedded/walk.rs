@@ -105,6 +105,29 @@ fn visit_sites<V: Visit>(
     Ok(())
 }
 
+/// Visits the embedded objects of a document: those of its fields, then,
+/// for a top-level enum, the document itself as the enum's value.
+fn visit_document<V: Visit>(
+    visit: &mut V,
+    document: &mut Object,
+    sites: &[Site],
+) -> Result<(), V::Error> {
+    visit_sites(visit, document, sites)?;
+    for site in sites.iter().filter(|site| site.is_whole()) {
+        if !visit.enters(site.history()) {
+            continue;
+        }
+        let mut value = Value::Object(std::mem::take(document));
+        let result = visit_value(visit, &mut value, &[], site.history());
+        // A tagged enum's value stays an object: a fallback is `{tag: name}`.
+        if let Value::Object(object) = value {
+            *document = object;
+        }
+        result?;
+    }
+    Ok(())
+}
+
 /// Visits the value of a key with `site`: `key` is its name in report
 /// paths, then in the document.
 fn visit_key<V: Visit>(
@@ -346,19 +369,29 @@ impl Visit for Walk<'_> {
     }
 }
 
-/// Adds `<at>: <old> -> <new>` to `list`, once.
+/// Adds `<at>: <old> -> <new>` to `list`, once; `<old> -> <new>` for the
+/// document itself (a top-level enum).
 fn record_renamed(list: &mut Vec<String>, at: &str, old: &str, new: &str) {
     let listed = list.iter().any(|entry| {
-        entry
-            .strip_prefix(at)
-            .and_then(|rest| rest.strip_prefix(": "))
-            .and_then(|rest| rest.strip_prefix(old))
+        let rest = if at.is_empty() {
+            Some(entry.as_str())
+        } else {
+            entry
+                .strip_prefix(at)
+                .and_then(|rest| rest.strip_prefix(": "))
+        };
+        rest.and_then(|rest| rest.strip_prefix(old))
             .and_then(|rest| rest.strip_prefix(" -> "))
             == Some(new)
     });
-    if !listed {
-        list.push(format!("{at}: {old} -> {new}"));
+    if listed {
+        return;
     }
+    list.push(if at.is_empty() {
+        format!("{old} -> {new}")
+    } else {
+        format!("{at}: {old} -> {new}")
+    });
 }
 
 impl Walk<'_> {
@@ -580,8 +613,12 @@ impl Visit for Undo<'_> {
                         from: self.newer.clone(),
                         to: self.older.clone(),
                         reason: format!(
-                            "`{}` holds the variant `{added}`, added in {}; documents before it cannot carry it",
-                            self.cursor.exact, self.version
+                            "{} the variant `{added}`, added in {}; documents before it cannot carry it",
+                            match self.cursor.exact.as_str() {
+                                "" => "the document is".to_owned(),
+                                exact => format!("`{exact}` holds"),
+                            },
+                            self.version
                         ),
                     });
                 }
@@ -628,7 +665,7 @@ impl Schema {
                 kept_at,
                 cursor: &mut cursor,
             };
-            visit_sites(&mut walk, document, &nested.sites)?;
+            visit_document(&mut walk, document, &nested.sites)?;
         }
         self.keep_nested(document, kept)
     }
@@ -681,7 +718,7 @@ impl Schema {
                 kept: &mut kept,
                 cursor: Cursor::root(),
             };
-            visit_sites(&mut undo, document, &nested.sites)?;
+            visit_document(&mut undo, document, &nested.sites)?;
         }
         if let (Some(metadata), false) = (&self.metadata, kept.is_empty()) {
             if let Ok(metadata) = object_at(document, metadata) {
@@ -855,6 +892,8 @@ mod tests {
             ("messages[].role", "function", "tool"),
             ("messages[].role", "func", "tool"),
             ("last_role", "function", "tool"),
+            ("", "start", "begin"),
+            ("", "start", "begin"),
         ] {
             record_renamed(&mut list, at, old, new);
         }
@@ -863,7 +902,8 @@ mod tests {
             [
                 "messages[].role: function -> tool",
                 "messages[].role: func -> tool",
-                "last_role: function -> tool"
+                "last_role: function -> tool",
+                "start -> begin"
             ]
         );
     }

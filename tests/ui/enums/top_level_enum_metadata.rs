@@ -1,10 +1,10 @@
-//! Rejects a top-level versioned internally tagged enum: its object could
-//! carry the version, but the root reader reads structs only.
+//! Rejects `metadata` on a top-level enum, whose variants share no field
+//! to hold it.
 
 use palimpsest::versioned;
 use serde::{Deserialize, Serialize};
 
-#[versioned(since = "0.1.0")]
+#[versioned(since = "0.1.0", metadata = "meta")]
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "type")]
 enum Event {

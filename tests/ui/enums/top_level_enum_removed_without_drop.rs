@@ -1,5 +1,5 @@
-//! Rejects a top-level versioned adjacently tagged enum: its object could
-//! carry the version, but the root reader reads structs only.
+//! Rejects a removal without `drop` in a top-level enum, which has no
+//! metadata to keep the value in.
 
 use palimpsest::versioned;
 use serde::{Deserialize, Serialize};
@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "t", content = "c")]
 enum Event {
     Start(u64),
+    #[removed_in("0.2.0", fallback = "End")]
+    Crash(u32),
     End,
 }
 
