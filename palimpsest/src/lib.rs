@@ -417,13 +417,42 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
-/// A top-level `#[versioned]` enum is rejected: an externally tagged or
-/// untagged one has no object of its own to carry the version key (a unit
-/// variant is a bare string, an untagged value may be anything), and an
-/// internally or adjacently tagged one, whose object could carry it beside
-/// the tag, is not read or written as a root yet. Use it inside a versioned
-/// struct, marked `#[versioned(embedded)]`. The fields of a tuple variant
-/// have no names, so they take no field attribute.
+/// The fields of a tuple variant have no names, so they take no field
+/// attribute.
+///
+/// # Top-level enums
+///
+/// An internally or adjacently tagged enum may be a document of its own:
+/// `#[versioned(since = ..)]` on it (with `version`, `legacy` and `key` as
+/// on a struct) writes the version key first, beside the tag, and every
+/// variant attribute and field attribute above applies to the whole
+/// document. Its variants share no field to hold a metadata object, so it
+/// takes no `metadata` (nor `step`, `check` or `snapshot`: wrap it in a
+/// versioned struct for those), and a removal says `drop`. An old document
+/// is read whole and migrated; a current one, its key first, goes straight
+/// to serde. An externally tagged enum (a unit variant is a bare string)
+/// and an untagged one (its value may be anything) have no object of their
+/// own to carry the version: a compile error says so.
+///
+/// ```
+/// use palimpsest::versioned;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[versioned(since = "0.1.0")]
+/// #[derive(Debug, PartialEq, Serialize, Deserialize)]
+/// #[serde(tag = "type", rename_all = "snake_case")]
+/// pub enum Event {
+///     #[renamed_from("start", since = "0.2.0")]
+///     Begin { at: u64 },
+///     End,
+/// }
+///
+/// let event: Event = serde_json::from_str(r#"{"schema_version": "0.1.0", "type": "start", "at": 5}"#)?;
+/// assert_eq!(event, Event::Begin { at: 5 });
+/// assert_eq!(palimpsest::to_string(&event)?, r#"{"schema_version":"0.2.0","type":"begin","at":5}"#);
+/// assert_eq!(palimpsest::to_value_as(&event, "0.1.0")?["type"], "start");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// Schema mistakes are compile errors pointing at the attribute at fault:
 /// unknown or duplicate keys, a missing `since`, malformed or mixed
@@ -437,7 +466,10 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// removed outside its life, a removed variant without a fallback or with
 /// one that is no unit variant the enum keeps in that version, a variant
 /// attribute on an untagged enum or variant, a field attribute in a tuple
-/// variant, and the field rules inside struct variants.
+/// variant, and the field rules inside struct variants; on a top-level
+/// enum, externally tagged or untagged, a struct's key (`metadata`, `step`,
+/// `check`, `snapshot`), a missing `since`, a version out of range, a
+/// removal without `drop`.
 ///
 /// Unions and tuple structs are not supported.
 #[doc(inline)]
