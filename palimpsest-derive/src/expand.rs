@@ -44,22 +44,7 @@ fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     let schema = schema_fn(cont, history);
     let metadata = assert_metadata_object(cont, history);
     let versioned = impl_versioned(&cont.head());
-    let serialize = cont.derives.serialize.then(|| {
-        let remote = remote_name();
-        let schema_fn = schema_fn_name();
-        impl_serialize(&cont.head(), |ty_generics| {
-            quote! {
-                <#remote #ty_generics>::serialize(
-                    self,
-                    ::palimpsest::__private::Stamped::new(__serializer, #schema_fn()),
-                )
-            }
-        })
-    });
-    let deserialize = cont
-        .derives
-        .deserialize
-        .then(|| impl_deserialize(&cont.head(), &quote!(deserialize)));
+    let serde = impl_root_serde(&cont.head());
     quote! {
         #item
 
@@ -73,10 +58,30 @@ fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
             #schema
             #metadata
             #versioned
-            #serialize
-            #deserialize
+            #serde
         };
     }
+}
+
+/// The serde impls of a root: `Serialize` through the remote copy, the
+/// version written first, and a `Deserialize` that migrates.
+pub fn impl_root_serde(head: &Head<'_>) -> TokenStream {
+    let serialize = head.serialize.then(|| {
+        let remote = remote_name();
+        let schema_fn = schema_fn_name();
+        impl_serialize(head, |ty_generics| {
+            quote! {
+                <#remote #ty_generics>::serialize(
+                    self,
+                    ::palimpsest::__private::Stamped::new(__serializer, #schema_fn()),
+                )
+            }
+        })
+    });
+    let deserialize = head
+        .deserialize
+        .then(|| impl_deserialize(head, &quote!(deserialize)));
+    quote!(#serialize #deserialize)
 }
 
 /// An embedded struct: the struct, and its history and probes.
@@ -606,9 +611,13 @@ pub fn schema_fn_name() -> syn::Ident {
 /// struct is: the history does not depend on type parameters, and
 /// `Serialize` reaches it without the bounds `Versioned` needs.
 fn schema_fn(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
+    schema_fn_of(fields_fn(cont), &schema_expr(cont, history))
+}
+
+/// `fn __palimpsest_schema`, building `schema` once; `fields` is `fn
+/// __fields`, if any.
+pub fn schema_fn_of(fields: Option<TokenStream>, schema: &TokenStream) -> TokenStream {
     let name = schema_fn_name();
-    let schema = schema_expr(cont, history);
-    let fields = fields_fn(cont);
     quote! {
         fn #name() -> &'static ::palimpsest::__private::Schema {
             static __SCHEMA: ::std::sync::OnceLock<::palimpsest::__private::Schema> =

@@ -13,10 +13,7 @@ use quote::quote;
 
 use crate::attr::ContainerArgs;
 use crate::ctxt::Ctxt;
-use crate::expand::{
-    history_fn_name, impl_deserialize, impl_serialize, impl_versioned, remote_name, schema_fn_name,
-    Head,
-};
+use crate::expand::{history_fn_name, impl_root_serde, impl_versioned, schema_fn_of, Head};
 use crate::version::{Scheme, Version, VersionLit};
 use crate::vocab::history;
 use crate::vocab::names::DEFAULT_KEY;
@@ -126,7 +123,6 @@ pub fn expand(
     remote: TokenStream,
     history: TokenStream,
 ) -> TokenStream {
-    let schema_fn = schema_fn_name();
     let history_fn = history_fn_name();
     let name = head.ident.to_string();
     let since = &root.since.version;
@@ -138,21 +134,23 @@ pub fn expand(
     let explicit = root.version.is_some();
     let to_current =
         (current != since).then(|| quote!(.step(#since, #current, ::palimpsest::__private::ops())));
+    let fields = quote! {
+        fn __fields(__shape: &mut ::palimpsest::__private::Shape) {
+            __shape.whole(#history_fn);
+        }
+    };
+    let schema = schema_fn_of(
+        Some(fields),
+        &quote! {
+            ::palimpsest::__private::Checked::new(#name, #current, #legacy, #key)
+                .step(#legacy, #since, ::palimpsest::__private::ops())
+                #to_current
+                .embeds(#since, #explicit, __fields)
+                .build()
+        },
+    );
     let versioned = impl_versioned(head);
-    let serialize = head.serialize.then(|| {
-        let remote = remote_name();
-        impl_serialize(head, |ty_generics| {
-            quote! {
-                <#remote #ty_generics>::serialize(
-                    self,
-                    ::palimpsest::__private::Stamped::new(__serializer, #schema_fn()),
-                )
-            }
-        })
-    });
-    let deserialize = head
-        .deserialize
-        .then(|| impl_deserialize(head, &quote!(deserialize)));
+    let serde = impl_root_serde(head);
     quote! {
         #item
 
@@ -160,26 +158,9 @@ pub fn expand(
         const _: () = {
             #remote
             #history
-
-            fn #schema_fn() -> &'static ::palimpsest::__private::Schema {
-                static __SCHEMA: ::std::sync::OnceLock<::palimpsest::__private::Schema> =
-                    ::std::sync::OnceLock::new();
-                fn __fields(__shape: &mut ::palimpsest::__private::Shape) {
-                    __shape.whole(#history_fn);
-                }
-                fn __build() -> ::palimpsest::__private::Schema {
-                    ::palimpsest::__private::Checked::new(#name, #current, #legacy, #key)
-                        .step(#legacy, #since, ::palimpsest::__private::ops())
-                        #to_current
-                        .embeds(#since, #explicit, __fields)
-                        .build()
-                }
-                ::palimpsest::__private::schema_once(&__SCHEMA, __build)
-            }
-
+            #schema
             #versioned
-            #serialize
-            #deserialize
+            #serde
         };
     }
 }
