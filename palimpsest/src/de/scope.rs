@@ -142,14 +142,7 @@ impl Probes {
         };
         Some(Probes {
             schema,
-            migration: from.map(|from| {
-                Rc::new(Migration {
-                    from,
-                    root: schema,
-                    keeps: schema.nested.as_ref().is_some_and(|n| n.keeps()),
-                    sink: Rc::clone(sink),
-                })
-            }),
+            migration: from.map(|from| Rc::new(Migration::new(from, schema, Rc::clone(sink)))),
         })
     }
 
@@ -206,7 +199,11 @@ where
         return T::deserialize_current(deserializer);
     };
     if site.history.is_enum() {
-        return deserialize_enum(deserializer, site, here);
+        return deserializer.deserialize_any(EnumVisitor {
+            site,
+            here,
+            _type: PhantomData,
+        });
     }
     deserializer.deserialize_any(EmbeddedVisitor {
         site,
@@ -215,27 +212,83 @@ where
     })
 }
 
-/// An enum's value at an older version: captured, migrated with the code
-/// of the tree engine, and read as current.
-fn deserialize_enum<'de, T, D>(
-    deserializer: D,
-    site: &ScopeSite,
-    mut here: Cursor,
-) -> Result<T, D::Error>
+/// An enum's value at an older version: a string no change acts on (most
+/// unit variants) is read as it is; any other is captured, migrated with
+/// the code of the tree engine, and read as current.
+struct EnumVisitor<'s, T> {
+    site: &'s ScopeSite,
+    /// Where the value stands.
+    here: Cursor,
+    _type: PhantomData<T>,
+}
+
+impl<'de, T> EnumVisitor<'_, T>
 where
     T: Embedded + Deserialize<'de>,
-    D: Deserializer<'de>,
 {
-    let mut value = Value::deserialize(deserializer)?;
-    if let Err(error) = site
-        .migration
-        .migrate_value(&mut value, site.history, &mut here)
-    {
-        let message = D::Error::custom(&error);
-        site.migration.sink.fail(error);
-        return Err(message);
+    fn migrate<E: serde::de::Error>(mut self, mut value: Value) -> Result<T, E> {
+        let site = self.site;
+        if let Err(error) = site
+            .migration
+            .migrate_value(&mut value, site.history, &mut self.here)
+        {
+            let message = E::custom(&error);
+            site.migration.sink.fail(error);
+            return Err(message);
+        }
+        T::deserialize_current(value).map_err(E::custom)
     }
-    T::deserialize_current(value).map_err(D::Error::custom)
+}
+
+/// A value no change can act on, read as current.
+macro_rules! as_current {
+    ($($method:ident($ty:ty)),* $(,)?) => {
+        $(
+            fn $method<E: serde::de::Error>(self, v: $ty) -> Result<T, E> {
+                T::deserialize_current(Value::from(v)).map_err(E::custom)
+            }
+        )*
+    };
+}
+
+impl<'de, T> Visitor<'de> for EnumVisitor<'_, T>
+where
+    T: Embedded + Deserialize<'de>,
+{
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a `{}` value", self.site.history.type_name())
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+        if self.site.history.changes_string(text) {
+            self.migrate(Value::String(text.to_owned()))
+        } else {
+            T::deserialize_current(StrDeserializer::new(text))
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        let value = Value::deserialize(MapAccessDeserializer::new(map))?;
+        self.migrate(value)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        let value = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+        self.migrate(value)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<T, E> {
+        T::deserialize_current(Value::Null).map_err(E::custom)
+    }
+
+    as_current!(
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_u64(u64),
+        visit_f64(f64)
+    );
 }
 
 struct EmbeddedVisitor<'s, T> {

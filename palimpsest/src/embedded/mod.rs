@@ -356,6 +356,14 @@ impl EmbeddedHistory {
         self.variants.as_ref()
     }
 
+    /// Whether a value of this enum written as the string `text` (a unit
+    /// variant, externally tagged) may change: most are read as they are.
+    pub(crate) fn changes_string(&self, text: &str) -> bool {
+        self.variants
+            .as_ref()
+            .is_some_and(|variants| variants.changes_string(text))
+    }
+
     /// Every version with a change of its own, oldest first per kind.
     fn own_versions(&self) -> impl Iterator<Item = &Version> {
         let variants = self.variants.iter().flat_map(Variants::versions);

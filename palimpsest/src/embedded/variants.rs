@@ -94,6 +94,21 @@ impl Variants {
             .any(|op| matches!(op, VariantOp::Removed { keep: true, .. }))
     }
 
+    /// Whether a string names a variant that some change acts on: only an
+    /// externally tagged enum writes a variant as a string.
+    pub(super) fn changes_string(&self, text: &str) -> bool {
+        self.tagging == Tagging::External
+            && self
+                .changes
+                .iter()
+                .flat_map(|(_, ops)| ops)
+                .any(|op| match op {
+                    VariantOp::Rename { old, .. } => *old == text,
+                    VariantOp::Removed { name, .. } => *name == text,
+                    VariantOp::Added { .. } => false,
+                })
+    }
+
     /// The variant `value` names, if the representation writes one and
     /// the value has the shape of one.
     pub(super) fn name<'v>(&self, value: &'v Value) -> Option<&'v str> {
@@ -177,6 +192,12 @@ mod tests {
                 assert_eq!(value, after, "{tagging:?}");
             }
         }
+        let mut external = Variants::new(Tagging::External);
+        let v = Version::integer(2);
+        external.push(v.clone(), VariantOp::Rename { old: "a", new: "b" });
+        external.push(v, VariantOp::Added { name: "c" });
+        assert!(external.changes_string("a"));
+        assert!(!external.changes_string("b") && !external.changes_string("c"));
         let untagged = Variants::new(Tagging::Untagged);
         assert_eq!(untagged.name(&json!("old")), None);
         assert_eq!(untagged.name(&json!({"old": 1})), None);

@@ -16,7 +16,7 @@ use std::rc::Rc;
 use serde_json::{Map, Value};
 
 use super::variants::{Tagging, VariantOp, Variants};
-use super::{EmbeddedHistory, Segment, Site};
+use super::{EmbeddedHistory, Nested, Segment, Site};
 use crate::error::Error;
 use crate::migrate::Report;
 use crate::object::{free_key, object_at, rename_key, Object};
@@ -764,6 +764,9 @@ pub(crate) struct Migration {
     /// The report paths of what the embedded readers did, the values they
     /// keep, and the typed error of the first that failed.
     pub(crate) sink: Rc<Sink>,
+    /// The versions with embedded changes after `from`, oldest first:
+    /// found once for the document, not once per object.
+    versions: Vec<&'static Version>,
 }
 
 /// Where the embedded readers of one root read record what they did.
@@ -794,6 +797,22 @@ impl std::fmt::Debug for Sink {
 }
 
 impl Migration {
+    /// The migration of the embedded objects of a document of `root` at
+    /// `from`, recording into `sink`.
+    pub(crate) fn new(from: Version, root: &'static Schema, sink: Rc<Sink>) -> Self {
+        let nested = root.nested.as_deref();
+        let versions = nested
+            .map(|nested| nested.versions_between(&from, root.current()).collect())
+            .unwrap_or_default();
+        Migration {
+            keeps: nested.is_some_and(Nested::keeps),
+            from,
+            root,
+            sink,
+            versions,
+        }
+    }
+
     /// Applies to an object captured by an embedded reader the changes of
     /// every version after the document's, up to the root's current one,
     /// then keeps the keys no field claims. `at` is where the object stands.
@@ -830,16 +849,7 @@ impl Migration {
         let kept_at = nested.kept_at.as_deref();
         let mut applied = self.sink.applied.borrow_mut();
         let mut kept = self.sink.kept.borrow_mut();
-        for version in nested.versions_between(&self.from, self.root.current()) {
-            // The step of the root's history into `version`, as the tree
-            // engine names it in an error.
-            let previous = self
-                .root
-                .versions()
-                .iter()
-                .take_while(|v| *v < version)
-                .last()
-                .unwrap_or(&self.from);
+        for &version in &self.versions {
             let mut walk = Walk {
                 pass: Pass::Changes(version),
                 applied: &mut applied,
@@ -847,7 +857,18 @@ impl Migration {
                 kept_at,
                 cursor: &mut *at,
             };
-            visit(&mut walk).map_err(|error| self.root.op_error(error, previous, version))?;
+            visit(&mut walk).map_err(|error| {
+                // The step of the root's history into `version`, as the
+                // tree engine names it in an error.
+                let previous = self
+                    .root
+                    .versions()
+                    .iter()
+                    .take_while(|v| *v < version)
+                    .last()
+                    .unwrap_or(&self.from);
+                self.root.op_error(error, previous, version)
+            })?;
         }
         if kept_at.is_none() {
             return Ok(());
