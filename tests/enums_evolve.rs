@@ -709,6 +709,12 @@ where
             palimpsest::from_str::<T>(text).unwrap().value,
         ),
         (
+            "palimpsest::from_reader",
+            palimpsest::from_reader::<T, _>(text.as_bytes())
+                .unwrap()
+                .value,
+        ),
+        (
             "palimpsest::from_value",
             palimpsest::from_value::<T>(tree).unwrap().value,
         ),
