@@ -692,7 +692,7 @@ pub enum Command {
     Stop,
 }
 
-/// Every route a document can take to a top-level `T`.
+/// Every route a document can take to a versioned `T`.
 fn every_root_route<T>(text: &str) -> Vec<(&'static str, T)>
 where
     T: Versioned + serde::de::DeserializeOwned + Serialize,
@@ -809,4 +809,53 @@ fn a_top_level_tagged_enum_is_written_with_its_version_and_back() {
     for (route, signal) in every_root_route::<Signal>(&text) {
         assert_eq!(signal, begin, "{route}");
     }
+}
+
+/// Field attributes speak of the serde names a struct variant's fields
+/// have after the enum's `rename_all_fields` or the variant's `rename_all`.
+#[versioned(since = 1)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inbox {
+    pub notices: Vec<Notice>,
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all_fields = "camelCase")]
+pub enum Notice {
+    Sent {
+        #[renamed_from("sentOn", since = 2)]
+        sent_at: u64,
+    },
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    Failed {
+        #[added_in(2)]
+        #[serde(default)]
+        retry_count: u32,
+    },
+}
+
+#[test]
+fn field_attributes_in_variants_speak_of_renamed_fields() {
+    let text = r#"{"schema_version": 1, "notices": [{"Sent": {"sentOn": 7}}, {"Failed": {}}]}"#;
+    let expected = Inbox {
+        notices: vec![
+            Notice::Sent { sent_at: 7 },
+            Notice::Failed { retry_count: 0 },
+        ],
+    };
+    for (route, inbox) in every_root_route::<Inbox>(text) {
+        assert_eq!(inbox, expected, "{route}");
+    }
+    let mut tree: Value = serde_json::from_str(text).unwrap();
+    palimpsest::migrate::<Inbox>(&mut tree).unwrap();
+    assert_eq!(
+        tree["notices"],
+        json!([{"Sent": {"sentAt": 7}}, {"Failed": {"RETRY_COUNT": 0}}])
+    );
+    let old = palimpsest::to_value_as(&expected, 1).unwrap();
+    assert_eq!(
+        old["notices"],
+        json!([{"Sent": {"sentOn": 7}}, {"Failed": {}}])
+    );
 }
