@@ -23,13 +23,18 @@ mod derive {
     pub mod enums;
     pub mod expand;
     pub mod moves;
+    pub mod root_enum;
     pub mod tuples;
+    pub mod variant_attrs;
     pub mod version;
     pub mod vocab;
 }
 
 // The derive's modules name each other `crate::...`.
-use derive::{ast, attr, case, check, convert, ctxt, enums, expand, moves, tuples, version, vocab};
+use derive::{
+    ast, attr, case, check, convert, ctxt, enums, expand, moves, root_enum, tuples, variant_attrs,
+    version, vocab,
+};
 
 use std::path::Path;
 

@@ -104,6 +104,42 @@ mod shadowed {
         pub replies: ::std::vec::Vec<Self>,
     }
 
+    #[versioned(since = "0.1.0", metadata = "meta")]
+    #[derive(Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Chat {
+        pub parts: ::std::vec::Vec<Part>,
+        #[serde(default)]
+        pub meta: Object,
+    }
+
+    #[versioned(embedded)]
+    #[derive(Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(tag = "type")]
+    pub enum Part {
+        #[renamed_from("Body", since = "0.2.0")]
+        Text {
+            #[renamed_from("words", since = "0.2.0")]
+            text: ::std::string::String,
+            #[added_in("0.2.0")]
+            #[serde(default = "no_tags")]
+            tags: ::std::vec::Vec<::std::string::String>,
+        },
+        #[added_in("0.2.0")]
+        Entry(Entry),
+        #[removed_in("0.2.0", fallback = "Other")]
+        Audio,
+        Other,
+    }
+
+    #[versioned(since = 1)]
+    #[derive(Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(tag = "kind", content = "data")]
+    pub enum Command {
+        #[renamed_from("Exec", since = 2)]
+        Run(::std::string::String),
+        Stop,
+    }
+
     #[versioned(since = 1)]
     #[derive(Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Label<'a> {
@@ -113,7 +149,7 @@ mod shadowed {
     }
 }
 
-use shadowed::{Counter, Label, Log, Trace};
+use shadowed::{Chat, Command, Counter, Label, Log, Part, Trace};
 
 #[test]
 fn every_feature_reads_a_legacy_document() {
@@ -159,4 +195,28 @@ fn embedded_types_read_a_legacy_document() {
     assert_eq!(log.entries[0].message, "hi");
     assert_eq!(log.entries[0].replies[0].message, "yo");
     assert!(log.entries[0].replies[0].tags.is_empty());
+}
+
+#[test]
+fn embedded_and_top_level_enums_read_a_legacy_document() {
+    let chat: Chat =
+        serde_json::from_str(r#"{"parts": [{"type": "Body", "words": "w"}, {"type": "Audio"}]}"#)
+            .unwrap();
+    assert_eq!(
+        chat.parts,
+        [
+            Part::Text {
+                text: "w".into(),
+                tags: vec![]
+            },
+            Part::Other
+        ]
+    );
+    assert_eq!(chat.meta["legacy_nested"]["parts[1]"]["type"], "Audio");
+    let command: Command = serde_json::from_str(r#"{"kind": "Exec", "data": "ls"}"#).unwrap();
+    assert_eq!(command, Command::Run("ls".into()));
+    assert_eq!(
+        serde_json::to_string(&command).unwrap(),
+        r#"{"schema_version":2,"kind":"Run","data":"ls"}"#
+    );
 }

@@ -97,6 +97,59 @@ pub struct Entry {
     pub scratch: String,
 }
 
+/// A versioned type holding embedded enums.
+#[versioned(since = "0.1.0", metadata = "meta")]
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Chat {
+    /// The parts.
+    pub parts: Vec<Part>,
+    /// Where removed values go.
+    #[serde(default)]
+    pub meta: serde_json::Map<String, serde_json::Value>,
+}
+
+/// An internally tagged embedded enum with every variant attribute and
+/// field attributes in a struct variant.
+#[versioned(embedded)]
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Part {
+    /// Text.
+    #[renamed_from("body", since = "0.2.0")]
+    Text {
+        /// The words.
+        #[renamed_from("words", since = "0.2.0")]
+        text: String,
+        /// A label.
+        #[added_in("0.3.0")]
+        #[serde(default)]
+        label: String,
+        /// Gone.
+        #[removed_in("0.3.0")]
+        scratch: String,
+    },
+    /// New.
+    #[added_in("0.2.0")]
+    Image(Entry),
+    /// Gone.
+    #[removed_in("0.3.0", fallback = "Other")]
+    Audio,
+    /// Anything else.
+    Other,
+}
+
+/// A top-level adjacently tagged enum.
+#[versioned(since = 1)]
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data")]
+pub enum Command {
+    /// Run it.
+    #[renamed_from("Exec", since = 2)]
+    Run(String),
+    /// Stop.
+    Stop,
+}
+
 #[test]
 fn lint_clean_types_still_work() {
     let trace: Trace =
@@ -106,6 +159,12 @@ fn lint_clean_types_still_work() {
     assert_eq!(tagged.meta.unwrap()["migrated_from"], "0.0.1");
     let log: Log = serde_json::from_str(r#"{"entries": [{"msg": "m"}]}"#).unwrap();
     assert_eq!(log.entries[0].message, "m");
+    let chat: Chat =
+        serde_json::from_str(r#"{"parts": [{"type": "body", "words": "w", "scratch": ""}]}"#)
+            .unwrap();
+    assert!(matches!(&chat.parts[0], Part::Text { text, .. } if text == "w"));
+    let command: Command = serde_json::from_str(r#"{"kind": "Exec", "data": "ls"}"#).unwrap();
+    assert!(matches!(command, Command::Run(_)));
     let settings: Settings = serde_json::from_str("{}").unwrap();
     assert_eq!(settings.level, 1);
     let note = Note {

@@ -231,7 +231,7 @@ fn all_versions<'a>(cont: &'a Container<'a>) -> Vec<&'a VersionLit> {
     lits
 }
 
-fn field_versions<'a>(field: &'a Field<'a>) -> impl Iterator<Item = &'a VersionLit> {
+pub fn field_versions<'a>(field: &'a Field<'a>) -> impl Iterator<Item = &'a VersionLit> {
     let attrs = &field.attrs;
     attrs
         .renamed

@@ -1,35 +1,58 @@
 //! `#[versioned(embedded)]` on an enum: read, checked and expanded here,
 //! beside the struct's path, whose impls it shares (`expand::Head`).
 //!
-//! This slice: externally tagged enums (serde's default) with unit,
-//! newtype, tuple and struct variants, and `#[renamed_from]` on variants,
-//! several old names folding into one. A document writes a unit variant as
-//! a string and the others as an object with one key, the variant's name:
-//! a rename changes that string or that key, at every route the runtime
-//! has (`EmbeddedChecked::variants` marks the history so).
+//! Every serde representation: externally tagged (a unit variant as its
+//! name, the others as `{"name": ..}`), internally tagged (`tag`: the name
+//! under the tag key, beside the fields), adjacently tagged (`tag` and
+//! `content`) and untagged (no name at all). A variant is renamed (several
+//! old names may fold into one), added, or removed to a unit fallback
+//! variant; the fields of a struct variant take the field attributes of an
+//! embedded struct, checked and expanded by the struct's own code on a
+//! struct made of the variant's fields (its payload). An untagged enum
+//! writes no name, so only its payloads evolve.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
-use crate::ast::Derives;
-use crate::attr::{is_field_attr, is_serde, ContainerArgs, FieldAttrs, Renamed};
+use crate::ast::{Container, Derives};
+use crate::attr::{is_field_attr, is_serde, ContainerArgs};
 use crate::case::RenameRule;
-use crate::check::{check_derives, check_embedded_keys, check_one_scheme};
+use crate::check::{
+    check_derives, check_embedded_keys, check_one_scheme, field_versions, validate_embedded,
+    EmbeddedPlan,
+};
 use crate::ctxt::Ctxt;
 use crate::expand::{
-    embedded_type, history_fn_of, mentions_generics, probes_fn, remote_name, remote_serde_name,
-    replace_self, user_attrs, Head,
+    embedded_type, history_fn, history_fn_name, history_fn_of, keep_current_fields,
+    mentions_generics, old_names, remote_name, remote_serde_name, replace_self, user_attrs, Head,
 };
+use crate::root_enum::{self, RootArgs};
+use crate::variant_attrs::VariantAttrs;
 use crate::version::{Scheme, Version};
 
-/// The representations a versioned enum supports, for the error naming
-/// the ones it does not support yet.
-const SUPPORTED: &str = "#[versioned(embedded)] supports externally tagged enums (serde's default: a unit variant as its name, the others as {\"name\": ...}) for now";
+/// How serde writes the enum.
+enum Tagging {
+    External,
+    Internal { tag: String },
+    Adjacent { tag: String, content: String },
+    Untagged,
+}
+
+/// What the enum's `#[serde(...)]` attributes say.
+struct EnumSerde {
+    tagging: Tagging,
+    /// Where the tagging is written, for errors: `tag`, `untagged`.
+    tagging_path: Option<syn::Path>,
+    rename_all: Option<RenameRule>,
+    /// `rename_all_fields`: the rule of every struct variant's fields.
+    rename_all_fields: Option<String>,
+}
 
 struct Enum<'a> {
     original: &'a syn::ItemEnum,
+    serde: EnumSerde,
     derives: Derives<'a>,
     variants: Vec<Variant<'a>>,
 }
@@ -39,79 +62,137 @@ struct Variant<'a> {
     ident: &'a syn::Ident,
     /// The name documents carry, after `rename` and `rename_all`.
     serde_name: String,
-    renamed: Vec<Renamed>,
+    attrs: VariantAttrs<'a>,
+    /// `#[serde(untagged)]` on the variant: read by its value alone.
+    untagged: Option<syn::Path>,
+    /// The variant's own `rename_all`, for its fields.
+    fields_rule: Option<String>,
 }
+
+/// A struct variant as the struct of its fields, whose attributes the
+/// embedded struct's rules check and its expansion turns into a history:
+/// the variant's index, and the struct.
+type Payload = (usize, syn::Item);
 
 /// The enum with everything that makes it evolve, or `None` with the
 /// errors in `cx`.
 pub fn versioned(cx: &mut Ctxt, args: TokenStream, item: &syn::ItemEnum) -> Option<TokenStream> {
     let args = ContainerArgs::parse(cx, args);
-    if args.embedded.is_none() {
-        cx.error_spanned_by(
-            item.enum_token,
-            "#[versioned] supports enums embedded in a versioned struct only: write #[versioned(embedded)] (a top-level enum would need an object in every variant to carry its version)",
-        );
-        return None;
-    }
-    check_embedded_keys(cx, &args);
-    let rename_all = container_serde(cx, item)?;
+    let serde = container_serde(item)?;
+    let root = match (&args.embedded, &serde.tagging) {
+        (Some(_), _) => {
+            check_embedded_keys(cx, &args);
+            None
+        }
+        (None, Tagging::Internal { .. } | Tagging::Adjacent { .. }) => {
+            Some(root_enum::check_args(cx, &args, item)?)
+        }
+        (None, Tagging::External | Tagging::Untagged) => {
+            reject_top_level(cx, item, &serde);
+            return None;
+        }
+    };
     let derives = Derives::from_attrs(&item.attrs);
     check_derives(cx, &derives, &item.ident);
     let variants = item
         .variants
         .iter()
-        .filter_map(|variant| Variant::from_ast(cx, variant, rename_all))
+        .filter_map(|variant| Variant::from_ast(cx, variant, serde.rename_all))
         .collect();
     let cont = Enum {
         original: item,
+        serde,
         derives,
         variants,
     };
-    let changes = cont.check(cx)?;
-    Some(cont.expand(&changes))
+    let payloads = cont.payload_structs();
+    let args = quote!(embedded);
+    let containers: Vec<(usize, Container<'_>)> = payloads
+        .iter()
+        .filter_map(|(index, item)| Some((*index, Container::from_ast(cx, args.clone(), item)?)))
+        .collect();
+    let changes = cont.check(cx, &containers, root.as_ref());
+    // The derives are the enum's: a missing one is reported once, there.
+    let derived = cont.derives.serialize || cont.derives.deserialize;
+    let plans: Vec<(usize, &Container<'_>, EmbeddedPlan<'_>)> = containers
+        .iter()
+        .filter(|_| derived)
+        .filter_map(|(index, cont)| Some((*index, cont, validate_embedded(cx, cont)?)))
+        .collect();
+    if cx.has_errors() {
+        return None;
+    }
+    Some(cont.expand(&changes?, &plans, root.as_ref()))
 }
 
-/// The `rename_all` rule of the enum; `None` after an error: a tagging
-/// mode not supported yet, or an attribute serde itself rejects (its
+/// A top-level versioned type carries its version as a key of its own
+/// object: say why an externally tagged or untagged enum has none, and
+/// which representations do.
+fn reject_top_level(cx: &mut Ctxt, item: &syn::ItemEnum, serde: &EnumSerde) {
+    const EMBED: &str = "an internally or adjacently tagged enum (#[serde(tag = \"type\")], with `content = ..` or not) carries it beside the tag; or use the enum inside a #[versioned] struct and mark it #[versioned(embedded)], which writes no version of its own";
+    let (at, message) = match &serde.tagging {
+        Tagging::External => (
+            None,
+            format!("#[versioned] on an externally tagged enum (serde's default): a unit variant is written as a bare string and the others as {{\"Variant\": ..}}, so no object of the enum's own can carry the version key; {EMBED}"),
+        ),
+        Tagging::Untagged => (
+            serde.tagging_path.as_ref(),
+            format!("#[versioned] on an untagged enum: a document is the variant's value alone, which may be no object, and carries no name to find the variant by, so nothing can carry the version key; {EMBED}"),
+        ),
+        // Read as roots: `root_enum`.
+        Tagging::Internal { .. } | Tagging::Adjacent { .. } => return,
+    };
+    match at {
+        Some(path) => cx.error_spanned_by(path, message),
+        None => cx.error_spanned_by(item.enum_token, message),
+    }
+}
+
+/// The enum's serde attributes; `None` when one cannot be read (serde's
 /// derive on the fallback says how).
-fn container_serde(cx: &mut Ctxt, item: &syn::ItemEnum) -> Option<Option<RenameRule>> {
-    let mut rename_all = None;
-    let mut unsupported = Vec::new();
+fn container_serde(item: &syn::ItemEnum) -> Option<EnumSerde> {
+    let mut out = EnumSerde {
+        tagging: Tagging::External,
+        tagging_path: None,
+        rename_all: None,
+        rename_all_fields: None,
+    };
+    let (mut tag, mut content, mut untagged) = (None, None, false);
     for attr in item.attrs.iter().filter(|a| is_serde(a)) {
-        let parsed = attr.parse_nested_meta(|meta| {
+        attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("rename_all") {
+                // #[serde(rename_all = "snake_case")]
                 if let Some(rule) = crate::attr::parse_de_name(&meta)? {
-                    rename_all = RenameRule::from_str(&rule);
+                    out.rename_all = RenameRule::from_str(&rule);
                 }
+            } else if meta.path.is_ident("rename_all_fields") {
+                // #[serde(rename_all_fields = "camelCase")]
+                out.rename_all_fields = crate::attr::parse_de_name(&meta)?;
             } else if meta.path.is_ident("tag") {
-                unsupported.push((meta.path.clone(), "internally tagged (`tag = ...`)"));
-                crate::attr::skip_value(&meta)?;
+                // #[serde(tag = "type")]
+                tag = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+                out.tagging_path = Some(meta.path.clone());
             } else if meta.path.is_ident("content") {
-                unsupported.push((meta.path.clone(), "adjacently tagged (`content = ...`)"));
-                crate::attr::skip_value(&meta)?;
+                // #[serde(tag = "t", content = "c")]
+                content = Some(meta.value()?.parse::<syn::LitStr>()?.value());
             } else if meta.path.is_ident("untagged") {
-                unsupported.push((meta.path.clone(), "untagged"));
+                untagged = true;
+                out.tagging_path = Some(meta.path.clone());
             } else {
                 crate::attr::skip_value(&meta)?;
             }
             Ok(())
-        });
-        if parsed.is_err() {
-            return None;
-        }
+        })
+        .ok()?;
     }
-    // `tag` and `content` together are one mode: adjacently tagged.
-    let adjacent = unsupported.iter().any(|(p, _)| p.is_ident("content"));
-    for (path, mode) in &unsupported {
-        if adjacent && path.is_ident("tag") {
-            continue;
-        }
-        cx.error_spanned_by(
-            path,
-            format!("{SUPPORTED}; {mode} enums are not supported yet"),
-        );
-    }
-    unsupported.is_empty().then_some(rename_all)
+    out.tagging = match (tag, content, untagged) {
+        (_, _, true) => Tagging::Untagged,
+        (Some(tag), Some(content), false) => Tagging::Adjacent { tag, content },
+        (Some(tag), None, false) => Tagging::Internal { tag },
+        // `content` alone: serde's derive rejects it.
+        (None, _, false) => Tagging::External,
+    };
+    Some(out)
 }
 
 impl<'a> Variant<'a> {
@@ -120,46 +201,35 @@ impl<'a> Variant<'a> {
         original: &'a syn::Variant,
         rename_all: Option<RenameRule>,
     ) -> Option<Self> {
-        let mut rename = None;
+        let (mut rename, mut untagged, mut fields_rule) = (None, None, None);
         for attr in original.attrs.iter().filter(|a| is_serde(a)) {
-            let parsed = attr.parse_nested_meta(|meta| {
+            attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("rename") {
                     if let Some(name) = crate::attr::parse_de_name(&meta)? {
                         rename = Some(name);
                     }
+                } else if meta.path.is_ident("rename_all") {
+                    fields_rule = crate::attr::parse_de_name(&meta)?;
                 } else if meta.path.is_ident("untagged") {
-                    cx.error_spanned_by(
-                        &meta.path,
-                        format!("{SUPPORTED}; untagged variants are not supported yet"),
-                    );
+                    untagged = Some(meta.path.clone());
                 } else {
                     crate::attr::skip_value(&meta)?;
                 }
                 Ok(())
-            });
-            if parsed.is_err() {
-                return None;
-            }
+            })
+            .ok()?;
         }
-        let attrs = FieldAttrs::parse(cx, &original.attrs);
-        for (attr, name) in [
-            (attrs.removed.as_ref().map(|r| r.attr), "removed_in"),
-            (attrs.added.as_ref().map(|a| a.attr), "added_in"),
-            (attrs.convert.first_attr(), attrs.convert.first_name()),
-        ] {
-            if let Some(attr) = attr {
+        let attrs = VariantAttrs::parse(cx, &original.attrs);
+        if let syn::Fields::Unnamed(fields) = &original.fields {
+            for attr in fields
+                .unnamed
+                .iter()
+                .flat_map(|f| &f.attrs)
+                .filter(|a| is_field_attr(a))
+            {
                 cx.error_spanned_by(
                     attr,
-                    format!("#[{name}] on an enum variant is not supported yet; a variant takes #[renamed_from(\"old\", since = \"V\")]"),
-                );
-            }
-        }
-        crate::moves::reject_on_variant(cx, &attrs);
-        for field in &original.fields {
-            for attr in field.attrs.iter().filter(|a| is_field_attr(a)) {
-                cx.error_spanned_by(
-                    attr,
-                    "field attributes inside an enum variant are not supported yet; make it a newtype variant holding a #[versioned(embedded)] struct, whose fields take them",
+                    "field attributes go on the named fields of a struct variant; the fields of a tuple variant have no names to change (make it a newtype variant holding a #[versioned(embedded)] struct, or a struct variant)",
                 );
             }
         }
@@ -174,33 +244,97 @@ impl<'a> Variant<'a> {
             original,
             ident: &original.ident,
             serde_name,
-            renamed: attrs.renamed,
+            attrs,
+            untagged,
+            fields_rule,
         })
     }
 
     /// The name the variant has in documents of `version`: the old name of
     /// the first rename after it, or its serde name.
     fn name_at(&self, version: &Version) -> String {
-        self.renamed
+        self.attrs
+            .renamed
             .iter()
             .filter(|r| r.since.version > *version)
             .min_by(|a, b| a.since.version.cmp(&b.since.version))
             .map_or_else(|| self.serde_name.clone(), |r| r.old.value())
     }
+
+    fn is_removed(&self) -> bool {
+        self.attrs.removed.is_some()
+    }
+
+    /// Its serde name, then its old names.
+    fn names(&self) -> Vec<String> {
+        let mut names = vec![self.serde_name.clone()];
+        names.extend(self.attrs.renamed.iter().map(|r| r.old.value()));
+        names
+    }
 }
 
-/// The renames that take effect in each version, oldest first: `(old,
-/// new)`, the new name being the variant's name in that version.
-type Changes = Vec<(Version, Vec<(String, String)>)>;
+/// The changes of the variants in each version, oldest first, as the
+/// builder calls of the history.
+type Changes = Vec<(Version, Vec<TokenStream>)>;
 
 impl Enum<'_> {
-    fn check(&self, cx: &mut Ctxt) -> Option<Changes> {
-        let lits = || {
-            self.variants
+    /// The struct variants, each as the struct of its fields: named and
+    /// generic as the enum (so `Self` in a field's type is the enum),
+    /// deriving what it derives, its fields renamed by the variant's
+    /// `rename_all` or the enum's `rename_all_fields`. A removed variant's
+    /// fields change until it goes, so the value kept then, and restored
+    /// by a downgrade, has the fields of its time.
+    fn payload_structs(&self) -> Vec<Payload> {
+        let derives = self
+            .original
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("derive"));
+        self.variants
+            .iter()
+            .enumerate()
+            .filter_map(|(index, variant)| {
+                let syn::Fields::Named(fields) = &variant.original.fields else {
+                    return None;
+                };
+                let rule = variant
+                    .fields_rule
+                    .as_ref()
+                    .or(self.serde.rename_all_fields.as_ref());
+                let rename_all = rule.map(|rule| quote!(#[serde(rename_all = #rule)]));
+                let ident = &self.original.ident;
+                let generics = &self.original.generics;
+                let where_clause = &generics.where_clause;
+                let derives = derives.clone();
+                let item: syn::ItemStruct = syn::parse_quote! {
+                    #(#derives)*
+                    #rename_all
+                    struct #ident #generics #where_clause #fields
+                };
+                Some((index, syn::Item::Struct(item)))
+            })
+            .collect()
+    }
+
+    fn check(
+        &self,
+        cx: &mut Ctxt,
+        payloads: &[(usize, Container<'_>)],
+        root: Option<&RootArgs>,
+    ) -> Option<Changes> {
+        let variant_lits = || self.variants.iter().flat_map(|v| v.attrs.versions());
+        let field_lits = || {
+            payloads
                 .iter()
-                .flat_map(|v| v.renamed.iter().map(|r| &r.since))
+                .flat_map(|(_, cont)| cont.fields.iter().flat_map(field_versions))
         };
-        if let Some(first) = lits().next() {
+        let lits = || variant_lits().chain(field_lits());
+        if let Some(root) = root {
+            let scheme = root.since.version.scheme();
+            check_one_scheme(cx, lits(), scheme, "`since`");
+            root_enum::check_versions(cx, root, lits());
+            self.check_nothing_kept(cx, payloads);
+        } else if let Some(first) = lits().next() {
             let scheme = first.version.scheme();
             let decided_by = format!(
                 "the first version of `{}`, {},",
@@ -210,30 +344,64 @@ impl Enum<'_> {
             check_one_scheme(cx, lits(), scheme, &decided_by);
             self.check_after_first_version(cx, scheme);
         }
+        self.check_nameless(cx);
         self.check_renames(cx);
+        self.check_lifetimes(cx);
+        self.check_fallbacks(cx);
         if cx.has_errors() {
             return None;
         }
-        let versions: BTreeSet<Version> = lits().map(|lit| lit.version.clone()).collect();
+        let versions: BTreeSet<Version> = variant_lits().map(|lit| lit.version.clone()).collect();
         Some(
             versions
                 .into_iter()
                 .map(|version| {
-                    let mut renames = Vec::new();
-                    for variant in &self.variants {
-                        let new = variant.name_at(&version);
-                        // Listed last first: a downgrade undoes them in
-                        // reverse and writes the first old name written.
-                        for renamed in variant.renamed.iter().rev() {
-                            if renamed.since.version == version {
-                                renames.push((renamed.old.value(), new.clone()));
-                            }
-                        }
-                    }
-                    (version, renames)
+                    let calls = self.changes_in(&version);
+                    (version, calls)
                 })
                 .collect(),
         )
+    }
+
+    /// The builder calls of the changes in `version`.
+    fn changes_in(&self, version: &Version) -> Vec<TokenStream> {
+        let mut calls = Vec::new();
+        for variant in &self.variants {
+            let new = variant.name_at(version);
+            // Listed last first: a downgrade takes the last listed, the
+            // first old name written.
+            for renamed in variant.attrs.renamed.iter().rev() {
+                if renamed.since.version == *version {
+                    let old = renamed.old.value();
+                    calls.push(quote!(.rename_variant(#version, #old, #new)));
+                }
+            }
+            if variant
+                .attrs
+                .added
+                .as_ref()
+                .is_some_and(|a| a.version.version == *version)
+            {
+                calls.push(quote!(.add_variant(#version, #new)));
+            }
+            let Some(removed) = &variant.attrs.removed else {
+                continue;
+            };
+            if removed.version.version != *version {
+                continue;
+            }
+            let fallback = removed
+                .fallback
+                .as_ref()
+                .and_then(|f| self.variants.iter().find(|v| v.ident == &f.value()));
+            if let Some(fallback) = fallback {
+                let name = &variant.serde_name;
+                let fallback = fallback.name_at(version);
+                let keep = !removed.drop;
+                calls.push(quote!(.remove_variant(#version, #name, #fallback, #keep)));
+            }
+        }
+        calls
     }
 
     fn check_after_first_version(&self, cx: &mut Ctxt, scheme: Scheme) {
@@ -242,8 +410,7 @@ impl Enum<'_> {
             Scheme::Integer => Version::integer(0),
         };
         for variant in &self.variants {
-            for renamed in &variant.renamed {
-                let lit = &renamed.since;
+            for lit in variant.attrs.versions() {
                 if lit.version.scheme() == scheme && lit.version <= first {
                     cx.error_at(
                         lit.span,
@@ -258,6 +425,65 @@ impl Enum<'_> {
         }
     }
 
+    /// A top-level enum has no metadata to keep a removed value in: a
+    /// removal, of a variant or of a field of one, says `drop`.
+    fn check_nothing_kept(&self, cx: &mut Ctxt, payloads: &[(usize, Container<'_>)]) {
+        let removed_variants = self.variants.iter().filter_map(|v| {
+            Some((
+                v.attrs.removed.as_ref()?.attr,
+                v.ident,
+                v.attrs.removed.as_ref()?.drop,
+            ))
+        });
+        let removed_fields = payloads.iter().flat_map(|(_, cont)| {
+            cont.fields.iter().filter_map(|f| {
+                Some((
+                    f.attrs.removed.as_ref()?.attr,
+                    f.ident,
+                    f.attrs.removed.as_ref()?.drop,
+                ))
+            })
+        });
+        for (attr, ident, drop) in removed_variants.chain(removed_fields) {
+            if !drop {
+                cx.error_spanned_by(
+                    attr,
+                    format!("#[removed_in]: `{ident}` would be lost: a top-level enum has no metadata to keep it in (its variants share no field to hold it); add `drop` to say it may be dropped, or wrap the enum in a #[versioned(metadata = ..)] struct"),
+                );
+            }
+        }
+    }
+
+    /// An untagged enum, or an untagged variant, writes no name: there is
+    /// nothing to rename, add or remove; its payload's fields may change.
+    fn check_nameless(&self, cx: &mut Ctxt) {
+        let enum_untagged = matches!(self.serde.tagging, Tagging::Untagged);
+        for variant in &self.variants {
+            if !enum_untagged && variant.untagged.is_none() {
+                continue;
+            }
+            let what = if enum_untagged {
+                "a variant of an untagged enum"
+            } else {
+                "an untagged variant"
+            };
+            let attrs = variant.original.attrs.iter().filter(|a| is_field_attr(a));
+            for attr in attrs {
+                let name = attr
+                    .path()
+                    .get_ident()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                cx.error_spanned_by(
+                    attr,
+                    format!(
+                        "#[{name}] on {what}: its documents hold the variant's value alone, with no name to rename, add or remove; the fields of its struct variants take field attributes"
+                    ),
+                );
+            }
+        }
+    }
+
     /// A variant is renamed from a name it does not have, and each old
     /// name becomes one variant: a document naming it must read as one.
     fn check_renames(&self, cx: &mut Ctxt) {
@@ -268,7 +494,7 @@ impl Enum<'_> {
             .collect();
         let mut claimed: BTreeMap<String, &syn::Ident> = BTreeMap::new();
         for variant in &self.variants {
-            for renamed in &variant.renamed {
+            for renamed in &variant.attrs.renamed {
                 let old = renamed.old.value();
                 if old == variant.serde_name {
                     cx.error_spanned_by(
@@ -305,39 +531,171 @@ impl Enum<'_> {
         }
     }
 
-    fn expand(&self, changes: &Changes) -> TokenStream {
+    /// A variant is removed after it is added, and renamed while it exists.
+    fn check_lifetimes(&self, cx: &mut Ctxt) {
+        for variant in &self.variants {
+            let added = variant.attrs.added.as_ref().map(|a| &a.version);
+            let removed = variant.attrs.removed.as_ref().map(|r| &r.version);
+            if let (Some(added), Some(removed)) = (added, removed) {
+                if removed.version <= added.version {
+                    cx.error_at(
+                        removed.span,
+                        format!(
+                            "#[removed_in({})]: variant `{}` is removed in {} but only added in {}; the removal comes after the addition",
+                            removed.text(),
+                            variant.ident,
+                            removed.version,
+                            added.version
+                        ),
+                    );
+                }
+            }
+            for renamed in &variant.attrs.renamed {
+                let since = &renamed.since;
+                if added.is_some_and(|added| since.version <= added.version) {
+                    cx.error_at(
+                        since.span,
+                        format!(
+                            "#[renamed_from]: variant `{}` is renamed in {} but only added in {}; a rename comes after the variant exists",
+                            variant.ident,
+                            since.version,
+                            added.map(|a| &a.version).unwrap_or(&since.version)
+                        ),
+                    );
+                }
+                if removed.is_some_and(|removed| since.version >= removed.version) {
+                    cx.error_at(
+                        since.span,
+                        format!(
+                            "#[renamed_from]: variant `{}` is renamed in {} but already removed in {}; a rename comes before the removal",
+                            variant.ident,
+                            since.version,
+                            removed.map(|r| &r.version).unwrap_or(&since.version)
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// A removed variant names its fallback: a unit variant the enum keeps,
+    /// which exists in the version of the removal. The value it held is
+    /// kept in the root's metadata unless `drop` says otherwise.
+    fn check_fallbacks(&self, cx: &mut Ctxt) {
+        for variant in &self.variants {
+            let Some(removed) = &variant.attrs.removed else {
+                continue;
+            };
+            let version = removed.version.text();
+            let Some(fallback) = &removed.fallback else {
+                cx.error_spanned_by(
+                    removed.attr,
+                    format!(
+                        "#[removed_in({version})]: variant `{}` needs a fallback: a document that holds it still needs a value in its place; write #[removed_in({version}, fallback = \"Variant\")] naming a unit variant (an `Unknown` one, say), and its value is kept in the root's metadata under its path",
+                        variant.ident
+                    ),
+                );
+                continue;
+            };
+            let name = fallback.value();
+            let Some(target) = self.variants.iter().find(|v| v.ident == &name) else {
+                cx.error_spanned_by(
+                    fallback,
+                    format!(
+                        "#[removed_in(.., fallback = {name:?})]: `{}` has no variant `{name}`; the fallback names a unit variant of the enum by its Rust name",
+                        self.original.ident
+                    ),
+                );
+                continue;
+            };
+            if target.is_removed() {
+                cx.error_spanned_by(
+                    fallback,
+                    format!(
+                        "#[removed_in(.., fallback = {name:?})]: `{name}` is removed too; the fallback is a variant the enum keeps"
+                    ),
+                );
+            } else if !matches!(target.original.fields, syn::Fields::Unit) {
+                cx.error_spanned_by(
+                    fallback,
+                    format!(
+                        "#[removed_in(.., fallback = {name:?})]: `{name}` is not a unit variant; the fallback takes no value, since the removed variant's value goes to the root's metadata"
+                    ),
+                );
+            } else if let Some(added) = target
+                .attrs
+                .added
+                .as_ref()
+                .filter(|a| a.version.version > removed.version.version)
+            {
+                cx.error_spanned_by(
+                    fallback,
+                    format!(
+                        "#[removed_in(.., fallback = {name:?})]: `{name}` is only added in {}, after `{}` is removed in {}; the fallback exists when the variant goes",
+                        added.version.version, variant.ident, removed.version.version
+                    ),
+                );
+            }
+        }
+    }
+
+    fn expand(
+        &self,
+        changes: &Changes,
+        plans: &[(usize, &Container<'_>, EmbeddedPlan<'_>)],
+        root: Option<&RootArgs>,
+    ) -> TokenStream {
         let head = Head {
             ident: &self.original.ident,
             generics: &self.original.generics,
             serialize: self.derives.serialize,
             deserialize: self.derives.deserialize,
         };
-        embedded_type(
-            &head,
-            self.user_enum(),
-            self.remote_enum(),
-            self.history_fn(changes),
-        )
+        let payloads = plans.iter().map(|(index, cont, plan)| {
+            let variant = &self.variants[*index];
+            let type_name = format!("{}::{}", self.original.ident, variant.ident);
+            history_fn(cont, plan, &payload_fn_name(*index), &type_name)
+        });
+        let history = self.history_fn(changes, plans);
+        let history = quote!(#(#payloads)* #history);
+        match root {
+            Some(root) => root_enum::expand(
+                &head,
+                root,
+                self.user_enum(),
+                self.remote_enum(plans),
+                history,
+            ),
+            None => embedded_type(&head, self.user_enum(), self.remote_enum(plans), history),
+        }
     }
 
     /// The enum as the user's crate sees it: without serde's derives, which
-    /// the remote copy takes, and without palimpsest's attributes.
+    /// the remote copy takes, without palimpsest's attributes, and without
+    /// its removed variants and fields.
     fn user_enum(&self) -> TokenStream {
         let mut item = self.original.clone();
         item.attrs = user_attrs(item.attrs);
-        for variant in &mut item.variants {
-            variant.attrs.retain(|a| !is_serde(a) && !is_field_attr(a));
-            for field in &mut variant.fields {
-                field.attrs.retain(|a| !is_serde(a));
-            }
-        }
+        item.variants = std::mem::take(&mut item.variants)
+            .into_iter()
+            .zip(&self.variants)
+            .filter(|(_, info)| !info.is_removed())
+            .map(|(mut variant, _)| {
+                variant.attrs.retain(|a| !is_serde(a) && !is_field_attr(a));
+                keep_current_fields(&mut variant.fields, |field| {
+                    field.attrs.retain(|a| !is_serde(a) && !is_field_attr(a));
+                });
+                variant
+            })
+            .collect();
         quote!(#item)
     }
 
     /// A copy of the enum with the user's serde attributes, derived with
-    /// `remote`, each variant also read under its old names: serde's own
-    /// code reads and writes the real enum, as for a struct.
-    fn remote_enum(&self) -> TokenStream {
+    /// `remote`, each variant and each field of a struct variant also read
+    /// under its old names: serde's own code reads and writes the real
+    /// enum, as for a struct.
+    fn remote_enum(&self, plans: &[(usize, &Container<'_>, EmbeddedPlan<'_>)]) -> TokenStream {
         let ident = &self.original.ident;
         let remote = remote_name();
         let generics = &self.original.generics;
@@ -349,21 +707,41 @@ impl Enum<'_> {
         copy.ident = remote.clone();
         copy.vis = syn::Visibility::Inherited;
         copy.attrs.retain(is_serde);
-        for (variant, info) in copy.variants.iter_mut().zip(&self.variants) {
-            variant.attrs.retain(is_serde);
-            for old in info.renamed.iter().map(|r| &r.old) {
+        copy.variants = std::mem::take(&mut copy.variants)
+            .into_iter()
+            .enumerate()
+            .zip(&self.variants)
+            .filter(|(_, info)| !info.is_removed())
+            .map(|((index, mut variant), info)| {
+                variant.attrs.retain(is_serde);
+                for old in info.attrs.renamed.iter().map(|r| &r.old) {
+                    variant
+                        .attrs
+                        .push(syn::parse_quote!(#[serde(alias = #old)]));
+                }
+                let payload = plans.iter().find(|(i, ..)| *i == index).map(|(_, c, _)| *c);
+                keep_current_fields(&mut variant.fields, |field| {
+                    let aliases: Vec<String> = match (payload, &field.ident) {
+                        (Some(cont), Some(name)) => cont
+                            .fields
+                            .iter()
+                            .find(|f| f.ident == name)
+                            .map(|f| old_names(cont, f).collect())
+                            .unwrap_or_default(),
+                        _ => Vec::new(),
+                    };
+                    field.attrs.retain(is_serde);
+                    for old in aliases {
+                        field.attrs.push(syn::parse_quote!(#[serde(alias = #old)]));
+                    }
+                    let ty = &field.ty;
+                    // In the copy, `Self` would be the copy.
+                    let ty = replace_self(quote!(#ty), &self_type);
+                    field.ty = syn::parse_quote!(#ty);
+                });
                 variant
-                    .attrs
-                    .push(syn::parse_quote!(#[serde(alias = #old)]));
-            }
-            for field in &mut variant.fields {
-                field.attrs.retain(is_serde);
-                let ty = &field.ty;
-                // In the copy, `Self` would be the copy.
-                let ty = replace_self(quote!(#ty), &self_type);
-                field.ty = syn::parse_quote!(#ty);
-            }
-        }
+            })
+            .collect();
         let mut derives = Vec::new();
         if self.derives.serialize {
             derives.push(quote!(::palimpsest::__private::serde::Serialize));
@@ -380,47 +758,78 @@ impl Enum<'_> {
         }
     }
 
-    /// One probe per newtype variant, whose value is found under the
-    /// variant's names as a struct field's under the field's: an embedded
-    /// type it holds migrates with the enum. `None` when no variant can
-    /// hold one.
-    fn fields_fn(&self) -> Option<TokenStream> {
+    /// `fn __fields`: one probe per newtype variant, whose value is found
+    /// under the variant's names as a struct field's under the field's (an
+    /// embedded type it holds migrates with the enum), and the payload of
+    /// each struct variant. `None` when no variant holds either.
+    fn fields_fn(
+        &self,
+        plans: &[(usize, &Container<'_>, EmbeddedPlan<'_>)],
+    ) -> Option<TokenStream> {
         let ident = &self.original.ident;
         let (_, ty_generics, _) = self.original.generics.split_for_impl();
         let self_type = quote!(#ident #ty_generics);
-        let probes: Vec<(TokenStream, Vec<String>)> = self
-            .variants
-            .iter()
-            .filter_map(|variant| {
-                let syn::Fields::Unnamed(fields) = &variant.original.fields else {
-                    return None;
-                };
-                let [field] = fields.unnamed.iter().collect::<Vec<_>>()[..] else {
-                    return None;
-                };
-                let ty = &field.ty;
-                let ty = replace_self(quote!(#ty), &self_type);
-                if mentions_generics(&ty, &self.original.generics) {
-                    return None;
-                }
-                let mut names = vec![variant.serde_name.clone()];
-                names.extend(variant.renamed.iter().map(|r| r.old.value()));
-                Some((ty, names))
-            })
-            .collect();
-        probes_fn(&probes)
+        let mut calls = Vec::new();
+        for (index, variant) in self.variants.iter().enumerate() {
+            let names = variant.names();
+            if plans.iter().any(|(i, ..)| *i == index) {
+                let payload = payload_fn_name(index);
+                calls.push(quote!(__shape.variant(&[#(#names),*], #payload);));
+                continue;
+            }
+            let syn::Fields::Unnamed(fields) = &variant.original.fields else {
+                continue;
+            };
+            let [field] = fields.unnamed.iter().collect::<Vec<_>>()[..] else {
+                continue;
+            };
+            let ty = &field.ty;
+            let ty = replace_self(quote!(#ty), &self_type);
+            if mentions_generics(&ty, &self.original.generics) {
+                continue;
+            }
+            calls.push(quote! {
+                (&&::palimpsest::__private::Probe::<#ty>::new()).probe(__shape, &[#(#names),*]);
+            });
+        }
+        if calls.is_empty() {
+            return None;
+        }
+        Some(quote! {
+            fn __fields(__shape: &mut ::palimpsest::__private::Shape) {
+                // Autoref specialization: the first for a type that holds
+                // embedded types, the second, a no-op, for any other.
+                #[allow(unused_imports)]
+                use ::palimpsest::__private::{ProbeEmbedded as _, ProbePlain as _};
+                #(#calls)*
+            }
+        })
     }
 
-    /// The history: the renames of each version, marked as variant renames.
-    fn history_fn(&self, changes: &Changes) -> TokenStream {
-        let changes = changes.iter().map(|(version, renames)| {
-            let renames = renames.iter().map(|(old, new)| quote!(.rename(#old, #new)));
-            quote!(.change(#version, ::palimpsest::__private::ops() #(#renames)*))
-        });
+    /// The history: the representation, then the changes of the variants.
+    fn history_fn(
+        &self,
+        changes: &Changes,
+        plans: &[(usize, &Container<'_>, EmbeddedPlan<'_>)],
+    ) -> TokenStream {
+        let tagging = match &self.serde.tagging {
+            Tagging::External => quote!(.externally_tagged()),
+            Tagging::Internal { tag } => quote!(.internally_tagged(#tag)),
+            Tagging::Adjacent { tag, content } => quote!(.adjacently_tagged(#tag, #content)),
+            Tagging::Untagged => quote!(.untagged()),
+        };
+        let changes = changes.iter().flat_map(|(_, calls)| calls);
         history_fn_of(
-            &self.original.ident,
-            self.fields_fn(),
-            quote!(.variants() #(#changes)*),
+            &history_fn_name(),
+            &self.original.ident.to_string(),
+            self.fields_fn(plans),
+            quote!(#tagging #(#changes)*),
         )
     }
+}
+
+/// `fn __palimpsest_variant_<index>`: the history of a struct variant's
+/// fields.
+fn payload_fn_name(index: usize) -> syn::Ident {
+    format_ident!("__palimpsest_variant_{}", index)
 }

@@ -46,23 +46,8 @@ fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     let remote = remote_struct(cont);
     let schema = schema_fn(cont, history);
     let metadata = assert_metadata_object(cont, history);
-    let versioned = impl_versioned(cont);
-    let serialize = cont.derives.serialize.then(|| {
-        let remote = remote_name();
-        let schema_fn = schema_fn_name();
-        impl_serialize(&cont.head(), |ty_generics| {
-            quote! {
-                <#remote #ty_generics>::serialize(
-                    self,
-                    ::palimpsest::__private::Stamped::new(__serializer, #schema_fn()),
-                )
-            }
-        })
-    });
-    let deserialize = cont
-        .derives
-        .deserialize
-        .then(|| impl_deserialize(&cont.head(), &quote!(deserialize)));
+    let versioned = impl_versioned(&cont.head());
+    let serde = impl_root_serde(&cont.head());
     quote! {
         #item
 
@@ -76,10 +61,30 @@ fn expand(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
             #schema
             #metadata
             #versioned
-            #serialize
-            #deserialize
+            #serde
         };
     }
+}
+
+/// The serde impls of a root: `Serialize` through the remote copy, the
+/// version written first, and a `Deserialize` that migrates.
+pub fn impl_root_serde(head: &Head<'_>) -> TokenStream {
+    let serialize = head.serialize.then(|| {
+        let remote = remote_name();
+        let schema_fn = schema_fn_name();
+        impl_serialize(head, |ty_generics| {
+            quote! {
+                <#remote #ty_generics>::serialize(
+                    self,
+                    ::palimpsest::__private::Stamped::new(__serializer, #schema_fn()),
+                )
+            }
+        })
+    });
+    let deserialize = head
+        .deserialize
+        .then(|| impl_deserialize(head, &quote!(deserialize)));
+    quote!(#serialize #deserialize)
 }
 
 /// An embedded struct: the struct, and its history and probes.
@@ -88,7 +93,7 @@ fn expand_embedded(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream
         &cont.head(),
         user_struct(cont),
         remote_struct(cont),
-        history_fn(cont, plan),
+        history_fn(cont, plan, &history_fn_name(), &cont.ident().to_string()),
     )
 }
 
@@ -148,30 +153,40 @@ impl Container<'_> {
     }
 }
 
-fn history_fn_name() -> syn::Ident {
+pub fn history_fn_name() -> syn::Ident {
     format_ident!("__palimpsest_history")
 }
 
-/// The history of an embedded struct.
-fn history_fn(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream {
+/// The history of an embedded struct (or of the fields of a struct
+/// variant), as `fn #name()`.
+pub fn history_fn(
+    cont: &Container<'_>,
+    plan: &EmbeddedPlan<'_>,
+    name: &syn::Ident,
+    type_name: &str,
+) -> TokenStream {
     let changes = plan.changes.iter().map(|(version, ops)| {
         let ops = ops.iter().filter_map(|op| op_expr(cont, op));
         quote!(.change(#version, ::palimpsest::__private::ops() #(#ops)*))
     });
     // Whether others are kept depends on the root: it needs a metadata path.
     let claims = claimed_keys(cont).map(|keys| quote!(.claims(&[#(#keys),*])));
-    history_fn_of(cont.ident(), fields_fn(cont), quote!(#(#changes)* #claims))
+    history_fn_of(
+        name,
+        type_name,
+        fields_fn(cont),
+        quote!(#(#changes)* #claims),
+    )
 }
 
 /// The history of an embedded type, built once, as a root's schema is:
 /// `build` calls the builder's methods; `fields` is `fn __fields`, if any.
 pub fn history_fn_of(
-    ident: &syn::Ident,
+    name: &syn::Ident,
+    type_name: &str,
     fields: Option<TokenStream>,
     build: TokenStream,
 ) -> TokenStream {
-    let name = history_fn_name();
-    let type_name = ident.to_string();
     let probed = fields.as_ref().map(|_| quote!(.fields(__fields)));
     quote! {
         fn #name() -> &'static ::palimpsest::__private::EmbeddedHistory {
@@ -360,29 +375,36 @@ fn user_struct(cont: &Container<'_>) -> TokenStream {
 pub fn user_struct_of(original: &syn::ItemStruct) -> TokenStream {
     let mut item = original.clone();
     item.attrs = user_attrs(item.attrs);
-    let fields = match &mut item.fields {
-        syn::Fields::Named(named) => Some(&mut named.named),
-        syn::Fields::Unnamed(unnamed) => Some(&mut unnamed.unnamed),
-        syn::Fields::Unit => None,
-    };
-    if let Some(fields) = fields {
-        *fields = std::mem::take(fields)
-            .into_pairs()
-            .filter(|pair| {
-                !pair
-                    .value()
-                    .attrs
-                    .iter()
-                    .any(|a| a.path().is_ident("removed_in"))
-            })
-            .map(|pair| {
-                let (mut field, comma) = pair.into_tuple();
-                field.attrs.retain(|a| !is_serde(a) && !is_field_attr(a));
-                syn::punctuated::Pair::new(field, comma)
-            })
-            .collect();
-    }
+    keep_current_fields(&mut item.fields, |field| {
+        field.attrs.retain(|a| !is_serde(a) && !is_field_attr(a));
+    });
     quote!(#item)
+}
+
+/// Drops the removed fields of a struct (or struct variant), and edits the
+/// others.
+pub fn keep_current_fields(fields: &mut syn::Fields, mut edit: impl FnMut(&mut syn::Field)) {
+    let fields = match fields {
+        syn::Fields::Named(named) => &mut named.named,
+        // A positional tuple struct's removed elements go too.
+        syn::Fields::Unnamed(unnamed) => &mut unnamed.unnamed,
+        syn::Fields::Unit => return,
+    };
+    *fields = std::mem::take(fields)
+        .into_pairs()
+        .filter(|pair| {
+            !pair
+                .value()
+                .attrs
+                .iter()
+                .any(|a| a.path().is_ident("removed_in"))
+        })
+        .map(|pair| {
+            let (mut field, comma) = pair.into_tuple();
+            edit(&mut field);
+            syn::punctuated::Pair::new(field, comma)
+        })
+        .collect();
 }
 
 /// The attributes of the item as the user's crate sees it: without
@@ -628,7 +650,7 @@ fn redirect_container_default(attr: &syn::Attribute) -> TokenStream {
 
 /// The names a field had in older versions that no current field carries:
 /// read as aliases, as the guide's `Field(alias=...)` did.
-fn old_names<'a>(
+pub fn old_names<'a>(
     cont: &'a Container<'a>,
     field: &'a Field<'a>,
 ) -> impl Iterator<Item = String> + 'a {
@@ -640,7 +662,7 @@ fn old_names<'a>(
         .filter(move |old| !cont.current_fields().any(|f| f.serde_name == *old))
 }
 
-fn schema_fn_name() -> syn::Ident {
+pub fn schema_fn_name() -> syn::Ident {
     format_ident!("__palimpsest_schema")
 }
 
@@ -648,9 +670,13 @@ fn schema_fn_name() -> syn::Ident {
 /// struct is: the history does not depend on type parameters, and
 /// `Serialize` reaches it without the bounds `Versioned` needs.
 fn schema_fn(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
+    schema_fn_of(fields_fn(cont), &schema_expr(cont, history))
+}
+
+/// `fn __palimpsest_schema`, building `schema` once; `fields` is `fn
+/// __fields`, if any.
+pub fn schema_fn_of(fields: Option<TokenStream>, schema: &TokenStream) -> TokenStream {
     let name = schema_fn_name();
-    let schema = schema_expr(cont, history);
-    let fields = fields_fn(cont);
     quote! {
         fn #name() -> &'static ::palimpsest::__private::Schema {
             static __SCHEMA: ::std::sync::OnceLock<::palimpsest::__private::Schema> =
@@ -716,14 +742,16 @@ pub fn mentions_generics(tokens: &TokenStream, generics: &syn::Generics) -> bool
     })
 }
 
-fn impl_versioned(cont: &Container<'_>) -> TokenStream {
-    let ident = cont.ident();
+/// `Versioned` of a root type, struct or enum, whose schema is `fn
+/// __palimpsest_schema`.
+pub fn impl_versioned(head: &Head<'_>) -> TokenStream {
+    let ident = head.ident;
     let schema_fn = schema_fn_name();
-    let mut generics = cont.original.generics.clone();
-    let deserialize_current = deserialize_current_fn(&cont.head(), &mut generics);
+    let mut generics = head.generics.clone();
+    let deserialize_current = deserialize_current_fn(head, &mut generics);
     let (impl_generics, _, where_clause) = generics.split_for_impl();
-    let (_, ty_generics, _) = cont.original.generics.split_for_impl();
-    let (own_impl_generics, _, own_where_clause) = cont.original.generics.split_for_impl();
+    let (_, ty_generics, _) = head.generics.split_for_impl();
+    let (own_impl_generics, _, own_where_clause) = head.generics.split_for_impl();
     quote! {
         #[automatically_derived]
         impl #impl_generics ::palimpsest::__private::Versioned for #ident #ty_generics #where_clause {

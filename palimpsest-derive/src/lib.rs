@@ -10,7 +10,9 @@ mod ctxt;
 mod enums;
 mod expand;
 mod moves;
+mod root_enum;
 mod tuples;
+mod variant_attrs;
 mod version;
 // Shared with palimpsest, which uses parts this crate does not (and the
 // other way round), and whose items its docs link to: see src/vocab/mod.rs.

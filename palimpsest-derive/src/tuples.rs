@@ -25,8 +25,8 @@ use crate::attr::{
 use crate::check::{check_derives, check_embedded_keys, check_one_scheme};
 use crate::ctxt::Ctxt;
 use crate::expand::{
-    embedded_type, history_fn_of, mentions_generics, probes_fn, remote_name, replace_self,
-    user_struct_of, Head, RemoteParts,
+    embedded_type, history_fn_name, history_fn_of, mentions_generics, probes_fn, remote_name,
+    replace_self, user_struct_of, Head, RemoteParts,
 };
 use crate::version::{Scheme, Version, VersionLit};
 
@@ -511,7 +511,8 @@ impl<'a> Tuple<'a> {
                 quote!(.change(#version, ::palimpsest::__private::ops() #(#removed)* #(#added)*))
             });
         history_fn_of(
-            &self.original.ident,
+            &history_fn_name(),
+            &self.original.ident.to_string(),
             self.elements_fn(),
             quote!(.elements() #(#changes)*),
         )

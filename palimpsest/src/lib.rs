@@ -243,7 +243,7 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// | `snapshot(version = "0.1.0", name = TraceV010)` | generates `TraceV010`, a plain serde struct with the fields documents of that version carry, under their names then, for a typed step to read | |
 /// | `moved(from = "user", to = "client.user", since = "0.3.0")` | documents older than 0.3.0 carry the value at `from`; the step into 0.3.0 moves it to `to` (both dotted paths, `to` inside a field; see [Moves](#moves-set-values-and-declared-drops)); `on_conflict = "old_wins"` or `"new_wins"` as on `renamed_from`; repeatable; also on embedded types | |
 /// | `dropped("context.debug", since = "0.3.0")` | the step into 0.3.0 drops the value at that path on purpose: listed in the report's `dropped`, and counted as intended by the no-loss check of `palimpsest::testing`; repeatable; also on embedded types | |
-/// | `embedded` | a type used inside a versioned one: its field attributes (or an enum's variant attributes, or a positional tuple struct's element attributes) are dated in the versions of the document holding it, and it writes no version; it takes none of the keys above (see [Embedded types](#embedded-types), [Embedded enums](#embedded-enums) and [Embedded tuple structs](#embedded-tuple-structs)) | |
+/// | `embedded` | a type used inside a versioned one: its field attributes (or an enum's variant attributes and the field attributes of its struct variants, or a positional tuple struct's element attributes) are dated in the versions of the document holding it, and it writes no version; it takes none of the keys above (see [Embedded types](#embedded-types), [Embedded enums](#embedded-enums) and [Embedded tuple structs](#embedded-tuple-structs)) | |
 ///
 /// Versions are semver strings (`"0.1.0"`) or integers (`1`), one or the
 /// other for a whole type: `#[versioned(since = 1)]` writes
@@ -540,35 +540,65 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 ///
 /// # Embedded enums
 ///
-/// An externally tagged enum (serde's default: a unit variant written as
-/// its name, the others as `{"name": ...}`) used inside a versioned type
-/// takes `#[versioned(embedded)]` too, and its variants take
-/// `#[renamed_from("old", since = "V")]`, speaking of the variant's serde
-/// name (after `rename` and `rename_all`). Several old names may fold into
-/// one variant; given in different versions, they are its successive
-/// names. Every route reads the old names (the tree engine, the streaming
-/// reader with the root's version first, last or absent), and
-/// [`to_value_as`] writes them back: of several old names in one version,
-/// the first written. A newtype variant holding an embedded struct (or a
-/// container of one) migrates it with the enum, at the path
-/// `messages[].parts[].call`.
+/// An enum used inside a versioned type takes `#[versioned(embedded)]` too,
+/// in any of serde's representations: externally tagged (the default: a
+/// unit variant written as its name, the others as `{"name": ..}`),
+/// internally tagged (`#[serde(tag = "type")]`), adjacently tagged
+/// (`#[serde(tag = "t", content = "c")]`) and untagged. Its variants take
+/// these attributes, speaking of the variant's serde name (after `rename`
+/// and `rename_all`):
+///
+/// | attribute | meaning |
+/// |---|---|
+/// | `#[renamed_from("old", since = "0.2.0")]` | documents older than 0.2.0 name the variant `old` (the name as a string, the key of the object, or the tag's value); repeatable: several old names in one version fold into the variant, in several versions they are its successive names |
+/// | `#[added_in("0.2.0")]` | the variant exists from 0.2.0; nothing changes on the way up, and [`to_value_as`] an older version fails with [`Error::Irreversible`] naming the variant and its path when the document holds it |
+/// | `#[removed_in("0.3.0", fallback = "Other")]` | the variant is gone from the type from 0.3.0; an older document's value of it becomes the unit variant `Other` (named by its Rust name), and the value it was, name and payload, is kept in `<metadata>.legacy_nested` under its exact path (`messages[2].role`), from where [`to_value_as`] restores it; add `drop` to keep nothing |
+///
+/// A removed variant always names a fallback, a unit variant the enum keeps
+/// and that exists when the variant goes: the field holding the enum still
+/// needs a value, and a unit fallback takes none, so nothing is invented
+/// and nothing is lost (the simplest rule that is both; an `Unknown`
+/// variant is the usual fallback).
+///
+/// The named fields of a struct variant take the field attributes
+/// (`#[renamed_from]`, `#[added_in]`, `#[removed_in]`), dated in the root's
+/// versions, as the fields of an embedded struct; a removed field's value is
+/// kept under its path (`messages[1].attachments[0].image.size`, or
+/// `messages[1].parts[0].size` where an internally tagged variant's fields
+/// stand beside the tag), and so are keys no field of the variant claims.
+/// A newtype variant holding an embedded struct (or a container of one)
+/// migrates it with the enum. An untagged enum writes no name: its variants
+/// take none of the variant attributes (a compile error says so), only the
+/// fields of its struct variants change, and an object of an old document
+/// is matched to the first struct variant that claims all its keys under
+/// their names of any version, as serde tries variants in order.
+///
+/// Every route reads old documents alike (the tree engine, the streaming
+/// reader with the root's version first, last or absent, any
+/// self-describing format), [`to_value_as`] writes the old names back (of
+/// several old names in one version, the first written), and the report
+/// lists each renamed variant once per path, in `renamed`
+/// (`messages[].role: function -> tool`).
 ///
 /// ```
 /// use palimpsest::versioned;
 /// use serde::{Deserialize, Serialize};
-/// use serde_json::json;
+/// use serde_json::{json, Map, Value};
 ///
-/// #[versioned(since = "0.1.0")]
+/// #[versioned(since = "0.1.0", metadata = "meta")]
 /// #[derive(Debug, PartialEq, Serialize, Deserialize)]
 /// pub struct ChatLog {
 ///     pub messages: Vec<Message>,
+///     #[serde(default)]
+///     pub meta: Map<String, Value>,
 /// }
 ///
 /// #[versioned(embedded)]
 /// #[derive(Debug, PartialEq, Serialize, Deserialize)]
 /// pub struct Message {
 ///     pub role: Role,
-///     pub content: String,
+///     #[serde(default)]
+///     pub parts: Vec<Part>,
 /// }
 ///
 /// #[versioned(embedded)]
@@ -576,24 +606,83 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// #[serde(rename_all = "snake_case")]
 /// pub enum Role {
 ///     User,
-///     Assistant,
 ///     #[renamed_from("function", since = "0.2.0")]
 ///     Tool,
+///     #[removed_in("0.3.0", fallback = "Unknown")]
+///     Moderator,
+///     Unknown,
 /// }
 ///
-/// let old = r#"{"schema_version": "0.1.0", "messages": [{"role": "function", "content": "42"}]}"#;
-/// let log: ChatLog = serde_json::from_str(old)?;
+/// #[versioned(embedded)]
+/// #[derive(Debug, PartialEq, Serialize, Deserialize)]
+/// #[serde(tag = "type", rename_all = "snake_case")]
+/// pub enum Part {
+///     Text {
+///         #[renamed_from("body", since = "0.2.0")]
+///         text: String,
+///     },
+///     #[added_in("0.3.0")]
+///     Image { url: String },
+/// }
+///
+/// let old = r#"{"schema_version": "0.1.0", "messages": [
+///     {"role": "function", "parts": [{"type": "text", "body": "42"}]},
+///     {"role": "moderator"}
+/// ]}"#;
+/// let read = palimpsest::from_str::<ChatLog>(old)?;
+/// let log = &read.value;
 /// assert_eq!(log.messages[0].role, Role::Tool);
-/// let written = palimpsest::to_value_as(&log, "0.1.0")?;
+/// assert_eq!(log.messages[0].parts, [Part::Text { text: "42".into() }]);
+/// assert_eq!(log.messages[1].role, Role::Unknown);
+/// assert_eq!(log.meta["legacy_nested"], json!({"messages[1].role": "moderator"}));
+/// assert_eq!(
+///     read.report.renamed,
+///     ["messages[0].parts[0].body -> messages[0].parts[0].text", "messages[].role: function -> tool"]
+/// );
+/// // Written for a 0.1.0 reader: the old names, and the removed variant back.
+/// let written = palimpsest::to_value_as(log, "0.1.0")?;
 /// assert_eq!(written["messages"][0]["role"], "function");
-/// assert_eq!(palimpsest::to_value(&log)?["messages"][0]["role"], "tool");
+/// assert_eq!(written["messages"][0]["parts"][0], json!({"type": "text", "body": "42"}));
+/// assert_eq!(written["messages"][1]["role"], "moderator");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
-/// Not yet: internally and adjacently tagged and untagged enums (a compile
-/// error names the supported mode), added and removed variants, and field
-/// attributes inside struct variants (make it a newtype variant holding an
-/// embedded struct instead); a top-level versioned enum.
+/// The fields of a tuple variant have no names, so they take no field
+/// attribute.
+///
+/// # Top-level enums
+///
+/// An internally or adjacently tagged enum may be a document of its own:
+/// `#[versioned(since = ..)]` on it (with `version`, `legacy` and `key` as
+/// on a struct) writes the version key first, beside the tag, and every
+/// variant attribute and field attribute above applies to the whole
+/// document. Its variants share no field to hold a metadata object, so it
+/// takes no `metadata` (nor `step`, `check` or `snapshot`: wrap it in a
+/// versioned struct for those), and a removal says `drop`. An old document
+/// is read whole and migrated; a current one, its key first, goes straight
+/// to serde. An externally tagged enum (a unit variant is a bare string)
+/// and an untagged one (its value may be anything) have no object of their
+/// own to carry the version: a compile error says so.
+///
+/// ```
+/// use palimpsest::versioned;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[versioned(since = "0.1.0")]
+/// #[derive(Debug, PartialEq, Serialize, Deserialize)]
+/// #[serde(tag = "type", rename_all = "snake_case")]
+/// pub enum Event {
+///     #[renamed_from("start", since = "0.2.0")]
+///     Begin { at: u64 },
+///     End,
+/// }
+///
+/// let event: Event = serde_json::from_str(r#"{"schema_version": "0.1.0", "type": "start", "at": 5}"#)?;
+/// assert_eq!(event, Event::Begin { at: 5 });
+/// assert_eq!(palimpsest::to_string(&event)?, r#"{"schema_version":"0.2.0","type":"begin","at":5}"#);
+/// assert_eq!(palimpsest::to_value_as(&event, "0.1.0")?["type"], "start");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// # Embedded tuple structs
 ///
@@ -679,11 +768,17 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// a key renamed onto itself, twice, or two keys onto one;
 /// on an embedded type, a root's key or a change in the first version of
 /// its scheme; on an embedded enum, a variant renamed from its own name or
-/// another variant's, an old name claimed twice, a tagging mode not
-/// supported yet; on a tuple struct, a version key it cannot carry, an
-/// attribute on a newtype's field, a renamed element, an added element
-/// without a default or followed by an older one, a version left with one
-/// element.
+/// another variant's, an old name claimed twice, a variant renamed or
+/// removed outside its life, a removed variant without a fallback or with
+/// one that is no unit variant the enum keeps in that version, a variant
+/// attribute on an untagged enum or variant, a field attribute in a tuple
+/// variant, and the field rules inside struct variants; on a top-level
+/// enum, externally tagged or untagged, a struct's key (`metadata`, `step`,
+/// `check`, `snapshot`), a missing `since`, a version out of range, a
+/// removal without `drop`; on a tuple struct, a version key it cannot
+/// carry, an attribute on a newtype's field, a renamed element, an added
+/// element without a default or followed by an older one, a version left
+/// with one element.
 ///
 /// Unions are not supported.
 #[doc(inline)]

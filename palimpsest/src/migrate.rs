@@ -56,7 +56,8 @@ pub struct Report {
     pub defaulted: Vec<String>,
     /// Renames that took place, `old -> new` (a move within one object
     /// too); inside embedded objects with their exact paths
-    /// (`steps[3].thought -> steps[3].reasoning`).
+    /// (`steps[3].thought -> steps[3].reasoning`); for an embedded enum,
+    /// the variant a value names (`messages[].role: function -> tool`).
     pub renamed: Vec<String>,
     /// Values moved between paths, `from -> to` (`context.env ->
     /// environment`), with exact paths as `renamed`.

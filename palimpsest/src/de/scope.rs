@@ -1,8 +1,8 @@
 //! The version of the document being read, for the embedded types inside
 //! it (structs, and enums, whose variants an old document may name
-//! differently: a unit variant's string is renamed as it is read, the key
-//! of an object variant is captured and renamed as a struct's old keys
-//! are). serde hands a nested `Deserialize` no context, so the root's reader
+//! differently: an enum's value is captured whole, small as it mostly is,
+//! and migrated as the tree engine does, whatever its representation).
+//! serde hands a nested `Deserialize` no context, so the root's reader
 //! says it through a thread-local: while it reads the value of a field
 //! that holds embedded types, and only then, the site of that field is in
 //! scope, with the document's version. An embedded type's `Deserialize`
@@ -31,7 +31,6 @@ use std::rc::Rc;
 
 use serde::de::value::{
     BorrowedStrDeserializer, MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer,
-    StringDeserializer,
 };
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -154,13 +153,8 @@ impl Probes {
         Some(Probes {
             schema,
             migration: from.map(|from| {
-                Rc::new(Migration {
-                    from,
-                    root: schema,
-                    keeps,
-                    exact: keeps || wants_report,
-                    sink: Rc::clone(sink),
-                })
+                let exact = keeps || wants_report;
+                Rc::new(Migration::new(from, schema, Rc::clone(sink), exact))
             }),
         })
     }
@@ -219,11 +213,97 @@ where
         drop(taken);
         return T::deserialize_current(deserializer);
     };
+    if site.history.is_enum() {
+        return deserializer.deserialize_any(EnumVisitor {
+            site,
+            here,
+            _type: PhantomData,
+        });
+    }
     deserializer.deserialize_any(EmbeddedVisitor {
         site,
         here,
         _type: PhantomData,
     })
+}
+
+/// An enum's value at an older version: a string no change acts on (most
+/// unit variants) is read as it is; any other is captured, migrated with
+/// the code of the tree engine, and read as current.
+struct EnumVisitor<'s, T> {
+    site: &'s ScopeSite,
+    /// Where the value stands.
+    here: Cursor,
+    _type: PhantomData<T>,
+}
+
+impl<'de, T> EnumVisitor<'_, T>
+where
+    T: Embedded + Deserialize<'de>,
+{
+    fn migrate<E: serde::de::Error>(mut self, mut value: Value) -> Result<T, E> {
+        let site = self.site;
+        if let Err(error) = site
+            .migration
+            .migrate_value(&mut value, site.history, &mut self.here)
+        {
+            let message = E::custom(&error);
+            site.migration.sink.fail(error);
+            return Err(message);
+        }
+        T::deserialize_current(value).map_err(E::custom)
+    }
+}
+
+/// A value no change can act on, read as current.
+macro_rules! as_current {
+    ($($method:ident($ty:ty)),* $(,)?) => {
+        $(
+            fn $method<E: serde::de::Error>(self, v: $ty) -> Result<T, E> {
+                T::deserialize_current(Value::from(v)).map_err(E::custom)
+            }
+        )*
+    };
+}
+
+impl<'de, T> Visitor<'de> for EnumVisitor<'_, T>
+where
+    T: Embedded + Deserialize<'de>,
+{
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a `{}` value", self.site.history.type_name())
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+        if self.site.history.changes_string(text) {
+            self.migrate(Value::String(text.to_owned()))
+        } else {
+            T::deserialize_current(StrDeserializer::new(text))
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        let value = Value::deserialize(MapAccessDeserializer::new(map))?;
+        self.migrate(value)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        let value = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+        self.migrate(value)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<T, E> {
+        T::deserialize_current(Value::Null).map_err(E::custom)
+    }
+
+    as_current!(
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_u64(u64),
+        visit_f64(f64)
+    );
 }
 
 struct EmbeddedVisitor<'s, T> {
@@ -265,18 +345,9 @@ where
         T::deserialize_current(SeqAccessDeserializer::new(seq))
     }
 
-    // A unit variant of an enum, by its name; to a struct, serde's own
-    // error, as reading it as current gives.
-    fn visit_str<E: serde::de::Error>(self, tag: &str) -> Result<T, E> {
-        self.visit_string(tag.to_owned())
-    }
-
-    fn visit_string<E: serde::de::Error>(self, mut tag: String) -> Result<T, E> {
-        let history = self.site.history;
-        if history.tagged() {
-            self.site.migration.migrate_tag(&mut tag, history);
-        }
-        T::deserialize_current(StringDeserializer::new(tag))
+    // To a struct, serde's own error, as reading it as current gives.
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+        T::deserialize_current(StrDeserializer::new(text))
     }
 }
 

@@ -20,6 +20,7 @@
 
 mod nested;
 mod tuple;
+mod variants;
 mod walk;
 
 use std::borrow::Cow;
@@ -36,6 +37,7 @@ use crate::version::Version;
 
 pub(crate) use nested::Nested;
 pub use tuple::{ForwardEmbedded, ForwardPlain};
+use variants::{Tagging, VariantOp, Variants};
 pub(crate) use walk::{Cursor, Migration, Sink};
 
 /// A struct whose field attributes, or an enum whose variant attributes,
@@ -126,6 +128,30 @@ impl Shape {
         });
     }
 
+    /// Records that the payload of the variant read under `names` is an
+    /// object whose fields change as `history` says: a struct variant.
+    pub fn variant(
+        &mut self,
+        names: &'static [&'static str],
+        history: fn() -> &'static EmbeddedHistory,
+    ) {
+        self.sites.push(Site {
+            at: Pattern {
+                names,
+                below: Vec::new(),
+            },
+            history,
+            reshaped: Vec::new(),
+        });
+    }
+
+    /// Records that the whole document is a value of the enum `history`
+    /// describes: a top-level versioned enum, whose object carries the
+    /// version beside its tag.
+    pub fn whole(&mut self, history: fn() -> &'static EmbeddedHistory) {
+        self.variant(&[], history);
+    }
+
     fn of(fields: fn(&mut Shape)) -> Vec<Site> {
         let mut shape = Shape::default();
         fields(&mut shape);
@@ -147,6 +173,11 @@ pub(crate) struct Site {
 }
 
 impl Site {
+    /// Whether the site is the whole document, not a field of it.
+    pub(crate) fn is_whole(&self) -> bool {
+        self.at.names.is_empty()
+    }
+
     /// Whether the field is read under `key`.
     pub(crate) fn reads(&self, key: &str) -> bool {
         self.at.names.contains(&key)
@@ -316,10 +347,10 @@ pub struct EmbeddedHistory {
     /// Keys its changes read, move or create: what its streaming reader
     /// captures.
     touched: BTreeSet<String>,
-    /// An externally tagged enum: its renames are of variant names, which
-    /// a document writes as a string (a unit variant) or as the one key of
-    /// an object (the others).
-    tagged: bool,
+    /// An enum: its representation and the changes of its variants. Its
+    /// sites are those of its variants' payloads, read under the variants'
+    /// names.
+    variants: Option<Variants>,
     /// A positional tuple struct: written as an array, its changes name
     /// positions (`tuple.rs`).
     positional: bool,
@@ -338,7 +369,7 @@ impl std::fmt::Debug for EmbeddedHistory {
             .field("type_name", &self.type_name)
             .field("versions", &versions)
             .field("sites", &self.sites)
-            .field("tagged", &self.tagged)
+            .field("variants", &self.variants)
             .finish_non_exhaustive()
     }
 }
@@ -353,9 +384,35 @@ impl EmbeddedHistory {
         &self.sites
     }
 
-    /// Whether it is an enum, whose variant names its renames change.
-    pub(crate) fn tagged(&self) -> bool {
-        self.tagged
+    /// Whether it is an enum: a value of it is read whole, whatever its
+    /// representation, and its changes go through [`Variants`].
+    pub(crate) fn is_enum(&self) -> bool {
+        self.variants.is_some()
+    }
+
+    pub(crate) fn variants(&self) -> Option<&Variants> {
+        self.variants.as_ref()
+    }
+
+    /// Whether a value of this enum written as the string `text` (a unit
+    /// variant, externally tagged) may change: most are read as they are.
+    pub(crate) fn changes_string(&self, text: &str) -> bool {
+        self.variants
+            .as_ref()
+            .is_some_and(|variants| variants.changes_string(text))
+    }
+
+    /// Every version with a change of its own, oldest first per kind.
+    fn own_versions(&self) -> impl Iterator<Item = &Version> {
+        let variants = self.variants.iter().flat_map(Variants::versions);
+        self.changes.iter().map(|(v, _)| v).chain(variants)
+    }
+
+    /// Whether `key` is one of the keys its fields read.
+    fn claims(&self, key: &str) -> bool {
+        self.claims
+            .as_ref()
+            .map_or(true, |claims| claims.contains(key))
     }
 
     /// Whether it is a positional tuple struct, whose changes name positions.
@@ -375,7 +432,7 @@ impl EmbeddedHistory {
             .is_some_and(|claims| !claims.contains(key))
     }
 
-    /// Whether a change keeps a removed field's value.
+    /// Whether a change keeps a removed field's or variant's value.
     fn keeps_removed(&self) -> bool {
         self.changes
             .iter()
@@ -385,6 +442,7 @@ impl EmbeddedHistory {
                 Op::Moves(op) => op.keeps(),
                 _ => false,
             })
+            || self.variants.as_ref().is_some_and(Variants::keeps_removed)
     }
 
     fn ops_at(&self, version: &Version) -> &[Op] {
@@ -410,7 +468,7 @@ impl EmbeddedHistory {
         self.reach.get_or_init(|| {
             let mut versions = BTreeSet::new();
             for history in reachable(self) {
-                versions.extend(history.changes.iter().map(|(v, _)| v.clone()));
+                versions.extend(history.own_versions().cloned());
             }
             versions
         })
@@ -447,7 +505,7 @@ impl EmbeddedChecked {
             changes: Vec::new(),
             sites: Vec::new(),
             touched: BTreeSet::new(),
-            tagged: false,
+            variants: None,
             positional: false,
             claims: None,
             reach: OnceLock::new(),
@@ -487,10 +545,73 @@ impl EmbeddedChecked {
         self
     }
 
-    /// Marks the type as an externally tagged enum: its renames rename
-    /// variants, written as a string or as the one key of an object.
-    pub fn variants(mut self) -> Self {
-        self.0.tagged = true;
+    /// Marks the type as an externally tagged enum (serde's default): a
+    /// unit variant is written as its name, the others as `{"name": ..}`.
+    pub fn externally_tagged(self) -> Self {
+        self.tagging(Tagging::External)
+    }
+
+    /// Marks the type as an internally tagged enum, `#[serde(tag = ..)]`:
+    /// `{"<tag>": "name", ..fields}`.
+    pub fn internally_tagged(self, tag: &'static str) -> Self {
+        self.tagging(Tagging::Internal { tag })
+    }
+
+    /// Marks the type as an adjacently tagged enum, `#[serde(tag = ..,
+    /// content = ..)]`: `{"<tag>": "name", "<content>": ..}`.
+    pub fn adjacently_tagged(self, tag: &'static str, content: &'static str) -> Self {
+        self.tagging(Tagging::Adjacent { tag, content })
+    }
+
+    /// Marks the type as an untagged enum: only its variants' payloads
+    /// change.
+    pub fn untagged(self) -> Self {
+        self.tagging(Tagging::Untagged)
+    }
+
+    fn tagging(mut self, tagging: Tagging) -> Self {
+        self.0.variants = Some(Variants::new(tagging));
+        self
+    }
+
+    /// In `version`, the variant named `old` is named `new`. Changes come
+    /// after the tagging; of several old names of one variant in one
+    /// version, a downgrade writes the one given last.
+    pub fn rename_variant(self, version: Version, old: &'static str, new: &'static str) -> Self {
+        self.variant_op(version, VariantOp::Rename { old, new })
+    }
+
+    /// The variant `name` exists from `version` on.
+    pub fn add_variant(self, version: Version, name: &'static str) -> Self {
+        self.variant_op(version, VariantOp::Added { name })
+    }
+
+    /// The variant `name` is gone from `version` on: a value naming it
+    /// becomes the unit variant `fallback` (named as in `version`), and is
+    /// kept in the root's metadata if `keep`.
+    pub fn remove_variant(
+        self,
+        version: Version,
+        name: &'static str,
+        fallback: &'static str,
+        keep: bool,
+    ) -> Self {
+        self.variant_op(
+            version,
+            VariantOp::Removed {
+                name,
+                fallback,
+                keep,
+            },
+        )
+    }
+
+    fn variant_op(mut self, version: Version, op: VariantOp) -> Self {
+        let variants = self
+            .0
+            .variants
+            .get_or_insert_with(|| Variants::new(Tagging::External));
+        variants.push(version, op);
         self
     }
 

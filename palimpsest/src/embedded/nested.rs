@@ -71,7 +71,7 @@ impl Nested {
                 ));
                 break;
             }
-            for (version, _) in &embedded.changes {
+            for version in embedded.own_versions() {
                 if let Err(reason) = check_embedded_version(history, outline, version) {
                     broken = Some(format!(
                         "embedded type `{}` at `{path}`: {reason}",
@@ -96,6 +96,12 @@ impl Nested {
     /// The field read under `key` if it holds embedded types.
     pub(crate) fn site(&self, key: &str) -> Option<&Site> {
         self.sites.iter().find(|site| site.reads(key))
+    }
+
+    /// Whether the document itself is a value of an embedded enum (a
+    /// top-level enum): it is read whole, never streamed.
+    pub(crate) fn whole(&self) -> bool {
+        self.sites.iter().any(Site::is_whole)
     }
 
     /// Whether values of embedded objects are kept in the root's metadata.

@@ -16,7 +16,8 @@ use std::rc::Rc;
 use serde_json::{Map, Value};
 
 use super::tuple::{Elements, UndoElements};
-use super::{EmbeddedHistory, Segment, Site};
+use super::variants::{Tagging, VariantOp, Variants};
+use super::{EmbeddedHistory, Nested, Segment, Site};
 use crate::error::Error;
 use crate::migrate::Report;
 use crate::object::{free_key, object_at, rename_key, Object};
@@ -86,8 +87,12 @@ trait Visit {
         history: &'static EmbeddedHistory,
     ) -> Result<(), Self::Error>;
 
-    /// Visits the name of a unit variant of an enum, written as a string.
-    fn tag(&mut self, tag: &mut String, history: &'static EmbeddedHistory);
+    /// Whether the changes of an enum's variants come before those of
+    /// their payloads (a migration) or after (a downgrade).
+    const UP: bool;
+
+    /// Visits the variant an enum's value names: renames or replaces it.
+    fn variant(&mut self, value: &mut Value, variants: &Variants) -> Result<(), Self::Error>;
 
     /// Visits the array of a positional tuple struct (`tuple.rs`).
     fn elements(
@@ -113,16 +118,7 @@ fn visit_sites<V: Visit>(
             let Some(value) = object.get_mut(*name) else {
                 continue;
             };
-            let cursor = visit.cursor();
-            let (pattern, exact) = (cursor.pattern.len(), cursor.exact.len());
-            push_key(&mut cursor.pattern, site.at.names[0]);
-            push_key(&mut cursor.exact, name);
-            let below = site.below_at(visit.version());
-            let result = visit_value(visit, value, &below, history);
-            let cursor = visit.cursor();
-            cursor.pattern.truncate(pattern);
-            cursor.exact.truncate(exact);
-            result?;
+            visit_key(visit, (site.at.names[0], name), value, site)?;
         }
     }
     Ok(())
@@ -163,6 +159,49 @@ fn visit_elements<V: Visit>(
     Ok(())
 }
 
+/// Visits the embedded objects of a document: those of its fields, then,
+/// for a top-level enum, the document itself as the enum's value.
+fn visit_document<V: Visit>(
+    visit: &mut V,
+    document: &mut Object,
+    sites: &[Site],
+) -> Result<(), V::Error> {
+    visit_sites(visit, document, sites)?;
+    for site in sites.iter().filter(|site| site.is_whole()) {
+        if !visit.enters(site.history()) {
+            continue;
+        }
+        let mut value = Value::Object(std::mem::take(document));
+        let result = visit_value(visit, &mut value, &[], site.history());
+        // A tagged enum's value stays an object: a fallback is `{tag: name}`.
+        if let Value::Object(object) = value {
+            *document = object;
+        }
+        result?;
+    }
+    Ok(())
+}
+
+/// Visits the value of a key with `site`: `key` is its name in report
+/// paths, then in the document.
+fn visit_key<V: Visit>(
+    visit: &mut V,
+    key: (&str, &str),
+    value: &mut Value,
+    site: &Site,
+) -> Result<(), V::Error> {
+    let cursor = visit.cursor();
+    let (pattern, exact) = (cursor.pattern.len(), cursor.exact.len());
+    push_key(&mut cursor.pattern, key.0);
+    push_key(&mut cursor.exact, key.1);
+    let below = site.below_at(visit.version());
+    let result = visit_value(visit, value, &below, site.history());
+    let cursor = visit.cursor();
+    cursor.pattern.truncate(pattern);
+    cursor.exact.truncate(exact);
+    result
+}
+
 fn visit_value<V: Visit>(
     visit: &mut V,
     value: &mut Value,
@@ -172,14 +211,11 @@ fn visit_value<V: Visit>(
     let Some((segment, rest)) = below.split_first() else {
         // Anything else than an object is left to serde, which says what it
         // expected.
-        return match value {
-            Value::Object(object) => visit.object(object, history),
-            Value::String(tag) if history.tagged() => {
-                visit.tag(tag, history);
-                Ok(())
-            }
-            Value::Array(items) if history.positional() => visit.elements(items, history),
-            _ => Ok(()),
+        return match (history.variants(), value) {
+            (Some(variants), value) => visit_enum(visit, value, variants, history),
+            (None, Value::Object(object)) => visit.object(object, history),
+            (None, Value::Array(items)) if history.positional() => visit.elements(items, history),
+            (None, _) => Ok(()),
         };
     };
     let pattern = visit.cursor().pattern.len();
@@ -214,6 +250,76 @@ fn visit_value<V: Visit>(
     }
     visit.cursor().pattern.truncate(pattern);
     result
+}
+
+/// Visits the value of an enum: the variant it names, and its payload.
+fn visit_enum<V: Visit>(
+    visit: &mut V,
+    value: &mut Value,
+    variants: &Variants,
+    history: &'static EmbeddedHistory,
+) -> Result<(), V::Error> {
+    if V::UP {
+        visit.variant(value, variants)?;
+        visit_payload(visit, value, variants, history)
+    } else {
+        visit_payload(visit, value, variants, history)?;
+        visit.variant(value, variants)
+    }
+}
+
+/// Visits the payload of an enum's value with the site of the variant it
+/// names: under the name's key (externally tagged), under the content key
+/// (adjacently tagged), the object itself without its tag (internally
+/// tagged), or, untagged, the object itself with the first struct variant
+/// that claims every key it has, as serde tries them in order.
+fn visit_payload<V: Visit>(
+    visit: &mut V,
+    value: &mut Value,
+    variants: &Variants,
+    history: &'static EmbeddedHistory,
+) -> Result<(), V::Error> {
+    let Value::Object(object) = value else {
+        return Ok(());
+    };
+    let tagging = variants.tagging;
+    if tagging == Tagging::External {
+        return visit_sites(visit, object, &history.sites);
+    }
+    let site = match tagging {
+        Tagging::Untagged => history.sites.iter().find(|site| {
+            site.at.below.is_empty() && object.keys().all(|key| site.history().claims(key))
+        }),
+        Tagging::Internal { tag } | Tagging::Adjacent { tag, .. } => {
+            let Some(Value::String(name)) = object.get(tag) else {
+                return Ok(());
+            };
+            history.sites.iter().find(|site| site.reads(name))
+        }
+        Tagging::External => None,
+    };
+    let Some(site) = site.filter(|site| visit.enters(site.history())) else {
+        return Ok(());
+    };
+    match tagging {
+        Tagging::Adjacent { content, .. } => match object.get_mut(content) {
+            Some(payload) => visit_key(visit, (content, content), payload, site),
+            None => Ok(()),
+        },
+        // The tag is no field of the payload: out of the object while its
+        // fields change, so no change sees it, nor keeps it as unclaimed.
+        Tagging::Internal { tag } => {
+            let name = object.remove(tag);
+            let result = visit_value(visit, value, &site.at.below, site.history());
+            if let (Some(name), Value::Object(object)) = (name, value) {
+                object.insert(tag.to_owned(), name);
+            }
+            result
+        }
+        Tagging::Untagged | Tagging::External => {
+            visit_value(visit, value, &site.at.below, site.history())
+        }
+    }
 }
 
 /// One pass over the embedded objects of a document, recording what it
@@ -285,10 +391,44 @@ impl Visit for Walk<'_> {
         visit_sites(self, object, &history.sites)
     }
 
-    fn tag(&mut self, tag: &mut String, history: &'static EmbeddedHistory) {
-        if let Pass::Changes(version) = self.pass {
-            rename_tag(history.ops_at(version).iter(), tag, Direction::Up);
+    const UP: bool = true;
+
+    /// One change at most: the first of the version's to name the value's
+    /// variant. Several old names may fold into one variant, and a swap
+    /// of two names renames each value once.
+    fn variant(&mut self, value: &mut Value, variants: &Variants) -> Result<(), OpError> {
+        let Pass::Changes(version) = self.pass else {
+            return Ok(());
+        };
+        let Some(name) = variants.name(value) else {
+            return Ok(());
+        };
+        let op = variants.ops_at(version).iter().find(|op| match op {
+            VariantOp::Rename { old, .. } => *old == name,
+            VariantOp::Removed { name: removed, .. } => *removed == name,
+            VariantOp::Added { .. } => false,
+        });
+        match op {
+            Some(VariantOp::Rename { old, new }) => {
+                variants.rename(value, new);
+                record_renamed(&mut self.applied.renamed, &self.cursor.pattern, old, new);
+            }
+            Some(VariantOp::Removed { fallback, keep, .. }) => {
+                let removed = std::mem::replace(value, variants.unit(fallback));
+                let at = &self.cursor.pattern;
+                if *keep {
+                    self.kept.push((self.cursor.exact.clone(), removed));
+                    match self.kept_at {
+                        Some(kept_at) => record(&mut self.applied.preserved, kept_at, at),
+                        None => record(&mut self.applied.preserved, "", at),
+                    }
+                } else {
+                    record(&mut self.applied.dropped, "", at);
+                }
+            }
+            Some(VariantOp::Added { .. }) | None => {}
         }
+        Ok(())
     }
 
     /// The array's own changes, then the embedded objects its elements
@@ -315,34 +455,29 @@ impl Visit for Walk<'_> {
     }
 }
 
-/// Which way a rename goes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Direction {
-    /// From the old name to the new: a migration.
-    Up,
-    /// From the new name to the old: a downgrade.
-    Down,
-}
-
-/// Renames the variant a unit variant's string names, as `rename_key`
-/// renames the one key the other variants are written with. One rename
-/// at most: several old names may fold into one variant, and the first of
-/// `renames` to match decides (on the way down, the one the macro lists
-/// last in a version: the first old name the user wrote).
-fn rename_tag<'o>(renames: impl Iterator<Item = &'o Op>, tag: &mut String, direction: Direction) {
-    for op in renames {
-        let Op::Rename { old, new } = op else {
-            continue;
+/// Adds `<at>: <old> -> <new>` to `list`, once; `<old> -> <new>` for the
+/// document itself (a top-level enum).
+fn record_renamed(list: &mut Vec<String>, at: &str, old: &str, new: &str) {
+    let listed = list.iter().any(|entry| {
+        let rest = if at.is_empty() {
+            Some(entry.as_str())
+        } else {
+            entry
+                .strip_prefix(at)
+                .and_then(|rest| rest.strip_prefix(": "))
         };
-        let (from, to) = match direction {
-            Direction::Up => (old, new),
-            Direction::Down => (new, old),
-        };
-        if tag == from {
-            to.clone_into(tag);
-            return;
-        }
+        rest.and_then(|rest| rest.strip_prefix(old))
+            .and_then(|rest| rest.strip_prefix(" -> "))
+            == Some(new)
+    });
+    if listed {
+        return;
     }
+    list.push(if at.is_empty() {
+        format!("{old} -> {new}")
+    } else {
+        format!("{at}: {old} -> {new}")
+    });
 }
 
 impl Walk<'_> {
@@ -616,12 +751,53 @@ impl Visit for Undo<'_> {
         Ok(())
     }
 
-    fn tag(&mut self, tag: &mut String, history: &'static EmbeddedHistory) {
-        rename_tag(
-            history.ops_at(self.version).iter().rev(),
-            tag,
-            Direction::Down,
-        );
+    const UP: bool = false;
+
+    /// The inverse of `Walk::variant`: a fallback whose removed variant
+    /// the document keeps at its path becomes it again, a renamed variant
+    /// takes its old name (of several in one version, the one the macro
+    /// lists last: the first the user wrote), and a variant added in the
+    /// version cannot be written before it.
+    fn variant(&mut self, value: &mut Value, variants: &Variants) -> Result<(), Error> {
+        let ops = variants.ops_at(self.version);
+        let Some(name) = variants.name(value) else {
+            return Ok(());
+        };
+        for op in ops {
+            match op {
+                VariantOp::Removed { fallback, .. } if *fallback == name => {
+                    if let Some(removed) = self.kept.remove(&self.cursor.exact) {
+                        *value = removed;
+                        return Ok(());
+                    }
+                }
+                VariantOp::Added { name: added } if *added == name => {
+                    return Err(Error::Irreversible {
+                        type_name: self.schema.type_name,
+                        from: self.newer.clone(),
+                        to: self.older.clone(),
+                        reason: format!(
+                            "{} the variant `{added}`, added in {}; documents before it cannot carry it",
+                            match self.cursor.exact.as_str() {
+                                "" => "the document is".to_owned(),
+                                exact => format!("`{exact}` holds"),
+                            },
+                            self.version
+                        ),
+                    });
+                }
+                _ => {}
+            }
+        }
+        let renamed = ops.iter().rev().find_map(|op| match op {
+            VariantOp::Rename { old, new } if *new == name => Some((*old, *new)),
+            _ => None,
+        });
+        if let Some((old, new)) = renamed {
+            variants.rename(value, old);
+            record_renamed(&mut self.report.renamed, &self.cursor.pattern, new, old);
+        }
+        Ok(())
     }
 
     /// The embedded objects the elements hold first, then the array's own
@@ -678,7 +854,7 @@ impl Schema {
                 kept_at,
                 cursor: &mut cursor,
             };
-            visit_sites(&mut walk, document, &nested.sites)?;
+            visit_document(&mut walk, document, &nested.sites)?;
         }
         self.keep_nested(document, kept)
     }
@@ -731,7 +907,7 @@ impl Schema {
                 kept: &mut kept,
                 cursor: Cursor::root(),
             };
-            visit_sites(&mut undo, document, &nested.sites)?;
+            visit_document(&mut undo, document, &nested.sites)?;
         }
         if let (Some(metadata), false) = (&self.metadata, kept.is_empty()) {
             if let Ok(metadata) = object_at(document, metadata) {
@@ -780,6 +956,9 @@ pub(crate) struct Migration {
     /// The report paths of what the embedded readers did, the values they
     /// keep, and the typed error of the first that failed.
     pub(crate) sink: Rc<Sink>,
+    /// The versions with embedded changes after `from`, oldest first:
+    /// found once for the document, not once per object.
+    versions: Vec<&'static Version>,
 }
 
 /// Where the embedded readers of one root read record what they did.
@@ -821,14 +1000,20 @@ impl Migration {
             .unwrap_or(&self.from)
     }
 
-    /// Renames the unit variant a string read while streaming names, by
-    /// the changes of every version after the document's.
-    pub(crate) fn migrate_tag(&self, tag: &mut String, history: &'static EmbeddedHistory) {
-        let Some(nested) = &self.root.nested else {
-            return;
-        };
-        for version in nested.versions_between(&self.from, self.root.current()) {
-            rename_tag(history.ops_at(version).iter(), tag, Direction::Up);
+    /// The migration of the embedded objects of a document of `root` at
+    /// `from`, recording into `sink`.
+    pub(crate) fn new(from: Version, root: &'static Schema, sink: Rc<Sink>, exact: bool) -> Self {
+        let nested = root.nested.as_deref();
+        let versions = nested
+            .map(|nested| nested.versions_between(&from, root.current()).collect())
+            .unwrap_or_default();
+        Migration {
+            keeps: nested.is_some_and(Nested::keeps),
+            exact,
+            from,
+            root,
+            sink,
+            versions,
         }
     }
 
@@ -841,7 +1026,7 @@ impl Migration {
         history: &'static EmbeddedHistory,
         at: &mut Cursor,
     ) -> Result<(), Error> {
-        self.migrate_with(at, |walk| walk.object(object, history))
+        self.run(at, |walk| walk.object(object, history))
     }
 
     /// [`Migration::migrate`] for the array of a positional tuple struct.
@@ -851,13 +1036,23 @@ impl Migration {
         history: &'static EmbeddedHistory,
         at: &mut Cursor,
     ) -> Result<(), Error> {
-        self.migrate_with(at, |walk| walk.elements(items, history))
+        self.run(at, |walk| walk.elements(items, history))
     }
 
-    /// Runs `visit` with a walk of each version after the document's, up
-    /// to the root's current one, then one that keeps the keys no field
-    /// claims.
-    fn migrate_with(
+    /// As [`Migration::migrate`], for the whole value of an enum, which its
+    /// reader captures: the variant it names changes with its payload.
+    pub(crate) fn migrate_value(
+        &self,
+        value: &mut Value,
+        history: &'static EmbeddedHistory,
+        at: &mut Cursor,
+    ) -> Result<(), Error> {
+        self.run(at, |walk| visit_value(walk, value, &[], history))
+    }
+
+    /// Runs `visit` with a walk of each version after the document's, then
+    /// with one that keeps unclaimed keys.
+    fn run(
         &self,
         at: &mut Cursor,
         mut visit: impl FnMut(&mut Walk<'_>) -> Result<(), OpError>,
@@ -868,7 +1063,7 @@ impl Migration {
         let kept_at = nested.kept_at.as_deref();
         let mut applied = self.sink.applied.borrow_mut();
         let mut kept = self.sink.kept.borrow_mut();
-        for version in nested.versions_between(&self.from, self.root.current()) {
+        for &version in &self.versions {
             let previous = self.step_from(version);
             let mut walk = Walk {
                 pass: Pass::Changes(version),
@@ -915,31 +1110,27 @@ mod tests {
     }
 
     #[test]
-    fn a_tag_is_renamed_once_each_way() {
-        let rename = |old: &str, new: &str| Op::Rename {
-            old: old.to_owned(),
-            new: new.to_owned(),
-        };
-        // Two old names fold into `tool`; a swap renames each side once.
-        let ops = [
-            rename("func", "tool"),
-            rename("function", "tool"),
-            rename("a", "b"),
-            rename("b", "a"),
-        ];
-        let renamed = |tag: &str, direction| {
-            let mut tag = tag.to_owned();
-            rename_tag(ops.iter(), &mut tag, direction);
-            tag
-        };
-        assert_eq!(renamed("function", Direction::Up), "tool");
-        assert_eq!(renamed("func", Direction::Up), "tool");
-        assert_eq!(renamed("a", Direction::Up), "b");
-        assert_eq!(renamed("b", Direction::Up), "a");
-        assert_eq!(renamed("user", Direction::Up), "user");
-        // Down, the first listed wins: the macro lists the old names of a
-        // version last first.
-        assert_eq!(renamed("tool", Direction::Down), "func");
+    fn a_rename_is_listed_once_per_path() {
+        let mut list = Vec::new();
+        for (at, old, new) in [
+            ("messages[].role", "function", "tool"),
+            ("messages[].role", "function", "tool"),
+            ("messages[].role", "func", "tool"),
+            ("last_role", "function", "tool"),
+            ("", "start", "begin"),
+            ("", "start", "begin"),
+        ] {
+            record_renamed(&mut list, at, old, new);
+        }
+        assert_eq!(
+            list,
+            [
+                "messages[].role: function -> tool",
+                "messages[].role: func -> tool",
+                "last_role: function -> tool",
+                "start -> begin"
+            ]
+        );
     }
 
     #[test]

@@ -174,6 +174,10 @@ impl Checked {
         let nested = outline.and_then(|outline| Nested::assemble(&mut history, &outline));
         let mut schema = history.into_schema();
         schema.stamps_itself = true;
+        // A top-level enum's document is one value, read whole.
+        if nested.as_ref().is_some_and(Nested::whole) {
+            schema.streaming = None;
+        }
         schema.nested = nested.map(Box::new);
         schema
     }

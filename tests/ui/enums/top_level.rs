@@ -1,4 +1,5 @@
-//! Rejects a top-level versioned enum: only embedded enums are supported.
+//! Rejects a top-level versioned enum externally tagged (serde's default):
+//! a unit variant is a bare string, with no object to carry the version.
 
 use palimpsest::versioned;
 use serde::{Deserialize, Serialize};

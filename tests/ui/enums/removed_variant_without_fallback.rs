@@ -1,4 +1,5 @@
-//! Rejects `#[removed_in]` on a variant: removed variants are a later slice.
+//! Rejects `#[removed_in]` on a variant without `fallback`: a document
+//! holding the variant still needs a value in its place.
 
 use palimpsest::versioned;
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,5 @@
-//! Rejects an untagged enum (`#[serde(untagged)]`): only externally tagged
-//! enums are supported for now.
+//! Rejects `#[renamed_from]` on a variant of an untagged enum, whose
+//! documents carry no variant name.
 
 use palimpsest::versioned;
 use serde::{Deserialize, Serialize};
@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Serialize, Deserialize)]
 #[serde(untagged)]
 enum Part {
+    #[renamed_from("Txt", since = "0.2.0")]
     Text(String),
     Count(u32),
 }

@@ -1,5 +1,5 @@
-//! Rejects an untagged variant (`#[serde(untagged)]` on a variant): only
-//! externally tagged enums are supported for now.
+//! Rejects `#[added_in]` on an untagged variant (`#[serde(untagged)]` on
+//! a variant), whose documents carry no variant name.
 
 use palimpsest::versioned;
 use serde::{Deserialize, Serialize};
@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 enum Part {
     Text(String),
     #[serde(untagged)]
+    #[added_in("0.2.0")]
     Other(u32),
 }
 
