@@ -7,6 +7,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use crate::chain::find_path;
+use crate::embedded::EmbeddedSchema;
 use crate::error::{BoxError, Error};
 use crate::object::{Object, ObjectPath};
 use crate::step::{Op, Step};
@@ -582,6 +583,7 @@ pub struct SchemaBuilder {
     claims: Option<BTreeSet<String>>,
     key_is_field: bool,
     check: Option<Box<CheckFn>>,
+    embedded: Vec<(String, EmbeddedSchema)>,
 }
 
 impl fmt::Debug for SchemaBuilder {
@@ -606,6 +608,7 @@ impl SchemaBuilder {
             claims: None,
             key_is_field: false,
             check: None,
+            embedded: Vec::new(),
         }
     }
 
@@ -685,6 +688,42 @@ impl SchemaBuilder {
         self
     }
 
+    /// An embedded type the documents hold at `pattern`: a top-level
+    /// field's current name, followed by `[]` for the elements of an array
+    /// and `{}` for the values of an object (`steps[]`), and further
+    /// fields after a dot for a type held inside another (`steps[].calls[]`,
+    /// attached inside whatever is attached at `steps[]`). Its changes,
+    /// dated in this schema's versions, join its steps: a version inside a
+    /// step splits it, before the step's own operations.
+    ///
+    /// A root with embedded types reads old documents whole, then migrates
+    /// them as trees: see [`EmbeddedSchema`] for the rest.
+    ///
+    /// ```
+    /// use palimpsest::{EmbeddedSchema, Schema, Step};
+    /// use serde_json::json;
+    ///
+    /// let schema = Schema::semver("Trace", "0.3.0")
+    ///     .metadata("meta")
+    ///     .step(Step::new("0.0.1", "0.1.0"))
+    ///     .step(Step::new("0.1.0", "0.3.0").rename("query", "task"))
+    ///     .embedded(
+    ///         "steps[]",
+    ///         EmbeddedSchema::new("TraceStep").change("0.2.0", |s| s.preserve("notes")),
+    ///     )
+    ///     .build()?;
+    /// // 0.2.0 is a version of the schema now.
+    /// assert_eq!(schema.versions().len(), 4);
+    /// let mut doc = json!({"schema_version": "0.1.0", "steps": [{"notes": "n"}]});
+    /// schema.migrate(&mut doc)?;
+    /// assert_eq!(doc["meta"]["legacy_nested"], json!({"steps[0].notes": "n"}));
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    pub fn embedded(mut self, pattern: &str, embedded: EmbeddedSchema) -> Self {
+        self.embedded.push((pattern.to_owned(), embedded));
+        self
+    }
+
     /// Checks the history and builds the schema.
     ///
     /// # Errors
@@ -693,7 +732,24 @@ impl SchemaBuilder {
     /// version is not after the legacy one, the version key is empty, the
     /// metadata path is malformed, a step does not go forward, starts
     /// before the legacy version or leads past the current one, two steps
-    /// share both ends, or a step preserves a field without a metadata path.
+    /// share both ends, or a step preserves a field without a metadata path;
+    /// for an embedded type, when its pattern is malformed or taken, a
+    /// version it names is of the other scheme, not after the legacy
+    /// version, after the current one or in no step, or it keeps a removed
+    /// value without a metadata path. The message names the embedded type
+    /// and its pattern.
+    ///
+    /// ```
+    /// use palimpsest::{EmbeddedSchema, Error, Schema, Step};
+    ///
+    /// let err = Schema::semver("Trace", "0.2.0")
+    ///     .step(Step::new("0.0.1", "0.2.0"))
+    ///     .embedded("steps[]", EmbeddedSchema::new("TraceStep").change("0.3.0", |s| s))
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(matches!(err, Error::Definition { .. }));
+    /// assert!(err.to_string().contains("embedded type `TraceStep` at `steps[]`"), "{err}");
+    /// ```
     pub fn build(self) -> Result<Schema, Error> {
         let type_name = self.type_name;
         let fail = |message: String| Error::Definition { type_name, message };
@@ -722,7 +778,7 @@ impl SchemaBuilder {
                 ops: step.ops,
             });
         }
-        let history = History {
+        let mut history = History {
             type_name,
             current,
             legacy,
@@ -734,7 +790,15 @@ impl SchemaBuilder {
             check: self.check,
         };
         history.check().map_err(|e| fail(e.to_string()))?;
-        Ok(history.into_schema())
+        let nested = crate::embedded::runtime::assemble(&mut history, self.embedded).map_err(fail)?;
+        let mut schema = history.into_schema();
+        if let Some(nested) = nested {
+            // The types it holds are plain serde, with no reader that
+            // migrates them: an old document is read whole, then migrated.
+            schema.streaming = None;
+            schema.nested = Some(Box::new(nested));
+        }
+        Ok(schema)
     }
 }
 

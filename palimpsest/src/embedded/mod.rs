@@ -19,6 +19,7 @@
 //!   the same changes, with the same code, to what it captured.
 
 mod nested;
+pub(crate) mod runtime;
 mod tuple;
 mod variants;
 mod walk;
@@ -36,6 +37,7 @@ use crate::step::{Op, Step};
 use crate::version::Version;
 
 pub(crate) use nested::Nested;
+pub use runtime::EmbeddedSchema;
 pub use tuple::{ForwardEmbedded, ForwardPlain};
 use variants::{Tagging, VariantOp, Variants};
 pub(crate) use walk::{Cursor, Migration, Sink};
@@ -123,7 +125,7 @@ impl Shape {
     pub fn site<E: Embedded>(&mut self, at: Pattern) {
         self.sites.push(Site {
             at,
-            history: E::history,
+            history: Resolve::Lazy(E::history),
             reshaped: Vec::new(),
         });
     }
@@ -140,7 +142,7 @@ impl Shape {
                 names,
                 below: Vec::new(),
             },
-            history,
+            history: Resolve::Lazy(history),
             reshaped: Vec::new(),
         });
     }
@@ -166,7 +168,7 @@ impl Shape {
 #[derive(Clone, Debug)]
 pub(crate) struct Site {
     at: Pattern,
-    history: fn() -> &'static EmbeddedHistory,
+    history: Resolve,
     /// The versions in which the type holding the field wraps or unwraps
     /// its value, oldest first: before them, the value has another shape.
     reshaped: Vec<(Version, Reshape)>,
@@ -184,7 +186,10 @@ impl Site {
     }
 
     pub(crate) fn history(&self) -> &'static EmbeddedHistory {
-        (self.history)()
+        match self.history {
+            Resolve::Lazy(history) => history(),
+            Resolve::Built(history) => history,
+        }
     }
 
     /// The containers below the field in a document whose changes of
@@ -235,6 +240,15 @@ impl Site {
         self.at.write(&mut path);
         path
     }
+}
+
+/// How a site reaches its history.
+#[derive(Clone, Copy, Debug)]
+enum Resolve {
+    /// A `#[versioned(embedded)]` type's, built on first use.
+    Lazy(fn() -> &'static EmbeddedHistory),
+    /// An [`EmbeddedSchema`]'s, built with its root's schema.
+    Built(&'static EmbeddedHistory),
 }
 
 /// Where an object read while streaming stands in its field.
@@ -671,7 +685,7 @@ mod tests {
                 names: &["steps", "actions"],
                 below: vec![Segment::Elements, Segment::Values],
             },
-            history: || unreachable!("not resolved to print"),
+            history: Resolve::Lazy(|| unreachable!("not resolved to print")),
             reshaped: Vec::new(),
         };
         assert_eq!(site.path(""), "steps[]{}");
@@ -686,7 +700,7 @@ mod tests {
                 names: &["calls"],
                 below,
             },
-            history: || unreachable!("not resolved to reshape"),
+            history: Resolve::Lazy(|| unreachable!("not resolved to reshape")),
             reshaped,
         };
         use Segment::{Elements, Optional, Values};

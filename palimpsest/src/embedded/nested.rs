@@ -33,7 +33,16 @@ impl Nested {
     /// versions they name against the root's history, and joins them into
     /// it. `None` when the root holds no embedded type.
     pub(crate) fn assemble(history: &mut History, outline: &RootOutline) -> Option<Nested> {
-        let mut sites = Shape::of(outline.fields);
+        Nested::assemble_sites(history, outline, Shape::of(outline.fields))
+    }
+
+    /// As [`Nested::assemble`], with the sites already found: those of an
+    /// [`EmbeddedSchema`](super::EmbeddedSchema), whose outline has no probes.
+    pub(crate) fn assemble_sites(
+        history: &mut History,
+        outline: &RootOutline,
+        mut sites: Vec<Site>,
+    ) -> Option<Nested> {
         if sites.is_empty() {
             return None;
         }
@@ -102,6 +111,11 @@ impl Nested {
     /// top-level enum): it is read whole, never streamed.
     pub(crate) fn whole(&self) -> bool {
         self.sites.iter().any(Site::is_whole)
+    }
+
+    /// Why the definition is inconsistent, if it is.
+    pub(crate) fn broken(&self) -> Option<&str> {
+        self.broken.as_deref()
     }
 
     /// Whether values of embedded objects are kept in the root's metadata.

@@ -281,7 +281,7 @@ mod tests {
                 names: at,
                 below: Vec::new(),
             },
-            history: || unreachable!("not resolved to place it"),
+            history: super::super::Resolve::Lazy(|| unreachable!("not resolved to place it")),
             reshaped: Vec::new(),
         };
         let (c, d) = (site(&["1"]), site(&["2"]));
