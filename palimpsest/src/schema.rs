@@ -790,7 +790,8 @@ impl SchemaBuilder {
             check: self.check,
         };
         history.check().map_err(|e| fail(e.to_string()))?;
-        let nested = crate::embedded::runtime::assemble(&mut history, self.embedded).map_err(fail)?;
+        let nested =
+            crate::embedded::runtime::assemble(&mut history, self.embedded).map_err(fail)?;
         let mut schema = history.into_schema();
         if let Some(nested) = nested {
             // The types it holds are plain serde, with no reader that

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::variants::Tagging;
-use super::{EmbeddedChecked, EmbeddedHistory, Nested, Pattern, Resolve, RootOutline, Segment, Site};
+use super::{
+    EmbeddedChecked, EmbeddedHistory, Nested, Pattern, Resolve, RootOutline, Segment, Site,
+};
 use crate::schema::History;
 use crate::step::{Op, Step};
 use crate::version::{Scheme, Version};
@@ -185,7 +187,11 @@ impl EmbeddedSchema {
     /// assert_eq!(report.dropped, ["steps[].scratch"]);
     /// # Ok::<(), palimpsest::Error>(())
     /// ```
-    pub fn change(mut self, version: impl fmt::Display, changes: impl FnOnce(Step) -> Step) -> Self {
+    pub fn change(
+        mut self,
+        version: impl fmt::Display,
+        changes: impl FnOnce(Step) -> Step,
+    ) -> Self {
         let version = version.to_string();
         let step = changes(Step::new("", &version));
         self.changes.push((version, step));
@@ -497,7 +503,8 @@ impl EmbeddedSchema {
     /// the root's `scheme`, at `at` (its pattern from the root, for
     /// errors).
     fn lower(self, scheme: Scheme, at: &str) -> Result<&'static EmbeddedHistory, String> {
-        let fail = |reason: String| format!("embedded type `{}` at `{at}`: {reason}", self.type_name);
+        let fail =
+            |reason: String| format!("embedded type `{}` at `{at}`: {reason}", self.type_name);
         if self.tagging.is_some() && !self.held.is_empty() {
             return Err(fail(
                 "an enum holds embedded types in its variants' payloads: attach them with `variant`, not `embedded`".to_owned(),
