@@ -614,3 +614,141 @@ fn a_type_attached_below_another_is_found_whatever_the_order() {
         json!([{"thought": "t", "calls": [{"tool": "ls"}]}])
     );
 }
+
+// The positional tuples of tests/tuples.rs: newtypes are transparent, and
+// the changes of a positional tuple name positions.
+
+#[versioned(since = "0.1.0", metadata = "context.metadata")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TupleTrace {
+    pub task: String,
+    pub steps: Steps,
+    #[serde(default)]
+    pub retries: Batch<TupleStep>,
+    #[serde(default)]
+    pub context: Context,
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Steps(pub Vec<TupleStep>);
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Batch<T>(pub Vec<T>);
+
+impl<T> Default for Batch<T> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TupleStep {
+    #[renamed_from("thought", since = "0.2.0")]
+    pub reasoning: String,
+    pub span: Span,
+    #[added_in("0.2.0")]
+    #[serde(default)]
+    pub tokens: TokenCount,
+    #[serde(default)]
+    pub marks: Vec<Mark>,
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenCount(pub u32);
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span(
+    pub u64,
+    #[removed_in("0.3.0")] u64,
+    pub u64,
+    #[added_in("0.2.0")]
+    #[serde(default)]
+    pub u32,
+);
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mark(pub String, pub u32, #[removed_in("0.3.0", drop)] f32);
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Context {
+    #[serde(default)]
+    pub metadata: Map<String, Value>,
+}
+
+/// What the attributes of `TupleTrace`'s types say, at run time: a newtype
+/// is written as its inner value, so its pattern is the inner one's.
+fn tuple_trace_schema() -> Schema {
+    let step = || {
+        EmbeddedSchema::new("TupleStep")
+            .claims(["reasoning", "span", "tokens", "marks"])
+            .change("0.2.0", |s| {
+                s.rename("thought", "reasoning").add("tokens", || json!(0))
+            })
+            .embedded(
+                "span",
+                EmbeddedSchema::new("Span")
+                    .positional()
+                    .change("0.2.0", |s| s.add("3", || json!(0)))
+                    .change("0.3.0", |s| s.preserve("1")),
+            )
+            .embedded(
+                "marks[]",
+                EmbeddedSchema::new("Mark")
+                    .positional()
+                    .change("0.3.0", |s| s.drop_field("2")),
+            )
+    };
+    Schema::semver("TupleTrace", "0.3.0")
+        .metadata("context.metadata")
+        .claims(["task", "steps", "retries", "context"])
+        .step(Step::new("0.0.1", "0.1.0"))
+        .step(Step::new("0.1.0", "0.2.0"))
+        .step(Step::new("0.2.0", "0.3.0"))
+        .embedded("steps[]", step())
+        .embedded("retries[]", step())
+        .build()
+        .unwrap()
+}
+
+fn tuple_fixture(version: &str) -> Value {
+    let path = fixtures().join(format!("../tuples/{version}.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn positional_tuples_migrate_and_downgrade_as_the_macros_do() {
+    let runtime = tuple_trace_schema();
+    assert_eq!(runtime.versions(), TupleTrace::schema().versions());
+    for version in ["0.1.0", "0.2.0", "0.3.0"] {
+        let document = tuple_fixture(version);
+        let (by_macro, macro_report) = migrated(TupleTrace::schema(), &document);
+        let (by_hand, report) = migrated(&runtime, &document);
+        assert_eq!(by_hand, by_macro, "{version}");
+        assert_eq!(report, macro_report, "{version}");
+        serde_json::from_value::<TupleTrace>(by_hand.clone()).unwrap();
+        if version == "0.1.0" {
+            assert_eq!(
+                by_hand["context"]["metadata"]["legacy_nested"]["steps[1].span[1]"],
+                800
+            );
+        }
+        // Back to 0.2.0 the durations return from the metadata.
+        let target = runtime.version("0.2.0").unwrap();
+        let mut back_by_hand = by_hand.clone();
+        let mut back_by_macro = by_macro;
+        let undone = runtime.downgrade(&mut back_by_hand, &target);
+        let macro_undone = TupleTrace::schema().downgrade(&mut back_by_macro, &target);
+        assert_eq!(
+            undone.map_err(|e| e.to_string()),
+            macro_undone.map_err(|e| e.to_string()),
+            "{version}"
+        );
+        assert_eq!(back_by_hand, back_by_macro, "{version}");
+    }
+}
