@@ -67,7 +67,8 @@ use crate::version::{Scheme, Version};
 /// schema is built once per type and kept for the life of the program (in
 /// a `static` `OnceLock`, as [`Versioned`](crate::Versioned) asks), so the
 /// memory is what the schema would hold anyway. A program that builds
-/// schemas with embedded types in a loop leaks each.
+/// schemas with embedded types in a loop leaks each (a build that fails
+/// on an embedded type leaks what it lowered before).
 ///
 /// # Limits
 ///
@@ -89,13 +90,36 @@ pub struct EmbeddedSchema {
     /// The embedded types it holds, by pattern relative to its objects.
     held: Vec<(String, EmbeddedSchema)>,
     positional: bool,
-    tagging: Option<Tagging>,
+    tagging: Option<Representation>,
     variant_changes: Vec<(String, VariantChange)>,
     /// The struct variants whose fields change, by current variant name.
     payloads: Vec<(String, EmbeddedSchema)>,
     /// Made up for the objects between a root and a type attached deeper
     /// (`steps[].calls[]` with nothing at `steps[]`): it changes nothing.
     placeholder: bool,
+}
+
+/// How serde writes an enum, with names not yet leaked (see
+/// [`Tagging`]).
+enum Representation {
+    External,
+    Internal(String),
+    Adjacent(String, String),
+    Untagged,
+}
+
+impl Representation {
+    fn tagging(&self) -> Tagging {
+        match self {
+            Representation::External => Tagging::External,
+            Representation::Internal(tag) => Tagging::Internal { tag: leak(tag) },
+            Representation::Adjacent(tag, content) => Tagging::Adjacent {
+                tag: leak(tag),
+                content: leak(content),
+            },
+            Representation::Untagged => Tagging::Untagged,
+        }
+    }
 }
 
 /// A change of an enum's variants, before its version is parsed.
@@ -304,7 +328,7 @@ impl EmbeddedSchema {
     /// # Ok::<(), palimpsest::Error>(())
     /// ```
     pub fn externally_tagged(self) -> Self {
-        self.tagging(Tagging::External)
+        self.tagging(Representation::External)
     }
 
     /// Marks the type as an internally tagged enum, `#[serde(tag = ..)]`:
@@ -328,7 +352,7 @@ impl EmbeddedSchema {
     /// # Ok::<(), palimpsest::Error>(())
     /// ```
     pub fn internally_tagged(self, tag: &str) -> Self {
-        self.tagging(Tagging::Internal { tag: leak(tag) })
+        self.tagging(Representation::Internal(tag.to_owned()))
     }
 
     /// Marks the type as an adjacently tagged enum, `#[serde(tag = ..,
@@ -351,10 +375,7 @@ impl EmbeddedSchema {
     /// # Ok::<(), palimpsest::Error>(())
     /// ```
     pub fn adjacently_tagged(self, tag: &str, content: &str) -> Self {
-        self.tagging(Tagging::Adjacent {
-            tag: leak(tag),
-            content: leak(content),
-        })
+        self.tagging(Representation::Adjacent(tag.to_owned(), content.to_owned()))
     }
 
     /// Marks the type as an untagged enum: only its variants' payloads
@@ -379,10 +400,10 @@ impl EmbeddedSchema {
     /// # Ok::<(), palimpsest::Error>(())
     /// ```
     pub fn untagged(self) -> Self {
-        self.tagging(Tagging::Untagged)
+        self.tagging(Representation::Untagged)
     }
 
-    fn tagging(mut self, tagging: Tagging) -> Self {
+    fn tagging(mut self, tagging: Representation) -> Self {
         self.tagging = Some(tagging);
         self
     }
@@ -485,7 +506,7 @@ impl EmbeddedSchema {
     }
 
     fn variant_change(mut self, version: impl fmt::Display, change: VariantChange) -> Self {
-        self.tagging.get_or_insert(Tagging::External);
+        self.tagging.get_or_insert(Representation::External);
         self.variant_changes.push((version.to_string(), change));
         self
     }
@@ -494,7 +515,7 @@ impl EmbeddedSchema {
     /// change as `payload` says; its older names come from the variant
     /// renames. See [`EmbeddedSchema::internally_tagged`] for an example.
     pub fn variant(mut self, name: &str, payload: EmbeddedSchema) -> Self {
-        self.tagging.get_or_insert(Tagging::External);
+        self.tagging.get_or_insert(Representation::External);
         self.payloads.push((name.to_owned(), payload));
         self
     }
@@ -521,20 +542,13 @@ impl EmbeddedSchema {
             let version = parse_version(scheme, &text).map_err(&fail)?;
             changes.entry(version).or_default().extend(step.ops);
         }
-        let renames: Vec<(String, String)> = changes
-            .values()
-            .flatten()
-            .filter_map(|op| match op {
-                Op::Rename { old, new } => Some((old.clone(), new.clone())),
-                _ => None,
-            })
-            .collect();
+        let renames = renames(changes.values().flatten());
         let mut checked = EmbeddedChecked::new(self.type_name);
         if self.positional {
             checked = checked.elements();
         }
-        if let Some(tagging) = self.tagging {
-            checked = checked.tagging(tagging);
+        if let Some(representation) = &self.tagging {
+            checked = checked.tagging(representation.tagging());
         }
         let mut variant_renames = Vec::new();
         for (text, change) in self.variant_changes {
@@ -663,15 +677,7 @@ pub(crate) fn assemble(
     if held.is_empty() {
         return Ok(None);
     }
-    let renames: Vec<(String, String)> = history
-        .steps
-        .iter()
-        .flat_map(|step| &step.ops)
-        .filter_map(|op| match op {
-            Op::Rename { old, new } => Some((old.clone(), new.clone())),
-            _ => None,
-        })
-        .collect();
+    let renames = renames(history.steps.iter().flat_map(|step| &step.ops));
     let sites = lower_held(held, &renames, history.current.scheme(), "")?;
     // The current version is given explicitly: a newer embedded version
     // is a mistake. Nothing precedes the legacy version, which the check
@@ -764,6 +770,15 @@ fn parse_version(scheme: Scheme, text: &str) -> Result<Version, String> {
     scheme
         .parse(text)
         .or_else(|error| other.parse(text).map_err(|_| error.to_string()))
+}
+
+/// The (old, new) names of the renames among `ops`.
+fn renames<'o>(ops: impl Iterator<Item = &'o Op>) -> Vec<(String, String)> {
+    ops.filter_map(|op| match op {
+        Op::Rename { old, new } => Some((old.clone(), new.clone())),
+        _ => None,
+    })
+    .collect()
 }
 
 /// The names a field or variant is read under: its current `name`, then
