@@ -538,6 +538,10 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 ///   sorted, on every route alike.
 /// - Read on its own, outside a root, an embedded type is read as current.
 ///   A versioned type inside another keeps its own version, as before.
+/// - Without the macro, [`EmbeddedSchema`] says the same of a type (its
+///   changes by version, enum variants, positional elements), attached to
+///   a hand-built [`Schema`] with [`SchemaBuilder::embedded`] under a path
+///   pattern (`steps[]`, `steps[].calls[]`, `by_id{}`).
 ///
 /// # Embedded enums
 ///
