@@ -262,7 +262,11 @@ pub struct BadEnvironment(String);
 
 impl std::fmt::Display for BadEnvironment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "`{}` is not an environment of the form `name/region`", self.0)
+        write!(
+            f,
+            "`{}` is not an environment of the form `name/region`",
+            self.0
+        )
     }
 }
 

@@ -473,7 +473,10 @@ impl Applied {
 pub(crate) fn undo_order(ops: &[Op]) -> impl Iterator<Item = &Op> {
     let removed = |op: &&Op| matches!(op, Op::Preserve { .. } | Op::Drop { .. });
     let added = |op: &&Op| matches!(op, Op::Default { .. });
-    let others = ops.iter().rev().filter(move |op| !removed(op) && !added(op));
+    let others = ops
+        .iter()
+        .rev()
+        .filter(move |op| !removed(op) && !added(op));
     others
         .chain(ops.iter().rev().filter(added))
         .chain(ops.iter().rev().filter(removed))
@@ -510,6 +513,11 @@ impl Op {
             Op::Drop { field } => {
                 if doc.remove(field).is_some() {
                     applied.record_dropped(field);
+                    // `#[removed_in(.., drop)]` said so: a drop as intended
+                    // as `dropped(...)`, for the no-loss check.
+                    if !applied.declared.contains(field) {
+                        applied.declared.push(field.clone());
+                    }
                 }
             }
             Op::Default { field, value } => {

@@ -654,6 +654,24 @@ pub(crate) fn declared_dropped(report: &Report, path: &str) -> bool {
     report.declared.iter().any(|pattern| covers(pattern, path))
 }
 
+/// Whether `value` at `path` of an old document is the old name of a
+/// variant the migration renamed there, as the report lists it
+/// (`messages[].role: function -> tool`): a unit variant's name, or an
+/// internally or adjacently tagged variant's tag, which the variant's new
+/// name replaced.
+#[cfg_attr(not(feature = "testing"), allow(dead_code))]
+pub(crate) fn variant_renamed(report: &Report, path: &str, value: &Value) -> bool {
+    let Some(value) = value.as_str() else {
+        return false;
+    };
+    report.renamed.iter().any(|entry| {
+        entry
+            .split_once(": ")
+            .and_then(|(pattern, names)| Some((pattern, names.split_once(" -> ")?.0)))
+            .is_some_and(|(pattern, old)| old == value && covers(pattern, path))
+    })
+}
+
 fn covers(pattern: &str, path: &str) -> bool {
     let (mut pattern, mut path) = (pattern.as_bytes(), path.as_bytes());
     while let Some((&first, rest)) = pattern.split_first() {
