@@ -292,7 +292,8 @@ fn print_environment(environment: Environment) -> Result<String, BadEnvironment>
 /// The fixtures: `round_trip/<version>/` holds logs that write back as
 /// the version they were, `one_way/<version>/` logs that cannot: their
 /// history drops or folds something on the way (every legacy log, whose
-/// first step drops the prototype's debug data).
+/// first step drops the prototype's debug data), and `dropped/<version>/`
+/// one that holds the values those drops take.
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/chat_log")
 }

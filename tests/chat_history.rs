@@ -24,7 +24,7 @@ use serde_json::{json, Map, Value};
 /// Every fixture, with the version its folder names.
 fn every_fixture() -> Vec<(String, PathBuf)> {
     let mut found = Vec::new();
-    for kind in ["round_trip", "one_way"] {
+    for kind in ["round_trip", "one_way", "dropped"] {
         for version in std::fs::read_dir(fixtures().join(kind)).unwrap() {
             let version = version.unwrap().path();
             let name = version.file_name().unwrap().to_string_lossy().into_owned();
@@ -83,30 +83,62 @@ fn every_fixture_reads_alike_from_cbor() {
     }
 }
 
-/// The no-loss check counts as intended what the history drops on purpose
-/// (`dropped("context.debug", ..)`, `#[removed_in("0.1.0", drop)]`
-/// `logprobs`) and the old names of renamed variants (`customer`, `bot`,
-/// `document`): before this work it reported both as lost values.
+/// Regression: the no-loss check reported the old name of a renamed
+/// variant (`human`, `customer`, `document`) as a lost value, though the
+/// new name stands for it.
 #[test]
-fn no_fixture_loses_a_value_the_history_does_not_drop_on_purpose() {
+fn no_fixture_loses_a_value() {
     let round_trip = assert_fixtures::<ChatLog>(fixtures().join("round_trip"));
     let one_way = assert_fixtures::<ChatLog>(fixtures().join("one_way"));
     for version in ChatLog::schema().versions() {
         let count = round_trip.count_at(version) + one_way.count_at(version);
         assert!(count >= 2, "{count} fixtures at {version}");
     }
-    let debug = palimpsest::from_str::<ChatLog>(&read("one_way/0.0.1/debug_session.json")).unwrap();
+    let folded =
+        palimpsest::from_str::<ChatLog>(&read("one_way/0.1.0/support_ticket.json")).unwrap();
     assert_eq!(
-        debug.report.dropped,
-        ["context.debug", "messages[].logprobs"]
-    );
-    assert_eq!(
-        debug.report.renamed[3..5],
+        folded.report.renamed[3..5],
         [
             "messages[].role: bot -> assistant",
             "messages[].role: customer -> user"
         ]
     );
+}
+
+/// The prototype's debug flags (`dropped("context.debug", ..)`) are
+/// excused by the no-loss check; its `logprobs`, removed with
+/// `#[removed_in("0.1.0", drop)]`, are reported lost, though the attribute
+/// says as plainly that they may go.
+#[test]
+fn a_declared_drop_is_no_loss_and_a_removal_with_drop_is_one() {
+    let debug = palimpsest::from_str::<ChatLog>(&read("dropped/0.0.1/debug_session.json")).unwrap();
+    assert_eq!(
+        debug.report.dropped,
+        ["context.debug", "messages[].logprobs"]
+    );
+    let err =
+        palimpsest::testing::check_fixtures::<ChatLog>(fixtures().join("dropped")).unwrap_err();
+    let palimpsest::testing::Problem::Lost(lost) = err.problem() else {
+        panic!("{err}")
+    };
+    let paths: Vec<&str> = lost.iter().map(|lost| lost.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "messages[1].logprobs.token_logprobs[0]",
+            "messages[1].logprobs.token_logprobs[1]",
+            "messages[1].logprobs.token_logprobs[2]",
+            "messages[1].logprobs.tokens[0]",
+            "messages[1].logprobs.tokens[1]",
+            "messages[1].logprobs.tokens[2]",
+        ]
+    );
+}
+
+#[test]
+#[ignore = "finding: the no-loss check of palimpsest::testing excuses a declared drop (dropped(...)) but reports a field removed with #[removed_in(.., drop)] as lost, though both say the value may go (wave 1 pins the second in testing::tests::a_dropped_field_is_reported_lost_at_its_path)"]
+fn a_removal_with_drop_is_no_loss() {
+    assert_fixtures::<ChatLog>(fixtures().join("dropped"));
 }
 
 #[test]
@@ -294,7 +326,7 @@ fn a_log_that_cannot_write_back_names_what_stands_in_the_way() {
     // A drop has no inverse: every legacy log stops at the first step,
     // whatever it held.
     for file in [
-        "one_way/0.0.1/debug_session.json",
+        "dropped/0.0.1/debug_session.json",
         "one_way/0.0.1/weather_lookup.json",
         "one_way/0.0.1/moderated_chat.json",
     ] {

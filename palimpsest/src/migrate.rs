@@ -66,8 +66,7 @@ pub struct Report {
     /// `#[unwrapped]`, `#[renamed_keys]`), by their path.
     pub converted: Vec<String>,
     /// Of `dropped`, the paths a declared drop (`dropped(...)`,
-    /// [`Step::drop_path`](crate::Step::drop_path)) or a removal with `drop`
-    /// ([`Step::drop_field`](crate::Step::drop_field)) took: intended, so the
+    /// [`Step::drop_path`](crate::Step::drop_path)) took: intended, so the
     /// no-loss check of `palimpsest::testing` does not count them as lost.
     #[serde(skip)]
     pub(crate) declared: Vec<String>,

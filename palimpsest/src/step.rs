@@ -513,11 +513,6 @@ impl Op {
             Op::Drop { field } => {
                 if doc.remove(field).is_some() {
                     applied.record_dropped(field);
-                    // `#[removed_in(.., drop)]` said so: a drop as intended
-                    // as `dropped(...)`, for the no-loss check.
-                    if !applied.declared.contains(field) {
-                        applied.declared.push(field.clone());
-                    }
                 }
             }
             Op::Default { field, value } => {

@@ -902,6 +902,24 @@ mod tests {
     }
 
     #[test]
+    fn a_renamed_variant_is_found_by_its_old_name_under_its_path() {
+        let schema = crate::Schema::semver("T", "0.1.0").build().unwrap();
+        let mut report = Report::unchanged(&schema, schema.current().clone());
+        report.renamed = vec![
+            "messages[0].thought -> messages[0].reasoning".into(),
+            "messages[].attachments[]: document -> file".into(),
+            "messages[].role: function -> tool".into(),
+        ];
+        let role = |path: &str, name: &str| variant_renamed(&report, path, &json!(name));
+        assert!(role("messages[3].role", "function"));
+        assert!(role("messages[0].attachments[1].type", "document"));
+        assert!(!role("messages[3].role", "tool"));
+        assert!(!role("messages[3].name", "function"));
+        assert!(!role("messages[0].thought", "messages[0].reasoning"));
+        assert!(!variant_renamed(&report, "messages[3].role", &json!(1)));
+    }
+
+    #[test]
     fn malformed_paths_are_found() {
         let step = Step::new(0, 1).move_value("a..b", "c");
         assert!(malformed(&step.ops).unwrap().contains("\"a..b\""));

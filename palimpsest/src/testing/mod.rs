@@ -24,9 +24,8 @@
 //!    in the value read, written back to JSON, metadata object included,
 //!    where removed fields are preserved; save the old values a
 //!    `#[converted]` function replaced, which it decided about, the values
-//!    the history drops on purpose (`dropped(...)`, `#[removed_in(.., drop)]`),
-//!    and the old names of renamed enum variants, which the new names stand
-//!    for.
+//!    a declared drop (`dropped(...)`) took, and the old names of renamed
+//!    enum variants, which the new names stand for.
 //!
 //! A "value" is a leaf: a string, a number or a boolean. `null`, `[]` and
 //! `{}` hold nothing to lose, and the version stamp is not data. Each leaf
