@@ -695,3 +695,39 @@ fn a_downgrade_moves_a_value_out_of_an_added_field_before_removing_it() {
         2
     );
 }
+
+#[test]
+#[ignore = "finding: an added field's default is the current type's, and the conversions of later steps (here of the same step, inside the embedded Client) are run on it as on an old value: a log from before 0.3.0 with no user fails with `cannot convert client.user: invalid type: integer 0, expected a string`; at the top level too, a field #[added_in(V1)] and #[converted(since = V2)] fails for every document older than V1"]
+fn an_anonymous_log_from_before_clients_migrates() {
+    let anonymous = json!({
+        "schema_version": "0.2.0", "id": "conv_0a1b2c", "model": "gpt-4-0613", "api": "chat",
+        "context": {"env": "production/eu-west-1"}, "notes": "",
+        "messages": [{"role": "user", "content": "Hello?"}]
+    });
+    let log = palimpsest::from_value::<ChatLog>(anonymous).unwrap().value;
+    assert_eq!(log.client.user, 0);
+}
+
+#[test]
+#[ignore = "finding: a downgrade puts back the top-level keys no field claimed (legacy_unknown) but not those of embedded objects: `finish_reason` of a message, `index` of a call, stay in metadata.legacy_nested, so a log holding one does not write back as the version it was"]
+fn keys_no_embedded_field_claims_go_back_where_they_stood() {
+    let old = json!({
+        "schema_version": "0.2.0", "id": "conv_51d0e2", "model": "gpt-4-0613", "api": "functions",
+        "user": "7", "context": {"env": "production/eu-west-1"}, "notes": "",
+        "messages": [
+            {"role": "user", "content": "Weather in Faro?"},
+            {"role": "assistant", "content": null, "finish_reason": "function_call",
+             "function_call": {"name": "get_weather", "arguments": "{\"city\": \"Faro\"}", "index": 0}}
+        ]
+    });
+    let log = palimpsest::from_value::<ChatLog>(old.clone())
+        .unwrap()
+        .value;
+    assert_eq!(
+        log.metadata["legacy_nested"],
+        json!({"messages[1].finish_reason": "function_call", "messages[1].tool_calls[0].index": 0})
+    );
+    let written = palimpsest::to_value_as(&log, "0.2.0").unwrap();
+    assert_eq!(written["messages"][1]["finish_reason"], "function_call");
+    assert_eq!(written["messages"][1]["function_call"]["index"], 0);
+}
