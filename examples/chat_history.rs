@@ -6,14 +6,15 @@
 //! |---|---|
 //! | 0.0.1 | logs written before versioning: no version key |
 //! | 0.1.0 | the version key; the prototype's `context.debug` flags and each message's `logprobs` dropped |
-//! | 0.2.0 | `conversation_id` → `id` (an exporter that wrote both: the new name wins), `models: [m]` → `model: m`, `tags` added; roles `human`/`customer` → `user` and `ai`/`bot` → `assistant`; each message's `thought` → `reasoning`, `attachments` added; each tool's `params` → `parameters` |
+//! | 0.2.0 | `conversation_id` → `id` (an exporter that wrote both: the old name wins, the row number it wrote as `id` is kept in the metadata), `models: [m]` → `model: m`, `tags` added; roles `human`/`customer` → `user` and `ai`/`bot` → `assistant`; each message's `thought` → `reasoning`, `attachments` added; each tool's `params` → `parameters` |
 //! | 0.3.0 | `user` → `client.user`, a string → an integer; `context.env` → `environment`; `api` set to `chat.completions`; usage `prompt_tokens`/`completion_tokens` → `input_tokens`/`output_tokens`; `notes` removed (kept in the metadata); `function_call: {..}` → `tool_calls: [{..}]`, each call's `name` and `arguments` under `function`, with an `id` and a `type`; role `function` → `tool`, `tool_call_id` added; an image's `src` → `url`; a message's timing loses its latency (kept) |
 //! | 0.4.0 | `environment: "production/eu-west-1"` → `{"name": "production", "region": "eu-west-1"}`; role `moderator` removed (to `unknown`, kept); attachment `document` → `file`, its `mime` → `media_type`; an image's `detail` and the timing's `retries` added |
 //! | 0.5.0 | role `developer` added; `context.session_id` → `context.session`; `title` added |
 //!
 //! `cargo run --example chat_history` reads one old log of every version
 //! from `tests/fixtures/chat_log/`, prints what it became and what ran, and
-//! writes the oldest back for a reader that never upgraded.
+//! writes the oldest back for a reader still on 0.1.0 (not 0.0.1: what the
+//! first step drops cannot be written back).
 //! `tests/chat_history.rs` checks the same history on every reading route.
 
 use std::collections::BTreeMap;
