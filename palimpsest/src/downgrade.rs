@@ -10,7 +10,7 @@ use crate::object::{last_taken_key, object_at, rename_key, Object};
 use crate::ops::convert::Undoing;
 use crate::ops::moves::restore_from_metadata;
 use crate::schema::{Schema, Versioned};
-use crate::step::Op;
+use crate::step::{undo_order, Op};
 use crate::version::Version;
 use crate::vocab::names::legacy_key;
 
@@ -77,7 +77,7 @@ impl Schema {
         for &index in path.iter().rev() {
             let (step_from, step_to) = &self.edges[index];
             self.undo_nested(&mut work, step_from, step_to, &mut report)?;
-            for op in self.ops[index].iter().rev() {
+            for op in undo_order(&self.ops[index]) {
                 self.undo(op, &mut work, step_from, step_to, &mut report)?;
             }
             report.steps.push(StepRecord {

@@ -463,6 +463,25 @@ impl Applied {
     }
 }
 
+/// The order in which a downgrade undoes one step's operations: newest
+/// first, save that added fields are taken out only after the renames,
+/// moves and conversions are undone (a rename or move into an added field,
+/// or into an object inside it, filled it on the way up, and its default
+/// was never used: removing the field first would drop what that undo has
+/// to take back out), and before removed fields are restored (one may
+/// reuse an added field's name).
+pub(crate) fn undo_order(ops: &[Op]) -> impl Iterator<Item = &Op> {
+    let removed = |op: &&Op| matches!(op, Op::Preserve { .. } | Op::Drop { .. });
+    let added = |op: &&Op| matches!(op, Op::Default { .. });
+    let others = ops
+        .iter()
+        .rev()
+        .filter(move |op| !removed(op) && !added(op));
+    others
+        .chain(ops.iter().rev().filter(added))
+        .chain(ops.iter().rev().filter(removed))
+}
+
 impl Op {
     pub(crate) fn apply(
         &self,

@@ -24,7 +24,7 @@ use crate::object::{free_key, object_at, rename_key, Object};
 use crate::ops::convert::Undoing;
 use crate::ops::moves::{At, Keeper};
 use crate::schema::Schema;
-use crate::step::{Applied, Op, OpError};
+use crate::step::{undo_order, Applied, Op, OpError};
 use crate::version::{kind_of, Version};
 use crate::vocab::names::LEGACY_NESTED;
 
@@ -745,7 +745,7 @@ impl Visit for Undo<'_> {
         history: &'static EmbeddedHistory,
     ) -> Result<(), Error> {
         visit_sites(self, object, &history.sites)?;
-        for op in history.ops_at(self.version).iter().rev() {
+        for op in undo_order(history.ops_at(self.version)) {
             self.op(op, object)?;
         }
         Ok(())

@@ -654,6 +654,24 @@ pub(crate) fn declared_dropped(report: &Report, path: &str) -> bool {
     report.declared.iter().any(|pattern| covers(pattern, path))
 }
 
+/// Whether `value` at `path` of an old document is the old name of a
+/// variant the migration renamed there, as the report lists it
+/// (`messages[].role: function -> tool`): a unit variant's name, or an
+/// internally or adjacently tagged variant's tag, which the variant's new
+/// name replaced.
+#[cfg_attr(not(feature = "testing"), allow(dead_code))]
+pub(crate) fn variant_renamed(report: &Report, path: &str, value: &Value) -> bool {
+    let Some(value) = value.as_str() else {
+        return false;
+    };
+    report.renamed.iter().any(|entry| {
+        entry
+            .split_once(": ")
+            .and_then(|(pattern, names)| Some((pattern, names.split_once(" -> ")?.0)))
+            .is_some_and(|(pattern, old)| old == value && covers(pattern, path))
+    })
+}
+
 fn covers(pattern: &str, path: &str) -> bool {
     let (mut pattern, mut path) = (pattern.as_bytes(), path.as_bytes());
     while let Some((&first, rest)) = pattern.split_first() {
@@ -881,6 +899,24 @@ mod tests {
         assert!(covers("by_agent{}.tmp", "by_agent.critic.tmp"));
         assert!(covers("by_agent{}.tmp", r#"by_agent["odd key"].tmp"#));
         assert!(!covers("by_agent{}.tmp", "by_agent.critic.other"));
+    }
+
+    #[test]
+    fn a_renamed_variant_is_found_by_its_old_name_under_its_path() {
+        let schema = crate::Schema::semver("T", "0.1.0").build().unwrap();
+        let mut report = Report::unchanged(&schema, schema.current().clone());
+        report.renamed = vec![
+            "messages[0].thought -> messages[0].reasoning".into(),
+            "messages[].attachments[]: document -> file".into(),
+            "messages[].role: function -> tool".into(),
+        ];
+        let role = |path: &str, name: &str| variant_renamed(&report, path, &json!(name));
+        assert!(role("messages[3].role", "function"));
+        assert!(role("messages[0].attachments[1].type", "document"));
+        assert!(!role("messages[3].role", "tool"));
+        assert!(!role("messages[3].name", "function"));
+        assert!(!role("messages[0].thought", "messages[0].reasoning"));
+        assert!(!variant_renamed(&report, "messages[3].role", &json!(1)));
     }
 
     #[test]

@@ -23,7 +23,9 @@
 //! 4. nothing is lost: every value of the old document is still somewhere
 //!    in the value read, written back to JSON, metadata object included,
 //!    where removed fields are preserved; save the old values a
-//!    `#[converted]` function replaced, which it decided about.
+//!    `#[converted]` function replaced, which it decided about, the values
+//!    a declared drop (`dropped(...)`) took, and the old names of renamed
+//!    enum variants, which the new names stand for.
 //!
 //! A "value" is a leaf: a string, a number or a boolean. `null`, `[]` and
 //! `{}` hold nothing to lose, and the version stamp is not data. Each leaf
@@ -202,6 +204,10 @@ where
     outcome
         .lost
         .retain(|lost| !crate::ops::moves::declared_dropped(&read.report, &lost.path));
+    // Nor is the old name of a renamed variant: the new name stands for it.
+    outcome
+        .lost
+        .retain(|lost| !crate::ops::moves::variant_renamed(&read.report, &lost.path, &lost.value));
     if !outcome.lost.is_empty() {
         return Err(Box::new(Problem::Lost(outcome.lost)));
     }
