@@ -450,6 +450,15 @@ impl Applied {
         }
     }
 
+    /// Records that a value went because the history says so (a removal
+    /// with `drop`): the no-loss check of `palimpsest::testing` does not
+    /// count it as lost.
+    pub(crate) fn record_declared(&mut self, path: String) {
+        if self.record && !self.declared.contains(&path) {
+            self.declared.push(path);
+        }
+    }
+
     fn record_defaulted(&mut self, field: &str) {
         if self.record {
             self.defaulted.push(field.to_owned());
@@ -513,6 +522,7 @@ impl Op {
             Op::Drop { field } => {
                 if doc.remove(field).is_some() {
                     applied.record_dropped(field);
+                    applied.record_declared(field.clone());
                 }
             }
             Op::Default { field, value } => {

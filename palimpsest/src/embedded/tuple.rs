@@ -147,6 +147,7 @@ impl Elements<'_> {
                     };
                     items.remove(at);
                     record(&mut self.applied.dropped, element(pattern, at));
+                    record(&mut self.applied.declared, element(pattern, at));
                 }
                 Op::Default { field, value } => {
                     // Only an array that ends where the element goes: a

@@ -509,6 +509,7 @@ impl Walk<'_> {
                 Op::Drop { field } => {
                     if object.remove(field).is_some() {
                         record(&mut self.applied.dropped, at, field);
+                        record(&mut self.applied.declared, at, field);
                     }
                 }
                 // A removed value goes to the root's metadata, which this

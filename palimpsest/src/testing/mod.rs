@@ -24,8 +24,10 @@
 //!    in the value read, written back to JSON, metadata object included,
 //!    where removed fields are preserved; save the old values a
 //!    `#[converted]` function replaced, which it decided about, the values
-//!    a declared drop (`dropped(...)`) took, and the old names of renamed
-//!    enum variants, which the new names stand for.
+//!    a declared drop (`dropped(...)`, `#[removed_in(.., drop)]`,
+//!    [`Step::drop_field`](crate::Step::drop_field)) took, and the old names
+//!    of renamed enum variants, which the new names stand for. What a
+//!    hand-written step loses is lost.
 //!
 //! A "value" is a leaf: a string, a number or a boolean. `null`, `[]` and
 //! `{}` hold nothing to lose, and the version stamp is not data. Each leaf
@@ -329,7 +331,12 @@ mod tests {
         Schema::semver("LossyNote", "0.2.0")
             .metadata("meta")
             .step(Step::new("0.0.1", "0.1.0").rename("body", "text"))
-            .step(Step::new("0.1.0", "0.2.0").drop_field("color"))
+            // A hand-written step that loses a value the history never
+            // said may go: what the check is for.
+            .step(Step::new("0.1.0", "0.2.0").with(|doc| {
+                doc.remove("color");
+                Ok::<(), crate::error::BoxError>(())
+            }))
     });
 
     /// A hand-written step that forges the migration history.

@@ -61,10 +61,14 @@ pub struct CheckedFixture {
 /// impl Versioned for Note {
 ///     fn schema() -> &'static Schema {
 ///         static SCHEMA: OnceLock<Schema> = OnceLock::new();
-///         // Drops `color` without preserving it anywhere.
+///         // A hand-written step that loses `color`, which the history
+///         // never said may go (a `drop_field` would have said so).
 ///         SCHEMA.get_or_init(|| {
 ///             Schema::semver("Note", "0.1.0")
-///                 .step(Step::new("0.0.1", "0.1.0").drop_field("color"))
+///                 .step(Step::new("0.0.1", "0.1.0").with(|doc| {
+///                     doc.remove("color");
+///                     Ok::<(), &str>(())
+///                 }))
 ///                 .build()
 ///                 .unwrap()
 ///         })
