@@ -181,7 +181,7 @@ pub mod __private;
 
 // The public API, one name per concept: every item below is reachable by
 // this path only (`object` is the one public module of the default build).
-pub use downgrade::to_value_as;
+pub use downgrade::{to_value_as, to_value_as_lossy, Lost};
 pub use error::Error;
 pub use migrate::{
     Report, StepRecord, LEGACY_NESTED, LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY,

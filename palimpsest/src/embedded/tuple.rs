@@ -79,7 +79,7 @@ impl EmbeddedHistory {
             for op in ops {
                 match op {
                     Op::Default { field, .. } if position(field) == Some(at) => return None,
-                    Op::Preserve { field } | Op::Drop { field } => removed.extend(position(field)),
+                    Op::Preserve { field, .. } | Op::Drop { field } => removed.extend(position(field)),
                     _ => {}
                 }
             }
@@ -130,7 +130,7 @@ impl Elements<'_> {
         let (pattern, exact) = (self.cursor.pattern(), self.cursor.exact());
         for op in ops {
             match op {
-                Op::Preserve { field } => {
+                Op::Preserve { field, .. } => {
                     let Some(at) = position(field).filter(|at| *at < items.len()) else {
                         continue;
                     };
@@ -202,7 +202,7 @@ impl UndoElements<'_> {
                 items.remove(at);
                 record(&mut self.report.dropped, element(self.cursor.pattern(), at));
             }
-            Op::Preserve { field } => {
+            Op::Preserve { field, .. } => {
                 let Some(at) = position(field) else {
                     return Ok(());
                 };
@@ -238,7 +238,10 @@ mod tests {
 
     fn ops() -> Vec<Op> {
         vec![
-            Op::Preserve { field: "3".into() },
+            Op::Preserve {
+                field: "3".into(),
+                default: None,
+            },
             Op::Drop { field: "1".into() },
             Op::Default {
                 field: "2".into(),
@@ -311,6 +314,7 @@ mod tests {
             renamed: Vec::new(),
             moved: Vec::new(),
             converted: Vec::new(),
+            lost: Vec::new(),
             declared: Vec::new(),
         };
         let mut kept = Object::new();

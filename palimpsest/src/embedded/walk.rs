@@ -18,11 +18,12 @@ use serde_json::{Map, Value};
 use super::tuple::{Elements, UndoElements};
 use super::variants::{Tagging, VariantOp, Variants};
 use super::{EmbeddedHistory, Nested, Segment, Site};
+use crate::downgrade::{let_go, Downward};
 use crate::error::Error;
 use crate::migrate::Report;
 use crate::object::{free_key, object_at, rename_key, Object};
 use crate::ops::convert::Undoing;
-use crate::ops::moves::{At, Keeper};
+use crate::ops::moves::{At, Keeper, MoveOp};
 use crate::schema::Schema;
 use crate::step::{Applied, Op, OpError};
 use crate::version::{kind_of, Version};
@@ -513,7 +514,7 @@ impl Walk<'_> {
                 }
                 // A removed value goes to the root's metadata, which this
                 // object cannot reach: it leaves with its path.
-                Op::Preserve { field } => {
+                Op::Preserve { field, .. } => {
                     if let Some(value) = object.remove(field) {
                         self.kept.push((joined(&self.cursor.exact, field), value));
                         record_kept(self.applied, self.kept_at, at, field);
@@ -647,6 +648,7 @@ struct Undo<'a> {
     /// The values kept in `legacy_nested`, for removed fields to return.
     kept: &'a mut Object,
     cursor: Cursor,
+    down: &'a Downward,
 }
 
 impl Undo<'_> {
@@ -672,10 +674,18 @@ impl Undo<'_> {
                     self.report.renamed.push(entry);
                 }
             }
-            Op::Default { field, .. } => {
-                if object.remove(field).is_some() {
-                    let at = &self.cursor.pattern;
-                    record(&mut self.report.dropped, at, field);
+            Op::Default { field, value } => {
+                if let Some(held) = object.remove(field) {
+                    let undoing = Undoing {
+                        type_name: self.schema.type_name,
+                        newer: self.newer,
+                        older: self.older,
+                    };
+                    let path = || joined(exact, field);
+                    let (loss, report) = (self.down.loss, &mut *self.report);
+                    if let_go(&undoing, self.version, loss, path, held, value, report)? {
+                        record(&mut self.report.dropped, &self.cursor.pattern, field);
+                    }
                 }
             }
             Op::Drop { field } => {
@@ -685,14 +695,26 @@ impl Undo<'_> {
                     self.version
                 )))
             }
-            Op::Preserve { field } => {
+            Op::Preserve { field, default } => {
                 let path = joined(exact, field);
-                let value = self.kept.remove(&path).ok_or_else(|| {
-                    irreversible(format!(
-                        "`{path}` was removed in {} and the document keeps no value for it in `{LEGACY_NESTED}`",
-                        self.version
-                    ))
-                })?;
+                let value = match (self.kept.remove(&path), default) {
+                    (Some(kept), _) => kept,
+                    (None, Some(default)) => {
+                        record(&mut self.report.defaulted, &self.cursor.pattern, field);
+                        default().map_err(|error| {
+                            irreversible(format!(
+                                "`{path}` was removed in {}, and its default cannot be made: {error}",
+                                self.version
+                            ))
+                        })?
+                    }
+                    (None, None) => {
+                        return Err(irreversible(format!(
+                            "`{path}` was removed in {} with no default, and the document keeps no value for it in `{LEGACY_NESTED}`",
+                            self.version
+                        )))
+                    }
+                };
                 object.insert(field.clone(), value);
             }
             Op::Custom(_) => {}
@@ -710,6 +732,8 @@ impl Undo<'_> {
                     );
                 }
             }
+            // A declared drop took nothing from a document written since.
+            Op::Moves(MoveOp::DropPath { .. }) if !self.down.held_before(self.newer) => {}
             Op::Moves(op) => {
                 let kept = &mut *self.kept;
                 op.undo(object, exact, self.version, self.report, &mut |_, path| {
@@ -891,6 +915,7 @@ impl Schema {
         document: &mut Object,
         older: &Version,
         newer: &Version,
+        down: &Downward,
         report: &mut Report,
     ) -> Result<(), Error> {
         let Some(nested) = &self.nested else {
@@ -906,6 +931,7 @@ impl Schema {
                 report: &mut *report,
                 kept: &mut kept,
                 cursor: Cursor::root(),
+                down,
             };
             visit_document(&mut undo, document, &nested.sites)?;
         }
