@@ -32,7 +32,11 @@ pub enum PlannedOp<'a> {
         name: String,
         field: &'a Field<'a>,
     },
-    Drop(String),
+    /// A field removed with `drop`.
+    Drop {
+        name: String,
+        field: &'a Field<'a>,
+    },
     Rename {
         old: String,
         new: String,
@@ -771,7 +775,7 @@ fn ops_into<'a>(cont: &'a Container<'a>, version: &Version) -> Vec<PlannedOp<'a>
         {
             let name = name_at(field, version);
             ops.push(if removed.drop {
-                PlannedOp::Drop(name)
+                PlannedOp::Drop { name, field }
             } else {
                 PlannedOp::Preserve { name, field }
             });

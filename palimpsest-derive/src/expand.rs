@@ -863,14 +863,8 @@ fn claimed_keys(cont: &Container<'_>) -> Option<Vec<String>> {
 
 fn op_expr(cont: &Container<'_>, op: &PlannedOp<'_>) -> Option<TokenStream> {
     Some(match op {
-        PlannedOp::Preserve { name, field } => match field_default_expr(cont, field) {
-            // A downgrade writes the default of a removed field when the
-            // document kept no value for it.
-            Some(value) => quote!(.try_preserve_or(#name, (|| ::palimpsest::__private::default_value(&#value))
-                as ::palimpsest::__private::DefaultFn)),
-            None => quote!(.preserve(#name)),
-        },
-        PlannedOp::Drop(name) => quote!(.drop_field(#name)),
+        PlannedOp::Preserve { name, field } => removed_expr(cont, field, name, "preserve"),
+        PlannedOp::Drop { name, field } => removed_expr(cont, field, name, "drop_field"),
         PlannedOp::Rename { old, new } => quote!(.rename(#old, #new)),
         PlannedOp::Custom { with, back: None } => quote!(.function(#with)),
         PlannedOp::Custom {
@@ -887,6 +881,18 @@ fn op_expr(cont: &Container<'_>, op: &PlannedOp<'_>) -> Option<TokenStream> {
                 as ::palimpsest::__private::DefaultFn))
         }
     })
+}
+
+/// A removed field's op: `method`, or with its default, for a downgrade to
+/// write when the document does not hold the value, `try_<method>_or`.
+fn removed_expr(cont: &Container<'_>, field: &Field<'_>, name: &str, method: &str) -> TokenStream {
+    let Some(value) = field_default_expr(cont, field) else {
+        let method = format_ident!("{method}");
+        return quote!(.#method(#name));
+    };
+    let method = format_ident!("try_{method}_or");
+    quote!(.#method(#name, (|| ::palimpsest::__private::default_value(&#value))
+        as ::palimpsest::__private::DefaultFn))
 }
 
 /// The Rust default of an added field, for the step to insert in JSON form.

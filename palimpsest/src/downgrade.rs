@@ -92,6 +92,21 @@ pub(crate) fn let_go(
     Ok(false)
 }
 
+/// The value a downgrade writes for a field removed in `version` whose
+/// value the document does not hold: its `default`, or `gone`, the reason
+/// there is none, for [`Error::Irreversible`].
+pub(crate) fn from_default(
+    default: Option<&DefaultFn>,
+    path: &str,
+    version: &Version,
+    gone: impl FnOnce() -> String,
+) -> Result<Value, String> {
+    let default = default.ok_or_else(gone)?;
+    default().map_err(|error| {
+        format!("`{path}` was removed in {version}, and its default cannot be made: {error}")
+    })
+}
+
 impl Schema {
     /// Rewrites a document as an older version, for a reader that has not
     /// upgraded: every step undone, newest first. Renames are undone; added
@@ -329,33 +344,33 @@ impl Schema {
                     }
                     None => None,
                 };
-                let value = match (kept, default) {
-                    (Some(kept), _) => kept,
-                    (None, Some(default)) => {
+                let value = match kept {
+                    Some(kept) => kept,
+                    None => {
+                        let value = from_default(default.as_deref(), field, newer, || {
+                            match &self.metadata {
+                                Some(metadata) => format!(
+                                    "`{field}` was removed in {newer} with no default, and the document has no `{metadata}.{legacy}` to restore"
+                                ),
+                                None => format!(
+                                    "`{field}` was removed in {newer} with no default, and there is no metadata path"
+                                ),
+                            }
+                        })
+                        .map_err(irreversible)?;
                         report.defaulted.push(field.clone());
-                        default().map_err(|error| {
-                            irreversible(format!(
-                                "`{field}` was removed in {newer}, and its default cannot be made: {error}"
-                            ))
-                        })?
-                    }
-                    (None, None) => {
-                        return Err(irreversible(match &self.metadata {
-                            Some(metadata) => format!(
-                                "`{field}` was removed in {newer} with no default, and the document has no `{metadata}.{legacy}` to restore"
-                            ),
-                            None => format!(
-                                "`{field}` was removed in {newer} with no default, and there is no metadata path"
-                            ),
-                        }))
+                        value
                     }
                 };
                 doc.insert(field.clone(), value);
             }
-            Op::Drop { field } => {
-                return Err(irreversible(format!(
-                    "`{field}` was dropped in {newer}; its value is gone"
-                )))
+            Op::Drop { field, default } => {
+                let value = from_default(default.as_deref(), field, newer, || {
+                    format!("`{field}` was dropped in {newer}; its value is gone")
+                })
+                .map_err(irreversible)?;
+                report.defaulted.push(field.clone());
+                doc.insert(field.clone(), value);
             }
             Op::Custom(custom) => {
                 let back = custom.back.as_ref().ok_or_else(|| {

@@ -67,6 +67,9 @@ pub(crate) enum Op {
     },
     Drop {
         field: String,
+        /// What a downgrade writes, the value being gone: the field's
+        /// default, if it has one.
+        default: Option<Box<DefaultFn>>,
     },
     Default {
         field: String,
@@ -164,6 +167,47 @@ impl Step {
     pub fn drop_field(mut self, field: impl Into<String>) -> Self {
         self.ops.push(Op::Drop {
             field: field.into(),
+            default: None,
+        });
+        self
+    }
+
+    /// Like [`Step::drop_field`], for a field an older reader can take from
+    /// `default`: a downgrade writes the value `default` makes, where
+    /// [`Step::drop_field`] alone makes it
+    /// [`Error::Irreversible`](crate::Error::Irreversible).
+    ///
+    /// ```
+    /// use palimpsest::{Schema, Step};
+    /// use serde_json::json;
+    ///
+    /// let schema = Schema::integer("Note", 1)
+    ///     .step(Step::new(0, 1).drop_field_or("color", || json!("black")))
+    ///     .build()?;
+    /// let mut doc = json!({"schema_version": 1, "text": "hi"});
+    /// schema.downgrade(&mut doc, &schema.parse_version("0")?)?;
+    /// assert_eq!(doc, json!({"schema_version": 0, "text": "hi", "color": "black"}));
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    #[must_use]
+    pub fn drop_field_or(
+        self,
+        field: impl Into<String>,
+        default: impl Fn() -> Value + Send + Sync + 'static,
+    ) -> Self {
+        self.try_drop_field_or(field, move || Ok(default()))
+    }
+
+    /// Like [`Step::drop_field_or`], for a default whose making may fail.
+    #[must_use]
+    pub fn try_drop_field_or(
+        mut self,
+        field: impl Into<String>,
+        default: impl Fn() -> Result<Value, BoxError> + Send + Sync + 'static,
+    ) -> Self {
+        self.ops.push(Op::Drop {
+            field: field.into(),
+            default: Some(Box::new(default)),
         });
         self
     }
@@ -663,7 +707,7 @@ impl Op {
                     applied.record_preserved(|| format!("{metadata}.{name}"));
                 })?;
             }
-            Op::Drop { field } => {
+            Op::Drop { field, .. } => {
                 if doc.remove(field).is_some() {
                     applied.record_dropped(field);
                 }
@@ -718,6 +762,7 @@ mod tests {
         let mut doc = object(json!({"old": 1}));
         Op::Drop {
             field: "old".into(),
+            default: None,
         }
         .apply(&mut doc, None, &mut applied)
         .unwrap();

@@ -79,7 +79,7 @@ impl EmbeddedHistory {
             for op in ops {
                 match op {
                     Op::Default { field, .. } if position(field) == Some(at) => return None,
-                    Op::Preserve { field, .. } | Op::Drop { field } => removed.extend(position(field)),
+                    Op::Preserve { field, .. } | Op::Drop { field, .. } => removed.extend(position(field)),
                     _ => {}
                 }
             }
@@ -141,7 +141,7 @@ impl Elements<'_> {
                     };
                     record(&mut self.applied.preserved, listed);
                 }
-                Op::Drop { field } => {
+                Op::Drop { field, .. } => {
                     let Some(at) = position(field).filter(|at| *at < items.len()) else {
                         continue;
                     };
@@ -218,7 +218,7 @@ impl UndoElements<'_> {
                 })?;
                 items.insert(at, value);
             }
-            Op::Drop { field } => {
+            Op::Drop { field, .. } => {
                 let at = position(field).unwrap_or_default();
                 return Err(format!(
                     "`{}` was dropped in {version}; its value is gone",
@@ -242,7 +242,10 @@ mod tests {
                 field: "3".into(),
                 default: None,
             },
-            Op::Drop { field: "1".into() },
+            Op::Drop {
+                field: "1".into(),
+                default: None,
+            },
             Op::Default {
                 field: "2".into(),
                 value: Box::new(|| Ok(json!(0))),

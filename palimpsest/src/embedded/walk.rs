@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use super::tuple::{Elements, UndoElements};
 use super::variants::{Tagging, VariantOp, Variants};
 use super::{EmbeddedHistory, Nested, Segment, Site};
-use crate::downgrade::{let_go, Downward};
+use crate::downgrade::{from_default, let_go, Downward};
 use crate::error::Error;
 use crate::migrate::Report;
 use crate::object::{free_key, object_at, rename_key, Object};
@@ -507,7 +507,7 @@ impl Walk<'_> {
                         record(&mut self.applied.defaulted, at, field);
                     }
                 }
-                Op::Drop { field } => {
+                Op::Drop { field, .. } => {
                     if object.remove(field).is_some() {
                         record(&mut self.applied.dropped, at, field);
                     }
@@ -688,31 +688,29 @@ impl Undo<'_> {
                     }
                 }
             }
-            Op::Drop { field } => {
-                return Err(irreversible(format!(
-                    "`{}` was dropped in {}; its value is gone",
-                    joined(exact, field),
-                    self.version
-                )))
+            Op::Drop { field, default } => {
+                let path = joined(exact, field);
+                let value = from_default(default.as_deref(), &path, self.version, || {
+                    format!("`{path}` was dropped in {}; its value is gone", self.version)
+                })
+                .map_err(irreversible)?;
+                record(&mut self.report.defaulted, &self.cursor.pattern, field);
+                object.insert(field.clone(), value);
             }
             Op::Preserve { field, default } => {
                 let path = joined(exact, field);
-                let value = match (self.kept.remove(&path), default) {
-                    (Some(kept), _) => kept,
-                    (None, Some(default)) => {
-                        record(&mut self.report.defaulted, &self.cursor.pattern, field);
-                        default().map_err(|error| {
-                            irreversible(format!(
-                                "`{path}` was removed in {}, and its default cannot be made: {error}",
+                let value = match self.kept.remove(&path) {
+                    Some(kept) => kept,
+                    None => {
+                        let value = from_default(default.as_deref(), &path, self.version, || {
+                            format!(
+                                "`{path}` was removed in {} with no default, and the document keeps no value for it in `{LEGACY_NESTED}`",
                                 self.version
-                            ))
-                        })?
-                    }
-                    (None, None) => {
-                        return Err(irreversible(format!(
-                            "`{path}` was removed in {} with no default, and the document keeps no value for it in `{LEGACY_NESTED}`",
-                            self.version
-                        )))
+                            )
+                        })
+                        .map_err(irreversible)?;
+                        record(&mut self.report.defaulted, &self.cursor.pattern, field);
+                        value
                     }
                 };
                 object.insert(field.clone(), value);
