@@ -68,6 +68,9 @@ pub struct StepArg {
 const STEP_USAGE: &str =
     "expected step(from = \"0.1.0\", to = \"0.2.0\", with = path::to::function)";
 
+const BACK_USAGE: &str =
+    "expected step(from = \"0.1.0\", to = \"0.2.0\", with = path::to::up, back = path::to::down), `down` undoing `up`";
+
 /// How a hand-written step joins the step the field attributes generate
 /// for the same versions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,13 +162,14 @@ impl ContainerArgs {
     }
 }
 
-/// Sets the function `key` of `step(...)` names by its path, once.
+/// Sets the function `key` of `step(...)` names by its path, once; `what`
+/// says what the function is for, `usage` how the key is written.
 fn set_function(
     cx: &mut Ctxt,
     meta: &ParseNestedMeta<'_>,
     slot: &mut Option<syn::Path>,
     key: &str,
-    what: &str,
+    (what, usage): (&str, &str),
 ) -> syn::Result<()> {
     let value: syn::Expr = meta.value()?.parse()?;
     let syn::Expr::Path(syn::ExprPath {
@@ -174,7 +178,7 @@ fn set_function(
     else {
         cx.error_spanned_by(
             &value,
-            format!("#[versioned]: `{key}` names {what} by its path; {STEP_USAGE}"),
+            format!("#[versioned]: `{key}` names {what} by its path; {usage}"),
         );
         return Ok(());
     };
@@ -218,11 +222,13 @@ impl StepArg {
             } else if inner.path.is_ident("with") {
                 // step(with = crate::migrations::split_name, ...)
                 given.push("with");
-                set_function(cx, &inner, &mut step.with, "with", "the step's function")
+                let what = ("the step's function", STEP_USAGE);
+                set_function(cx, &inner, &mut step.with, "with", what)
             } else if inner.path.is_ident("back") {
                 // step(..., back = crate::migrations::join_name)
                 given.push("back");
-                set_function(cx, &inner, &mut step.back, "back", "the function that undoes the step")
+                let what = ("the function that undoes the step", BACK_USAGE);
+                set_function(cx, &inner, &mut step.back, "back", what)
             } else if inner.path.is_ident("combine") {
                 // step(..., combine = "after")
                 given.push("combine");
