@@ -445,3 +445,42 @@ fn runtime_removed_fields_come_back_from_their_default() {
     let mut doc = json!({"schema_version": 2, "text": "hi"});
     assert!(schema.downgrade_lossy(&mut doc, &target).is_err());
 }
+
+/// A track of points, the altitude added to each in 2: tuple elements
+/// follow the same rule as fields.
+#[versioned(since = 1, version = 2)]
+#[derive(Debug, Serialize, Deserialize)]
+struct Track {
+    points: Vec<Point>,
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Serialize, Deserialize)]
+struct Point(i64, i64, #[added_in(2)] #[serde(default)] i64);
+
+#[test]
+fn added_tuple_elements_go_only_with_their_default_or_when_loss_is_allowed() {
+    let flat = Track {
+        points: vec![Point(1, 2, 0), Point(3, 4, 0)],
+    };
+    assert_eq!(
+        palimpsest::to_value_as(&flat, 1).unwrap(),
+        json!({"schema_version": 1, "points": [[1, 2], [3, 4]]})
+    );
+
+    let hilly = Track {
+        points: vec![Point(1, 2, 0), Point(3, 4, 9)],
+    };
+    let err = palimpsest::to_value_as(&hilly, 1).unwrap_err();
+    assert!(
+        matches!(&err, Error::WouldLose { path, .. } if path == "points[1][2]"),
+        "{err}"
+    );
+    let (written, report) = palimpsest::to_value_as_lossy(&hilly, 1).unwrap();
+    assert_eq!(written["points"], json!([[1, 2], [3, 4]]));
+    assert_eq!(report.lost.len(), 1);
+    assert_eq!(
+        (report.lost[0].path.as_str(), &report.lost[0].value),
+        ("points[1][2]", &json!(9))
+    );
+}

@@ -61,7 +61,7 @@ pub(crate) fn let_go(
     added: &Version,
     loss: Loss,
     path: impl Fn() -> String,
-    held: Value,
+    held: &Value,
     default: &DefaultFn,
     report: &mut Report,
 ) -> Result<bool, Error> {
@@ -74,9 +74,10 @@ pub(crate) fn let_go(
             path()
         ),
     })?;
-    if held == default {
+    if *held == default {
         return Ok(true);
     }
+    let held = held.clone();
     let path = path();
     if loss == Loss::Refuse {
         return Err(Error::WouldLose {
@@ -323,7 +324,7 @@ impl Schema {
             }
             Op::Default { field, value } => {
                 if let Some(held) = doc.remove(field) {
-                    if let_go(undoing, newer, down.loss, || field.clone(), held, value, report)? {
+                    if let_go(undoing, newer, down.loss, || field.clone(), &held, value, report)? {
                         report.dropped.push(field.clone());
                     }
                 }

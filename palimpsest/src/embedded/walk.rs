@@ -683,7 +683,7 @@ impl Undo<'_> {
                     };
                     let path = || joined(exact, field);
                     let (loss, report) = (self.down.loss, &mut *self.report);
-                    if let_go(&undoing, self.version, loss, path, held, value, report)? {
+                    if let_go(&undoing, self.version, loss, path, &held, value, report)? {
                         record(&mut self.report.dropped, &self.cursor.pattern, field);
                     }
                 }
@@ -832,17 +832,18 @@ impl Visit for Undo<'_> {
         visit_elements(self, items, history, Some(self.version))?;
         let mut undo = UndoElements {
             cursor: &self.cursor,
+            undoing: Undoing {
+                type_name: self.schema.type_name,
+                newer: self.newer,
+                older: self.older,
+            },
             version: self.version,
+            loss: self.down.loss,
             report: self.report,
             kept: self.kept,
         };
         for op in history.ops_at(self.version).iter().rev() {
-            undo.op(op, items).map_err(|reason| Error::Irreversible {
-                type_name: self.schema.type_name,
-                from: self.newer.clone(),
-                to: self.older.clone(),
-                reason,
-            })?;
+            undo.op(op, items)?;
         }
         Ok(())
     }
