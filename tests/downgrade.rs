@@ -143,7 +143,7 @@ fn a_kept_value_wins_over_the_default() {
     };
     assert_eq!(
         palimpsest::to_value_as(&fresh, "0.1.0").unwrap(),
-        json!({"schema_version": "0.1.0", "title": "t", "theme": "light", "meta": {}})
+        json!({"schema_version": "0.1.0", "title": "t", "theme": "light"})
     );
     let old = json!({"schema_version": "0.1.0", "title": "t", "theme": "dark"});
     let read = palimpsest::from_value::<Sheet>(old).unwrap();

@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::chain::find_path;
 use crate::error::Error;
 use crate::migrate::{Report, StepRecord, LEGACY_UNKNOWN, MIGRATED_FROM};
-use crate::object::{last_taken_key, object_at, rename_key, Object};
+use crate::object::{last_taken_key, object_at, rename_key, Object, ObjectPath};
 use crate::ops::convert::Undoing;
 use crate::ops::moves::{restore_from_metadata, MoveOp};
 use crate::schema::{Schema, Versioned};
@@ -91,6 +91,16 @@ pub(crate) fn let_go(
     }
     report.lost.push(Lost { path, value: held });
     Ok(false)
+}
+
+/// The metadata object of `doc` at `path`, if the document has one: a
+/// downgrade takes values out of it and never makes it.
+fn metadata_mut<'a>(doc: &'a mut Object, path: &ObjectPath) -> Option<&'a mut Object> {
+    path.segments()
+        .iter()
+        .try_fold(doc, |object, segment| {
+            object.get_mut(segment.as_str())?.as_object_mut()
+        })
 }
 
 /// The value a downgrade writes for a field removed in `version` whose
@@ -265,13 +275,7 @@ impl Schema {
         let Some(path) = &self.metadata else {
             return;
         };
-        let Some(metadata) = path
-            .segments()
-            .iter()
-            .try_fold(&mut *doc, |object, segment| {
-                object.get_mut(segment.as_str())?.as_object_mut()
-            })
-        else {
+        let Some(metadata) = metadata_mut(doc, path) else {
             return;
         };
         let Some(Value::Object(mut kept)) = metadata.remove(LEGACY_UNKNOWN) else {
@@ -331,20 +335,15 @@ impl Schema {
             }
             Op::Preserve { field, default } => {
                 let legacy = legacy_key(field);
-                let kept = match &self.metadata {
-                    Some(metadata) => {
-                        let kept = object_at(doc, metadata).map_err(|e| Error::NotAnObject {
-                            type_name: self.type_name,
-                            path: e.path,
-                            found: e.found,
-                        })?;
-                        // The value this step moved is the last of its
-                        // series: one already in `legacy_<field>` made it
-                        // go to `_2`, and so on.
+                // The value this step moved is the last of its series: one
+                // already in `legacy_<field>` made it go to `_2`, and so on.
+                let kept = self
+                    .metadata
+                    .as_ref()
+                    .and_then(|path| metadata_mut(doc, path))
+                    .and_then(|kept| {
                         last_taken_key(kept, &legacy).and_then(|name| kept.remove(&name))
-                    }
-                    None => None,
-                };
+                    });
                 let value = match kept {
                     Some(kept) => kept,
                     None => {
