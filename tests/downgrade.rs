@@ -182,7 +182,10 @@ fn an_added_field_holding_more_than_its_default_is_named() {
     // The round-trip check reports it as the obstacle to writing 0.2.0.
     let err = check_round_trips(&[decorated.clone()]).unwrap_err();
     assert!(
-        matches!(err.problem(), RoundTripProblem::Downgrade(Error::WouldLose { .. })),
+        matches!(
+            err.problem(),
+            RoundTripProblem::Downgrade(Error::WouldLose { .. })
+        ),
         "{err}"
     );
 
@@ -255,7 +258,10 @@ fn inside_embedded_types_added_fields_go_only_with_their_default() {
         .collect();
     assert_eq!(
         lost,
-        [("steps[1].retries", &json!(2)), ("steps[2].retries", &json!(5))]
+        [
+            ("steps[1].retries", &json!(2)),
+            ("steps[2].retries", &json!(5))
+        ]
     );
 }
 
@@ -285,8 +291,9 @@ fn a_removed_field_without_default_stays_irreversible() {
         "{err}"
     );
     // A card read from 0.1.0 kept its phone, and gives it back.
-    let read = palimpsest::from_str::<Card>(r#"{"schema_version": "0.1.0", "name": "G", "phone": "555"}"#)
-        .unwrap();
+    let read =
+        palimpsest::from_str::<Card>(r#"{"schema_version": "0.1.0", "name": "G", "phone": "555"}"#)
+            .unwrap();
     let written = palimpsest::to_value_as(&read.value, "0.1.0").unwrap();
     assert_eq!(written["phone"], "555");
 }
@@ -304,7 +311,10 @@ struct Shout {
 
 fn upper(doc: &mut Map<String, Value>) -> Result<(), &'static str> {
     let text = doc.get_mut("text").ok_or("no `text`")?;
-    *text = json!(text.as_str().ok_or("`text` is not a string")?.to_uppercase());
+    *text = json!(text
+        .as_str()
+        .ok_or("`text` is not a string")?
+        .to_uppercase());
     Ok(())
 }
 
@@ -347,10 +357,14 @@ fn the_refusal_names_the_step_really_in_the_way() {
     schema
         .downgrade(&mut born, &schema.parse_version("2").unwrap())
         .unwrap();
-    assert_eq!(born, json!({"schema_version": 2, "first": "Ada", "last": "L"}));
+    assert_eq!(
+        born,
+        json!({"schema_version": 2, "first": "Ada", "last": "L"})
+    );
 
     // Migrated from 2, it may have held `orig_name`: the drop is in the way.
-    let mut upgraded = json!({"schema_version": 2, "first": "Ada", "last": "L", "orig_name": "A. L."});
+    let mut upgraded =
+        json!({"schema_version": 2, "first": "Ada", "last": "L", "orig_name": "A. L."});
     schema.migrate(&mut upgraded).unwrap();
     assert_eq!(upgraded["meta"]["migrated_from"], 2);
     let err = schema.downgrade(&mut upgraded, &target).unwrap_err();
@@ -418,7 +432,8 @@ fn runtime_removed_fields_come_back_from_their_default() {
         .unwrap();
     let target = schema.parse_version("1").unwrap();
 
-    let mut doc = json!({"schema_version": 2, "text": "hi", "tags": [], "meta": {"legacy_size": 3}});
+    let mut doc =
+        json!({"schema_version": 2, "text": "hi", "tags": [], "meta": {"legacy_size": 3}});
     let report = schema.downgrade(&mut doc, &target).unwrap();
     assert_eq!(
         doc,
@@ -437,10 +452,14 @@ fn runtime_removed_fields_come_back_from_their_default() {
     );
 
     // A lossy downgrade lets go of added values, never of removed ones.
-    let mut doc = json!({"schema_version": 2, "text": "hi", "tags": ["a"], "meta": {"legacy_size": 3}});
+    let mut doc =
+        json!({"schema_version": 2, "text": "hi", "tags": ["a"], "meta": {"legacy_size": 3}});
     let report = schema.downgrade_lossy(&mut doc, &target).unwrap();
     assert_eq!(report.lost.len(), 1);
-    assert_eq!((report.lost[0].path.as_str(), &report.lost[0].value), ("tags", &json!(["a"])));
+    assert_eq!(
+        (report.lost[0].path.as_str(), &report.lost[0].value),
+        ("tags", &json!(["a"]))
+    );
     assert!(report.dropped.is_empty(), "{report:?}");
     let mut doc = json!({"schema_version": 2, "text": "hi"});
     assert!(schema.downgrade_lossy(&mut doc, &target).is_err());
@@ -456,7 +475,13 @@ struct Track {
 
 #[versioned(embedded)]
 #[derive(Debug, Serialize, Deserialize)]
-struct Point(i64, i64, #[added_in(2)] #[serde(default)] i64);
+struct Point(
+    i64,
+    i64,
+    #[added_in(2)]
+    #[serde(default)]
+    i64,
+);
 
 #[test]
 fn added_tuple_elements_go_only_with_their_default_or_when_loss_is_allowed() {

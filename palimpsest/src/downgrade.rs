@@ -96,11 +96,9 @@ pub(crate) fn let_go(
 /// The metadata object of `doc` at `path`, if the document has one: a
 /// downgrade takes values out of it and never makes it.
 fn metadata_mut<'a>(doc: &'a mut Object, path: &ObjectPath) -> Option<&'a mut Object> {
-    path.segments()
-        .iter()
-        .try_fold(doc, |object, segment| {
-            object.get_mut(segment.as_str())?.as_object_mut()
-        })
+    path.segments().iter().try_fold(doc, |object, segment| {
+        object.get_mut(segment.as_str())?.as_object_mut()
+    })
 }
 
 /// The value a downgrade writes for a field removed in `version` whose
@@ -328,7 +326,15 @@ impl Schema {
             }
             Op::Default { field, value } => {
                 if let Some(held) = doc.remove(field) {
-                    if let_go(undoing, newer, down.loss, || field.clone(), &held, value, report)? {
+                    if let_go(
+                        undoing,
+                        newer,
+                        down.loss,
+                        || field.clone(),
+                        &held,
+                        value,
+                        report,
+                    )? {
                         report.dropped.push(field.clone());
                     }
                 }

@@ -26,8 +26,8 @@ use super::{EmbeddedChecked, EmbeddedHistory, Embeds, Pattern, Probe, Shape};
 use crate::downgrade::{from_default, let_go, Loss};
 use crate::error::Error;
 use crate::migrate::Report;
-use crate::ops::convert::Undoing;
 use crate::object::Object;
+use crate::ops::convert::Undoing;
 use crate::step::{Applied, Op, OpError};
 use crate::version::Version;
 use crate::vocab::names::LEGACY_NESTED;
@@ -81,7 +81,9 @@ impl EmbeddedHistory {
             for op in ops {
                 match op {
                     Op::Default { field, .. } if position(field) == Some(at) => return None,
-                    Op::Preserve { field, .. } | Op::Drop { field, .. } => removed.extend(position(field)),
+                    Op::Preserve { field, .. } | Op::Drop { field, .. } => {
+                        removed.extend(position(field))
+                    }
                     _ => {}
                 }
             }

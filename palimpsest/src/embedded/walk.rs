@@ -691,7 +691,10 @@ impl Undo<'_> {
             Op::Drop { field, default } => {
                 let path = joined(exact, field);
                 let value = from_default(default.as_deref(), &path, self.version, || {
-                    format!("`{path}` was dropped in {}; its value is gone", self.version)
+                    format!(
+                        "`{path}` was dropped in {}; its value is gone",
+                        self.version
+                    )
                 })
                 .map_err(irreversible)?;
                 record(&mut self.report.defaulted, &self.cursor.pattern, field);
