@@ -194,6 +194,10 @@ fn an_added_field_holding_more_than_its_default_is_named() {
     assert_eq!(report.lost.len(), 1);
     assert_eq!(report.lost[0].path, "badges");
     assert_eq!(report.lost[0].value, json!(["first programmer"]));
+    assert_eq!(
+        report.to_string(),
+        "`Profile`: 0.3.0 -> 0.2.0 (defaulted theme, nickname; lost badges)"
+    );
 }
 
 /// A run whose steps are embedded: the same rule holds inside them.

@@ -129,6 +129,7 @@ impl fmt::Display for Report {
         for step in &self.steps {
             write!(f, " -> {}", step.to)?;
         }
+        let lost: Vec<String> = self.lost.iter().map(|lost| lost.path.clone()).collect();
         let moved = [
             ("renamed", &self.renamed),
             ("moved", &self.moved),
@@ -136,6 +137,7 @@ impl fmt::Display for Report {
             ("preserved", &self.preserved),
             ("dropped", &self.dropped),
             ("converted", &self.converted),
+            ("lost", &lost),
         ];
         let mut moved = moved
             .iter()
