@@ -157,7 +157,18 @@ fn the_same_run_reads_the_same_at_every_version() {
 fn the_current_run_writes_back_as_every_older_fixture() {
     let current: AgentTrace = serde_json::from_str(&read("0.3.0/debugging_session.json")).unwrap();
     for version in ["0.0.1", "0.1.0", "0.2.0"] {
-        let mut written = palimpsest::to_value_as(&current, version).unwrap();
+        // The run recorded durations (and, before 0.2.0, tool call ids),
+        // which older versions have no place for: only a lossy downgrade
+        // writes them, listing each.
+        let err = palimpsest::to_value_as(&current, version).unwrap_err();
+        assert!(err.to_string().contains("`steps[0].duration_ms`"), "{err}");
+        let (mut written, report) = palimpsest::to_value_as_lossy(&current, version).unwrap();
+        let lost: Vec<&str> = report.lost.iter().map(|l| l.path.as_str()).collect();
+        for (i, step) in current.steps.iter().enumerate() {
+            let path = format!("steps[{i}].duration_ms");
+            let recorded = step.duration_ms != 0;
+            assert_eq!(lost.contains(&path.as_str()), recorded, "{version}: {path}");
+        }
         let mut fixture: Value =
             serde_json::from_str(&read(&format!("{version}/debugging_session.json"))).unwrap();
         if version == "0.0.1" {

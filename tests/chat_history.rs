@@ -531,9 +531,20 @@ fn the_current_log_writes_as_every_older_version() {
 #[test]
 fn a_log_written_at_0_5_0_writes_as_far_back_as_its_values_go() {
     let mut log = log("round_trip/0.5.0/weather_lookup.json");
-    // Down to 0.4.0 it is the 0.4.0 logger's record of the conversation,
-    // save the empty metadata object.
-    let mut written = palimpsest::to_value_as(&log, "0.4.0").unwrap();
+    // 0.4.0 has no title: writing it there loses the title, which the
+    // strict write refuses by name...
+    let err = palimpsest::to_value_as(&log, "0.4.0").unwrap_err();
+    assert!(
+        matches!(&err, Error::WouldLose { path, .. } if path == "title"),
+        "{err}"
+    );
+    // ...and the lossy one lists. Without it, it is the 0.4.0 logger's
+    // record of the conversation, save the empty metadata object.
+    let (mut written, report) = palimpsest::to_value_as_lossy(&log, "0.4.0").unwrap();
+    assert_eq!(report.lost.len(), 1, "{report}");
+    assert_eq!(report.lost[0].path, "title");
+    assert_eq!(report.lost[0].value, json!("Weather in Lisbon"));
+    log.title = None;
     assert_eq!(
         written.as_object_mut().unwrap().remove("metadata"),
         Some(json!({}))
@@ -545,7 +556,7 @@ fn a_log_written_at_0_5_0_writes_as_far_back_as_its_values_go() {
     let err = palimpsest::to_value_as(&log, "0.3.0").unwrap_err();
     assert!(
         err.to_string().ends_with(
-            "`messages[2].timing[2]` was added in 0.4.0 and holds 1, not its default 0: an older document has no place for it"
+            "without losing `messages[2].timing[2]`, added in 0.4.0, which holds 1, not its default; a lossy downgrade lets it go"
         ),
         "{err}"
     );
@@ -560,7 +571,7 @@ fn a_log_written_at_0_5_0_writes_as_far_back_as_its_values_go() {
     let err = palimpsest::to_value_as(&log, "0.2.0").unwrap_err();
     assert!(
         err.to_string().ends_with(
-            "`messages[1].timing[1]` was removed in 0.3.0 and the document keeps no value for it in `legacy_nested`"
+            "`messages[1].timing[1]` was removed in 0.3.0 with no default, and the document keeps no value for it in `legacy_nested`"
         ),
         "{err}"
     );
@@ -576,8 +587,21 @@ fn what_an_older_version_cannot_hold_is_refused_by_name() {
         ),
         "{err}"
     );
-    // Two calls at once do not fit 0.2.0's one `function_call`.
+    // A tool call's id, added in 0.3.0, has no place in 0.2.0.
     let parallel = log("round_trip/0.3.0/parallel_tools.json");
+    let err = palimpsest::to_value_as(&parallel, "0.2.0").unwrap_err();
+    assert!(
+        matches!(&err, Error::WouldLose { path, .. } if path == "messages[1].tool_calls[0].id"),
+        "{err}"
+    );
+    // Without ids, two calls at once still do not fit 0.2.0's one
+    // `function_call`.
+    let mut parallel = parallel;
+    for message in &mut parallel.messages {
+        for call in message.tool_calls.iter_mut() {
+            call.id = String::new();
+        }
+    }
     let err = palimpsest::to_value_as(&parallel, "0.2.0").unwrap_err();
     assert!(matches!(err, Error::Irreversible { .. }), "{err}");
     assert!(err.to_string().contains("messages[1].tool_calls"), "{err}");

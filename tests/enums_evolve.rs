@@ -786,9 +786,22 @@ fn a_top_level_tagged_enum_is_written_with_its_version_and_back() {
         serde_json::to_value(Signal::End).unwrap(),
         json!({"schema_version": "0.3.0", "type": "end"})
     );
+    // `note`, added in 0.3.0, holds more than its default: writing 0.1.0
+    // lets it go only when asked to.
+    let err = palimpsest::to_value_as(&begin, "0.1.0").unwrap_err();
+    assert!(
+        matches!(err, palimpsest::Error::WouldLose { ref path, .. } if path == "note"),
+        "{err}"
+    );
+    let (old, report) = palimpsest::to_value_as_lossy(&begin, "0.1.0").unwrap();
     assert_eq!(
-        palimpsest::to_value_as(&begin, "0.1.0").unwrap(),
+        old,
         json!({"schema_version": "0.1.0", "type": "start", "t": 5})
+    );
+    assert_eq!(report.lost.len(), 1);
+    assert_eq!(
+        (report.lost[0].path.as_str(), &report.lost[0].value),
+        ("note", &json!("n"))
     );
     let err = palimpsest::to_value_as(&Signal::Pause { secs: 1 }, "0.2.0").unwrap_err();
     assert!(

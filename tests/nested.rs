@@ -453,7 +453,7 @@ fn writing_for_an_older_reader_undoes_embedded_changes() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "`Tree`: cannot write version 2 from 3: `root.children[0].color` was removed in 3 and the document keeps no value for it in `legacy_nested`"
+        "`Tree`: cannot write version 2 from 3: `root.children[0].color` was removed in 3 with no default, and the document keeps no value for it in `legacy_nested`"
     );
     // `Call` dropped its debug value in 0.3.0: a trace cannot go back past it.
     let err = palimpsest::to_value_as(&expected(), "0.2.0").unwrap_err();

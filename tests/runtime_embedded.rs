@@ -226,17 +226,27 @@ fn the_current_trace_writes_back_as_the_macros_at_every_version() {
     for version in ["0.0.1", "0.1.0", "0.2.0"] {
         let target = PlainTrace::schema().version(version).unwrap();
         let mut by_hand = current.clone();
+        // The durations, added in 0.3.0, have no place before: both
+        // forms refuse them by the same name, and list the same losses.
+        let refused = PlainTrace::schema()
+            .downgrade(&mut by_hand.clone(), &target)
+            .unwrap_err();
+        let macro_refused = AgentTrace::schema()
+            .downgrade(&mut current.clone(), &target)
+            .unwrap_err();
+        assert_eq!(refused.to_string(), macro_refused.to_string(), "{version}");
         let report = PlainTrace::schema()
-            .downgrade(&mut by_hand, &target)
+            .downgrade_lossy(&mut by_hand, &target)
             .unwrap();
         let mut by_macro = current.clone();
         let macro_report = AgentTrace::schema()
-            .downgrade(&mut by_macro, &target)
+            .downgrade_lossy(&mut by_macro, &target)
             .unwrap();
+        assert!(!report.lost.is_empty(), "{version}");
         assert_eq!(by_hand, by_macro, "{version}");
         assert_eq!(report, macro_report, "{version}");
         assert_eq!(
-            palimpsest::to_value_as(&plain, version).unwrap(),
+            palimpsest::to_value_as_lossy(&plain, version).unwrap().0,
             by_macro,
             "{version}"
         );

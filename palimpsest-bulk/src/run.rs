@@ -128,7 +128,7 @@ impl<T> std::fmt::Debug for Plan<'_, '_, T> {
 
 /// A whole-file document read for a batch.
 enum Read1 {
-    Done(Vec<u8>, Processed),
+    Done(Vec<u8>, Box<Processed>),
     /// Too large to read: its size.
     TooLarge(u64),
     Failed(BulkError),
@@ -493,7 +493,7 @@ where
                         }
                         Ok(bytes) => {
                             let processed = migrator.process(split_bom(&bytes).1);
-                            Read1::Done(bytes, processed)
+                            Read1::Done(bytes, Box::new(processed))
                         }
                         Err(ReadError::TooLarge(size)) => Read1::TooLarge(size),
                         Err(ReadError::Io(error)) => Read1::Failed(BulkError::Read(error)),

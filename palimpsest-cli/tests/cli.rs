@@ -246,7 +246,7 @@ fn to_an_older_version() {
                 .and(contains(r#""outcome":"resolved""#)),
         )
         .stderr(contains(
-            "traces.jsonl:3: `StandInTrace`: cannot write version 0.1.0 from 0.2.0: `notes` was removed in 0.2.0 and the document has no `context.metadata.legacy_notes` to restore",
+            "traces.jsonl:3: `StandInTrace`: cannot write version 0.1.0 from 0.2.0 without losing `tags`, added in 0.2.0, which holds [\"x\"], not its default",
         ));
     cmd()
         .args(["migrate", "--to", "0.0.5", "-"])

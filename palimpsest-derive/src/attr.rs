@@ -54,17 +54,22 @@ impl ContainerArgs {
     }
 }
 
-/// `step(from = "0.1.0", to = "0.2.0", with = path, combine = "after")`
+/// `step(from = "0.1.0", to = "0.2.0", with = path, back = path, combine = "after")`
 pub struct StepArg {
     pub span: Span,
     pub from: Option<VersionLit>,
     pub to: Option<VersionLit>,
     pub with: Option<syn::Path>,
+    /// The inverse of `with`, for a downgrade to run.
+    pub back: Option<syn::Path>,
     pub combine: Option<(Combine, Span)>,
 }
 
 const STEP_USAGE: &str =
     "expected step(from = \"0.1.0\", to = \"0.2.0\", with = path::to::function)";
+
+const BACK_USAGE: &str =
+    "expected step(from = \"0.1.0\", to = \"0.2.0\", with = path::to::up, back = path::to::down), `down` undoing `up`";
 
 /// How a hand-written step joins the step the field attributes generate
 /// for the same versions.
@@ -157,6 +162,37 @@ impl ContainerArgs {
     }
 }
 
+/// Sets the function `key` of `step(...)` names by its path, once; `what`
+/// says what the function is for, `usage` how the key is written.
+fn set_function(
+    cx: &mut Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    slot: &mut Option<syn::Path>,
+    key: &str,
+    (what, usage): (&str, &str),
+) -> syn::Result<()> {
+    let value: syn::Expr = meta.value()?.parse()?;
+    let syn::Expr::Path(syn::ExprPath {
+        path, qself: None, ..
+    }) = value
+    else {
+        cx.error_spanned_by(
+            &value,
+            format!("#[versioned]: `{key}` names {what} by its path; {usage}"),
+        );
+        return Ok(());
+    };
+    if slot.is_some() {
+        cx.error_spanned_by(
+            &meta.path,
+            format!("#[versioned]: duplicate `{key}` in `step(...)`"),
+        );
+    } else {
+        *slot = Some(path);
+    }
+    Ok(())
+}
+
 impl StepArg {
     fn parse(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Self> {
         let mut step = StepArg {
@@ -164,6 +200,7 @@ impl StepArg {
             from: None,
             to: None,
             with: None,
+            back: None,
             combine: None,
         };
         if !meta.input.peek(syn::token::Paren) {
@@ -185,20 +222,13 @@ impl StepArg {
             } else if inner.path.is_ident("with") {
                 // step(with = crate::migrations::split_name, ...)
                 given.push("with");
-                let value: syn::Expr = inner.value()?.parse()?;
-                let syn::Expr::Path(syn::ExprPath { path, qself: None, .. }) = value else {
-                    cx.error_spanned_by(
-                        &value,
-                        format!("#[versioned]: `with` names the step's function by its path; {STEP_USAGE}"),
-                    );
-                    return Ok(());
-                };
-                if step.with.is_some() {
-                    cx.error_spanned_by(&inner.path, "#[versioned]: duplicate `with` in `step(...)`");
-                } else {
-                    step.with = Some(path);
-                }
-                Ok(())
+                let what = ("the step's function", STEP_USAGE);
+                set_function(cx, &inner, &mut step.with, "with", what)
+            } else if inner.path.is_ident("back") {
+                // step(..., back = crate::migrations::join_name)
+                given.push("back");
+                let what = ("the function that undoes the step", BACK_USAGE);
+                set_function(cx, &inner, &mut step.back, "back", what)
             } else if inner.path.is_ident("combine") {
                 // step(..., combine = "after")
                 given.push("combine");
@@ -227,7 +257,7 @@ impl StepArg {
                 let name = path_name(&inner.path);
                 cx.error_spanned_by(
                     &inner.path,
-                    format!("#[versioned]: unknown key `{name}` in `step(...)`; expected `from`, `to`, `with`, `combine`"),
+                    format!("#[versioned]: unknown key `{name}` in `step(...)`; expected `from`, `to`, `with`, `back`, `combine`"),
                 );
                 skip_value(&inner)
             }

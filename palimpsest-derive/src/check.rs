@@ -27,8 +27,16 @@ pub struct PlannedStep<'a> {
 }
 
 pub enum PlannedOp<'a> {
-    Preserve(String),
-    Drop(String),
+    /// A removed field, whose value goes to the metadata.
+    Preserve {
+        name: String,
+        field: &'a Field<'a>,
+    },
+    /// A field removed with `drop`.
+    Drop {
+        name: String,
+        field: &'a Field<'a>,
+    },
     Rename {
         old: String,
         new: String,
@@ -37,7 +45,11 @@ pub enum PlannedOp<'a> {
         field: &'a Field<'a>,
         name: String,
     },
-    Custom(&'a syn::Path),
+    /// A hand-written step's function, and its inverse if given.
+    Custom {
+        with: &'a syn::Path,
+        back: Option<&'a syn::Path>,
+    },
     /// A change of the value of the field named `name` in its version.
     Convert {
         name: String,
@@ -192,7 +204,7 @@ fn check_planned_history(cx: &mut Ctxt, history: &History<'_>) {
             from: &step.from,
             to: &step.to,
             preserves: step.ops.iter().any(|op| match op {
-                PlannedOp::Preserve(_) => true,
+                PlannedOp::Preserve { .. } => true,
                 PlannedOp::Moves(op) => crate::moves::keeps(op),
                 _ => false,
             }),
@@ -726,7 +738,10 @@ fn plan_steps<'a>(cont: &'a Container<'a>, versions: &[Version]) -> Vec<PlannedS
             let ops = match hand {
                 None => field_ops,
                 Some(step) => {
-                    let custom = step.with.iter().map(PlannedOp::Custom);
+                    let custom = step.with.iter().map(|with| PlannedOp::Custom {
+                        with,
+                        back: step.back.as_ref(),
+                    });
                     match step.combine.map(|(c, _)| c) {
                         Some(Combine::Before) => custom.chain(field_ops).collect(),
                         Some(Combine::Replace) => custom.collect(),
@@ -760,9 +775,9 @@ fn ops_into<'a>(cont: &'a Container<'a>, version: &Version) -> Vec<PlannedOp<'a>
         {
             let name = name_at(field, version);
             ops.push(if removed.drop {
-                PlannedOp::Drop(name)
+                PlannedOp::Drop { name, field }
             } else {
-                PlannedOp::Preserve(name)
+                PlannedOp::Preserve { name, field }
             });
         }
     }

@@ -863,10 +863,14 @@ fn claimed_keys(cont: &Container<'_>) -> Option<Vec<String>> {
 
 fn op_expr(cont: &Container<'_>, op: &PlannedOp<'_>) -> Option<TokenStream> {
     Some(match op {
-        PlannedOp::Preserve(name) => quote!(.preserve(#name)),
-        PlannedOp::Drop(name) => quote!(.drop_field(#name)),
+        PlannedOp::Preserve { name, field } => removed_expr(cont, field, name, "preserve"),
+        PlannedOp::Drop { name, field } => removed_expr(cont, field, name, "drop_field"),
         PlannedOp::Rename { old, new } => quote!(.rename(#old, #new)),
-        PlannedOp::Custom(path) => quote!(.function(#path)),
+        PlannedOp::Custom { with, back: None } => quote!(.function(#with)),
+        PlannedOp::Custom {
+            with,
+            back: Some(back),
+        } => quote!(.function_with_inverse(#with, #back)),
         PlannedOp::Convert { name, conversion } => crate::convert::op_expr(name, conversion),
         PlannedOp::Moves(op) => crate::moves::op_expr(cont, op),
         PlannedOp::Add { field, name } => {
@@ -879,33 +883,63 @@ fn op_expr(cont: &Container<'_>, op: &PlannedOp<'_>) -> Option<TokenStream> {
     })
 }
 
+/// A removed field's op: `method`, or with its default, for a downgrade to
+/// write when the document does not hold the value, `try_<method>_or`.
+fn removed_expr(cont: &Container<'_>, field: &Field<'_>, name: &str, method: &str) -> TokenStream {
+    let Some(value) = field_default_expr(cont, field) else {
+        let method = format_ident!("{method}");
+        return quote!(.#method(#name));
+    };
+    let method = format_ident!("try_{method}_or");
+    quote!(.#method(#name, (|| ::palimpsest::__private::default_value(&#value))
+        as ::palimpsest::__private::DefaultFn))
+}
+
 /// The Rust default of an added field, for the step to insert in JSON form.
 /// `None` where the JSON form cannot be known statically (a custom format,
 /// a generic type, a field removed again later): serde's default then fills
 /// the field when the document is read.
 fn default_expr(cont: &Container<'_>, field: &Field<'_>) -> Option<TokenStream> {
-    let generics = &cont.original.generics;
-    if field.serde.custom_format
-        || field.attrs.removed.is_some()
-        || generics.params.iter().next().is_some()
-    {
+    if field.attrs.removed.is_some() || default_unknowable(cont, field) {
         return None;
     }
-    let ty = field_type(cont, field);
-    let ident = field.ident;
+    field_default_expr(cont, field).or_else(|| {
+        let ident = field.ident;
+        match &cont.serde.default {
+            Some(DefaultKind::Trait) => {
+                let container = cont.ident();
+                Some(quote!(<#container as ::core::default::Default>::default().#ident))
+            }
+            Some(DefaultKind::Path(path)) => Some(quote!(#path().#ident)),
+            None => None,
+        }
+    })
+}
+
+/// The default a field's own `#[serde(default)]` or
+/// `#[serde(default = "path")]` gives, in JSON form; for a removed field,
+/// what a downgrade writes when the document kept no value for it (the
+/// field's type is still in scope, only no longer in the struct, so the
+/// container's default cannot give it).
+fn field_default_expr(cont: &Container<'_>, field: &Field<'_>) -> Option<TokenStream> {
+    if default_unknowable(cont, field) {
+        return None;
+    }
     let span = field.original.span();
-    match (&field.serde.default, &cont.serde.default) {
-        (Some(DefaultKind::Trait), _) => {
+    match &field.serde.default {
+        Some(DefaultKind::Trait) => {
+            let ty = field_type(cont, field);
             Some(quote_spanned!(span=> <#ty as ::core::default::Default>::default()))
         }
-        (Some(DefaultKind::Path(path)), _) => Some(quote_spanned!(span=> #path())),
-        (None, Some(DefaultKind::Trait)) => {
-            let container = cont.ident();
-            Some(quote!(<#container as ::core::default::Default>::default().#ident))
-        }
-        (None, Some(DefaultKind::Path(path))) => Some(quote!(#path().#ident)),
-        (None, None) => None,
+        Some(DefaultKind::Path(path)) => Some(quote_spanned!(span=> #path())),
+        None => None,
     }
+}
+
+/// A custom format or a generic type: the JSON form of a default is not
+/// known statically.
+fn default_unknowable(cont: &Container<'_>, field: &Field<'_>) -> bool {
+    field.serde.custom_format || cont.original.generics.params.iter().next().is_some()
 }
 
 /// `Serialize`, whose body `body` writes given the struct's type generics.

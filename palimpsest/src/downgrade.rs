@@ -5,27 +5,146 @@ use serde_json::Value;
 
 use crate::chain::find_path;
 use crate::error::Error;
-use crate::migrate::{Report, StepRecord, LEGACY_UNKNOWN};
-use crate::object::{last_taken_key, object_at, rename_key, Object};
+use crate::migrate::{Report, StepRecord, LEGACY_UNKNOWN, MIGRATED_FROM};
+use crate::object::{last_taken_key, object_at, rename_key, Object, ObjectPath};
 use crate::ops::convert::Undoing;
-use crate::ops::moves::restore_from_metadata;
+use crate::ops::moves::{restore_from_metadata, MoveOp};
 use crate::schema::{Schema, Versioned};
-use crate::step::{undo_order, Op};
+use crate::step::{undo_order, DefaultFn, Op};
 use crate::version::Version;
 use crate::vocab::names::legacy_key;
 
+/// Whether a downgrade may let go of values the older version has no
+/// place for; see [`Schema::downgrade_lossy`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Loss {
+    Refuse,
+    Allow,
+}
+
+/// A value a lossy downgrade let go: the field, added after the version
+/// written, held more than its default. Listed in [`Report::lost`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Lost {
+    /// The field's exact path: `tags` at the root, `steps[3].tags` inside
+    /// an embedded type.
+    pub path: String,
+    /// The value it held.
+    pub value: Value,
+}
+
+/// What every undone step of one downgrade shares.
+pub(crate) struct Downward {
+    pub(crate) loss: Loss,
+    /// The version the document was first written at, as far as it tells:
+    /// `<metadata>.migrated_from` when a migration recorded one, else its
+    /// own version. A value a step dropped before then was never in it.
+    pub(crate) origin: Version,
+}
+
+impl Downward {
+    /// Whether the document may have held what a declared drop in the
+    /// step into `newer` took: only if it was written before that step.
+    pub(crate) fn held_before(&self, newer: &Version) -> bool {
+        self.origin < *newer
+    }
+}
+
+/// Undoes the addition of a field in `added` whose value `held` a
+/// downgrade takes out: `Ok(true)` when it held its default, which an
+/// older reader does not miss (the caller lists it as dropped); else the
+/// value is lost, listed in the report when the loss is allowed and
+/// [`Error::WouldLose`] otherwise.
+pub(crate) fn let_go(
+    undoing: &Undoing<'_>,
+    added: &Version,
+    loss: Loss,
+    path: impl Fn() -> String,
+    held: &Value,
+    default: &DefaultFn,
+    report: &mut Report,
+) -> Result<bool, Error> {
+    let default = default().map_err(|error| Error::Irreversible {
+        type_name: undoing.type_name,
+        from: undoing.newer.clone(),
+        to: undoing.older.clone(),
+        reason: format!(
+            "`{}` was added in {added}, and its default cannot be made to compare it with: {error}",
+            path()
+        ),
+    })?;
+    // A value with no leaf (an object a move emptied, an empty list)
+    // holds nothing an older reader could miss.
+    if *held == default || holds_nothing(held) {
+        return Ok(true);
+    }
+    let held = held.clone();
+    let path = path();
+    if loss == Loss::Refuse {
+        return Err(Error::WouldLose {
+            type_name: undoing.type_name,
+            from: undoing.newer.clone(),
+            to: undoing.older.clone(),
+            added: added.clone(),
+            path,
+            value: held,
+        });
+    }
+    report.lost.push(Lost { path, value: held });
+    Ok(false)
+}
+
+/// Whether `value` has no string, number or boolean anywhere in it.
+fn holds_nothing(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Array(items) => items.iter().all(holds_nothing),
+        Value::Object(object) => object.values().all(holds_nothing),
+        Value::Bool(_) | Value::Number(_) | Value::String(_) => false,
+    }
+}
+
+/// The metadata object of `doc` at `path`, if the document has one: a
+/// downgrade takes values out of it and never makes it.
+fn metadata_mut<'a>(doc: &'a mut Object, path: &ObjectPath) -> Option<&'a mut Object> {
+    path.segments().iter().try_fold(doc, |object, segment| {
+        object.get_mut(segment.as_str())?.as_object_mut()
+    })
+}
+
+/// The value a downgrade writes for a field removed in `version` whose
+/// value the document does not hold: its `default`, or `gone`, the reason
+/// there is none, for [`Error::Irreversible`].
+pub(crate) fn from_default(
+    default: Option<&DefaultFn>,
+    path: &str,
+    version: &Version,
+    gone: impl FnOnce() -> String,
+) -> Result<Value, String> {
+    let default = default.ok_or_else(gone)?;
+    default().map_err(|error| {
+        format!("`{path}` was removed in {version}, and its default cannot be made: {error}")
+    })
+}
+
 impl Schema {
     /// Rewrites a document as an older version, for a reader that has not
-    /// upgraded: renames are undone, added fields removed (listed in the
-    /// report's `dropped`), and removed fields restored from
-    /// `<metadata>.legacy_<field>`, newest step first. Keys no field
-    /// claimed, which a migration kept under `<metadata>.legacy_unknown`,
-    /// go back where they stood.
+    /// upgraded: every step undone, newest first. Renames are undone; added
+    /// fields removed when they hold their default (listed in the report's
+    /// `dropped`); removed fields restored from `<metadata>.legacy_<field>`,
+    /// or from their default ([`Step::preserve_or`](crate::Step::preserve_or))
+    /// when the document kept no value; hand-written steps undone by their
+    /// inverse ([`Step::with_inverse`](crate::Step::with_inverse)). Keys no
+    /// field claimed, which a migration kept under
+    /// `<metadata>.legacy_unknown`, go back where they stood.
     ///
-    /// Only what field attributes generate can be undone: a hand-written
-    /// step, a field removed with `drop`, or a removed field whose value the
-    /// document no longer holds make the target unreachable. On error the
-    /// document is unchanged.
+    /// A hand-written step without an inverse, a field removed with `drop`,
+    /// or a removed field with neither a kept value nor a default make the
+    /// target unreachable. A declared drop ([`Step::drop_path`](crate::Step::drop_path))
+    /// does only for a document written before it (its
+    /// `<metadata>.migrated_from` says so): one written since never held
+    /// the value. On error the document is unchanged.
     ///
     /// ```
     /// use palimpsest::{Schema, Step};
@@ -46,10 +165,50 @@ impl Schema {
     /// # Errors
     ///
     /// [`Error::Irreversible`] for a step that cannot be undone, with the
-    /// reason; [`Error::Conflict`] when an undone rename finds its old name
-    /// taken; the errors of [`Schema::detect`]; [`Error::UnknownVersion`]
-    /// for a target the history does not name.
+    /// reason; [`Error::WouldLose`] for an added field that holds more than
+    /// its default; [`Error::StepFailed`] when an inverse fails;
+    /// [`Error::Conflict`] when an undone rename finds its old name taken;
+    /// the errors of [`Schema::detect`]; [`Error::UnknownVersion`] for a
+    /// target the history does not name.
     pub fn downgrade(&self, document: &mut Value, target: &Version) -> Result<Report, Error> {
+        self.downgrade_with(document, target, Loss::Refuse)
+    }
+
+    /// Like [`Schema::downgrade`], letting go of the values of added fields
+    /// that hold more than their default, which an older version has no
+    /// place for: the report's `lost` lists each, with its exact path.
+    ///
+    /// ```
+    /// use palimpsest::{Schema, Step};
+    /// use serde_json::json;
+    ///
+    /// let schema = Schema::integer("Note", 1)
+    ///     .step(Step::new(0, 1).add("tags", || json!([])))
+    ///     .build()?;
+    /// let target = schema.parse_version("0")?;
+    /// let mut doc = json!({"schema_version": 1, "text": "hi", "tags": ["ci"]});
+    /// assert!(schema.downgrade(&mut doc.clone(), &target).is_err());
+    ///
+    /// let report = schema.downgrade_lossy(&mut doc, &target)?;
+    /// assert_eq!(doc, json!({"schema_version": 0, "text": "hi"}));
+    /// assert_eq!(report.lost[0].path, "tags");
+    /// assert_eq!(report.lost[0].value, json!(["ci"]));
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Schema::downgrade`], but never [`Error::WouldLose`].
+    pub fn downgrade_lossy(&self, document: &mut Value, target: &Version) -> Result<Report, Error> {
+        self.downgrade_with(document, target, Loss::Allow)
+    }
+
+    fn downgrade_with(
+        &self,
+        document: &mut Value,
+        target: &Version,
+        loss: Loss,
+    ) -> Result<Report, Error> {
         let (object, from, target) = self.endpoints(document, target)?;
         if from == target {
             return Ok(Report::unchanged(self, from));
@@ -73,12 +232,21 @@ impl Schema {
             })?;
         let mut work = object.clone();
         work.remove(self.key);
+        let down = Downward {
+            loss,
+            origin: self.origin(&work).unwrap_or_else(|| from.clone()),
+        };
         let mut report = Report::unchanged(self, from);
         for &index in path.iter().rev() {
             let (step_from, step_to) = &self.edges[index];
-            self.undo_nested(&mut work, step_from, step_to, &mut report)?;
+            self.undo_nested(&mut work, step_from, step_to, &down, &mut report)?;
+            let undoing = Undoing {
+                type_name: self.type_name,
+                newer: step_to,
+                older: step_from,
+            };
             for op in undo_order(&self.ops[index]) {
-                self.undo(op, &mut work, step_from, step_to, &mut report)?;
+                self.undo(op, &mut work, &undoing, &down, &mut report)?;
             }
             report.steps.push(StepRecord {
                 from: step_to.clone(),
@@ -93,6 +261,20 @@ impl Schema {
         Ok(report)
     }
 
+    /// The version a migration recorded in `<metadata>.migrated_from`, if
+    /// any: the one the document was first written at.
+    fn origin(&self, doc: &Object) -> Option<Version> {
+        let metadata = self
+            .metadata
+            .as_ref()?
+            .segments()
+            .iter()
+            .try_fold(doc, |object, segment| {
+                object.get(segment.as_str())?.as_object()
+            })?;
+        self.scheme.parse_value(metadata.get(MIGRATED_FROM)?).ok()
+    }
+
     /// Puts the keys no field claimed, which a migration kept under
     /// `<metadata>.legacy_unknown`, back where they stood: an old document
     /// read by this build and written back as its version is then the
@@ -103,13 +285,7 @@ impl Schema {
         let Some(path) = &self.metadata else {
             return;
         };
-        let Some(metadata) = path
-            .segments()
-            .iter()
-            .try_fold(&mut *doc, |object, segment| {
-                object.get_mut(segment.as_str())?.as_object_mut()
-            })
-        else {
+        let Some(metadata) = metadata_mut(doc, path) else {
             return;
         };
         let Some(Value::Object(mut kept)) = metadata.remove(LEGACY_UNKNOWN) else {
@@ -136,10 +312,11 @@ impl Schema {
         &self,
         op: &Op,
         doc: &mut Object,
-        older: &Version,
-        newer: &Version,
+        undoing: &Undoing<'_>,
+        down: &Downward,
         report: &mut Report,
     ) -> Result<(), Error> {
+        let (older, newer) = (undoing.older, undoing.newer);
         let irreversible = |reason: String| Error::Irreversible {
             type_name: self.type_name,
             from: newer.clone(),
@@ -159,54 +336,74 @@ impl Schema {
                     report.renamed.push(format!("{new} -> {old}"));
                 }
             }
-            Op::Default { field, .. } => {
-                if doc.remove(field).is_some() {
-                    report.dropped.push(field.clone());
+            Op::Default { field, value } => {
+                if let Some(held) = doc.remove(field) {
+                    if let_go(
+                        undoing,
+                        newer,
+                        down.loss,
+                        || field.clone(),
+                        &held,
+                        value,
+                        report,
+                    )? {
+                        report.dropped.push(field.clone());
+                    }
                 }
             }
-            Op::Preserve { field } => {
+            Op::Preserve { field, default } => {
                 let legacy = legacy_key(field);
-                let metadata = self.metadata.as_ref().ok_or_else(|| {
-                    irreversible(format!(
-                        "`{field}` was removed in {newer} and there is no metadata path"
-                    ))
-                })?;
-                let kept = object_at(doc, metadata).map_err(|e| Error::NotAnObject {
-                    type_name: self.type_name,
-                    path: e.path,
-                    found: e.found,
-                })?;
                 // The value this step moved is the last of its series: one
                 // already in `legacy_<field>` made it go to `_2`, and so on.
-                let kept = last_taken_key(kept, &legacy)
-                    .and_then(|name| kept.remove(&name))
-                    .ok_or_else(|| {
-                        irreversible(format!(
-                            "`{field}` was removed in {newer} and the document has no `{metadata}.{legacy}` to restore"
-                        ))
-                    })?;
-                doc.insert(field.clone(), kept);
+                let kept = self
+                    .metadata
+                    .as_ref()
+                    .and_then(|path| metadata_mut(doc, path))
+                    .and_then(|kept| {
+                        last_taken_key(kept, &legacy).and_then(|name| kept.remove(&name))
+                    });
+                let value = match kept {
+                    Some(kept) => kept,
+                    None => {
+                        let value = from_default(default.as_deref(), field, newer, || {
+                            match &self.metadata {
+                                Some(metadata) => format!(
+                                    "`{field}` was removed in {newer} with no default, and the document has no `{metadata}.{legacy}` to restore"
+                                ),
+                                None => format!(
+                                    "`{field}` was removed in {newer} with no default, and there is no metadata path"
+                                ),
+                            }
+                        })
+                        .map_err(irreversible)?;
+                        report.defaulted.push(field.clone());
+                        value
+                    }
+                };
+                doc.insert(field.clone(), value);
             }
-            Op::Drop { field } => {
-                return Err(irreversible(format!(
-                    "`{field}` was dropped in {newer}; its value is gone"
-                )))
+            Op::Drop { field, default } => {
+                let value = from_default(default.as_deref(), field, newer, || {
+                    format!("`{field}` was dropped in {newer}; its value is gone")
+                })
+                .map_err(irreversible)?;
+                report.defaulted.push(field.clone());
+                doc.insert(field.clone(), value);
             }
-            Op::Custom(_) => {
-                return Err(irreversible(format!(
-                    "the hand-written step {older} -> {newer} has no inverse"
-                )))
+            Op::Custom(custom) => {
+                let back = custom.back.as_ref().ok_or_else(|| {
+                    irreversible(format!(
+                        "the hand-written step {older} -> {newer} has no inverse (`back`)"
+                    ))
+                })?;
+                back(doc).map_err(|e| self.op_error(e, newer, older))?;
             }
             Op::Convert(conversion) => {
-                let undoing = Undoing {
-                    type_name: self.type_name,
-                    newer,
-                    older,
-                };
-                if conversion.undo(doc, "", &undoing)? {
+                if conversion.undo(doc, "", undoing)? {
                     report.converted.push(conversion.field().to_owned());
                 }
             }
+            Op::Moves(MoveOp::DropPath { .. }) if !down.held_before(newer) => {}
             Op::Moves(op) => {
                 let metadata = self.metadata.as_ref();
                 op.undo(doc, "", newer, report, &mut |doc, path| {
@@ -220,7 +417,9 @@ impl Schema {
 }
 
 /// Serializes `value` as documents of an older `version` carry it, for
-/// readers that have not upgraded; see [`Schema::downgrade`].
+/// readers that have not upgraded; see [`Schema::downgrade`]. A field added
+/// after `version` goes when it holds its default; holding more, it is
+/// [`Error::WouldLose`], naming it, unless [`to_value_as_lossy`] lets it go.
 ///
 /// ```
 /// use palimpsest::versioned;
@@ -236,7 +435,7 @@ impl Schema {
 ///     tags: Vec<String>,
 /// }
 ///
-/// let trace = Trace { outcome: "ok".into(), tags: vec!["ci".into()] };
+/// let trace = Trace { outcome: "ok".into(), tags: Vec::new() };
 /// let old = palimpsest::to_value_as(&trace, "0.1.0")?;
 /// assert_eq!(old, serde_json::json!({"schema_version": "0.1.0", "result": "ok"}));
 /// # Ok::<(), palimpsest::Error>(())
@@ -251,11 +450,61 @@ pub fn to_value_as<T>(value: &T, version: impl std::fmt::Display) -> Result<Valu
 where
     T: Versioned + Serialize,
 {
+    Ok(serialize_as(value, version, Loss::Refuse)?.0)
+}
+
+/// Like [`to_value_as`], letting go of the values of fields added after
+/// `version` that hold more than their default, which a document of
+/// `version` has no place for: the report lists each in `lost`; see
+/// [`Schema::downgrade_lossy`].
+///
+/// ```
+/// use palimpsest::versioned;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[versioned(since = "0.1.0")]
+/// #[derive(Serialize, Deserialize)]
+/// struct Trace {
+///     outcome: String,
+///     #[added_in("0.2.0")]
+///     #[serde(default)]
+///     tags: Vec<String>,
+/// }
+///
+/// let trace = Trace { outcome: "ok".into(), tags: vec!["ci".into()] };
+/// assert!(palimpsest::to_value_as(&trace, "0.1.0").is_err());
+/// let (old, report) = palimpsest::to_value_as_lossy(&trace, "0.1.0")?;
+/// assert_eq!(old, serde_json::json!({"schema_version": "0.1.0", "outcome": "ok"}));
+/// assert_eq!(report.lost[0].path, "tags");
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`to_value_as`], but never [`Error::WouldLose`].
+pub fn to_value_as_lossy<T>(
+    value: &T,
+    version: impl std::fmt::Display,
+) -> Result<(Value, Report), Error>
+where
+    T: Versioned + Serialize,
+{
+    serialize_as(value, version, Loss::Allow)
+}
+
+fn serialize_as<T>(
+    value: &T,
+    version: impl std::fmt::Display,
+    loss: Loss,
+) -> Result<(Value, Report), Error>
+where
+    T: Versioned + Serialize,
+{
     let schema = T::schema();
     let target = schema.parse_version(&version.to_string())?;
     let mut document = crate::to_value(value)?;
-    schema.downgrade(&mut document, &target)?;
-    Ok(document)
+    let report = schema.downgrade_with(&mut document, &target, loss)?;
+    Ok((document, report))
 }
 
 #[cfg(test)]
@@ -308,7 +557,7 @@ mod tests {
     #[test]
     fn undoes_renames_additions_and_removals() {
         let s = schema();
-        let mut doc = json!({"schema_version": "0.3.0", "b": 1, "c": 2, "m": {"legacy_d": 3}});
+        let mut doc = json!({"schema_version": "0.3.0", "b": 1, "c": 0, "m": {"legacy_d": 3}});
         let report = s
             .downgrade(&mut doc, &s.parse_version("0.1.0").unwrap())
             .unwrap();
@@ -347,7 +596,7 @@ mod tests {
         assert_eq!(doc, before);
         assert_eq!(
             err.to_string(),
-            "`T`: cannot write version 0.2.0 from 0.3.0: `d` was removed in 0.3.0 and the document has no `m.legacy_d` to restore"
+            "`T`: cannot write version 0.2.0 from 0.3.0: `d` was removed in 0.3.0 with no default, and the document has no `m.legacy_d` to restore"
         );
     }
 

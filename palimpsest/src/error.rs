@@ -143,6 +143,27 @@ pub enum Error {
         reason: String,
     },
 
+    /// A downgrade would let go of a value an older version has no place
+    /// for: a field added after that version, holding more than its
+    /// default. [`Schema::downgrade_lossy`](crate::Schema::downgrade_lossy)
+    /// and [`to_value_as_lossy`](crate::to_value_as_lossy) write the
+    /// document anyway and list the value in the report's `lost`.
+    #[error("`{type_name}`: cannot write version {to} from {from} without losing `{path}`, added in {added}, which holds {value}, not its default; a lossy downgrade lets it go")]
+    WouldLose {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The document's version.
+        from: Version,
+        /// The older version asked for.
+        to: Version,
+        /// The version that added the field.
+        added: Version,
+        /// The field's exact path (`steps[3].tags`; `tags` at the root).
+        path: String,
+        /// The value it holds.
+        value: serde_json::Value,
+    },
+
     /// A hand-written step returned an error.
     #[error("`{type_name}`: step {from} -> {to} failed: {source}")]
     StepFailed {
@@ -287,6 +308,7 @@ impl Error {
             | Error::NoPath { type_name, .. }
             | Error::Backward { type_name, .. }
             | Error::Irreversible { type_name, .. }
+            | Error::WouldLose { type_name, .. }
             | Error::StepFailed { type_name, .. }
             | Error::Mismatch { type_name, .. }
             | Error::RepeatedKey { type_name, .. }

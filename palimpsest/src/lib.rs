@@ -181,7 +181,7 @@ pub mod __private;
 
 // The public API, one name per concept: every item below is reachable by
 // this path only (`object` is the one public module of the default build).
-pub use downgrade::to_value_as;
+pub use downgrade::{to_value_as, to_value_as_lossy, Lost};
 pub use embedded::EmbeddedSchema;
 pub use error::Error;
 pub use migrate::{
@@ -239,7 +239,8 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// | `legacy = "0.0.1"` | the version of documents without a version key | `"0.0.1"`, or `0` for integers |
 /// | `key = "schema_version"` | the key the version is written under | `"schema_version"` |
 /// | `metadata = "context.metadata"` | the dotted path of the object that records migration history and preserved values; its first segment is a field | none |
-/// | `step(from = "0.1.0", to = "0.1.1", with = path)` | a hand-written step from a version to the next (repeatable); `path` is a [`Step::with`]-style function on the JSON object, or a [`Step::typed`]-style function from a typed snapshot; where field attributes also act in `to`, `combine = "before"`, `"after"` or `"replace"` says how the two join | |
+/// | `step(from = "0.1.0", to = "0.1.1", with = path)` | a hand-written step from a version to the next (repeatable); `path` is a [`Step::with`]-style function on the JSON object, or a [`Step::typed`]-style function from a typed snapshot; where field attributes also act in `to`, `combine = "before"`, `"after"` or `"replace"` says how the two join. [`to_value_as`] across it is [`Error::Irreversible`], naming the step | |
+/// | `step(from = "0.1.0", to = "0.1.1", with = up, back = down)` | as above, and `down`, of either kind (typed: `fn(New) -> Result<Old, E>`), undoes `up`: [`to_value_as`] across the step runs it ([`Step::with_inverse`], [`Step::typed_with_inverse`]) | |
 /// | `check = path` | an integrity check run on every old document before its first step ([`SchemaBuilder::check`]) | |
 /// | `snapshot(version = "0.1.0", name = TraceV010)` | generates `TraceV010`, a plain serde struct with the fields documents of that version carry, under their names then, for a typed step to read | |
 /// | `moved(from = "user", to = "client.user", since = "0.3.0")` | documents older than 0.3.0 carry the value at `from`; the step into 0.3.0 moves it to `to` (both dotted paths, `to` inside a field; see [Moves](#moves-set-values-and-declared-drops)); `on_conflict = "old_wins"` or `"new_wins"` as on `renamed_from`; repeatable; also on embedded types | |
@@ -298,10 +299,22 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 ///   serde format, the JSON form of the default is not known statically:
 ///   the field is then filled by serde when the struct is read, and absent
 ///   from a document migrated with [`migrate()`].
+///   [`to_value_as`] an older version takes the field out when it holds
+///   its default; holding more, it is [`Error::WouldLose`] naming the field
+///   and its path, unless [`to_value_as_lossy`] (or
+///   [`Schema::downgrade_lossy`]) lets the value go and lists it in the
+///   report's [`lost`](Report::lost).
 /// - `#[removed_in("0.3.0")]`: the field is gone from the struct from 0.3.0
 ///   (the macro removes it from the type); the step into 0.3.0 moves its
-///   value to `<metadata>.legacy_<field>`. Without a `metadata` path, write
-///   `#[removed_in("0.3.0", drop)]` to say the value may be dropped.
+///   value to `<metadata>.legacy_<field>`, from where [`to_value_as`] an
+///   older version gives it back. Without a `metadata` path, write
+///   `#[removed_in("0.3.0", drop)]` to say the value may be dropped. A
+///   document that holds no value for it (one written at 0.3.0 or later,
+///   or a dropped one) gets the field's own default on the way down, if it
+///   declares one (`#[serde(default)]` or `#[serde(default = "path")]` on
+///   the removed field; at run time [`Step::preserve_or`],
+///   [`Step::drop_field_or`]); without one, [`Error::Irreversible`] names
+///   the field.
 ///
 /// # Conversions of a field's value
 ///
@@ -435,8 +448,11 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 ///   (removed fields go before renames, so a rename may reuse a removed
 ///   field's name).
 /// - [`to_value_as`] moves values back and restores what `set` overwrote
-///   (a value set with `drop`, a declared drop, are irreversible; the
-///   losing value of a conflict stays in the metadata).
+///   (a value set with `drop` is irreversible; the losing value of a
+///   conflict stays in the metadata). A declared drop is irreversible for
+///   a document written before it (its `<metadata>.migrated_from` says
+///   so), and no obstacle for one written since, which never held the
+///   value.
 /// - At run time: [`Step::move_value`], [`Step::rename_with`] with a
 ///   [`Conflict`], [`Step::set`], [`Step::drop_path`].
 ///

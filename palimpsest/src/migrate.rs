@@ -65,6 +65,10 @@ pub struct Report {
     /// Fields whose value was converted (`#[converted]`, `#[wrapped]`,
     /// `#[unwrapped]`, `#[renamed_keys]`), by their path.
     pub converted: Vec<String>,
+    /// Values a lossy downgrade ([`Schema::downgrade_lossy`]) let go: those
+    /// of fields added after the version written that held more than their
+    /// default, each with its exact path. Always empty otherwise.
+    pub lost: Vec<crate::Lost>,
     /// Of `dropped`, the paths a declared drop (`dropped(...)`,
     /// [`Step::drop_path`](crate::Step::drop_path)) took: intended, so the
     /// no-loss check of `palimpsest::testing` does not count them as lost.
@@ -85,6 +89,7 @@ impl Report {
             renamed: Vec::new(),
             moved: Vec::new(),
             converted: Vec::new(),
+            lost: Vec::new(),
             declared: Vec::new(),
         }
     }
@@ -124,6 +129,7 @@ impl fmt::Display for Report {
         for step in &self.steps {
             write!(f, " -> {}", step.to)?;
         }
+        let lost: Vec<String> = self.lost.iter().map(|lost| lost.path.clone()).collect();
         let moved = [
             ("renamed", &self.renamed),
             ("moved", &self.moved),
@@ -131,6 +137,7 @@ impl fmt::Display for Report {
             ("preserved", &self.preserved),
             ("dropped", &self.dropped),
             ("converted", &self.converted),
+            ("lost", &lost),
         ];
         let mut moved = moved
             .iter()
@@ -318,6 +325,7 @@ impl Schema {
             renamed: applied.renamed,
             moved: applied.moved,
             converted: applied.converted,
+            lost: Vec::new(),
             declared: applied.declared,
         };
         self.normalize_report(&mut report);

@@ -213,7 +213,7 @@ impl StreamPlan {
                     captured.insert(old.as_str());
                     asked.insert(new.as_str());
                 }
-                Op::Preserve { field } | Op::Drop { field } => {
+                Op::Preserve { field, .. } | Op::Drop { field, .. } => {
                     captured.insert(field.as_str());
                 }
                 Op::Default { field, .. } => {

@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::ops::Deref;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -20,7 +21,7 @@ use crate::object::{preserve_with, rename_key, NotAnObject, Object, ObjectPath};
 use crate::ops::moves::{At, InMetadata, MoveOp};
 
 type CustomFn = dyn Fn(&mut Object) -> Result<(), OpError> + Send + Sync;
-type DefaultFn = dyn Fn() -> Result<Value, BoxError> + Send + Sync;
+pub(crate) type DefaultFn = dyn Fn() -> Result<Value, BoxError> + Send + Sync;
 
 /// One upgrade from a version to the next, made of operations run in order.
 ///
@@ -60,15 +61,21 @@ pub(crate) enum Op {
     },
     Preserve {
         field: String,
+        /// What a downgrade writes when the document kept no value: the
+        /// field's default, if it has one.
+        default: Option<Box<DefaultFn>>,
     },
     Drop {
         field: String,
+        /// What a downgrade writes, the value being gone: the field's
+        /// default, if it has one.
+        default: Option<Box<DefaultFn>>,
     },
     Default {
         field: String,
         value: Box<DefaultFn>,
     },
-    Custom(Box<CustomFn>),
+    Custom(Custom),
     /// A change of one field's value: see `ops::convert`.
     Convert(crate::ops::convert::Conversion),
     /// Moves between paths, values set outright, declared drops.
@@ -106,6 +113,51 @@ impl Step {
     pub fn preserve(mut self, field: impl Into<String>) -> Self {
         self.ops.push(Op::Preserve {
             field: field.into(),
+            default: None,
+        });
+        self
+    }
+
+    /// Like [`Step::preserve`], for a field an older reader can take from
+    /// `default` when there is no value to give back: a downgrade of a
+    /// document that never held `field` (one written at this version or
+    /// later) writes the value `default` makes, where [`Step::preserve`]
+    /// alone makes it [`Error::Irreversible`](crate::Error::Irreversible).
+    ///
+    /// ```
+    /// use palimpsest::{Schema, Step};
+    /// use serde_json::json;
+    ///
+    /// let schema = Schema::integer("Note", 2)
+    ///     .metadata("meta")
+    ///     .step(Step::new(0, 1))
+    ///     .step(Step::new(1, 2).preserve_or("color", || json!("black")))
+    ///     .build()?;
+    /// let mut doc = json!({"schema_version": 2, "text": "hi"});
+    /// schema.downgrade(&mut doc, &schema.parse_version("1")?)?;
+    /// assert_eq!(doc, json!({"schema_version": 1, "text": "hi", "color": "black"}));
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    #[must_use]
+    pub fn preserve_or(
+        self,
+        field: impl Into<String>,
+        default: impl Fn() -> Value + Send + Sync + 'static,
+    ) -> Self {
+        self.try_preserve_or(field, move || Ok(default()))
+    }
+
+    /// Like [`Step::preserve_or`], for a default whose making may fail (for
+    /// example serializing a Rust default value).
+    #[must_use]
+    pub fn try_preserve_or(
+        mut self,
+        field: impl Into<String>,
+        default: impl Fn() -> Result<Value, BoxError> + Send + Sync + 'static,
+    ) -> Self {
+        self.ops.push(Op::Preserve {
+            field: field.into(),
+            default: Some(Box::new(default)),
         });
         self
     }
@@ -115,6 +167,47 @@ impl Step {
     pub fn drop_field(mut self, field: impl Into<String>) -> Self {
         self.ops.push(Op::Drop {
             field: field.into(),
+            default: None,
+        });
+        self
+    }
+
+    /// Like [`Step::drop_field`], for a field an older reader can take from
+    /// `default`: a downgrade writes the value `default` makes, where
+    /// [`Step::drop_field`] alone makes it
+    /// [`Error::Irreversible`](crate::Error::Irreversible).
+    ///
+    /// ```
+    /// use palimpsest::{Schema, Step};
+    /// use serde_json::json;
+    ///
+    /// let schema = Schema::integer("Note", 1)
+    ///     .step(Step::new(0, 1).drop_field_or("color", || json!("black")))
+    ///     .build()?;
+    /// let mut doc = json!({"schema_version": 1, "text": "hi"});
+    /// schema.downgrade(&mut doc, &schema.parse_version("0")?)?;
+    /// assert_eq!(doc, json!({"schema_version": 0, "text": "hi", "color": "black"}));
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    #[must_use]
+    pub fn drop_field_or(
+        self,
+        field: impl Into<String>,
+        default: impl Fn() -> Value + Send + Sync + 'static,
+    ) -> Self {
+        self.try_drop_field_or(field, move || Ok(default()))
+    }
+
+    /// Like [`Step::drop_field_or`], for a default whose making may fail.
+    #[must_use]
+    pub fn try_drop_field_or(
+        mut self,
+        field: impl Into<String>,
+        default: impl Fn() -> Result<Value, BoxError> + Send + Sync + 'static,
+    ) -> Self {
+        self.ops.push(Op::Drop {
+            field: field.into(),
+            default: Some(Box::new(default)),
         });
         self
     }
@@ -206,7 +299,115 @@ impl Step {
     /// `#[versioned(step(with = path))]` calls.
     #[must_use]
     pub fn function<Kind>(mut self, function: impl StepFunction<Kind>) -> Self {
-        self.ops.push(Op::Custom(function.into_body().0));
+        self.ops.push(Op::Custom(Custom {
+            up: function.into_body().0,
+            back: None,
+        }));
+        self
+    }
+
+    /// Like [`Step::with`], with `back`, the function that undoes `up`,
+    /// for [`Schema::downgrade`](crate::Schema::downgrade) and
+    /// [`to_value_as`](crate::to_value_as) to run: without one, a downgrade
+    /// across the step is [`Error::Irreversible`](crate::Error::Irreversible).
+    ///
+    /// ```
+    /// use palimpsest::{Schema, Step};
+    /// use serde_json::{json, Map, Value};
+    ///
+    /// fn split(doc: &mut Map<String, Value>) -> Result<(), String> {
+    ///     let name = doc.remove("name").ok_or("no `name`")?;
+    ///     let name = name.as_str().ok_or("`name` is not a string")?;
+    ///     let (first, last) = name.split_once(' ').unwrap_or((name, ""));
+    ///     doc.insert("first".into(), json!(first));
+    ///     doc.insert("last".into(), json!(last));
+    ///     Ok(())
+    /// }
+    ///
+    /// fn join(doc: &mut Map<String, Value>) -> Result<(), String> {
+    ///     let first = doc.remove("first").ok_or("no `first`")?;
+    ///     let last = doc.remove("last").ok_or("no `last`")?;
+    ///     let name = format!("{} {}", first.as_str().unwrap_or(""), last.as_str().unwrap_or(""));
+    ///     doc.insert("name".into(), json!(name.trim_end()));
+    ///     Ok(())
+    /// }
+    ///
+    /// let schema = Schema::integer("Person", 2)
+    ///     .step(Step::new(0, 1))
+    ///     .step(Step::new(1, 2).with_inverse(split, join))
+    ///     .build()?;
+    /// let mut doc = json!({"schema_version": 2, "first": "Ada", "last": "Lovelace"});
+    /// schema.downgrade(&mut doc, &schema.parse_version("1")?)?;
+    /// assert_eq!(doc, json!({"schema_version": 1, "name": "Ada Lovelace"}));
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_inverse<E, B>(
+        self,
+        up: impl Fn(&mut Object) -> Result<(), E> + Send + Sync + 'static,
+        back: impl Fn(&mut Object) -> Result<(), B> + Send + Sync + 'static,
+    ) -> Self
+    where
+        E: Into<BoxError>,
+        B: Into<BoxError>,
+    {
+        self.function_with_inverse(up, back)
+    }
+
+    /// Like [`Step::typed`], with `back`, the typed function that turns the
+    /// newer snapshot back into the older one; see [`Step::with_inverse`].
+    ///
+    /// ```
+    /// use palimpsest::{Schema, Step};
+    /// use serde::{Deserialize, Serialize};
+    /// use serde_json::json;
+    ///
+    /// #[derive(Serialize, Deserialize)]
+    /// struct PointV1 { x: f64, y: f64 }
+    ///
+    /// #[derive(Serialize, Deserialize)]
+    /// struct PointV2 { coords: [f64; 2] }
+    ///
+    /// let schema = Schema::integer("Point", 2)
+    ///     .step(Step::new(0, 1))
+    ///     .step(Step::new(1, 2).typed_with_inverse(
+    ///         |p: PointV1| Ok::<_, String>(PointV2 { coords: [p.x, p.y] }),
+    ///         |p: PointV2| Ok::<_, String>(PointV1 { x: p.coords[0], y: p.coords[1] }),
+    ///     ))
+    ///     .build()?;
+    /// let mut doc = json!({"schema_version": 2, "coords": [1.0, 2.0]});
+    /// schema.downgrade(&mut doc, &schema.parse_version("1")?)?;
+    /// assert_eq!(doc, json!({"schema_version": 1, "x": 1.0, "y": 2.0}));
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    #[must_use]
+    pub fn typed_with_inverse<Old, New, E, B>(
+        self,
+        up: impl Fn(Old) -> Result<New, E> + Send + Sync + 'static,
+        back: impl Fn(New) -> Result<Old, B> + Send + Sync + 'static,
+    ) -> Self
+    where
+        Old: DeserializeOwned + Serialize,
+        New: DeserializeOwned + Serialize,
+        E: Into<BoxError>,
+        B: Into<BoxError>,
+    {
+        self.function_with_inverse(up, back)
+    }
+
+    /// Runs `up` on the way up and `back` on the way down, each of either
+    /// kind, told apart by its signature: what
+    /// `#[versioned(step(with = up, back = down))]` calls.
+    #[must_use]
+    pub fn function_with_inverse<Up, Back>(
+        mut self,
+        up: impl StepFunction<Up>,
+        back: impl StepFunction<Back>,
+    ) -> Self {
+        self.ops.push(Op::Custom(Custom {
+            up: up.into_body().0,
+            back: Some(back.into_body().0),
+        }));
         self
     }
 
@@ -230,6 +431,21 @@ impl fmt::Debug for Step {
             .field("to", &self.to)
             .field("ops", &self.ops.len())
             .finish()
+    }
+}
+
+/// A hand-written step's function, and its inverse if it was given one.
+/// It calls as its function does, so the engine runs it as one.
+pub(crate) struct Custom {
+    up: Box<CustomFn>,
+    pub(crate) back: Option<Box<CustomFn>>,
+}
+
+impl Deref for Custom {
+    type Target = CustomFn;
+
+    fn deref(&self) -> &CustomFn {
+        &*self.up
     }
 }
 
@@ -508,7 +724,7 @@ impl Op {
                     applied.record_renamed(|| format!("{old} -> {new}"));
                 }
             }
-            Op::Preserve { field } => {
+            Op::Preserve { field, .. } => {
                 let metadata = metadata.ok_or_else(|| {
                     OpError::Failed(
                         format!("cannot preserve `{field}`: the schema has no metadata path")
@@ -519,7 +735,7 @@ impl Op {
                     applied.record_preserved(|| format!("{metadata}.{name}"));
                 })?;
             }
-            Op::Drop { field } => {
+            Op::Drop { field, .. } => {
                 if doc.remove(field).is_some() {
                     applied.record_dropped(field);
                     applied.record_declared(field.clone());
@@ -558,7 +774,10 @@ mod tests {
 
     #[test]
     fn custom_ops_report_their_error() {
-        let op = Op::Custom(Box::new(|_doc| Err(OpError::Failed("nope".into()))));
+        let op = Op::Custom(Custom {
+            up: Box::new(|_doc| Err(OpError::Failed("nope".into()))),
+            back: None,
+        });
         let mut doc = Object::new();
         let err = op
             .apply(&mut doc, None, &mut Applied::default())
@@ -572,6 +791,7 @@ mod tests {
         let mut doc = object(json!({"old": 1}));
         Op::Drop {
             field: "old".into(),
+            default: None,
         }
         .apply(&mut doc, None, &mut applied)
         .unwrap();

@@ -534,7 +534,7 @@ impl EmbeddedChecked {
                     self.0.touched.insert(old.clone());
                     self.0.touched.insert(new.clone());
                 }
-                Op::Preserve { field } | Op::Drop { field } | Op::Default { field, .. } => {
+                Op::Preserve { field, .. } | Op::Drop { field, .. } | Op::Default { field, .. } => {
                     self.0.touched.insert(field.clone());
                 }
                 Op::Convert(conversion) => {

@@ -300,6 +300,7 @@ mod tests {
                     to: v(to),
                     ops: vec![Op::Drop {
                         field: format!("into {to}"),
+                        default: None,
                     }],
                 })
                 .collect(),

@@ -23,9 +23,11 @@ use serde_json::Value;
 use super::walk::Kept;
 use super::{Cursor, Site};
 use super::{EmbeddedChecked, EmbeddedHistory, Embeds, Pattern, Probe, Shape};
-use crate::error::BoxError;
+use crate::downgrade::{from_default, let_go, Loss};
+use crate::error::Error;
 use crate::migrate::Report;
 use crate::object::Object;
+use crate::ops::convert::Undoing;
 use crate::step::{Applied, Op, OpError};
 use crate::version::Version;
 use crate::vocab::names::LEGACY_NESTED;
@@ -79,7 +81,9 @@ impl EmbeddedHistory {
             for op in ops {
                 match op {
                     Op::Default { field, .. } if position(field) == Some(at) => return None,
-                    Op::Preserve { field } | Op::Drop { field } => removed.extend(position(field)),
+                    Op::Preserve { field, .. } | Op::Drop { field, .. } => {
+                        removed.extend(position(field))
+                    }
                     _ => {}
                 }
             }
@@ -130,7 +134,7 @@ impl Elements<'_> {
         let (pattern, exact) = (self.cursor.pattern(), self.cursor.exact());
         for op in ops {
             match op {
-                Op::Preserve { field } => {
+                Op::Preserve { field, .. } => {
                     let Some(at) = position(field).filter(|at| *at < items.len()) else {
                         continue;
                     };
@@ -141,7 +145,7 @@ impl Elements<'_> {
                     };
                     record(&mut self.applied.preserved, listed);
                 }
-                Op::Drop { field } => {
+                Op::Drop { field, .. } => {
                     let Some(at) = position(field).filter(|at| *at < items.len()) else {
                         continue;
                     };
@@ -173,16 +177,19 @@ impl Elements<'_> {
 /// One op of a positional tuple's version undone on its array.
 pub(super) struct UndoElements<'a> {
     pub(super) cursor: &'a Cursor,
+    /// The type and the step undone, for errors.
+    pub(super) undoing: Undoing<'a>,
     /// The version whose change is undone.
     pub(super) version: &'a Version,
+    pub(super) loss: Loss,
     pub(super) report: &'a mut Report,
     /// The values kept in `legacy_nested`, for removed elements to return.
     pub(super) kept: &'a mut Object,
 }
 
 impl UndoElements<'_> {
-    /// Undoes `op`, or says why it cannot be, for `Error::Irreversible`.
-    pub(super) fn op(&mut self, op: &Op, items: &mut Vec<Value>) -> Result<(), String> {
+    /// Undoes `op`, or says why it cannot be.
+    pub(super) fn op(&mut self, op: &Op, items: &mut Vec<Value>) -> Result<(), Error> {
         let exact = self.cursor.exact();
         let version = self.version;
         match op {
@@ -190,45 +197,52 @@ impl UndoElements<'_> {
                 let Some(at) = position(field).filter(|at| *at < items.len()) else {
                     return Ok(());
                 };
-                let path = element(exact, at);
-                let default = value().map_err(|error: BoxError| {
-                    format!("`{path}` was added in {version}, and its default cannot be made to compare it with: {error}")
-                })?;
-                if items[at] != default {
-                    return Err(format!(
-                        "`{path}` was added in {version} and holds {}, not its default {default}: an older document has no place for it",
-                        items[at]
-                    ));
+                let path = || element(exact, at);
+                let (undoing, loss) = (&self.undoing, self.loss);
+                if let_go(undoing, version, loss, path, &items[at], value, self.report)? {
+                    record(&mut self.report.dropped, element(self.cursor.pattern(), at));
                 }
                 items.remove(at);
-                record(&mut self.report.dropped, element(self.cursor.pattern(), at));
             }
-            Op::Preserve { field } => {
+            Op::Preserve { field, default } => {
                 let Some(at) = position(field) else {
                     return Ok(());
                 };
                 let path = element(exact, at);
                 if at > items.len() {
-                    return Err(format!(
+                    return Err(self.irreversible(format!(
                         "`{path}` was removed in {version}, and the array holds {} elements, too few to put it back at position {at}",
                         items.len()
-                    ));
+                    )));
                 }
-                let value = self.kept.remove(&path).ok_or_else(|| {
-                    format!("`{path}` was removed in {version} and the document keeps no value for it in `{LEGACY_NESTED}`")
-                })?;
+                let value = match self.kept.remove(&path) {
+                    Some(kept) => kept,
+                    None => from_default(default.as_deref(), &path, version, || {
+                        format!("`{path}` was removed in {version} with no default, and the document keeps no value for it in `{LEGACY_NESTED}`")
+                    })
+                    .map_err(|reason| self.irreversible(reason))?,
+                };
                 items.insert(at, value);
             }
-            Op::Drop { field } => {
+            Op::Drop { field, .. } => {
                 let at = position(field).unwrap_or_default();
-                return Err(format!(
+                return Err(self.irreversible(format!(
                     "`{}` was dropped in {version}; its value is gone",
                     element(exact, at)
-                ));
+                )));
             }
             Op::Rename { .. } | Op::Custom(_) | Op::Convert(_) | Op::Moves(_) => {}
         }
         Ok(())
+    }
+
+    fn irreversible(&self, reason: String) -> Error {
+        Error::Irreversible {
+            type_name: self.undoing.type_name,
+            from: self.undoing.newer.clone(),
+            to: self.undoing.older.clone(),
+            reason,
+        }
     }
 }
 
@@ -239,8 +253,14 @@ mod tests {
 
     fn ops() -> Vec<Op> {
         vec![
-            Op::Preserve { field: "3".into() },
-            Op::Drop { field: "1".into() },
+            Op::Preserve {
+                field: "3".into(),
+                default: None,
+            },
+            Op::Drop {
+                field: "1".into(),
+                default: None,
+            },
             Op::Default {
                 field: "2".into(),
                 value: Box::new(|| Ok(json!(0))),
@@ -312,26 +332,34 @@ mod tests {
             renamed: Vec::new(),
             moved: Vec::new(),
             converted: Vec::new(),
+            lost: Vec::new(),
             declared: Vec::new(),
         };
         let mut kept = Object::new();
         kept.insert("steps[3].span[3]".into(), json!("d"));
+        let older = Version::integer(1);
         let mut undo = UndoElements {
             cursor: &cursor,
+            undoing: Undoing {
+                type_name: "Trace",
+                newer: &version,
+                older: &older,
+            },
             version: &version,
+            loss: Loss::Refuse,
             report: &mut report,
             kept: &mut kept,
         };
         let ops = ops();
         let mut items = vec![json!("a"), json!("c"), json!(7)];
-        let error = undo.op(&ops[2], &mut items).unwrap_err();
+        let error = undo.op(&ops[2], &mut items).unwrap_err().to_string();
         assert!(
-            error.contains("`steps[3].span[2]` was added in 2 and holds 7, not its default 0"),
+            error.contains("without losing `steps[3].span[2]`, added in 2, which holds 7"),
             "{error}"
         );
         items[2] = json!(0);
         undo.op(&ops[2], &mut items).unwrap();
-        let error = undo.op(&ops[1], &mut items).unwrap_err();
+        let error = undo.op(&ops[1], &mut items).unwrap_err().to_string();
         assert!(
             error.contains("`steps[3].span[1]` was dropped in 2"),
             "{error}"
@@ -339,7 +367,7 @@ mod tests {
         items.insert(1, json!("b"));
         undo.op(&ops[0], &mut items).unwrap();
         assert_eq!(items, [json!("a"), json!("b"), json!("c"), json!("d")]);
-        let error = undo.op(&ops[0], &mut items).unwrap_err();
+        let error = undo.op(&ops[0], &mut items).unwrap_err().to_string();
         assert!(error.contains("keeps no value for it"), "{error}");
     }
 }

@@ -18,11 +18,12 @@ use serde_json::{Map, Value};
 use super::tuple::{Elements, UndoElements};
 use super::variants::{Tagging, VariantOp, Variants};
 use super::{EmbeddedHistory, Nested, Segment, Site};
+use crate::downgrade::{from_default, let_go, Downward};
 use crate::error::Error;
 use crate::migrate::Report;
 use crate::object::{free_key, object_at, rename_key, Object};
 use crate::ops::convert::Undoing;
-use crate::ops::moves::{At, Keeper};
+use crate::ops::moves::{At, Keeper, MoveOp};
 use crate::schema::Schema;
 use crate::step::{undo_order, Applied, Op, OpError};
 use crate::version::{kind_of, Version};
@@ -506,7 +507,7 @@ impl Walk<'_> {
                         record(&mut self.applied.defaulted, at, field);
                     }
                 }
-                Op::Drop { field } => {
+                Op::Drop { field, .. } => {
                     if object.remove(field).is_some() {
                         record(&mut self.applied.dropped, at, field);
                         record(&mut self.applied.declared, at, field);
@@ -514,7 +515,7 @@ impl Walk<'_> {
                 }
                 // A removed value goes to the root's metadata, which this
                 // object cannot reach: it leaves with its path.
-                Op::Preserve { field } => {
+                Op::Preserve { field, .. } => {
                     if let Some(value) = object.remove(field) {
                         self.kept.push((joined(&self.cursor.exact, field), value));
                         record_kept(self.applied, self.kept_at, at, field);
@@ -648,6 +649,7 @@ struct Undo<'a> {
     /// The values kept in `legacy_nested`, for removed fields to return.
     kept: &'a mut Object,
     cursor: Cursor,
+    down: &'a Downward,
 }
 
 impl Undo<'_> {
@@ -673,27 +675,48 @@ impl Undo<'_> {
                     self.report.renamed.push(entry);
                 }
             }
-            Op::Default { field, .. } => {
-                if object.remove(field).is_some() {
-                    let at = &self.cursor.pattern;
-                    record(&mut self.report.dropped, at, field);
+            Op::Default { field, value } => {
+                if let Some(held) = object.remove(field) {
+                    let undoing = Undoing {
+                        type_name: self.schema.type_name,
+                        newer: self.newer,
+                        older: self.older,
+                    };
+                    let path = || joined(exact, field);
+                    let (loss, report) = (self.down.loss, &mut *self.report);
+                    if let_go(&undoing, self.version, loss, path, &held, value, report)? {
+                        record(&mut self.report.dropped, &self.cursor.pattern, field);
+                    }
                 }
             }
-            Op::Drop { field } => {
-                return Err(irreversible(format!(
-                    "`{}` was dropped in {}; its value is gone",
-                    joined(exact, field),
-                    self.version
-                )))
-            }
-            Op::Preserve { field } => {
+            Op::Drop { field, default } => {
                 let path = joined(exact, field);
-                let value = self.kept.remove(&path).ok_or_else(|| {
-                    irreversible(format!(
-                        "`{path}` was removed in {} and the document keeps no value for it in `{LEGACY_NESTED}`",
+                let value = from_default(default.as_deref(), &path, self.version, || {
+                    format!(
+                        "`{path}` was dropped in {}; its value is gone",
                         self.version
-                    ))
-                })?;
+                    )
+                })
+                .map_err(irreversible)?;
+                record(&mut self.report.defaulted, &self.cursor.pattern, field);
+                object.insert(field.clone(), value);
+            }
+            Op::Preserve { field, default } => {
+                let path = joined(exact, field);
+                let value = match self.kept.remove(&path) {
+                    Some(kept) => kept,
+                    None => {
+                        let value = from_default(default.as_deref(), &path, self.version, || {
+                            format!(
+                                "`{path}` was removed in {} with no default, and the document keeps no value for it in `{LEGACY_NESTED}`",
+                                self.version
+                            )
+                        })
+                        .map_err(irreversible)?;
+                        record(&mut self.report.defaulted, &self.cursor.pattern, field);
+                        value
+                    }
+                };
                 object.insert(field.clone(), value);
             }
             Op::Custom(_) => {}
@@ -711,6 +734,8 @@ impl Undo<'_> {
                     );
                 }
             }
+            // A declared drop took nothing from a document written since.
+            Op::Moves(MoveOp::DropPath { .. }) if !self.down.held_before(self.newer) => {}
             Op::Moves(op) => {
                 let kept = &mut *self.kept;
                 op.undo(object, exact, self.version, self.report, &mut |_, path| {
@@ -811,17 +836,18 @@ impl Visit for Undo<'_> {
         visit_elements(self, items, history, Some(self.version))?;
         let mut undo = UndoElements {
             cursor: &self.cursor,
+            undoing: Undoing {
+                type_name: self.schema.type_name,
+                newer: self.newer,
+                older: self.older,
+            },
             version: self.version,
+            loss: self.down.loss,
             report: self.report,
             kept: self.kept,
         };
         for op in history.ops_at(self.version).iter().rev() {
-            undo.op(op, items).map_err(|reason| Error::Irreversible {
-                type_name: self.schema.type_name,
-                from: self.newer.clone(),
-                to: self.older.clone(),
-                reason,
-            })?;
+            undo.op(op, items)?;
         }
         Ok(())
     }
@@ -892,6 +918,7 @@ impl Schema {
         document: &mut Object,
         older: &Version,
         newer: &Version,
+        down: &Downward,
         report: &mut Report,
     ) -> Result<(), Error> {
         let Some(nested) = &self.nested else {
@@ -907,6 +934,7 @@ impl Schema {
                 report: &mut *report,
                 kept: &mut kept,
                 cursor: Cursor::root(),
+                down,
             };
             visit_document(&mut undo, document, &nested.sites)?;
         }

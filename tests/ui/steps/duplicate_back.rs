@@ -1,0 +1,22 @@
+//! Rejects `back` given twice in one `step(...)`.
+
+use palimpsest::versioned;
+use serde::{Deserialize, Serialize};
+
+type Object = serde_json::Map<String, serde_json::Value>;
+
+fn upgrade(_: &mut Object) -> Result<(), std::io::Error> {
+    Ok(())
+}
+
+fn downgrade(_: &mut Object) -> Result<(), std::io::Error> {
+    Ok(())
+}
+
+#[versioned(since = "0.1.0", version = "0.2.0", step(from = "0.1.0", to = "0.2.0", with = upgrade, back = downgrade, back = downgrade))]
+#[derive(Serialize, Deserialize)]
+struct Trace {
+    problem: String,
+}
+
+fn main() {}
