@@ -24,7 +24,7 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::marker::PhantomData;
 use std::mem;
 use std::rc::Rc;
@@ -32,9 +32,12 @@ use std::rc::Rc;
 use serde::de::value::{
     BorrowedStrDeserializer, MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer,
 };
-use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
-use serde_json::{map, Value};
+use serde::de::{
+    DeserializeSeed, Deserializer, EnumAccess, Error as _, IgnoredAny, MapAccess, SeqAccess,
+    Unexpected, VariantAccess, Visitor,
+};
+use serde::{forward_to_deserialize_any, Deserialize};
+use serde_json::{map, Map, Value};
 
 use super::seed::{KeySeed, StreamedStamp};
 use super::{Context, Mode};
@@ -57,9 +60,9 @@ thread_local! {
 struct ScopeSite {
     history: &'static EmbeddedHistory,
     /// Its report path: `steps[]`.
-    path: Rc<str>,
+    path: String,
     /// The exact path of the field holding the objects: `steps`.
-    field: Rc<str>,
+    field: String,
     /// How an object learns its exact path; `None` when it cannot.
     counted: Option<Counted>,
     /// The index of the next element, for `Counted::Element`.
@@ -71,8 +74,8 @@ impl ScopeSite {
     fn new(site: &Site, parent: &str, field: String, migration: &Rc<Migration>) -> Self {
         ScopeSite {
             history: site.history(),
-            path: site.path(parent).into(),
-            field: field.into(),
+            path: site.path(parent),
+            field,
             counted: site.counted(),
             next: 0,
             migration: Rc::clone(migration),
@@ -82,11 +85,17 @@ impl ScopeSite {
     /// Where the next object read here stands.
     fn next_object(&mut self) -> Cursor {
         match self.counted {
-            Some(Counted::Field) => Cursor::at(&self.path, &self.field),
+            // The field's one object: the site is gone once it is read.
+            Some(Counted::Field) => {
+                Cursor::owned(mem::take(&mut self.path), mem::take(&mut self.field))
+            }
             Some(Counted::Element) => {
                 let index = self.next;
                 self.next += 1;
-                Cursor::at(&self.path, &format!("{}[{index}]", self.field))
+                let mut exact = String::with_capacity(self.field.len() + 8);
+                exact.push_str(&self.field);
+                let _ = write!(exact, "[{index}]");
+                Cursor::owned(self.path.clone(), exact)
             }
             // Its exact path is not known: errors name the report path.
             None => Cursor::at(&self.path, &self.path),
@@ -284,9 +293,57 @@ where
         }
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        let value = Value::deserialize(MapAccessDeserializer::new(map))?;
-        self.migrate(value)
+    /// Externally tagged, `{"<name>": payload}`, the variant renamed as its
+    /// name is read and the payload streamed with its own changes in scope,
+    /// as a field's value is; any other map, or a variant a version
+    /// removes, captured whole.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let site = self.site;
+        let Some(name) = map.next_key_seed(KeySeed)? else {
+            return self.migrate(Value::Object(Map::new()));
+        };
+        let streamed = site
+            .migration
+            .variant_name(site.history, &name, self.here.pattern())
+            .map(|now| {
+                let payload = site.history.sites().iter().find(|child| child.reads(now));
+                (now, payload)
+            })
+            // A payload whose objects need exact paths no reader counts is
+            // left to the tree engine, which knows them.
+            .filter(|(_, payload)| {
+                !payload.is_some_and(|child| site.migration.exact && child.counted().is_none())
+            });
+        let Some((now, payload)) = streamed else {
+            let mut object = Map::new();
+            object.insert(name.into_owned(), map.next_value()?);
+            while let Some((key, value)) = map.next_entry()? {
+                object.insert(key, value);
+            }
+            return self.migrate(Value::Object(object));
+        };
+        // In scope only where it changes something or keeps what no
+        // field claims: else the payload is current.
+        let payload = payload
+            .filter(|child| {
+                site.migration.keeps || child.history().changes_after(&site.migration.from)
+            })
+            .map(|child| {
+                let field = joined(self.here.exact(), now);
+                ScopeSite::new(child, self.here.pattern(), field, &site.migration)
+            });
+        let value = T::deserialize_current(Variant {
+            name: now,
+            map: &mut map,
+            payload,
+        })?;
+        match map.next_key::<IgnoredAny>()? {
+            None => Ok(value),
+            Some(_) => Err(A::Error::invalid_value(
+                Unexpected::Map,
+                &"map with a single key",
+            )),
+        }
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
@@ -304,6 +361,136 @@ where
         visit_u64(u64),
         visit_f64(f64)
     );
+}
+
+/// `<path>.<key>`.
+fn joined(path: &str, key: &str) -> String {
+    let mut joined = String::with_capacity(path.len() + 1 + key.len());
+    joined.push_str(path);
+    joined.push('.');
+    joined.push_str(key);
+    joined
+}
+
+/// An externally tagged enum's value whose variant is already renamed:
+/// its payload is read from the rest of the map, with the site of the
+/// variant (a struct variant's fields, or the embedded type of a newtype
+/// variant) in scope.
+struct Variant<'n, 'm, A> {
+    name: &'n str,
+    map: &'m mut A,
+    payload: Option<ScopeSite>,
+}
+
+impl<'de, A: MapAccess<'de>> Deserializer<'de> for Variant<'_, '_, A> {
+    type Error = A::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
+        visitor.visit_enum(self)
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+impl<'de, A: MapAccess<'de>> EnumAccess<'de> for Variant<'_, '_, A> {
+    type Error = A::Error;
+    type Variant = Self;
+
+    fn variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<(S::Value, Self), A::Error> {
+        let name = seed.deserialize(StrDeserializer::<A::Error>::new(self.name))?;
+        Ok((name, self))
+    }
+}
+
+impl<'de, A: MapAccess<'de>> VariantAccess<'de> for Variant<'_, '_, A> {
+    type Error = A::Error;
+
+    fn unit_variant(self) -> Result<(), A::Error> {
+        self.map.next_value()
+    }
+
+    fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, A::Error> {
+        let _scoped = self.payload.map(|payload| Scoped::enter(Some(payload)));
+        self.map.next_value_seed(seed)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(Payload {
+            visitor,
+            shape: PayloadShape::Tuple(len),
+        })
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, A::Error> {
+        let shape = match &self.payload {
+            Some(payload) => PayloadShape::Changing(payload),
+            None => PayloadShape::Struct(fields),
+        };
+        self.map.next_value_seed(Payload { visitor, shape })
+    }
+}
+
+/// How a variant's payload is read.
+enum PayloadShape<'s> {
+    Tuple(usize),
+    Struct(&'static [&'static str]),
+    /// A struct variant whose fields change: its keys go through an
+    /// [`EmbeddedMap`], as an embedded struct's do.
+    Changing(&'s ScopeSite),
+}
+
+/// The payload of a variant, read by the enum's own visitor.
+struct Payload<'s, V> {
+    visitor: V,
+    shape: PayloadShape<'s>,
+}
+
+impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for Payload<'_, V> {
+    type Value = V::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
+        match self.shape {
+            PayloadShape::Tuple(len) => deserializer.deserialize_tuple(len, self.visitor),
+            PayloadShape::Struct(fields) => deserializer.deserialize_struct("", fields, self.visitor),
+            PayloadShape::Changing(site) => deserializer.deserialize_any(ChangingPayload {
+                visitor: self.visitor,
+                site,
+            }),
+        }
+    }
+}
+
+/// A struct variant's payload whose fields change: a map goes through an
+/// [`EmbeddedMap`] to the enum's visitor, anything else to it as it is.
+struct ChangingPayload<'s, V> {
+    visitor: V,
+    site: &'s ScopeSite,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for ChangingPayload<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.visitor.expecting(f)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        let here = Cursor::at(&self.site.path, &self.site.field);
+        self.visitor
+            .visit_map(&mut EmbeddedMap::new(map, self.site, here))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_seq(seq)
+    }
 }
 
 struct EmbeddedVisitor<'s, T> {
@@ -324,15 +511,7 @@ where
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        let mut reader = EmbeddedMap {
-            inner: map,
-            site: self.site,
-            here: self.here,
-            captured: Object::new(),
-            tail: None,
-            tail_value: None,
-            key: Cow::Borrowed(""),
-        };
+        let mut reader = EmbeddedMap::new(map, self.site, self.here);
         T::deserialize_current(MapAccessDeserializer::new(&mut reader))
     }
 
@@ -388,7 +567,19 @@ struct EmbeddedMap<'de, 's, A> {
     key: Cow<'de, str>,
 }
 
-impl<'de, A: MapAccess<'de>> EmbeddedMap<'de, '_, A> {
+impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
+    fn new(inner: A, site: &'s ScopeSite, here: Cursor) -> Self {
+        EmbeddedMap {
+            inner,
+            site,
+            here,
+            captured: Object::new(),
+            tail: None,
+            tail_value: None,
+            key: Cow::Borrowed(""),
+        }
+    }
+
     /// Keeps the typed error for the root's reader and hands the format
     /// one with its message.
     fn fail(&self, error: Error) -> A::Error {
@@ -417,6 +608,11 @@ impl<'de, A: MapAccess<'de>> EmbeddedMap<'de, '_, A> {
     fn finish(&mut self) -> Result<map::IntoIter, A::Error> {
         let mut captured = mem::take(&mut self.captured);
         let site = self.site;
+        // Nothing captured, and no change of its own to add a key: the
+        // object was read as current.
+        if captured.is_empty() && !site.migration.changes_object(site.history) {
+            return Ok(captured.into_iter());
+        }
         site.migration
             .migrate(&mut captured, site.history, &mut self.here)
             .map_err(|error| self.fail(error))?;
@@ -496,8 +692,8 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
             .iter()
             .find(|child| child.reads(&self.key))
             .map(|child| {
-                let field = format!("{}.{}", self.here.exact(), self.key);
-                ScopeSite::new(child, &site.path, field, &site.migration)
+                let field = joined(self.here.exact(), &self.key);
+                ScopeSite::new(child, self.here.pattern(), field, &site.migration)
             });
         let _scoped = child.map(|child| Scoped::enter(Some(child)));
         self.inner.next_value_seed(seed)

@@ -45,6 +45,11 @@ impl Cursor {
         }
     }
 
+    /// As [`Cursor::at`], taking the paths it is given.
+    pub(crate) fn owned(pattern: String, exact: String) -> Self {
+        Cursor { pattern, exact }
+    }
+
     fn root() -> Self {
         Cursor::at("", "")
     }
@@ -1048,6 +1053,60 @@ impl Migration {
         at: &mut Cursor,
     ) -> Result<(), Error> {
         self.run(at, |walk| visit_value(walk, value, &[], history))
+    }
+
+    /// Whether an object of `history` has changes of its own to go
+    /// through: if not, and its reader captured none of its keys, it is
+    /// current as read.
+    pub(crate) fn changes_object(&self, history: &'static EmbeddedHistory) -> bool {
+        self.versions
+            .iter()
+            .any(|version| !history.ops_at(version).is_empty())
+    }
+
+    /// The variant an externally tagged enum's value `{"<name>": ..}`
+    /// names at the current version, its renames recorded as
+    /// [`Walk::variant`] records them; `None` for another representation,
+    /// or a variant removed on the way, whose value is migrated whole.
+    /// Its reader streams the payload under the name returned.
+    pub(crate) fn variant_name<'n>(
+        &self,
+        history: &'static EmbeddedHistory,
+        name: &'n str,
+        pattern: &str,
+    ) -> Option<&'n str> {
+        let variants = history.variants()?;
+        if variants.tagging != Tagging::External {
+            return None;
+        }
+        // The op of each version that names the value's variant, as
+        // `Walk::variant` finds it; run twice, so that nothing is recorded
+        // for a value that is migrated whole after all.
+        let ops = |record: &mut dyn FnMut(&'static str, &'static str)| {
+            let mut now = name;
+            for &version in &self.versions {
+                let op = variants.ops_at(version).iter().find(|op| match op {
+                    VariantOp::Rename { old, .. } => *old == now,
+                    VariantOp::Removed { name, .. } => *name == now,
+                    VariantOp::Added { .. } => false,
+                });
+                match op {
+                    Some(VariantOp::Rename { old, new }) => {
+                        record(old, new);
+                        now = new;
+                    }
+                    Some(VariantOp::Removed { .. }) => return None,
+                    Some(VariantOp::Added { .. }) | None => {}
+                }
+            }
+            Some(now)
+        };
+        let now = ops(&mut |_, _| {})?;
+        if !std::ptr::eq(now, name) {
+            let mut applied = self.sink.applied.borrow_mut();
+            ops(&mut |old, new| record_renamed(&mut applied.renamed, pattern, old, new));
+        }
+        Some(now)
     }
 
     /// Runs `visit` with a walk of each version after the document's, then
