@@ -41,7 +41,7 @@ use serde_json::{map, Map, Value};
 
 use super::seed::{KeySeed, StreamedStamp};
 use super::{Context, Mode};
-use crate::embedded::{Counted, Cursor, Embedded, EmbeddedHistory, Migration, Site};
+use crate::embedded::{Counted, Cursor, Embedded, EmbeddedHistory, Migration, PlainRename, Site};
 use crate::error::Error;
 use crate::object::Object;
 use crate::schema::Schema;
@@ -565,6 +565,19 @@ struct EmbeddedMap<'de, 's, A> {
     tail_value: Option<Value>,
     /// The key just handed on.
     key: Cow<'de, str>,
+    /// The keys renamed as they were read, a few at most: without a free
+    /// slot, a key is captured instead.
+    renamed: [Option<PlainRename>; 2],
+}
+
+/// What an embedded object's reader does with one of its keys.
+enum Handling {
+    /// Hands it on to the struct as it is.
+    Stream,
+    /// Hands it on under its new name.
+    Rename(PlainRename),
+    /// Holds it back for the migration at the end of the object.
+    Capture,
 }
 
 impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
@@ -577,6 +590,7 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
             tail: None,
             tail_value: None,
             key: Cow::Borrowed(""),
+            renamed: [None; 2],
         }
     }
 
@@ -608,6 +622,12 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
     fn finish(&mut self) -> Result<map::IntoIter, A::Error> {
         let mut captured = mem::take(&mut self.captured);
         let site = self.site;
+        for rename in self.renamed.iter().flatten() {
+            if captured.contains_key(rename.new) {
+                let error = site.migration.rename_conflict(rename, self.here.exact());
+                return Err(self.fail(error));
+            }
+        }
         // Nothing captured, and no change of its own to add a key: the
         // object was read as current.
         if captured.is_empty() && !site.migration.changes_object(site.history) {
@@ -619,19 +639,52 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
         Ok(captured.into_iter())
     }
 
-    /// Whether the value of `key` waits for the end of the object: a
-    /// change touches it, or it is kept (no field claims it), or it holds
-    /// embedded objects whose paths cannot be counted.
-    fn captures(&self, key: &str) -> bool {
+    /// What becomes of `key`: its value waits for the end of the object
+    /// when a change touches it (but for a plain rename, made as it is
+    /// read), or it is kept (no field claims it), or it holds embedded
+    /// objects whose paths cannot be counted.
+    fn handling(&self, key: &str) -> Handling {
         let history = self.site.history;
         let migration = &self.site.migration;
-        history.touches(key)
-            || (migration.keeps && history.unclaimed(key))
-            || (migration.exact
+        let uncounted = || {
+            migration.exact
                 && history
                     .sites()
                     .iter()
-                    .any(|child| child.reads(key) && child.counted().is_none()))
+                    .any(|child| child.reads(key) && child.counted().is_none())
+        };
+        if history.touches(key) {
+            // A repeat is renamed too, to be refused.
+            let free = self.renamed.iter().any(|slot| slot.map_or(true, |r| r.old == key));
+            return match migration.plain_rename(history, key) {
+                Some(rename) if free && !uncounted() => Handling::Rename(rename),
+                _ => Handling::Capture,
+            };
+        }
+        if (migration.keeps && history.unclaimed(key)) || uncounted() {
+            Handling::Capture
+        } else {
+            Handling::Stream
+        }
+    }
+
+    /// Notes a key renamed as it was read; a second one of the same name is
+    /// refused, as a repeated captured key is.
+    fn rename(&mut self, rename: PlainRename) -> Result<(), A::Error> {
+        if self.renamed.iter().flatten().any(|r| r.old == rename.old) {
+            let key = format!("{}.{}", self.here.exact(), rename.old);
+            return Err(self.fail(Error::RepeatedKey {
+                type_name: self.site.migration.root.type_name(),
+                key,
+            }));
+        }
+        if let Some(slot) = self.renamed.iter_mut().find(|slot| slot.is_none()) {
+            *slot = Some(rename);
+        }
+        self.site
+            .migration
+            .record_plain_rename(&rename, self.here.exact());
+        Ok(())
     }
 
     fn next_tail<K: DeserializeSeed<'de>>(
@@ -663,11 +716,17 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
                 self.tail = Some(self.finish()?);
                 return self.next_tail(seed);
             };
-            if self.captures(&key) {
-                self.capture(key)?;
-                continue;
+            match self.handling(&key) {
+                Handling::Capture => {
+                    self.capture(key)?;
+                    continue;
+                }
+                Handling::Rename(rename) => {
+                    self.rename(rename)?;
+                    self.key = Cow::Borrowed(rename.new);
+                }
+                Handling::Stream => self.key = key,
             }
-            self.key = key;
             return match &self.key {
                 Cow::Borrowed(key) => {
                     seed.deserialize(BorrowedStrDeserializer::<A::Error>::new(key))

@@ -966,6 +966,26 @@ pub(crate) struct Migration {
     versions: Vec<&'static Version>,
 }
 
+/// A rename of an embedded object's key that its reader makes as it
+/// reads the key ([`Migration::plain_rename`]).
+#[derive(Clone, Copy)]
+pub(crate) struct PlainRename {
+    pub(crate) old: &'static str,
+    pub(crate) new: &'static str,
+    version: &'static Version,
+}
+
+/// Whether `op` reads, moves, creates or changes `key`.
+fn names(op: &Op, key: &str) -> bool {
+    match op {
+        Op::Rename { old, new } => old == key || new == key,
+        Op::Default { field, .. } | Op::Drop { field } | Op::Preserve { field } => field == key,
+        Op::Convert(conversion) => conversion.field() == key,
+        Op::Moves(op) => op.captures().chain(op.asks()).any(|k| k == key),
+        Op::Custom(_) => true,
+    }
+}
+
 /// Where the embedded readers of one root read record what they did.
 #[derive(Default)]
 pub(crate) struct Sink {
@@ -1053,6 +1073,68 @@ impl Migration {
         at: &mut Cursor,
     ) -> Result<(), Error> {
         self.run(at, |walk| visit_value(walk, value, &[], history))
+    }
+
+    /// The rename of `key` in an object of `history`, when the changes
+    /// after the document's version do nothing else with it, nor with its
+    /// new name: its reader then hands the key on under the new name as
+    /// it reads it, instead of capturing it for the walk. Both names are
+    /// still watched for a repeat and a conflict (`EmbeddedMap`).
+    pub(crate) fn plain_rename(
+        &self,
+        history: &'static EmbeddedHistory,
+        key: &str,
+    ) -> Option<PlainRename> {
+        let ops = || {
+            self.versions
+                .iter()
+                .flat_map(|&version| history.ops_at(version).iter().map(move |op| (version, op)))
+        };
+        let mut found = None;
+        for (version, op) in ops() {
+            match op {
+                Op::Rename { old, new } if old == key && found.is_none() => {
+                    found = Some(PlainRename {
+                        old: old.as_str(),
+                        new: new.as_str(),
+                        version,
+                    });
+                }
+                op if names(op, key) => return None,
+                _ => {}
+            }
+        }
+        let found = found?;
+        let others = ops().filter(|(_, op)| !matches!(op, Op::Rename { old, .. } if old == key));
+        for (_, op) in others {
+            if names(op, found.new) {
+                return None;
+            }
+        }
+        Some(found)
+    }
+
+    /// Records a rename its reader made as it read the key, as
+    /// [`Walk::changes`] records one.
+    pub(crate) fn record_plain_rename(&self, rename: &PlainRename, exact: &str) {
+        self.sink.applied.borrow_mut().record_renamed(|| {
+            format!(
+                "{} -> {}",
+                joined(exact, rename.old),
+                joined(exact, rename.new)
+            )
+        });
+    }
+
+    /// The error of an object at `exact` that holds both names of a
+    /// rename, as the walk reports it.
+    pub(crate) fn rename_conflict(&self, rename: &PlainRename, exact: &str) -> Error {
+        let error = OpError::Conflict {
+            old: joined(exact, rename.old),
+            new: joined(exact, rename.new),
+        };
+        self.root
+            .op_error(error, self.step_from(rename.version), rename.version)
     }
 
     /// Whether an object of `history` has changes of its own to go
