@@ -1085,11 +1085,7 @@ impl Migration {
         history: &'static EmbeddedHistory,
         key: &str,
     ) -> Option<PlainRename> {
-        let ops = || {
-            self.versions
-                .iter()
-                .flat_map(|&version| history.ops_at(version).iter().map(move |op| (version, op)))
-        };
+        let ops = || self.own_ops(history);
         let mut found = None;
         for (version, op) in ops() {
             match op {
@@ -1141,9 +1137,21 @@ impl Migration {
     /// through: if not, and its reader captured none of its keys, it is
     /// current as read.
     pub(crate) fn changes_object(&self, history: &'static EmbeddedHistory) -> bool {
-        self.versions
+        self.own_ops(history).next().is_some()
+    }
+
+    /// The changes of `history` itself after the document's version, with
+    /// their versions, oldest first: found with one search, where a
+    /// lookup per version compares versions again for each.
+    fn own_ops(
+        &self,
+        history: &'static EmbeddedHistory,
+    ) -> impl Iterator<Item = (&'static Version, &'static Op)> {
+        let changes = &history.changes;
+        let start = changes.partition_point(|(version, _)| *version <= self.from);
+        changes[start..]
             .iter()
-            .any(|version| !history.ops_at(version).is_empty())
+            .flat_map(|(version, ops)| ops.iter().map(move |op| (version, op)))
     }
 
     /// The variant an externally tagged enum's value `{"<name>": ..}`
