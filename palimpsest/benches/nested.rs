@@ -59,8 +59,13 @@ pub struct TraceStep {
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     #[renamed_from("function_call", since = "0.2.0")]
-    ToolCall { name: String, arguments: Value },
-    Answer { text: String },
+    ToolCall {
+        name: String,
+        arguments: Value,
+    },
+    Answer {
+        text: String,
+    },
 }
 
 /// The twin of [`AgentTrace`]: plain derives, the current form only.
@@ -145,10 +150,7 @@ fn arguments(rng: &mut Rng) -> (&'static str, Value) {
             "run_command",
             json!({"command": "cargo test", "args": ["--workspace", "--", words(rng, 1)], "timeout_s": 120}),
         ),
-        _ => (
-            "search",
-            json!({"query": words(rng, 3), "max_results": 5}),
-        ),
+        _ => ("search", json!({"query": words(rng, 3), "max_results": 5})),
     }
 }
 
@@ -258,8 +260,13 @@ fn check(d: &Docs) {
     for (ours, theirs) in streamed.steps.iter().zip(&twin.steps) {
         assert_eq!(ours.reasoning, theirs.reasoning);
         assert_eq!(ours.duration_ms, theirs.duration_ms);
-        let (Action::ToolCall { name, arguments }, PlainAction::ToolCall { name: n, arguments: a }) =
-            (&ours.action, &theirs.action)
+        let (
+            Action::ToolCall { name, arguments },
+            PlainAction::ToolCall {
+                name: n,
+                arguments: a,
+            },
+        ) = (&ours.action, &theirs.action)
         else {
             panic!("{:?}", ours.action);
         };

@@ -459,7 +459,9 @@ impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for Payload<'_, V> {
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
         match self.shape {
             PayloadShape::Tuple(len) => deserializer.deserialize_tuple(len, self.visitor),
-            PayloadShape::Struct(fields) => deserializer.deserialize_struct("", fields, self.visitor),
+            PayloadShape::Struct(fields) => {
+                deserializer.deserialize_struct("", fields, self.visitor)
+            }
             PayloadShape::Changing(site) => deserializer.deserialize_any(ChangingPayload {
                 visitor: self.visitor,
                 site,
@@ -655,7 +657,10 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
         };
         if history.touches(key) {
             // A repeat is renamed too, to be refused.
-            let free = self.renamed.iter().any(|slot| slot.map_or(true, |r| r.old == key));
+            let free = self
+                .renamed
+                .iter()
+                .any(|slot| slot.map_or(true, |r| r.old == key));
             return match migration.plain_rename(history, key) {
                 Some(rename) if free && !uncounted() => Handling::Rename(rename),
                 _ => Handling::Capture,
