@@ -3,6 +3,7 @@
 # steady on a shared machine, where times drift with the neighbours' load.
 #
 #   benches/callgrind.sh read_legacy_4/100B [read_key_last/100B ...]
+#   BENCH=nested benches/callgrind.sh read_legacy/10KB read_current/10KB
 #
 # Prints, per case, instructions per call of plain serde, of palimpsest
 # (serde_json::from_str), of parsing a Value then palimpsest::from_value, and
@@ -12,24 +13,25 @@
 # callgrind_annotate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=$(cargo bench -p palimpsest --bench read_write --no-run --message-format=json 2>/dev/null |
+bench=${BENCH:-read_write}
+bin=$(cargo bench -p palimpsest --bench "$bench" --no-run --message-format=json 2>/dev/null |
     python3 -c 'import json,sys
 for line in sys.stdin:
     m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "read_write" and m.get("executable"):
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "'"$bench"'" and m.get("executable"):
         print(m["executable"])')
 out=${TMPDIR:-/tmp}
 printf '| case | serde | palimpsest | ratio | Value then from_value | ratio | serde, migrated text | ratio |\n|---|---:|---:|---:|---:|---:|---:|---:|\n'
 for case in "$@"; do
     file="$out/callgrind.out.${case//\//_}"
     calls=$(PALIMPSEST_COUNT=$case valgrind --tool=callgrind --callgrind-out-file="$file" \
-        --toggle-collect='read_write::count_*' "$bin" 2>/dev/null)
+        --toggle-collect="$bench::count_*" "$bin" 2>/dev/null)
     # Inclusive cost of each counting function, called once for all calls.
-    read -r serde ours floor tree < <(callgrind_annotate --inclusive=yes "$file" 2>/dev/null | python3 -c '
-import re, sys
+    read -r serde ours floor tree < <(callgrind_annotate --inclusive=yes "$file" 2>/dev/null | BENCH=$bench python3 -c '
+import os, re, sys
 cost = {}
 for line in sys.stdin:
-    m = re.match(r"\s*([\d,]+) .*read_write::count_(serde|palimpsest|floor|tree)\b", line)
+    m = re.match(r"\s*([\d,]+) .*" + os.environ["BENCH"] + r"::count_(serde|palimpsest|floor|tree)\b", line)
     if m and m.group(2) not in cost:
         cost[m.group(2)] = int(m.group(1).replace(",", ""))
 print(cost["serde"], cost["palimpsest"], cost["floor"], cost["tree"])')

@@ -9,13 +9,16 @@
 //! is printed. On a shared machine whose load drifts during a run, that
 //! ratio is far steadier than two criterion estimates taken minutes apart.
 
+mod support;
+
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{criterion_group, BatchSize, BenchmarkId, Criterion, Throughput};
 use palimpsest::versioned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+use support::{ratio, words};
 
 /// The versioned trace: renamed in 0.2.0, a field added in 0.3.0, one
 /// removed into the metadata in 0.4.0; 0.0.1 documents have no key.
@@ -87,36 +90,6 @@ pub struct Context {
 }
 
 use palimpsest_tests::corpus::Rng;
-
-/// Words of the generated text; one needs escaping, as real text does.
-fn words(rng: &mut Rng, n: usize) -> String {
-    const WORDS: [&str; 16] = [
-        "the",
-        "test",
-        "fails",
-        "because",
-        "parser",
-        "returns",
-        "None",
-        "when",
-        "input",
-        "is",
-        "empty",
-        "so",
-        "we",
-        "check",
-        "module",
-        "\"quoted\"",
-    ];
-    let mut out = String::new();
-    for i in 0..n {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push_str(WORDS[rng.below(16) as usize]);
-    }
-    out
-}
 
 fn tool_call(rng: &mut Rng, step: usize, call: usize) -> ToolCall {
     let (name, arguments, result) = match rng.below(3) {
@@ -356,50 +329,7 @@ fn bench(c: &mut Criterion) {
 criterion_group!(benches, bench);
 
 fn main() {
-    if let Some(sizes) = std::env::var_os("PALIMPSEST_PAIRED") {
-        paired(&sizes.to_string_lossy());
-        return;
-    }
-    if let Some(case) = std::env::var_os("PALIMPSEST_COUNT") {
-        count(&case.to_string_lossy());
-        return;
-    }
-    benches();
-    Criterion::default().configure_from_args().final_summary();
-}
-
-/// Times `f` over `iterations` calls.
-fn block(iterations: u32, f: &mut dyn FnMut()) -> f64 {
-    let start = Instant::now();
-    for _ in 0..iterations {
-        f();
-    }
-    start.elapsed().as_secs_f64()
-}
-
-/// The median over alternating blocks of time(side) / time(baseline),
-/// and the time per call of the baseline.
-fn ratio(baseline: &mut dyn FnMut(), side: &mut dyn FnMut(), blocks: usize) -> (f64, f64) {
-    // Calibrate a block to about 10 ms of the baseline.
-    let once = block(3, baseline) / 3.0;
-    let iterations = ((0.01 / once) as u32).max(1);
-    let mut ratios = Vec::with_capacity(blocks);
-    let mut base_total = 0.0;
-    for i in 0..blocks {
-        // Alternate which side goes first, so neither always runs warm.
-        let (b, s) = if i % 2 == 0 {
-            let b = block(iterations, baseline);
-            (b, block(iterations, side))
-        } else {
-            let s = block(iterations, side);
-            (block(iterations, baseline), s)
-        };
-        base_total += b;
-        ratios.push(s / b);
-    }
-    ratios.sort_by(f64::total_cmp);
-    let per_call = base_total / (blocks as f64 * f64::from(iterations));
-    (ratios[blocks / 2], per_call)
+    support::run(benches, paired, count);
 }
 
 /// `sizes` names the size classes to run (`100B,10KB`); any other value

@@ -1,7 +1,8 @@
 //! The version of the document being read, for the embedded types inside
 //! it (structs, and enums, whose variants an old document may name
-//! differently: an enum's value is captured whole, small as it mostly is,
-//! and migrated as the tree engine does, whatever its representation).
+//! differently: an externally tagged value has its variant renamed as it
+//! is read and its payload streamed; any other is captured whole, small as
+//! it mostly is, and migrated as the tree engine does).
 //! serde hands a nested `Deserialize` no context, so the root's reader
 //! says it through a thread-local: while it reads the value of a field
 //! that holds embedded types, and only then, the site of that field is in
@@ -24,7 +25,7 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::marker::PhantomData;
 use std::mem;
 use std::rc::Rc;
@@ -32,13 +33,16 @@ use std::rc::Rc;
 use serde::de::value::{
     BorrowedStrDeserializer, MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer,
 };
-use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
-use serde_json::{map, Value};
+use serde::de::{
+    DeserializeSeed, Deserializer, EnumAccess, Error as _, IgnoredAny, MapAccess, SeqAccess,
+    Unexpected, VariantAccess, Visitor,
+};
+use serde::{forward_to_deserialize_any, Deserialize};
+use serde_json::{map, Map, Value};
 
 use super::seed::{KeySeed, StreamedStamp};
 use super::{Context, Mode};
-use crate::embedded::{Counted, Cursor, Embedded, EmbeddedHistory, Migration, Site};
+use crate::embedded::{Counted, Cursor, Embedded, EmbeddedHistory, Migration, PlainRename, Site};
 use crate::error::Error;
 use crate::object::Object;
 use crate::schema::Schema;
@@ -57,9 +61,9 @@ thread_local! {
 struct ScopeSite {
     history: &'static EmbeddedHistory,
     /// Its report path: `steps[]`.
-    path: Rc<str>,
+    path: String,
     /// The exact path of the field holding the objects: `steps`.
-    field: Rc<str>,
+    field: String,
     /// How an object learns its exact path; `None` when it cannot.
     counted: Option<Counted>,
     /// The index of the next element, for `Counted::Element`.
@@ -71,8 +75,8 @@ impl ScopeSite {
     fn new(site: &Site, parent: &str, field: String, migration: &Rc<Migration>) -> Self {
         ScopeSite {
             history: site.history(),
-            path: site.path(parent).into(),
-            field: field.into(),
+            path: site.path(parent),
+            field,
             counted: site.counted(),
             next: 0,
             migration: Rc::clone(migration),
@@ -82,11 +86,17 @@ impl ScopeSite {
     /// Where the next object read here stands.
     fn next_object(&mut self) -> Cursor {
         match self.counted {
-            Some(Counted::Field) => Cursor::at(&self.path, &self.field),
+            // The field's one object: the site is gone once it is read.
+            Some(Counted::Field) => {
+                Cursor::owned(mem::take(&mut self.path), mem::take(&mut self.field))
+            }
             Some(Counted::Element) => {
                 let index = self.next;
                 self.next += 1;
-                Cursor::at(&self.path, &format!("{}[{index}]", self.field))
+                let mut exact = String::with_capacity(self.field.len() + 8);
+                exact.push_str(&self.field);
+                let _ = write!(exact, "[{index}]");
+                Cursor::owned(self.path.clone(), exact)
             }
             // Its exact path is not known: errors name the report path.
             None => Cursor::at(&self.path, &self.path),
@@ -284,9 +294,57 @@ where
         }
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        let value = Value::deserialize(MapAccessDeserializer::new(map))?;
-        self.migrate(value)
+    /// Externally tagged, `{"<name>": payload}`, the variant renamed as its
+    /// name is read and the payload streamed with its own changes in scope,
+    /// as a field's value is; any other map, or a variant a version
+    /// removes, captured whole.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let site = self.site;
+        let Some(name) = map.next_key_seed(KeySeed)? else {
+            return self.migrate(Value::Object(Map::new()));
+        };
+        let streamed = site
+            .migration
+            .variant_name(site.history, &name, self.here.pattern())
+            .map(|now| {
+                let payload = site.history.sites().iter().find(|child| child.reads(now));
+                (now, payload)
+            })
+            // A payload whose objects need exact paths no reader counts is
+            // left to the tree engine, which knows them.
+            .filter(|(_, payload)| {
+                !payload.is_some_and(|child| site.migration.exact && child.counted().is_none())
+            });
+        let Some((now, payload)) = streamed else {
+            let mut object = Map::new();
+            object.insert(name.into_owned(), map.next_value()?);
+            while let Some((key, value)) = map.next_entry()? {
+                object.insert(key, value);
+            }
+            return self.migrate(Value::Object(object));
+        };
+        // In scope only where it changes something or keeps what no
+        // field claims: else the payload is current.
+        let payload = payload
+            .filter(|child| {
+                site.migration.keeps || child.history().changes_after(&site.migration.from)
+            })
+            .map(|child| {
+                let field = joined(self.here.exact(), now);
+                ScopeSite::new(child, self.here.pattern(), field, &site.migration)
+            });
+        let value = T::deserialize_current(Variant {
+            name: now,
+            map: &mut map,
+            payload,
+        })?;
+        match map.next_key::<IgnoredAny>()? {
+            None => Ok(value),
+            Some(_) => Err(A::Error::invalid_value(
+                Unexpected::Map,
+                &"map with a single key",
+            )),
+        }
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
@@ -304,6 +362,138 @@ where
         visit_u64(u64),
         visit_f64(f64)
     );
+}
+
+/// `<path>.<key>`.
+fn joined(path: &str, key: &str) -> String {
+    let mut joined = String::with_capacity(path.len() + 1 + key.len());
+    joined.push_str(path);
+    joined.push('.');
+    joined.push_str(key);
+    joined
+}
+
+/// An externally tagged enum's value whose variant is already renamed:
+/// its payload is read from the rest of the map, with the site of the
+/// variant (a struct variant's fields, or the embedded type of a newtype
+/// variant) in scope.
+struct Variant<'n, 'm, A> {
+    name: &'n str,
+    map: &'m mut A,
+    payload: Option<ScopeSite>,
+}
+
+impl<'de, A: MapAccess<'de>> Deserializer<'de> for Variant<'_, '_, A> {
+    type Error = A::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
+        visitor.visit_enum(self)
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+impl<'de, A: MapAccess<'de>> EnumAccess<'de> for Variant<'_, '_, A> {
+    type Error = A::Error;
+    type Variant = Self;
+
+    fn variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<(S::Value, Self), A::Error> {
+        let name = seed.deserialize(StrDeserializer::<A::Error>::new(self.name))?;
+        Ok((name, self))
+    }
+}
+
+impl<'de, A: MapAccess<'de>> VariantAccess<'de> for Variant<'_, '_, A> {
+    type Error = A::Error;
+
+    fn unit_variant(self) -> Result<(), A::Error> {
+        self.map.next_value()
+    }
+
+    fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, A::Error> {
+        let _scoped = self.payload.map(|payload| Scoped::enter(Some(payload)));
+        self.map.next_value_seed(seed)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(Payload {
+            visitor,
+            shape: PayloadShape::Tuple(len),
+        })
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, A::Error> {
+        let shape = match &self.payload {
+            Some(payload) => PayloadShape::Changing(payload),
+            None => PayloadShape::Struct(fields),
+        };
+        self.map.next_value_seed(Payload { visitor, shape })
+    }
+}
+
+/// How a variant's payload is read.
+enum PayloadShape<'s> {
+    Tuple(usize),
+    Struct(&'static [&'static str]),
+    /// A struct variant whose fields change: its keys go through an
+    /// [`EmbeddedMap`], as an embedded struct's do.
+    Changing(&'s ScopeSite),
+}
+
+/// The payload of a variant, read by the enum's own visitor.
+struct Payload<'s, V> {
+    visitor: V,
+    shape: PayloadShape<'s>,
+}
+
+impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for Payload<'_, V> {
+    type Value = V::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
+        match self.shape {
+            PayloadShape::Tuple(len) => deserializer.deserialize_tuple(len, self.visitor),
+            PayloadShape::Struct(fields) => {
+                deserializer.deserialize_struct("", fields, self.visitor)
+            }
+            PayloadShape::Changing(site) => deserializer.deserialize_any(ChangingPayload {
+                visitor: self.visitor,
+                site,
+            }),
+        }
+    }
+}
+
+/// A struct variant's payload whose fields change: a map goes through an
+/// [`EmbeddedMap`] to the enum's visitor, anything else to it as it is.
+struct ChangingPayload<'s, V> {
+    visitor: V,
+    site: &'s ScopeSite,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for ChangingPayload<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.visitor.expecting(f)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        let here = Cursor::at(&self.site.path, &self.site.field);
+        self.visitor
+            .visit_map(&mut EmbeddedMap::new(map, self.site, here))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_seq(seq)
+    }
 }
 
 struct EmbeddedVisitor<'s, T> {
@@ -324,15 +514,7 @@ where
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        let mut reader = EmbeddedMap {
-            inner: map,
-            site: self.site,
-            here: self.here,
-            captured: Object::new(),
-            tail: None,
-            tail_value: None,
-            key: Cow::Borrowed(""),
-        };
+        let mut reader = EmbeddedMap::new(map, self.site, self.here);
         T::deserialize_current(MapAccessDeserializer::new(&mut reader))
     }
 
@@ -386,9 +568,35 @@ struct EmbeddedMap<'de, 's, A> {
     tail_value: Option<Value>,
     /// The key just handed on.
     key: Cow<'de, str>,
+    /// The keys renamed as they were read, a few at most: without a free
+    /// slot, a key is captured instead.
+    renamed: [Option<PlainRename>; 2],
 }
 
-impl<'de, A: MapAccess<'de>> EmbeddedMap<'de, '_, A> {
+/// What an embedded object's reader does with one of its keys.
+enum Handling {
+    /// Hands it on to the struct as it is.
+    Stream,
+    /// Hands it on under its new name.
+    Rename(PlainRename),
+    /// Holds it back for the migration at the end of the object.
+    Capture,
+}
+
+impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
+    fn new(inner: A, site: &'s ScopeSite, here: Cursor) -> Self {
+        EmbeddedMap {
+            inner,
+            site,
+            here,
+            captured: Object::new(),
+            tail: None,
+            tail_value: None,
+            key: Cow::Borrowed(""),
+            renamed: [None; 2],
+        }
+    }
+
     /// Keeps the typed error for the root's reader and hands the format
     /// one with its message.
     fn fail(&self, error: Error) -> A::Error {
@@ -417,25 +625,72 @@ impl<'de, A: MapAccess<'de>> EmbeddedMap<'de, '_, A> {
     fn finish(&mut self) -> Result<map::IntoIter, A::Error> {
         let mut captured = mem::take(&mut self.captured);
         let site = self.site;
+        for rename in self.renamed.iter().flatten() {
+            if captured.contains_key(rename.new) {
+                let error = site.migration.rename_conflict(rename, self.here.exact());
+                return Err(self.fail(error));
+            }
+        }
+        // Nothing captured, and no change of its own to add a key: the
+        // object was read as current.
+        if captured.is_empty() && !site.migration.changes_object(site.history) {
+            return Ok(captured.into_iter());
+        }
         site.migration
             .migrate(&mut captured, site.history, &mut self.here)
             .map_err(|error| self.fail(error))?;
         Ok(captured.into_iter())
     }
 
-    /// Whether the value of `key` waits for the end of the object: a
-    /// change touches it, or it is kept (no field claims it), or it holds
-    /// embedded objects whose paths cannot be counted.
-    fn captures(&self, key: &str) -> bool {
+    /// What becomes of `key`: its value waits for the end of the object
+    /// when a change touches it (but for a plain rename, made as it is
+    /// read), or it is kept (no field claims it), or it holds embedded
+    /// objects whose paths cannot be counted.
+    fn handling(&self, key: &str) -> Handling {
         let history = self.site.history;
         let migration = &self.site.migration;
-        history.touches(key)
-            || (migration.keeps && history.unclaimed(key))
-            || (migration.exact
+        let uncounted = || {
+            migration.exact
                 && history
                     .sites()
                     .iter()
-                    .any(|child| child.reads(key) && child.counted().is_none()))
+                    .any(|child| child.reads(key) && child.counted().is_none())
+        };
+        if history.touches(key) {
+            // A repeat is renamed too, to be refused.
+            let free = self
+                .renamed
+                .iter()
+                .any(|slot| slot.map_or(true, |r| r.old == key));
+            return match migration.plain_rename(history, key) {
+                Some(rename) if free && !uncounted() => Handling::Rename(rename),
+                _ => Handling::Capture,
+            };
+        }
+        if (migration.keeps && history.unclaimed(key)) || uncounted() {
+            Handling::Capture
+        } else {
+            Handling::Stream
+        }
+    }
+
+    /// Notes a key renamed as it was read; a second one of the same name is
+    /// refused, as a repeated captured key is.
+    fn rename(&mut self, rename: PlainRename) -> Result<(), A::Error> {
+        if self.renamed.iter().flatten().any(|r| r.old == rename.old) {
+            let key = format!("{}.{}", self.here.exact(), rename.old);
+            return Err(self.fail(Error::RepeatedKey {
+                type_name: self.site.migration.root.type_name(),
+                key,
+            }));
+        }
+        if let Some(slot) = self.renamed.iter_mut().find(|slot| slot.is_none()) {
+            *slot = Some(rename);
+        }
+        self.site
+            .migration
+            .record_plain_rename(&rename, self.here.exact());
+        Ok(())
     }
 
     fn next_tail<K: DeserializeSeed<'de>>(
@@ -467,11 +722,17 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
                 self.tail = Some(self.finish()?);
                 return self.next_tail(seed);
             };
-            if self.captures(&key) {
-                self.capture(key)?;
-                continue;
+            match self.handling(&key) {
+                Handling::Capture => {
+                    self.capture(key)?;
+                    continue;
+                }
+                Handling::Rename(rename) => {
+                    self.rename(rename)?;
+                    self.key = Cow::Borrowed(rename.new);
+                }
+                Handling::Stream => self.key = key,
             }
-            self.key = key;
             return match &self.key {
                 Cow::Borrowed(key) => {
                     seed.deserialize(BorrowedStrDeserializer::<A::Error>::new(key))
@@ -496,8 +757,8 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
             .iter()
             .find(|child| child.reads(&self.key))
             .map(|child| {
-                let field = format!("{}.{}", self.here.exact(), self.key);
-                ScopeSite::new(child, &site.path, field, &site.migration)
+                let field = joined(self.here.exact(), &self.key);
+                ScopeSite::new(child, self.here.pattern(), field, &site.migration)
             });
         let _scoped = child.map(|child| Scoped::enter(Some(child)));
         self.inner.next_value_seed(seed)

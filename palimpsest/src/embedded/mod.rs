@@ -40,7 +40,7 @@ pub(crate) use nested::Nested;
 pub use runtime::EmbeddedSchema;
 pub use tuple::{ForwardEmbedded, ForwardPlain};
 use variants::{Tagging, VariantOp, Variants};
-pub(crate) use walk::{Cursor, Migration, Sink};
+pub(crate) use walk::{Cursor, Migration, PlainRename, Sink};
 
 /// A struct whose field attributes, or an enum whose variant attributes,
 /// are dated in its root's versions: what `#[versioned(embedded)]`

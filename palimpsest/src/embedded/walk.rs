@@ -46,6 +46,11 @@ impl Cursor {
         }
     }
 
+    /// As [`Cursor::at`], taking the paths it is given.
+    pub(crate) fn owned(pattern: String, exact: String) -> Self {
+        Cursor { pattern, exact }
+    }
+
     fn root() -> Self {
         Cursor::at("", "")
     }
@@ -990,6 +995,26 @@ pub(crate) struct Migration {
     versions: Vec<&'static Version>,
 }
 
+/// A rename of an embedded object's key that its reader makes as it
+/// reads the key ([`Migration::plain_rename`]).
+#[derive(Clone, Copy)]
+pub(crate) struct PlainRename {
+    pub(crate) old: &'static str,
+    pub(crate) new: &'static str,
+    version: &'static Version,
+}
+
+/// Whether `op` reads, moves, creates or changes `key`.
+fn names(op: &Op, key: &str) -> bool {
+    match op {
+        Op::Rename { old, new } => old == key || new == key,
+        Op::Default { field, .. } | Op::Drop { field } | Op::Preserve { field } => field == key,
+        Op::Convert(conversion) => conversion.field() == key,
+        Op::Moves(op) => op.captures().chain(op.asks()).any(|k| k == key),
+        Op::Custom(_) => true,
+    }
+}
+
 /// Where the embedded readers of one root read record what they did.
 #[derive(Default)]
 pub(crate) struct Sink {
@@ -1077,6 +1102,130 @@ impl Migration {
         at: &mut Cursor,
     ) -> Result<(), Error> {
         self.run(at, |walk| visit_value(walk, value, &[], history))
+    }
+
+    /// The rename of `key` in an object of `history`, when the changes
+    /// after the document's version do nothing else with it, nor with its
+    /// new name: its reader then hands the key on under the new name as
+    /// it reads it, instead of capturing it for the walk. Both names are
+    /// still watched for a repeat and a conflict (`EmbeddedMap`).
+    pub(crate) fn plain_rename(
+        &self,
+        history: &'static EmbeddedHistory,
+        key: &str,
+    ) -> Option<PlainRename> {
+        let ops = || self.own_ops(history);
+        let mut found = None;
+        for (version, op) in ops() {
+            match op {
+                Op::Rename { old, new } if old == key && found.is_none() => {
+                    found = Some(PlainRename {
+                        old: old.as_str(),
+                        new: new.as_str(),
+                        version,
+                    });
+                }
+                op if names(op, key) => return None,
+                _ => {}
+            }
+        }
+        let found = found?;
+        let others = ops().filter(|(_, op)| !matches!(op, Op::Rename { old, .. } if old == key));
+        for (_, op) in others {
+            if names(op, found.new) {
+                return None;
+            }
+        }
+        Some(found)
+    }
+
+    /// Records a rename its reader made as it read the key, as
+    /// [`Walk::changes`] records one.
+    pub(crate) fn record_plain_rename(&self, rename: &PlainRename, exact: &str) {
+        self.sink.applied.borrow_mut().record_renamed(|| {
+            format!(
+                "{} -> {}",
+                joined(exact, rename.old),
+                joined(exact, rename.new)
+            )
+        });
+    }
+
+    /// The error of an object at `exact` that holds both names of a
+    /// rename, as the walk reports it.
+    pub(crate) fn rename_conflict(&self, rename: &PlainRename, exact: &str) -> Error {
+        let error = OpError::Conflict {
+            old: joined(exact, rename.old),
+            new: joined(exact, rename.new),
+        };
+        self.root
+            .op_error(error, self.step_from(rename.version), rename.version)
+    }
+
+    /// Whether an object of `history` has changes of its own to go
+    /// through: if not, and its reader captured none of its keys, it is
+    /// current as read.
+    pub(crate) fn changes_object(&self, history: &'static EmbeddedHistory) -> bool {
+        self.own_ops(history).next().is_some()
+    }
+
+    /// The changes of `history` itself after the document's version, with
+    /// their versions, oldest first: found with one search, where a
+    /// lookup per version compares versions again for each.
+    fn own_ops(
+        &self,
+        history: &'static EmbeddedHistory,
+    ) -> impl Iterator<Item = (&'static Version, &'static Op)> {
+        let changes = &history.changes;
+        let start = changes.partition_point(|(version, _)| *version <= self.from);
+        changes[start..]
+            .iter()
+            .flat_map(|(version, ops)| ops.iter().map(move |op| (version, op)))
+    }
+
+    /// The variant an externally tagged enum's value `{"<name>": ..}`
+    /// names at the current version, its renames recorded as
+    /// [`Walk::variant`] records them; `None` for another representation,
+    /// or a variant removed on the way, whose value is migrated whole.
+    /// Its reader streams the payload under the name returned.
+    pub(crate) fn variant_name<'n>(
+        &self,
+        history: &'static EmbeddedHistory,
+        name: &'n str,
+        pattern: &str,
+    ) -> Option<&'n str> {
+        let variants = history.variants()?;
+        if variants.tagging != Tagging::External {
+            return None;
+        }
+        // The op of each version that names the value's variant, as
+        // `Walk::variant` finds it; run twice, so that nothing is recorded
+        // for a value that is migrated whole after all.
+        let ops = |record: &mut dyn FnMut(&'static str, &'static str)| {
+            let mut now = name;
+            for &version in &self.versions {
+                let op = variants.ops_at(version).iter().find(|op| match op {
+                    VariantOp::Rename { old, .. } => *old == now,
+                    VariantOp::Removed { name, .. } => *name == now,
+                    VariantOp::Added { .. } => false,
+                });
+                match op {
+                    Some(VariantOp::Rename { old, new }) => {
+                        record(old, new);
+                        now = new;
+                    }
+                    Some(VariantOp::Removed { .. }) => return None,
+                    Some(VariantOp::Added { .. }) | None => {}
+                }
+            }
+            Some(now)
+        };
+        let now = ops(&mut |_, _| {})?;
+        if !std::ptr::eq(now, name) {
+            let mut applied = self.sink.applied.borrow_mut();
+            ops(&mut |old, new| record_renamed(&mut applied.renamed, pattern, old, new));
+        }
+        Some(now)
     }
 
     /// Runs `visit` with a walk of each version after the document's, then
