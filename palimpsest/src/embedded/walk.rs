@@ -1008,7 +1008,9 @@ pub(crate) struct PlainRename {
 fn names(op: &Op, key: &str) -> bool {
     match op {
         Op::Rename { old, new } => old == key || new == key,
-        Op::Default { field, .. } | Op::Drop { field } | Op::Preserve { field } => field == key,
+        Op::Default { field, .. } | Op::Drop { field, .. } | Op::Preserve { field, .. } => {
+            field == key
+        }
         Op::Convert(conversion) => conversion.field() == key,
         Op::Moves(op) => op.captures().chain(op.asks()).any(|k| k == key),
         Op::Custom(_) => true,
