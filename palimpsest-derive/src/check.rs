@@ -129,10 +129,7 @@ pub fn validate_embedded<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<E
             .flat_map(field_versions)
             .chain(cont.args.moves.versions())
     };
-    if let Some(first) = field_lits().next() {
-        let scheme = first.version.scheme();
-        let decided_by = format!("the first version of `{}`, {},", cont.ident(), first.text());
-        check_one_scheme(cx, field_lits(), scheme, &decided_by);
+    if let Some(scheme) = check_scheme_of_first(cx, cont.ident(), field_lits) {
         check_after_first_version(cx, cont, scheme);
     }
     check_added_has_default(cx, cont);
@@ -296,6 +293,24 @@ fn check_since_present<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<&'a
 
 /// A type spells all its versions one way: semver strings or integers.
 /// `decided_by` names what fixed the scheme, for the message.
+/// The scheme of an embedded type's versions, which its first version
+/// literal decides (an embedded type has no `since` of its own); every
+/// other literal of the other scheme is an error. `None` without any.
+pub fn check_scheme_of_first<'a, I>(
+    cx: &mut Ctxt,
+    ident: &syn::Ident,
+    lits: impl Fn() -> I,
+) -> Option<Scheme>
+where
+    I: Iterator<Item = &'a VersionLit>,
+{
+    let first = lits().next()?;
+    let scheme = first.version.scheme();
+    let decided_by = format!("the first version of `{ident}`, {},", first.text());
+    check_one_scheme(cx, lits(), scheme, &decided_by);
+    Some(scheme)
+}
+
 pub fn check_one_scheme<'a>(
     cx: &mut Ctxt,
     lits: impl IntoIterator<Item = &'a VersionLit>,

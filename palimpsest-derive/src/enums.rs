@@ -20,8 +20,8 @@ use crate::ast::{Container, Derives};
 use crate::attr::{is_field_attr, is_serde, ContainerArgs};
 use crate::case::RenameRule;
 use crate::check::{
-    check_derives, check_embedded_keys, check_one_scheme, field_versions, validate_embedded,
-    EmbeddedPlan,
+    check_derives, check_embedded_keys, check_one_scheme, check_scheme_of_first, field_versions,
+    validate_embedded, EmbeddedPlan,
 };
 use crate::ctxt::Ctxt;
 use crate::expand::{
@@ -334,14 +334,7 @@ impl Enum<'_> {
             check_one_scheme(cx, lits(), scheme, "`since`");
             root_enum::check_versions(cx, root, lits());
             self.check_nothing_kept(cx, payloads);
-        } else if let Some(first) = lits().next() {
-            let scheme = first.version.scheme();
-            let decided_by = format!(
-                "the first version of `{}`, {},",
-                self.original.ident,
-                first.text()
-            );
-            check_one_scheme(cx, lits(), scheme, &decided_by);
+        } else if let Some(scheme) = check_scheme_of_first(cx, &self.original.ident, lits) {
             self.check_after_first_version(cx, scheme);
         }
         self.check_nameless(cx);

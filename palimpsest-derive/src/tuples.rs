@@ -22,7 +22,7 @@ use crate::ast::Derives;
 use crate::attr::{
     is_field_attr, is_serde, ContainerArgs, ContainerSerde, DefaultKind, FieldAttrs, FieldSerde,
 };
-use crate::check::{check_derives, check_embedded_keys, check_one_scheme};
+use crate::check::{check_derives, check_embedded_keys, check_scheme_of_first};
 use crate::ctxt::Ctxt;
 use crate::expand::{
     embedded_type, history_fn_name, history_fn_of, mentions_generics, probes_fn, remote_name,
@@ -206,14 +206,7 @@ struct Change<'e, 'a> {
 impl<'a> Tuple<'a> {
     fn check<'e>(&'e self, cx: &mut Ctxt) -> Option<Vec<Change<'e, 'a>>> {
         let lits = || self.elements.iter().flat_map(Element::versions);
-        if let Some(first) = lits().next() {
-            let scheme = first.version.scheme();
-            let decided_by = format!(
-                "the first version of `{}`, {},",
-                self.original.ident,
-                first.text()
-            );
-            check_one_scheme(cx, lits(), scheme, &decided_by);
+        if let Some(scheme) = check_scheme_of_first(cx, &self.original.ident, lits) {
             self.check_after_first_version(cx, scheme);
         }
         self.check_no_renames(cx);
