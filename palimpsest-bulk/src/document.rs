@@ -111,6 +111,9 @@ where
         // Older documents walk forward to the target; newer ones are
         // written back for readers that have not upgraded.
         let report = match schema.migrate_to(&mut value, &self.target) {
+            Err(Error::Backward { .. }) if self.lossy => {
+                schema.downgrade_lossy(&mut value, &self.target)?
+            }
             Err(Error::Backward { .. }) => schema.downgrade(&mut value, &self.target)?,
             other => other?,
         };

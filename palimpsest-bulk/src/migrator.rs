@@ -82,6 +82,9 @@ pub struct Migrator<T> {
     /// read into `T`, which the older versions it cannot describe are not.
     pub(crate) target_is_current: bool,
     pub(crate) mode: Mode,
+    /// Whether a document written back as an older version may lose the
+    /// values that version cannot hold; see [`Migrator::lossy`].
+    pub(crate) lossy: bool,
     pub(crate) max_document_bytes: u64,
     pub(crate) batch_documents: usize,
     pub(crate) batch_bytes: usize,
@@ -143,6 +146,7 @@ where
             target,
             target_is_current,
             mode: Mode::Migrate,
+            lossy: false,
             max_document_bytes: Self::MAX_DOCUMENT_BYTES,
             batch_documents: 128,
             batch_bytes: 4 << 20,
@@ -184,11 +188,50 @@ where
         let is_current = target == *schema.current();
         let mut migrator = Self::with_target(target, is_current);
         migrator.mode = self.mode;
+        migrator.lossy = self.lossy;
         migrator.max_document_bytes = self.max_document_bytes;
         migrator.batch_documents = self.batch_documents;
         migrator.batch_bytes = self.batch_bytes;
         migrator.pool = self.pool;
         Ok(migrator)
+    }
+
+    /// Lets a document written back as an older version (see
+    /// [`Migrator::to`]) lose the values that version cannot hold: fields
+    /// added later that hold more than their default. Each value let go is
+    /// listed in the document's report ([`palimpsest::Report::lost`]) and
+    /// counted in [`Summary::lost`](crate::Summary::lost). Without it such a
+    /// document fails with [`palimpsest::Error::WouldLose`] and is kept
+    /// unchanged.
+    ///
+    /// ```
+    /// # use palimpsest::{Schema, Step, Versioned};
+    /// # use serde_json::json;
+    /// # #[derive(serde::Serialize, serde::Deserialize)] struct Config {}
+    /// # impl Versioned for Config {
+    /// #     fn schema() -> &'static Schema {
+    /// #         static S: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
+    /// #         S.get_or_init(|| Schema::integer("Config", 2).step(Step::new(0, 1))
+    /// #             .step(Step::new(1, 2).add("tags", || json!([]))).build().unwrap())
+    /// #     }
+    /// # }
+    /// use palimpsest_bulk::{Migrator, Summary};
+    ///
+    /// let doc = &br#"{"schema_version":2,"tags":["ci"]}"#[..];
+    /// let mut summary = Summary::default();
+    /// Migrator::<Config>::new().to("1")?.jsonl("-", doc, std::io::sink(), &mut summary)?;
+    /// assert_eq!(summary.failed, 1);
+    ///
+    /// let (mut out, mut summary) = (Vec::new(), Summary::default());
+    /// Migrator::<Config>::new().to("1")?.lossy(true).jsonl("-", doc, &mut out, &mut summary)?;
+    /// assert_eq!(out, br#"{"schema_version":1}"#);
+    /// assert_eq!(summary.lost["tags"], 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn lossy(mut self, lossy: bool) -> Self {
+        self.lossy = lossy;
+        self
     }
 
     /// The version documents are migrated to.

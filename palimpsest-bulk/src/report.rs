@@ -228,6 +228,9 @@ pub struct Summary {
     pub defaulted: BTreeMap<String, u64>,
     /// Fields dropped on purpose, with counts.
     pub dropped: BTreeMap<String, u64>,
+    /// Values a lossy write to an older version let go (see
+    /// [`Migrator::lossy`](crate::Migrator::lossy)), by path, with counts.
+    pub lost: BTreeMap<String, u64>,
     /// The first failures, in input order.
     pub failures: Vec<Failure>,
     /// The first documents not at the target version, in input order.
@@ -317,6 +320,9 @@ impl Summary {
                 count_all(&mut self.preserved, &report.preserved);
                 count_all(&mut self.defaulted, &report.defaulted);
                 count_all(&mut self.dropped, &report.dropped);
+                for lost in &report.lost {
+                    count(&mut self.lost, pattern_of(&lost.path));
+                }
             }
             Outcome::Failed(BulkError::Read(error)) => {
                 push_bounded(
@@ -363,6 +369,28 @@ fn count_all(map: &mut BTreeMap<String, u64>, keys: &[String]) {
             map.insert(key.clone(), 1);
         }
     }
+}
+
+/// `steps[3].tags` counted as `steps[].tags`: one entry per field, not
+/// per element, however large the corpus.
+fn pattern_of(path: &str) -> String {
+    let mut pattern = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                pattern.push('[');
+                in_index = true;
+            }
+            ']' => {
+                pattern.push(']');
+                in_index = false;
+            }
+            c if in_index && c.is_ascii_digit() => {}
+            c => pattern.push(c),
+        }
+    }
+    pattern
 }
 
 fn push_bounded<T>(list: &mut Vec<T>, item: T) {
@@ -417,6 +445,9 @@ impl fmt::Display for Shown<'_> {
         section(f, "fields preserved", &summary.preserved)?;
         section(f, "fields defaulted", &summary.defaulted)?;
         section(f, "fields dropped", &summary.dropped)?;
+        if !summary.lost.is_empty() {
+            section(f, "values let go (lossy)", &summary.lost)?;
+        }
         if !summary.unreadable.is_empty() {
             writeln!(f, "unreadable sources (nothing of them counted):")?;
             for unreadable in &summary.unreadable {

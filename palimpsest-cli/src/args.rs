@@ -111,6 +111,11 @@ pub(crate) struct Migrate {
     /// The version to migrate to (default: the current one).
     #[arg(long, value_name = "VERSION")]
     pub(crate) to: Option<String>,
+    /// With --to an older version: let go of the values it cannot hold
+    /// (fields added later that hold more than their default), counted in
+    /// the summary, instead of failing those documents.
+    #[arg(long, requires = "to")]
+    pub(crate) lossy: bool,
     /// Where to write: a file for one input file, else a folder mirroring
     /// the inputs. Without it (and without --in-place), standard output.
     /// Refused when it is an input, lies inside an input folder, or (a

@@ -164,7 +164,7 @@ where
     if let Some(to) = job.to {
         // Checked here first, for an error that names the flag.
         target_version::<T>(to)?;
-        migrator = migrator.to(to)?;
+        migrator = migrator.to(to)?.lossy(job.migrate.is_some_and(|m| m.lossy));
     }
     let target = migrator.target().clone();
 

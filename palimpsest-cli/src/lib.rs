@@ -31,6 +31,7 @@
 //! palimpsest migrate corpus/ --in-place     # crash-safe: write beside, fsync, rename
 //! palimpsest migrate corpus/ --dry-run      # what would change, document by document
 //! palimpsest migrate old.jsonl --to 0.1.0   # for readers that have not upgraded
+//! palimpsest migrate new.jsonl --to 0.1.0 --lossy  # ... letting go what 0.1.0 cannot hold, counted
 //! ```
 //!
 //! `--json` prints the report as JSON for scripts, `--quiet` prints only

@@ -253,6 +253,26 @@ fn to_an_older_version() {
         .assert()
         .code(2)
         .stderr(contains("--to 0.0.5: `StandInTrace` has no version 0.0.5"));
+    // --lossy lets the tags go, and counts them.
+    let dir = tempfile::tempdir().unwrap();
+    let tagged = dir.path().join("tagged.jsonl");
+    fs::write(
+        &tagged,
+        r#"{"schema_version":"0.2.0","problem_statement":"p","steps":[],"outcome":"ok","tags":["x"],"context":{"metadata":{"legacy_notes":"n"}}}"#,
+    )
+    .unwrap();
+    cmd()
+        .args(["migrate", "--to", "0.1.0", "--lossy"])
+        .arg(&tagged)
+        .assert()
+        .success()
+        .stdout(contains(r#""notes":"n""#).and(contains("tags").not()))
+        .stderr(contains("values let go (lossy):\n  tags: 1\n"));
+    cmd()
+        .args(["migrate", "--lossy", "-"])
+        .assert()
+        .code(2)
+        .stderr(contains("--to"));
 }
 
 #[test]
