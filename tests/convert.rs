@@ -5,6 +5,8 @@
 //! absent, a reader, serde's own entry point, and CBOR. A downgrade undoes
 //! them, back to the fixtures of every older version.
 
+mod routes;
+
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::path::Path;
@@ -206,39 +208,8 @@ fn key_positions(text: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Every route a document can take to `Chat`, with the report where the
-/// route gives one.
 fn every_route(text: &str) -> Vec<(&'static str, Chat, Option<Report>)> {
-    let tree: Value = serde_json::from_str(text).unwrap();
-    let mut migrated = tree.clone();
-    let report = palimpsest::migrate::<Chat>(&mut migrated).unwrap();
-    let read = palimpsest::from_str::<Chat>(text).unwrap();
-    let from_value = palimpsest::from_value::<Chat>(tree.clone()).unwrap();
-    let from_reader = palimpsest::from_reader::<Chat, _>(text.as_bytes()).unwrap();
-    let (serde, collected) = palimpsest::with_report(|| serde_json::from_str::<Chat>(text));
-    let mut cbor = Vec::new();
-    ciborium::into_writer(&tree, &mut cbor).unwrap();
-    let from_cbor: Chat = ciborium::from_reader(cbor.as_slice()).unwrap();
-    vec![
-        (
-            "tree engine",
-            serde_json::from_value(migrated).unwrap(),
-            Some(report),
-        ),
-        ("palimpsest::from_str", read.value, Some(read.report)),
-        (
-            "palimpsest::from_value",
-            from_value.value,
-            Some(from_value.report),
-        ),
-        (
-            "palimpsest::from_reader",
-            from_reader.value,
-            Some(from_reader.report),
-        ),
-        ("serde_json::from_str", serde.unwrap(), collected),
-        ("ciborium", from_cbor, None),
-    ]
+    routes::every_route(text)
 }
 
 #[test]

@@ -12,6 +12,8 @@
 //! struct variants), message parts (internally tagged), events (adjacently
 //! tagged) and content (untagged).
 
+mod routes;
+
 use std::path::{Path, PathBuf};
 
 use palimpsest::{versioned, Error, Report, Versioned};
@@ -239,47 +241,8 @@ fn without_metadata(mut log: ChatLog) -> ChatLog {
     log
 }
 
-/// Every route a document can take to `ChatLog`, with the report where
-/// the route gives one.
 fn every_route(text: &str) -> Vec<(&'static str, ChatLog, Option<Report>)> {
-    let tree: Value = serde_json::from_str(text).unwrap();
-    let mut migrated = tree.clone();
-    let report = palimpsest::migrate::<ChatLog>(&mut migrated).unwrap();
-    let mut cbor = Vec::new();
-    ciborium::into_writer(&tree, &mut cbor).unwrap();
-    let streamed = palimpsest::from_str::<ChatLog>(text).unwrap();
-    let from_reader = palimpsest::from_reader::<ChatLog, _>(text.as_bytes()).unwrap();
-    let from_value = palimpsest::from_value::<ChatLog>(tree).unwrap();
-    let (serde_json, collected) =
-        palimpsest::with_report(|| serde_json::from_str::<ChatLog>(text).unwrap());
-    vec![
-        (
-            "tree engine",
-            serde_json::from_value(migrated).unwrap(),
-            Some(report),
-        ),
-        (
-            "palimpsest::from_str",
-            streamed.value,
-            Some(streamed.report),
-        ),
-        (
-            "palimpsest::from_reader",
-            from_reader.value,
-            Some(from_reader.report),
-        ),
-        (
-            "palimpsest::from_value",
-            from_value.value,
-            Some(from_value.report),
-        ),
-        ("serde_json::from_str", serde_json, collected),
-        (
-            "ciborium",
-            ciborium::from_reader(cbor.as_slice()).unwrap(),
-            None,
-        ),
-    ]
+    routes::every_route(text)
 }
 
 #[test]

@@ -5,6 +5,8 @@
 //! report lists renames and moves with their paths, nothing is lost, and a
 //! downgrade moves the values back.
 
+mod routes;
+
 use palimpsest::{versioned, Conflict, Error, Report, Schema, Step, Versioned};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -119,38 +121,8 @@ fn without_metadata(mut run: Run) -> Run {
     run
 }
 
-/// Every route a document can take to `Run`, with the report each gives.
 fn every_route(text: &str) -> Vec<(&'static str, Run, Option<Report>)> {
-    let tree: Value = serde_json::from_str(text).unwrap();
-    let mut migrated = tree.clone();
-    let report = palimpsest::migrate::<Run>(&mut migrated).unwrap();
-    let read = palimpsest::from_str::<Run>(text).unwrap();
-    let from_value = palimpsest::from_value::<Run>(tree.clone()).unwrap();
-    let from_reader = palimpsest::from_reader::<Run, _>(text.as_bytes()).unwrap();
-    let (serde, collected) = palimpsest::with_report(|| serde_json::from_str::<Run>(text));
-    let mut cbor = Vec::new();
-    ciborium::into_writer(&tree, &mut cbor).unwrap();
-    let from_cbor: Run = ciborium::from_reader(cbor.as_slice()).unwrap();
-    vec![
-        (
-            "tree engine",
-            serde_json::from_value(migrated).unwrap(),
-            Some(report),
-        ),
-        ("palimpsest::from_str", read.value, Some(read.report)),
-        (
-            "palimpsest::from_value",
-            from_value.value,
-            Some(from_value.report),
-        ),
-        (
-            "palimpsest::from_reader",
-            from_reader.value,
-            Some(from_reader.report),
-        ),
-        ("serde_json::from_str", serde.unwrap(), collected),
-        ("ciborium", from_cbor, None),
-    ]
+    routes::every_route(text)
 }
 
 #[test]

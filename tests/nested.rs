@@ -7,6 +7,8 @@
 //! Nothing is lost: removed fields and keys no field claims are kept in the
 //! root's metadata under their exact paths.
 
+mod routes;
+
 use std::collections::BTreeMap;
 
 use palimpsest::{versioned, Error, Report, Versioned};
@@ -149,39 +151,8 @@ fn expected() -> Trace {
     }
 }
 
-/// Every route a document can take to `Trace`, each with the report it
-/// gives where it gives one.
 fn every_route(text: &str) -> Vec<(&'static str, Trace, Option<Report>)> {
-    let tree: Value = serde_json::from_str(text).unwrap();
-    let mut migrated = tree.clone();
-    let report = palimpsest::migrate::<Trace>(&mut migrated).unwrap();
-    let read = palimpsest::from_str::<Trace>(text).unwrap();
-    let from_value = palimpsest::from_value::<Trace>(tree.clone()).unwrap();
-    let from_reader = palimpsest::from_reader::<Trace, _>(text.as_bytes()).unwrap();
-    let (serde, collected) = palimpsest::with_report(|| serde_json::from_str::<Trace>(text));
-    let mut cbor = Vec::new();
-    ciborium::into_writer(&tree, &mut cbor).unwrap();
-    let from_cbor: Trace = ciborium::from_reader(cbor.as_slice()).unwrap();
-    vec![
-        (
-            "tree engine",
-            serde_json::from_value(migrated).unwrap(),
-            Some(report),
-        ),
-        ("palimpsest::from_str", read.value, Some(read.report)),
-        (
-            "palimpsest::from_value",
-            from_value.value,
-            Some(from_value.report),
-        ),
-        (
-            "palimpsest::from_reader",
-            from_reader.value,
-            Some(from_reader.report),
-        ),
-        ("serde_json::from_str", serde.unwrap(), collected),
-        ("ciborium", from_cbor, None),
-    ]
+    routes::every_route(text)
 }
 
 #[test]

@@ -11,6 +11,8 @@
 #![deny(warnings, unused_qualifications)]
 #![deny(clippy::all, clippy::pedantic, clippy::nursery)]
 
+mod routes;
+
 use palimpsest::{versioned, Error, Report, Versioned};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -169,39 +171,8 @@ fn placements(text: &str) -> Vec<(&'static str, String)> {
     placements
 }
 
-/// Every route a document can take to `Trace`, each with the report it
-/// gives where it gives one.
 fn every_route(text: &str) -> Vec<(&'static str, Trace, Option<Report>)> {
-    let tree: Value = serde_json::from_str(text).unwrap();
-    let mut migrated = tree.clone();
-    let report = palimpsest::migrate::<Trace>(&mut migrated).unwrap();
-    let read = palimpsest::from_str::<Trace>(text).unwrap();
-    let from_value = palimpsest::from_value::<Trace>(tree.clone()).unwrap();
-    let from_reader = palimpsest::from_reader::<Trace, _>(text.as_bytes()).unwrap();
-    let (serde, collected) = palimpsest::with_report(|| serde_json::from_str::<Trace>(text));
-    let mut cbor = Vec::new();
-    ciborium::into_writer(&tree, &mut cbor).unwrap();
-    let from_cbor: Trace = ciborium::from_reader(cbor.as_slice()).unwrap();
-    vec![
-        (
-            "tree engine",
-            serde_json::from_value(migrated).unwrap(),
-            Some(report),
-        ),
-        ("palimpsest::from_str", read.value, Some(read.report)),
-        (
-            "palimpsest::from_value",
-            from_value.value,
-            Some(from_value.report),
-        ),
-        (
-            "palimpsest::from_reader",
-            from_reader.value,
-            Some(from_reader.report),
-        ),
-        ("serde_json::from_str", serde.unwrap(), collected),
-        ("ciborium", from_cbor, None),
-    ]
+    routes::every_route(text)
 }
 
 #[test]
