@@ -73,15 +73,15 @@ impl std::fmt::Display for ErrorLabel<'_> {
     }
 }
 
-/// The target version `--to` names, or an error that speaks of the flag
+/// Why `--to` names no version to write: an error that speaks of the flag
 /// and lists the versions there are.
-fn target_version<T: Versioned>(text: &str) -> Result<Version, String> {
+fn to_flag_error<T: Versioned>(text: &str, error: palimpsest::Error) -> String {
     let schema = T::schema();
     let known = || {
         let versions: Vec<String> = schema.versions().iter().map(ToString::to_string).collect();
         versions.join(", ")
     };
-    schema.version(text).map_err(|error| match error {
+    match error {
         palimpsest::Error::MalformedVersion { source, .. } => format!(
             "--to {text}: not a version of `{}` ({source}); its versions are {}",
             schema.type_name(),
@@ -98,7 +98,7 @@ fn target_version<T: Versioned>(text: &str) -> Result<Version, String> {
             schema.type_name(),
             known()
         ),
-    })
+    }
 }
 
 /// What a subcommand asks of the run.
@@ -162,9 +162,10 @@ where
         migrator = migrator.threads(threads)?;
     }
     if let Some(to) = job.to {
-        // Checked here first, for an error that names the flag.
-        target_version::<T>(to)?;
-        migrator = migrator.to(to)?.lossy(job.migrate.is_some_and(|m| m.lossy));
+        migrator = migrator
+            .to(to)
+            .map_err(|error| to_flag_error::<T>(to, error))?
+            .lossy(job.migrate.is_some_and(|m| m.lossy));
     }
     let target = migrator.target().clone();
 
