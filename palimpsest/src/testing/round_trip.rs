@@ -425,10 +425,11 @@ fn comparable<'a>(schema: &Schema, document: &'a Value) -> BTreeMap<String, Leaf
         .into_iter()
         .map(|leaf| (render(&leaf.path), leaf))
         .filter(|(path, _)| {
-            path != key
-                && !records
-                    .iter()
-                    .any(|record| path == record || path.starts_with(&format!("{record}[")))
+            let is_record = |record: &String| {
+                path.strip_prefix(record.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('['))
+            };
+            path != key && !records.iter().any(is_record)
         })
         .collect()
 }
