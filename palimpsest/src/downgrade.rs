@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::chain::find_path;
 use crate::error::Error;
 use crate::migrate::{Report, StepRecord, LEGACY_UNKNOWN, MIGRATED_FROM};
-use crate::object::{last_taken_key, object_at, rename_key, Object, ObjectPath};
+use crate::object::{last_taken_key, rename_key, Object, ObjectPath};
 use crate::ops::convert::Undoing;
 use crate::ops::moves::{restore_from_metadata, MoveOp};
 use crate::schema::{Schema, Versioned};
@@ -302,7 +302,7 @@ impl Schema {
             }
         }
         if !kept.is_empty() {
-            if let Ok(metadata) = object_at(doc, path) {
+            if let Some(metadata) = metadata_mut(doc, path) {
                 metadata.insert(LEGACY_UNKNOWN.to_owned(), Value::Object(kept));
             }
         }
