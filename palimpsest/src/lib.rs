@@ -47,6 +47,12 @@
 //! [`migrate()`], [`detect`] and the rest for typed errors and a [`Report`]
 //! of what ran.
 //!
+//! New here? The guide, `palimpsest::guide` (built with the `testing`
+//! feature, as on docs.rs), walks from a first versioned struct through
+//! every kind of change, nested types and enums, old and new builds side by
+//! side, the guarantees, the errors and the bulk command; its chapters are
+//! `docs/guide/` in the repository.
+//!
 //! # Formats
 //!
 //! A versioned type reads and writes through every self-describing serde
@@ -153,6 +159,11 @@ mod downgrade;
 mod embedded;
 mod error;
 mod forward;
+// Documentation only, so it exists where docs are built or tested; its
+// examples use `palimpsest::testing`, hence the feature.
+#[cfg(all(any(doc, doctest), feature = "testing"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod guide;
 mod ignored;
 mod migrate;
 #[cfg(feature = "models")]
