@@ -511,7 +511,9 @@ fn enums_downgrade_as_the_macros_do() {
 /// The `Error::Definition` message of a runtime schema that fails to build.
 fn definition_error(builder: palimpsest::SchemaBuilder) -> String {
     match builder.build() {
-        Err(Error::Definition { type_name, message }) => {
+        Err(Error::Definition {
+            type_name, message, ..
+        }) => {
             assert_eq!(type_name, "Trace");
             message
         }

@@ -58,6 +58,7 @@ impl Source {
 /// assert_eq!(found, ["a.jsonl", "b/2.json"]);
 /// # Ok::<(), std::io::Error>(())
 /// ```
+#[must_use]
 pub fn sources(inputs: &[PathBuf]) -> Sources {
     Sources {
         inputs: inputs.iter().rev().cloned().collect(),

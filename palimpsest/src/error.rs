@@ -34,10 +34,17 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// assert_eq!(doc["size"], 1); // untouched
 /// # Ok::<(), palimpsest::Error>(())
 /// ```
+///
+/// New variants may come, and the variants that describe a document may
+/// gain fields (a version, a path) in a minor release: match them with
+/// `..`. [`Error::Syntax`] and [`Error::Serialize`], which code reading or
+/// writing documents on palimpsest's behalf builds (the bulk engine does),
+/// keep the fields they have.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The version key holds something that is not a version of the type's scheme.
+    #[non_exhaustive]
     #[error("`{type_name}`: {source} at `{key}`")]
     MalformedVersion {
         /// The versioned type.
@@ -53,6 +60,7 @@ pub enum Error {
     /// the versions the type's history names (with integer versions: older
     /// than the legacy one, since every integer between the legacy and the
     /// current version is known).
+    #[non_exhaustive]
     #[error("`{type_name}`: unknown schema version {version} at `{key}` (known: {known})", known = VersionList(known))]
     UnknownVersion {
         /// The versioned type.
@@ -66,6 +74,7 @@ pub enum Error {
     },
 
     /// The document was written by a newer build than this one.
+    #[non_exhaustive]
     #[error("`{type_name}`: document at `{key}` is version {version}, newer than {current}, the newest this build reads")]
     NewerVersion {
         /// The versioned type.
@@ -79,6 +88,7 @@ pub enum Error {
     },
 
     /// The document, or an object on the metadata path, is not a JSON object.
+    #[non_exhaustive]
     #[error("`{type_name}`: expected an object at `{path}`, found {found}", path = Path(path))]
     NotAnObject {
         /// The versioned type.
@@ -90,6 +100,7 @@ pub enum Error {
     },
 
     /// A rename found both the old and the new name in one document.
+    #[non_exhaustive]
     #[error("`{type_name}`: migrating {from} -> {to}: both the old name `{old}` and the new name `{new}` are present")]
     Conflict {
         /// The versioned type.
@@ -105,6 +116,7 @@ pub enum Error {
     },
 
     /// The registered steps do not connect the document's version to the target.
+    #[non_exhaustive]
     #[error("`{type_name}`: no migration path from {from} to {to}: no step leaves {gap}")]
     NoPath {
         /// The versioned type.
@@ -118,6 +130,7 @@ pub enum Error {
     },
 
     /// The target is older than the document: steps only go forward.
+    #[non_exhaustive]
     #[error(
         "`{type_name}`: cannot migrate from {from} back to {to}: migration steps only go forward"
     )]
@@ -131,6 +144,7 @@ pub enum Error {
     },
 
     /// A document cannot be rewritten as the older version asked for.
+    #[non_exhaustive]
     #[error("`{type_name}`: cannot write version {to} from {from}: {reason}")]
     Irreversible {
         /// The versioned type.
@@ -148,6 +162,7 @@ pub enum Error {
     /// default. [`Schema::downgrade_lossy`](crate::Schema::downgrade_lossy)
     /// and [`to_value_as_lossy`](crate::to_value_as_lossy) write the
     /// document anyway and list the value in the report's `lost`.
+    #[non_exhaustive]
     #[error("`{type_name}`: cannot write version {to} from {from} without losing `{path}`, added in {added}, which holds {value}, not its default; a lossy downgrade lets it go")]
     WouldLose {
         /// The versioned type.
@@ -165,6 +180,7 @@ pub enum Error {
     },
 
     /// A hand-written step returned an error.
+    #[non_exhaustive]
     #[error("`{type_name}`: step {from} -> {to} failed: {source}")]
     StepFailed {
         /// The versioned type.
@@ -181,6 +197,7 @@ pub enum Error {
     /// A field's value could not be converted by a step (`#[converted]`,
     /// `#[wrapped]`, `#[unwrapped]`, `#[renamed_keys]`), or back by a
     /// downgrade; `reason` says why.
+    #[non_exhaustive]
     #[error("`{type_name}`: migrating {from} -> {to}: cannot convert `{path}`: {reason}")]
     Convert {
         /// The versioned type.
@@ -197,6 +214,7 @@ pub enum Error {
     },
 
     /// A document does not fit the typed snapshot a step reads it as.
+    #[non_exhaustive]
     #[error("`{type_name}`: document at version {version} does not fit the snapshot `{snapshot}` at `{path}`: {message}", path = Path(path))]
     Snapshot {
         /// The versioned type.
@@ -213,6 +231,7 @@ pub enum Error {
 
     /// An old document failed the type's integrity check, run before any
     /// step.
+    #[non_exhaustive]
     #[error("`{type_name}`: document at version {version} failed its integrity check: {source}")]
     Integrity {
         /// The versioned type.
@@ -225,6 +244,7 @@ pub enum Error {
     },
 
     /// The migrated document does not deserialize into the type.
+    #[non_exhaustive]
     #[error("`{type_name}`: document at version {version}{migrated} does not fit the schema at `{path}`: {message}", path = Path(path), migrated = MigratedTo(migrated_to))]
     Mismatch {
         /// The versioned type.
@@ -242,6 +262,7 @@ pub enum Error {
     /// A key the migration reads (the version key, an old name, a removed
     /// or unclaimed field) appears twice in one object of the document:
     /// keeping either value would drop the other without a word.
+    #[non_exhaustive]
     #[error("`{type_name}`: the key `{key}` appears more than once in the document; both values are kept by refusing it")]
     RepeatedKey {
         /// The versioned type.
@@ -262,6 +283,7 @@ pub enum Error {
     },
 
     /// A strict read met a document that is not at the current version.
+    #[non_exhaustive]
     #[error("`{type_name}`: document at `{key}` is version {found}; strict reading requires {current} and migrates nothing")]
     Outdated {
         /// The versioned type.
@@ -285,6 +307,7 @@ pub enum Error {
     },
 
     /// A schema built by hand is inconsistent (the macro rejects these at compile time).
+    #[non_exhaustive]
     #[error("`{type_name}`: invalid schema definition: {message}")]
     Definition {
         /// The versioned type.

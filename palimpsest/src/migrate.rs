@@ -159,6 +159,7 @@ impl fmt::Display for Report {
 
 /// One step of a migration, as the report and the metadata history record it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct StepRecord {
     /// The version the step started from.
     pub from: Version,

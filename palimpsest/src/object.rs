@@ -15,6 +15,7 @@ pub type Object = Map<String, Value>;
 
 /// A value on an object path that is not an object.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 #[error("expected an object at `{path}`, found {found}")]
 pub struct NotAnObject {
     /// The path up to and including the offending segment.
@@ -25,6 +26,7 @@ pub struct NotAnObject {
 
 /// Both names of a rename are present.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 #[error("both the old name `{old}` and the new name `{new}` are present")]
 pub struct RenameConflict {
     /// The old name.

@@ -209,6 +209,7 @@ impl fmt::Debug for Version {
 
 /// A version text that does not parse.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ParseVersionError {
     /// The text as found.
     pub text: String,

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 /// A value of an old document that is nowhere in the migrated one.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct LostValue {
     /// Where it stood in the old document, as `execution_steps[2].observation`.
     pub path: String,
