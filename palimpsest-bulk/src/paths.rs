@@ -78,6 +78,16 @@ pub enum Clash {
         /// The file both would be written to, as built for the second.
         target: PathBuf,
     },
+    /// A file written beside the run (the `palimpsest` command's
+    /// `--rejects`) is one the run writes a source to: one would overwrite
+    /// the other.
+    #[error("output {} is where the input {} is written", output.display(), input.display())]
+    WrittenByRun {
+        /// The file written beside the run, as given.
+        output: PathBuf,
+        /// The source the run writes to the same file.
+        input: PathBuf,
+    },
 }
 
 /// Checks that writing the file `output` can neither destroy one of

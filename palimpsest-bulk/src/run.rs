@@ -290,6 +290,65 @@ where
         &self.sources
     }
 
+    /// Checks that a file written beside this run (a file of rejects) is
+    /// none of the files the run writes: the output file, or a file of the
+    /// output folder, which one would overwrite with the other. Check it
+    /// against the inputs too, with [`check_output`](crate::check_output).
+    ///
+    /// ```
+    /// use palimpsest_bulk::{Clash, Destination, Migrator};
+    /// # use palimpsest::{Schema, Versioned};
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Serialize, Deserialize)]
+    /// # struct Note { text: String }
+    /// # impl Versioned for Note {
+    /// #     fn schema() -> &'static Schema {
+    /// #         static SCHEMA: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
+    /// #         SCHEMA.get_or_init(|| Schema::integer("Note", 1).build().unwrap())
+    /// #     }
+    /// # }
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("notes.jsonl"), "")?;
+    /// let inputs = [dir.path().join("notes.jsonl")];
+    /// let out = dir.path().join("out");
+    /// let migrator = Migrator::<Note>::new();
+    /// let plan = migrator.plan(&inputs, Destination::Mirror(out.clone())).unwrap();
+    /// assert!(plan.check_beside(&dir.path().join("rejects.jsonl")).is_ok());
+    /// let clash = plan.check_beside(&out.join("notes.jsonl"));
+    /// assert!(matches!(clash, Err(Clash::WrittenByRun { .. })));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Clash::WrittenByRun`], naming the file and the source written to
+    /// it.
+    pub fn check_beside(&self, output: &Path) -> Result<(), Clash> {
+        let resolved = resolve(output);
+        let clash = |input: &Path| Clash::WrittenByRun {
+            output: output.to_path_buf(),
+            input: input.to_path_buf(),
+        };
+        match &self.destination {
+            Destination::File(path) if resolve(path) == resolved => {
+                let first = self.sources.first().and_then(|s| s.path.as_deref());
+                Err(clash(first.unwrap_or(Path::new("-"))))
+            }
+            Destination::Mirror(root) => {
+                for source in &self.sources {
+                    if resolve(&root.join(&source.relative)) == resolved {
+                        return Err(clash(source.path.as_deref().unwrap_or(Path::new("-"))));
+                    }
+                }
+                Ok(())
+            }
+            // In place, the files written are the inputs, which
+            // `check_output` refuses.
+            _ => Ok(()),
+        }
+    }
+
     /// Runs: see [`Migrator::run`].
     ///
     /// # Errors

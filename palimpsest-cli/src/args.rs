@@ -132,7 +132,7 @@ pub(crate) struct Migrate {
     #[arg(long, conflicts_with_all = ["output", "in_place"])]
     pub(crate) dry_run: bool,
     /// Also copy every failed document here, one a line. Refused when it
-    /// is an input or lies inside an input folder.
+    /// is an input, lies inside an input folder, or is a file the run writes.
     #[arg(long, value_name = "FILE")]
     pub(crate) rejects: Option<PathBuf>,
 }

@@ -199,6 +199,7 @@ where
     let mut rejects = match job.migrate.and_then(|m| m.rejects.as_ref()) {
         Some(path) => {
             check_output(path, job.paths)
+                .and_then(|()| planned.check_beside(path))
                 .map_err(|clash| refused("--rejects", RunError::Clash(clash)))?;
             Some(BufWriter::new(File::create(path).map_err(|e| {
                 format!("cannot create {}: {e}", path.display())

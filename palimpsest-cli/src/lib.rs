@@ -49,7 +49,8 @@
 //! `--rejects`, a file of a mirrored `-o` folder) that is an input or lies
 //! inside an input folder, an `-o` folder that is, contains or lies inside
 //! an input, and two inputs that would be written to the same file (`a/t.jsonl
-//! b/t.jsonl -o out`, or one file given twice). See
+//! b/t.jsonl -o out`, or one file given twice), and a `--rejects` file that
+//! is one the run writes (the `-o` file, or a file of the `-o` folder). See
 //! [`palimpsest_bulk::Migrator::plan`]. `--in-place` and `-o` follow a
 //! symbolic link: the file it points to is replaced, the link stays.
 //!

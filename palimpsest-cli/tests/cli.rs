@@ -464,6 +464,39 @@ fn rejects_inside_an_input_folder_is_refused() {
 }
 
 #[test]
+fn rejects_on_a_file_the_run_writes_is_refused() {
+    // The output file itself, and a file of a mirrored output folder: the
+    // migrated documents and the rejects would overwrite each other.
+    let (dir, corpus) = copy("corpus");
+    let input = corpus.join("traces.jsonl");
+    let out_file = dir.path().join("out.jsonl");
+    let out_folder = dir.path().join("out");
+    for (source, output, rejects) in [
+        (&input, &out_file, out_file.clone()),
+        (&corpus, &out_folder, out_folder.join("traces.jsonl")),
+    ] {
+        let err = refused(
+            cmd()
+                .arg("migrate")
+                .arg(source)
+                .arg("-o")
+                .arg(output)
+                .arg("--rejects")
+                .arg(&rejects),
+        );
+        assert_eq!(
+            err,
+            format!(
+                "palimpsest: error: --rejects: output {} is where the input {} is written; nothing was written\n",
+                rejects.display(),
+                input.display()
+            )
+        );
+        assert!(!rejects.exists(), "{}", rejects.display());
+    }
+}
+
+#[test]
 fn an_output_that_is_holds_or_lies_in_an_input_is_refused() {
     let (dir, corpus) = copy("corpus");
     let input = corpus.join("traces.jsonl");
