@@ -35,12 +35,13 @@ pub const BLESS_VARIABLE: &str = "PALIMPSEST_BLESS";
 /// }
 ///
 /// let dir = std::env::temp_dir().join(format!("palimpsest-doc-lock-{}", std::process::id()));
-/// // The first run writes `<dir>/Note/0.1.0.json`, to commit...
+/// // The first run writes `<dir>/Note/0.1.0.json` (and `0.0.1.json`, the
+/// // legacy version's), to commit...
 /// let written = Lock::new(&dir).bless(true).check::<Note>()?;
-/// assert_eq!(written.written.len(), 1);
-/// // ...and every later run checks it.
+/// assert_eq!(written.written.len(), 2);
+/// // ...and every later run checks them.
 /// let checked = Lock::new(&dir).bless(false).check::<Note>()?;
-/// assert_eq!(checked.checked, ["0.1.0"]);
+/// assert_eq!(checked.checked, ["0.0.1", "0.1.0"]);
 /// # std::fs::remove_dir_all(&dir).unwrap();
 /// # Ok::<(), palimpsest::contract::LockError>(())
 /// ```

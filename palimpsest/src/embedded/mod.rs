@@ -687,6 +687,24 @@ pub(crate) struct RootOutline {
     pub(crate) fields: fn(&mut Shape),
 }
 
+/// Every embedded type a root holds, at any depth, each once: the types
+/// whose changes a contract undoes to find an older version's shape.
+pub(crate) fn histories_of(schema: &crate::Schema) -> Vec<&'static EmbeddedHistory> {
+    let mut found: Vec<&'static EmbeddedHistory> = Vec::new();
+    let mut todo: Vec<&'static EmbeddedHistory> = schema
+        .nested
+        .iter()
+        .flat_map(|nested| nested.sites.iter().map(Site::history))
+        .collect();
+    while let Some(history) = todo.pop() {
+        if !found.iter().any(|seen| std::ptr::eq(*seen, history)) {
+            found.push(history);
+            todo.extend(history.sites.iter().map(Site::history));
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -732,22 +750,4 @@ mod tests {
         assert_eq!(*twice.below_at(Some(&v(3))), [Values]);
         assert_eq!(*twice.below_at(Some(&v(4))), [Elements, Values]);
     }
-}
-
-/// Every embedded type a root holds, at any depth, each once: the types
-/// whose changes a contract undoes to find an older version's shape.
-pub(crate) fn histories_of(schema: &crate::Schema) -> Vec<&'static EmbeddedHistory> {
-    let mut found: Vec<&'static EmbeddedHistory> = Vec::new();
-    let mut todo: Vec<&'static EmbeddedHistory> = schema
-        .nested
-        .iter()
-        .flat_map(|nested| nested.sites.iter().map(Site::history))
-        .collect();
-    while let Some(history) = todo.pop() {
-        if !found.iter().any(|seen| std::ptr::eq(*seen, history)) {
-            found.push(history);
-            todo.extend(history.sites.iter().map(Site::history));
-        }
-    }
-    found
 }
