@@ -154,6 +154,9 @@ extern crate self as palimpsest;
 
 mod chain;
 mod collect;
+#[cfg(feature = "contracts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "contracts")))]
+pub mod contract;
 mod de;
 mod downgrade;
 mod embedded;

@@ -39,7 +39,8 @@ use crate::version::Version;
 pub(crate) use nested::Nested;
 pub use runtime::EmbeddedSchema;
 pub use tuple::{ForwardEmbedded, ForwardPlain};
-use variants::{Tagging, VariantOp, Variants};
+pub(crate) use variants::VariantOp;
+use variants::{Tagging, Variants};
 pub(crate) use walk::{Cursor, Migration, PlainRename, Sink};
 
 /// A struct whose field attributes, or an enum whose variant attributes,
@@ -459,6 +460,18 @@ impl EmbeddedHistory {
             || self.variants.as_ref().is_some_and(Variants::keeps_removed)
     }
 
+    /// The changes of its fields in `version` (see `contract::history`).
+    pub(crate) fn field_ops_at(&self, version: &Version) -> &[Op] {
+        self.ops_at(version)
+    }
+
+    /// The changes of its variants in `version`, for an enum.
+    pub(crate) fn variant_ops_at(&self, version: &Version) -> &[VariantOp] {
+        self.variants
+            .as_ref()
+            .map_or(&[], |variants| variants.ops_at(version))
+    }
+
     fn ops_at(&self, version: &Version) -> &[Op] {
         self.changes
             .binary_search_by(|(v, _)| v.cmp(version))
@@ -672,6 +685,24 @@ pub(crate) struct RootOutline {
     /// newer embedded version is a mistake, else it raises the current one.
     pub(crate) explicit_version: bool,
     pub(crate) fields: fn(&mut Shape),
+}
+
+/// Every embedded type a root holds, at any depth, each once: the types
+/// whose changes a contract undoes to find an older version's shape.
+pub(crate) fn histories_of(schema: &crate::Schema) -> Vec<&'static EmbeddedHistory> {
+    let mut found: Vec<&'static EmbeddedHistory> = Vec::new();
+    let mut todo: Vec<&'static EmbeddedHistory> = schema
+        .nested
+        .iter()
+        .flat_map(|nested| nested.sites.iter().map(Site::history))
+        .collect();
+    while let Some(history) = todo.pop() {
+        if !found.iter().any(|seen| std::ptr::eq(*seen, history)) {
+            found.push(history);
+            todo.extend(history.sites.iter().map(Site::history));
+        }
+    }
+    found
 }
 
 #[cfg(test)]

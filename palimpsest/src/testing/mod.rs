@@ -61,6 +61,7 @@
 //! ```
 
 mod diff;
+mod lock;
 mod report;
 mod round_trip;
 mod walk;
@@ -79,6 +80,7 @@ use diff::find_lost;
 use walk::find_fixtures;
 
 pub use diff::LostValue;
+pub use lock::{assert_lock, check_lock};
 pub use report::{CheckedFixture, FixtureError, FixtureReport, Problem};
 pub use round_trip::{
     assert_fixture_round_trips, assert_round_trips, check_fixture_round_trips, check_round_trips,

@@ -1,0 +1,130 @@
+//! Older versions' shapes: the current shape with the history's changes
+//! undone, newest first, as a downgrade undoes them on a document.
+
+use crate::embedded::{histories_of, EmbeddedHistory, VariantOp};
+use crate::schema::Schema;
+use crate::step::Op;
+use crate::version::Version;
+
+use super::format::{Definition, Field, Format, Shape};
+
+/// The shape of every version of `schema`'s history, oldest first; `None`
+/// where a change has no declared shape (a hand-written step, a move
+/// between paths) or no path leads to the current version.
+pub(crate) fn shapes(schema: &Schema, current: &Shape) -> Vec<(Version, Option<Shape>)> {
+    let embedded = histories_of(schema);
+    schema
+        .versions()
+        .iter()
+        .map(|version| {
+            let shape = if version == schema.current() {
+                Some(current.clone())
+            } else {
+                older(schema, &embedded, current, version)
+            };
+            (version.clone(), shape)
+        })
+        .collect()
+}
+
+fn older(
+    schema: &Schema,
+    embedded: &[&'static EmbeddedHistory],
+    current: &Shape,
+    version: &Version,
+) -> Option<Shape> {
+    let Some(Ok(path)) = schema.path_to_current(version) else {
+        return None;
+    };
+    let mut shape = current.clone();
+    let root = match &shape.root {
+        Format::Named(name) => Some(name.clone()),
+        _ => None,
+    };
+    for &index in path.iter().rev() {
+        let to = &schema.edges[index].1;
+        if let Some(Definition::Struct(fields)) =
+            root.as_ref().and_then(|root| shape.types.get_mut(root))
+        {
+            for op in schema.ops[index].iter().rev() {
+                undo_field_op(fields, op)?;
+            }
+        } else if schema.ops[index]
+            .iter()
+            .any(|op| matches!(op, Op::Custom(_)))
+        {
+            return None;
+        }
+        for history in embedded {
+            match shape.types.get_mut(history.type_name()) {
+                Some(Definition::Struct(fields)) => {
+                    for op in history.field_ops_at(to).iter().rev() {
+                        undo_field_op(fields, op)?;
+                    }
+                }
+                Some(Definition::Enum(variants)) => {
+                    for op in history.variant_ops_at(to).iter().rev() {
+                        undo_variant_op(variants, op);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    shape.version = version.to_string();
+    if version == schema.legacy() {
+        shape.key = None;
+    }
+    shape.prune();
+    Some(shape)
+}
+
+/// One field change undone; `None` for a change whose older shape the
+/// history does not declare.
+fn undo_field_op(fields: &mut std::collections::BTreeMap<String, Field>, op: &Op) -> Option<()> {
+    match op {
+        Op::Rename { old, new } => {
+            if let Some(field) = fields.remove(new) {
+                fields.insert(old.clone(), field);
+            }
+        }
+        // The struct no longer has the field, nor its type.
+        Op::Preserve { field, .. } | Op::Drop { field, .. } => {
+            fields.insert(field.clone(), unknown());
+        }
+        Op::Default { field, .. } => {
+            fields.remove(field);
+        }
+        Op::Convert(conversion) => {
+            if let Some(field) = fields.get_mut(conversion.field()) {
+                *field = unknown();
+            }
+        }
+        Op::Moves(_) | Op::Custom(_) => return None,
+    }
+    Some(())
+}
+
+fn undo_variant_op(variants: &mut std::collections::BTreeMap<String, Definition>, op: &VariantOp) {
+    match op {
+        VariantOp::Rename { old, new } => {
+            if let Some(payload) = variants.remove(*new) {
+                variants.insert((*old).to_owned(), payload);
+            }
+        }
+        VariantOp::Added { name } => {
+            variants.remove(*name);
+        }
+        VariantOp::Removed { name, .. } => {
+            variants.insert((*name).to_owned(), Definition::Unknown);
+        }
+    }
+}
+
+/// A field whose type the history no longer knows: it admits any.
+fn unknown() -> Field {
+    Field {
+        format: Format::Any,
+        optional: false,
+    }
+}

@@ -1,0 +1,673 @@
+//! The current shape of a type, read off its own serde derive.
+//!
+//! A tracing deserializer stands in for a document: it answers each
+//! `deserialize_*` call the type's `Deserialize` makes with a sample value
+//! and records what was asked for. The struct names, field names (serde's,
+//! after `rename` and `rename_all`) and variant names come from serde
+//! itself, so the shape is exactly what documents hold, with no second
+//! reading of attributes that could drift from serde's. It is what
+//! serde-reflection does (the format snapshots Sui and Aptos commit), with
+//! two differences that a versioned type needs: `deserialize_any` (a
+//! `serde_json::Value`, a metadata map) is recorded as `any` instead of
+//! failing, and each field is tried once left out, to learn whether
+//! documents may omit it.
+//!
+//! An enum shows one variant per run; runs repeat until every variant of
+//! every enum met was chosen once. A type that holds itself is cut short
+//! at its second level: options are `None` there and sequences empty.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+
+use serde::de::{
+    self, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, MapAccess, SeqAccess,
+    VariantAccess, Visitor,
+};
+
+use super::format::{Definition, Field, Format};
+
+/// Why a type could not be traced: its `Deserialize` refused a sample
+/// value (a validating `try_from`, a borrowed `&str`, ...).
+#[derive(Debug)]
+pub(crate) struct TraceError(pub(crate) String, Option<&'static str>);
+
+impl fmt::Display for TraceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TraceError {}
+
+impl de::Error for TraceError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        TraceError(msg.to_string(), None)
+    }
+
+    // serde lists a field's aliases (old names) among its fields: a
+    // second name of a field given a value is a duplicate, whose field
+    // the next run knows to give first and the alias to leave out.
+    fn duplicate_field(field: &'static str) -> Self {
+        TraceError(format!("duplicate field `{field}`"), Some(field))
+    }
+}
+
+/// Runs beyond which exploring the variants stops: a bound for a type
+/// whose enums keep finding new ones, which no finite type does.
+const MAX_RUNS: usize = 4096;
+
+/// What the runs learned, and the variant choices of the run under way.
+#[derive(Default)]
+struct Tracer {
+    types: BTreeMap<String, Definition>,
+    /// For each enum met, its variants' count and the ones chosen so far.
+    variants: HashMap<&'static str, (usize, BTreeSet<usize>)>,
+    /// The named types being read, outermost first.
+    stack: Vec<&'static str>,
+    /// The choices of every run, in the order the enums were met: a replay
+    /// (to leave a field out) takes the same road to the struct.
+    choices: Vec<Vec<usize>>,
+    replay: Option<Vec<usize>>,
+    /// The run in which each struct was first met.
+    first_run: BTreeMap<&'static str, usize>,
+    /// The field to leave out, as (struct, field), and whether the struct's
+    /// visitor then failed.
+    omit: Option<(&'static str, &'static str)>,
+    omission_failed: Option<bool>,
+    /// serde's field names are `&'static str`; the definitions keep owned
+    /// copies, and the replays need the static ones back.
+    field_names: BTreeMap<String, &'static str>,
+    /// Field names serde reported as a field's own (from a duplicate).
+    canonical: BTreeSet<&'static str>,
+    /// Keys of each struct that are other names of a field: left out.
+    aliases: BTreeSet<(&'static str, &'static str)>,
+    /// The struct and key a struct's reader was last given.
+    last_key: Option<(&'static str, &'static str)>,
+}
+
+impl Tracer {
+    /// Whether a type holding itself is read a second time: the sample
+    /// stops there.
+    fn recursing(&self) -> bool {
+        self.stack
+            .iter()
+            .enumerate()
+            .any(|(i, name)| self.stack[..i].contains(name))
+    }
+
+    fn define(&mut self, name: &str, definition: Definition) {
+        let joined = match self.types.remove(name) {
+            Some(seen) => seen.merge(definition),
+            None => definition,
+        };
+        self.types.insert(name.to_owned(), joined);
+    }
+
+    fn choose(&mut self, name: &'static str, count: usize) -> usize {
+        let run = self.choices.len() - 1;
+        if let Some(replay) = &mut self.replay {
+            let index = if replay.is_empty() {
+                0
+            } else {
+                replay.remove(0)
+            };
+            return index.min(count.saturating_sub(1));
+        }
+        let recursing = self.stack.contains(&name);
+        let (_, chosen) = self
+            .variants
+            .entry(name)
+            .or_insert_with(|| (count, BTreeSet::new()));
+        let index = if recursing {
+            0
+        } else {
+            (0..count).find(|i| !chosen.contains(i)).unwrap_or(0)
+        };
+        chosen.insert(index);
+        self.choices[run].push(index);
+        index
+    }
+
+    /// The indices of the keys `owner`'s reader is given: its fields' own
+    /// names first, without its aliases nor the field left out.
+    fn order(
+        &self,
+        owner: &'static str,
+        fields: &'static [&'static str],
+        omitted: Option<&'static str>,
+    ) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..fields.len())
+            .filter(|i| Some(fields[*i]) != omitted && !self.aliases.contains(&(owner, fields[*i])))
+            .collect();
+        order.sort_by_key(|i| !self.canonical.contains(fields[*i]));
+        order
+    }
+
+    fn unexplored(&self) -> bool {
+        self.variants
+            .values()
+            .any(|(count, chosen)| chosen.len() < *count)
+    }
+}
+
+/// The named types of `T`'s current shape and the format of its documents.
+pub(crate) fn trace<F>(read: F) -> Result<(Format, BTreeMap<String, Definition>), TraceError>
+where
+    F: Fn(Sample<'_>) -> Result<(), TraceError>,
+{
+    let mut tracer = Tracer::default();
+    let mut root = Format::Any;
+    loop {
+        tracer.choices.push(Vec::new());
+        let mut format = Format::Any;
+        let known = (tracer.canonical.len(), tracer.aliases.len());
+        match read(Sample {
+            tracer: &mut tracer,
+            out: &mut format,
+        }) {
+            Ok(()) => root = root.merge(format),
+            // An alias found: the run is made again without it.
+            Err(_)
+                if (tracer.canonical.len(), tracer.aliases.len()) != known
+                    && tracer.choices.len() < MAX_RUNS =>
+            {
+                tracer.choices.clear();
+                tracer.variants.clear();
+                tracer.types.clear();
+                tracer.first_run.clear();
+                tracer.stack.clear();
+                root = Format::Any;
+                continue;
+            }
+            Err(error) => return Err(error),
+        }
+        if !tracer.unexplored() || tracer.choices.len() >= MAX_RUNS {
+            break;
+        }
+    }
+    // Each field left out once, on the road of the run that first met its
+    // struct.
+    let structs: Vec<(String, Vec<String>)> = tracer
+        .types
+        .iter()
+        .filter_map(|(name, definition)| match definition {
+            Definition::Struct(fields) => Some((name.clone(), fields.keys().cloned().collect())),
+            _ => None,
+        })
+        .collect();
+    for (name, fields) in structs {
+        let Some((&name, &run)) = tracer.first_run.get_key_value(name.as_str()) else {
+            continue;
+        };
+        for field in fields {
+            let Some(&field) = tracer.field_names.get(&field) else {
+                continue;
+            };
+            tracer.replay = Some(tracer.choices[run].clone());
+            tracer.omit = Some((name, field));
+            tracer.omission_failed = None;
+            let mut ignored = Format::Any;
+            // The run fails when the field is required; that failure is
+            // the answer, recorded by the struct's reader.
+            let _ = read(Sample {
+                tracer: &mut tracer,
+                out: &mut ignored,
+            });
+            if tracer.omission_failed == Some(false) {
+                if let Some(Definition::Struct(fields)) = tracer.types.get_mut(name) {
+                    if let Some(seen) = fields.get_mut(field) {
+                        seen.optional = true;
+                    }
+                }
+            }
+        }
+    }
+    Ok((root, tracer.types))
+}
+
+/// The tracing deserializer: one value's place in the sample document.
+pub(crate) struct Sample<'t> {
+    tracer: &'t mut Tracer,
+    out: &'t mut Format,
+}
+
+impl<'t> Sample<'t> {
+    fn record(self, format: Format) -> &'t mut Tracer {
+        let out = std::mem::replace(self.out, Format::Any);
+        *self.out = out.merge(format);
+        self.tracer
+    }
+}
+
+macro_rules! sample {
+    ($($method:ident => $format:ident, $visit:ident($($value:expr)?);)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+                self.record(Format::$format);
+                visitor.$visit($($value)?)
+            }
+        )*
+    };
+}
+
+impl<'de> Deserializer<'de> for Sample<'_> {
+    type Error = TraceError;
+
+    sample! {
+        deserialize_bool => Bool, visit_bool(false);
+        deserialize_i8 => Integer, visit_i8(0);
+        deserialize_i16 => Integer, visit_i16(0);
+        deserialize_i32 => Integer, visit_i32(0);
+        deserialize_i64 => Integer, visit_i64(0);
+        deserialize_i128 => Integer, visit_i128(0);
+        deserialize_u8 => Integer, visit_u8(0);
+        deserialize_u16 => Integer, visit_u16(0);
+        deserialize_u32 => Integer, visit_u32(0);
+        deserialize_u64 => Integer, visit_u64(0);
+        deserialize_u128 => Integer, visit_u128(0);
+        deserialize_f32 => Number, visit_f32(0.0);
+        deserialize_f64 => Number, visit_f64(0.0);
+        deserialize_char => String, visit_char('a');
+        deserialize_str => String, visit_str("");
+        deserialize_string => String, visit_str("");
+        deserialize_bytes => Bytes, visit_bytes(&[]);
+        deserialize_byte_buf => Bytes, visit_bytes(&[]);
+        deserialize_unit => Unit, visit_unit();
+        deserialize_identifier => String, visit_str("");
+    }
+
+    // A `serde_json::Value`, an untagged enum, a flattened field: the
+    // format says nothing of their shape, so nothing is recorded.
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        self.record(Format::Any);
+        visitor.visit_unit()
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        self.deserialize_any(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        if self.tracer.recursing() {
+            self.record(Format::Option(Box::new(Format::Any)));
+            return visitor.visit_none();
+        }
+        let mut inner = Format::Any;
+        let value = visitor.visit_some(Sample {
+            tracer: self.tracer,
+            out: &mut inner,
+        })?;
+        self.record(Format::Option(Box::new(inner)));
+        Ok(value)
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, TraceError> {
+        self.record(Format::Named(name.to_owned()))
+            .define(name, Definition::Unit);
+        visitor.visit_unit()
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, TraceError> {
+        let mut inner = Format::Any;
+        self.tracer.stack.push(name);
+        let value = visitor.visit_newtype_struct(Sample {
+            tracer: self.tracer,
+            out: &mut inner,
+        });
+        self.tracer.stack.pop();
+        self.record(Format::Named(name.to_owned()))
+            .define(name, Definition::Newtype(inner));
+        value
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        let count = usize::from(!self.tracer.recursing());
+        let mut items = vec![Format::Any; count];
+        let value = visitor.visit_seq(Items {
+            tracer: self.tracer,
+            items: &mut items,
+            next: 0,
+        })?;
+        self.record(Format::Array(Box::new(
+            items.into_iter().next().unwrap_or(Format::Any),
+        )));
+        Ok(value)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, TraceError> {
+        let mut items = vec![Format::Any; len];
+        let value = visitor.visit_seq(Items {
+            tracer: self.tracer,
+            items: &mut items,
+            next: 0,
+        })?;
+        self.record(Format::Tuple(items));
+        Ok(value)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, TraceError> {
+        let mut items = vec![Format::Any; len];
+        self.tracer.stack.push(name);
+        let value = visitor.visit_seq(Items {
+            tracer: self.tracer,
+            items: &mut items,
+            next: 0,
+        });
+        self.tracer.stack.pop();
+        self.record(Format::Named(name.to_owned()))
+            .define(name, Definition::Tuple(items));
+        value
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        let mut key = Format::Any;
+        let mut value_format = Format::Any;
+        let entries = usize::from(!self.tracer.recursing());
+        let value = visitor.visit_map(Entries {
+            tracer: self.tracer,
+            key: &mut key,
+            value: &mut value_format,
+            left: entries,
+        })?;
+        self.record(Format::Map(Box::new(key), Box::new(value_format)));
+        Ok(value)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TraceError> {
+        let run = self.tracer.choices.len() - 1;
+        self.tracer.first_run.entry(name).or_insert(run);
+        for field in fields {
+            self.tracer.field_names.insert((*field).to_owned(), field);
+        }
+        let omitted = match self.tracer.omit {
+            Some((struct_name, field)) if struct_name == name => Some(field),
+            _ => None,
+        };
+        let mut formats = vec![Format::Any; fields.len()];
+        let order = self.tracer.order(name, fields, omitted);
+        self.tracer.stack.push(name);
+        let value = visitor.visit_map(Fields {
+            tracer: self.tracer,
+            owner: name,
+            fields,
+            order: &order,
+            formats: &mut formats,
+            next: 0,
+        });
+        self.tracer.stack.pop();
+        if let Err(TraceError(_, Some(field))) = &value {
+            if let Some((owner, key)) = self.tracer.last_key {
+                self.tracer.canonical.insert(field);
+                if owner == name && key != *field {
+                    self.tracer.aliases.insert((name, key));
+                }
+            }
+        }
+        if omitted.is_some() && self.tracer.omission_failed.is_none() {
+            self.tracer.omission_failed = Some(value.is_err());
+        }
+        if self.tracer.replay.is_none() {
+            let fields = order
+                .iter()
+                .filter(|index| Some(fields[**index]) != omitted)
+                .map(|index| (fields[*index], formats[*index].clone()))
+                .map(|(name, format)| {
+                    let optional = matches!(format, Format::Option(_));
+                    ((*name).to_owned(), Field { format, optional })
+                })
+                .collect();
+            self.record(Format::Named(name.to_owned()))
+                .define(name, Definition::Struct(fields));
+        }
+        value
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TraceError> {
+        if variants.is_empty() {
+            return Err(de::Error::custom(format_args!(
+                "the enum `{name}` has no variant"
+            )));
+        }
+        let index = self.tracer.choose(name, variants.len());
+        let variant = variants[index];
+        let mut payload = Definition::Unit;
+        self.tracer.stack.push(name);
+        let value = visitor.visit_enum(Choice {
+            tracer: self.tracer,
+            variant,
+            payload: &mut payload,
+        });
+        self.tracer.stack.pop();
+        let mut definition = BTreeMap::new();
+        definition.insert(variant.to_owned(), payload);
+        self.record(Format::Named(name.to_owned()))
+            .define(name, Definition::Enum(definition));
+        value
+    }
+
+    fn is_human_readable(&self) -> bool {
+        // Documents are JSON: types that write differently for binary
+        // formats (addresses, timestamps) are traced as JSON sees them.
+        true
+    }
+}
+
+struct Items<'t, 'f> {
+    tracer: &'t mut Tracer,
+    items: &'f mut [Format],
+    next: usize,
+}
+
+impl<'de> SeqAccess<'de> for Items<'_, '_> {
+    type Error = TraceError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, TraceError> {
+        let Some(out) = self.items.get_mut(self.next) else {
+            return Ok(None);
+        };
+        self.next += 1;
+        seed.deserialize(Sample {
+            tracer: self.tracer,
+            out,
+        })
+        .map(Some)
+    }
+}
+
+struct Entries<'t, 'f> {
+    tracer: &'t mut Tracer,
+    key: &'f mut Format,
+    value: &'f mut Format,
+    left: usize,
+}
+
+impl<'de> MapAccess<'de> for Entries<'_, '_> {
+    type Error = TraceError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, TraceError> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        seed.deserialize(Sample {
+            tracer: self.tracer,
+            out: self.key,
+        })
+        .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, TraceError> {
+        seed.deserialize(Sample {
+            tracer: self.tracer,
+            out: self.value,
+        })
+    }
+}
+
+/// A struct's fields, each key given once with a sample value, in the
+/// order `order` gives their indices.
+struct Fields<'t, 'f> {
+    tracer: &'t mut Tracer,
+    owner: &'static str,
+    fields: &'static [&'static str],
+    order: &'f [usize],
+    formats: &'f mut [Format],
+    next: usize,
+}
+
+impl<'de> MapAccess<'de> for Fields<'_, '_> {
+    type Error = TraceError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, TraceError> {
+        match self.order.get(self.next).map(|index| self.fields[*index]) {
+            Some(field) => {
+                self.tracer.last_key = Some((self.owner, field));
+                seed.deserialize(IntoDeserializer::<TraceError>::into_deserializer(field))
+                    .map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, TraceError> {
+        let index = self.order.get(self.next).copied().unwrap_or(usize::MAX);
+        self.next += 1;
+        let out = self
+            .formats
+            .get_mut(index)
+            .ok_or_else(|| de::Error::custom("a value asked for before its key"))?;
+        seed.deserialize(Sample {
+            tracer: self.tracer,
+            out,
+        })
+    }
+}
+
+/// The variant a run chose, and its payload.
+struct Choice<'t, 'f> {
+    tracer: &'t mut Tracer,
+    variant: &'static str,
+    payload: &'f mut Definition,
+}
+
+impl<'de, 't, 'f> EnumAccess<'de> for Choice<'t, 'f> {
+    type Error = TraceError;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, Self), TraceError> {
+        let value = seed.deserialize(IntoDeserializer::<TraceError>::into_deserializer(
+            self.variant,
+        ))?;
+        Ok((value, self))
+    }
+}
+
+impl<'de> VariantAccess<'de> for Choice<'_, '_> {
+    type Error = TraceError;
+
+    fn unit_variant(self) -> Result<(), TraceError> {
+        *self.payload = Definition::Unit;
+        Ok(())
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(
+        self,
+        seed: T,
+    ) -> Result<T::Value, TraceError> {
+        let mut inner = Format::Any;
+        let value = seed.deserialize(Sample {
+            tracer: self.tracer,
+            out: &mut inner,
+        });
+        *self.payload = Definition::Newtype(inner);
+        value
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, TraceError> {
+        let mut items = vec![Format::Any; len];
+        let value = visitor.visit_seq(Items {
+            tracer: self.tracer,
+            items: &mut items,
+            next: 0,
+        });
+        *self.payload = Definition::Tuple(items);
+        value
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TraceError> {
+        let mut formats = vec![Format::Any; fields.len()];
+        let order = self.tracer.order(self.variant, fields, None);
+        let value = visitor.visit_map(Fields {
+            tracer: self.tracer,
+            owner: self.variant,
+            fields,
+            order: &order,
+            formats: &mut formats,
+            next: 0,
+        });
+        *self.payload = Definition::Struct(
+            order
+                .iter()
+                .map(|index| (fields[*index], formats[*index].clone()))
+                .map(|(name, format)| {
+                    let optional = matches!(format, Format::Option(_));
+                    ((*name).to_owned(), Field { format, optional })
+                })
+                .collect(),
+        );
+        value
+    }
+}

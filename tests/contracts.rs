@@ -1,0 +1,328 @@
+//! The schema lock catches each kind of change made to a struct without
+//! the version and attribute that explain it, with the message the user
+//! sees; and it passes the changes the history declares.
+
+use std::path::PathBuf;
+
+use palimpsest::contract::{Compatibility, Contract, Lock, LockError};
+use palimpsest::versioned;
+use serde::{Deserialize, Serialize};
+
+/// A fresh lock folder for one test.
+fn lock_dir(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "palimpsest-contracts-{test}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// The problems the check of `After` reports against the lock `Before`
+/// wrote.
+fn problems<Before, After>(test: &str) -> Vec<String>
+where
+    Before: palimpsest::Versioned + serde::de::DeserializeOwned,
+    After: palimpsest::Versioned + serde::de::DeserializeOwned,
+{
+    let dir = lock_dir(test);
+    Lock::new(&dir).bless(true).check::<Before>().unwrap();
+    let outcome = Lock::new(&dir).bless(false).check::<After>();
+    std::fs::remove_dir_all(&dir).unwrap();
+    match outcome {
+        Err(LockError::Changed { problems, .. }) => problems,
+        other => panic!("expected the lock to fail, got {other:?}"),
+    }
+}
+
+mod v1 {
+    use super::*;
+
+    #[versioned(since = "0.1.0", version = "0.2.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub title: String,
+        pub count: String,
+        #[added_in("0.2.0")]
+        #[serde(default)]
+        pub tags: Vec<String>,
+        pub status: Status,
+        pub parts: Vec<Part>,
+    }
+
+    #[derive(Debug, Serialize, Deserialize)]
+    pub enum Status {
+        Draft,
+        Published { at: u64 },
+    }
+
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Part {
+        pub text: String,
+    }
+}
+
+mod renamed {
+    use super::*;
+
+    #[versioned(since = "0.1.0", version = "0.2.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub name: String,
+        pub count: String,
+        #[added_in("0.2.0")]
+        #[serde(default)]
+        pub tags: Vec<String>,
+        pub status: super::v1::Status,
+        pub parts: Vec<super::v1::Part>,
+    }
+}
+
+#[test]
+fn a_rename_without_its_attribute() {
+    assert_eq!(
+        problems::<v1::Doc, renamed::Doc>("rename"),
+        ["`title` was renamed to `name` without a new version and `#[renamed_from(\"title\", since = ...)]`"]
+    );
+}
+
+mod renamed_in_a_new_version {
+    use super::*;
+
+    // A new version, but no `#[renamed_from]`.
+    #[versioned(since = "0.1.0", version = "0.3.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub name: String,
+        #[added_in("0.3.0")]
+        #[serde(default)]
+        pub extra: bool,
+        pub count: String,
+        #[added_in("0.2.0")]
+        #[serde(default)]
+        pub tags: Vec<String>,
+        pub status: super::v1::Status,
+        pub parts: Vec<super::v1::Part>,
+    }
+}
+
+#[test]
+fn a_rename_in_a_new_version_without_its_attribute() {
+    let problems = problems::<v1::Doc, renamed_in_a_new_version::Doc>("rename-versioned");
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems.contains(
+        &"`title` was renamed to `name` in 0.3.0 without `#[renamed_from(\"title\", since = \"0.3.0\")]`".to_owned()
+    ));
+    assert!(problems
+        .iter()
+        .any(|p| p.starts_with("version 0.3.0 is not locked")));
+}
+
+mod declared {
+    use super::*;
+
+    // The same change, declared: the lock passes (and writes 0.3.0).
+    #[versioned(since = "0.1.0", version = "0.3.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        #[renamed_from("title", since = "0.3.0")]
+        pub name: String,
+        pub count: String,
+        #[added_in("0.2.0")]
+        #[serde(default)]
+        pub tags: Vec<String>,
+        pub status: super::v1::Status,
+        pub parts: Vec<super::v1::Part>,
+    }
+}
+
+#[test]
+fn a_declared_rename_passes_and_blesses_the_new_version() {
+    let dir = lock_dir("declared");
+    Lock::new(&dir).bless(true).check::<v1::Doc>().unwrap();
+    let unblessed = Lock::new(&dir).bless(false).check::<declared::Doc>();
+    assert!(matches!(unblessed, Err(LockError::Changed { problems, .. })
+        if problems.len() == 1 && problems[0].starts_with("version 0.3.0 is not locked")));
+    let blessed = Lock::new(&dir)
+        .bless(true)
+        .check::<declared::Doc>()
+        .unwrap();
+    assert_eq!(blessed.checked, ["0.0.1", "0.1.0", "0.2.0"]);
+    assert_eq!(blessed.written, [dir.join("Doc").join("0.3.0.json")]);
+    // A reader that does not migrate cannot follow a rename.
+    let promised = Lock::new(&dir)
+        .promise(Compatibility::Backward)
+        .check::<declared::Doc>();
+    let Err(LockError::Changed { problems, .. }) = promised else {
+        panic!("a rename breaks a backward promise: {promised:?}");
+    };
+    assert!(
+        problems.contains(&"0.2.0 to 0.3.0 is breaking, `Doc` promises backward compatible: `title` of `Doc` renamed to `name`".to_owned()),
+        "{problems:?}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+mod removed {
+    use super::*;
+
+    #[versioned(since = "0.1.0", version = "0.2.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub title: String,
+        #[added_in("0.2.0")]
+        #[serde(default)]
+        pub tags: Vec<String>,
+        pub status: super::v1::Status,
+        pub parts: Vec<super::v1::Part>,
+    }
+}
+
+#[test]
+fn a_removal_without_its_attribute() {
+    assert_eq!(
+        problems::<v1::Doc, removed::Doc>("removal"),
+        ["`count` was removed without a new version and `#[removed_in(...)]`"]
+    );
+}
+
+mod added {
+    use super::*;
+
+    #[versioned(since = "0.1.0", version = "0.2.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub title: String,
+        pub count: String,
+        pub pages: u32,
+        #[added_in("0.2.0")]
+        #[serde(default)]
+        pub tags: Vec<String>,
+        pub status: super::v1::Status,
+        pub parts: Vec<super::v1::Part>,
+    }
+}
+
+#[test]
+fn an_addition_without_a_default() {
+    assert_eq!(
+        problems::<v1::Doc, added::Doc>("addition"),
+        ["`pages` was added without a new version and `#[added_in(...)]` and `#[serde(default)]` (older documents lack it)"]
+    );
+}
+
+mod retyped {
+    use super::*;
+
+    #[versioned(since = "0.1.0", version = "0.3.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub title: String,
+        pub count: u64,
+        #[added_in("0.2.0")]
+        #[serde(default)]
+        pub tags: Vec<String>,
+        #[added_in("0.3.0")]
+        #[serde(default)]
+        pub extra: bool,
+        pub status: super::v1::Status,
+        pub parts: Vec<super::v1::Part>,
+    }
+}
+
+#[test]
+fn a_type_change_without_a_conversion() {
+    let problems = problems::<v1::Doc, retyped::Doc>("retype");
+    assert_eq!(
+        problems[1],
+        "`count` changed from string to integer in 0.3.0 with no conversion (`#[converted(..., since = \"0.3.0\")]`)"
+    );
+}
+
+mod variants {
+    use super::*;
+
+    #[versioned(since = "0.1.0", version = "0.2.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub title: String,
+        pub count: String,
+        #[added_in("0.2.0")]
+        #[serde(default)]
+        pub tags: Vec<String>,
+        pub status: Status,
+        pub parts: Vec<super::v1::Part>,
+    }
+
+    #[derive(Debug, Serialize, Deserialize)]
+    pub enum Status {
+        Draft,
+        Published { at: u64 },
+        Archived,
+    }
+}
+
+#[test]
+fn a_variant_added_without_its_attribute() {
+    assert_eq!(
+        problems::<v1::Doc, variants::Doc>("variant"),
+        ["variant `Archived` of `Status` was added without a new version and `#[added_in(...)]`"]
+    );
+}
+
+mod nested {
+    use super::*;
+
+    #[versioned(since = "0.1.0", version = "0.2.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub title: String,
+        pub count: String,
+        #[added_in("0.2.0")]
+        #[serde(default)]
+        pub tags: Vec<String>,
+        pub status: super::v1::Status,
+        pub parts: Vec<Part>,
+    }
+
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Part {
+        pub text: String,
+        pub weight: f64,
+    }
+}
+
+#[test]
+fn a_nested_change() {
+    assert_eq!(
+        problems::<v1::Doc, nested::Doc>("nested"),
+        ["`Part.weight` was added without a new version and `#[added_in(...)]` and `#[serde(default)]` (older documents lack it)"]
+    );
+}
+
+#[test]
+fn older_shapes_undo_the_history() {
+    let contract = Contract::of::<declared::Doc>().unwrap();
+    let shape = |version| serde_json::to_value(contract.shape(version).unwrap()).unwrap();
+    assert_eq!(
+        shape("0.2.0")["types"]["Doc"]["struct"]["title"]["type"],
+        "string"
+    );
+    assert!(shape("0.1.0")["types"]["Doc"]["struct"]
+        .get("tags")
+        .is_none());
+    assert_eq!(
+        shape("0.3.0")["types"]["Doc"]["struct"]["tags"]["optional"],
+        true
+    );
+    assert_eq!(
+        shape("0.3.0")["types"]["Status"]["enum"]["Published"]["struct"]["at"]["type"],
+        "integer"
+    );
+    assert!(shape("0.0.1").get("key").is_none());
+    let changelog = contract.changelog("0.1.0", "0.3.0").unwrap();
+    assert_eq!(
+        changelog.to_string(),
+        "# Doc: 0.1.0 to 0.3.0\n\n## 0.1.0 to 0.2.0\n\n- Doc: `tags` added\n\n## 0.2.0 to 0.3.0\n\n- Doc: `title` renamed to `name`\n"
+    );
+}
