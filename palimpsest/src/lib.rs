@@ -148,6 +148,7 @@ extern crate self as palimpsest;
 
 mod chain;
 mod collect;
+mod context;
 mod de;
 mod downgrade;
 mod embedded;
@@ -163,6 +164,7 @@ mod ops;
 mod read;
 mod schema;
 mod ser;
+mod shape;
 mod step;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
@@ -181,6 +183,7 @@ pub mod __private;
 
 // The public API, one name per concept: every item below is reachable by
 // this path only (`object` is the one public module of the default build).
+pub use context::{with_context, Context};
 pub use downgrade::{to_value_as, to_value_as_lossy, Lost};
 pub use embedded::EmbeddedSchema;
 pub use error::Error;
@@ -194,6 +197,7 @@ pub use read::{
     migrate, migrate_to, needs_migration, with_report, Migrated,
 };
 pub use schema::{Schema, SchemaBuilder, Versioned};
+pub use shape::{Fit, Inference, Keys, INFERRED_VERSION};
 pub use step::{Step, StepFunction};
 pub use version::{ParseVersionError, Scheme, Version};
 pub use write::{to_string, to_value, to_vec, to_writer};

@@ -601,6 +601,9 @@ pub(crate) enum OpError {
         message: String,
     },
     Failed(BoxError),
+    /// A step function needs a context value of this type, and the read
+    /// has none in scope.
+    MissingContext(&'static str),
     Convert {
         path: String,
         reason: crate::ops::convert::ConvertError,

@@ -56,6 +56,13 @@ pub enum ConvertError {
         /// How many elements the list holds.
         length: usize,
     },
+    /// The conversion function takes a context value of this type, and the
+    /// read has none in scope ([`with_context`](crate::with_context)).
+    #[error("the conversion needs a context of type `{context}`, and none was given: run the read inside `palimpsest::with_context`")]
+    MissingContext {
+        /// The type of the context the conversion needs.
+        context: &'static str,
+    },
     /// The value is not of the shape the operation works on: a list to
     /// unwrap, an object whose keys to rename.
     #[error("expected {expected}, found {found}")]
@@ -140,7 +147,7 @@ pub trait ConvertFunction<Kind>: Send + Sync + 'static {
 }
 
 /// A conversion function wrapped for the engine; see [`ConvertFunction`].
-pub struct ConvertBody(Box<ConvertFn>);
+pub struct ConvertBody(pub(crate) Box<ConvertFn>);
 
 impl fmt::Debug for ConvertBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
