@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use palimpsest::{versioned, with_context, ConvertError, Context, Error, Schema, Step};
+use palimpsest::{versioned, with_context, Context, ConvertError, Error, Schema, Step};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -35,7 +35,10 @@ fn price_line(doc: &mut Map<String, Value>, prices: &PriceList) -> Result<(), St
 
 /// 2 -> 3, per field: a relative age becomes an absolute time.
 fn age_to_time(age: u64, clock: &Clock) -> Result<u64, String> {
-    clock.0.checked_sub(age).ok_or_else(|| "age before the epoch".to_owned())
+    clock
+        .0
+        .checked_sub(age)
+        .ok_or_else(|| "age before the epoch".to_owned())
 }
 
 #[versioned(since = 1, version = 3, step(from = 1, to = 2, with = price_line))]
@@ -141,7 +144,13 @@ fn a_missing_context_names_the_step_and_the_type() {
 #[test]
 fn a_current_document_needs_no_context() {
     let current = r#"{"schema_version": 3, "product": "pen", "price_cents": 1, "created_at": 5}"#;
-    assert_eq!(palimpsest::from_str::<Order>(current).unwrap().value.created_at, 5);
+    assert_eq!(
+        palimpsest::from_str::<Order>(current)
+            .unwrap()
+            .value
+            .created_at,
+        5
+    );
 }
 
 /// A typed step: the old version deserialized, the context beside it.
@@ -167,11 +176,13 @@ fn qualify(old: TicketV1, tenant: &Tenant) -> Result<TicketV2, String> {
 fn a_hand_built_schema_takes_context_functions_of_every_kind() {
     let schema = Schema::integer("Ticket", 3)
         .step(Step::new(1, 2).function(qualify))
-        .step(Step::new(2, 3).convert("id", |id: &mut Value, tenant: &Tenant| {
-            let text = id.as_str().ok_or("id is no string")?.to_uppercase();
-            *id = json!(format!("{text}@{}", tenant.0));
-            Ok::<_, &str>(())
-        }))
+        .step(
+            Step::new(2, 3).convert("id", |id: &mut Value, tenant: &Tenant| {
+                let text = id.as_str().ok_or("id is no string")?.to_uppercase();
+                *id = json!(format!("{text}@{}", tenant.0));
+                Ok::<_, &str>(())
+            }),
+        )
         .build()
         .unwrap();
     let context = Context::new().with(Tenant("acme"));
@@ -202,4 +213,42 @@ fn contexts_nest_and_end_with_their_closure() {
         at(90);
     });
     assert!(palimpsest::from_str::<Event>(old).is_err());
+}
+
+/// Exchange rates, which both directions of a step need.
+struct Rates {
+    eur_per_usd: f64,
+}
+
+fn to_euros(doc: &mut Map<String, Value>, rates: &Rates) -> Result<(), String> {
+    let usd = doc.remove("usd").and_then(|v| v.as_f64()).ok_or("no usd")?;
+    doc.insert("eur".into(), json!(usd * rates.eur_per_usd));
+    Ok(())
+}
+
+fn to_dollars(doc: &mut Map<String, Value>, rates: &Rates) -> Result<(), String> {
+    let eur = doc.remove("eur").and_then(|v| v.as_f64()).ok_or("no eur")?;
+    doc.insert("usd".into(), json!(eur / rates.eur_per_usd));
+    Ok(())
+}
+
+#[versioned(since = 1, version = 2, step(from = 1, to = 2, with = to_euros, back = to_dollars))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Invoice {
+    eur: f64,
+}
+
+#[test]
+fn a_downgrade_runs_the_inverse_with_the_same_context() {
+    let rates = Context::new().with(Rates { eur_per_usd: 0.5 });
+    let read = with_context(&rates, || {
+        palimpsest::from_str::<Invoice>(r#"{"schema_version": 1, "usd": 10.0}"#)
+    })
+    .unwrap();
+    assert_eq!(read.value.eur, 5.0);
+    let old = with_context(&rates, || palimpsest::to_value_as(&read.value, 1)).unwrap();
+    assert_eq!(old, json!({"schema_version": 1, "usd": 10.0}));
+    let err = palimpsest::to_value_as(&read.value, 1).unwrap_err();
+    assert!(matches!(err, Error::MissingContext { .. }), "{err}");
+    assert!(err.to_string().contains("step_context::Rates"), "{err}");
 }

@@ -184,14 +184,10 @@ where
     E: Into<BoxError>,
 {
     fn into_body(self) -> StepBody {
-        // The typed function without its context is a typed step function,
-        // whose snapshot handling is the one of `Step::typed`; the context
-        // is looked up first, so that its absence is reported as such.
-        let typed = move |old: Old| -> Result<New, BoxError> {
-            let context = lookup::<C>().map_err(missing)?;
-            self(old, &context).map_err(Into::into)
-        };
-        let StepBody(body) = StepFunction::<Typed<Old, New>>::into_body(typed);
+        // The typed function is run as one of `Step::typed`'s kind, whose
+        // snapshot handling it shares; the context is looked up first, so
+        // that its absence is reported as such.
+        let StepBody(body) = StepFunction::<Typed<Old, New>>::into_body(in_scope(self));
         StepBody(Box::new(move |doc| {
             lookup::<C>().map_err(OpError::MissingContext)?;
             body(doc)
@@ -222,11 +218,7 @@ where
     E: Into<BoxError>,
 {
     fn into_body(self) -> ConvertBody {
-        let typed = move |old: Old| -> Result<New, BoxError> {
-            let context = lookup::<C>().map_err(missing)?;
-            self(old, &context).map_err(Into::into)
-        };
-        let ConvertBody(body) = ConvertFunction::<Typed<Old, New>>::into_body(typed);
+        let ConvertBody(body) = ConvertFunction::<Typed<Old, New>>::into_body(in_scope(self));
         ConvertBody(Box::new(move |value| {
             lookup::<C>().map_err(convert_missing)?;
             body(value)
@@ -234,11 +226,23 @@ where
     }
 }
 
-/// The error of a context found missing after it was found present: the
-/// outer lookup of a typed function reports the absence, so this one is
-/// only reachable if the two disagree.
-fn missing(context: &'static str) -> BoxError {
-    format!("no context of type `{context}` in scope").into()
+/// A typed function that takes a context, as one that does not: it takes
+/// the value from the context in scope. Its callers look the value up
+/// first and report its absence, so the error here is only reachable if
+/// the two lookups disagree.
+fn in_scope<F, Old, New, C, E>(
+    function: F,
+) -> impl Fn(Old) -> Result<New, BoxError> + Send + Sync + 'static
+where
+    F: Fn(Old, &C) -> Result<New, E> + Send + Sync + 'static,
+    C: Any + Send + Sync,
+    E: Into<BoxError>,
+{
+    move |old| {
+        let context =
+            lookup::<C>().map_err(|context| format!("no context of type `{context}` in scope"))?;
+        function(old, &context).map_err(Into::into)
+    }
 }
 
 fn convert_missing(context: &'static str) -> ConvertError {

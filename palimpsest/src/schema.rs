@@ -448,7 +448,9 @@ impl Schema {
     }
 
     /// The version a document carries: the value of its version key,
-    /// wherever it stands in the object, or the legacy version without one.
+    /// wherever it stands in the object; without one, the legacy version,
+    /// or the [unversioned](SchemaBuilder::unversioned) version whose keys
+    /// the document fits best.
     ///
     /// ```
     /// use palimpsest::{Error, Schema, Step};
@@ -465,7 +467,8 @@ impl Schema {
     ///
     /// The document is not an object; the key holds no version of this
     /// type's scheme; the version is newer than the current one or is not
-    /// one the history names.
+    /// one the history names; without a key, [`Error::AmbiguousShape`] when
+    /// the document fits several unversioned versions equally.
     pub fn detect(&self, document: &Value) -> Result<Version, Error> {
         let object = document.as_object().ok_or_else(|| Error::NotAnObject {
             type_name: self.type_name,
