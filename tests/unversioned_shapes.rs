@@ -260,3 +260,52 @@ fn a_hand_built_schema_checks_its_unversioned_versions() {
     let malformed = err(hand_built().unversioned("two", Keys::default()));
     assert!(malformed.contains("unversioned version"), "{malformed}");
 }
+
+/// Fields removed, moved from a nested path, and a value moved by the
+/// container: each version's keys follow them.
+#[versioned(
+    since = 1,
+    version = 3,
+    metadata = "meta",
+    unversioned = [1, 2],
+    moved(from = "owner", to = "team.owner", since = 2)
+)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Project {
+    name: String,
+    #[moved_from("settings.visibility", since = 2)]
+    visibility: String,
+    #[removed_in(2)]
+    legacy_id: u64,
+    #[serde(default)]
+    team: Map<String, Value>,
+    #[serde(default)]
+    meta: Map<String, Value>,
+}
+
+#[test]
+fn moves_and_removals_shape_each_version() {
+    let schema = <Project as palimpsest::Versioned>::schema();
+    let shapes: Vec<&Keys> = schema.unversioned().map(|(_, keys)| keys).collect();
+    assert_eq!(
+        *shapes[0],
+        Keys::new(["legacy_id", "name", "settings"]).optional(["meta", "owner", "team"])
+    );
+    assert_eq!(
+        *shapes[1],
+        Keys::new(["name", "visibility"]).optional(["meta", "team"])
+    );
+
+    let one =
+        json!({"name": "p", "settings": {"visibility": "public"}, "legacy_id": 4, "owner": "ann"});
+    let read = palimpsest::from_value::<Project>(one).unwrap();
+    assert_eq!(read.report.from.to_string(), "1");
+    assert_eq!(read.value.visibility, "public");
+    assert_eq!(read.value.team["owner"], "ann");
+    assert_eq!(read.value.meta["legacy_legacy_id"], 4);
+
+    let two = json!({"name": "p", "visibility": "private"});
+    let read = palimpsest::from_value::<Project>(two).unwrap();
+    assert_eq!(read.report.from.to_string(), "2");
+    assert_eq!(read.value.visibility, "private");
+}

@@ -108,8 +108,9 @@ pub fn expand(cont: &Container<'_>) -> TokenStream {
 /// version, for each field that existed then (added by then, not removed
 /// yet), where it stood then (its old name, or the first segment of the
 /// path it moved from). A field its reader could do without (a default,
-/// an `Option`) is a key documents have only sometimes; a flattened one
-/// adds keys nobody can list, so none.
+/// an `Option`) is a key documents have only sometimes, as is the first
+/// key of a path a later `moved(..)` or `dropped(..)` takes a value from;
+/// a flattened field adds keys nobody can list, so none.
 fn keys_at(cont: &Container<'_>, version: &Version) -> (Vec<String>, Vec<String>) {
     let mut required = Vec::new();
     let mut optional = Vec::new();
@@ -131,6 +132,20 @@ fn keys_at(cont: &Container<'_>, version: &Version) -> (Vec<String>, Vec<String>
             optional.push(key);
         } else {
             required.push(key);
+        }
+    }
+    // A value a container move or a declared drop takes away later stood
+    // at its path's first key then, in the documents that had it.
+    let moves = &cont.args.moves;
+    let later = moves
+        .moved
+        .iter()
+        .map(|m| (&m.from, &m.since))
+        .chain(moves.dropped.iter().map(|d| (&d.path, &d.since)))
+        .filter(|(_, since)| since.version > *version);
+    for (path, _) in later {
+        if let Some(root) = path.path.as_ref().and_then(|p| p.segments().first()) {
+            optional.push(root.clone());
         }
     }
     for keys in [&mut required, &mut optional] {
