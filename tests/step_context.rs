@@ -252,3 +252,13 @@ fn a_downgrade_runs_the_inverse_with_the_same_context() {
     assert!(matches!(err, Error::MissingContext { .. }), "{err}");
     assert!(err.to_string().contains("step_context::Rates"), "{err}");
 }
+
+#[test]
+fn invoices_round_trip_with_their_context() {
+    let rates = Context::new().with(Rates { eur_per_usd: 0.5 });
+    let report = with_context(&rates, || {
+        palimpsest::testing::check_round_trips(&[Invoice { eur: 4.0 }])
+    })
+    .unwrap();
+    assert_eq!(report.trips, 2); // through the legacy version 0 and 1
+}

@@ -309,3 +309,19 @@ fn moves_and_removals_shape_each_version() {
     assert_eq!(read.report.from.to_string(), "2");
     assert_eq!(read.value.visibility, "private");
 }
+
+/// Written as an older version, a note carries the version key (a reader
+/// of a keyless build ignores it as any key it has no field for), so it
+/// comes back by its stamp, with no classification to go wrong.
+#[test]
+fn notes_round_trip_through_every_older_version() {
+    let note = Note {
+        title: "groceries".into(),
+        text: "milk".into(),
+        pinned: true,
+        tags: Vec::new(),
+        meta: Map::new(),
+    };
+    let report = palimpsest::testing::check_round_trips(&[note]).unwrap();
+    assert_eq!(report.trips, 3); // through 0.0.1, 0.1.0 and 0.2.0
+}
