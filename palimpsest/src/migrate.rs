@@ -10,6 +10,7 @@ use crate::chain::find_path;
 use crate::error::Error;
 use crate::object::{free_key, object_at, Object};
 use crate::schema::Schema;
+use crate::shape::Detected;
 use crate::step::{Applied, OpError};
 use crate::version::{kind_of, Version};
 
@@ -78,7 +79,8 @@ pub struct Report {
     /// versions written without one
     /// ([`SchemaBuilder::unversioned`](crate::SchemaBuilder::unversioned)):
     /// the version its keys fitted best, and how each candidate fitted.
-    pub inferred: Option<crate::Inference>,
+    /// Boxed: few documents have one, and bulk runs keep a report for each.
+    pub inferred: Option<Box<crate::Inference>>,
 }
 
 impl Report {
@@ -279,7 +281,7 @@ impl Schema {
         &self,
         document: &'d mut Value,
         target: &Version,
-    ) -> Result<(&'d mut Object, (Version, Option<crate::Inference>), Version), Error> {
+    ) -> Result<(&'d mut Object, Detected, Version), Error> {
         let Value::Object(object) = document else {
             return Err(self.not_an_object(document));
         };
@@ -304,7 +306,7 @@ impl Schema {
             })?;
         }
         if let Some(report) = report {
-            report.inferred = Some(inference);
+            report.inferred = Some(Box::new(inference));
         }
         Ok(())
     }

@@ -10,7 +10,7 @@ use crate::chain::find_path;
 use crate::embedded::EmbeddedSchema;
 use crate::error::{BoxError, Error};
 use crate::object::{Object, ObjectPath};
-use crate::shape::{Inference, Keys, Unversioned};
+use crate::shape::{Detected, Keys, Unversioned};
 use crate::step::{Op, Step};
 use crate::version::{Scheme, Version};
 use crate::vocab::history::{
@@ -490,7 +490,7 @@ impl Schema {
         &self,
         object: &Object,
         stamp: Option<&Value>,
-    ) -> Result<(Version, Option<Inference>), Error> {
+    ) -> Result<Detected, Error> {
         if let Some(stamp) = stamp {
             return Ok((self.detect_stamp(stamp)?, None));
         }

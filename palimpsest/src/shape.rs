@@ -202,6 +202,10 @@ impl fmt::Display for Quoted<'_> {
     }
 }
 
+/// A document's version, and for a keyless one classified by its keys,
+/// how it was.
+pub(crate) type Detected = (Version, Option<Inference>);
+
 /// The versions written without a key, oldest first, each with its keys.
 pub(crate) type Unversioned = Vec<(Version, Keys)>;
 
