@@ -257,6 +257,10 @@ fn a_hand_built_schema_checks_its_unversioned_versions() {
         unordered.contains("oldest first, once each: 1 after 2"),
         "{unordered}"
     );
+    let same = err(hand_built()
+        .unversioned(1, Keys::new(["item"]))
+        .unversioned(2, Keys::new(["item"])));
+    assert!(same.contains("1 and 2 have the same keys"), "{same}");
     let malformed = err(hand_built().unversioned("two", Keys::default()));
     assert!(malformed.contains("unversioned version"), "{malformed}");
 }

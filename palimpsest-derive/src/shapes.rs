@@ -58,16 +58,24 @@ pub fn check(cx: &mut Ctxt, cont: &Container<'_>, versions: &[Version]) {
     let Some(arg) = &cont.args.unversioned else {
         return;
     };
-    let current = versions.last();
+    // `legacy` is always a version of the history.
+    let Some(current) = versions.last() else {
+        return;
+    };
+    let scheme = current.scheme();
+    crate::check::check_one_scheme(cx, &arg.versions, scheme, "`since`");
     let mut previous: Option<&Version> = None;
-    for lit in &arg.versions {
+    for lit in arg
+        .versions
+        .iter()
+        .filter(|lit| lit.version.scheme() == scheme)
+    {
         let version = &lit.version;
-        if current.is_some_and(|current| version >= current) {
+        if version >= current {
             cx.error_at(
                 lit.span,
                 format!(
-                    "#[versioned(unversioned = [..])]: {version} is not before the current version {}, which writes the version key",
-                    current.map_or_else(String::new, ToString::to_string)
+                    "#[versioned(unversioned = [..])]: {version} is not before the current version {current}, which writes the version key"
                 ),
             );
         } else if !versions.contains(version) {
@@ -87,6 +95,26 @@ pub fn check(cx: &mut Ctxt, cont: &Container<'_>, versions: &[Version]) {
             );
         }
         previous = Some(version);
+    }
+    if !cx.has_errors() {
+        check_shapes_differ(cx, cont, &arg.versions);
+    }
+}
+
+/// Two versions written without a key with the same keys could never be
+/// told apart: every keyless document would fit both equally.
+fn check_shapes_differ(cx: &mut Ctxt, cont: &Container<'_>, lits: &[VersionLit]) {
+    let shapes: Vec<_> = lits.iter().map(|lit| keys_at(cont, &lit.version)).collect();
+    for (later, shape) in shapes.iter().enumerate() {
+        if let Some(earlier) = shapes[..later].iter().position(|other| other == shape) {
+            cx.error_at(
+                lits[later].span,
+                format!(
+                    "#[versioned(unversioned = [..])]: {} and {} have the same keys, so a document without the version key can never be told apart between them; list only one of them",
+                    lits[earlier].version, lits[later].version
+                ),
+            );
+        }
     }
 }
 

@@ -964,6 +964,17 @@ impl History {
             }
             previous = Some(version);
         }
+        for (later, (version, keys)) in self.unversioned.iter().enumerate() {
+            let same = self.unversioned[..later]
+                .iter()
+                .find(|(_, other)| other == keys);
+            if let Some((earlier, _)) = same {
+                return Err(format!(
+                    "unversioned versions {earlier} and {version} have the same keys: a document without `{}` could never be told apart between them",
+                    self.key
+                ));
+            }
+        }
         Ok(())
     }
 
