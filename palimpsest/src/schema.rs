@@ -369,6 +369,20 @@ impl Schema {
     /// The versions written without a version key, oldest first, with the
     /// keys that tell their documents apart; empty when only the legacy
     /// version was (see [`SchemaBuilder::unversioned`]).
+    ///
+    /// ```
+    /// use palimpsest::{Keys, Schema, Step};
+    ///
+    /// let schema = Schema::integer("Note", 3)
+    ///     .step(Step::new(1, 2).rename("body", "text"))
+    ///     .step(Step::new(2, 3))
+    ///     .unversioned(1, Keys::new(["body"]))
+    ///     .unversioned(2, Keys::new(["text"]))
+    ///     .build()?;
+    /// let (version, keys) = schema.unversioned().next().expect("two declared");
+    /// assert_eq!((version.to_string(), keys.writes("body")), ("1".into(), true));
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
     pub fn unversioned(&self) -> impl Iterator<Item = (&Version, &Keys)> {
         self.unversioned
             .iter()
