@@ -35,6 +35,10 @@ fn every_public_type_is_debug() {
     debug::<palimpsest::Version>();
     debug::<palimpsest::Scheme>();
     debug::<palimpsest::Migrated<()>>();
+    debug::<palimpsest::Keys>();
+    debug::<palimpsest::Inference>();
+    debug::<palimpsest::Fit>();
+    debug::<palimpsest::Context>();
     debug::<palimpsest::testing::FixtureReport>();
     debug::<palimpsest::testing::CheckedFixture>();
     debug::<palimpsest::testing::LostValue>();
@@ -48,4 +52,11 @@ fn every_public_type_is_debug() {
     debug::<palimpsest_bulk::Migrator<palimpsest::models::trace::ExecutionTrace>>();
     debug::<palimpsest_bulk::Source>();
     debug::<palimpsest_bulk::Change>();
+}
+
+/// One context serves every worker of a bulk migration.
+#[test]
+fn a_context_crosses_threads() {
+    fn shared<T: Send + Sync + Clone + 'static>() {}
+    shared::<palimpsest::Context>();
 }

@@ -24,6 +24,7 @@ mod derive {
     pub mod expand;
     pub mod moves;
     pub mod root_enum;
+    pub mod shapes;
     pub mod tuples;
     pub mod variant_attrs;
     pub mod version;
@@ -32,8 +33,8 @@ mod derive {
 
 // The derive's modules name each other `crate::...`.
 use derive::{
-    ast, attr, case, check, convert, ctxt, enums, expand, moves, root_enum, tuples, variant_attrs,
-    version, vocab,
+    ast, attr, case, check, convert, ctxt, enums, expand, moves, root_enum, shapes, tuples,
+    variant_attrs, version, vocab,
 };
 
 use std::path::Path;

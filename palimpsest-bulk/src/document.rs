@@ -42,8 +42,16 @@ where
     T: Versioned + Serialize + DeserializeOwned,
 {
     /// Processes one document (a JSONL line without its terminator, or a
-    /// whole `.json` file). Never panics on input.
+    /// whole `.json` file), with the migrator's context in scope. Never
+    /// panics on input.
     pub(crate) fn process(&self, bytes: &[u8]) -> Processed {
+        match &self.context {
+            Some(context) => palimpsest::with_context(context, || self.process_in_scope(bytes)),
+            None => self.process_in_scope(bytes),
+        }
+    }
+
+    fn process_in_scope(&self, bytes: &[u8]) -> Processed {
         // Checked first, so that such a document is told apart from one
         // that is not JSON.
         let text = match std::str::from_utf8(bytes) {

@@ -89,6 +89,8 @@ pub struct Migrator<T> {
     pub(crate) batch_documents: usize,
     pub(crate) batch_bytes: usize,
     pool: Option<Arc<rayon::ThreadPool>>,
+    /// What the steps of `T` may take, put in scope on every worker.
+    pub(crate) context: Option<palimpsest::Context>,
     _type: PhantomData<fn() -> T>,
 }
 
@@ -151,6 +153,7 @@ where
             batch_documents: 128,
             batch_bytes: 4 << 20,
             pool: None,
+            context: None,
             _type: PhantomData,
         }
     }
@@ -193,6 +196,7 @@ where
         migrator.batch_documents = self.batch_documents;
         migrator.batch_bytes = self.batch_bytes;
         migrator.pool = self.pool;
+        migrator.context = self.context;
         Ok(migrator)
     }
 
@@ -263,6 +267,44 @@ where
     #[must_use]
     pub fn mode(mut self, mode: Mode) -> Self {
         self.mode = mode;
+        self
+    }
+
+    /// The context the steps and conversions of `T` read (see
+    /// [`palimpsest::with_context`]), put in scope for every document, on
+    /// whichever thread of the pool it is migrated.
+    ///
+    /// ```
+    /// use palimpsest::{versioned, Context};
+    /// use palimpsest_bulk::{Migrator, Summary};
+    /// use serde::{Deserialize, Serialize};
+    ///
+    /// struct Tenant(&'static str);
+    ///
+    /// fn qualify(id: String, tenant: &Tenant) -> Result<String, String> {
+    ///     Ok(format!("{}/{id}", tenant.0))
+    /// }
+    ///
+    /// #[versioned(since = 1)]
+    /// #[derive(Serialize, Deserialize)]
+    /// struct Ticket {
+    ///     #[converted(since = 2, with = qualify)]
+    ///     id: String,
+    /// }
+    ///
+    /// let input = b"{\"id\": \"7\"}\n{\"id\": \"8\"}\n";
+    /// let migrator = Migrator::<Ticket>::new().context(Context::new().with(Tenant("acme")));
+    /// let mut out = Vec::new();
+    /// migrator.jsonl("-", &input[..], &mut out, &mut Summary::default())?;
+    /// assert_eq!(
+    ///     String::from_utf8(out)?,
+    ///     "{\"schema_version\":2,\"id\":\"acme/7\"}\n{\"schema_version\":2,\"id\":\"acme/8\"}\n"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn context(mut self, context: palimpsest::Context) -> Self {
+        self.context = Some(context);
         self
     }
 

@@ -35,6 +35,8 @@ pub struct ContainerArgs {
     pub written: Vec<(&'static str, Span)>,
     /// `moved(...)` and `dropped(...)`, which an embedded type takes too.
     pub moves: crate::moves::ContainerMoves,
+    /// `unversioned = [..]`: the versions written without a version key.
+    pub unversioned: Option<crate::shapes::UnversionedArg>,
 }
 
 /// The keys of `#[versioned(...)]` but `embedded`.
@@ -141,6 +143,19 @@ impl ContainerArgs {
                 // #[versioned(step(from = "0.1.0", to = "0.1.1", with = path))]
                 out.steps.push(StepArg::parse(cx, &meta)?);
                 Ok(())
+            } else if meta.path.is_ident("unversioned") {
+                // #[versioned(unversioned = ["0.1.0", "0.2.0"])]
+                out.written
+                    .push(("unversioned", syn::spanned::Spanned::span(&meta.path)));
+                let duplicate = out.unversioned.is_some();
+                if let Some(parsed) = crate::shapes::parse(cx, &meta)? {
+                    if duplicate {
+                        cx.error_spanned_by(&meta.path, "#[versioned]: duplicate `unversioned`");
+                    } else {
+                        out.unversioned = Some(parsed);
+                    }
+                }
+                Ok(())
             } else if let Some(parsed) = out.moves.parse(cx, &meta) {
                 parsed
             } else {
@@ -148,7 +163,7 @@ impl ContainerArgs {
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "#[versioned]: unknown key `{name}`; expected one of `since`, `version`, `legacy`, `key`, `metadata`, `step`, `check`, `snapshot`, `moved`, `dropped`, `embedded`"
+                        "#[versioned]: unknown key `{name}`; expected one of `since`, `version`, `legacy`, `unversioned`, `key`, `metadata`, `step`, `check`, `snapshot`, `moved`, `dropped`, `embedded`"
                     ),
                 );
                 skip_value(&meta)

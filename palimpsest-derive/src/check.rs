@@ -93,6 +93,7 @@ pub fn validate<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<History<'a
     let current = versions.last().cloned().unwrap_or_else(|| legacy.clone());
     check_steps(cx, cont, &versions, &legacy, &current);
     check_snapshots(cx, cont, &versions);
+    crate::shapes::check(cx, cont, &versions);
     if cx.has_errors() {
         return None;
     }

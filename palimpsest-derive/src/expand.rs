@@ -815,6 +815,7 @@ fn schema_expr(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     });
     let check = cont.args.check.as_ref().map(|path| quote!(.check(#path)));
     let claims = claims(cont, history).map(|keys| quote!(.claims(&[#(#keys),*])));
+    let unversioned = crate::shapes::expand(cont);
     let embeds = fields_fn(cont).and_then(|_| {
         let since = &cont.args.since.as_ref()?.version;
         let explicit = cont.args.version.is_some();
@@ -831,6 +832,7 @@ fn schema_expr(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
             #metadata
             #check
             #claims
+            #unversioned
             #(#steps)*
             #embeds
             .build()

@@ -11,6 +11,7 @@ mod enums;
 mod expand;
 mod moves;
 mod root_enum;
+mod shapes;
 mod tuples;
 mod variant_attrs;
 mod version;

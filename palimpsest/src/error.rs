@@ -179,6 +179,43 @@ pub enum Error {
         value: serde_json::Value,
     },
 
+    /// A document without a version key fits the keys of several of the
+    /// versions written without one equally well (see
+    /// [`SchemaBuilder::unversioned`](crate::SchemaBuilder::unversioned)):
+    /// palimpsest does not guess between them.
+    #[error(
+        "`{type_name}`: a document without `{key}` fits versions {candidates} equally ({mismatches} each; keys that decided nothing: {undecided}): palimpsest does not guess; write `{key}` into the document, or tell these versions' keys apart",
+        candidates = VersionList(candidates),
+        mismatches = crate::shape::Mismatches(*mismatches),
+        undecided = crate::shape::Quoted(undecided)
+    )]
+    AmbiguousShape {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The version key.
+        key: &'static str,
+        /// The versions whose keys fit best, equally, oldest first.
+        candidates: Vec<Version>,
+        /// The mismatches each of them counted.
+        mismatches: usize,
+        /// The document's keys that every candidate writes, or none does.
+        undecided: Vec<String>,
+    },
+
+    /// A hand-written step or a conversion needs a context value of a type
+    /// the caller did not supply through [`with_context`](crate::with_context).
+    #[error("`{type_name}`: step {from} -> {to} needs a context of type `{context}`, and none was given: run the read inside `palimpsest::with_context`")]
+    MissingContext {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The version the step starts from (in a downgrade, the newer one).
+        from: Version,
+        /// The version the step leads to.
+        to: Version,
+        /// The type of the context the step needs.
+        context: &'static str,
+    },
+
     /// A hand-written step returned an error.
     #[non_exhaustive]
     #[error("`{type_name}`: step {from} -> {to} failed: {source}")]
@@ -333,6 +370,8 @@ impl Error {
             | Error::Irreversible { type_name, .. }
             | Error::WouldLose { type_name, .. }
             | Error::StepFailed { type_name, .. }
+            | Error::AmbiguousShape { type_name, .. }
+            | Error::MissingContext { type_name, .. }
             | Error::Mismatch { type_name, .. }
             | Error::RepeatedKey { type_name, .. }
             | Error::Serialize { type_name, .. }

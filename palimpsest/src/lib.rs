@@ -154,6 +154,7 @@ extern crate self as palimpsest;
 
 mod chain;
 mod collect;
+mod context;
 #[cfg(feature = "contracts")]
 #[cfg_attr(docsrs, doc(cfg(feature = "contracts")))]
 pub mod contract;
@@ -177,6 +178,7 @@ mod ops;
 mod read;
 mod schema;
 mod ser;
+mod shape;
 mod step;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
@@ -195,6 +197,7 @@ pub mod __private;
 
 // The public API, one name per concept: every item below is reachable by
 // this path only (`object` is the one public module of the default build).
+pub use context::{with_context, Context};
 pub use downgrade::{to_value_as, to_value_as_lossy, Lost};
 pub use embedded::EmbeddedSchema;
 pub use error::Error;
@@ -208,6 +211,7 @@ pub use read::{
     migrate, migrate_to, needs_migration, with_report, Migrated,
 };
 pub use schema::{Schema, SchemaBuilder, Versioned};
+pub use shape::{Fit, Inference, Keys, INFERRED_VERSION};
 pub use step::{Step, StepFunction};
 pub use version::{ParseVersionError, Scheme, Version};
 pub use write::{to_string, to_value, to_vec, to_writer};
@@ -251,6 +255,7 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// | `since = "0.1.0"` | the first versioned schema; required | |
 /// | `version = "0.3.0"` | the current version | the highest version named anywhere |
 /// | `legacy = "0.0.1"` | the version of documents without a version key | `"0.0.1"`, or `0` for integers |
+/// | `unversioned = ["0.1.0", "0.2.0"]` | the versions whose builds wrote no version key, oldest first, each a version of the history before the current one; a document without the key is classified by its keys (see [Documents without a version key](#documents-without-a-version-key-from-several-builds)) | the legacy version alone |
 /// | `key = "schema_version"` | the key the version is written under | `"schema_version"` |
 /// | `metadata = "context.metadata"` | the dotted path of the object that records migration history and preserved values; its first segment is a field | none |
 /// | `step(from = "0.1.0", to = "0.1.1", with = path)` | a hand-written step from a version to the next (repeatable); `path` is a [`Step::with`]-style function on the JSON object, or a [`Step::typed`]-style function from a typed snapshot; where field attributes also act in `to`, `combine = "before"`, `"after"` or `"replace"` says how the two join. [`to_value_as`] across it is [`Error::Irreversible`], naming the step | |
@@ -477,7 +482,8 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// - Every self-describing format ([Formats](crate#formats)) reads old
 ///   documents, wherever the type sits (top level, `Vec`, `Option`, map
 ///   values, fields): the version is detected wherever the key stands (no
-///   key is the legacy version), the steps run in order, and the result
+///   key is the legacy version, or the one of the `unversioned` versions
+///   the document's keys fit best), the steps run in order, and the result
 ///   is deserialized with the struct's serde attributes. A current document whose key comes first, as
 ///   palimpsest writes it, goes straight to serde with no intermediate tree.
 /// - With a `metadata` path, a migrated document records `migrated_from`
@@ -492,6 +498,101 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// - Migration errors reach serde as custom errors with the full message
 ///   (type, versions, field path); [`from_str`] and the other functions of
 ///   this crate return them typed, as [`Error`].
+///
+/// # Documents without a version key from several builds
+///
+/// When more than one old build wrote no version key, `unversioned` lists
+/// their versions, and a document without the key is classified by its
+/// keys. The macro works out the keys each version's documents have from
+/// the field attributes: a field exists from its `added_in` until its
+/// `removed_in`, under its `renamed_from` name (or the first segment of its
+/// `moved_from` path) before the rename; a field its reader could do
+/// without (a serde default, an `Option`) is a key documents have only
+/// sometimes. Against each candidate a document counts one mismatch per
+/// key the version always wrote that it lacks, and one per key of its own
+/// the version never wrote; the fewest mismatches win. A tie is
+/// [`Error::AmbiguousShape`], naming the candidates and the keys that
+/// decided nothing: palimpsest never guesses, since a guess migrates a
+/// document through steps it already went through (magic_migrate's "ABA
+/// problem"). The report's [`Report::inferred`] and, with a metadata path,
+/// `<metadata>.inferred_version` say which version was inferred and how
+/// each candidate fitted. With several candidates a keyless document is
+/// read whole before it is classified (its keys must all be seen first);
+/// documents with a key take their usual route. At run time:
+/// [`SchemaBuilder::unversioned`] with [`Keys`].
+///
+/// ```
+/// use palimpsest::{versioned, Error};
+/// use serde::{Deserialize, Serialize};
+///
+/// #[versioned(since = 1, metadata = "meta", unversioned = [1, 2])]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// struct Note {
+///     title: String,
+///     #[renamed_from("body", since = 2)]
+///     text: String,
+///     #[added_in(3)]
+///     #[serde(default)]
+///     tags: Vec<String>,
+///     #[serde(default)]
+///     meta: serde_json::Map<String, serde_json::Value>,
+/// }
+///
+/// // Written by build 1 (`body`) and build 2 (`text`), neither with a key.
+/// let one = palimpsest::from_str::<Note>(r#"{"title": "a", "body": "b"}"#)?;
+/// assert_eq!(one.report.from.to_string(), "1");
+/// let two = palimpsest::from_str::<Note>(r#"{"title": "a", "text": "b"}"#)?;
+/// assert_eq!(two.report.from.to_string(), "2");
+/// assert_eq!(two.value.meta["inferred_version"]["version"], 2);
+///
+/// // `title` alone fits both builds equally: an error, not a guess.
+/// let err = palimpsest::from_str::<Note>(r#"{"title": "a"}"#).unwrap_err();
+/// assert!(matches!(err, Error::AmbiguousShape { .. }));
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+///
+/// # Steps with the caller's context
+///
+/// A hand-written step or a conversion that needs outside data (a lookup
+/// table, a clock, a tenant id) takes it as a last argument, `&C`: the
+/// caller puts a [`Context`] holding a `C` in scope for the read with
+/// [`with_context`], through any entry point (this crate's functions,
+/// serde's, [`Schema::migrate`], at any depth), and no global is needed.
+/// The kinds are those of [`StepFunction`] and [`ConvertFunction`] with the
+/// context added: `fn(&mut Map<String, Value>, &C)`, `fn(Old, &C) ->
+/// Result<New, E>` for steps, `fn(Old, &C) -> Result<New, E>` and
+/// `fn(&mut Value, &C)` for conversions. A read that reaches one with no
+/// `C` in scope fails with [`Error::MissingContext`] (a conversion with
+/// [`ConvertError::MissingContext`]), naming the step and the type. The
+/// context is per thread: a bulk migration that spreads documents over
+/// threads puts it in scope on each.
+///
+/// ```
+/// use palimpsest::{versioned, with_context, Context};
+/// use serde::{Deserialize, Serialize};
+///
+/// /// The clock the migration reads, so a test can fix it.
+/// struct Now(u64);
+///
+/// fn to_timestamp(age_seconds: u64, now: &Now) -> Result<u64, String> {
+///     now.0.checked_sub(age_seconds).ok_or_else(|| "older than the epoch".into())
+/// }
+///
+/// #[versioned(since = 1)]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// struct Event {
+///     #[renamed_from("age", since = 2)]
+///     #[converted(since = 2, with = to_timestamp)]
+///     created_at: u64,
+/// }
+///
+/// let old = r#"{"schema_version": 1, "age": 60}"#;
+/// let context = Context::new().with(Now(1_000));
+/// let event: Event = with_context(&context, || serde_json::from_str(old))?;
+/// assert_eq!(event.created_at, 940);
+/// assert!(palimpsest::from_str::<Event>(old).is_err()); // no clock in scope
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 ///
 /// # Embedded types
 ///

@@ -10,6 +10,7 @@ use crate::chain::find_path;
 use crate::error::Error;
 use crate::object::{free_key, object_at, Object};
 use crate::schema::Schema;
+use crate::shape::Detected;
 use crate::step::{Applied, OpError};
 use crate::version::{kind_of, Version};
 
@@ -74,6 +75,12 @@ pub struct Report {
     /// no-loss check of `palimpsest::testing` does not count them as lost.
     #[serde(skip)]
     pub(crate) declared: Vec<String>,
+    /// For a document without a version key, of a type with several
+    /// versions written without one
+    /// ([`SchemaBuilder::unversioned`](crate::SchemaBuilder::unversioned)):
+    /// the version its keys fitted best, and how each candidate fitted.
+    /// Boxed: few documents have one, and bulk runs keep a report for each.
+    pub inferred: Option<Box<crate::Inference>>,
 }
 
 impl Report {
@@ -91,6 +98,7 @@ impl Report {
             converted: Vec::new(),
             lost: Vec::new(),
             declared: Vec::new(),
+            inferred: None,
         }
     }
 
@@ -223,7 +231,7 @@ impl Schema {
     /// newer than `target` and [`Error::UnknownVersion`] for a target the
     /// history does not name.
     pub fn migrate_to(&self, document: &mut Value, target: &Version) -> Result<Report, Error> {
-        let (object, from, target) = self.endpoints(document, target)?;
+        let (object, (from, inference), target) = self.endpoints_inferred(document, target)?;
         if from == target {
             return Ok(Report::unchanged(self, from));
         }
@@ -231,12 +239,17 @@ impl Schema {
         // Steps work in place; the copy is what makes a failure leave the
         // caller's document untouched. With a stream plan only the keys a
         // step can touch are copied: the rest (most of a large document)
-        // stays where it is, whatever the steps do.
+        // stays where it is, whatever the steps do. (A history whose
+        // keyless documents are classified has no plan.)
         let Some(plan) = &self.streaming else {
             let mut work = object.clone();
             let path = self.run(&mut work, &from, &target, &mut applied, Stamp::Write)?;
+            let mut report = self.report(from, target, &path, applied);
+            if let Some(inference) = inference {
+                self.record_inference(&mut work, Some(&mut report), inference)?;
+            }
             *object = work;
-            return Ok(self.report(from, target, &path, applied));
+            return Ok(report);
         };
         let mut work: Object = object
             .iter()
@@ -260,12 +273,43 @@ impl Schema {
         document: &'d mut Value,
         target: &Version,
     ) -> Result<(&'d mut Object, Version, Version), Error> {
+        let (object, (from, _), target) = self.endpoints_inferred(document, target)?;
+        Ok((object, from, target))
+    }
+
+    /// As [`Schema::endpoints`], with how a keyless document was classified.
+    fn endpoints_inferred<'d>(
+        &self,
+        document: &'d mut Value,
+        target: &Version,
+    ) -> Result<(&'d mut Object, Detected, Version), Error> {
         let Value::Object(object) = document else {
             return Err(self.not_an_object(document));
         };
         let target = self.check_known(target.clone())?;
-        let from = self.detect_in(object)?;
-        Ok((object, from, target))
+        let detected = self.detect_document(object, object.get(self.key))?;
+        Ok((object, detected, target))
+    }
+
+    /// Records how a keyless document was classified: in the report, and
+    /// in the metadata object when the type has a metadata path.
+    pub(crate) fn record_inference(
+        &self,
+        doc: &mut Object,
+        report: Option<&mut Report>,
+        inference: crate::Inference,
+    ) -> Result<(), Error> {
+        if let Some(metadata) = &self.metadata {
+            crate::shape::record(doc, metadata, &inference).map_err(|e| Error::NotAnObject {
+                type_name: self.type_name,
+                path: e.path,
+                found: e.found,
+            })?;
+        }
+        if let Some(report) = report {
+            report.inferred = Some(Box::new(inference));
+        }
+        Ok(())
     }
 
     pub(crate) fn not_an_object(&self, document: &Value) -> Error {
@@ -328,6 +372,7 @@ impl Schema {
             converted: applied.converted,
             lost: Vec::new(),
             declared: applied.declared,
+            inferred: None,
         };
         self.normalize_report(&mut report);
         report
@@ -433,6 +478,12 @@ impl Schema {
                 from: from.clone(),
                 to: to.clone(),
                 source,
+            },
+            OpError::MissingContext(context) => Error::MissingContext {
+                type_name: self.type_name,
+                from: from.clone(),
+                to: to.clone(),
+                context,
             },
         }
     }

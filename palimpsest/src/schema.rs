@@ -10,6 +10,7 @@ use crate::chain::find_path;
 use crate::embedded::EmbeddedSchema;
 use crate::error::{BoxError, Error};
 use crate::object::{Object, ObjectPath};
+use crate::shape::{Detected, Keys, Unversioned};
 use crate::step::{Op, Step};
 use crate::version::{Scheme, Version};
 use crate::vocab::history::{
@@ -145,6 +146,9 @@ pub struct Schema {
     pub(crate) streaming: Option<StreamPlan>,
     /// The embedded types the root's fields hold, if any.
     pub(crate) nested: Option<Box<crate::embedded::Nested>>,
+    /// The versions written without a version key, with their keys; empty
+    /// when only the legacy version was.
+    pub(crate) unversioned: Unversioned,
 }
 
 /// How an old or reordered document is read without buffering all of it,
@@ -362,6 +366,29 @@ impl Schema {
         &self.legacy
     }
 
+    /// The versions written without a version key, oldest first, with the
+    /// keys that tell their documents apart; empty when only the legacy
+    /// version was (see [`SchemaBuilder::unversioned`]).
+    ///
+    /// ```
+    /// use palimpsest::{Keys, Schema, Step};
+    ///
+    /// let schema = Schema::integer("Note", 3)
+    ///     .step(Step::new(1, 2).rename("body", "text"))
+    ///     .step(Step::new(2, 3))
+    ///     .unversioned(1, Keys::new(["body"]))
+    ///     .unversioned(2, Keys::new(["text"]))
+    ///     .build()?;
+    /// let (version, keys) = schema.unversioned().next().expect("two declared");
+    /// assert_eq!((version.to_string(), keys.writes("body")), ("1".into(), true));
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    pub fn unversioned(&self) -> impl Iterator<Item = (&Version, &Keys)> {
+        self.unversioned
+            .iter()
+            .map(|(version, keys)| (version, keys))
+    }
+
     /// The key the version is stored under, `schema_version` by default.
     #[must_use]
     pub fn key(&self) -> &'static str {
@@ -435,7 +462,9 @@ impl Schema {
     }
 
     /// The version a document carries: the value of its version key,
-    /// wherever it stands in the object, or the legacy version without one.
+    /// wherever it stands in the object; without one, the legacy version,
+    /// or the [unversioned](SchemaBuilder::unversioned) version whose keys
+    /// the document fits best.
     ///
     /// ```
     /// use palimpsest::{Error, Schema, Step};
@@ -452,7 +481,8 @@ impl Schema {
     ///
     /// The document is not an object; the key holds no version of this
     /// type's scheme; the version is newer than the current one or is not
-    /// one the history names.
+    /// one the history names; without a key, [`Error::AmbiguousShape`] when
+    /// the document fits several unversioned versions equally.
     pub fn detect(&self, document: &Value) -> Result<Version, Error> {
         let object = document.as_object().ok_or_else(|| Error::NotAnObject {
             type_name: self.type_name,
@@ -463,16 +493,36 @@ impl Schema {
     }
 
     pub(crate) fn detect_in(&self, object: &Object) -> Result<Version, Error> {
-        self.detect_stamp(object.get(self.key))
+        Ok(self.detect_document(object, object.get(self.key))?.0)
     }
 
-    /// The version a document's `stamp` (the value of its version key)
-    /// names, or the legacy version when it had none.
-    pub(crate) fn detect_stamp(&self, stamp: Option<&Value>) -> Result<Version, Error> {
+    /// The version of a document whose version key held `stamp`: the one
+    /// it names; without one, the legacy version, the one version declared
+    /// unversioned, or the one of several whose keys `object` fits best,
+    /// with how each fitted. The one place a keyless document is judged.
+    pub(crate) fn detect_document(
+        &self,
+        object: &Object,
+        stamp: Option<&Value>,
+    ) -> Result<Detected, Error> {
+        if let Some(stamp) = stamp {
+            return Ok((self.detect_stamp(stamp)?, None));
+        }
         self.check_nested()?;
-        let Some(stamp) = stamp else {
-            return Ok(self.legacy.clone());
-        };
+        match self.unversioned.as_slice() {
+            [] => Ok((self.legacy.clone(), None)),
+            [(only, _)] => Ok((only.clone(), None)),
+            candidates => {
+                let inference =
+                    crate::shape::classify(self.type_name, self.key, candidates, object)?;
+                Ok((inference.version.clone(), Some(inference)))
+            }
+        }
+    }
+
+    /// The version a document's `stamp` (the value of its version key) names.
+    pub(crate) fn detect_stamp(&self, stamp: &Value) -> Result<Version, Error> {
+        self.check_nested()?;
         let version = self
             .scheme
             .parse_value(stamp)
@@ -584,6 +634,7 @@ pub struct SchemaBuilder {
     key_is_field: bool,
     check: Option<Box<CheckFn>>,
     embedded: Vec<(String, EmbeddedSchema)>,
+    unversioned: Vec<(String, Keys)>,
 }
 
 impl fmt::Debug for SchemaBuilder {
@@ -609,12 +660,51 @@ impl SchemaBuilder {
             key_is_field: false,
             check: None,
             embedded: Vec::new(),
+            unversioned: Vec::new(),
         }
     }
 
     /// The version of documents written before versioning existed.
     pub fn legacy(mut self, version: impl fmt::Display) -> Self {
         self.legacy = Some(version.to_string());
+        self
+    }
+
+    /// A version whose build wrote no version key, and the keys its
+    /// documents have. Declared for several versions (oldest first), a
+    /// document without a key is classified by its keys: the version it
+    /// fits with the fewest mismatches (see [`Inference`]) is its version,
+    /// and a tie is [`Error::AmbiguousShape`], never a guess. Declared for
+    /// one, it is simply the version of keyless documents, as
+    /// [`legacy`](Self::legacy) is when none is declared.
+    ///
+    /// With more than one, a document without a key is read whole before
+    /// it is classified: its keys must all be seen first.
+    ///
+    /// ```
+    /// use palimpsest::{Error, Keys, Schema, Step};
+    /// use serde_json::json;
+    ///
+    /// let schema = Schema::integer("Note", 3)
+    ///     .metadata("meta")
+    ///     .step(Step::new(0, 1))
+    ///     .step(Step::new(1, 2).rename("body", "text"))
+    ///     .step(Step::new(2, 3))
+    ///     .unversioned(1, Keys::new(["title", "body"]))
+    ///     .unversioned(2, Keys::new(["title", "text"]))
+    ///     .build()?;
+    /// let mut doc = json!({"title": "t", "body": "b"});
+    /// let report = schema.migrate(&mut doc)?;
+    /// assert_eq!(report.from.to_string(), "1");
+    /// assert_eq!(doc["text"], "b");
+    /// assert_eq!(doc["meta"]["inferred_version"]["version"], 1);
+    ///
+    /// let err = schema.migrate(&mut json!({"title": "t"})).unwrap_err();
+    /// assert!(matches!(err, Error::AmbiguousShape { .. }), "{err}");
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    pub fn unversioned(mut self, version: impl fmt::Display, keys: Keys) -> Self {
+        self.unversioned.push((version.to_string(), keys));
         self
     }
 
@@ -778,6 +868,10 @@ impl SchemaBuilder {
                 ops: step.ops,
             });
         }
+        let mut unversioned = Vec::with_capacity(self.unversioned.len());
+        for (text, keys) in self.unversioned {
+            unversioned.push((parse("unversioned version", &text)?, keys));
+        }
         let mut history = History {
             type_name,
             current,
@@ -788,10 +882,12 @@ impl SchemaBuilder {
             claims: self.claims,
             key_is_field: self.key_is_field,
             check: self.check,
+            unversioned,
         };
         history.check().map_err(|e| fail(e.to_string()))?;
         let nested =
             crate::embedded::runtime::assemble(&mut history, self.embedded).map_err(fail)?;
+        history.check_unversioned().map_err(fail)?;
         let mut schema = history.into_schema();
         if let Some(nested) = nested {
             // The types it holds are plain serde, with no reader that
@@ -817,6 +913,7 @@ pub(crate) struct History {
     pub(crate) claims: Option<BTreeSet<String>>,
     pub(crate) key_is_field: bool,
     pub(crate) check: Option<Box<CheckFn>>,
+    pub(crate) unversioned: Unversioned,
 }
 
 /// A step with its versions parsed.
@@ -851,6 +948,50 @@ impl History {
         })
     }
 
+    /// The versions declared unversioned are versions of the history,
+    /// oldest first, each before the current version (which writes its key).
+    fn check_unversioned(&self) -> Result<(), String> {
+        let named = |version: &Version| {
+            *version == self.legacy
+                || self
+                    .steps
+                    .iter()
+                    .any(|step| step.from == *version || step.to == *version)
+        };
+        let mut previous: Option<&Version> = None;
+        for (version, _) in &self.unversioned {
+            if *version >= self.current {
+                return Err(format!(
+                    "unversioned version {version} is not before the current version {}, which writes `{}`",
+                    self.current, self.key
+                ));
+            }
+            if !named(version) {
+                return Err(format!(
+                    "unversioned version {version} is no version of the history: no step starts or ends there"
+                ));
+            }
+            if let Some(previous) = previous.filter(|previous| *previous >= version) {
+                return Err(format!(
+                    "unversioned versions go oldest first, once each: {version} after {previous}"
+                ));
+            }
+            previous = Some(version);
+        }
+        for (later, (version, keys)) in self.unversioned.iter().enumerate() {
+            let same = self.unversioned[..later]
+                .iter()
+                .find(|(_, other)| other == keys);
+            if let Some((earlier, _)) = same {
+                return Err(format!(
+                    "unversioned versions {earlier} and {version} have the same keys: a document without `{}` could never be told apart between them",
+                    self.key
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The schema, with what every read needs worked out once. Infallible:
     /// the history's rules hold.
     pub(crate) fn into_schema(self) -> Schema {
@@ -868,8 +1009,10 @@ impl History {
             .map(|version| find_path(&edges, version, &self.current))
             .collect();
         // An integrity check sees the whole old document, so a history
-        // with one is buffered, like one with a hand-written step.
-        let streaming = if self.check.is_some() {
+        // with one is buffered, like one with a hand-written step; so does
+        // a history whose keyless documents are classified by their keys,
+        // which must all be seen before the version is known.
+        let streaming = if self.check.is_some() || self.unversioned.len() > 1 {
             None
         } else {
             StreamPlan::new(
@@ -908,6 +1051,7 @@ impl History {
             check: self.check,
             streaming,
             nested: None,
+            unversioned: self.unversioned,
         }
     }
 }

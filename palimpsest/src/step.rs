@@ -466,7 +466,9 @@ impl Deref for Custom {
 /// In both, `E` is any error convertible into a boxed error (`String`,
 /// `&str`, or an error type of the user's). The version key is taken out of
 /// the document before the function runs and written back after the last
-/// step.
+/// step. Either kind may take a value the caller supplies as its last
+/// argument, `&C` (`fn(&mut Object, &C)`, `fn(Old, &C) -> Result<New, E>`):
+/// see [`with_context`](crate::with_context).
 ///
 /// ```
 /// use palimpsest::{Error, Schema, Step};
@@ -502,6 +504,7 @@ impl Deref for Custom {
     message = "`{Self}` is not a step function",
     label = "expected `fn(&mut Map<String, Value>) -> Result<(), E>` or `fn(Old) -> Result<New, E>`",
     note = "a step function edits the document as a JSON object, `fn(&mut serde_json::Map<String, serde_json::Value>) -> Result<(), E>`, or converts a typed snapshot, `fn(Old) -> Result<New, E>` with `Old: Deserialize` and `New: Serialize`",
+    note = "either kind may take a context value as its last argument, `&C`, which the caller supplies with `palimpsest::with_context`",
     note = "`E` converts into `Box<dyn Error + Send + Sync>`: `String`, `&str`, or an error type; the function is `Send + Sync + 'static`"
 )]
 pub trait StepFunction<Kind>: Send + Sync + 'static {
@@ -601,6 +604,9 @@ pub(crate) enum OpError {
         message: String,
     },
     Failed(BoxError),
+    /// A step function needs a context value of this type, and the read
+    /// has none in scope.
+    MissingContext(&'static str),
     Convert {
         path: String,
         reason: crate::ops::convert::ConvertError,

@@ -168,8 +168,8 @@ impl Context {
         object: &mut Object,
         stamp: Option<&Value>,
     ) -> Result<(), E> {
-        let from = match schema.detect_stamp(stamp) {
-            Ok(from) => from,
+        let (from, inference) = match schema.detect_document(object, stamp) {
+            Ok(detected) => detected,
             Err(error) => return Err(self.fail(error)),
         };
         self.found = Found::Version(from.clone());
@@ -185,6 +185,11 @@ impl Context {
         };
         match result {
             Ok(mut report) => {
+                if let Some(inference) = inference {
+                    schema
+                        .record_inference(object, report.as_mut(), inference)
+                        .map_err(|error| self.fail(error))?;
+                }
                 if let Some(sink) = &self.nested {
                     let applied = sink.applied.take();
                     if let Some(report) = report.as_mut() {

@@ -154,7 +154,7 @@ impl Probes {
         });
         let from = match stamp {
             Some(stamp) if cx.mode == Mode::Migrate => schema
-                .detect_stamp(Some(&stamp.to_value(schema)))
+                .detect_stamp(&stamp.to_value(schema))
                 .ok()
                 .filter(|from| from != schema.current()),
             _ => None,

@@ -307,6 +307,7 @@ mod tests {
             claims: None,
             key_is_field: false,
             check: None,
+            unversioned: Vec::new(),
         }
     }
 

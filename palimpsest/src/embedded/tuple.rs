@@ -334,6 +334,7 @@ mod tests {
             converted: Vec::new(),
             lost: Vec::new(),
             declared: Vec::new(),
+            inferred: None,
         };
         let mut kept = Object::new();
         kept.insert("steps[3].span[3]".into(), json!("d"));

@@ -56,6 +56,13 @@ pub enum ConvertError {
         /// How many elements the list holds.
         length: usize,
     },
+    /// The conversion function takes a context value of this type, and the
+    /// read has none in scope ([`with_context`](crate::with_context)).
+    #[error("the conversion needs a context of type `{context}`, and none was given: run the read inside `palimpsest::with_context`")]
+    MissingContext {
+        /// The type of the context the conversion needs.
+        context: &'static str,
+    },
     /// The value is not of the shape the operation works on: a list to
     /// unwrap, an object whose keys to rename.
     #[error("expected {expected}, found {found}")]
@@ -86,7 +93,9 @@ pub enum ConvertError {
 ///
 /// In both, `E` is any error convertible into a boxed error (`String`,
 /// `&str`, or an error type of the user's), reported as
-/// [`ConvertError::Failed`].
+/// [`ConvertError::Failed`]. Either kind may take a value the caller
+/// supplies as its last argument, `&C` (`fn(Old, &C) -> Result<New, E>`,
+/// `fn(&mut Value, &C)`): see [`with_context`](crate::with_context).
 ///
 /// ```
 /// use palimpsest::{ConvertError, Error, Schema, Step};
@@ -132,6 +141,7 @@ pub enum ConvertError {
     message = "`{Self}` is not a conversion function",
     label = "expected `fn(Old) -> Result<New, E>` or `fn(&mut Value) -> Result<(), E>`",
     note = "a conversion receives the field's old value deserialized into `Old` and returns the new one, `fn(Old) -> Result<New, E>` with `Old: Deserialize` and `New: Serialize` (`serde_json::Value` for both works on the JSON value as it is), or edits the JSON value in place, `fn(&mut serde_json::Value) -> Result<(), E>`",
+    note = "either kind may take a context value as its last argument, `&C`, which the caller supplies with `palimpsest::with_context`",
     note = "`E` converts into `Box<dyn Error + Send + Sync>`: `String`, `&str`, or an error type; the function is `Send + Sync + 'static`"
 )]
 pub trait ConvertFunction<Kind>: Send + Sync + 'static {
@@ -140,7 +150,7 @@ pub trait ConvertFunction<Kind>: Send + Sync + 'static {
 }
 
 /// A conversion function wrapped for the engine; see [`ConvertFunction`].
-pub struct ConvertBody(Box<ConvertFn>);
+pub struct ConvertBody(pub(crate) Box<ConvertFn>);
 
 impl fmt::Debug for ConvertBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -103,9 +103,20 @@ impl Checked {
                 claims: None,
                 key_is_field: false,
                 check: None,
+                unversioned: Vec::new(),
             },
             None,
         )
+    }
+
+    /// A version written without a version key, with the keys its build
+    /// always wrote and those it wrote only sometimes; see
+    /// `SchemaBuilder::unversioned`.
+    pub fn unversioned(mut self, version: Version, required: &[&str], optional: &[&str]) -> Self {
+        let keys =
+            crate::shape::Keys::new(required.iter().copied()).optional(optional.iter().copied());
+        self.0.unversioned.push((version, keys));
+        self
     }
 
     /// The metadata path, as the segments of the path the macro parsed.

@@ -1,0 +1,11 @@
+//! Rejects an unversioned version the history does not name.
+use palimpsest::versioned;
+use serde::{Deserialize, Serialize};
+
+#[versioned(since = "0.1.0", version = "0.3.0", unversioned = ["0.1.0", "0.2.0"])]
+#[derive(Serialize, Deserialize)]
+struct Note {
+    title: String,
+}
+
+fn main() {}
