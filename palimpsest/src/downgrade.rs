@@ -237,8 +237,9 @@ impl Schema {
             origin: self.origin(&work).unwrap_or_else(|| from.clone()),
         };
         let mut report = Report::unchanged(self, from);
-        for &index in path.iter().rev() {
+        for (undone, &index) in path.iter().enumerate().rev() {
             let (step_from, step_to) = &self.edges[index];
+            self.let_go_defaults(&mut work, &path[..=undone], &mut report);
             self.undo_nested(&mut work, step_from, step_to, &down, &mut report)?;
             let undoing = Undoing {
                 type_name: self.type_name,
@@ -259,6 +260,46 @@ impl Schema {
         report.to = target;
         *object = work;
         Ok(report)
+    }
+
+    /// Takes out, before anything of the step `steps` ends with is undone,
+    /// the fields those steps added that hold their default: a default is
+    /// the current type's value, never converted on the way up, so undoing
+    /// a conversion, or a move out of it, would turn it into old data that
+    /// the document never held, only for the addition's undo to refuse or
+    /// write it. A field a newer step renamed, removed or added again is
+    /// left to the undo of that step.
+    fn let_go_defaults(&self, doc: &mut Object, steps: &[usize], report: &mut Report) {
+        let mut named: Vec<&str> = Vec::new();
+        for &index in steps.iter().rev() {
+            let ops = &self.ops[index];
+            for op in ops {
+                let Op::Default { field, value } = op else {
+                    continue;
+                };
+                if named.contains(&field.as_str()) {
+                    continue;
+                }
+                let Some(held) = doc.get(field) else {
+                    continue;
+                };
+                if value().is_ok_and(|default| *held == default) {
+                    doc.remove(field);
+                    report.dropped.push(field.clone());
+                }
+            }
+            named.extend(
+                ops.iter()
+                    .flat_map(|op| match op {
+                        Op::Rename { old, new } => [Some(old.as_str()), Some(new.as_str())],
+                        Op::Default { field, .. }
+                        | Op::Preserve { field, .. }
+                        | Op::Drop { field, .. } => [Some(field.as_str()), None],
+                        _ => [None, None],
+                    })
+                    .flatten(),
+            );
+        }
     }
 
     /// The version a migration recorded in `<metadata>.migrated_from`, if

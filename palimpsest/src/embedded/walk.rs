@@ -406,6 +406,10 @@ impl Visit for Walk<'_> {
         let Pass::Changes(version) = self.pass else {
             return Ok(());
         };
+        // A default names a variant of the current type.
+        if self.applied.fresh.is_fresh_below(&self.cursor.exact, "") {
+            return Ok(());
+        }
         let Some(name) = variants.name(value) else {
             return Ok(());
         };
@@ -445,6 +449,10 @@ impl Visit for Walk<'_> {
         history: &'static EmbeddedHistory,
     ) -> Result<(), OpError> {
         let version = match self.pass {
+            // A default has the current type's elements.
+            Pass::Changes(version) if self.applied.fresh.is_fresh_below(&self.cursor.exact, "") => {
+                Some(version)
+            }
             Pass::Changes(version) => {
                 Elements {
                     cursor: self.cursor,
@@ -501,7 +509,11 @@ impl Walk<'_> {
                         new: joined(exact, &c.new),
                     })?;
                     if renamed {
-                        self.applied.record_renamed(|| {
+                        let applied = &mut *self.applied;
+                        applied
+                            .fresh
+                            .carried(|| (joined(exact, old), joined(exact, new)));
+                        applied.record_renamed(|| {
                             format!("{} -> {}", joined(exact, old), joined(exact, new))
                         });
                     }
@@ -509,6 +521,9 @@ impl Walk<'_> {
                 Op::Default { field, value } => {
                     if !object.contains_key(field) {
                         object.insert(field.clone(), value().map_err(OpError::Failed)?);
+                        self.applied
+                            .fresh
+                            .defaulted(joined(&self.cursor.exact, field));
                         record(&mut self.applied.defaulted, at, field);
                     }
                 }
@@ -527,6 +542,12 @@ impl Walk<'_> {
                     }
                 }
                 Op::Custom(function) => function(object)?,
+                // A default is already in the shape the conversion makes.
+                Op::Convert(conversion)
+                    if self
+                        .applied
+                        .fresh
+                        .is_fresh_below(&self.cursor.exact, conversion.field()) => {}
                 Op::Convert(conversion) => {
                     if conversion.apply(object, &self.cursor.exact)? {
                         record(&mut self.applied.converted, at, conversion.field());
@@ -1243,6 +1264,8 @@ impl Migration {
         let kept_at = nested.kept_at.as_deref();
         let mut applied = self.sink.applied.borrow_mut();
         let mut kept = self.sink.kept.borrow_mut();
+        // What one object's migration defaulted says nothing of the next.
+        applied.fresh.clear();
         for &version in &self.versions {
             let previous = self.step_from(version);
             let mut walk = Walk {
