@@ -692,7 +692,6 @@ fn an_anonymous_log_from_before_clients_migrates() {
 }
 
 #[test]
-#[ignore = "finding: a downgrade puts back the top-level keys no field claimed (legacy_unknown) but not those of embedded objects: `finish_reason` of a message, `index` of a call, stay in metadata.legacy_nested, so a log holding one does not write back as the version it was"]
 fn keys_no_embedded_field_claims_go_back_where_they_stood() {
     let old = json!({
         "schema_version": "0.2.0", "id": "conv_51d0e2", "model": "gpt-4-0613", "api": "functions",

@@ -107,7 +107,7 @@ fn holds_nothing(value: &Value) -> bool {
 
 /// The metadata object of `doc` at `path`, if the document has one: a
 /// downgrade takes values out of it and never makes it.
-fn metadata_mut<'a>(doc: &'a mut Object, path: &ObjectPath) -> Option<&'a mut Object> {
+pub(crate) fn metadata_mut<'a>(doc: &'a mut Object, path: &ObjectPath) -> Option<&'a mut Object> {
     path.segments().iter().try_fold(doc, |object, segment| {
         object.get_mut(segment.as_str())?.as_object_mut()
     })
@@ -137,7 +137,9 @@ impl Schema {
     /// when the document kept no value; hand-written steps undone by their
     /// inverse ([`Step::with_inverse`](crate::Step::with_inverse)). Keys no
     /// field claimed, which a migration kept under
-    /// `<metadata>.legacy_unknown`, go back where they stood.
+    /// `<metadata>.legacy_unknown` (and, for embedded objects, in
+    /// `<metadata>.legacy_nested`, named in
+    /// `<metadata>.legacy_nested_unclaimed`), go back where they stood.
     ///
     /// A hand-written step without an inverse, a field removed with `drop`,
     /// or a removed field with neither a kept value nor a default make the
@@ -239,6 +241,7 @@ impl Schema {
         let mut report = Report::unchanged(self, from);
         for (undone, &index) in path.iter().enumerate().rev() {
             let (step_from, step_to) = &self.edges[index];
+            self.restore_nested_unclaimed(&mut work, step_to);
             self.let_go_defaults(&mut work, &path[..=undone], &mut report);
             self.undo_nested(&mut work, step_from, step_to, &down, &mut report)?;
             let undoing = Undoing {
@@ -254,6 +257,7 @@ impl Schema {
                 to: step_from.clone(),
             });
         }
+        self.restore_nested_unclaimed(&mut work, &target);
         self.restore_unclaimed(&mut work);
         work.insert(self.key.to_owned(), target.to_value());
         self.normalize_report(&mut report);

@@ -185,7 +185,8 @@ pub use downgrade::{to_value_as, to_value_as_lossy, Lost};
 pub use embedded::EmbeddedSchema;
 pub use error::Error;
 pub use migrate::{
-    Report, StepRecord, LEGACY_NESTED, LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY,
+    Report, StepRecord, LEGACY_NESTED, LEGACY_NESTED_UNCLAIMED, LEGACY_UNKNOWN, MIGRATED_FROM,
+    MIGRATION_HISTORY,
 };
 pub use ops::convert::{ConvertError, ConvertFunction};
 pub use ops::moves::Conflict;

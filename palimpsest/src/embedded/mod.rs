@@ -21,6 +21,7 @@
 mod nested;
 pub(crate) mod runtime;
 mod tuple;
+mod unclaimed;
 mod variants;
 mod walk;
 

@@ -27,7 +27,7 @@ use crate::ops::moves::{At, Keeper, MoveOp};
 use crate::schema::Schema;
 use crate::step::{undo_order, Applied, Op, OpError};
 use crate::version::{kind_of, Version};
-use crate::vocab::names::LEGACY_NESTED;
+use crate::vocab::names::{LEGACY_NESTED, LEGACY_NESTED_UNCLAIMED};
 
 /// The report path (`steps[]`) and the exact path (`steps[3]`) of the
 /// embedded object a traversal is at.
@@ -68,7 +68,26 @@ impl Cursor {
 
 /// Values of embedded objects to keep in the root's metadata: each with its
 /// exact path in the document.
-pub(crate) type Kept = Vec<(String, Value)>;
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Kept {
+    /// What the steps took: removed fields, replaced variants, values a
+    /// move or a set kept. Their undo brings each back.
+    pub(crate) taken: Vec<(String, Value)>,
+    /// Keys no field claims, at their paths in the current version's
+    /// shape: a downgrade puts them back before it undoes anything.
+    pub(crate) unclaimed: Vec<(String, Value)>,
+}
+
+impl Kept {
+    /// Keeps what a step took from the object at `path`.
+    pub(crate) fn push(&mut self, entry: (String, Value)) {
+        self.taken.push(entry);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.taken.is_empty() && self.unclaimed.is_empty()
+    }
+}
 
 /// A traversal of the embedded objects of a document: what it does to each
 /// object, and which types it enters; the descent from site to site is
@@ -618,7 +637,7 @@ fn keep_unclaimed(
     for key in keys {
         if let Some(value) = object.remove(&key) {
             record_kept(applied, Some(kept_at), &cursor.pattern, &key);
-            kept.push((joined(&cursor.exact, &key), value));
+            kept.unclaimed.push((joined(&cursor.exact, &key), value));
         }
     }
 }
@@ -663,6 +682,25 @@ fn is_joined(path: &str, at: &str, key: &str) -> bool {
         && path.starts_with(at)
         && path.ends_with(key)
         && path.as_bytes()[at.len()] == b'.'
+}
+
+/// The object `name` of the metadata object `metadata` at `path`, made
+/// if missing.
+fn kept_object<'m>(
+    metadata: &'m mut Object,
+    path: &impl std::fmt::Display,
+    name: &str,
+) -> Result<&'m mut Object, OpError> {
+    let slot = metadata
+        .entry(name)
+        .or_insert_with(|| Value::Object(Map::new()));
+    match slot {
+        Value::Object(object) => Ok(object),
+        other => Err(OpError::NotAnObject {
+            path: format!("{path}.{name}"),
+            found: kind_of(other),
+        }),
+    }
 }
 
 /// One step undone on the embedded objects of a document.
@@ -895,7 +933,7 @@ impl Schema {
             return Ok(());
         };
         let kept_at = nested.kept_at.as_deref();
-        let mut kept = Kept::new();
+        let mut kept = Kept::default();
         let mut cursor = Cursor::root();
         let unclaimed = (kept_at.is_some() && to == self.current()).then_some(Pass::Unclaimed);
         let passes = nested.versions_between(from, to).map(Pass::Changes);
@@ -919,26 +957,37 @@ impl Schema {
         let Some(metadata) = self.metadata.as_ref().filter(|_| !kept.is_empty()) else {
             return Ok(());
         };
-        let slot = object_at(document, metadata)?
-            .entry(LEGACY_NESTED)
-            .or_insert_with(|| Value::Object(Map::new()));
-        let Value::Object(legacy) = slot else {
-            return Err(OpError::NotAnObject {
-                path: format!("{metadata}.{LEGACY_NESTED}"),
-                found: kind_of(slot),
-            });
-        };
-        for (path, value) in kept {
+        let target = object_at(document, metadata)?;
+        let legacy = kept_object(target, metadata, LEGACY_NESTED)?;
+        for (path, value) in kept.taken {
             let name = free_key(legacy, path);
             legacy.insert(name, value);
+        }
+        let mut placed = Vec::new();
+        for (path, value) in kept.unclaimed {
+            let name = free_key(legacy, path.clone());
+            // A key kept under a suffixed name, beside an earlier value
+            // of its path, stays kept, as a top-level key kept twice does.
+            if name == path {
+                placed.push(path);
+            }
+            legacy.insert(name, value);
+        }
+        if placed.is_empty() {
+            return Ok(());
+        }
+        let stood = self.version_value(self.current());
+        let marks = kept_object(target, metadata, LEGACY_NESTED_UNCLAIMED)?;
+        for name in placed {
+            marks.insert(name, stood.clone());
         }
         Ok(())
     }
 
     /// Undoes what [`Schema::apply_nested`] did for a step from `older` to
     /// `newer`, before the root's own operations of the step are undone.
-    /// Removed values return from `legacy_nested`; kept unclaimed keys
-    /// stay there, as the root's own do.
+    /// Removed values return from `legacy_nested`; unclaimed keys are
+    /// not this undo's: `restore_nested_unclaimed` puts them back.
     pub(crate) fn undo_nested(
         &self,
         document: &mut Object,
