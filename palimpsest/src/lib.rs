@@ -299,7 +299,12 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 ///   default). In a generic struct, or for a field with a `with`-style
 ///   serde format, the JSON form of the default is not known statically:
 ///   the field is then filled by serde when the struct is read, and absent
-///   from a document migrated with [`migrate()`].
+///   from a document migrated with [`migrate()`]. The default is the
+///   current type's value, already in its last shape: the conversions,
+///   wraps, key renames and `set`s of later versions (and, in an embedded
+///   type, of the same version) leave it as it is, and the report lists it
+///   as defaulted only; a value a rename or move brings into it is the
+///   document's, and goes through them.
 ///   [`to_value_as`] an older version takes the field out when it holds
 ///   its default; holding more, it is [`Error::WouldLose`] naming the field
 ///   and its path, unless [`to_value_as_lossy`] (or
