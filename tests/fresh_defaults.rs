@@ -136,7 +136,8 @@ fn a_downgrade_takes_a_default_out_without_undoing_conversions_on_it() {
 }
 
 /// Version 3 grouped the caller's id under `caller`, a number from then
-/// on; each entry gained a label in version 2, a list of them in 3.
+/// on; each entry gained a label and a rank (as text) in version 2, a
+/// list of labels and a numeric rank in 3.
 #[versioned(
     since = 1,
     metadata = "meta",
@@ -167,6 +168,10 @@ struct Entry {
     #[wrapped(since = 3)]
     #[serde(default)]
     labels: Vec<String>,
+    #[added_in(2)]
+    #[converted(since = 3, with = parse_id, back = print_id)]
+    #[serde(default)]
+    rank: u64,
 }
 
 #[test]
@@ -175,8 +180,13 @@ fn an_embedded_default_is_not_converted_by_its_own_version_or_later_ones() {
     for (route, log, report) in every_route::<Log>(text) {
         assert_eq!(log.caller, Caller::default(), "{route}");
         assert!(log.entries[0].labels.is_empty(), "{route}");
+        assert_eq!(log.entries[0].rank, 0, "{route}");
         let Some(report) = report else { continue };
-        assert_eq!(report.defaulted, ["caller", "entries[].labels"], "{route}");
+        assert_eq!(
+            report.defaulted,
+            ["caller", "entries[].labels", "entries[].rank"],
+            "{route}"
+        );
         assert!(report.converted.is_empty(), "{route}: {report}");
     }
     let log = palimpsest::from_str::<Log>(text).unwrap().value;
@@ -187,15 +197,15 @@ fn an_embedded_default_is_not_converted_by_its_own_version_or_later_ones() {
 
 #[test]
 fn a_value_moved_into_an_embedded_default_is_converted() {
-    let text =
-        r#"{"schema_version": 2, "caller_id": "7", "entries": [{"text": "a", "labels": "x"}]}"#;
+    let text = r#"{"schema_version": 2, "caller_id": "7", "entries": [{"text": "a", "labels": "x", "rank": "4"}]}"#;
     for (route, log, report) in every_route::<Log>(text) {
         assert_eq!(log.caller.id, 7, "{route}");
         assert_eq!(log.entries[0].labels, ["x"], "{route}");
+        assert_eq!(log.entries[0].rank, 4, "{route}");
         let Some(report) = report else { continue };
         assert_eq!(
             report.converted,
-            ["caller.id", "entries[].labels"],
+            ["caller.id", "entries[].labels", "entries[].rank"],
             "{route}"
         );
     }

@@ -41,6 +41,8 @@ pub(crate) struct Downward {
     /// `<metadata>.migrated_from` when a migration recorded one, else its
     /// own version. A value a step dropped before then was never in it.
     pub(crate) origin: Version,
+    /// The version written: fields added after it go.
+    pub(crate) target: Version,
 }
 
 impl Downward {
@@ -102,6 +104,50 @@ fn holds_nothing(value: &Value) -> bool {
         Value::Array(items) => items.iter().all(holds_nothing),
         Value::Object(object) => object.values().all(holds_nothing),
         Value::Bool(_) | Value::Number(_) | Value::String(_) => false,
+    }
+}
+
+/// Takes out of `object` the fields that `changes` (a downgrade's steps
+/// not yet undone, newest first) added and that hold their default,
+/// before anything of them is undone, and tells `dropped` each: a default
+/// is the current type's value, never converted on the way up, so undoing
+/// a conversion, or a move out of it, would turn it into old data the
+/// document never held, only for the addition's undo to refuse it or
+/// write it. A field a newer step renamed, removed or added again is left
+/// to the undo of that step.
+pub(crate) fn let_go_defaults<'o>(
+    object: &mut Object,
+    changes: impl Iterator<Item = &'o [Op]>,
+    mut dropped: impl FnMut(&str),
+) {
+    let mut named: Vec<&str> = Vec::new();
+    for ops in changes {
+        for op in ops {
+            let Op::Default { field, value } = op else {
+                continue;
+            };
+            if named.contains(&field.as_str()) {
+                continue;
+            }
+            let Some(held) = object.get(field) else {
+                continue;
+            };
+            if value().is_ok_and(|default| *held == default) {
+                object.remove(field);
+                dropped(field);
+            }
+        }
+        named.extend(
+            ops.iter()
+                .flat_map(|op| match op {
+                    Op::Rename { old, new } => [Some(old.as_str()), Some(new.as_str())],
+                    Op::Default { field, .. }
+                    | Op::Preserve { field, .. }
+                    | Op::Drop { field, .. } => [Some(field.as_str()), None],
+                    _ => [None, None],
+                })
+                .flatten(),
+        );
     }
 }
 
@@ -237,6 +283,7 @@ impl Schema {
         let down = Downward {
             loss,
             origin: self.origin(&work).unwrap_or_else(|| from.clone()),
+            target: target.clone(),
         };
         let mut report = Report::unchanged(self, from);
         for (undone, &index) in path.iter().enumerate().rev() {
@@ -266,44 +313,14 @@ impl Schema {
         Ok(report)
     }
 
-    /// Takes out, before anything of the step `steps` ends with is undone,
-    /// the fields those steps added that hold their default: a default is
-    /// the current type's value, never converted on the way up, so undoing
-    /// a conversion, or a move out of it, would turn it into old data that
-    /// the document never held, only for the addition's undo to refuse or
-    /// write it. A field a newer step renamed, removed or added again is
-    /// left to the undo of that step.
+    /// Takes out, before anything of the last of `steps` is undone, the
+    /// fields those steps added that hold their default; see
+    /// [`let_go_defaults`].
     fn let_go_defaults(&self, doc: &mut Object, steps: &[usize], report: &mut Report) {
-        let mut named: Vec<&str> = Vec::new();
-        for &index in steps.iter().rev() {
-            let ops = &self.ops[index];
-            for op in ops {
-                let Op::Default { field, value } = op else {
-                    continue;
-                };
-                if named.contains(&field.as_str()) {
-                    continue;
-                }
-                let Some(held) = doc.get(field) else {
-                    continue;
-                };
-                if value().is_ok_and(|default| *held == default) {
-                    doc.remove(field);
-                    report.dropped.push(field.clone());
-                }
-            }
-            named.extend(
-                ops.iter()
-                    .flat_map(|op| match op {
-                        Op::Rename { old, new } => [Some(old.as_str()), Some(new.as_str())],
-                        Op::Default { field, .. }
-                        | Op::Preserve { field, .. }
-                        | Op::Drop { field, .. } => [Some(field.as_str()), None],
-                        _ => [None, None],
-                    })
-                    .flatten(),
-            );
-        }
+        let newest_first = steps.iter().rev().map(|&index| self.ops[index].as_slice());
+        let_go_defaults(doc, newest_first, |field| {
+            report.dropped.push(field.to_owned());
+        });
     }
 
     /// The version a migration recorded in `<metadata>.migrated_from`, if

@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use super::tuple::{Elements, UndoElements};
 use super::variants::{Tagging, VariantOp, Variants};
 use super::{EmbeddedHistory, Nested, Segment, Site};
-use crate::downgrade::{from_default, let_go, Downward};
+use crate::downgrade::{from_default, let_go, let_go_defaults, Downward};
 use crate::error::Error;
 use crate::migrate::Report;
 use crate::object::{free_key, object_at, rename_key, Object};
@@ -835,6 +835,16 @@ impl Visit for Undo<'_> {
         history: &'static EmbeddedHistory,
     ) -> Result<(), Error> {
         visit_sites(self, object, &history.sites)?;
+        let newest_first = history
+            .changes
+            .iter()
+            .rev()
+            .filter(|(version, _)| version <= self.version && *version > self.down.target)
+            .map(|(_, ops)| ops.as_slice());
+        let (pattern, dropped) = (&self.cursor.pattern, &mut self.report.dropped);
+        let_go_defaults(object, newest_first, |field| {
+            record(dropped, pattern, field)
+        });
         for op in undo_order(history.ops_at(self.version)) {
             self.op(op, object)?;
         }
