@@ -5,7 +5,7 @@
 //! the caller allows the loss, which the report then lists), and a refusal
 //! that names the step really in the way.
 
-use palimpsest::testing::{check_round_trips, RoundTripProblem};
+use palimpsest::testing::{check_round_trips, Origin, RoundTripProblem, RoundTrips};
 use palimpsest::{versioned, Error, Schema, Step};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -155,6 +155,48 @@ fn a_kept_value_wins_over_the_default() {
 fn a_profile_round_trips_through_every_version() {
     let report = check_round_trips(&[ada()]).unwrap();
     assert_eq!(report.trips, 3); // 0.0.1, 0.1.0, 0.2.0
+}
+
+/// What the round-trip check is told to leave out is listed, never
+/// skipped silently; what it is not told to leave out still fails it.
+#[test]
+fn round_trips_down_to_a_lowest_version_list_what_they_leave_out() {
+    let report = RoundTrips::new(&[ada()]).down_to("0.1.0").unwrap().assert();
+    assert_eq!(report.trips, 2);
+    assert_eq!(report.skipped.len(), 1);
+    let skipped = &report.skipped[0];
+    assert_eq!(
+        (
+            &skipped.origin,
+            skipped.version.to_string(),
+            skipped.reason.as_str()
+        ),
+        (
+            &Origin::Sample(0),
+            "0.0.1".to_owned(),
+            "below 0.1.0, the lowest version checked"
+        )
+    );
+    assert!(matches!(
+        RoundTrips::new(&[ada()]).down_to("0.9.0"),
+        Err(Error::NewerVersion { .. } | Error::UnknownVersion { .. })
+    ));
+
+    // An added field holding a value is no irreversible step: skipping
+    // those does not hide it.
+    let mut decorated = ada();
+    decorated.badges = vec!["first programmer".into()];
+    let err = RoundTrips::new(&[decorated])
+        .skip_irreversible()
+        .check()
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.problem(),
+            RoundTripProblem::Downgrade(Error::WouldLose { .. })
+        ),
+        "{err}"
+    );
 }
 
 #[test]

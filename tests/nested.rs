@@ -477,9 +477,40 @@ pub struct Nowhere {
     pub steps: Vec<Step>,
 }
 
+/// `Setting` keeps what its `#[set]` replaces, but the root has nowhere
+/// to keep it.
+#[versioned(since = "0.1.0")]
+#[derive(Debug, Serialize, Deserialize)]
+pub struct NowhereToSet {
+    pub settings: Vec<Setting>,
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Setting {
+    #[set(since = "0.2.0", value = "utf-8".to_owned())]
+    pub encoding: String,
+}
+
+/// `Mode` keeps the value of its removed variant, but the root has nowhere
+/// to keep it.
+#[versioned(since = "0.1.0")]
+#[derive(Debug, Serialize, Deserialize)]
+pub struct NowhereToFallBack {
+    pub modes: Vec<Mode>,
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Mode {
+    Fast,
+    #[removed_in("0.2.0", fallback = "Fast")]
+    Turbo,
+}
+
 #[test]
 fn embedded_versions_that_do_not_fit_the_root_fail_every_read() {
-    let cases: [(Vec<Error>, &str); 4] = [
+    let cases: [(Vec<Error>, &str); 6] = [
         (
             every_read_fails::<Pinned>(r#"{"schema_version": "0.2.0", "calls": []}"#),
             "`Pinned`: invalid schema definition: embedded type `Call` at `calls[]`: version 0.3.0 is after the current version 0.2.0 (`version = ...` on `Pinned`)",
@@ -495,6 +526,15 @@ fn embedded_versions_that_do_not_fit_the_root_fail_every_read() {
         (
             every_read_fails::<Nowhere>(r#"{"steps": []}"#),
             "`Nowhere`: invalid schema definition: embedded type `Step` at `steps[]` keeps the value of a removed field, but `Nowhere` has no metadata path to keep it in: set `metadata = \"...\"` on it, or write #[removed_in(.., drop)]",
+        ),
+        // Regression: the two below were said to keep "a removed field".
+        (
+            every_read_fails::<NowhereToSet>(r#"{"settings": []}"#),
+            "`NowhereToSet`: invalid schema definition: embedded type `Setting` at `settings[]` keeps the value `#[set(since = \"0.2.0\", ..)]` replaces in `encoding`, but `NowhereToSet` has no metadata path to keep it in: set `metadata = \"...\"` on it, or write #[set(.., drop)]",
+        ),
+        (
+            every_read_fails::<NowhereToFallBack>(r#"{"modes": []}"#),
+            "`NowhereToFallBack`: invalid schema definition: embedded type `Mode` at `modes[]` keeps the value of the variant `Turbo`, `#[removed_in(\"0.2.0\", fallback = ..)]`, but `NowhereToFallBack` has no metadata path to keep it in: set `metadata = \"...\"` on it, or add `drop` to its #[removed_in(..)]",
         ),
     ];
     for (errors, message) in cases {

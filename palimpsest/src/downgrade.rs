@@ -41,6 +41,8 @@ pub(crate) struct Downward {
     /// `<metadata>.migrated_from` when a migration recorded one, else its
     /// own version. A value a step dropped before then was never in it.
     pub(crate) origin: Version,
+    /// The version written: fields added after it go.
+    pub(crate) target: Version,
 }
 
 impl Downward {
@@ -105,9 +107,53 @@ fn holds_nothing(value: &Value) -> bool {
     }
 }
 
+/// Takes out of `object` the fields that `changes` (a downgrade's steps
+/// not yet undone, newest first) added and that hold their default,
+/// before anything of them is undone, and tells `dropped` each: a default
+/// is the current type's value, never converted on the way up, so undoing
+/// a conversion, or a move out of it, would turn it into old data the
+/// document never held, only for the addition's undo to refuse it or
+/// write it. A field a newer step renamed, removed or added again is left
+/// to the undo of that step.
+pub(crate) fn let_go_defaults<'o>(
+    object: &mut Object,
+    changes: impl Iterator<Item = &'o [Op]>,
+    mut dropped: impl FnMut(&str),
+) {
+    let mut named: Vec<&str> = Vec::new();
+    for ops in changes {
+        for op in ops {
+            let Op::Default { field, value } = op else {
+                continue;
+            };
+            if named.contains(&field.as_str()) {
+                continue;
+            }
+            let Some(held) = object.get(field) else {
+                continue;
+            };
+            if value().is_ok_and(|default| *held == default) {
+                object.remove(field);
+                dropped(field);
+            }
+        }
+        named.extend(
+            ops.iter()
+                .flat_map(|op| match op {
+                    Op::Rename { old, new } => [Some(old.as_str()), Some(new.as_str())],
+                    Op::Default { field, .. }
+                    | Op::Preserve { field, .. }
+                    | Op::Drop { field, .. } => [Some(field.as_str()), None],
+                    _ => [None, None],
+                })
+                .flatten(),
+        );
+    }
+}
+
 /// The metadata object of `doc` at `path`, if the document has one: a
 /// downgrade takes values out of it and never makes it.
-fn metadata_mut<'a>(doc: &'a mut Object, path: &ObjectPath) -> Option<&'a mut Object> {
+pub(crate) fn metadata_mut<'a>(doc: &'a mut Object, path: &ObjectPath) -> Option<&'a mut Object> {
     path.segments().iter().try_fold(doc, |object, segment| {
         object.get_mut(segment.as_str())?.as_object_mut()
     })
@@ -137,7 +183,9 @@ impl Schema {
     /// when the document kept no value; hand-written steps undone by their
     /// inverse ([`Step::with_inverse`](crate::Step::with_inverse)). Keys no
     /// field claimed, which a migration kept under
-    /// `<metadata>.legacy_unknown`, go back where they stood.
+    /// `<metadata>.legacy_unknown` (and, for embedded objects, in
+    /// `<metadata>.legacy_nested`, named in
+    /// `<metadata>.legacy_nested_unclaimed`), go back where they stood.
     ///
     /// A hand-written step without an inverse, a field removed with `drop`,
     /// or a removed field with neither a kept value nor a default make the
@@ -235,10 +283,13 @@ impl Schema {
         let down = Downward {
             loss,
             origin: self.origin(&work).unwrap_or_else(|| from.clone()),
+            target: target.clone(),
         };
         let mut report = Report::unchanged(self, from);
-        for &index in path.iter().rev() {
+        for (undone, &index) in path.iter().enumerate().rev() {
             let (step_from, step_to) = &self.edges[index];
+            self.restore_nested_unclaimed(&mut work, step_to);
+            self.let_go_defaults(&mut work, &path[..=undone], &mut report);
             self.undo_nested(&mut work, step_from, step_to, &down, &mut report)?;
             let undoing = Undoing {
                 type_name: self.type_name,
@@ -253,12 +304,23 @@ impl Schema {
                 to: step_from.clone(),
             });
         }
+        self.restore_nested_unclaimed(&mut work, &target);
         self.restore_unclaimed(&mut work);
         work.insert(self.key.to_owned(), target.to_value());
         self.normalize_report(&mut report);
         report.to = target;
         *object = work;
         Ok(report)
+    }
+
+    /// Takes out, before anything of the last of `steps` is undone, the
+    /// fields those steps added that hold their default; see
+    /// [`let_go_defaults`].
+    fn let_go_defaults(&self, doc: &mut Object, steps: &[usize], report: &mut Report) {
+        let newest_first = steps.iter().rev().map(|&index| self.ops[index].as_slice());
+        let_go_defaults(doc, newest_first, |field| {
+            report.dropped.push(field.to_owned());
+        });
     }
 
     /// The version a migration recorded in `<metadata>.migrated_from`, if

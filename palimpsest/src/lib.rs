@@ -202,7 +202,8 @@ pub use downgrade::{to_value_as, to_value_as_lossy, Lost};
 pub use embedded::EmbeddedSchema;
 pub use error::Error;
 pub use migrate::{
-    Report, StepRecord, LEGACY_NESTED, LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY,
+    Report, StepRecord, LEGACY_NESTED, LEGACY_NESTED_UNCLAIMED, LEGACY_UNKNOWN, MIGRATED_FROM,
+    MIGRATION_HISTORY,
 };
 pub use ops::convert::{ConvertError, ConvertFunction};
 pub use ops::moves::Conflict;
@@ -317,7 +318,12 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 ///   default). In a generic struct, or for a field with a `with`-style
 ///   serde format, the JSON form of the default is not known statically:
 ///   the field is then filled by serde when the struct is read, and absent
-///   from a document migrated with [`migrate()`].
+///   from a document migrated with [`migrate()`]. The default is the
+///   current type's value, already in its last shape: the conversions,
+///   wraps, key renames and `set`s of later versions (and, in an embedded
+///   type, of the same version) leave it as it is, and the report lists it
+///   as defaulted only; a value a rename or move brings into it is the
+///   document's, and goes through them.
 ///   [`to_value_as`] an older version takes the field out when it holds
 ///   its default; holding more, it is [`Error::WouldLose`] naming the field
 ///   and its path, unless [`to_value_as_lossy`] (or

@@ -14,7 +14,9 @@ use crate::shape::Detected;
 use crate::step::{Applied, OpError};
 use crate::version::{kind_of, Version};
 
-pub use crate::vocab::names::{LEGACY_NESTED, LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY};
+pub use crate::vocab::names::{
+    LEGACY_NESTED, LEGACY_NESTED_UNCLAIMED, LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY,
+};
 
 /// What a migration did to one document.
 ///

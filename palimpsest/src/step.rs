@@ -634,6 +634,9 @@ pub(crate) struct Applied {
     pub moved: Vec<String>,
     pub converted: Vec<String>,
     pub declared: Vec<String>,
+    /// The defaults this migration inserted, kept whether or not it
+    /// records: later changes leave them alone.
+    pub fresh: crate::ops::fresh::Fresh,
 }
 
 impl Applied {
@@ -727,6 +730,7 @@ impl Op {
                     new: c.new,
                 })?;
                 if renamed {
+                    applied.fresh.carried(|| (old.clone(), new.clone()));
                     applied.record_renamed(|| format!("{old} -> {new}"));
                 }
             }
@@ -751,10 +755,13 @@ impl Op {
                 if !doc.contains_key(field) {
                     let value = value().map_err(OpError::Failed)?;
                     doc.insert(field.clone(), value);
+                    applied.fresh.defaulted(field.clone());
                     applied.record_defaulted(field);
                 }
             }
             Op::Custom(function) => function(doc)?,
+            // A default is already in the shape the conversion makes.
+            Op::Convert(conversion) if applied.fresh.is_fresh(conversion.field()) => {}
             Op::Convert(conversion) => {
                 if conversion.apply(doc, "")? {
                     applied.record_converted(conversion.field());

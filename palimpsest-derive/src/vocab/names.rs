@@ -22,6 +22,13 @@ pub const LEGACY_UNKNOWN: &str = "legacy_unknown";
 /// (`steps[3].notes`) and keys no field claims.
 pub const LEGACY_NESTED: &str = "legacy_nested";
 
+/// The metadata key of the object that tells which entries of
+/// `legacy_nested` are keys no field claimed, each with the version whose
+/// document shape its path is in (`{"steps[3].stray": "0.4.0"}`): a
+/// downgrade puts those back where they stood, and returns the others
+/// (removed fields) through the steps that took them.
+pub const LEGACY_NESTED_UNCLAIMED: &str = "legacy_nested_unclaimed";
+
 /// The metadata key a removed `field`'s value is preserved under.
 pub fn legacy_key(field: &str) -> String {
     format!("{LEGACY_PREFIX}{field}")
@@ -38,5 +45,6 @@ mod tests {
         // The keys of unclaimed and nested values read as of the family.
         assert!(LEGACY_UNKNOWN.starts_with(LEGACY_PREFIX));
         assert!(LEGACY_NESTED.starts_with(LEGACY_PREFIX));
+        assert!(LEGACY_NESTED_UNCLAIMED.starts_with(LEGACY_NESTED));
     }
 }

@@ -21,6 +21,7 @@
 mod nested;
 pub(crate) mod runtime;
 mod tuple;
+mod unclaimed;
 mod variants;
 mod walk;
 
@@ -33,6 +34,7 @@ use std::sync::{Arc, OnceLock};
 use serde::{Deserialize, Deserializer};
 
 use crate::ops::convert::Reshape;
+use crate::ops::moves::MoveOp;
 use crate::step::{Op, Step};
 use crate::version::Version;
 
@@ -447,17 +449,32 @@ impl EmbeddedHistory {
             .is_some_and(|claims| !claims.contains(key))
     }
 
-    /// Whether a change keeps a removed field's or variant's value.
-    fn keeps_removed(&self) -> bool {
-        self.changes
-            .iter()
-            .flat_map(|(_, ops)| ops)
-            .any(|op| match op {
-                Op::Preserve { .. } => true,
-                Op::Moves(op) => op.keeps(),
-                _ => false,
-            })
-            || self.variants.as_ref().is_some_and(Variants::keeps_removed)
+    /// The first change that keeps a value in the root's metadata, as the
+    /// error that asks for a metadata path names it: what it keeps, and
+    /// how to keep nothing instead.
+    fn keeper(&self) -> Option<(String, &'static str)> {
+        for (version, ops) in &self.changes {
+            for op in ops {
+                match op {
+                    Op::Preserve { .. } => {
+                        let what = "the value of a removed field".to_owned();
+                        return Some((what, "write #[removed_in(.., drop)]"));
+                    }
+                    Op::Moves(moved @ MoveOp::Set { field, .. }) if moved.keeps() => {
+                        let what = format!(
+                            "the value `#[set(since = \"{version}\", ..)]` replaces in `{field}`"
+                        );
+                        return Some((what, "write #[set(.., drop)]"));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let (version, name) = self.variants.as_ref()?.kept_removal()?;
+        let what = format!(
+            "the value of the variant `{name}`, `#[removed_in(\"{version}\", fallback = ..)]`"
+        );
+        Some((what, "add `drop` to its #[removed_in(..)]"))
     }
 
     /// The changes of its fields in `version` (see `contract::history`).

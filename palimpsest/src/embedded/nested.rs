@@ -73,9 +73,9 @@ impl Nested {
         let mut versions = BTreeSet::new();
         let mut broken = None;
         'check: for (embedded, path) in &found {
-            if !keeps && embedded.keeps_removed() {
+            if let Some((what, instead)) = embedded.keeper().filter(|_| !keeps) {
                 broken = Some(format!(
-                    "embedded type `{}` at `{path}` keeps the value of a removed field, but `{}` has no metadata path to keep it in: set `metadata = \"...\"` on it, or write #[removed_in(.., drop)]",
+                    "embedded type `{}` at `{path}` keeps {what}, but `{}` has no metadata path to keep it in: set `metadata = \"...\"` on it, or {instead}",
                     embedded.type_name, history.type_name
                 ));
                 break;

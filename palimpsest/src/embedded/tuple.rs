@@ -271,7 +271,7 @@ mod tests {
     #[test]
     fn removals_then_additions_see_the_positions_they_name() {
         let cursor = Cursor::at("steps[].span", "steps[3].span");
-        let (mut applied, mut kept) = (Applied::default(), Kept::new());
+        let (mut applied, mut kept) = (Applied::default(), Kept::default());
         let mut items = vec![json!("a"), json!("b"), json!("c"), json!("d")];
         let mut elements = Elements {
             cursor: &cursor,
@@ -281,7 +281,7 @@ mod tests {
         };
         elements.apply(&mut items, &ops()).unwrap();
         assert_eq!(items, [json!("a"), json!("c"), json!(0)]);
-        assert_eq!(kept, [("steps[3].span[3]".to_owned(), json!("d"))]);
+        assert_eq!(kept.taken, [("steps[3].span[3]".to_owned(), json!("d"))]);
         assert_eq!(applied.preserved, ["meta.legacy_nested.steps[].span[3]"]);
         assert_eq!(applied.dropped, ["steps[].span[1]"]);
         assert_eq!(applied.defaulted, ["steps[].span[2]"]);

@@ -86,12 +86,17 @@ impl Variants {
             .map_or(&[], |index| &self.changes[index].1)
     }
 
-    /// Whether a removed variant's value is kept in the root's metadata.
-    pub(super) fn keeps_removed(&self) -> bool {
-        self.changes
-            .iter()
-            .flat_map(|(_, ops)| ops)
-            .any(|op| matches!(op, VariantOp::Removed { keep: true, .. }))
+    /// The first removed variant whose value is kept in the root's
+    /// metadata, with the version that removed it.
+    pub(super) fn kept_removal(&self) -> Option<(&Version, &'static str)> {
+        self.changes.iter().find_map(|(version, ops)| {
+            ops.iter().find_map(|op| match op {
+                VariantOp::Removed {
+                    name, keep: true, ..
+                } => Some((version, *name)),
+                _ => None,
+            })
+        })
     }
 
     /// Whether a string names a variant that some change acts on: only an
@@ -236,6 +241,6 @@ mod tests {
         assert_eq!(variants.versions().collect::<Vec<_>>(), [&v(2), &v(3)]);
         assert_eq!(variants.ops_at(&v(3)).len(), 2);
         assert!(variants.ops_at(&v(1)).is_empty());
-        assert!(variants.keeps_removed());
+        assert_eq!(variants.kept_removal(), Some((&v(3), "d")));
     }
 }

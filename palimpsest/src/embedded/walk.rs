@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use super::tuple::{Elements, UndoElements};
 use super::variants::{Tagging, VariantOp, Variants};
 use super::{EmbeddedHistory, Nested, Segment, Site};
-use crate::downgrade::{from_default, let_go, Downward};
+use crate::downgrade::{from_default, let_go, let_go_defaults, Downward};
 use crate::error::Error;
 use crate::migrate::Report;
 use crate::object::{free_key, object_at, rename_key, Object};
@@ -27,7 +27,7 @@ use crate::ops::moves::{At, Keeper, MoveOp};
 use crate::schema::Schema;
 use crate::step::{undo_order, Applied, Op, OpError};
 use crate::version::{kind_of, Version};
-use crate::vocab::names::LEGACY_NESTED;
+use crate::vocab::names::{LEGACY_NESTED, LEGACY_NESTED_UNCLAIMED};
 
 /// The report path (`steps[]`) and the exact path (`steps[3]`) of the
 /// embedded object a traversal is at.
@@ -68,7 +68,26 @@ impl Cursor {
 
 /// Values of embedded objects to keep in the root's metadata: each with its
 /// exact path in the document.
-pub(crate) type Kept = Vec<(String, Value)>;
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Kept {
+    /// What the steps took: removed fields, replaced variants, values a
+    /// move or a set kept. Their undo brings each back.
+    pub(crate) taken: Vec<(String, Value)>,
+    /// Keys no field claims, at their paths in the current version's
+    /// shape: a downgrade puts them back before it undoes anything.
+    pub(crate) unclaimed: Vec<(String, Value)>,
+}
+
+impl Kept {
+    /// Keeps what a step took from the object at `path`.
+    pub(crate) fn push(&mut self, entry: (String, Value)) {
+        self.taken.push(entry);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.taken.is_empty() && self.unclaimed.is_empty()
+    }
+}
 
 /// A traversal of the embedded objects of a document: what it does to each
 /// object, and which types it enters; the descent from site to site is
@@ -406,6 +425,10 @@ impl Visit for Walk<'_> {
         let Pass::Changes(version) = self.pass else {
             return Ok(());
         };
+        // A default names a variant of the current type.
+        if self.applied.fresh.is_fresh_below(&self.cursor.exact, "") {
+            return Ok(());
+        }
         let Some(name) = variants.name(value) else {
             return Ok(());
         };
@@ -445,6 +468,10 @@ impl Visit for Walk<'_> {
         history: &'static EmbeddedHistory,
     ) -> Result<(), OpError> {
         let version = match self.pass {
+            // A default has the current type's elements.
+            Pass::Changes(version) if self.applied.fresh.is_fresh_below(&self.cursor.exact, "") => {
+                Some(version)
+            }
             Pass::Changes(version) => {
                 Elements {
                     cursor: self.cursor,
@@ -501,7 +528,11 @@ impl Walk<'_> {
                         new: joined(exact, &c.new),
                     })?;
                     if renamed {
-                        self.applied.record_renamed(|| {
+                        let applied = &mut *self.applied;
+                        applied
+                            .fresh
+                            .carried(|| (joined(exact, old), joined(exact, new)));
+                        applied.record_renamed(|| {
                             format!("{} -> {}", joined(exact, old), joined(exact, new))
                         });
                     }
@@ -509,6 +540,9 @@ impl Walk<'_> {
                 Op::Default { field, value } => {
                     if !object.contains_key(field) {
                         object.insert(field.clone(), value().map_err(OpError::Failed)?);
+                        self.applied
+                            .fresh
+                            .defaulted(joined(&self.cursor.exact, field));
                         record(&mut self.applied.defaulted, at, field);
                     }
                 }
@@ -527,6 +561,12 @@ impl Walk<'_> {
                     }
                 }
                 Op::Custom(function) => function(object)?,
+                // A default is already in the shape the conversion makes.
+                Op::Convert(conversion)
+                    if self
+                        .applied
+                        .fresh
+                        .is_fresh_below(&self.cursor.exact, conversion.field()) => {}
                 Op::Convert(conversion) => {
                     if conversion.apply(object, &self.cursor.exact)? {
                         record(&mut self.applied.converted, at, conversion.field());
@@ -597,7 +637,7 @@ fn keep_unclaimed(
     for key in keys {
         if let Some(value) = object.remove(&key) {
             record_kept(applied, Some(kept_at), &cursor.pattern, &key);
-            kept.push((joined(&cursor.exact, &key), value));
+            kept.unclaimed.push((joined(&cursor.exact, &key), value));
         }
     }
 }
@@ -642,6 +682,25 @@ fn is_joined(path: &str, at: &str, key: &str) -> bool {
         && path.starts_with(at)
         && path.ends_with(key)
         && path.as_bytes()[at.len()] == b'.'
+}
+
+/// The object `name` of the metadata object `metadata` at `path`, made
+/// if missing.
+fn kept_object<'m>(
+    metadata: &'m mut Object,
+    path: &impl std::fmt::Display,
+    name: &str,
+) -> Result<&'m mut Object, OpError> {
+    let slot = metadata
+        .entry(name)
+        .or_insert_with(|| Value::Object(Map::new()));
+    match slot {
+        Value::Object(object) => Ok(object),
+        other => Err(OpError::NotAnObject {
+            path: format!("{path}.{name}"),
+            found: kind_of(other),
+        }),
+    }
 }
 
 /// One step undone on the embedded objects of a document.
@@ -776,6 +835,16 @@ impl Visit for Undo<'_> {
         history: &'static EmbeddedHistory,
     ) -> Result<(), Error> {
         visit_sites(self, object, &history.sites)?;
+        let newest_first = history
+            .changes
+            .iter()
+            .rev()
+            .filter(|(version, _)| version <= self.version && *version > self.down.target)
+            .map(|(_, ops)| ops.as_slice());
+        let (pattern, dropped) = (&self.cursor.pattern, &mut self.report.dropped);
+        let_go_defaults(object, newest_first, |field| {
+            record(dropped, pattern, field)
+        });
         for op in undo_order(history.ops_at(self.version)) {
             self.op(op, object)?;
         }
@@ -874,7 +943,7 @@ impl Schema {
             return Ok(());
         };
         let kept_at = nested.kept_at.as_deref();
-        let mut kept = Kept::new();
+        let mut kept = Kept::default();
         let mut cursor = Cursor::root();
         let unclaimed = (kept_at.is_some() && to == self.current()).then_some(Pass::Unclaimed);
         let passes = nested.versions_between(from, to).map(Pass::Changes);
@@ -898,26 +967,37 @@ impl Schema {
         let Some(metadata) = self.metadata.as_ref().filter(|_| !kept.is_empty()) else {
             return Ok(());
         };
-        let slot = object_at(document, metadata)?
-            .entry(LEGACY_NESTED)
-            .or_insert_with(|| Value::Object(Map::new()));
-        let Value::Object(legacy) = slot else {
-            return Err(OpError::NotAnObject {
-                path: format!("{metadata}.{LEGACY_NESTED}"),
-                found: kind_of(slot),
-            });
-        };
-        for (path, value) in kept {
+        let target = object_at(document, metadata)?;
+        let legacy = kept_object(target, metadata, LEGACY_NESTED)?;
+        for (path, value) in kept.taken {
             let name = free_key(legacy, path);
             legacy.insert(name, value);
+        }
+        let mut placed = Vec::new();
+        for (path, value) in kept.unclaimed {
+            let name = free_key(legacy, path.clone());
+            // A key kept under a suffixed name, beside an earlier value
+            // of its path, stays kept, as a top-level key kept twice does.
+            if name == path {
+                placed.push(path);
+            }
+            legacy.insert(name, value);
+        }
+        if placed.is_empty() {
+            return Ok(());
+        }
+        let stood = self.version_value(self.current());
+        let marks = kept_object(target, metadata, LEGACY_NESTED_UNCLAIMED)?;
+        for name in placed {
+            marks.insert(name, stood.clone());
         }
         Ok(())
     }
 
     /// Undoes what [`Schema::apply_nested`] did for a step from `older` to
     /// `newer`, before the root's own operations of the step are undone.
-    /// Removed values return from `legacy_nested`; kept unclaimed keys
-    /// stay there, as the root's own do.
+    /// Removed values return from `legacy_nested`; unclaimed keys are
+    /// not this undo's: `restore_nested_unclaimed` puts them back.
     pub(crate) fn undo_nested(
         &self,
         document: &mut Object,
@@ -1243,6 +1323,8 @@ impl Migration {
         let kept_at = nested.kept_at.as_deref();
         let mut applied = self.sink.applied.borrow_mut();
         let mut kept = self.sink.kept.borrow_mut();
+        // What one object's migration defaulted says nothing of the next.
+        applied.fresh.clear();
         for &version in &self.versions {
             let previous = self.step_from(version);
             let mut walk = Walk {

@@ -2,4 +2,5 @@
 //! in its own file.
 
 pub(crate) mod convert;
+pub(crate) mod fresh;
 pub(crate) mod moves;

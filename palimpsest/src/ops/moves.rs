@@ -415,9 +415,18 @@ impl MoveOp {
             MoveOp::Move { from, to, conflict } => {
                 let moved = move_between(object, from, to, *conflict, at, applied, keeper)?;
                 if moved {
+                    applied.fresh.carried(|| {
+                        (
+                            below(at.exact, &from.to_string()),
+                            below(at.exact, &to.to_string()),
+                        )
+                    });
                     record_move(applied, from, to, at.exact);
                 }
             }
+            // A default this migration inserted is the current value: it is
+            // neither replaced nor kept as if the document had held it.
+            MoveOp::Set { field, .. } if applied.fresh.is_fresh_below(at.exact, field) => {}
             MoveOp::Set {
                 field,
                 value,

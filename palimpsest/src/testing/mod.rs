@@ -84,7 +84,7 @@ pub use lock::{assert_lock, check_lock};
 pub use report::{CheckedFixture, FixtureError, FixtureReport, Problem};
 pub use round_trip::{
     assert_fixture_round_trips, assert_round_trips, check_fixture_round_trips, check_round_trips,
-    Change, Origin, RoundTripError, RoundTripProblem, RoundTripReport,
+    Change, Origin, RoundTripError, RoundTripProblem, RoundTripReport, RoundTrips, Skipped,
 };
 
 /// Checks every fixture of `T` under `dir`; see the [module docs](self) for

@@ -25,6 +25,22 @@ pub struct RoundTripReport {
     pub trips: usize,
     /// How many values (leaves) were compared, over all trips.
     pub values: usize,
+    /// The trips not made, each with the reason: versions below the lowest
+    /// one asked for ([`RoundTrips::down_to`]), or below a step that cannot
+    /// be undone ([`RoundTrips::skip_irreversible`]).
+    pub skipped: Vec<Skipped>,
+}
+
+/// A trip [`RoundTrips`] did not make, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Skipped {
+    /// The sample it would have started from.
+    pub origin: Origin,
+    /// The older version it would have gone through.
+    pub version: Version,
+    /// Why it was not made.
+    pub reason: String,
 }
 
 /// A trip that did not come back as it left: names the type, the sample or
@@ -229,30 +245,152 @@ pub fn check_round_trips<T>(samples: &[T]) -> Result<RoundTripReport, RoundTripE
 where
     T: Versioned + Serialize + DeserializeOwned,
 {
-    let schema = T::schema();
-    let mut report = RoundTripReport {
-        trips: 0,
-        values: 0,
-    };
-    for (index, sample) in samples.iter().enumerate() {
-        let fail = |version: &Version, problem| {
-            RoundTripError::new(schema, Origin::Sample(index), version.clone(), problem)
-        };
-        let current = crate::to_value(sample)
-            .map_err(|e| fail(schema.current(), RoundTripProblem::Downgrade(e)))?;
-        for version in older_versions(schema) {
-            let old = crate::to_value_as(sample, version)
-                .map_err(|e| fail(version, RoundTripProblem::Downgrade(e)))?;
-            let back = crate::from_value::<T>(old)
-                .map_err(|e| fail(version, RoundTripProblem::Upgrade(e)))?;
-            let back = serde_json::to_value(&back.value)
-                .map_err(|e| fail(version, RoundTripProblem::Write(e)))?;
-            report.values += compare(schema, &current, &back)
-                .map_err(|changes| fail(version, RoundTripProblem::Changed(changes)))?;
-            report.trips += 1;
+    RoundTrips::new(samples).check()
+}
+
+/// The round trips of [`check_round_trips`], checked down to a lowest
+/// version, or past the steps that cannot be undone: a history whose first
+/// step drops a value refuses every trip below it, whatever the sample
+/// holds. Every trip not made is listed in the report's `skipped`, with
+/// its reason.
+///
+/// ```
+/// use palimpsest::versioned;
+/// use palimpsest::testing::RoundTrips;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[versioned(since = "0.1.0", metadata = "meta")]
+/// #[derive(Serialize, Deserialize)]
+/// struct Trace {
+///     #[renamed_from("result", since = "0.2.0")]
+///     outcome: String,
+///     // The prototype's debug dump went with versioning.
+///     #[removed_in("0.1.0", drop)]
+///     debug: String,
+///     #[serde(default)]
+///     meta: serde_json::Map<String, serde_json::Value>,
+/// }
+///
+/// let samples = [Trace { outcome: "ok".into(), meta: Default::default() }];
+/// // Below 0.1.0 lies the drop: every trip there is refused.
+/// assert!(palimpsest::testing::check_round_trips(&samples).is_err());
+///
+/// let report = RoundTrips::new(&samples).down_to("0.1.0")?.assert();
+/// assert_eq!(report.trips, 1);
+/// assert_eq!(report.skipped[0].version.to_string(), "0.0.1");
+///
+/// let report = RoundTrips::new(&samples).skip_irreversible().assert();
+/// assert_eq!(report.trips, 1);
+/// assert!(report.skipped[0].reason.ends_with("`debug` was dropped in 0.1.0; its value is gone"));
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct RoundTrips<'s, T> {
+    samples: &'s [T],
+    lowest: Option<Version>,
+    skip_irreversible: bool,
+}
+
+impl<'s, T> RoundTrips<'s, T>
+where
+    T: Versioned + Serialize + DeserializeOwned,
+{
+    /// The trips of `samples` through every older version.
+    #[must_use]
+    pub fn new(samples: &'s [T]) -> Self {
+        RoundTrips {
+            samples,
+            lowest: None,
+            skip_irreversible: false,
         }
     }
-    Ok(report)
+
+    /// Checks no version older than `version`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MalformedVersion`](crate::Error::MalformedVersion) or
+    /// [`Error::UnknownVersion`](crate::Error::UnknownVersion) when
+    /// `version` is not one of `T`'s.
+    pub fn down_to(mut self, version: impl fmt::Display) -> Result<Self, crate::Error> {
+        self.lowest = Some(T::schema().version(&version.to_string())?);
+        Ok(self)
+    }
+
+    /// Skips, for each sample, every version its downgrade to is refused as
+    /// [`Error::Irreversible`](crate::Error::Irreversible) (a step below
+    /// it with no inverse), with the refusal as the reason; any other
+    /// failure still fails the check.
+    #[must_use]
+    pub fn skip_irreversible(mut self) -> Self {
+        self.skip_irreversible = true;
+        self
+    }
+
+    /// Makes the trips; see [`check_round_trips`].
+    ///
+    /// # Errors
+    ///
+    /// The first sample and version, in that order, whose trip fails.
+    pub fn check(&self) -> Result<RoundTripReport, RoundTripError> {
+        let schema = T::schema();
+        let mut report = RoundTripReport {
+            trips: 0,
+            values: 0,
+            skipped: Vec::new(),
+        };
+        for (index, sample) in self.samples.iter().enumerate() {
+            let fail = |version: &Version, problem| {
+                RoundTripError::new(schema, Origin::Sample(index), version.clone(), problem)
+            };
+            let mut skip = |version: &Version, reason: String| {
+                report.skipped.push(Skipped {
+                    origin: Origin::Sample(index),
+                    version: version.clone(),
+                    reason,
+                });
+            };
+            let current = crate::to_value(sample)
+                .map_err(|e| fail(schema.current(), RoundTripProblem::Downgrade(e)))?;
+            for version in older_versions(schema) {
+                if let Some(lowest) = self.lowest.as_ref().filter(|lowest| version < *lowest) {
+                    skip(
+                        version,
+                        format!("below {lowest}, the lowest version checked"),
+                    );
+                    continue;
+                }
+                let old = match crate::to_value_as(sample, version) {
+                    Err(e @ crate::Error::Irreversible { .. }) if self.skip_irreversible => {
+                        skip(version, e.to_string());
+                        continue;
+                    }
+                    old => old.map_err(|e| fail(version, RoundTripProblem::Downgrade(e)))?,
+                };
+                let back = crate::from_value::<T>(old)
+                    .map_err(|e| fail(version, RoundTripProblem::Upgrade(e)))?;
+                let back = serde_json::to_value(&back.value)
+                    .map_err(|e| fail(version, RoundTripProblem::Write(e)))?;
+                report.values += compare(schema, &current, &back)
+                    .map_err(|changes| fail(version, RoundTripProblem::Changed(changes)))?;
+                report.trips += 1;
+            }
+        }
+        Ok(report)
+    }
+
+    /// [`RoundTrips::check`], panicking with the first failure: for tests.
+    ///
+    /// # Panics
+    ///
+    /// When [`RoundTrips::check`] fails; the message is the error's.
+    #[track_caller]
+    pub fn assert(&self) -> RoundTripReport {
+        match self.check() {
+            Ok(report) => report,
+            Err(error) => panic!("{error}"),
+        }
+    }
 }
 
 /// [`check_round_trips`], panicking with the first failure: for tests.
@@ -265,10 +403,7 @@ pub fn assert_round_trips<T>(samples: &[T]) -> RoundTripReport
 where
     T: Versioned + Serialize + DeserializeOwned,
 {
-    match check_round_trips(samples) {
-        Ok(report) => report,
-        Err(error) => panic!("{error}"),
-    }
+    RoundTrips::new(samples).assert()
 }
 
 /// Reads each old fixture under `dir` (laid out as for
@@ -323,6 +458,7 @@ where
     let mut report = RoundTripReport {
         trips: 0,
         values: 0,
+        skipped: Vec::new(),
     };
     for (file, version) in fixtures {
         if version == *schema.current() {

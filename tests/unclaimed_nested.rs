@@ -1,0 +1,139 @@
+//! Keys of embedded objects that no field claims are kept in the root's
+//! `legacy_nested` beside the values the steps took, and marked as such in
+//! `legacy_nested_unclaimed` with the version their paths are in: a
+//! downgrade puts them back where they stood, as it does the top-level
+//! ones of `legacy_unknown`, whichever route read the document. Entries
+//! of documents kept without the mark stay kept.
+
+use palimpsest::versioned;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+#[versioned(since = "0.1.0", metadata = "meta")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Run {
+    #[serde(default)]
+    steps: Vec<RunStep>,
+    #[serde(default)]
+    meta: Map<String, Value>,
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct RunStep {
+    #[renamed_from("thought", since = "0.2.0")]
+    reasoning: String,
+    #[removed_in("0.2.0")]
+    notes: String,
+    #[wrapped(since = "0.2.0")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    calls: Vec<Call>,
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Call {
+    name: String,
+}
+
+fn old() -> Value {
+    json!({
+        "schema_version": "0.1.0",
+        "steps": [
+            {"thought": "t", "notes": "n", "stray": 1, "calls": {"name": "f", "index": 0}},
+            {"thought": "u", "notes": "m"}
+        ],
+        "extra": true
+    })
+}
+
+/// `run` read on every route: the tree engine, streamed from JSON text,
+/// and streamed from CBOR.
+fn every_route() -> Vec<(&'static str, Run)> {
+    let text = old().to_string();
+    let mut cbor = Vec::new();
+    ciborium::into_writer(&old(), &mut cbor).unwrap();
+    vec![
+        ("tree", palimpsest::from_value::<Run>(old()).unwrap().value),
+        (
+            "streamed",
+            palimpsest::from_str::<Run>(&text).unwrap().value,
+        ),
+        ("cbor", ciborium::from_reader(cbor.as_slice()).unwrap()),
+    ]
+}
+
+#[test]
+fn unclaimed_keys_are_kept_beside_removed_fields_and_marked() {
+    for (route, run) in every_route() {
+        assert_eq!(
+            run.meta["legacy_nested"],
+            json!({
+                "steps[0].notes": "n",
+                "steps[0].stray": 1,
+                "steps[0].calls[0].index": 0,
+                "steps[1].notes": "m"
+            }),
+            "{route}"
+        );
+        assert_eq!(
+            run.meta["legacy_nested_unclaimed"],
+            json!({"steps[0].stray": "0.2.0", "steps[0].calls[0].index": "0.2.0"}),
+            "{route}"
+        );
+        assert_eq!(
+            run.meta["legacy_unknown"],
+            json!({"extra": true}),
+            "{route}"
+        );
+    }
+}
+
+#[test]
+fn a_downgrade_puts_embedded_unclaimed_keys_back_where_they_stood() {
+    for (route, run) in every_route() {
+        let mut written = palimpsest::to_value_as(&run, "0.1.0").unwrap();
+        let meta = written.as_object_mut().unwrap().remove("meta").unwrap();
+        assert_eq!(written, old(), "{route}");
+        // Nothing is left kept, not even the marks.
+        let mut meta = meta.as_object().unwrap().clone();
+        meta.remove(palimpsest::MIGRATED_FROM);
+        meta.remove(palimpsest::MIGRATION_HISTORY);
+        assert!(meta.is_empty(), "{route}: {meta:?}");
+    }
+}
+
+#[test]
+fn an_unclaimed_key_whose_place_is_taken_stays_kept() {
+    let mut run = palimpsest::from_value::<Run>(old()).unwrap().value;
+    // The call is gone by the time the log is written back.
+    run.steps[0].calls.clear();
+    let written = palimpsest::to_value_as(&run, "0.1.0").unwrap();
+    assert_eq!(written["steps"][0]["stray"], 1);
+    assert_eq!(
+        written["meta"]["legacy_nested"],
+        json!({"steps[0].calls[0].index": 0})
+    );
+    assert_eq!(
+        written["meta"]["legacy_nested_unclaimed"],
+        json!({"steps[0].calls[0].index": "0.2.0"})
+    );
+}
+
+/// A document kept before the marks existed: its entries are read as
+/// they always were, and a downgrade leaves them kept.
+#[test]
+fn entries_kept_without_marks_stay_kept() {
+    let kept = json!({
+        "schema_version": "0.2.0",
+        "steps": [{"reasoning": "t"}],
+        "meta": {"legacy_nested": {"steps[0].stray": 1, "steps[0].notes": "n"}}
+    });
+    let run = palimpsest::from_value::<Run>(kept).unwrap().value;
+    let written = palimpsest::to_value_as(&run, "0.1.0").unwrap();
+    assert_eq!(written["steps"], json!([{"thought": "t", "notes": "n"}]));
+    assert_eq!(
+        written["meta"]["legacy_nested"],
+        json!({"steps[0].stray": 1})
+    );
+}
