@@ -35,11 +35,14 @@ pub struct ContainerArgs {
     pub written: Vec<(&'static str, Span)>,
     /// `moved(...)` and `dropped(...)`, which an embedded type takes too.
     pub moves: crate::moves::ContainerMoves,
+    /// `newer = "read"`: documents newer than the current version are read
+    /// as it, keeping what this build does not know. `"fail"` is the default.
+    pub newer: Option<LitStr>,
 }
 
 /// The keys of `#[versioned(...)]` but `embedded`.
-pub const CONTAINER_KEYS: [&str; 8] = [
-    "since", "version", "legacy", "key", "metadata", "step", "check", "snapshot",
+pub const CONTAINER_KEYS: [&str; 9] = [
+    "since", "version", "legacy", "key", "metadata", "step", "check", "snapshot", "newer",
 ];
 
 /// `snapshot(version = "0.1.0", name = TraceV010)`
@@ -141,6 +144,21 @@ impl ContainerArgs {
                 // #[versioned(step(from = "0.1.0", to = "0.1.1", with = path))]
                 out.steps.push(StepArg::parse(cx, &meta)?);
                 Ok(())
+            } else if meta.path.is_ident("newer") {
+                // #[versioned(newer = "read")]
+                let slot = &mut out.newer;
+                set_str(cx, &meta, slot, "newer", "\"read\"")?;
+                match slot.as_ref().map(LitStr::value).as_deref() {
+                    None | Some("read" | "fail") => {}
+                    Some(other) => {
+                        let lit = slot.take();
+                        cx.error_spanned_by(
+                            lit,
+                            format!("#[versioned]: unknown newer {other:?}; expected \"read\" (read a newer document as the current version, keeping what this build does not know) or \"fail\" (the default)"),
+                        );
+                    }
+                }
+                Ok(())
             } else if let Some(parsed) = out.moves.parse(cx, &meta) {
                 parsed
             } else {
@@ -148,7 +166,7 @@ impl ContainerArgs {
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "#[versioned]: unknown key `{name}`; expected one of `since`, `version`, `legacy`, `key`, `metadata`, `step`, `check`, `snapshot`, `moved`, `dropped`, `embedded`"
+                        "#[versioned]: unknown key `{name}`; expected one of `since`, `version`, `legacy`, `key`, `metadata`, `step`, `check`, `snapshot`, `newer`, `moved`, `dropped`, `embedded`"
                     ),
                 );
                 skip_value(&meta)

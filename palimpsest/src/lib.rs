@@ -155,6 +155,7 @@ mod error;
 mod forward;
 mod ignored;
 mod migrate;
+mod newer;
 #[cfg(feature = "models")]
 #[cfg_attr(docsrs, doc(cfg(feature = "models")))]
 pub mod models;
@@ -184,6 +185,7 @@ pub mod __private;
 pub use downgrade::{to_value_as, to_value_as_lossy, Lost};
 pub use embedded::EmbeddedSchema;
 pub use error::Error;
+pub use newer::{Newer, FORWARD};
 pub use migrate::{
     Report, StepRecord, LEGACY_NESTED, LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY,
 };
@@ -191,7 +193,7 @@ pub use ops::convert::{ConvertError, ConvertFunction};
 pub use ops::moves::Conflict;
 pub use read::{
     detect, from_reader, from_slice, from_str, from_str_strict, from_value, from_value_strict,
-    migrate, migrate_to, needs_migration, with_report, Migrated,
+    migrate, migrate_to, needs_migration, with_report, Migrated, Reader,
 };
 pub use schema::{Schema, SchemaBuilder, Versioned};
 pub use step::{Step, StepFunction};

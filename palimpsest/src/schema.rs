@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::chain::find_path;
 use crate::embedded::EmbeddedSchema;
 use crate::error::{BoxError, Error};
+use crate::newer::Newer;
 use crate::object::{Object, ObjectPath};
 use crate::step::{Op, Step};
 use crate::version::{Scheme, Version};
@@ -145,6 +146,8 @@ pub struct Schema {
     pub(crate) streaming: Option<StreamPlan>,
     /// The embedded types the root's fields hold, if any.
     pub(crate) nested: Option<Box<crate::embedded::Nested>>,
+    /// What a read does with a document newer than the current version.
+    pub(crate) newer: Newer,
 }
 
 /// How an old or reordered document is read without buffering all of it,
@@ -584,6 +587,7 @@ pub struct SchemaBuilder {
     key_is_field: bool,
     check: Option<Box<CheckFn>>,
     embedded: Vec<(String, EmbeddedSchema)>,
+    newer: Newer,
 }
 
 impl fmt::Debug for SchemaBuilder {
@@ -609,6 +613,7 @@ impl SchemaBuilder {
             key_is_field: false,
             check: None,
             embedded: Vec::new(),
+            newer: Newer::Fail,
         }
     }
 
@@ -724,6 +729,33 @@ impl SchemaBuilder {
         self
     }
 
+    /// What a read does with a document newer than the current version:
+    /// [`Newer::Fail`] (the default) or [`Newer::Read`], which needs a
+    /// metadata path and the keys the type reads ([`claims`](Self::claims)),
+    /// for the keys it does not know to be kept. A caller can still choose
+    /// per read with [`Reader::newer`](crate::Reader::newer).
+    ///
+    /// ```
+    /// use palimpsest::{Error, Newer, Schema, Step};
+    /// use serde_json::json;
+    ///
+    /// let schema = Schema::integer("Note", 1)
+    ///     .metadata("meta")
+    ///     .claims(["text", "meta"])
+    ///     .newer(Newer::Read)
+    ///     .step(Step::new(0, 1))
+    ///     .build()?;
+    /// # let _ = schema;
+    /// let err = Schema::integer("Note", 1).newer(Newer::Read).build().unwrap_err();
+    /// assert!(matches!(err, Error::Definition { .. }));
+    /// assert!(err.to_string().contains("needs a metadata path"), "{err}");
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    pub fn newer(mut self, newer: Newer) -> Self {
+        self.newer = newer;
+        self
+    }
+
     /// Checks the history and builds the schema.
     ///
     /// # Errors
@@ -793,6 +825,19 @@ impl SchemaBuilder {
         let nested =
             crate::embedded::runtime::assemble(&mut history, self.embedded).map_err(fail)?;
         let mut schema = history.into_schema();
+        if self.newer == Newer::Read {
+            if let Some(message) = schema.cannot_read_newer() {
+                return Err(fail(message));
+            }
+            if schema.claims.is_none() {
+                return Err(fail(
+                    "reading newer documents (`newer = \"read\"`) needs the keys the type reads \
+                     (`claims`), to tell the keys this build does not know"
+                        .to_owned(),
+                ));
+            }
+            schema.newer = Newer::Read;
+        }
         if let Some(nested) = nested {
             // The types it holds are plain serde, with no reader that
             // migrates them: an old document is read whole, then migrated.
@@ -908,6 +953,7 @@ impl History {
             check: self.check,
             streaming,
             nested: None,
+            newer: Newer::Fail,
         }
     }
 }

@@ -37,6 +37,7 @@ use serde_json::{Map, Value};
 use crate::embedded::Sink;
 use crate::error::Error;
 use crate::migrate::Report;
+use crate::newer::Newer;
 use crate::object::Object;
 use crate::schema::{Schema, Versioned};
 use crate::version::Version;
@@ -80,6 +81,12 @@ pub(crate) struct Context {
     /// Whether anyone reads the report: the crate's own entry points and
     /// `with_report` do, serde's alone does not, so it is not built.
     wants_report: bool,
+    /// What the caller asked of a newer document, if it said; the type's
+    /// own choice otherwise.
+    newer: Option<Newer>,
+    /// The document was newer than this build and was read as the current
+    /// version (`crate::newer`).
+    read_newer: bool,
 }
 
 /// Where a document that did not fit failed, found by reading it again.
@@ -111,10 +118,27 @@ impl Context {
         }
     }
 
+    /// The caller's choice for a newer document, over the type's.
+    pub(crate) fn with_newer(mut self, newer: Option<Newer>) -> Self {
+        self.newer = newer;
+        self
+    }
+
+    /// Whether this read takes a newer document as the current version.
+    fn reads_newer(&self, schema: &Schema) -> bool {
+        self.mode == Mode::Migrate && self.newer.unwrap_or(schema.newer) == Newer::Read
+    }
+
     /// The report of a read that succeeded: what ran, or that nothing had to.
     pub(crate) fn into_report(self, schema: &Schema) -> Report {
-        self.report
-            .unwrap_or_else(|| Report::unchanged(schema, schema.current().clone()))
+        let mut report = self
+            .report
+            .unwrap_or_else(|| Report::unchanged(schema, schema.current().clone()));
+        // A newer document says so: it went through no step.
+        if let (true, Found::Version(version)) = (self.read_newer, self.found) {
+            report.from = version;
+        }
+        report
     }
 
     /// The typed error of a read that failed with the format's `error`.
@@ -170,6 +194,15 @@ impl Context {
     ) -> Result<(), E> {
         let from = match schema.detect_stamp(stamp) {
             Ok(from) => from,
+            Err(Error::NewerVersion { version, .. }) if self.reads_newer(schema) => {
+                let stamp = stamp.cloned().unwrap_or(Value::Null);
+                schema
+                    .keep_newer(object, stamp)
+                    .map_err(|error| self.fail(error))?;
+                self.found = Found::Version(version);
+                self.read_newer = true;
+                return Ok(());
+            }
             Err(error) => return Err(self.fail(error)),
         };
         self.found = Found::Version(from.clone());
@@ -417,7 +450,13 @@ where
             }
             Some(FirstKey::Other(key)) => pending = Some(key),
         }
-        if let Some(plan) = &schema.streaming {
+        // A newer document is read whole, for its unknown keys to be kept
+        // wherever they stand: unless its stamp, met first, says it is not.
+        let newer_possible = cx.reads_newer(schema)
+            && stamp
+                .as_ref()
+                .map_or(true, |stamp| schema.is_newer_stamp(&stamp.to_value(schema)));
+        if let Some(plan) = schema.streaming.as_ref().filter(|_| !newer_possible) {
             let probes = Probes::new(schema, stamp.as_ref(), cx);
             let mut streaming =
                 Streaming::new(map, schema, plan, stamp, pending, cx).with_probes(probes);
@@ -440,7 +479,25 @@ where
             Found::Version(version) => version.clone(),
             _ => schema.current().clone(),
         };
-        build(schema, captured, &from).map_err(|error| cx.fail(error))
+        let built = build(schema, captured, &from);
+        // Nothing was migrated: the document did not fit as it was.
+        let built = match built {
+            Err(Error::Mismatch {
+                type_name,
+                version,
+                path,
+                message,
+                ..
+            }) if cx.read_newer => Err(Error::Mismatch {
+                type_name,
+                version,
+                migrated_to: None,
+                path,
+                message,
+            }),
+            built => built,
+        };
+        built.map_err(|error| cx.fail(error))
     }
 }
 

@@ -10,6 +10,41 @@ pub use crate::embedded::{
 };
 pub use crate::ser::Stamped;
 
+/// A `#[versioned]` root's fields, written by its remote copy with no
+/// stamp: what [`serialize_root`] writes the stamp around.
+pub trait SerializePlain {
+    /// Writes the fields, as the struct's own serde derive would.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the serializer reports.
+    fn serialize_plain<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+}
+
+/// A root as its [`SerializePlain`] writes it.
+struct Plain<'a, T: ?Sized>(&'a T);
+
+impl<T: ?Sized + SerializePlain> serde::Serialize for Plain<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_plain(serializer)
+    }
+}
+
+/// The `Serialize` of a `#[versioned]` root: its version first, then its
+/// fields; for a value read from a newer document, that document's
+/// version and the keys this build does not know (`crate::newer`).
+///
+/// # Errors
+///
+/// Whatever the serializer reports.
+pub fn serialize_root<T, S>(value: &T, schema: &'static Schema, serializer: S) -> Result<S::Ok, S::Error>
+where
+    T: ?Sized + SerializePlain,
+    S: serde::Serializer,
+{
+    crate::newer::write_versioned(&Plain(value), schema, serializer)
+}
+
 pub use serde;
 pub use serde_json;
 
@@ -21,6 +56,7 @@ pub use crate::version::Version;
 
 use crate::embedded::{Nested, RootOutline};
 use crate::object::ObjectPath;
+use crate::newer::Newer;
 use crate::schema::{boxed_check, History, TypedStep};
 
 /// The serialized form of a Rust default value, for a step that inserts an
@@ -82,7 +118,7 @@ pub fn ops() -> Step {
 /// (`vocab::history`): the schema is built from it with no check and no
 /// way to fail.
 #[must_use]
-pub struct Checked(History, Option<RootOutline>);
+pub struct Checked(History, Option<RootOutline>, Newer);
 
 impl Checked {
     /// A history of `type_name` from `legacy` to `current`.
@@ -105,6 +141,7 @@ impl Checked {
                 check: None,
             },
             None,
+            Newer::Fail,
         )
     }
 
@@ -123,6 +160,13 @@ impl Checked {
         E: Into<BoxError>,
     {
         self.0.check = Some(boxed_check(check));
+        self
+    }
+
+    /// `newer = "read"`: documents newer than the current version are read
+    /// as it (the macro checked the type has a metadata path).
+    pub fn read_newer(mut self) -> Self {
+        self.2 = Newer::Read;
         self
     }
 
@@ -170,10 +214,11 @@ impl Checked {
     /// `Error::Definition` every read returns.
     #[must_use]
     pub fn build(self) -> Schema {
-        let Checked(mut history, outline) = self;
+        let Checked(mut history, outline, newer) = self;
         let nested = outline.and_then(|outline| Nested::assemble(&mut history, &outline));
         let mut schema = history.into_schema();
         schema.stamps_itself = true;
+        schema.newer = newer;
         // A top-level enum's document is one value, read whole.
         if nested.as_ref().is_some_and(Nested::whole) {
             schema.streaming = None;
