@@ -118,7 +118,7 @@ where
             other => other?,
         };
         let stamped = KeyFirst {
-            key: schema.key(),
+            key: schema.stamp_key(),
             value: &value,
         };
         let output = serde_json::to_vec(&stamped).map_err(|source| Error::Serialize {

@@ -38,11 +38,14 @@ pub struct ContainerArgs {
     /// `newer = "read"`: documents newer than the current version are read
     /// as it, keeping what this build does not know. `"fail"` is the default.
     pub newer: Option<LitStr>,
+    /// `layout = "envelope"`: documents are `{"version": V, "data": {..}}`;
+    /// `"inline"` (the version key among the fields) is the default.
+    pub layout: Option<LitStr>,
 }
 
 /// The keys of `#[versioned(...)]` but `embedded`.
-pub const CONTAINER_KEYS: [&str; 9] = [
-    "since", "version", "legacy", "key", "metadata", "step", "check", "snapshot", "newer",
+pub const CONTAINER_KEYS: [&str; 10] = [
+    "since", "version", "legacy", "key", "metadata", "step", "check", "snapshot", "newer", "layout",
 ];
 
 /// `snapshot(version = "0.1.0", name = TraceV010)`
@@ -159,6 +162,21 @@ impl ContainerArgs {
                     }
                 }
                 Ok(())
+            } else if meta.path.is_ident("layout") {
+                // #[versioned(layout = "envelope")]
+                let slot = &mut out.layout;
+                set_str(cx, &meta, slot, "layout", "\"envelope\"")?;
+                match slot.as_ref().map(LitStr::value).as_deref() {
+                    None | Some("envelope" | "inline") => {}
+                    Some(other) => {
+                        let lit = slot.take();
+                        cx.error_spanned_by(
+                            lit,
+                            format!("#[versioned]: unknown layout {other:?}; expected \"envelope\" ({{\"version\": .., \"data\": {{..}}}}) or \"inline\" (the version key among the fields, the default)"),
+                        );
+                    }
+                }
+                Ok(())
             } else if let Some(parsed) = out.moves.parse(cx, &meta) {
                 parsed
             } else {
@@ -166,7 +184,7 @@ impl ContainerArgs {
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "#[versioned]: unknown key `{name}`; expected one of `since`, `version`, `legacy`, `key`, `metadata`, `step`, `check`, `snapshot`, `newer`, `moved`, `dropped`, `embedded`"
+                        "#[versioned]: unknown key `{name}`; expected one of `since`, `version`, `legacy`, `key`, `metadata`, `step`, `check`, `snapshot`, `newer`, `layout`, `moved`, `dropped`, `embedded`"
                     ),
                 );
                 skip_value(&meta)

@@ -824,6 +824,12 @@ fn schema_expr(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
         .as_ref()
         .filter(|lit| lit.value() == "read")
         .map(|_| quote!(.read_newer()));
+    let layout = cont
+        .args
+        .layout
+        .as_ref()
+        .filter(|lit| lit.value() == "envelope")
+        .map(|_| quote!(.envelope()));
     let claims = claims(cont, history).map(|keys| quote!(.claims(&[#(#keys),*])));
     let embeds = fields_fn(cont).and_then(|_| {
         let since = &cont.args.since.as_ref()?.version;
@@ -840,6 +846,7 @@ fn schema_expr(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
         ::palimpsest::__private::Checked::new(#name, #current, #legacy, #key)
             #metadata
             #newer
+            #layout
             #check
             #claims
             #(#steps)*

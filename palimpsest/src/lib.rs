@@ -151,6 +151,7 @@ mod collect;
 mod de;
 mod downgrade;
 mod embedded;
+mod envelope;
 mod error;
 mod forward;
 mod ignored;
@@ -185,6 +186,7 @@ pub mod __private;
 pub use downgrade::{to_value_as, to_value_as_lossy, Lost};
 pub use embedded::EmbeddedSchema;
 pub use error::Error;
+pub use envelope::Layout;
 pub use newer::{Newer, FORWARD};
 pub use migrate::{
     Report, StepRecord, LEGACY_NESTED, LEGACY_UNKNOWN, MIGRATED_FROM, MIGRATION_HISTORY,

@@ -27,7 +27,8 @@ use serde_json::{Map, Value};
 use crate::error::Error;
 use crate::object::{free_key, object_at, Object};
 use crate::schema::Schema;
-use crate::ser::Stamped;
+use crate::envelope::{self, Layout};
+use crate::ser::{Stamp, Stamped};
 
 /// The metadata key of the record a read of a newer document keeps:
 /// `{"version": .., "unknown": {..}, "nested": {..}}`, see [`Newer::Read`].
@@ -201,18 +202,24 @@ where
     P: ?Sized + Serialize,
     S: Serializer,
 {
+    let mut record = None;
     if let Some(path) = schema.metadata.as_ref().filter(|_| !schema.key_is_field) {
-        let mut record = None;
         // The probe fails only where the value itself would.
         let _ = plain.serialize(Probe {
             segments: path.segments(),
             record: &mut record,
         });
-        if let Some(record) = record {
-            return write_back(plain, schema, record, serializer);
+    }
+    match (record, schema.layout) {
+        (Some(record), layout) => write_back(plain, schema, record, layout, serializer),
+        (None, Layout::Inline) => plain.serialize(Stamped::new(serializer, schema)),
+        (None, Layout::Envelope) => {
+            let mut envelope = serializer.serialize_map(Some(2))?;
+            envelope.serialize_entry(envelope::VERSION, &Stamp(schema))?;
+            envelope.serialize_entry(envelope::DATA, plain)?;
+            envelope.end()
         }
     }
-    plain.serialize(Stamped::new(serializer, schema))
 }
 
 /// Writes a value carrying a [`FORWARD`] record as the newer document it
@@ -221,6 +228,7 @@ fn write_back<P, S>(
     plain: &P,
     schema: &'static Schema,
     record: Value,
+    layout: Layout,
     serializer: S,
 ) -> Result<S::Ok, S::Error>
 where
@@ -234,12 +242,17 @@ where
         return plain.serialize(Stamped::new(serializer, schema));
     };
     let stamp = restore(schema, &mut document, record);
+    document.remove(schema.key);
+    if layout == Layout::Envelope {
+        let mut envelope = serializer.serialize_map(Some(2))?;
+        envelope.serialize_entry(envelope::VERSION, &stamp)?;
+        envelope.serialize_entry(envelope::DATA, &document)?;
+        return envelope.end();
+    }
     let mut map = serializer.serialize_map(Some(document.len() + 1))?;
     map.serialize_entry(schema.key, &stamp)?;
     for (key, value) in &document {
-        if key != schema.key {
-            map.serialize_entry(key, value)?;
-        }
+        map.serialize_entry(key, value)?;
     }
     map.end()
 }

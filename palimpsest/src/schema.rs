@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::chain::find_path;
 use crate::embedded::EmbeddedSchema;
 use crate::error::{BoxError, Error};
+use crate::envelope::Layout;
 use crate::newer::Newer;
 use crate::object::{Object, ObjectPath};
 use crate::step::{Op, Step};
@@ -148,6 +149,8 @@ pub struct Schema {
     pub(crate) nested: Option<Box<crate::embedded::Nested>>,
     /// What a read does with a document newer than the current version.
     pub(crate) newer: Newer,
+    /// Where documents carry their version.
+    pub(crate) layout: Layout,
 }
 
 /// How an old or reordered document is read without buffering all of it,
@@ -371,6 +374,31 @@ impl Schema {
         self.key
     }
 
+    /// Where documents carry their version.
+    #[must_use]
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// The top-level key of a document that holds its version:
+    /// [`key`](Self::key) in the inline layout, `"version"` in an envelope.
+    ///
+    /// ```
+    /// use palimpsest::{Layout, Schema};
+    ///
+    /// assert_eq!(Schema::integer("Note", 1).build()?.stamp_key(), "schema_version");
+    /// let enveloped = Schema::integer("Note", 1).layout(Layout::Envelope).build()?;
+    /// assert_eq!(enveloped.stamp_key(), "version");
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    #[must_use]
+    pub fn stamp_key(&self) -> &'static str {
+        match self.layout {
+            Layout::Inline => self.key,
+            Layout::Envelope => crate::envelope::VERSION,
+        }
+    }
+
     /// Where migration history and preserved values go, if anywhere.
     #[must_use]
     pub fn metadata(&self) -> Option<&ObjectPath> {
@@ -466,6 +494,9 @@ impl Schema {
     }
 
     pub(crate) fn detect_in(&self, object: &Object) -> Result<Version, Error> {
+        if let Some(stamp) = self.envelope_stamp(object) {
+            return self.detect_stamp(stamp);
+        }
         self.detect_stamp(object.get(self.key))
     }
 
@@ -588,6 +619,7 @@ pub struct SchemaBuilder {
     check: Option<Box<CheckFn>>,
     embedded: Vec<(String, EmbeddedSchema)>,
     newer: Newer,
+    layout: Layout,
 }
 
 impl fmt::Debug for SchemaBuilder {
@@ -614,6 +646,7 @@ impl SchemaBuilder {
             check: None,
             embedded: Vec::new(),
             newer: Newer::Fail,
+            layout: Layout::Inline,
         }
     }
 
@@ -756,6 +789,28 @@ impl SchemaBuilder {
         self
     }
 
+    /// Where documents carry their version: [`Layout::Inline`] (the
+    /// default) or [`Layout::Envelope`], `{"version": V, "data": {...}}`.
+    ///
+    /// ```
+    /// use palimpsest::{Layout, Schema, Step};
+    /// use serde_json::json;
+    ///
+    /// let schema = Schema::integer("Note", 1)
+    ///     .layout(Layout::Envelope)
+    ///     .step(Step::new(0, 1).rename("body", "text"))
+    ///     .build()?;
+    /// let mut doc = json!({"body": "hi"});
+    /// assert_eq!(schema.detect(&doc)?.to_string(), "0");
+    /// schema.migrate(&mut doc)?;
+    /// assert_eq!(doc, json!({"version": 1, "data": {"text": "hi"}}));
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    pub fn layout(mut self, layout: Layout) -> Self {
+        self.layout = layout;
+        self
+    }
+
     /// Checks the history and builds the schema.
     ///
     /// # Errors
@@ -825,6 +880,14 @@ impl SchemaBuilder {
         let nested =
             crate::embedded::runtime::assemble(&mut history, self.embedded).map_err(fail)?;
         let mut schema = history.into_schema();
+        if self.layout == Layout::Envelope && schema.key_is_field {
+            return Err(fail(format!(
+                "the envelope layout keeps the version beside the data, so the type cannot read \
+                 the version key `{}` as a field",
+                schema.key
+            )));
+        }
+        schema.layout = self.layout;
         if self.newer == Newer::Read {
             if let Some(message) = schema.cannot_read_newer() {
                 return Err(fail(message));
@@ -954,6 +1017,7 @@ impl History {
             streaming,
             nested: None,
             newer: Newer::Fail,
+            layout: Layout::Inline,
         }
     }
 }

@@ -37,6 +37,7 @@ use serde_json::{Map, Value};
 use crate::embedded::Sink;
 use crate::error::Error;
 use crate::migrate::Report;
+use crate::envelope::{self, Layout};
 use crate::newer::Newer;
 use crate::object::Object;
 use crate::schema::{Schema, Versioned};
@@ -434,6 +435,9 @@ where
         self.described.set(true);
         let schema = T::schema();
         let cx = self.cx;
+        if schema.layout == Layout::Envelope {
+            return visit_envelope(cx, schema, map);
+        }
         let mut stamp = None;
         let mut pending = None;
         match map.next_key_seed(FirstKeySeed(schema.key()))? {
@@ -473,6 +477,17 @@ where
         while let Some((key, value)) = map.next_entry::<String, Value>()? {
             cx.capture_for::<A::Error>(schema, &mut captured, key, value)?;
         }
+        read_buffered(cx, schema, captured)
+    }
+}
+
+/// Migrates a document read whole, its version among its fields, and
+/// deserializes it into `T`.
+fn read_buffered<'de, T, E>(cx: &mut Context, schema: &Schema, mut captured: Object) -> Result<T, E>
+where
+    T: Versioned + Deserialize<'de>,
+    E: serde::de::Error,
+{
         let stamp = captured.get(schema.key()).cloned();
         cx.migrate(schema, &mut captured, stamp.as_ref())?;
         let from = match &cx.found {
@@ -498,6 +513,78 @@ where
             built => built,
         };
         built.map_err(|error| cx.fail(error))
+}
+
+/// Reads a document of a type in the envelope layout. The fast path is
+/// the envelope as palimpsest writes it: `version` first, current, then
+/// `data`, deserialized straight into `T`. Any other document is read
+/// whole, opened into its data, and read as a buffered one.
+fn visit_envelope<'de, T, A>(cx: &mut Context, schema: &'static Schema, mut map: A) -> Result<T, A::Error>
+where
+    T: Versioned + Deserialize<'de>,
+    A: MapAccess<'de>,
+{
+    let mut envelope = Map::new();
+    match map.next_key::<String>()? {
+        Some(key) if key == envelope::VERSION => {
+            let stamp = map.next_value_seed(StampSeed(schema))?;
+            if stamp.is_current(schema) {
+                match map.next_key::<String>()? {
+                    Some(key) if key == envelope::DATA => {
+                        cx.found = Found::Current;
+                        let value = map.next_value_seed(CurrentSeed::<T>(PhantomData))?;
+                        return match map.next_key::<String>()? {
+                            None => Ok(value),
+                            Some(key) => Err(cx.fail(Error::Mismatch {
+                                type_name: schema.type_name(),
+                                version: schema.current().clone(),
+                                migrated_to: None,
+                                path: String::new(),
+                                message: format!(
+                                    "unknown key `{key}` beside `{}` and `{}` in an envelope",
+                                    envelope::VERSION,
+                                    envelope::DATA
+                                ),
+                            })),
+                        };
+                    }
+                    Some(key) => {
+                        envelope.insert(key, map.next_value()?);
+                    }
+                    None => {}
+                }
+            }
+            envelope.insert(key, stamp.into_value(schema));
+        }
+        Some(key) => {
+            envelope.insert(key, map.next_value()?);
+        }
+        None => {}
+    }
+    while let Some((key, value)) = map.next_entry::<String, Value>()? {
+        cx.capture_for::<A::Error>(schema, &mut envelope, key, value)?;
+    }
+    let mut document = Value::Object(envelope);
+    schema
+        .open_envelope(&mut document)
+        .map_err(|error| cx.fail(error))?;
+    let Value::Object(captured) = document else {
+        return Err(cx.fail(schema.not_an_object(&document)));
+    };
+    read_buffered(cx, schema, captured)
+}
+
+/// Deserializes the data of a current envelope, with no migration.
+struct CurrentSeed<T>(PhantomData<T>);
+
+impl<'de, T> serde::de::DeserializeSeed<'de> for CurrentSeed<T>
+where
+    T: Versioned + Deserialize<'de>,
+{
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        T::deserialize_current(deserializer)
     }
 }
 

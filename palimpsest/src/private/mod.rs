@@ -56,6 +56,7 @@ pub use crate::version::Version;
 
 use crate::embedded::{Nested, RootOutline};
 use crate::object::ObjectPath;
+use crate::envelope::Layout;
 use crate::newer::Newer;
 use crate::schema::{boxed_check, History, TypedStep};
 
@@ -118,7 +119,7 @@ pub fn ops() -> Step {
 /// (`vocab::history`): the schema is built from it with no check and no
 /// way to fail.
 #[must_use]
-pub struct Checked(History, Option<RootOutline>, Newer);
+pub struct Checked(History, Option<RootOutline>, Newer, Layout);
 
 impl Checked {
     /// A history of `type_name` from `legacy` to `current`.
@@ -142,6 +143,7 @@ impl Checked {
             },
             None,
             Newer::Fail,
+            Layout::Inline,
         )
     }
 
@@ -167,6 +169,12 @@ impl Checked {
     /// as it (the macro checked the type has a metadata path).
     pub fn read_newer(mut self) -> Self {
         self.2 = Newer::Read;
+        self
+    }
+
+    /// `layout = "envelope"`: documents are `{"version": V, "data": {..}}`.
+    pub fn envelope(mut self) -> Self {
+        self.3 = Layout::Envelope;
         self
     }
 
@@ -214,11 +222,12 @@ impl Checked {
     /// `Error::Definition` every read returns.
     #[must_use]
     pub fn build(self) -> Schema {
-        let Checked(mut history, outline, newer) = self;
+        let Checked(mut history, outline, newer, layout) = self;
         let nested = outline.and_then(|outline| Nested::assemble(&mut history, &outline));
         let mut schema = history.into_schema();
         schema.stamps_itself = true;
         schema.newer = newer;
+        schema.layout = layout;
         // A top-level enum's document is one value, read whole.
         if nested.as_ref().is_some_and(Nested::whole) {
             schema.streaming = None;
