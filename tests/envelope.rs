@@ -43,7 +43,10 @@ pub struct Context {
 }
 
 fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/envelope/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/envelope/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -76,7 +79,10 @@ fn cbor(value: &impl Serialize) -> Vec<u8> {
 fn a_value_is_written_in_an_envelope_version_first() {
     let trace: Trace = serde_json::from_str(&fixture("0.3.0.json")).unwrap();
     let text = serde_json::to_string(&trace).unwrap();
-    assert!(text.starts_with(r#"{"version":"0.3.0","data":{"problem":"#), "{text}");
+    assert!(
+        text.starts_with(r#"{"version":"0.3.0","data":{"problem":"#),
+        "{text}"
+    );
     assert_eq!(palimpsest::to_string(&trace).unwrap(), text);
     assert_eq!(palimpsest::to_value(&trace).unwrap(), tree("0.3.0.json"));
     let written: Value = ciborium::from_reader(cbor(&trace).as_slice()).unwrap();
@@ -100,7 +106,10 @@ fn every_old_document_migrates_on_every_route() {
         assert_eq!(read.report.from.to_string(), version, "{name}");
         assert!(read.report.migrated(), "{name}");
         check_current(&read.value);
-        assert_eq!(read.value.context.metadata["migrated_from"], version, "{name}");
+        assert_eq!(
+            read.value.context.metadata["migrated_from"], version,
+            "{name}"
+        );
 
         let through_serde: Trace = serde_json::from_str(&text).unwrap();
         assert_eq!(through_serde, read.value, "{name}");
@@ -111,17 +120,25 @@ fn every_old_document_migrates_on_every_route() {
 
         // The tree engine writes the envelope, with the same result.
         let mut document = tree(name);
-        assert_eq!(palimpsest::detect::<Trace>(&document).unwrap().to_string(), version);
+        assert_eq!(
+            palimpsest::detect::<Trace>(&document).unwrap().to_string(),
+            version
+        );
         let report = palimpsest::migrate::<Trace>(&mut document).unwrap();
         assert_eq!(report.from.to_string(), version, "{name}");
-        assert_eq!(document, palimpsest::to_value(&read.value).unwrap(), "{name}");
+        assert_eq!(
+            document,
+            palimpsest::to_value(&read.value).unwrap(),
+            "{name}"
+        );
         assert_eq!(document["version"], "0.3.0", "{name}");
     }
 }
 
 #[test]
 fn the_version_may_come_after_the_data() {
-    let reordered = r#"{"data": {"problem": "p", "outcome": "o", "steps": []}, "version": "0.3.0"}"#;
+    let reordered =
+        r#"{"data": {"problem": "p", "outcome": "o", "steps": []}, "version": "0.3.0"}"#;
     let trace: Trace = serde_json::from_str(reordered).unwrap();
     assert_eq!((trace.problem.as_str(), trace.outcome.as_str()), ("p", "o"));
 }
@@ -153,14 +170,22 @@ fn downgrade_writes_the_older_envelope() {
 
 #[test]
 fn the_bulk_engine_migrates_envelopes_and_bare_documents() {
-    let input: String = OLD.iter().map(|(name, _)| fixture(name).trim().to_owned() + "\n").collect();
+    let input: String = OLD
+        .iter()
+        .map(|(name, _)| fixture(name).trim().to_owned() + "\n")
+        .collect();
     let mut output = Vec::new();
     let mut outcomes = Vec::new();
     let mut observer = |document: Document<'_>| outcomes.push(document.outcome);
     Migrator::<Trace>::new()
         .jsonl("-", input.as_bytes(), &mut output, &mut observer)
         .unwrap();
-    assert!(outcomes.iter().all(|o| matches!(o, Outcome::Migrated { .. })), "{outcomes:?}");
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| matches!(o, Outcome::Migrated { .. })),
+        "{outcomes:?}"
+    );
     let output = String::from_utf8(output).unwrap();
     for line in output.lines() {
         assert!(line.starts_with(r#"{"version":"0.3.0","data":{"#), "{line}");
@@ -171,14 +196,25 @@ fn the_bulk_engine_migrates_envelopes_and_bare_documents() {
     Migrator::<Trace>::new()
         .to("0.2.0")
         .unwrap()
-        .jsonl("-", fixture("0.3.0.json").as_bytes(), &mut output, &mut |_: Document<'_>| {})
+        .jsonl(
+            "-",
+            fixture("0.3.0.json").as_bytes(),
+            &mut output,
+            &mut |_: Document<'_>| {},
+        )
         .unwrap();
     let line = String::from_utf8(output).unwrap();
     assert!(line.starts_with(r#"{"version":"0.2.0","data":{"#), "{line}");
 }
 
 /// A newer build's envelope, read by a type that reads newer documents.
-#[versioned(since = 1, version = 2, metadata = "meta", layout = "envelope", newer = "read")]
+#[versioned(
+    since = 1,
+    version = 2,
+    metadata = "meta",
+    layout = "envelope",
+    newer = "read"
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Note {
     pub text: String,
@@ -191,7 +227,10 @@ fn a_newer_envelope_round_trips_through_an_older_build() {
     let newer = json!({"version": 3, "data": {"text": "hi", "color": "red", "meta": {}}});
     let note: Note = serde_json::from_value(newer.clone()).unwrap();
     assert_eq!(note.text, "hi");
-    assert_eq!(note.meta[FORWARD], json!({"version": 3, "unknown": {"color": "red"}}));
+    assert_eq!(
+        note.meta[FORWARD],
+        json!({"version": 3, "unknown": {"color": "red"}})
+    );
     assert_eq!(palimpsest::to_value(&note).unwrap(), newer);
     let text = serde_json::to_string(&note).unwrap();
     assert!(text.starts_with(r#"{"version":3,"data":{"#), "{text}");

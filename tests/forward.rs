@@ -94,7 +94,10 @@ pub enum Role {
 }
 
 fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/forward/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/forward/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -275,7 +278,10 @@ fn a_value_this_build_would_refuse_is_a_typed_error_at_its_path() {
     else {
         panic!("{err}");
     };
-    assert_eq!((version.to_string(), migrated_to, path.as_str()), ("0.3.0".to_owned(), &None, "steps[0].role"));
+    assert_eq!(
+        (version.to_string(), migrated_to, path.as_str()),
+        ("0.3.0".to_owned(), &None, "steps[0].role")
+    );
     assert_eq!(
         err.to_string(),
         "`Roles`: document at version 0.3.0 does not fit the schema at `steps[0].role`: unknown variant `critic`, expected `agent` or `user`",
@@ -327,7 +333,10 @@ fn a_schema_built_at_run_time_reads_and_writes_back_newer_documents() {
     let newer = json!({"schema_version": 5, "capacity": 8, "eviction": "lru"});
     let read = palimpsest::from_value::<Config>(newer.clone()).unwrap();
     assert_eq!(read.value.capacity, 8);
-    assert_eq!(read.value.meta[FORWARD], json!({"version": 5, "unknown": {"eviction": "lru"}}));
+    assert_eq!(
+        read.value.meta[FORWARD],
+        json!({"version": 5, "unknown": {"eviction": "lru"}})
+    );
     let mut expected = newer;
     expected["meta"] = json!({});
     assert_eq!(palimpsest::to_value(&read.value).unwrap(), expected);

@@ -77,12 +77,16 @@ pub fn impl_root_serde(head: &Head<'_>) -> TokenStream {
         // unknown keys).
         let plain = impl_serialize_as(
             head,
-            (quote!(::palimpsest::__private::SerializePlain), quote!(serialize_plain)),
+            (
+                quote!(::palimpsest::__private::SerializePlain),
+                quote!(serialize_plain),
+            ),
             |ty_generics| quote!(<#remote #ty_generics>::serialize(self, __serializer)),
         );
-        let serialize = impl_serialize(head, |_| {
-            quote!(::palimpsest::__private::serialize_root(self, #schema_fn(), __serializer))
-        });
+        let serialize = impl_serialize(
+            head,
+            |_| quote!(::palimpsest::__private::serialize_root(self, #schema_fn(), __serializer)),
+        );
         quote!(#plain #serialize)
     });
     let deserialize = head

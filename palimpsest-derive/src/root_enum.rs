@@ -31,7 +31,10 @@ pub struct RootArgs {
 /// `legacy`, `key`; the others need a struct.
 pub fn check_args(cx: &mut Ctxt, args: &ContainerArgs, item: &syn::ItemEnum) -> Option<RootArgs> {
     for (key, span) in &args.written {
-        if matches!(*key, "metadata" | "step" | "check" | "snapshot" | "newer" | "layout") {
+        if matches!(
+            *key,
+            "metadata" | "step" | "check" | "snapshot" | "newer" | "layout"
+        ) {
             cx.error_at(
                 *span,
                 format!("#[versioned]: `{key}` does not apply to a top-level enum, whose variants share no field to hold metadata nor one shape for a step to see; wrap the enum in a #[versioned] struct for it"),

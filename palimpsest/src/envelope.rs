@@ -168,7 +168,9 @@ mod tests {
     fn an_envelope_opens_and_closes_around_the_work() {
         let schema = schema();
         let mut doc = json!({"version": 1, "data": {"body": "hi"}});
-        let seen = schema.in_layout(&mut doc, |inline| Ok(inline.clone())).unwrap();
+        let seen = schema
+            .in_layout(&mut doc, |inline| Ok(inline.clone()))
+            .unwrap();
         assert_eq!(seen, json!({"schema_version": 1, "body": "hi"}));
         assert_eq!(doc, json!({"version": 1, "data": {"body": "hi"}}));
     }

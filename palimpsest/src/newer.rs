@@ -24,10 +24,10 @@ use serde::ser::{
 };
 use serde_json::{Map, Value};
 
+use crate::envelope::{self, Layout};
 use crate::error::Error;
 use crate::object::{free_key, object_at, Object};
 use crate::schema::Schema;
-use crate::envelope::{self, Layout};
 use crate::ser::{Stamp, Stamped};
 
 /// The metadata key of the record a read of a newer document keeps:
@@ -166,7 +166,10 @@ impl Schema {
             record.insert(UNKNOWN.to_owned(), Value::Object(unknown));
         }
         if !nested.is_empty() {
-            record.insert(NESTED.to_owned(), Value::Object(nested.into_iter().collect()));
+            record.insert(
+                NESTED.to_owned(),
+                Value::Object(nested.into_iter().collect()),
+            );
         }
         let slot = object_at(object, metadata).map_err(|e| Error::NotAnObject {
             type_name: self.type_name,
@@ -381,19 +384,33 @@ struct Probe<'a> {
 /// The probe's error: the value's own, which the real write reports.
 type ProbeError = serde_json::Error;
 
-impl<'a> Probe<'a> {
-    /// Visits `value` if `key` is the next segment of the path.
+impl Probe<'_> {
+    /// The key the probe looks for in the object it is in.
+    fn wanted(&self) -> &str {
+        self.segments.first().map_or(FORWARD, String::as_str)
+    }
+
+    /// Visits `value` if `key` is the one looked for.
     fn field<T: ?Sized + Serialize>(&mut self, key: &str, value: &T) -> Result<(), ProbeError> {
+        if key == self.wanted() {
+            self.descend(value)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Visits the value of the key looked for: the next object on the
+    /// path, or at its end the record itself.
+    fn descend<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), ProbeError> {
         match self.segments.split_first() {
-            Some((segment, rest)) if segment == key => value.serialize(Probe {
+            Some((_, rest)) => value.serialize(Probe {
                 segments: rest,
                 record: self.record,
             }),
-            None if key == FORWARD => {
+            None => {
                 *self.record = Some(serde_json::to_value(value)?);
                 Ok(())
             }
-            _ => Ok(()),
         }
     }
 }
@@ -401,7 +418,8 @@ impl<'a> Probe<'a> {
 /// The probe inside a map, which must see a key before its value.
 struct ProbeMap<'a> {
     probe: Probe<'a>,
-    key: Option<String>,
+    /// Whether the last key was the one the probe looks for.
+    matched: bool,
 }
 
 impl SerializeStruct for Probe<'_> {
@@ -443,17 +461,17 @@ impl SerializeMap for ProbeMap<'_> {
     type Error = ProbeError;
 
     fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<(), ProbeError> {
-        self.key = match serde_json::to_value(key) {
-            Ok(Value::String(key)) => Some(key),
-            _ => None,
-        };
+        // Compared in place: most maps on the way are small, and the probe
+        // runs on every write.
+        self.matched = key.serialize(KeyIs(self.probe.wanted())).unwrap_or(false);
         Ok(())
     }
 
     fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), ProbeError> {
-        match self.key.take() {
-            Some(key) => self.probe.field(&key, value),
-            None => Ok(()),
+        if std::mem::take(&mut self.matched) {
+            self.probe.descend(value)
+        } else {
+            Ok(())
         }
     }
 
@@ -464,10 +482,10 @@ impl SerializeMap for ProbeMap<'_> {
 
 /// The shapes that hold no field: nothing to find in them.
 macro_rules! nothing_here {
-    ($($method:ident($($ty:ty),*);)*) => {
+    ($answer:expr; $($method:ident($($ty:ty),*);)*) => {
         $(
-            fn $method(self, $(_: $ty),*) -> Result<(), ProbeError> {
-                Ok(())
+            fn $method(self, $(_: $ty),*) -> Result<Self::Ok, ProbeError> {
+                Ok($answer)
             }
         )*
     };
@@ -485,6 +503,7 @@ impl<'a> Serializer for Probe<'a> {
     type SerializeStructVariant = Self;
 
     nothing_here! {
+        ();
         serialize_bool(bool);
         serialize_i8(i8);
         serialize_i16(i16);
@@ -558,7 +577,7 @@ impl<'a> Serializer for Probe<'a> {
     fn serialize_map(self, _: Option<usize>) -> Result<ProbeMap<'a>, ProbeError> {
         Ok(ProbeMap {
             probe: self,
-            key: None,
+            matched: false,
         })
     }
 
@@ -574,6 +593,118 @@ impl<'a> Serializer for Probe<'a> {
         _: usize,
     ) -> Result<Self, ProbeError> {
         Ok(self)
+    }
+}
+
+/// A serializer that answers whether a map key is the string it holds,
+/// without copying the key.
+struct KeyIs<'a>(&'a str);
+
+impl Serializer for KeyIs<'_> {
+    type Ok = bool;
+    type Error = ProbeError;
+    type SerializeSeq = Impossible<bool, ProbeError>;
+    type SerializeTuple = Impossible<bool, ProbeError>;
+    type SerializeTupleStruct = Impossible<bool, ProbeError>;
+    type SerializeTupleVariant = Impossible<bool, ProbeError>;
+    type SerializeMap = Impossible<bool, ProbeError>;
+    type SerializeStruct = Impossible<bool, ProbeError>;
+    type SerializeStructVariant = Impossible<bool, ProbeError>;
+
+    fn serialize_str(self, key: &str) -> Result<bool, ProbeError> {
+        Ok(key == self.0)
+    }
+
+    nothing_here! {
+        false;
+        serialize_bool(bool);
+        serialize_i8(i8);
+        serialize_i16(i16);
+        serialize_i32(i32);
+        serialize_i64(i64);
+        serialize_u8(u8);
+        serialize_u16(u16);
+        serialize_u32(u32);
+        serialize_u64(u64);
+        serialize_f32(f32);
+        serialize_f64(f64);
+        serialize_char(char);
+        serialize_bytes(&[u8]);
+        serialize_none();
+        serialize_unit();
+        serialize_unit_struct(&'static str);
+        serialize_unit_variant(&'static str, u32, &'static str);
+    }
+
+    // A key that is no string is never the one looked for.
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, ProbeError> {
+        Err(ProbeError::custom("not a string"))
+    }
+
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, ProbeError> {
+        Err(ProbeError::custom("not a string"))
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, ProbeError> {
+        Err(ProbeError::custom("not a string"))
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, ProbeError> {
+        Err(ProbeError::custom("not a string"))
+    }
+
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, ProbeError> {
+        Err(ProbeError::custom("not a string"))
+    }
+
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, ProbeError> {
+        Err(ProbeError::custom("not a string"))
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, ProbeError> {
+        Err(ProbeError::custom("not a string"))
+    }
+
+    fn serialize_some<T: ?Sized + Serialize>(self, key: &T) -> Result<bool, ProbeError> {
+        key.serialize(self)
+    }
+
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        key: &T,
+    ) -> Result<bool, ProbeError> {
+        key.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<bool, ProbeError> {
+        Ok(false)
     }
 }
 
@@ -615,13 +746,13 @@ mod tests {
         );
     }
 
-    #[derive(Serialize)]
+    #[derive(serde::Serialize)]
     struct Doc {
         skipped: Vec<u8>,
         context: Context,
     }
 
-    #[derive(Serialize)]
+    #[derive(serde::Serialize)]
     struct Context {
         metadata: Map<String, Value>,
     }

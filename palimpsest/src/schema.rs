@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use crate::chain::find_path;
 use crate::embedded::EmbeddedSchema;
-use crate::error::{BoxError, Error};
 use crate::envelope::Layout;
+use crate::error::{BoxError, Error};
 use crate::newer::Newer;
 use crate::object::{Object, ObjectPath};
 use crate::step::{Op, Step};

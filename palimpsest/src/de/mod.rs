@@ -35,9 +35,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::embedded::Sink;
+use crate::envelope::{self, Layout};
 use crate::error::Error;
 use crate::migrate::Report;
-use crate::envelope::{self, Layout};
 use crate::newer::Newer;
 use crate::object::Object;
 use crate::schema::{Schema, Versioned};
@@ -488,38 +488,42 @@ where
     T: Versioned + Deserialize<'de>,
     E: serde::de::Error,
 {
-        let stamp = captured.get(schema.key()).cloned();
-        cx.migrate(schema, &mut captured, stamp.as_ref())?;
-        let from = match &cx.found {
-            Found::Version(version) => version.clone(),
-            _ => schema.current().clone(),
-        };
-        let built = build(schema, captured, &from);
-        // Nothing was migrated: the document did not fit as it was.
-        let built = match built {
-            Err(Error::Mismatch {
-                type_name,
-                version,
-                path,
-                message,
-                ..
-            }) if cx.read_newer => Err(Error::Mismatch {
-                type_name,
-                version,
-                migrated_to: None,
-                path,
-                message,
-            }),
-            built => built,
-        };
-        built.map_err(|error| cx.fail(error))
+    let stamp = captured.get(schema.key()).cloned();
+    cx.migrate(schema, &mut captured, stamp.as_ref())?;
+    let from = match &cx.found {
+        Found::Version(version) => version.clone(),
+        _ => schema.current().clone(),
+    };
+    let built = build(schema, captured, &from);
+    // Nothing was migrated: the document did not fit as it was.
+    let built = match built {
+        Err(Error::Mismatch {
+            type_name,
+            version,
+            path,
+            message,
+            ..
+        }) if cx.read_newer => Err(Error::Mismatch {
+            type_name,
+            version,
+            migrated_to: None,
+            path,
+            message,
+        }),
+        built => built,
+    };
+    built.map_err(|error| cx.fail(error))
 }
 
 /// Reads a document of a type in the envelope layout. The fast path is
 /// the envelope as palimpsest writes it: `version` first, current, then
 /// `data`, deserialized straight into `T`. Any other document is read
 /// whole, opened into its data, and read as a buffered one.
-fn visit_envelope<'de, T, A>(cx: &mut Context, schema: &'static Schema, mut map: A) -> Result<T, A::Error>
+fn visit_envelope<'de, T, A>(
+    cx: &mut Context,
+    schema: &'static Schema,
+    mut map: A,
+) -> Result<T, A::Error>
 where
     T: Versioned + Deserialize<'de>,
     A: MapAccess<'de>,

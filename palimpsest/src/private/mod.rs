@@ -37,7 +37,11 @@ impl<T: ?Sized + SerializePlain> serde::Serialize for Plain<'_, T> {
 /// # Errors
 ///
 /// Whatever the serializer reports.
-pub fn serialize_root<T, S>(value: &T, schema: &'static Schema, serializer: S) -> Result<S::Ok, S::Error>
+pub fn serialize_root<T, S>(
+    value: &T,
+    schema: &'static Schema,
+    serializer: S,
+) -> Result<S::Ok, S::Error>
 where
     T: ?Sized + SerializePlain,
     S: serde::Serializer,
@@ -55,9 +59,9 @@ pub use crate::step::Step;
 pub use crate::version::Version;
 
 use crate::embedded::{Nested, RootOutline};
-use crate::object::ObjectPath;
 use crate::envelope::Layout;
 use crate::newer::Newer;
+use crate::object::ObjectPath;
 use crate::schema::{boxed_check, History, TypedStep};
 
 /// The serialized form of a Rust default value, for a step that inserts an
