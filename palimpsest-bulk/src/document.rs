@@ -62,7 +62,13 @@ where
         } else {
             self.rewrite(text)
         };
-        processed.unwrap_or_else(Processed::failed)
+        match processed {
+            Ok(processed) => processed,
+            Err(BulkError::Document(Error::NewerVersion { version, .. })) if !self.fail_newer => {
+                Processed::kept(Outcome::Newer(version))
+            }
+            Err(error) => Processed::failed(error),
+        }
     }
 
     /// To the current version, through `T`: palimpsest's reader says which
