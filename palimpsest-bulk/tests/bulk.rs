@@ -144,7 +144,10 @@ fn bad_lines_are_kept_and_reported_with_their_line() {
         summary.failures[2]
     );
     // A newer build's document is no failure: kept as it is, and counted.
-    assert_eq!((summary.blank_lines, summary.migrated, summary.newer), (1, 2, 1));
+    assert_eq!(
+        (summary.blank_lines, summary.migrated, summary.newer),
+        (1, 2, 1)
+    );
 }
 
 #[test]

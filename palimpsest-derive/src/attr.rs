@@ -149,34 +149,18 @@ impl ContainerArgs {
                 Ok(())
             } else if meta.path.is_ident("newer") {
                 // #[versioned(newer = "read")]
-                let slot = &mut out.newer;
-                set_str(cx, &meta, slot, "newer", "\"read\"")?;
-                match slot.as_ref().map(LitStr::value).as_deref() {
-                    None | Some("read" | "fail") => {}
-                    Some(other) => {
-                        let lit = slot.take();
-                        cx.error_spanned_by(
-                            lit,
-                            format!("#[versioned]: unknown newer {other:?}; expected \"read\" (read a newer document as the current version, keeping what this build does not know) or \"fail\" (the default)"),
-                        );
-                    }
-                }
-                Ok(())
+                let choices = [
+                    ("read", "read a newer document as the current version, keeping what this build does not know"),
+                    ("fail", "the default"),
+                ];
+                set_choice(cx, &meta, &mut out.newer, "newer", &choices)
             } else if meta.path.is_ident("layout") {
                 // #[versioned(layout = "envelope")]
-                let slot = &mut out.layout;
-                set_str(cx, &meta, slot, "layout", "\"envelope\"")?;
-                match slot.as_ref().map(LitStr::value).as_deref() {
-                    None | Some("envelope" | "inline") => {}
-                    Some(other) => {
-                        let lit = slot.take();
-                        cx.error_spanned_by(
-                            lit,
-                            format!("#[versioned]: unknown layout {other:?}; expected \"envelope\" ({{\"version\": .., \"data\": {{..}}}}) or \"inline\" (the version key among the fields, the default)"),
-                        );
-                    }
-                }
-                Ok(())
+                let choices = [
+                    ("envelope", "{\"version\": .., \"data\": {..}}"),
+                    ("inline", "the version key among the fields, the default"),
+                ];
+                set_choice(cx, &meta, &mut out.layout, "layout", &choices)
             } else if let Some(parsed) = out.moves.parse(cx, &meta) {
                 parsed
             } else {
@@ -411,6 +395,36 @@ fn set_str(
         cx.error_spanned_by(&meta.path, format!("#[versioned]: duplicate `{name}`"));
     } else {
         *slot = Some(lit);
+    }
+    Ok(())
+}
+
+/// `name = "choice"`, one of `choices` (each with what it means, for the
+/// error); the first choice is the example of the syntax.
+fn set_choice(
+    cx: &mut Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    slot: &mut Option<LitStr>,
+    name: &str,
+    choices: &[(&str, &str)],
+) -> syn::Result<()> {
+    let example = format!("{:?}", choices.first().map_or("", |(choice, _)| *choice));
+    set_str(cx, meta, slot, name, &example)?;
+    let Some(given) = slot.as_ref().map(LitStr::value) else {
+        return Ok(());
+    };
+    if !choices.iter().any(|(choice, _)| *choice == given) {
+        let expected: Vec<String> = choices
+            .iter()
+            .map(|(choice, meaning)| format!("{choice:?} ({meaning})"))
+            .collect();
+        cx.error_spanned_by(
+            slot.take(),
+            format!(
+                "#[versioned]: unknown {name} {given:?}; expected {}",
+                expected.join(" or ")
+            ),
+        );
     }
     Ok(())
 }

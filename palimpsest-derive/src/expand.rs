@@ -822,18 +822,11 @@ fn schema_expr(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
         quote!(.metadata(&[#(#segments),*]))
     });
     let check = cont.args.check.as_ref().map(|path| quote!(.check(#path)));
-    let newer = cont
-        .args
-        .newer
-        .as_ref()
-        .filter(|lit| lit.value() == "read")
-        .map(|_| quote!(.read_newer()));
-    let layout = cont
-        .args
-        .layout
-        .as_ref()
-        .filter(|lit| lit.value() == "envelope")
-        .map(|_| quote!(.envelope()));
+    let chose = |lit: &Option<syn::LitStr>, choice: &str| {
+        lit.as_ref().is_some_and(|lit| lit.value() == choice)
+    };
+    let newer = chose(&cont.args.newer, "read").then(|| quote!(.read_newer()));
+    let layout = chose(&cont.args.layout, "envelope").then(|| quote!(.envelope()));
     let claims = claims(cont, history).map(|keys| quote!(.claims(&[#(#keys),*])));
     let embeds = fields_fn(cont).and_then(|_| {
         let since = &cont.args.since.as_ref()?.version;

@@ -422,39 +422,31 @@ struct ProbeMap<'a> {
     matched: bool,
 }
 
-impl SerializeStruct for Probe<'_> {
-    type Ok = ();
-    type Error = ProbeError;
+/// A struct, or a struct variant: each field is looked at by its name.
+macro_rules! probe_fields {
+    ($($serialize:ident),*) => {
+        $(
+            impl $serialize for Probe<'_> {
+                type Ok = ();
+                type Error = ProbeError;
 
-    fn serialize_field<T: ?Sized + Serialize>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), ProbeError> {
-        self.field(key, value)
-    }
+                fn serialize_field<T: ?Sized + Serialize>(
+                    &mut self,
+                    key: &'static str,
+                    value: &T,
+                ) -> Result<(), ProbeError> {
+                    self.field(key, value)
+                }
 
-    fn end(self) -> Result<(), ProbeError> {
-        Ok(())
-    }
+                fn end(self) -> Result<(), ProbeError> {
+                    Ok(())
+                }
+            }
+        )*
+    };
 }
 
-impl SerializeStructVariant for Probe<'_> {
-    type Ok = ();
-    type Error = ProbeError;
-
-    fn serialize_field<T: ?Sized + Serialize>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), ProbeError> {
-        self.field(key, value)
-    }
-
-    fn end(self) -> Result<(), ProbeError> {
-        Ok(())
-    }
-}
+probe_fields!(SerializeStruct, SerializeStructVariant);
 
 impl SerializeMap for ProbeMap<'_> {
     type Ok = ();
@@ -480,14 +472,69 @@ impl SerializeMap for ProbeMap<'_> {
     }
 }
 
-/// The shapes that hold no field: nothing to find in them.
+/// The shapes that hold no field, each answered with `$answer`: every
+/// scalar but a string, which each serializer answers its own way, and
+/// the unit shapes.
 macro_rules! nothing_here {
+    ($answer:expr) => {
+        nothing_here! {
+            $answer;
+            serialize_bool(bool);
+            serialize_i8(i8);
+            serialize_i16(i16);
+            serialize_i32(i32);
+            serialize_i64(i64);
+            serialize_u8(u8);
+            serialize_u16(u16);
+            serialize_u32(u32);
+            serialize_u64(u64);
+            serialize_f32(f32);
+            serialize_f64(f64);
+            serialize_char(char);
+            serialize_bytes(&[u8]);
+            serialize_none();
+            serialize_unit();
+            serialize_unit_struct(&'static str);
+            serialize_unit_variant(&'static str, u32, &'static str);
+        }
+    };
     ($answer:expr; $($method:ident($($ty:ty),*);)*) => {
         $(
             fn $method(self, $(_: $ty),*) -> Result<Self::Ok, ProbeError> {
                 Ok($answer)
             }
         )*
+    };
+}
+
+/// The four sequence shapes of a serializer, each refused with `$why`.
+macro_rules! refuse_sequences {
+    ($why:literal) => {
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, ProbeError> {
+            Err(ProbeError::custom($why))
+        }
+
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, ProbeError> {
+            Err(ProbeError::custom($why))
+        }
+
+        fn serialize_tuple_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleStruct, ProbeError> {
+            Err(ProbeError::custom($why))
+        }
+
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, ProbeError> {
+            Err(ProbeError::custom($why))
+        }
     };
 }
 
@@ -502,26 +549,10 @@ impl<'a> Serializer for Probe<'a> {
     type SerializeStruct = Self;
     type SerializeStructVariant = Self;
 
-    nothing_here! {
-        ();
-        serialize_bool(bool);
-        serialize_i8(i8);
-        serialize_i16(i16);
-        serialize_i32(i32);
-        serialize_i64(i64);
-        serialize_u8(u8);
-        serialize_u16(u16);
-        serialize_u32(u32);
-        serialize_u64(u64);
-        serialize_f32(f32);
-        serialize_f64(f64);
-        serialize_char(char);
-        serialize_str(&str);
-        serialize_bytes(&[u8]);
-        serialize_none();
-        serialize_unit();
-        serialize_unit_struct(&'static str);
-        serialize_unit_variant(&'static str, u32, &'static str);
+    nothing_here!(());
+
+    fn serialize_str(self, _: &str) -> Result<(), ProbeError> {
+        Ok(())
     }
 
     fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), ProbeError> {
@@ -548,31 +579,7 @@ impl<'a> Serializer for Probe<'a> {
 
     // A sequence, a tuple: the metadata path names objects only. The
     // error stops the walk there; the probe ignores it.
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, ProbeError> {
-        Err(ProbeError::custom("no metadata in a sequence"))
-    }
-
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, ProbeError> {
-        Err(ProbeError::custom("no metadata in a tuple"))
-    }
-
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, ProbeError> {
-        Err(ProbeError::custom("no metadata in a tuple"))
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, ProbeError> {
-        Err(ProbeError::custom("no metadata in a tuple"))
-    }
+    refuse_sequences!("no metadata in a sequence");
 
     fn serialize_map(self, _: Option<usize>) -> Result<ProbeMap<'a>, ProbeError> {
         Ok(ProbeMap {
@@ -615,53 +622,10 @@ impl Serializer for KeyIs<'_> {
         Ok(key == self.0)
     }
 
-    nothing_here! {
-        false;
-        serialize_bool(bool);
-        serialize_i8(i8);
-        serialize_i16(i16);
-        serialize_i32(i32);
-        serialize_i64(i64);
-        serialize_u8(u8);
-        serialize_u16(u16);
-        serialize_u32(u32);
-        serialize_u64(u64);
-        serialize_f32(f32);
-        serialize_f64(f64);
-        serialize_char(char);
-        serialize_bytes(&[u8]);
-        serialize_none();
-        serialize_unit();
-        serialize_unit_struct(&'static str);
-        serialize_unit_variant(&'static str, u32, &'static str);
-    }
+    nothing_here!(false);
 
     // A key that is no string is never the one looked for.
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, ProbeError> {
-        Err(ProbeError::custom("not a string"))
-    }
-
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, ProbeError> {
-        Err(ProbeError::custom("not a string"))
-    }
-
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, ProbeError> {
-        Err(ProbeError::custom("not a string"))
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, ProbeError> {
-        Err(ProbeError::custom("not a string"))
-    }
+    refuse_sequences!("not a string");
 
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, ProbeError> {
         Err(ProbeError::custom("not a string"))
