@@ -729,7 +729,7 @@ fn a_byte_order_mark_is_accepted_and_kept() {
 
 #[test]
 fn a_newer_document_is_kept_as_it_is_unless_newer_fail() {
-    let newer = r#"{"schema_version":"0.9.0","problem_statement":"p","from":"the future"}"#;
+    let newer = r#"{"schema_version":"0.9.0","problem_statement":"p","steps":[],"outcome":"o"}"#;
     let dir = tempfile::tempdir().unwrap();
     let shared = dir.path().join("shared.jsonl");
     fs::write(&shared, format!("{newer}\n")).unwrap();

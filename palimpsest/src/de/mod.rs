@@ -460,14 +460,6 @@ where
         // A newer document is read whole, for its unknown keys to be kept
         // wherever they stand: unless its stamp, met first, says it is not.
         let newer_possible = cx.reads_newer(schema) && (stamp.is_none() || newer_first);
-        // Refused before its keys reach the struct, which would refuse the
-        // first one it does not know for the wrong reason.
-        if newer_first && !newer_possible {
-            let stamp = stamp.as_ref().map(|stamp| stamp.to_value(schema));
-            if let Err(error) = schema.detect_stamp(stamp.as_ref()) {
-                return Err(cx.fail(error));
-            }
-        }
         if let Some(plan) = schema.streaming.as_ref().filter(|_| !newer_possible) {
             let probes = Probes::new(schema, stamp.as_ref(), cx);
             let mut streaming =
