@@ -70,7 +70,13 @@ where
         } else {
             self.rewrite(text)
         };
-        processed.unwrap_or_else(Processed::failed)
+        match processed {
+            Ok(processed) => processed,
+            Err(BulkError::Document(Error::NewerVersion { version, .. })) if !self.fail_newer => {
+                Processed::kept(Outcome::Newer(version))
+            }
+            Err(error) => Processed::failed(error),
+        }
     }
 
     /// To the current version, through `T`: palimpsest's reader says which
@@ -126,7 +132,7 @@ where
             other => other?,
         };
         let stamped = KeyFirst {
-            key: schema.key(),
+            key: schema.stamp_key(),
             value: &value,
         };
         let output = serde_json::to_vec(&stamped).map_err(|source| Error::Serialize {

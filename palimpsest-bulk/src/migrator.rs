@@ -85,6 +85,9 @@ pub struct Migrator<T> {
     /// Whether a document written back as an older version may lose the
     /// values that version cannot hold; see [`Migrator::lossy`].
     pub(crate) lossy: bool,
+    /// Whether a document newer than `T` knows is a failure rather than
+    /// left as it is; see [`Migrator::fail_newer`].
+    pub(crate) fail_newer: bool,
     pub(crate) max_document_bytes: u64,
     pub(crate) batch_documents: usize,
     pub(crate) batch_bytes: usize,
@@ -149,6 +152,7 @@ where
             target_is_current,
             mode: Mode::Migrate,
             lossy: false,
+            fail_newer: false,
             max_document_bytes: Self::MAX_DOCUMENT_BYTES,
             batch_documents: 128,
             batch_bytes: 4 << 20,
@@ -192,6 +196,7 @@ where
         let mut migrator = Self::with_target(target, is_current);
         migrator.mode = self.mode;
         migrator.lossy = self.lossy;
+        migrator.fail_newer = self.fail_newer;
         migrator.max_document_bytes = self.max_document_bytes;
         migrator.batch_documents = self.batch_documents;
         migrator.batch_bytes = self.batch_bytes;
@@ -235,6 +240,40 @@ where
     #[must_use]
     pub fn lossy(mut self, lossy: bool) -> Self {
         self.lossy = lossy;
+        self
+    }
+
+    /// Makes a document newer than the current version of `T` (written by
+    /// a newer build) a failure, [`palimpsest::Error::NewerVersion`]. By
+    /// default it is left as it is, copied through byte for byte, and
+    /// counted as [`Outcome::Newer`](crate::Outcome::Newer): an old build
+    /// migrating a shared corpus does not touch what a newer one wrote.
+    ///
+    /// ```
+    /// # use palimpsest::{Schema, Step, Versioned};
+    /// # #[derive(serde::Serialize, serde::Deserialize)] struct Config {}
+    /// # impl Versioned for Config {
+    /// #     fn schema() -> &'static Schema {
+    /// #         static S: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
+    /// #         S.get_or_init(|| Schema::integer("Config", 1).step(Step::new(0, 1)).build().unwrap())
+    /// #     }
+    /// # }
+    /// use palimpsest_bulk::{Migrator, Summary};
+    ///
+    /// let doc = &br#"{"schema_version":2,"new":1}"#[..];
+    /// let (mut out, mut summary) = (Vec::new(), Summary::default());
+    /// Migrator::<Config>::new().jsonl("-", doc, &mut out, &mut summary)?;
+    /// assert_eq!((summary.newer, summary.failed), (1, 0));
+    /// assert_eq!(out, doc);
+    ///
+    /// let mut summary = Summary::default();
+    /// Migrator::<Config>::new().fail_newer(true).jsonl("-", doc, std::io::sink(), &mut summary)?;
+    /// assert_eq!((summary.newer, summary.failed), (0, 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn fail_newer(mut self, fail: bool) -> Self {
+        self.fail_newer = fail;
         self
     }
 

@@ -78,6 +78,10 @@ pub enum Outcome {
     Current(Version),
     /// Older than the target, found by a run that only detects versions.
     Outdated(Version),
+    /// Newer than the type's current version, written by a newer build:
+    /// copied through byte for byte, unless the run fails such documents
+    /// ([`Migrator::fail_newer`](crate::Migrator::fail_newer)).
+    Newer(Version),
     /// Migrated; `changes` is filled when the run computes diffs.
     Migrated {
         /// What the migration did.
@@ -214,6 +218,8 @@ pub struct Summary {
     pub found_outdated: u64,
     /// Documents that failed and were kept unchanged.
     pub failed: u64,
+    /// Documents newer than the type's current version, kept unchanged.
+    pub newer: u64,
     /// Blank lines kept as they were.
     pub blank_lines: u64,
     /// Bytes of input read.
@@ -303,6 +309,10 @@ impl Summary {
             }
             Outcome::Current(version) => {
                 self.current += 1;
+                count(&mut self.versions, version.clone());
+            }
+            Outcome::Newer(version) => {
+                self.newer += 1;
                 count(&mut self.versions, version.clone());
             }
             Outcome::Outdated(version) => {
@@ -430,6 +440,9 @@ impl fmt::Display for Shown<'_> {
         }
         if summary.found_outdated > 0 {
             write!(f, ", {} outdated", summary.found_outdated)?;
+        }
+        if summary.newer > 0 {
+            write!(f, ", {} newer (kept)", summary.newer)?;
         }
         write!(f, ", {} failed", summary.failed)?;
         if summary.blank_lines > 0 {

@@ -40,6 +40,13 @@ pub(crate) struct Common {
     pub(crate) color: Color,
 }
 
+/// `migrate --newer`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum NewerDocuments {
+    Keep,
+    Fail,
+}
+
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Color {
@@ -116,6 +123,10 @@ pub(crate) struct Migrate {
     /// the summary, instead of failing those documents.
     #[arg(long, requires = "to")]
     pub(crate) lossy: bool,
+    /// What to do with a document newer than this build knows: keep it
+    /// as it is, counted (the default), or fail it.
+    #[arg(long, value_enum, value_name = "keep|fail", default_value = "keep")]
+    pub(crate) newer: NewerDocuments,
     /// Where to write: a file for one input file, else a folder mirroring
     /// the inputs. Without it (and without --in-place), standard output.
     /// Refused when it is an input, lies inside an input folder, or (a

@@ -155,7 +155,11 @@ where
 {
     let common = &cli.common;
     let job = job(&cli.command);
+    let fail_newer = job
+        .migrate
+        .is_some_and(|m| m.newer == crate::args::NewerDocuments::Fail);
     let mut migrator = Migrator::<T>::new()
+        .fail_newer(fail_newer)
         .mode(job.mode)
         .max_document_bytes(common.max_document_bytes);
     if let Some(threads) = common.threads {

@@ -32,6 +32,7 @@
 //! palimpsest migrate corpus/ --dry-run      # what would change, document by document
 //! palimpsest migrate old.jsonl --to 0.1.0   # for readers that have not upgraded
 //! palimpsest migrate new.jsonl --to 0.1.0 --lossy  # ... letting go what 0.1.0 cannot hold, counted
+//! palimpsest migrate shared.jsonl --newer fail      # a document newer than this build fails (default: kept as it is)
 //! ```
 //!
 //! `--json` prints the report as JSON for scripts, `--quiet` prints only

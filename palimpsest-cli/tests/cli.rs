@@ -316,7 +316,8 @@ fn bad_inputs_each_get_an_error_line_and_nothing_is_lost() {
         "huge.jsonl:2: document of 5043 bytes or more exceeds the limit of 1000 bytes",
         "mixed.jsonl:2: `StandInTrace`: invalid JSON: EOF while parsing a string",
         "mixed.jsonl:4: invalid UTF-8 at byte 29 of the document",
-        "mixed.jsonl:5: `StandInTrace`: document at `schema_version` is version 9.9.9, newer than 0.2.0",
+        // A newer build's document is no failure: kept as it is, counted.
+        "1 newer (kept)",
         "mixed.jsonl:6: `StandInTrace`: document at version 0.0.1, migrated to 0.2.0, does not fit the schema at `problem_statement`",
         "mixed.jsonl:7: `StandInTrace`: expected an object at `(root)`, found an array",
     ] {
@@ -347,7 +348,8 @@ fn bad_inputs_each_get_an_error_line_and_nothing_is_lost() {
             .split(|&b| b == b'\n')
             .filter(|l| !l.is_empty())
             .count(),
-        7
+        // Every failed document; the newer one is no failure.
+        6
     );
 }
 
@@ -756,4 +758,26 @@ fn a_byte_order_mark_is_accepted_and_kept() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(format!("{BOM}{MODEL_PREFIX}")));
+}
+
+#[test]
+fn a_newer_document_is_kept_as_it_is_unless_newer_fail() {
+    let newer = r#"{"schema_version":"0.9.0","problem_statement":"p","steps":[],"outcome":"o"}"#;
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("shared.jsonl");
+    fs::write(&shared, format!("{newer}\n")).unwrap();
+    cmd()
+        .args(["migrate"])
+        .arg(&shared)
+        .assert()
+        .success()
+        .stdout(format!("{newer}\n"))
+        .stderr(contains("1 document: 0 current, 1 newer (kept), 0 failed"));
+    cmd()
+        .args(["migrate", "--newer", "fail"])
+        .arg(&shared)
+        .assert()
+        .code(1)
+        .stdout(format!("{newer}\n"))
+        .stderr(contains("newer than 0.2.0"));
 }

@@ -37,11 +37,17 @@ pub struct ContainerArgs {
     pub moves: crate::moves::ContainerMoves,
     /// `unversioned = [..]`: the versions written without a version key.
     pub unversioned: Option<crate::shapes::UnversionedArg>,
+    /// `newer = "read"`: documents newer than the current version are read
+    /// as it, keeping what this build does not know. `"fail"` is the default.
+    pub newer: Option<LitStr>,
+    /// `layout = "envelope"`: documents are `{"version": V, "data": {..}}`;
+    /// `"inline"` (the version key among the fields) is the default.
+    pub layout: Option<LitStr>,
 }
 
 /// The keys of `#[versioned(...)]` but `embedded`.
-pub const CONTAINER_KEYS: [&str; 8] = [
-    "since", "version", "legacy", "key", "metadata", "step", "check", "snapshot",
+pub const CONTAINER_KEYS: [&str; 10] = [
+    "since", "version", "legacy", "key", "metadata", "step", "check", "snapshot", "newer", "layout",
 ];
 
 /// `snapshot(version = "0.1.0", name = TraceV010)`
@@ -156,6 +162,20 @@ impl ContainerArgs {
                     }
                 }
                 Ok(())
+            } else if meta.path.is_ident("newer") {
+                // #[versioned(newer = "read")]
+                let choices = [
+                    ("read", "read a newer document as the current version, keeping what this build does not know"),
+                    ("fail", "the default"),
+                ];
+                set_choice(cx, &meta, &mut out.newer, "newer", &choices)
+            } else if meta.path.is_ident("layout") {
+                // #[versioned(layout = "envelope")]
+                let choices = [
+                    ("envelope", "{\"version\": .., \"data\": {..}}"),
+                    ("inline", "the version key among the fields, the default"),
+                ];
+                set_choice(cx, &meta, &mut out.layout, "layout", &choices)
             } else if let Some(parsed) = out.moves.parse(cx, &meta) {
                 parsed
             } else {
@@ -163,7 +183,7 @@ impl ContainerArgs {
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "#[versioned]: unknown key `{name}`; expected one of `since`, `version`, `legacy`, `unversioned`, `key`, `metadata`, `step`, `check`, `snapshot`, `moved`, `dropped`, `embedded`"
+                        "#[versioned]: unknown key `{name}`; `since`, `version`, `legacy`, `unversioned`, `key`, `metadata`, `step`, `check`, `snapshot`, `newer`, `layout`, `moved`, `dropped`, `embedded`"
                     ),
                 );
                 skip_value(&meta)
@@ -390,6 +410,36 @@ fn set_str(
         cx.error_spanned_by(&meta.path, format!("#[versioned]: duplicate `{name}`"));
     } else {
         *slot = Some(lit);
+    }
+    Ok(())
+}
+
+/// `name = "choice"`, one of `choices` (each with what it means, for the
+/// error); the first choice is the example of the syntax.
+fn set_choice(
+    cx: &mut Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    slot: &mut Option<LitStr>,
+    name: &str,
+    choices: &[(&str, &str)],
+) -> syn::Result<()> {
+    let example = format!("{:?}", choices.first().map_or("", |(choice, _)| *choice));
+    set_str(cx, meta, slot, name, &example)?;
+    let Some(given) = slot.as_ref().map(LitStr::value) else {
+        return Ok(());
+    };
+    if !choices.iter().any(|(choice, _)| *choice == given) {
+        let expected: Vec<String> = choices
+            .iter()
+            .map(|(choice, meaning)| format!("{choice:?} ({meaning})"))
+            .collect();
+        cx.error_spanned_by(
+            slot.take(),
+            format!(
+                "#[versioned]: unknown {name} {given:?}; expected {}",
+                expected.join(" or ")
+            ),
+        );
     }
     Ok(())
 }

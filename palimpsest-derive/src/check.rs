@@ -83,6 +83,7 @@ pub fn validate<'a>(cx: &mut Ctxt, cont: &'a Container<'a>) -> Option<History<'a
     crate::convert::check(cx, cont);
     crate::moves::check(cx, cont, true);
     let metadata = check_metadata_path(cx, cont);
+    check_newer_has_metadata(cx, cont);
     check_no_borrowing(cx, cont);
     let key = check_key(cx, cont);
     if cx.has_errors() {
@@ -525,6 +526,23 @@ fn check_renames(cx: &mut Ctxt, cont: &Container<'_>) {
                 claimed.insert(claim, field.ident);
             }
         }
+    }
+}
+
+/// Reading newer documents keeps what this build does not know in the
+/// metadata object, so it needs one.
+fn check_newer_has_metadata(cx: &mut Ctxt, cont: &Container<'_>) {
+    let Some(lit) = &cont.args.newer else {
+        return;
+    };
+    if lit.value() == "read" && cont.args.metadata.is_none() {
+        cx.error_spanned_by(
+            lit,
+            format!(
+                "#[versioned]: `newer = \"read\"` keeps the version and the keys of a newer document in the metadata object, but `{}` has none: set `metadata = \"...\"`",
+                cont.ident()
+            ),
+        );
     }
 }
 

@@ -72,14 +72,22 @@ pub fn impl_root_serde(head: &Head<'_>) -> TokenStream {
     let serialize = head.serialize.then(|| {
         let remote = remote_name();
         let schema_fn = schema_fn_name();
-        impl_serialize(head, |ty_generics| {
-            quote! {
-                <#remote #ty_generics>::serialize(
-                    self,
-                    ::palimpsest::__private::Stamped::new(__serializer, #schema_fn()),
-                )
-            }
-        })
+        // The remote copy writes the fields; `serialize_root` decides what
+        // goes around them (the stamp, or a newer document's version and
+        // unknown keys).
+        let plain = impl_serialize_as(
+            head,
+            (
+                quote!(::palimpsest::__private::SerializePlain),
+                quote!(serialize_plain),
+            ),
+            |ty_generics| quote!(<#remote #ty_generics>::serialize(self, __serializer)),
+        );
+        let serialize = impl_serialize(
+            head,
+            |_| quote!(::palimpsest::__private::serialize_root(self, #schema_fn(), __serializer)),
+        );
+        quote!(#plain #serialize)
     });
     let deserialize = head
         .deserialize
@@ -814,6 +822,11 @@ fn schema_expr(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
         quote!(.metadata(&[#(#segments),*]))
     });
     let check = cont.args.check.as_ref().map(|path| quote!(.check(#path)));
+    let chose = |lit: &Option<syn::LitStr>, choice: &str| {
+        lit.as_ref().is_some_and(|lit| lit.value() == choice)
+    };
+    let newer = chose(&cont.args.newer, "read").then(|| quote!(.read_newer()));
+    let layout = chose(&cont.args.layout, "envelope").then(|| quote!(.envelope()));
     let claims = claims(cont, history).map(|keys| quote!(.claims(&[#(#keys),*])));
     let unversioned = crate::shapes::expand(cont);
     let embeds = fields_fn(cont).and_then(|_| {
@@ -830,6 +843,8 @@ fn schema_expr(cont: &Container<'_>, history: &History<'_>) -> TokenStream {
     quote! {
         ::palimpsest::__private::Checked::new(#name, #current, #legacy, #key)
             #metadata
+            #newer
+            #layout
             #check
             #claims
             #unversioned
@@ -949,6 +964,17 @@ pub fn impl_serialize(
     head: &Head<'_>,
     body: impl FnOnce(&syn::TypeGenerics<'_>) -> TokenStream,
 ) -> TokenStream {
+    let serialize = quote!(::palimpsest::__private::serde::Serialize);
+    impl_serialize_as(head, (serialize, quote!(serialize)), body)
+}
+
+/// An impl of `serialize`'s shape for a trait of that shape: `Serialize`,
+/// or the stampless `SerializePlain` of a root.
+fn impl_serialize_as(
+    head: &Head<'_>,
+    (trait_path, method): (TokenStream, TokenStream),
+    body: impl FnOnce(&syn::TypeGenerics<'_>) -> TokenStream,
+) -> TokenStream {
     let ident = head.ident;
     let mut generics = head.generics.clone();
     bound_type_params(
@@ -960,8 +986,8 @@ pub fn impl_serialize(
     let body = body(&ty_generics);
     quote! {
         #[automatically_derived]
-        impl #impl_generics ::palimpsest::__private::serde::Serialize for #ident #ty_generics #where_clause {
-            fn serialize<__S>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error>
+        impl #impl_generics #trait_path for #ident #ty_generics #where_clause {
+            fn #method<__S>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error>
             where
                 __S: ::palimpsest::__private::serde::Serializer,
             {

@@ -33,7 +33,7 @@ pub fn check_args(cx: &mut Ctxt, args: &ContainerArgs, item: &syn::ItemEnum) -> 
     for (key, span) in &args.written {
         if matches!(
             *key,
-            "metadata" | "step" | "check" | "snapshot" | "unversioned"
+            "metadata" | "step" | "check" | "snapshot" | "unversioned" | "newer" | "layout"
         ) {
             cx.error_at(
                 *span,

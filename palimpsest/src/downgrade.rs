@@ -257,6 +257,18 @@ impl Schema {
         target: &Version,
         loss: Loss,
     ) -> Result<Report, Error> {
+        self.in_layout(document, |document| {
+            self.downgrade_inline(document, target, loss)
+        })
+    }
+
+    /// [`Schema::downgrade`] on a document with its version among its fields.
+    fn downgrade_inline(
+        &self,
+        document: &mut Value,
+        target: &Version,
+        loss: Loss,
+    ) -> Result<Report, Error> {
         let (object, from, target) = self.endpoints(document, target)?;
         if from == target {
             return Ok(Report::unchanged(self, from));

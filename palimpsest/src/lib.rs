@@ -161,6 +161,7 @@ pub mod contract;
 mod de;
 mod downgrade;
 mod embedded;
+mod envelope;
 mod error;
 mod forward;
 // Documentation only, so it exists where docs are built or tested; its
@@ -173,6 +174,7 @@ mod migrate;
 #[cfg(feature = "models")]
 #[cfg_attr(docsrs, doc(cfg(feature = "models")))]
 pub mod models;
+mod newer;
 pub mod object;
 mod ops;
 mod read;
@@ -200,16 +202,18 @@ pub mod __private;
 pub use context::{with_context, Context};
 pub use downgrade::{to_value_as, to_value_as_lossy, Lost};
 pub use embedded::EmbeddedSchema;
+pub use envelope::Layout;
 pub use error::Error;
 pub use migrate::{
     Report, StepRecord, LEGACY_NESTED, LEGACY_NESTED_UNCLAIMED, LEGACY_UNKNOWN, MIGRATED_FROM,
     MIGRATION_HISTORY,
 };
+pub use newer::{Newer, FORWARD};
 pub use ops::convert::{ConvertError, ConvertFunction};
 pub use ops::moves::Conflict;
 pub use read::{
     detect, from_reader, from_slice, from_str, from_str_strict, from_value, from_value_strict,
-    migrate, migrate_to, needs_migration, with_report, Migrated,
+    migrate, migrate_to, needs_migration, with_report, Migrated, Reader,
 };
 pub use schema::{Schema, SchemaBuilder, Versioned};
 pub use shape::{Fit, Inference, Keys, INFERRED_VERSION};
@@ -265,6 +269,8 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// | `snapshot(version = "0.1.0", name = TraceV010)` | generates `TraceV010`, a plain serde struct with the fields documents of that version carry, under their names then, for a typed step to read | |
 /// | `moved(from = "user", to = "client.user", since = "0.3.0")` | documents older than 0.3.0 carry the value at `from`; the step into 0.3.0 moves it to `to` (both dotted paths, `to` inside a field; see [Moves](#moves-set-values-and-declared-drops)); `on_conflict = "old_wins"` or `"new_wins"` as on `renamed_from`; repeatable; also on embedded types | |
 /// | `dropped("context.debug", since = "0.3.0")` | the step into 0.3.0 drops the value at that path on purpose: listed in the report's `dropped`, and counted as intended by the no-loss check of `palimpsest::testing`; repeatable; also on embedded types | |
+/// | `newer = "read"` | a document newer than the current version (written by a newer build) is read as the current struct, and its version and the keys this build does not know are kept in `<metadata>.forward`, from where writing the value puts them back: an old build round-trips a new document. Needs `metadata`. A caller chooses per read with [`Reader::newer`] (see [Newer documents](#newer-documents)) | `"fail"`: [`Error::NewerVersion`] |
+/// | `layout = "envelope"` | documents are `{"version": V, "data": {...}}` (version-migrate's wrapped format) instead of carrying the version key among their fields; the metadata path is inside `data` (see [The envelope layout](#the-envelope-layout)) | `"inline"` |
 /// | `embedded` | a type used inside a versioned one: its field attributes (or an enum's variant attributes and the field attributes of its struct variants, or a positional tuple struct's element attributes) are dated in the versions of the document holding it, and it writes no version; it takes none of the keys above (see [Embedded types](#embedded-types), [Embedded enums](#embedded-enums) and [Embedded tuple structs](#embedded-tuple-structs)) | |
 ///
 /// Versions are semver strings (`"0.1.0"`) or integers (`1`), one or the
@@ -598,6 +604,121 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// assert_eq!(event.created_at, 940);
 /// assert!(palimpsest::from_str::<Event>(old).is_err()); // no clock in scope
 /// # Ok::<(), serde_json::Error>(())
+/// ```
+///
+/// # Newer documents
+///
+/// During a rolling deployment, old and new builds run side by side, and
+/// an old build meets documents a newer one wrote. By default such a
+/// document is [`Error::NewerVersion`]: this build cannot know what the
+/// newer one meant. With `newer = "read"` on the type (or
+/// [`Reader::new().newer(Newer::Read)`](Reader::newer) for one read;
+/// [`SchemaBuilder::newer`] at run time), it is read as the current
+/// struct, and what this build does not know is kept in the metadata
+/// object, under [`FORWARD`]:
+/// `{"version": <the document's>, "unknown": {<top-level keys no field
+/// claims>}, "nested": {<keys of embedded objects no field claims, by
+/// path, such as "steps[0].confidence">}}`. Writing the value (its
+/// `Serialize`, [`to_value`], ...) takes the record out, puts each key
+/// back where it stood and writes the newer version: the document goes
+/// back as the newer build wrote it, with this build's edits.
+///
+/// - A value this build would refuse (a newer enum variant, a value of
+///   another type) is [`Error::Mismatch`] naming its path; nothing is
+///   guessed.
+/// - A newer document is read whole, not streamed; so is a document whose
+///   version key does not come first, for its version to be known before
+///   its keys are handed on.
+/// - A key whose object is gone when the value is written (an element
+///   removed from a list) stays in the record rather than being lost.
+///   Elements are placed back by position: an edit that reorders a list
+///   moves the keys with the positions, not with the elements.
+/// - A value holding a record is written through a `serde_json::Value`,
+///   so it is written as JSON data in any format (bytes as arrays).
+///
+/// ```
+/// use palimpsest::{versioned, FORWARD};
+/// use serde::{Deserialize, Serialize};
+/// use serde_json::{json, Map, Value};
+///
+/// #[versioned(since = "0.1.0", metadata = "meta", newer = "read")]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// pub struct Trace {
+///     pub problem: String,
+///     pub steps: Vec<Step>,
+///     #[serde(default)]
+///     pub meta: Map<String, Value>,
+/// }
+///
+/// #[versioned(embedded)]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// pub struct Step {
+///     pub reasoning: String,
+/// }
+///
+/// // Written by a 0.2.0 build, which added `priority` and `steps[].confidence`.
+/// let newer = json!({
+///     "schema_version": "0.2.0",
+///     "problem": "p",
+///     "priority": "high",
+///     "steps": [{"reasoning": "r", "confidence": 0.9}],
+///     "meta": {},
+/// });
+/// let mut trace: Trace = serde_json::from_value(newer.clone())?;
+/// assert_eq!(
+///     trace.meta[FORWARD],
+///     json!({"version": "0.2.0", "unknown": {"priority": "high"}, "nested": {"steps[0].confidence": 0.9}}),
+/// );
+/// trace.problem = "q".into();
+/// let mut expected = newer;
+/// expected["problem"] = json!("q");
+/// assert_eq!(serde_json::to_value(&trace)?, expected);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+///
+/// # The envelope layout
+///
+/// With `layout = "envelope"` (or [`SchemaBuilder::layout`]), documents
+/// carry their version beside their data, `{"version": V, "data":
+/// {...}}`, the wrapped format of version-migrate, instead of among their
+/// fields. Everything else is the same: the same migrations, downgrade
+/// ([`to_value_as`] writes the older envelope), [`migrate()`] and the bulk
+/// engine, forward reads; the metadata path is inside `data`. It is a
+/// `layout = ".."` choice rather than a flag, as `newer` is, to name both
+/// shapes (`"inline"` is the default) in the one vocabulary.
+///
+/// - Written: `"version"` first, then `"data"`. Read: a current envelope
+///   written so goes straight to the struct; any other is read whole.
+/// - A document that is no envelope (no `data` object, or keys beside
+///   `version` and `data`) is the data itself: the legacy version's bare
+///   object, or a document written while the type had the inline layout,
+///   whose version key says its version. A type can move to the envelope
+///   and still read everything it wrote.
+/// - The keys are `version` and `data`; the `key` of the attribute is the
+///   one the engine uses inside the data while it migrates (see
+///   [`Schema::stamp_key`]).
+///
+/// ```
+/// use palimpsest::versioned;
+/// use serde::{Deserialize, Serialize};
+/// use serde_json::json;
+///
+/// #[versioned(since = "0.1.0", layout = "envelope")]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// pub struct Trace {
+///     #[renamed_from("result", since = "0.2.0")]
+///     pub outcome: String,
+/// }
+///
+/// let trace: Trace = serde_json::from_str(r#"{"version": "0.1.0", "data": {"result": "ok"}}"#)?;
+/// assert_eq!(trace.outcome, "ok");
+/// // A bare object is the legacy version's document.
+/// let legacy: Trace = serde_json::from_str(r#"{"result": "ok"}"#)?;
+/// assert_eq!(legacy.outcome, "ok");
+/// assert_eq!(serde_json::to_string(&trace)?, r#"{"version":"0.2.0","data":{"outcome":"ok"}}"#);
+/// let old = palimpsest::to_value_as(&trace, "0.1.0")?;
+/// assert_eq!(old, json!({"version": "0.1.0", "data": {"result": "ok"}}));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// # Embedded types

@@ -233,6 +233,11 @@ impl Schema {
     /// newer than `target` and [`Error::UnknownVersion`] for a target the
     /// history does not name.
     pub fn migrate_to(&self, document: &mut Value, target: &Version) -> Result<Report, Error> {
+        self.in_layout(document, |document| self.migrate_inline(document, target))
+    }
+
+    /// [`Schema::migrate_to`] on a document with its version among its fields.
+    fn migrate_inline(&self, document: &mut Value, target: &Version) -> Result<Report, Error> {
         let (object, (from, inference), target) = self.endpoints_inferred(document, target)?;
         if from == target {
             return Ok(Report::unchanged(self, from));

@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::de::{self, Context, Located, Mode};
 use crate::error::Error;
 use crate::migrate::Report;
+use crate::newer::Newer;
 use crate::schema::Versioned;
 use crate::version::Version;
 
@@ -56,11 +57,7 @@ pub fn from_str<T>(input: &str) -> Result<Migrated<T>, Error>
 where
     T: Versioned + DeserializeOwned,
 {
-    from_text(
-        serde_json::Deserializer::from_str(input),
-        input.as_bytes(),
-        Mode::Migrate,
-    )
+    Reader::new().from_str(input)
 }
 
 /// Reads a JSON document from bytes; see [`from_str`].
@@ -89,11 +86,7 @@ pub fn from_slice<T>(input: &[u8]) -> Result<Migrated<T>, Error>
 where
     T: Versioned + DeserializeOwned,
 {
-    from_text(
-        serde_json::Deserializer::from_slice(input),
-        input,
-        Mode::Migrate,
-    )
+    Reader::new().from_slice(input)
 }
 
 /// Reads a JSON document from a reader; see [`from_str`].
@@ -129,20 +122,7 @@ where
     T: Versioned + DeserializeOwned,
     R: io::Read,
 {
-    // Nothing is held whole: the field path of an error is tracked as the
-    // document streams by, since the input cannot be read a second time.
-    let mut deserializer = serde_json::Deserializer::from_reader(reader);
-    let mut track = crate::track::Track::new();
-    let mut cx = Context::new(Mode::Migrate);
-    let tracked = crate::track::Deserializer::new(&mut deserializer, &mut track);
-    let read = de::read::<T, _>(tracked, &mut cx).and_then(|value| {
-        deserializer.end()?;
-        Ok(value)
-    });
-    finish(read, cx, || Located {
-        path: Some(track.path().to_string()),
-        version: None,
-    })
+    Reader::new().from_reader(reader)
 }
 
 /// Reads a JSON text through the one reader. Only when the document does
@@ -151,13 +131,13 @@ where
 fn from_text<'de, T, R>(
     mut deserializer: serde_json::Deserializer<R>,
     text: &[u8],
-    mode: Mode,
+    (mode, newer): (Mode, Option<Newer>),
 ) -> Result<Migrated<T>, Error>
 where
     T: Versioned + DeserializeOwned,
     R: serde_json::de::Read<'de>,
 {
-    let mut cx = Context::new(mode);
+    let mut cx = Context::new(mode).with_newer(newer);
     let read = de::read::<T, _>(&mut deserializer, &mut cx).and_then(|value| {
         deserializer.end()?;
         Ok(value)
@@ -166,7 +146,8 @@ where
         let mut track = crate::track::Track::new();
         let mut again = serde_json::Deserializer::from_slice(text);
         let tracked = crate::track::Deserializer::new(&mut again, &mut track);
-        let failed = de::read::<T, _>(tracked, &mut Context::new(mode)).is_err();
+        let again = &mut Context::new(mode).with_newer(newer);
+        let failed = de::read::<T, _>(tracked, again).is_err();
         let tree = serde_json::from_slice::<Value>(text).ok();
         Located {
             path: failed.then(|| track.path().to_string()),
@@ -227,21 +208,22 @@ pub fn from_value<T>(document: Value) -> Result<Migrated<T>, Error>
 where
     T: Versioned + DeserializeOwned,
 {
-    from_tree(document, Mode::Migrate)
+    Reader::new().from_value(document)
 }
 
 /// Reads a tree through the one reader. Only when the document does not
 /// fit `T` is it read again, tracking the field path for the error.
-fn from_tree<T>(document: Value, mode: Mode) -> Result<Migrated<T>, Error>
+fn from_tree<T>(document: Value, (mode, newer): (Mode, Option<Newer>)) -> Result<Migrated<T>, Error>
 where
     T: Versioned + DeserializeOwned,
 {
-    let mut cx = Context::new(mode);
+    let mut cx = Context::new(mode).with_newer(newer);
     let read = de::read::<T, _>(&document, &mut cx);
     finish(read, cx, || {
         let mut track = crate::track::Track::new();
         let tracked = crate::track::Deserializer::new(&document, &mut track);
-        let failed = de::read::<T, _>(tracked, &mut Context::new(mode)).is_err();
+        let again = &mut Context::new(mode).with_newer(newer);
+        let failed = de::read::<T, _>(tracked, again).is_err();
         Located {
             path: failed.then(|| track.path().to_string()),
             version: T::schema().detect(&document).ok(),
@@ -278,7 +260,7 @@ where
     from_text(
         serde_json::Deserializer::from_str(input),
         input.as_bytes(),
-        Mode::Strict,
+        (Mode::Strict, None),
     )
     .map(|read| read.value)
 }
@@ -310,7 +292,7 @@ pub fn from_value_strict<T>(document: Value) -> Result<T, Error>
 where
     T: Versioned + DeserializeOwned,
 {
-    from_tree(document, Mode::Strict).map(|read| read.value)
+    from_tree(document, (Mode::Strict, None)).map(|read| read.value)
 }
 
 /// Migrates a document of `T` to the current version, in place; on error
@@ -456,4 +438,129 @@ pub fn needs_migration<T: Versioned>(document: &Value) -> Result<bool, Error> {
 /// ```
 pub fn with_report<R>(read: impl FnOnce() -> R) -> (R, Option<Report>) {
     crate::collect::collect(read)
+}
+
+/// Options of a read through the typed entry points: what
+/// [`from_str`], [`from_slice`], [`from_reader`] and [`from_value`] do
+/// with their defaults, and each of them with a choice of the caller's.
+///
+/// ```
+/// use palimpsest::{versioned, Newer, Reader};
+/// use serde::{Deserialize, Serialize};
+/// use serde_json::{Map, Value};
+///
+/// #[versioned(since = "0.1.0", metadata = "meta")]
+/// #[derive(Debug, Serialize, Deserialize)]
+/// struct Note {
+///     text: String,
+///     #[serde(default)]
+///     meta: Map<String, Value>,
+/// }
+///
+/// let reader = Reader::new().newer(Newer::Read);
+/// let read = reader.from_str::<Note>(r#"{"schema_version": "0.2.0", "text": "hi", "pinned": true}"#)?;
+/// assert_eq!(read.value.text, "hi");
+/// assert_eq!(read.report.from.to_string(), "0.2.0");
+/// assert_eq!(read.value.meta["forward"]["unknown"]["pinned"], true);
+/// # Ok::<(), palimpsest::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[must_use]
+pub struct Reader {
+    newer: Option<Newer>,
+}
+
+impl Reader {
+    /// The defaults: the type's own choices.
+    pub fn new() -> Self {
+        Reader::default()
+    }
+
+    /// What the read does with a document newer than the current version,
+    /// whatever the type chose (`#[versioned(newer = "read")]`); see
+    /// [`Newer`]. [`Newer::Read`] on a type without a metadata path makes
+    /// every read [`Error::Definition`].
+    pub fn newer(mut self, newer: Newer) -> Self {
+        self.newer = Some(newer);
+        self
+    }
+
+    fn options<T: Versioned>(&self) -> Result<(Mode, Option<Newer>), Error> {
+        if self.newer == Some(Newer::Read) {
+            T::schema().check_reads_newer()?;
+        }
+        Ok((Mode::Migrate, self.newer))
+    }
+
+    /// As [`from_str`](crate::from_str), with these options.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_str`](crate::from_str).
+    pub fn from_str<T>(&self, input: &str) -> Result<Migrated<T>, Error>
+    where
+        T: Versioned + DeserializeOwned,
+    {
+        from_text(
+            serde_json::Deserializer::from_str(input),
+            input.as_bytes(),
+            self.options::<T>()?,
+        )
+    }
+
+    /// As [`from_slice`](crate::from_slice), with these options.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_slice`](crate::from_slice).
+    pub fn from_slice<T>(&self, input: &[u8]) -> Result<Migrated<T>, Error>
+    where
+        T: Versioned + DeserializeOwned,
+    {
+        from_text(
+            serde_json::Deserializer::from_slice(input),
+            input,
+            self.options::<T>()?,
+        )
+    }
+
+    /// As [`from_reader`](crate::from_reader), with these options.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_reader`](crate::from_reader).
+    pub fn from_reader<T, R>(&self, reader: R) -> Result<Migrated<T>, Error>
+    where
+        T: Versioned + DeserializeOwned,
+        R: io::Read,
+    {
+        let (mode, newer) = self.options::<T>()?;
+        // Nothing is held whole: the field path of an error is tracked as
+        // the document streams by, since the input cannot be read a second
+        // time.
+        let mut deserializer = serde_json::Deserializer::from_reader(reader);
+        let mut track = crate::track::Track::new();
+        let mut cx = Context::new(mode).with_newer(newer);
+        let tracked = crate::track::Deserializer::new(&mut deserializer, &mut track);
+        let read = de::read::<T, _>(tracked, &mut cx).and_then(|value| {
+            deserializer.end()?;
+            Ok(value)
+        });
+        finish(read, cx, || Located {
+            path: Some(track.path().to_string()),
+            version: None,
+        })
+    }
+
+    /// As [`from_value`](crate::from_value), with these options.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_value`](crate::from_value).
+    pub fn from_value<T>(&self, document: Value) -> Result<Migrated<T>, Error>
+    where
+        T: Versioned + DeserializeOwned,
+    {
+        from_tree(document, self.options::<T>()?)
+    }
 }

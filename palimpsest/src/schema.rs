@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use crate::chain::find_path;
 use crate::embedded::EmbeddedSchema;
+use crate::envelope::Layout;
 use crate::error::{BoxError, Error};
+use crate::newer::Newer;
 use crate::object::{Object, ObjectPath};
 use crate::shape::{Detected, Keys, Unversioned};
 use crate::step::{Op, Step};
@@ -149,6 +151,10 @@ pub struct Schema {
     /// The versions written without a version key, with their keys; empty
     /// when only the legacy version was.
     pub(crate) unversioned: Unversioned,
+    /// What a read does with a document newer than the current version.
+    pub(crate) newer: Newer,
+    /// Where documents carry their version.
+    pub(crate) layout: Layout,
 }
 
 /// How an old or reordered document is read without buffering all of it,
@@ -395,6 +401,31 @@ impl Schema {
         self.key
     }
 
+    /// Where documents carry their version.
+    #[must_use]
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// The top-level key of a document that holds its version:
+    /// [`key`](Self::key) in the inline layout, `"version"` in an envelope.
+    ///
+    /// ```
+    /// use palimpsest::{Layout, Schema};
+    ///
+    /// assert_eq!(Schema::integer("Note", 1).build()?.stamp_key(), "schema_version");
+    /// let enveloped = Schema::integer("Note", 1).layout(Layout::Envelope).build()?;
+    /// assert_eq!(enveloped.stamp_key(), "version");
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    #[must_use]
+    pub fn stamp_key(&self) -> &'static str {
+        match self.layout {
+            Layout::Inline => self.key,
+            Layout::Envelope => crate::envelope::VERSION,
+        }
+    }
+
     /// Where migration history and preserved values go, if anywhere.
     #[must_use]
     pub fn metadata(&self) -> Option<&ObjectPath> {
@@ -493,6 +524,14 @@ impl Schema {
     }
 
     pub(crate) fn detect_in(&self, object: &Object) -> Result<Version, Error> {
+        if let Some(stamp) = self.envelope_stamp(object) {
+            // A keyless envelope is judged by its data's keys.
+            let data = match object.get(crate::envelope::DATA) {
+                Some(Value::Object(data)) => data,
+                _ => object,
+            };
+            return Ok(self.detect_document(data, stamp)?.0);
+        }
         Ok(self.detect_document(object, object.get(self.key))?.0)
     }
 
@@ -635,6 +674,8 @@ pub struct SchemaBuilder {
     check: Option<Box<CheckFn>>,
     embedded: Vec<(String, EmbeddedSchema)>,
     unversioned: Vec<(String, Keys)>,
+    newer: Newer,
+    layout: Layout,
 }
 
 impl fmt::Debug for SchemaBuilder {
@@ -661,6 +702,8 @@ impl SchemaBuilder {
             check: None,
             embedded: Vec::new(),
             unversioned: Vec::new(),
+            newer: Newer::Fail,
+            layout: Layout::Inline,
         }
     }
 
@@ -814,6 +857,55 @@ impl SchemaBuilder {
         self
     }
 
+    /// What a read does with a document newer than the current version:
+    /// [`Newer::Fail`] (the default) or [`Newer::Read`], which needs a
+    /// metadata path and the keys the type reads ([`claims`](Self::claims)),
+    /// for the keys it does not know to be kept. A caller can still choose
+    /// per read with [`Reader::newer`](crate::Reader::newer).
+    ///
+    /// ```
+    /// use palimpsest::{Error, Newer, Schema, Step};
+    /// use serde_json::json;
+    ///
+    /// let schema = Schema::integer("Note", 1)
+    ///     .metadata("meta")
+    ///     .claims(["text", "meta"])
+    ///     .newer(Newer::Read)
+    ///     .step(Step::new(0, 1))
+    ///     .build()?;
+    /// # let _ = schema;
+    /// let err = Schema::integer("Note", 1).newer(Newer::Read).build().unwrap_err();
+    /// assert!(matches!(err, Error::Definition { .. }));
+    /// assert!(err.to_string().contains("needs a metadata path"), "{err}");
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    pub fn newer(mut self, newer: Newer) -> Self {
+        self.newer = newer;
+        self
+    }
+
+    /// Where documents carry their version: [`Layout::Inline`] (the
+    /// default) or [`Layout::Envelope`], `{"version": V, "data": {...}}`.
+    ///
+    /// ```
+    /// use palimpsest::{Layout, Schema, Step};
+    /// use serde_json::json;
+    ///
+    /// let schema = Schema::integer("Note", 1)
+    ///     .layout(Layout::Envelope)
+    ///     .step(Step::new(0, 1).rename("body", "text"))
+    ///     .build()?;
+    /// let mut doc = json!({"body": "hi"});
+    /// assert_eq!(schema.detect(&doc)?.to_string(), "0");
+    /// schema.migrate(&mut doc)?;
+    /// assert_eq!(doc, json!({"version": 1, "data": {"text": "hi"}}));
+    /// # Ok::<(), palimpsest::Error>(())
+    /// ```
+    pub fn layout(mut self, layout: Layout) -> Self {
+        self.layout = layout;
+        self
+    }
+
     /// Checks the history and builds the schema.
     ///
     /// # Errors
@@ -889,6 +981,27 @@ impl SchemaBuilder {
             crate::embedded::runtime::assemble(&mut history, self.embedded).map_err(fail)?;
         history.check_unversioned().map_err(fail)?;
         let mut schema = history.into_schema();
+        if self.layout == Layout::Envelope && schema.key_is_field {
+            return Err(fail(format!(
+                "the envelope layout keeps the version beside the data, so the type cannot read \
+                 the version key `{}` as a field",
+                schema.key
+            )));
+        }
+        schema.layout = self.layout;
+        if self.newer == Newer::Read {
+            if let Some(message) = schema.cannot_read_newer() {
+                return Err(fail(message));
+            }
+            if schema.claims.is_none() {
+                return Err(fail(
+                    "reading newer documents (`newer = \"read\"`) needs the keys the type reads \
+                     (`claims`), to tell the keys this build does not know"
+                        .to_owned(),
+                ));
+            }
+            schema.newer = Newer::Read;
+        }
         if let Some(nested) = nested {
             // The types it holds are plain serde, with no reader that
             // migrates them: an old document is read whole, then migrated.
@@ -1052,6 +1165,8 @@ impl History {
             streaming,
             nested: None,
             unversioned: self.unversioned,
+            newer: Newer::Fail,
+            layout: Layout::Inline,
         }
     }
 }

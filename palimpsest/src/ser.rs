@@ -32,7 +32,7 @@ impl<S> Stamped<S> {
 }
 
 /// The version value itself, written without formatting or allocation.
-struct Stamp(&'static Schema);
+pub(crate) struct Stamp(pub(crate) &'static Schema);
 
 impl Serialize for Stamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -9,7 +9,6 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::schema::{Schema, Versioned};
-use crate::ser::Stamped;
 
 /// Writes `value` as JSON, its version entry first.
 ///
@@ -141,7 +140,7 @@ where
     )
 }
 
-/// Serializes `value`, through [`Stamped`] unless the type writes its
+/// Serializes `value`, through [`Stamped`](crate::ser::Stamped) unless the type writes its
 /// version itself (a `#[versioned]` type, or a hand-written one that reads
 /// and writes the key as a field).
 fn stamped<T, S>(schema: &'static Schema, value: &T, serializer: S) -> Result<S::Ok, S::Error>
@@ -152,7 +151,7 @@ where
     if schema.stamps_itself || schema.key_is_field {
         value.serialize(serializer)
     } else {
-        value.serialize(Stamped::new(serializer, schema))
+        crate::newer::write_versioned(value, schema, serializer)
     }
 }
 

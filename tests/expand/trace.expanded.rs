@@ -101,6 +101,18 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    impl ::palimpsest::__private::SerializePlain for Trace {
+        fn serialize_plain<__S>(
+            &self,
+            __serializer: __S,
+        ) -> ::core::result::Result<__S::Ok, __S::Error>
+        where
+            __S: ::palimpsest::__private::serde::Serializer,
+        {
+            <__PalimpsestRemote>::serialize(self, __serializer)
+        }
+    }
+    #[automatically_derived]
     impl ::palimpsest::__private::serde::Serialize for Trace {
         fn serialize<__S>(
             &self,
@@ -109,12 +121,10 @@ const _: () = {
         where
             __S: ::palimpsest::__private::serde::Serializer,
         {
-            <__PalimpsestRemote>::serialize(
+            ::palimpsest::__private::serialize_root(
                 self,
-                ::palimpsest::__private::Stamped::new(
-                    __serializer,
-                    __palimpsest_schema(),
-                ),
+                __palimpsest_schema(),
+                __serializer,
             )
         }
     }

@@ -35,8 +35,10 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::embedded::Sink;
+use crate::envelope::{self, Layout};
 use crate::error::Error;
 use crate::migrate::Report;
+use crate::newer::Newer;
 use crate::object::Object;
 use crate::schema::{Schema, Versioned};
 use crate::version::Version;
@@ -80,6 +82,12 @@ pub(crate) struct Context {
     /// Whether anyone reads the report: the crate's own entry points and
     /// `with_report` do, serde's alone does not, so it is not built.
     wants_report: bool,
+    /// What the caller asked of a newer document, if it said; the type's
+    /// own choice otherwise.
+    newer: Option<Newer>,
+    /// The document was newer than this build and was read as the current
+    /// version (`crate::newer`).
+    read_newer: bool,
 }
 
 /// Where a document that did not fit failed, found by reading it again.
@@ -111,10 +119,27 @@ impl Context {
         }
     }
 
+    /// The caller's choice for a newer document, over the type's.
+    pub(crate) fn with_newer(mut self, newer: Option<Newer>) -> Self {
+        self.newer = newer;
+        self
+    }
+
+    /// Whether this read takes a newer document as the current version.
+    fn reads_newer(&self, schema: &Schema) -> bool {
+        self.mode == Mode::Migrate && self.newer.unwrap_or(schema.newer) == Newer::Read
+    }
+
     /// The report of a read that succeeded: what ran, or that nothing had to.
     pub(crate) fn into_report(self, schema: &Schema) -> Report {
-        self.report
-            .unwrap_or_else(|| Report::unchanged(schema, schema.current().clone()))
+        let mut report = self
+            .report
+            .unwrap_or_else(|| Report::unchanged(schema, schema.current().clone()));
+        // A newer document says so: it went through no step.
+        if let (true, Found::Version(version)) = (self.read_newer, self.found) {
+            report.from = version;
+        }
+        report
     }
 
     /// The typed error of a read that failed with the format's `error`.
@@ -170,6 +195,15 @@ impl Context {
     ) -> Result<(), E> {
         let (from, inference) = match schema.detect_document(object, stamp) {
             Ok(detected) => detected,
+            Err(Error::NewerVersion { version, .. }) if self.reads_newer(schema) => {
+                let stamp = stamp.cloned().unwrap_or(Value::Null);
+                schema
+                    .keep_newer(object, stamp)
+                    .map_err(|error| self.fail(error))?;
+                self.found = Found::Version(version);
+                self.read_newer = true;
+                return Ok(());
+            }
             Err(error) => return Err(self.fail(error)),
         };
         self.found = Found::Version(from.clone());
@@ -406,6 +440,9 @@ where
         self.described.set(true);
         let schema = T::schema();
         let cx = self.cx;
+        if schema.layout == Layout::Envelope {
+            return visit_envelope(cx, schema, map);
+        }
         let mut stamp = None;
         let mut pending = None;
         match map.next_key_seed(FirstKeySeed(schema.key()))? {
@@ -422,7 +459,13 @@ where
             }
             Some(FirstKey::Other(key)) => pending = Some(key),
         }
-        if let Some(plan) = &schema.streaming {
+        let newer_first = stamp
+            .as_ref()
+            .is_some_and(|stamp| schema.is_newer_stamp(&stamp.to_value(schema)));
+        // A newer document is read whole, for its unknown keys to be kept
+        // wherever they stand: unless its stamp, met first, says it is not.
+        let newer_possible = cx.reads_newer(schema) && (stamp.is_none() || newer_first);
+        if let Some(plan) = schema.streaming.as_ref().filter(|_| !newer_possible) {
             let probes = Probes::new(schema, stamp.as_ref(), cx);
             let mut streaming =
                 Streaming::new(map, schema, plan, stamp, pending, cx).with_probes(probes);
@@ -439,13 +482,118 @@ where
         while let Some((key, value)) = map.next_entry::<String, Value>()? {
             cx.capture_for::<A::Error>(schema, &mut captured, key, value)?;
         }
-        let stamp = captured.get(schema.key()).cloned();
-        cx.migrate(schema, &mut captured, stamp.as_ref())?;
-        let from = match &cx.found {
-            Found::Version(version) => version.clone(),
-            _ => schema.current().clone(),
-        };
-        build(schema, captured, &from).map_err(|error| cx.fail(error))
+        read_buffered(cx, schema, captured)
+    }
+}
+
+/// Migrates a document read whole, its version among its fields, and
+/// deserializes it into `T`.
+fn read_buffered<'de, T, E>(cx: &mut Context, schema: &Schema, mut captured: Object) -> Result<T, E>
+where
+    T: Versioned + Deserialize<'de>,
+    E: serde::de::Error,
+{
+    let stamp = captured.get(schema.key()).cloned();
+    cx.migrate(schema, &mut captured, stamp.as_ref())?;
+    let from = match &cx.found {
+        Found::Version(version) => version.clone(),
+        _ => schema.current().clone(),
+    };
+    let built = build(schema, captured, &from);
+    // Nothing was migrated: the document did not fit as it was.
+    let built = match built {
+        Err(Error::Mismatch {
+            type_name,
+            version,
+            path,
+            message,
+            ..
+        }) if cx.read_newer => Err(Error::Mismatch {
+            type_name,
+            version,
+            migrated_to: None,
+            path,
+            message,
+        }),
+        built => built,
+    };
+    built.map_err(|error| cx.fail(error))
+}
+
+/// Reads a document of a type in the envelope layout. The fast path is
+/// the envelope as palimpsest writes it: `version` first, current, then
+/// `data`, deserialized straight into `T`. Any other document is read
+/// whole, opened into its data, and read as a buffered one.
+fn visit_envelope<'de, T, A>(
+    cx: &mut Context,
+    schema: &'static Schema,
+    mut map: A,
+) -> Result<T, A::Error>
+where
+    T: Versioned + Deserialize<'de>,
+    A: MapAccess<'de>,
+{
+    let mut envelope = Map::new();
+    match map.next_key::<String>()? {
+        Some(key) if key == envelope::VERSION => {
+            let stamp = map.next_value_seed(StampSeed(schema))?;
+            if stamp.is_current(schema) {
+                match map.next_key::<String>()? {
+                    Some(key) if key == envelope::DATA => {
+                        cx.found = Found::Current;
+                        let value = map.next_value_seed(CurrentSeed::<T>(PhantomData))?;
+                        return match map.next_key::<String>()? {
+                            None => Ok(value),
+                            Some(key) => Err(cx.fail(Error::Mismatch {
+                                type_name: schema.type_name(),
+                                version: schema.current().clone(),
+                                migrated_to: None,
+                                path: String::new(),
+                                message: format!(
+                                    "unknown key `{key}` beside `{}` and `{}` in an envelope",
+                                    envelope::VERSION,
+                                    envelope::DATA
+                                ),
+                            })),
+                        };
+                    }
+                    Some(key) => {
+                        envelope.insert(key, map.next_value()?);
+                    }
+                    None => {}
+                }
+            }
+            envelope.insert(key, stamp.into_value(schema));
+        }
+        Some(key) => {
+            envelope.insert(key, map.next_value()?);
+        }
+        None => {}
+    }
+    while let Some((key, value)) = map.next_entry::<String, Value>()? {
+        cx.capture_for::<A::Error>(schema, &mut envelope, key, value)?;
+    }
+    let mut document = Value::Object(envelope);
+    schema
+        .open_envelope(&mut document)
+        .map_err(|error| cx.fail(error))?;
+    let Value::Object(captured) = document else {
+        return Err(cx.fail(schema.not_an_object(&document)));
+    };
+    read_buffered(cx, schema, captured)
+}
+
+/// Deserializes the data of a current envelope, with no migration.
+struct CurrentSeed<T>(PhantomData<T>);
+
+impl<'de, T> serde::de::DeserializeSeed<'de> for CurrentSeed<T>
+where
+    T: Versioned + Deserialize<'de>,
+{
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        T::deserialize_current(deserializer)
     }
 }
 

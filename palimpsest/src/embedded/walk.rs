@@ -960,6 +960,31 @@ impl Schema {
         self.keep_nested(document, kept)
     }
 
+    /// Takes the keys of embedded objects that no field claims out of a
+    /// document, each with its exact path (`steps[2].extra`): what a read
+    /// of a document newer than this build keeps for writing back
+    /// (`crate::newer`), where a migration would keep them in
+    /// `legacy_nested`.
+    pub(crate) fn take_unclaimed_nested(
+        &self,
+        document: &mut Object,
+    ) -> Result<Vec<(String, Value)>, OpError> {
+        let mut kept = Kept::default();
+        let Some(nested) = &self.nested else {
+            return Ok(kept.unclaimed);
+        };
+        let mut applied = Applied::default();
+        let mut walk = Walk {
+            pass: Pass::Unclaimed,
+            applied: &mut applied,
+            kept: &mut kept,
+            kept_at: Some(""),
+            cursor: &mut Cursor::root(),
+        };
+        visit_document(&mut walk, document, &nested.sites)?;
+        Ok(kept.unclaimed)
+    }
+
     /// Puts values kept from embedded objects into the root's metadata, in
     /// `legacy_nested`, each under its path. A path an earlier migration
     /// kept a value under keeps it; the new one goes beside, suffixed.

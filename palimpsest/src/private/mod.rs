@@ -10,6 +10,45 @@ pub use crate::embedded::{
 };
 pub use crate::ser::Stamped;
 
+/// A `#[versioned]` root's fields, written by its remote copy with no
+/// stamp: what [`serialize_root`] writes the stamp around.
+pub trait SerializePlain {
+    /// Writes the fields, as the struct's own serde derive would.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the serializer reports.
+    fn serialize_plain<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+}
+
+/// A root as its [`SerializePlain`] writes it.
+struct Plain<'a, T: ?Sized>(&'a T);
+
+impl<T: ?Sized + SerializePlain> serde::Serialize for Plain<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_plain(serializer)
+    }
+}
+
+/// The `Serialize` of a `#[versioned]` root: its version first, then its
+/// fields; for a value read from a newer document, that document's
+/// version and the keys this build does not know (`crate::newer`).
+///
+/// # Errors
+///
+/// Whatever the serializer reports.
+pub fn serialize_root<T, S>(
+    value: &T,
+    schema: &'static Schema,
+    serializer: S,
+) -> Result<S::Ok, S::Error>
+where
+    T: ?Sized + SerializePlain,
+    S: serde::Serializer,
+{
+    crate::newer::write_versioned(&Plain(value), schema, serializer)
+}
+
 pub use serde;
 pub use serde_json;
 
@@ -20,6 +59,8 @@ pub use crate::step::Step;
 pub use crate::version::Version;
 
 use crate::embedded::{Nested, RootOutline};
+use crate::envelope::Layout;
+use crate::newer::Newer;
 use crate::object::ObjectPath;
 use crate::schema::{boxed_check, History, TypedStep};
 
@@ -82,7 +123,7 @@ pub fn ops() -> Step {
 /// (`vocab::history`): the schema is built from it with no check and no
 /// way to fail.
 #[must_use]
-pub struct Checked(History, Option<RootOutline>);
+pub struct Checked(History, Option<RootOutline>, Newer, Layout);
 
 impl Checked {
     /// A history of `type_name` from `legacy` to `current`.
@@ -106,6 +147,8 @@ impl Checked {
                 unversioned: Vec::new(),
             },
             None,
+            Newer::Fail,
+            Layout::Inline,
         )
     }
 
@@ -134,6 +177,19 @@ impl Checked {
         E: Into<BoxError>,
     {
         self.0.check = Some(boxed_check(check));
+        self
+    }
+
+    /// `newer = "read"`: documents newer than the current version are read
+    /// as it (the macro checked the type has a metadata path).
+    pub fn read_newer(mut self) -> Self {
+        self.2 = Newer::Read;
+        self
+    }
+
+    /// `layout = "envelope"`: documents are `{"version": V, "data": {..}}`.
+    pub fn envelope(mut self) -> Self {
+        self.3 = Layout::Envelope;
         self
     }
 
@@ -181,10 +237,12 @@ impl Checked {
     /// `Error::Definition` every read returns.
     #[must_use]
     pub fn build(self) -> Schema {
-        let Checked(mut history, outline) = self;
+        let Checked(mut history, outline, newer, layout) = self;
         let nested = outline.and_then(|outline| Nested::assemble(&mut history, &outline));
         let mut schema = history.into_schema();
         schema.stamps_itself = true;
+        schema.newer = newer;
+        schema.layout = layout;
         // A top-level enum's document is one value, read whole.
         if nested.as_ref().is_some_and(Nested::whole) {
             schema.streaming = None;
