@@ -19,9 +19,9 @@
 //! which a reader learns by counting: the objects of a field are its value
 //! or the elements of its array, in order. Where counting cannot tell
 //! (arrays of arrays, map values, optional elements), a root that keeps
-//! values, or a read whose report lists renames and moves by their exact
-//! paths, captures the field instead, and the tree engine, which knows
-//! every path, migrates it.
+//! values captures the field instead, and the tree engine, which knows
+//! every path, migrates it. Reports need no exact path: they list what
+//! ran by report paths (`steps[].thought -> steps[].reasoning`).
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -159,27 +159,23 @@ impl Probes {
                 .filter(|from| from != schema.current()),
             _ => None,
         };
-        let keeps = schema.nested.as_ref().is_some_and(|n| n.keeps());
         Some(Probes {
             schema,
-            migration: from.map(|from| {
-                let exact = keeps || wants_report;
-                Rc::new(Migration::new(from, schema, Rc::clone(sink), exact))
-            }),
+            migration: from.map(|from| Rc::new(Migration::new(from, schema, Rc::clone(sink)))),
         })
     }
 
     /// Whether the value of `key` must be captured: it holds embedded
     /// types, and the version they would be read at is not known yet, or
-    /// they need exact paths (for values they lose, or for the report) that
-    /// a reader cannot count.
+    /// they need exact paths (for the values they lose) that a reader
+    /// cannot count.
     pub(super) fn defers(&self, key: &str) -> bool {
         let Some(nested) = &self.schema.nested else {
             return false;
         };
         nested.site(key).is_some_and(|site| match &self.migration {
             None => true,
-            Some(migration) => migration.exact && site.counted().is_none(),
+            Some(migration) => migration.keeps && site.counted().is_none(),
         })
     }
 
@@ -313,7 +309,7 @@ where
             // A payload whose objects need exact paths no reader counts is
             // left to the tree engine, which knows them.
             .filter(|(_, payload)| {
-                !payload.is_some_and(|child| site.migration.exact && child.counted().is_none())
+                !payload.is_some_and(|child| site.migration.keeps && child.counted().is_none())
             });
         let Some((now, payload)) = streamed else {
             let mut object = Map::new();
@@ -650,7 +646,7 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
         let history = self.site.history;
         let migration = &self.site.migration;
         let uncounted = || {
-            migration.exact
+            migration.keeps
                 && history
                     .sites()
                     .iter()
@@ -689,7 +685,7 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
         }
         self.site
             .migration
-            .record_plain_rename(&rename, self.here.exact());
+            .record_plain_rename(&rename, self.here.pattern());
         Ok(())
     }
 

@@ -6,8 +6,9 @@
 //! Values an embedded object loses in a migration (a removed field, a key
 //! no field claims) are kept in the root's metadata, in `legacy_nested`,
 //! each under its exact path in the document (`steps[3].notes`); the
-//! report lists them by the path their objects share
-//! (`meta.legacy_nested.steps[].notes`).
+//! report lists them, as everything else it lists, once by the path their
+//! objects share (`meta.legacy_nested.steps[].notes`,
+//! `steps[].thought -> steps[].reasoning`).
 
 use std::cell::{Cell, RefCell};
 use std::fmt::Write as _;
@@ -23,7 +24,7 @@ use crate::error::Error;
 use crate::migrate::Report;
 use crate::object::{free_key, object_at, rename_key, Object};
 use crate::ops::convert::Undoing;
-use crate::ops::moves::{At, Keeper, MoveOp};
+use crate::ops::moves::{is_listed, At, Keeper, MoveOp};
 use crate::schema::Schema;
 use crate::step::{undo_order, Applied, Op, OpError};
 use crate::version::{kind_of, Version};
@@ -461,6 +462,14 @@ impl Visit for Walk<'_> {
     }
 }
 
+/// Records the rename of a key of the objects at the report path `at`,
+/// `<at>.<old> -> <at>.<new>`, once.
+fn record_key_renamed(applied: &mut Applied, at: &str, old: &str, new: &str) {
+    if !is_listed(&applied.renamed, at, &[old], &[new]) {
+        applied.record_renamed(|| format!("{} -> {}", joined(at, old), joined(at, new)));
+    }
+}
+
 /// Adds `<at>: <old> -> <new>` to `list`, once; `<old> -> <new>` for the
 /// document itself (a top-level enum).
 fn record_renamed(list: &mut Vec<String>, at: &str, old: &str, new: &str) {
@@ -501,9 +510,7 @@ impl Walk<'_> {
                         new: joined(exact, &c.new),
                     })?;
                     if renamed {
-                        self.applied.record_renamed(|| {
-                            format!("{} -> {}", joined(exact, old), joined(exact, new))
-                        });
+                        record_key_renamed(self.applied, at, old, new);
                     }
                 }
                 Op::Default { field, value } => {
@@ -675,8 +682,9 @@ impl Undo<'_> {
                     old: joined(exact, new),
                     new: joined(exact, old),
                 })?;
-                if renamed {
-                    let entry = format!("{} -> {}", joined(exact, new), joined(exact, old));
+                let at = &self.cursor.pattern;
+                if renamed && !is_listed(&self.report.renamed, at, &[new], &[old]) {
+                    let entry = format!("{} -> {}", joined(at, new), joined(at, old));
                     self.report.renamed.push(entry);
                 }
             }
@@ -743,7 +751,11 @@ impl Undo<'_> {
             Op::Moves(MoveOp::DropPath { .. }) if !self.down.held_before(self.newer) => {}
             Op::Moves(op) => {
                 let kept = &mut *self.kept;
-                op.undo(object, exact, self.version, self.report, &mut |_, path| {
+                let at = At {
+                    exact,
+                    pattern: &self.cursor.pattern,
+                };
+                op.undo(object, at, self.version, self.report, &mut |_, path| {
                     Ok(kept.remove(&joined(exact, path)))
                 })
                 .map_err(|e| e.into_error(self.schema.type_name, self.newer, self.older))?;
@@ -982,11 +994,9 @@ impl Schema {
 pub(crate) struct Migration {
     pub(crate) from: Version,
     pub(crate) root: &'static Schema,
-    /// Whether values the objects lose are kept in the root's metadata.
+    /// Whether values the objects lose are kept in the root's metadata,
+    /// under their exact paths: then every object needs its own.
     pub(crate) keeps: bool,
-    /// Whether the objects need their exact paths: to keep what they lose,
-    /// or for a report, which lists renames and moves by them.
-    pub(crate) exact: bool,
     /// The report paths of what the embedded readers did, the values they
     /// keep, and the typed error of the first that failed.
     pub(crate) sink: Rc<Sink>,
@@ -1058,14 +1068,13 @@ impl Migration {
 
     /// The migration of the embedded objects of a document of `root` at
     /// `from`, recording into `sink`.
-    pub(crate) fn new(from: Version, root: &'static Schema, sink: Rc<Sink>, exact: bool) -> Self {
+    pub(crate) fn new(from: Version, root: &'static Schema, sink: Rc<Sink>) -> Self {
         let nested = root.nested.as_deref();
         let versions = nested
             .map(|nested| nested.versions_between(&from, root.current()).collect())
             .unwrap_or_default();
         Migration {
             keeps: nested.is_some_and(Nested::keeps),
-            exact,
             from,
             root,
             sink,
@@ -1141,16 +1150,11 @@ impl Migration {
         Some(found)
     }
 
-    /// Records a rename its reader made as it read the key, as
-    /// [`Walk::changes`] records one.
-    pub(crate) fn record_plain_rename(&self, rename: &PlainRename, exact: &str) {
-        self.sink.applied.borrow_mut().record_renamed(|| {
-            format!(
-                "{} -> {}",
-                joined(exact, rename.old),
-                joined(exact, rename.new)
-            )
-        });
+    /// Records a rename its reader made as it read the key of an object at
+    /// the report path `at`, as [`Walk::changes`] records one.
+    pub(crate) fn record_plain_rename(&self, rename: &PlainRename, at: &str) {
+        let mut applied = self.sink.applied.borrow_mut();
+        record_key_renamed(&mut applied, at, rename.old, rename.new);
     }
 
     /// The error of an object at `exact` that holds both names of a
