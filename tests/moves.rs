@@ -281,6 +281,44 @@ fn a_move_onto_a_taken_path_is_a_conflict_by_default() {
     }
 }
 
+/// `meta.tokens -> tokens` is made as `meta` streams by: the rest of
+/// `meta` stays, a value at both ends is a conflict whichever comes first,
+/// a second `meta` is a repeat, and the report lists the move, as the
+/// tree engine does.
+#[test]
+fn a_value_moved_out_of_an_object_as_it_streams_keeps_every_guarantee() {
+    let step = |step: Value| json!({"schema_version": "0.1.0", "result": "o", "steps": [step]});
+    let moved = step(json!({"meta": {"tokens": 5, "model": "m"}, "thought": "t"}));
+    for read in read_every_way(&moved) {
+        let run = read.unwrap();
+        assert_eq!(run.steps[0].tokens, 5);
+        assert_eq!(run.steps[0].meta, *json!({"model": "m"}).as_object().unwrap());
+    }
+    let report = palimpsest::from_str::<Run>(&moved.to_string()).unwrap().report;
+    assert!(report.moved.contains(&"steps[].meta.tokens -> steps[].tokens".to_owned()), "{report}");
+    let first = step(json!({"tokens": 1, "meta": {"tokens": 5}, "thought": "t"}));
+    let last = step(json!({"meta": {"tokens": 5}, "tokens": 1, "thought": "t"}));
+    for doc in [first, last] {
+        for read in read_every_way(&doc) {
+            match read {
+                Err(Error::Conflict { old, new, .. }) => {
+                    assert_eq!((old.as_str(), new.as_str()), ("steps[0].meta.tokens", "steps[0].tokens"));
+                }
+                other => panic!("expected a conflict, got {other:?}"),
+            }
+        }
+    }
+    for text in [
+        r#"{"schema_version": "0.1.0", "result": "o", "steps": [{"meta": {"tokens": 1}, "meta": {}}]}"#,
+        r#"{"schema_version": "0.1.0", "result": "o", "steps": [{"meta": {"tokens": 1, "tokens": 2}}]}"#,
+    ] {
+        match palimpsest::from_str::<Run>(text) {
+            Err(Error::RepeatedKey { key, .. }) => assert!(key.starts_with("steps[0].meta"), "{key}"),
+            other => panic!("expected a repeated key, got {other:?}"),
+        }
+    }
+}
+
 #[test]
 fn a_path_through_a_non_object_is_an_error_naming_it() {
     let top = json!({"schema_version": "0.1.0", "result": "o", "steps": [], "context": {"env": "e"}, "client": "nobody", "user": "ada"});

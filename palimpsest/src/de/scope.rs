@@ -42,7 +42,10 @@ use serde_json::{map, Map, Value};
 
 use super::seed::{KeySeed, StreamedStamp};
 use super::{Context, Mode};
-use crate::embedded::{Counted, Cursor, Embedded, EmbeddedHistory, Migration, PlainRename, Site};
+use super::take::{TakeOutSeed, TakeOutSlot};
+use crate::embedded::{
+    Counted, Cursor, Embedded, EmbeddedHistory, Handling, KeyPlan, KeyTable, Migration, Site, TakeOut,
+};
 use crate::error::Error;
 use crate::object::Object;
 use crate::schema::Schema;
@@ -552,31 +555,25 @@ where
 
 /// The keys of an embedded object at an older version, as its struct reads
 /// them: the keys no change touches straight from the input, with the
-/// embedded fields in scope, then the touched ones, captured and migrated
-/// once the object ends.
+/// embedded fields in scope, renamed ones under their new names, the
+/// source of a move with the moved value taken out, then the touched ones,
+/// captured and migrated once the object ends, with the moved values.
 struct EmbeddedMap<'de, 's, A> {
     inner: A,
     site: &'s ScopeSite,
     here: Cursor,
+    table: Rc<KeyTable>,
     captured: Object,
     /// After the input ends: the migrated captured entries still to hand on.
     tail: Option<map::IntoIter>,
     tail_value: Option<Value>,
-    /// The key just handed on.
+    /// The key just handed on, and its plan.
     key: Cow<'de, str>,
-    /// The keys renamed as they were read, a few at most: without a free
-    /// slot, a key is captured instead.
-    renamed: [Option<PlainRename>; 2],
-}
-
-/// What an embedded object's reader does with one of its keys.
-enum Handling {
-    /// Hands it on to the struct as it is.
-    Stream,
-    /// Hands it on under its new name.
-    Rename(PlainRename),
-    /// Holds it back for the migration at the end of the object.
-    Capture,
+    plan: Option<KeyPlan>,
+    /// The renames and moves of the table met so far, a bit each.
+    seen: u64,
+    /// The values taken out of their objects, each with its move.
+    taken: Vec<(TakeOut, Value)>,
 }
 
 impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
@@ -585,20 +582,28 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
             inner,
             site,
             here,
+            table: site.migration.table(site.history),
             captured: Object::new(),
             tail: None,
             tail_value: None,
             key: Cow::Borrowed(""),
-            renamed: [None; 2],
+            plan: None,
+            seen: 0,
+            taken: Vec::new(),
         }
     }
 
     /// Keeps the typed error for the root's reader and hands the format
     /// one with its message.
     fn fail(&self, error: Error) -> A::Error {
-        let message = A::Error::custom(&error);
-        self.site.migration.sink.fail(error);
-        message
+        fail(&self.site.migration, error)
+    }
+
+    fn repeated(&self, key: &str) -> A::Error {
+        self.fail(Error::RepeatedKey {
+            type_name: self.site.migration.root.type_name(),
+            key: joined(self.here.exact(), key),
+        })
     }
 
     fn capture(&mut self, key: Cow<'de, str>) -> Result<(), A::Error> {
@@ -609,27 +614,51 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
                 Ok(())
             }
             map::Entry::Occupied(entry) => {
-                let key = format!("{}.{}", self.here.exact(), entry.key());
-                Err(self.fail(Error::RepeatedKey {
-                    type_name: self.site.migration.root.type_name(),
-                    key,
-                }))
+                let key = entry.key().clone();
+                Err(self.repeated(&key))
             }
         }
+    }
+
+    /// Marks a rename or move of the table met; a second key of its name
+    /// is refused, as a repeated captured key is.
+    fn see(&mut self, slot: u32, key: &str) -> Result<(), A::Error> {
+        let bit = 1 << slot;
+        if self.seen & bit != 0 {
+            return Err(self.repeated(key));
+        }
+        self.seen |= bit;
+        Ok(())
     }
 
     fn finish(&mut self) -> Result<map::IntoIter, A::Error> {
         let mut captured = mem::take(&mut self.captured);
         let site = self.site;
-        for rename in self.renamed.iter().flatten() {
-            if captured.contains_key(rename.new) {
-                let error = site.migration.rename_conflict(rename, self.here.exact());
-                return Err(self.fail(error));
+        for (_, plan) in self.seen_plans() {
+            if let Handling::Rename { rename, .. } = plan.handling {
+                if captured.contains_key(rename.new) {
+                    let error = site.migration.rename_conflict(&rename, self.here.exact());
+                    return Err(self.fail(error));
+                }
             }
         }
-        // Nothing captured, and no change of its own to add a key: the
-        // object was read as current.
-        if captured.is_empty() && !site.migration.changes_object(site.history) {
+        let streamed = self.taken.len();
+        for (take, value) in mem::take(&mut self.taken) {
+            if captured.contains_key(take.to) {
+                let error = site.migration.take_out_error(&take, self.here.exact(), None);
+                return Err(self.fail(error));
+            }
+            captured.insert(take.to.to_owned(), value);
+            site.migration.record_take_out(&take, self.here.pattern());
+        }
+        // Nothing captured but what the reader moved, and no change left to
+        // make: the object was migrated as it was read.
+        let made = if captured.len() == streamed {
+            self.table.streamed
+        } else {
+            false
+        };
+        if made || (captured.is_empty() && !site.migration.changes_object(site.history)) {
             return Ok(captured.into_iter());
         }
         site.migration
@@ -638,55 +667,10 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
         Ok(captured.into_iter())
     }
 
-    /// What becomes of `key`: its value waits for the end of the object
-    /// when a change touches it (but for a plain rename, made as it is
-    /// read), or it is kept (no field claims it), or it holds embedded
-    /// objects whose paths cannot be counted.
-    fn handling(&self, key: &str) -> Handling {
-        let history = self.site.history;
-        let migration = &self.site.migration;
-        let uncounted = || {
-            migration.keeps
-                && history
-                    .sites()
-                    .iter()
-                    .any(|child| child.reads(key) && child.counted().is_none())
-        };
-        if history.touches(key) {
-            // A repeat is renamed too, to be refused.
-            let free = self
-                .renamed
-                .iter()
-                .any(|slot| slot.map_or(true, |r| r.old == key));
-            return match migration.plain_rename(history, key) {
-                Some(rename) if free && !uncounted() => Handling::Rename(rename),
-                _ => Handling::Capture,
-            };
-        }
-        if (migration.keeps && history.unclaimed(key)) || uncounted() {
-            Handling::Capture
-        } else {
-            Handling::Stream
-        }
-    }
-
-    /// Notes a key renamed as it was read; a second one of the same name is
-    /// refused, as a repeated captured key is.
-    fn rename(&mut self, rename: PlainRename) -> Result<(), A::Error> {
-        if self.renamed.iter().flatten().any(|r| r.old == rename.old) {
-            let key = format!("{}.{}", self.here.exact(), rename.old);
-            return Err(self.fail(Error::RepeatedKey {
-                type_name: self.site.migration.root.type_name(),
-                key,
-            }));
-        }
-        if let Some(slot) = self.renamed.iter_mut().find(|slot| slot.is_none()) {
-            *slot = Some(rename);
-        }
-        self.site
-            .migration
-            .record_plain_rename(&rename, self.here.pattern());
-        Ok(())
+    /// The plans of the renames and moves met.
+    fn seen_plans(&self) -> impl Iterator<Item = (&'static str, KeyPlan)> + '_ {
+        let seen = self.seen;
+        self.table.slotted().filter(move |(_, _, slot)| seen & (1 << slot) != 0).map(|(key, plan, _)| (key, plan))
     }
 
     fn next_tail<K: DeserializeSeed<'de>>(
@@ -718,17 +702,26 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
                 self.tail = Some(self.finish()?);
                 return self.next_tail(seed);
             };
-            match self.handling(&key) {
+            let plan = self.table.plan(&key);
+            match plan.handling {
                 Handling::Capture => {
                     self.capture(key)?;
                     continue;
                 }
-                Handling::Rename(rename) => {
-                    self.rename(rename)?;
+                Handling::Rename { rename, slot } => {
+                    self.see(slot, rename.old)?;
+                    self.site
+                        .migration
+                        .record_plain_rename(&rename, self.here.pattern());
                     self.key = Cow::Borrowed(rename.new);
+                }
+                Handling::TakeOut { slot, .. } => {
+                    self.see(slot, &key)?;
+                    self.key = key;
                 }
                 Handling::Stream => self.key = key,
             }
+            self.plan = Some(plan);
             return match &self.key {
                 Cow::Borrowed(key) => {
                     seed.deserialize(BorrowedStrDeserializer::<A::Error>::new(key))
@@ -747,16 +740,40 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
                 .map_err(|e| A::Error::custom(format_args!("at `{}`: {e}", self.key)));
         }
         let site = self.site;
-        let child = site
-            .history
-            .sites()
-            .iter()
-            .find(|child| child.reads(&self.key))
-            .map(|child| {
-                let field = joined(self.here.exact(), &self.key);
-                ScopeSite::new(child, self.here.pattern(), field, &site.migration)
-            });
+        let plan = self.plan.take();
+        if let Some(KeyPlan {
+            handling: Handling::TakeOut { take, .. },
+            ..
+        }) = plan
+        {
+            let mut taken = None;
+            let value = self.inner.next_value_seed(TakeOutSeed {
+                seed,
+                out: TakeOutSlot {
+                    take: &take,
+                    migration: &site.migration,
+                    exact: self.here.exact(),
+                    value: &mut taken,
+                },
+            })?;
+            if let Some(taken) = taken {
+                self.taken.push((take, taken));
+            }
+            return Ok(value);
+        }
+        let child = plan.and_then(|plan| plan.site).map(|index| {
+            let field = joined(self.here.exact(), &self.key);
+            ScopeSite::new(&site.history.sites()[index], self.here.pattern(), field, &site.migration)
+        });
         let _scoped = child.map(|child| Scoped::enter(Some(child)));
         self.inner.next_value_seed(seed)
     }
+}
+
+/// Keeps the typed error for the root's reader and hands the format one
+/// with its message.
+fn fail<E: serde::de::Error>(migration: &Migration, error: Error) -> E {
+    let message = E::custom(&error);
+    migration.sink.fail(error);
+    message
 }

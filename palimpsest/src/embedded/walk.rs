@@ -18,13 +18,14 @@ use serde_json::{Map, Value};
 
 use super::tuple::{Elements, UndoElements};
 use super::variants::{Tagging, VariantOp, Variants};
+use super::keys::{KeyTable, TakeOut};
 use super::{EmbeddedHistory, Nested, Segment, Site};
 use crate::downgrade::{from_default, let_go, Downward};
 use crate::error::Error;
 use crate::migrate::Report;
 use crate::object::{free_key, object_at, rename_key, Object};
 use crate::ops::convert::Undoing;
-use crate::ops::moves::{is_listed, At, Keeper, MoveOp};
+use crate::ops::moves::{is_listed, record_move, At, Keeper, MoveOp};
 use crate::schema::Schema;
 use crate::step::{undo_order, Applied, Op, OpError};
 use crate::version::{kind_of, Version};
@@ -1003,6 +1004,8 @@ pub(crate) struct Migration {
     /// The versions with embedded changes after `from`, oldest first:
     /// found once for the document, not once per object.
     versions: Vec<&'static Version>,
+    /// The key table of each embedded type met, made on its first object.
+    tables: RefCell<Vec<(&'static EmbeddedHistory, Rc<KeyTable>)>>,
 }
 
 /// A rename of an embedded object's key that its reader makes as it
@@ -1015,7 +1018,7 @@ pub(crate) struct PlainRename {
 }
 
 /// Whether `op` reads, moves, creates or changes `key`.
-fn names(op: &Op, key: &str) -> bool {
+pub(super) fn names(op: &Op, key: &str) -> bool {
     match op {
         Op::Rename { old, new } => old == key || new == key,
         Op::Default { field, .. } | Op::Drop { field, .. } | Op::Preserve { field, .. } => {
@@ -1079,7 +1082,45 @@ impl Migration {
             root,
             sink,
             versions,
+            tables: RefCell::new(Vec::new()),
         }
+    }
+
+    /// What the reader of an object of `history` does with each key.
+    pub(crate) fn table(&self, history: &'static EmbeddedHistory) -> Rc<KeyTable> {
+        let known = self.tables.borrow().iter().find_map(|(h, table)| {
+            std::ptr::eq(*h, history).then(|| Rc::clone(table))
+        });
+        known.unwrap_or_else(|| {
+            let table = Rc::new(KeyTable::new(history, self));
+            self.tables.borrow_mut().push((history, Rc::clone(&table)));
+            table
+        })
+    }
+
+    /// The error of an object at `exact` whose move `take` found a value
+    /// at both ends, or a source that is not an object, as the walk
+    /// reports them.
+    pub(crate) fn take_out_error(&self, take: &TakeOut, exact: &str, found: Option<&'static str>) -> Error {
+        let error = match found {
+            None => OpError::Conflict {
+                old: joined(exact, &take.from_path.to_string()),
+                new: joined(exact, take.to),
+            },
+            Some(found) => OpError::NotAnObject {
+                path: joined(exact, take.from_path.root()),
+                found,
+            },
+        };
+        self.root
+            .op_error(error, self.step_from(take.version), take.version)
+    }
+
+    /// Records a move its reader made as the source object streamed by, as
+    /// the walk records one.
+    pub(crate) fn record_take_out(&self, take: &TakeOut, at: &str) {
+        let mut applied = self.sink.applied.borrow_mut();
+        record_move(&mut applied, take.from_path, take.to_path, at);
     }
 
     /// Applies to an object captured by an embedded reader the changes of
@@ -1178,7 +1219,7 @@ impl Migration {
     /// The changes of `history` itself after the document's version, with
     /// their versions, oldest first: found with one search, where a
     /// lookup per version compares versions again for each.
-    fn own_ops(
+    pub(super) fn own_ops(
         &self,
         history: &'static EmbeddedHistory,
     ) -> impl Iterator<Item = (&'static Version, &'static Op)> {

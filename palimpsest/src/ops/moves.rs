@@ -591,7 +591,7 @@ fn move_between(
 /// Records a move that took place, as renamed when it stays in its object,
 /// by the report path `at` of the object: once, however many objects of
 /// that path it moved in.
-fn record_move(applied: &mut Applied, from: &ObjectPath, to: &ObjectPath, at: &str) {
+pub(crate) fn record_move(applied: &mut Applied, from: &ObjectPath, to: &ObjectPath, at: &str) {
     let stays = from.segments().len() == 1 && to.segments().len() == 1;
     let list = if stays {
         &applied.renamed
