@@ -430,7 +430,7 @@ impl<'de, A: MapAccess<'de>> VariantAccess<'de> for Variant<'_, '_, A> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, A::Error> {
-        let shape = match &self.payload {
+        let shape = match self.payload {
             Some(payload) => PayloadShape::Changing(payload),
             None => PayloadShape::Struct(fields),
         };
@@ -439,21 +439,21 @@ impl<'de, A: MapAccess<'de>> VariantAccess<'de> for Variant<'_, '_, A> {
 }
 
 /// How a variant's payload is read.
-enum PayloadShape<'s> {
+enum PayloadShape {
     Tuple(usize),
     Struct(&'static [&'static str]),
     /// A struct variant whose fields change: its keys go through an
     /// [`EmbeddedMap`], as an embedded struct's do.
-    Changing(&'s ScopeSite),
+    Changing(ScopeSite),
 }
 
 /// The payload of a variant, read by the enum's own visitor.
-struct Payload<'s, V> {
+struct Payload<V> {
     visitor: V,
-    shape: PayloadShape<'s>,
+    shape: PayloadShape,
 }
 
-impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for Payload<'_, V> {
+impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for Payload<V> {
     type Value = V::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
@@ -472,22 +472,23 @@ impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for Payload<'_, V> {
 
 /// A struct variant's payload whose fields change: a map goes through an
 /// [`EmbeddedMap`] to the enum's visitor, anything else to it as it is.
-struct ChangingPayload<'s, V> {
+struct ChangingPayload<V> {
     visitor: V,
-    site: &'s ScopeSite,
+    site: ScopeSite,
 }
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for ChangingPayload<'_, V> {
+impl<'de, V: Visitor<'de>> Visitor<'de> for ChangingPayload<V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.visitor.expecting(f)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        let here = Cursor::at(&self.site.path, &self.site.field);
+    // The payload's one object: its paths are the site's.
+    fn visit_map<A: MapAccess<'de>>(mut self, map: A) -> Result<V::Value, A::Error> {
+        let here = Cursor::owned(mem::take(&mut self.site.path), mem::take(&mut self.site.field));
         self.visitor
-            .visit_map(&mut EmbeddedMap::new(map, self.site, here))
+            .visit_map(&mut EmbeddedMap::new(map, &self.site, here))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
@@ -564,8 +565,8 @@ struct EmbeddedMap<'de, 's, A> {
     here: Cursor,
     table: Rc<KeyTable>,
     captured: Object,
-    /// After the input ends: the migrated captured entries still to hand on.
-    tail: Option<map::IntoIter>,
+    /// After the input ends: the entries still to hand on.
+    tail: Option<Tail>,
     tail_value: Option<Value>,
     /// The key just handed on, and its plan.
     key: Cow<'de, str>,
@@ -574,6 +575,14 @@ struct EmbeddedMap<'de, 's, A> {
     seen: u64,
     /// The values taken out of their objects, each with its move.
     taken: Vec<(TakeOut, Value)>,
+}
+
+/// The entries an embedded object's reader hands on once its input ends.
+enum Tail {
+    /// The captured ones, migrated, moved values among them.
+    Migrated(map::IntoIter),
+    /// Only moved values, with nothing left to change: under their keys.
+    Moved(std::vec::IntoIter<(TakeOut, Value)>),
 }
 
 impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
@@ -631,7 +640,7 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
         Ok(())
     }
 
-    fn finish(&mut self) -> Result<map::IntoIter, A::Error> {
+    fn finish(&mut self) -> Result<Tail, A::Error> {
         let mut captured = mem::take(&mut self.captured);
         let site = self.site;
         for (_, plan) in self.seen_plans() {
@@ -642,29 +651,28 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
                 }
             }
         }
-        let streamed = self.taken.len();
-        for (take, value) in mem::take(&mut self.taken) {
+        for (take, _) in &self.taken {
             if captured.contains_key(take.to) {
-                let error = site.migration.take_out_error(&take, self.here.exact(), None);
+                let error = site.migration.take_out_error(take, self.here.exact(), None);
                 return Err(self.fail(error));
             }
-            captured.insert(take.to.to_owned(), value);
-            site.migration.record_take_out(&take, self.here.pattern());
+            site.migration.record_take_out(take, self.here.pattern());
         }
-        // Nothing captured but what the reader moved, and no change left to
-        // make: the object was migrated as it was read.
-        let made = if captured.len() == streamed {
-            self.table.streamed
-        } else {
-            false
-        };
-        if made || (captured.is_empty() && !site.migration.changes_object(site.history)) {
-            return Ok(captured.into_iter());
+        // Nothing captured, and no change left to make: the object was
+        // migrated as it was read.
+        if captured.is_empty() && self.table.streamed {
+            return Ok(Tail::Moved(mem::take(&mut self.taken).into_iter()));
+        }
+        for (take, value) in mem::take(&mut self.taken) {
+            captured.insert(take.to.to_owned(), value);
+        }
+        if captured.is_empty() && !site.migration.changes_object(site.history) {
+            return Ok(Tail::Migrated(captured.into_iter()));
         }
         site.migration
             .migrate(&mut captured, site.history, &mut self.here)
             .map_err(|error| self.fail(error))?;
-        Ok(captured.into_iter())
+        Ok(Tail::Migrated(captured.into_iter()))
     }
 
     /// The plans of the renames and moves met.
@@ -677,11 +685,16 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        let Some((key, value)) = self.tail.as_mut().and_then(Iterator::next) else {
+        let next = match &mut self.tail {
+            Some(Tail::Migrated(entries)) => entries.next().map(|(key, value)| (Cow::Owned(key), value)),
+            Some(Tail::Moved(entries)) => entries.next().map(|(take, value)| (Cow::Borrowed(take.to), value)),
+            None => None,
+        };
+        let Some((key, value)) = next else {
             return Ok(None);
         };
         self.tail_value = Some(value);
-        self.key = Cow::Owned(key);
+        self.key = key;
         seed.deserialize(StrDeserializer::<A::Error>::new(&self.key))
             .map(Some)
     }

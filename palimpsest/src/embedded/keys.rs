@@ -168,9 +168,13 @@ impl KeyTable {
 
     /// The plan of `key`.
     pub(crate) fn plan(&self, key: &str) -> KeyPlan {
+        // Most keys differ in length or first byte: no call to compare.
+        let first = key.as_bytes().first();
         self.keys
             .iter()
-            .find(|(known, _)| *known == key)
+            .find(|(known, _)| {
+                known.len() == key.len() && known.as_bytes().first() == first && *known == key
+            })
             .map_or(self.other, |(_, plan)| *plan)
     }
 }

@@ -466,7 +466,7 @@ impl Visit for Walk<'_> {
 /// Records the rename of a key of the objects at the report path `at`,
 /// `<at>.<old> -> <at>.<new>`, once.
 fn record_key_renamed(applied: &mut Applied, at: &str, old: &str, new: &str) {
-    if !is_listed(&applied.renamed, at, &[old], &[new]) {
+    if applied.records() && !is_listed(&applied.renamed, at, &[old], &[new]) {
         applied.record_renamed(|| format!("{} -> {}", joined(at, old), joined(at, new)));
     }
 }
@@ -1268,8 +1268,8 @@ impl Migration {
             Some(now)
         };
         let now = ops(&mut |_, _| {})?;
-        if !std::ptr::eq(now, name) {
-            let mut applied = self.sink.applied.borrow_mut();
+        let mut applied = self.sink.applied.borrow_mut();
+        if !std::ptr::eq(now, name) && applied.records() {
             ops(&mut |old, new| record_renamed(&mut applied.renamed, pattern, old, new));
         }
         Some(now)

@@ -592,6 +592,9 @@ fn move_between(
 /// by the report path `at` of the object: once, however many objects of
 /// that path it moved in.
 pub(crate) fn record_move(applied: &mut Applied, from: &ObjectPath, to: &ObjectPath, at: &str) {
+    if !applied.records() {
+        return;
+    }
     let stays = from.segments().len() == 1 && to.segments().len() == 1;
     let list = if stays {
         &applied.renamed
