@@ -25,7 +25,7 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::marker::PhantomData;
 use std::mem;
 use std::rc::Rc;
@@ -98,13 +98,32 @@ impl ScopeSite {
                 self.next += 1;
                 let mut exact = String::with_capacity(self.field.len() + 8);
                 exact.push_str(&self.field);
-                let _ = write!(exact, "[{index}]");
+                exact.push('[');
+                push_index(&mut exact, index);
+                exact.push(']');
                 Cursor::owned(self.path.clone(), exact)
             }
             // Its exact path is not known: errors name the report path.
             None => Cursor::at(&self.path, &self.path),
         }
     }
+}
+
+/// Appends `index` in decimal: one per element read, where `write!` would
+/// go through the formatting machinery.
+fn push_index(out: &mut String, index: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = index;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&digit| char::from(digit)));
 }
 
 /// Puts a site in scope, or none, until dropped; then what was in scope
@@ -563,7 +582,7 @@ struct EmbeddedMap<'de, 's, A> {
     inner: A,
     site: &'s ScopeSite,
     here: Cursor,
-    table: Rc<KeyTable>,
+    table: &'static KeyTable,
     captured: Object,
     /// After the input ends: the entries still to hand on.
     tail: Option<Tail>,
@@ -789,4 +808,18 @@ fn fail<E: serde::de::Error>(migration: &Migration, error: Error) -> E {
     let message = E::custom(&error);
     migration.sink.fail(error);
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_index;
+
+    #[test]
+    fn indices_are_written_in_decimal() {
+        for index in [0, 7, 10, 99, 1234, usize::MAX] {
+            let mut out = "steps[".to_owned();
+            push_index(&mut out, index);
+            assert_eq!(out, format!("steps[{index}"));
+        }
+    }
 }

@@ -6,6 +6,8 @@
 //! key of every object, the same answers cost more than the rest of the
 //! read.
 
+use std::sync::Mutex;
+
 use super::walk::{names, Migration, PlainRename};
 use super::EmbeddedHistory;
 use crate::object::ObjectPath;
@@ -63,6 +65,29 @@ pub(crate) struct TakeOut {
 
 /// One bit per rename or move a reader watches for a repeat.
 const SLOTS: u32 = u64::BITS;
+
+/// A table made once is every document's: by its type, the version it
+/// reads from, and whether the root keeps values. Tables are kept for the
+/// life of the program, as the histories they describe are: a few per
+/// type at most.
+type Made = Vec<(usize, Version, bool, &'static KeyTable)>;
+
+static MADE: Mutex<Made> = Mutex::new(Vec::new());
+
+/// The table of `history` in the documents `migration` reads.
+pub(crate) fn table(history: &'static EmbeddedHistory, migration: &Migration) -> &'static KeyTable {
+    let id = std::ptr::from_ref(history) as usize;
+    let mut made = MADE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let found = made.iter().find(|(h, from, keeps, _)| {
+        *h == id && *keeps == migration.keeps && *from == migration.from
+    });
+    if let Some((.., table)) = found {
+        return table;
+    }
+    let table: &'static KeyTable = Box::leak(Box::new(KeyTable::new(history, migration)));
+    made.push((id, migration.from.clone(), migration.keeps, table));
+    table
+}
 
 impl KeyTable {
     /// The plan of the objects of `history` in the document `migration`

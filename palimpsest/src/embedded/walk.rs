@@ -1004,8 +1004,8 @@ pub(crate) struct Migration {
     /// The versions with embedded changes after `from`, oldest first:
     /// found once for the document, not once per object.
     versions: Vec<&'static Version>,
-    /// The key table of each embedded type met, made on its first object.
-    tables: RefCell<Vec<(&'static EmbeddedHistory, Rc<KeyTable>)>>,
+    /// The key table of each embedded type met, found on its first object.
+    tables: RefCell<Vec<(&'static EmbeddedHistory, &'static KeyTable)>>,
 }
 
 /// A rename of an embedded object's key that its reader makes as it
@@ -1087,13 +1087,15 @@ impl Migration {
     }
 
     /// What the reader of an object of `history` does with each key.
-    pub(crate) fn table(&self, history: &'static EmbeddedHistory) -> Rc<KeyTable> {
-        let known = self.tables.borrow().iter().find_map(|(h, table)| {
-            std::ptr::eq(*h, history).then(|| Rc::clone(table))
-        });
+    pub(crate) fn table(&self, history: &'static EmbeddedHistory) -> &'static KeyTable {
+        let known = self
+            .tables
+            .borrow()
+            .iter()
+            .find_map(|(h, table)| std::ptr::eq(*h, history).then_some(*table));
         known.unwrap_or_else(|| {
-            let table = Rc::new(KeyTable::new(history, self));
-            self.tables.borrow_mut().push((history, Rc::clone(&table)));
+            let table = super::keys::table(history, self);
+            self.tables.borrow_mut().push((history, table));
             table
         })
     }
