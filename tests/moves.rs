@@ -292,17 +292,30 @@ fn a_value_moved_out_of_an_object_as_it_streams_keeps_every_guarantee() {
     for read in read_every_way(&moved) {
         let run = read.unwrap();
         assert_eq!(run.steps[0].tokens, 5);
-        assert_eq!(run.steps[0].meta, *json!({"model": "m"}).as_object().unwrap());
+        assert_eq!(
+            run.steps[0].meta,
+            *json!({"model": "m"}).as_object().unwrap()
+        );
     }
-    let report = palimpsest::from_str::<Run>(&moved.to_string()).unwrap().report;
-    assert!(report.moved.contains(&"steps[].meta.tokens -> steps[].tokens".to_owned()), "{report}");
+    let report = palimpsest::from_str::<Run>(&moved.to_string())
+        .unwrap()
+        .report;
+    assert!(
+        report
+            .moved
+            .contains(&"steps[].meta.tokens -> steps[].tokens".to_owned()),
+        "{report}"
+    );
     let first = step(json!({"tokens": 1, "meta": {"tokens": 5}, "thought": "t"}));
     let last = step(json!({"meta": {"tokens": 5}, "tokens": 1, "thought": "t"}));
     for doc in [first, last] {
         for read in read_every_way(&doc) {
             match read {
                 Err(Error::Conflict { old, new, .. }) => {
-                    assert_eq!((old.as_str(), new.as_str()), ("steps[0].meta.tokens", "steps[0].tokens"));
+                    assert_eq!(
+                        (old.as_str(), new.as_str()),
+                        ("steps[0].meta.tokens", "steps[0].tokens")
+                    );
                 }
                 other => panic!("expected a conflict, got {other:?}"),
             }
@@ -313,7 +326,9 @@ fn a_value_moved_out_of_an_object_as_it_streams_keeps_every_guarantee() {
         r#"{"schema_version": "0.1.0", "result": "o", "steps": [{"meta": {"tokens": 1, "tokens": 2}}]}"#,
     ] {
         match palimpsest::from_str::<Run>(text) {
-            Err(Error::RepeatedKey { key, .. }) => assert!(key.starts_with("steps[0].meta"), "{key}"),
+            Err(Error::RepeatedKey { key, .. }) => {
+                assert!(key.starts_with("steps[0].meta"), "{key}")
+            }
             other => panic!("expected a repeated key, got {other:?}"),
         }
     }
@@ -620,10 +635,7 @@ fn reports_are_alike_where_a_reader_cannot_count_exact_paths() {
             "rows[][].val -> rows[][].value",
         ]
     );
-    assert_eq!(
-        expected.moved,
-        ["rows[][].style.color -> rows[][].color"]
-    );
+    assert_eq!(expected.moved, ["rows[][].style.color -> rows[][].color"]);
     let read = palimpsest::from_str::<Grid>(text).unwrap();
     assert_eq!(read.report, expected);
     assert_eq!(read.value.rows[1][0].color, "red");

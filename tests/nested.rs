@@ -313,7 +313,8 @@ fn without_a_metadata_path_uncountable_objects_stream_too() {
     assert!(tree.to_string().ends_with("both the old name `batches[0][1].fn` and the new name `batches[0][1].tool` are present"), "{tree}");
     // A read that builds its report streams them too: the report lists
     // renames by the paths the objects share, and needs no exact one.
-    let shared = "both the old name `batches[][].fn` and the new name `batches[][].tool` are present";
+    let shared =
+        "both the old name `batches[][].fn` and the new name `batches[][].tool` are present";
     assert!(reported.to_string().ends_with(shared), "{reported}");
     let streamed = serde_json::from_str::<Batches>(text).unwrap_err();
     assert!(streamed.to_string().contains(shared), "{streamed}");

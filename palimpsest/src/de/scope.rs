@@ -30,9 +30,7 @@ use std::marker::PhantomData;
 use std::mem;
 use std::rc::Rc;
 
-use serde::de::value::{
-    BorrowedStrDeserializer, MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer,
-};
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer};
 use serde::de::{
     DeserializeSeed, Deserializer, EnumAccess, Error as _, IgnoredAny, MapAccess, SeqAccess,
     Unexpected, VariantAccess, Visitor,
@@ -40,11 +38,12 @@ use serde::de::{
 use serde::{forward_to_deserialize_any, Deserialize};
 use serde_json::{map, Map, Value};
 
-use super::seed::{KeySeed, StreamedStamp};
-use super::{Context, Mode};
+use super::seed::{hand_on_key, KeySeed, StreamedStamp};
 use super::take::{TakeOutSeed, TakeOutSlot};
+use super::{Context, Mode};
 use crate::embedded::{
-    Counted, Cursor, Embedded, EmbeddedHistory, Handling, KeyPlan, KeyTable, Migration, Site, TakeOut,
+    Counted, Cursor, Embedded, EmbeddedHistory, Handling, KeyPlan, KeyTable, Migration, Site,
+    TakeOut,
 };
 use crate::error::Error;
 use crate::object::Object;
@@ -505,7 +504,10 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ChangingPayload<V> {
 
     // The payload's one object: its paths are the site's.
     fn visit_map<A: MapAccess<'de>>(mut self, map: A) -> Result<V::Value, A::Error> {
-        let here = Cursor::owned(mem::take(&mut self.site.path), mem::take(&mut self.site.field));
+        let here = Cursor::owned(
+            mem::take(&mut self.site.path),
+            mem::take(&mut self.site.field),
+        );
         self.visitor
             .visit_map(&mut EmbeddedMap::new(map, &self.site, here))
     }
@@ -662,7 +664,7 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
     fn finish(&mut self) -> Result<Tail, A::Error> {
         let mut captured = mem::take(&mut self.captured);
         let site = self.site;
-        for (_, plan) in self.seen_plans() {
+        for plan in self.seen_plans() {
             if let Handling::Rename { rename, .. } = plan.handling {
                 if captured.contains_key(rename.new) {
                     let error = site.migration.rename_conflict(&rename, self.here.exact());
@@ -695,9 +697,12 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
     }
 
     /// The plans of the renames and moves met.
-    fn seen_plans(&self) -> impl Iterator<Item = (&'static str, KeyPlan)> + '_ {
+    fn seen_plans(&self) -> impl Iterator<Item = KeyPlan> + '_ {
         let seen = self.seen;
-        self.table.slotted().filter(move |(_, _, slot)| seen & (1 << slot) != 0).map(|(key, plan, _)| (key, plan))
+        self.table
+            .slotted()
+            .filter(move |(_, slot)| seen & (1 << slot) != 0)
+            .map(|(plan, _)| plan)
     }
 
     fn next_tail<K: DeserializeSeed<'de>>(
@@ -705,8 +710,12 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
         let next = match &mut self.tail {
-            Some(Tail::Migrated(entries)) => entries.next().map(|(key, value)| (Cow::Owned(key), value)),
-            Some(Tail::Moved(entries)) => entries.next().map(|(take, value)| (Cow::Borrowed(take.to), value)),
+            Some(Tail::Migrated(entries)) => {
+                entries.next().map(|(key, value)| (Cow::Owned(key), value))
+            }
+            Some(Tail::Moved(entries)) => entries
+                .next()
+                .map(|(take, value)| (Cow::Borrowed(take.to), value)),
             None => None,
         };
         let Some((key, value)) = next else {
@@ -754,13 +763,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
                 Handling::Stream => self.key = key,
             }
             self.plan = Some(plan);
-            return match &self.key {
-                Cow::Borrowed(key) => {
-                    seed.deserialize(BorrowedStrDeserializer::<A::Error>::new(key))
-                }
-                Cow::Owned(key) => seed.deserialize(StrDeserializer::<A::Error>::new(key)),
-            }
-            .map(Some);
+            return hand_on_key(seed, &self.key).map(Some);
         }
     }
 
@@ -795,7 +798,12 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
         }
         let child = plan.and_then(|plan| plan.site).map(|index| {
             let field = joined(self.here.exact(), &self.key);
-            ScopeSite::new(&site.history.sites()[index], self.here.pattern(), field, &site.migration)
+            ScopeSite::new(
+                &site.history.sites()[index],
+                self.here.pattern(),
+                field,
+                &site.migration,
+            )
         });
         let _scoped = child.map(|child| Scoped::enter(Some(child)));
         self.inner.next_value_seed(seed)

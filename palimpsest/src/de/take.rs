@@ -9,11 +9,10 @@
 
 use std::fmt;
 
-use serde::de::value::{BorrowedStrDeserializer, StrDeserializer};
 use serde::de::{DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use super::seed::KeySeed;
+use super::seed::{hand_on_key, KeySeed};
 use crate::embedded::{Migration, TakeOut};
 use crate::error::Error;
 
@@ -210,15 +209,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TakeOutMap<'_, A> {
                 *self.out.value = Some(value);
                 continue;
             }
-            return match key {
-                std::borrow::Cow::Borrowed(key) => {
-                    seed.deserialize(BorrowedStrDeserializer::<A::Error>::new(key))
-                }
-                std::borrow::Cow::Owned(key) => {
-                    seed.deserialize(StrDeserializer::<A::Error>::new(&key))
-                }
-            }
-            .map(Some);
+            return hand_on_key(seed, &key).map(Some);
         }
     }
 

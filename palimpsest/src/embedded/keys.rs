@@ -77,7 +77,9 @@ static MADE: Mutex<Made> = Mutex::new(Vec::new());
 /// The table of `history` in the documents `migration` reads.
 pub(crate) fn table(history: &'static EmbeddedHistory, migration: &Migration) -> &'static KeyTable {
     let id = std::ptr::from_ref(history) as usize;
-    let mut made = MADE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut made = MADE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let found = made.iter().find(|(h, from, keeps, _)| {
         *h == id && *keeps == migration.keeps && *from == migration.from
     });
@@ -181,14 +183,16 @@ impl KeyTable {
         }
     }
 
-    /// The renames and moves of the table, with their keys and slots.
-    pub(crate) fn slotted(&self) -> impl Iterator<Item = (&'static str, KeyPlan, u32)> + '_ {
-        self.keys.iter().filter_map(|(key, plan)| match plan.handling {
-            Handling::Rename { slot, .. } | Handling::TakeOut { slot, .. } => {
-                Some((*key, *plan, slot))
-            }
-            Handling::Stream | Handling::Capture => None,
-        })
+    /// The renames and moves of the table, with their slots.
+    pub(crate) fn slotted(&self) -> impl Iterator<Item = (KeyPlan, u32)> + '_ {
+        self.keys
+            .iter()
+            .filter_map(|(_, plan)| match plan.handling {
+                Handling::Rename { slot, .. } | Handling::TakeOut { slot, .. } => {
+                    Some((*plan, slot))
+                }
+                Handling::Stream | Handling::Capture => None,
+            })
     }
 
     /// The plan of `key`.

@@ -16,9 +16,9 @@ use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
+use super::keys::{KeyTable, TakeOut};
 use super::tuple::{Elements, UndoElements};
 use super::variants::{Tagging, VariantOp, Variants};
-use super::keys::{KeyTable, TakeOut};
 use super::{EmbeddedHistory, Nested, Segment, Site};
 use crate::downgrade::{from_default, let_go, Downward};
 use crate::error::Error;
@@ -1103,7 +1103,12 @@ impl Migration {
     /// The error of an object at `exact` whose move `take` found a value
     /// at both ends, or a source that is not an object, as the walk
     /// reports them.
-    pub(crate) fn take_out_error(&self, take: &TakeOut, exact: &str, found: Option<&'static str>) -> Error {
+    pub(crate) fn take_out_error(
+        &self,
+        take: &TakeOut,
+        exact: &str,
+        found: Option<&'static str>,
+    ) -> Error {
         let error = match found {
             None => OpError::Conflict {
                 old: joined(exact, &take.from_path.to_string()),

@@ -511,7 +511,8 @@ impl MoveOp {
                     &mut InMetadata(None),
                 )
                 .map_err(Undone::from)?;
-                if moved && !is_listed(&report.renamed, at.pattern, to.segments(), from.segments())
+                if moved
+                    && !is_listed(&report.renamed, at.pattern, to.segments(), from.segments())
                     && !is_listed(&report.moved, at.pattern, to.segments(), from.segments())
                 {
                     record_move(&mut applied, to, from, at.pattern);
@@ -628,9 +629,9 @@ pub(crate) fn is_listed<F: AsRef<str>, T: AsRef<str>>(
     to: &[T],
 ) -> bool {
     list.iter().any(|entry| {
-        entry.split_once(" -> ").is_some_and(|(old, new)| {
-            is_path_below(old, at, from) && is_path_below(new, at, to)
-        })
+        entry
+            .split_once(" -> ")
+            .is_some_and(|(old, new)| is_path_below(old, at, from) && is_path_below(new, at, to))
     })
 }
 
@@ -639,7 +640,8 @@ fn is_path_below<S: AsRef<str>>(text: &str, at: &str, segments: &[S]) -> bool {
     let rest = if at.is_empty() {
         Some(text)
     } else {
-        text.strip_prefix(at).and_then(|rest| rest.strip_prefix('.'))
+        text.strip_prefix(at)
+            .and_then(|rest| rest.strip_prefix('.'))
     };
     let Some(mut rest) = rest else {
         return false;
