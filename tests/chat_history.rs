@@ -97,7 +97,7 @@ fn no_fixture_loses_a_value() {
     let folded =
         palimpsest::from_str::<ChatLog>(&read("one_way/0.1.0/support_ticket.json")).unwrap();
     assert_eq!(
-        folded.report.renamed[3..5],
+        folded.report.renamed[2..4],
         [
             "messages[].role: bot -> assistant",
             "messages[].role: customer -> user"
@@ -133,22 +133,21 @@ fn the_legacy_log_goes_through_every_operation() {
         [
             "context.session_id -> context.session",
             "conversation_id -> id",
-            "messages[2].function_call -> messages[2].tool_calls",
-            "messages[2].thought -> messages[2].reasoning",
-            "messages[4].thought -> messages[4].reasoning",
+            "messages[].function_call -> messages[].tool_calls",
             "messages[].role: ai -> assistant",
             "messages[].role: function -> tool",
             "messages[].role: human -> user",
+            "messages[].thought -> messages[].reasoning",
             "models -> model",
-            "tools.get_weather.params -> tools.get_weather.parameters",
+            "tools{}.params -> tools{}.parameters",
         ]
     );
     assert_eq!(
         report.moved,
         [
             "context.env -> environment",
-            "messages[2].tool_calls[0].arguments -> messages[2].tool_calls[0].function.arguments",
-            "messages[2].tool_calls[0].name -> messages[2].tool_calls[0].function.name",
+            "messages[].tool_calls[].arguments -> messages[].tool_calls[].function.arguments",
+            "messages[].tool_calls[].name -> messages[].tool_calls[].function.name",
             "user -> client.user",
         ]
     );

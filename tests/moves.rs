@@ -152,7 +152,7 @@ fn every_route_reads_every_fixture_into_the_current_type_alike() {
 }
 
 #[test]
-fn the_report_lists_renames_and_moves_with_their_paths() {
+fn the_report_lists_renames_and_moves_once_by_their_report_paths() {
     let read = palimpsest::from_str::<Run>(&fixture("0.1.0")).unwrap();
     let report = read.report;
     assert_eq!(
@@ -160,18 +160,16 @@ fn the_report_lists_renames_and_moves_with_their_paths() {
         [
             "label -> title",
             "result -> outcome",
-            "steps[0].status -> steps[0].state",
-            "steps[0].thought -> steps[0].reasoning",
-            "steps[1].thought -> steps[1].reasoning",
+            "steps[].status -> steps[].state",
+            "steps[].thought -> steps[].reasoning",
         ]
     );
     assert_eq!(
         report.moved,
         [
             "context.env -> environment",
-            "steps[0].meta.tokens -> steps[0].tokens",
-            "steps[0].who -> steps[0].actor.name",
-            "steps[1].who -> steps[1].actor.name",
+            "steps[].meta.tokens -> steps[].tokens",
+            "steps[].who -> steps[].actor.name",
             "user -> client.user",
         ]
     );
@@ -192,7 +190,7 @@ fn the_report_lists_renames_and_moves_with_their_paths() {
     );
     assert!(
         shown.contains(
-            "; moved context.env -> environment, steps[0].meta.tokens -> steps[0].tokens, "
+            "; moved context.env -> environment, steps[].meta.tokens -> steps[].tokens, "
         ),
         "{shown}"
     );
@@ -200,7 +198,7 @@ fn the_report_lists_renames_and_moves_with_their_paths() {
     let read = palimpsest::from_str::<Run>(&fixture("0.2.0")).unwrap();
     assert_eq!(
         read.report.renamed,
-        ["label -> title", "steps[0].status -> steps[0].state"]
+        ["label -> title", "steps[].status -> steps[].state"]
     );
 }
 
@@ -279,6 +277,59 @@ fn a_move_onto_a_taken_path_is_a_conflict_by_default() {
                 }
                 other => panic!("expected a conflict, got {other:?}"),
             }
+        }
+    }
+}
+
+/// `meta.tokens -> tokens` is made as `meta` streams by: the rest of
+/// `meta` stays, a value at both ends is a conflict whichever comes first,
+/// a second `meta` is a repeat, and the report lists the move, as the
+/// tree engine does.
+#[test]
+fn a_value_moved_out_of_an_object_as_it_streams_keeps_every_guarantee() {
+    let step = |step: Value| json!({"schema_version": "0.1.0", "result": "o", "steps": [step]});
+    let moved = step(json!({"meta": {"tokens": 5, "model": "m"}, "thought": "t"}));
+    for read in read_every_way(&moved) {
+        let run = read.unwrap();
+        assert_eq!(run.steps[0].tokens, 5);
+        assert_eq!(
+            run.steps[0].meta,
+            *json!({"model": "m"}).as_object().unwrap()
+        );
+    }
+    let report = palimpsest::from_str::<Run>(&moved.to_string())
+        .unwrap()
+        .report;
+    assert!(
+        report
+            .moved
+            .contains(&"steps[].meta.tokens -> steps[].tokens".to_owned()),
+        "{report}"
+    );
+    let first = step(json!({"tokens": 1, "meta": {"tokens": 5}, "thought": "t"}));
+    let last = step(json!({"meta": {"tokens": 5}, "tokens": 1, "thought": "t"}));
+    for doc in [first, last] {
+        for read in read_every_way(&doc) {
+            match read {
+                Err(Error::Conflict { old, new, .. }) => {
+                    assert_eq!(
+                        (old.as_str(), new.as_str()),
+                        ("steps[0].meta.tokens", "steps[0].tokens")
+                    );
+                }
+                other => panic!("expected a conflict, got {other:?}"),
+            }
+        }
+    }
+    for text in [
+        r#"{"schema_version": "0.1.0", "result": "o", "steps": [{"meta": {"tokens": 1}, "meta": {}}]}"#,
+        r#"{"schema_version": "0.1.0", "result": "o", "steps": [{"meta": {"tokens": 1, "tokens": 2}}]}"#,
+    ] {
+        match palimpsest::from_str::<Run>(text) {
+            Err(Error::RepeatedKey { key, .. }) => {
+                assert!(key.starts_with("steps[0].meta"), "{key}")
+            }
+            other => panic!("expected a repeated key, got {other:?}"),
         }
     }
 }
@@ -572,7 +623,7 @@ pub struct Cell {
 }
 
 #[test]
-fn exact_paths_are_reported_alike_where_a_reader_cannot_count_them() {
+fn reports_are_alike_where_a_reader_cannot_count_exact_paths() {
     let text = r#"{"schema_version": "0.1.0", "rows": [[{"val": 1}], [{"val": 2, "style": {"color": "red"}}]],
         "named": {"corner": {"val": 3}}}"#;
     let mut tree: Value = serde_json::from_str(text).unwrap();
@@ -580,15 +631,11 @@ fn exact_paths_are_reported_alike_where_a_reader_cannot_count_them() {
     assert_eq!(
         expected.renamed,
         [
-            "named.corner.val -> named.corner.value",
-            "rows[0][0].val -> rows[0][0].value",
-            "rows[1][0].val -> rows[1][0].value",
+            "named{}.val -> named{}.value",
+            "rows[][].val -> rows[][].value",
         ]
     );
-    assert_eq!(
-        expected.moved,
-        ["rows[1][0].style.color -> rows[1][0].color"]
-    );
+    assert_eq!(expected.moved, ["rows[][].style.color -> rows[][].color"]);
     let read = palimpsest::from_str::<Grid>(text).unwrap();
     assert_eq!(read.report, expected);
     assert_eq!(read.value.rows[1][0].color, "red");

@@ -311,17 +311,13 @@ fn without_a_metadata_path_uncountable_objects_stream_too() {
         palimpsest::migrate::<Batches>(&mut serde_json::from_str(text).unwrap()).unwrap_err();
     let reported = palimpsest::from_str::<Batches>(text).unwrap_err();
     assert!(tree.to_string().ends_with("both the old name `batches[0][1].fn` and the new name `batches[0][1].tool` are present"), "{tree}");
-    // A read that builds its report (which lists renames by their exact
-    // paths) captures such fields for the tree engine, as the tree does.
-    assert_eq!(reported.to_string(), tree.to_string());
-    // serde's own read builds none, and streams them.
+    // A read that builds its report streams them too: the report lists
+    // renames by the paths the objects share, and needs no exact one.
+    let shared =
+        "both the old name `batches[][].fn` and the new name `batches[][].tool` are present";
+    assert!(reported.to_string().ends_with(shared), "{reported}");
     let streamed = serde_json::from_str::<Batches>(text).unwrap_err();
-    assert!(
-        streamed.to_string().contains(
-            "both the old name `batches[][].fn` and the new name `batches[][].tool` are present"
-        ),
-        "{streamed}"
-    );
+    assert!(streamed.to_string().contains(shared), "{streamed}");
     // Keys no field claims are left to serde, as a root's are without one.
     let read = palimpsest::from_str::<Batches>(
         r#"{"schema_version": "0.1.0", "batches": [[{"fn": "a", "stray": 1}]]}"#,

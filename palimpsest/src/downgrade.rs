@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::migrate::{Report, StepRecord, LEGACY_UNKNOWN, MIGRATED_FROM};
 use crate::object::{last_taken_key, rename_key, Object, ObjectPath};
 use crate::ops::convert::Undoing;
-use crate::ops::moves::{restore_from_metadata, MoveOp};
+use crate::ops::moves::{restore_from_metadata, At, MoveOp};
 use crate::schema::{Schema, Versioned};
 use crate::step::{undo_order, DefaultFn, Op};
 use crate::version::Version;
@@ -480,7 +480,7 @@ impl Schema {
             Op::Moves(MoveOp::DropPath { .. }) if !down.held_before(newer) => {}
             Op::Moves(op) => {
                 let metadata = self.metadata.as_ref();
-                op.undo(doc, "", newer, report, &mut |doc, path| {
+                op.undo(doc, At::ROOT, newer, report, &mut |doc, path| {
                     restore_from_metadata(doc, metadata, path)
                 })
                 .map_err(|e| e.into_error(self.type_name, newer, older))?;

@@ -467,8 +467,8 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 ///
 /// - Paths are dotted keys relative to the object holding the field (the
 ///   document, or an embedded object: inside `#[versioned(embedded)]` types
-///   they work the same, and the report lists them with their full paths,
-///   `steps[3].who -> steps[3].actor.name`).
+///   they work the same, and the report lists them once by the report
+///   path their objects share, `steps[].who -> steps[].actor.name`).
 /// - A move creates the objects missing on its way to the target; one that
 ///   finds a value at both ends is [`Error::Conflict`] unless `on_conflict`
 ///   says which wins; a path through a value that is not an object is
@@ -900,7 +900,7 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// assert_eq!(log.meta["legacy_nested"], json!({"messages[1].role": "moderator"}));
 /// assert_eq!(
 ///     read.report.renamed,
-///     ["messages[0].parts[0].body -> messages[0].parts[0].text", "messages[].role: function -> tool"]
+///     ["messages[].parts[].body -> messages[].parts[].text", "messages[].role: function -> tool"]
 /// );
 /// // Written for a 0.1.0 reader: the old names, and the removed variant back.
 /// let written = palimpsest::to_value_as(log, "0.1.0")?;

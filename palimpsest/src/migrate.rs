@@ -20,6 +20,16 @@ pub use crate::vocab::names::{
 
 /// What a migration did to one document.
 ///
+/// Every list names what ran by its path in the document, and inside
+/// embedded objects by the report path their objects share, `[]` for any
+/// element of an array and `{}` for any value of a map
+/// (`steps[].thought -> steps[].reasoning`), listed once however many
+/// objects it ran in: a report over a document of 10 000 steps stays the
+/// size of its history. The exact position of a value kept from one object
+/// is the key it has in the metadata's `legacy_nested`
+/// (`steps[3].notes`), where a downgrade finds it again; [`Report::lost`]
+/// names exact positions too, each beside its value.
+///
 /// ```
 /// use palimpsest::{Schema, Step};
 /// use serde_json::json;
@@ -58,12 +68,12 @@ pub struct Report {
     /// Fields inserted with their default value.
     pub defaulted: Vec<String>,
     /// Renames that took place, `old -> new` (a move within one object
-    /// too); inside embedded objects with their exact paths
-    /// (`steps[3].thought -> steps[3].reasoning`); for an embedded enum,
+    /// too); inside embedded objects by their report paths
+    /// (`steps[].thought -> steps[].reasoning`); for an embedded enum,
     /// the variant a value names (`messages[].role: function -> tool`).
     pub renamed: Vec<String>,
     /// Values moved between paths, `from -> to` (`context.env ->
-    /// environment`), with exact paths as `renamed`.
+    /// environment`, `steps[].metrics.duration_ms -> steps[].duration_ms`).
     pub moved: Vec<String>,
     /// Fields whose value was converted (`#[converted]`, `#[wrapped]`,
     /// `#[unwrapped]`, `#[renamed_keys]`), by their path.

@@ -648,6 +648,11 @@ impl Applied {
         }
     }
 
+    /// Whether it records: lists nobody reads are not searched either.
+    pub(crate) fn records(&self) -> bool {
+        self.record
+    }
+
     /// Records the metadata path a value was preserved under.
     pub(crate) fn record_preserved(&mut self, path: impl FnOnce() -> String) {
         if self.record {

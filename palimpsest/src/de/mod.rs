@@ -23,6 +23,7 @@ mod capture;
 mod scope;
 mod seed;
 mod stream;
+mod take;
 
 use std::cell::Cell;
 use std::fmt;

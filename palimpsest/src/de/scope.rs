@@ -19,20 +19,18 @@
 //! which a reader learns by counting: the objects of a field are its value
 //! or the elements of its array, in order. Where counting cannot tell
 //! (arrays of arrays, map values, optional elements), a root that keeps
-//! values, or a read whose report lists renames and moves by their exact
-//! paths, captures the field instead, and the tree engine, which knows
-//! every path, migrates it.
+//! values captures the field instead, and the tree engine, which knows
+//! every path, migrates it. Reports need no exact path: they list what
+//! ran by report paths (`steps[].thought -> steps[].reasoning`).
 
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::marker::PhantomData;
 use std::mem;
 use std::rc::Rc;
 
-use serde::de::value::{
-    BorrowedStrDeserializer, MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer,
-};
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer};
 use serde::de::{
     DeserializeSeed, Deserializer, EnumAccess, Error as _, IgnoredAny, MapAccess, SeqAccess,
     Unexpected, VariantAccess, Visitor,
@@ -40,9 +38,13 @@ use serde::de::{
 use serde::{forward_to_deserialize_any, Deserialize};
 use serde_json::{map, Map, Value};
 
-use super::seed::{KeySeed, StreamedStamp};
+use super::seed::{hand_on_key, KeySeed, StreamedStamp};
+use super::take::{TakeOutSeed, TakeOutSlot};
 use super::{Context, Mode};
-use crate::embedded::{Counted, Cursor, Embedded, EmbeddedHistory, Migration, PlainRename, Site};
+use crate::embedded::{
+    Counted, Cursor, Embedded, EmbeddedHistory, Handling, KeyPlan, KeyTable, Migration, Site,
+    TakeOut,
+};
 use crate::error::Error;
 use crate::object::Object;
 use crate::schema::Schema;
@@ -95,13 +97,32 @@ impl ScopeSite {
                 self.next += 1;
                 let mut exact = String::with_capacity(self.field.len() + 8);
                 exact.push_str(&self.field);
-                let _ = write!(exact, "[{index}]");
+                exact.push('[');
+                push_index(&mut exact, index);
+                exact.push(']');
                 Cursor::owned(self.path.clone(), exact)
             }
             // Its exact path is not known: errors name the report path.
             None => Cursor::at(&self.path, &self.path),
         }
     }
+}
+
+/// Appends `index` in decimal: one per element read, where `write!` would
+/// go through the formatting machinery.
+fn push_index(out: &mut String, index: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = index;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&digit| char::from(digit)));
 }
 
 /// Puts a site in scope, or none, until dropped; then what was in scope
@@ -159,27 +180,23 @@ impl Probes {
                 .filter(|from| from != schema.current()),
             _ => None,
         };
-        let keeps = schema.nested.as_ref().is_some_and(|n| n.keeps());
         Some(Probes {
             schema,
-            migration: from.map(|from| {
-                let exact = keeps || wants_report;
-                Rc::new(Migration::new(from, schema, Rc::clone(sink), exact))
-            }),
+            migration: from.map(|from| Rc::new(Migration::new(from, schema, Rc::clone(sink)))),
         })
     }
 
     /// Whether the value of `key` must be captured: it holds embedded
     /// types, and the version they would be read at is not known yet, or
-    /// they need exact paths (for values they lose, or for the report) that
-    /// a reader cannot count.
+    /// they need exact paths (for the values they lose) that a reader
+    /// cannot count.
     pub(super) fn defers(&self, key: &str) -> bool {
         let Some(nested) = &self.schema.nested else {
             return false;
         };
         nested.site(key).is_some_and(|site| match &self.migration {
             None => true,
-            Some(migration) => migration.exact && site.counted().is_none(),
+            Some(migration) => migration.keeps && site.counted().is_none(),
         })
     }
 
@@ -313,7 +330,7 @@ where
             // A payload whose objects need exact paths no reader counts is
             // left to the tree engine, which knows them.
             .filter(|(_, payload)| {
-                !payload.is_some_and(|child| site.migration.exact && child.counted().is_none())
+                !payload.is_some_and(|child| site.migration.keeps && child.counted().is_none())
             });
         let Some((now, payload)) = streamed else {
             let mut object = Map::new();
@@ -431,7 +448,7 @@ impl<'de, A: MapAccess<'de>> VariantAccess<'de> for Variant<'_, '_, A> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, A::Error> {
-        let shape = match &self.payload {
+        let shape = match self.payload {
             Some(payload) => PayloadShape::Changing(payload),
             None => PayloadShape::Struct(fields),
         };
@@ -440,21 +457,21 @@ impl<'de, A: MapAccess<'de>> VariantAccess<'de> for Variant<'_, '_, A> {
 }
 
 /// How a variant's payload is read.
-enum PayloadShape<'s> {
+enum PayloadShape {
     Tuple(usize),
     Struct(&'static [&'static str]),
     /// A struct variant whose fields change: its keys go through an
     /// [`EmbeddedMap`], as an embedded struct's do.
-    Changing(&'s ScopeSite),
+    Changing(ScopeSite),
 }
 
 /// The payload of a variant, read by the enum's own visitor.
-struct Payload<'s, V> {
+struct Payload<V> {
     visitor: V,
-    shape: PayloadShape<'s>,
+    shape: PayloadShape,
 }
 
-impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for Payload<'_, V> {
+impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for Payload<V> {
     type Value = V::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
@@ -473,22 +490,26 @@ impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for Payload<'_, V> {
 
 /// A struct variant's payload whose fields change: a map goes through an
 /// [`EmbeddedMap`] to the enum's visitor, anything else to it as it is.
-struct ChangingPayload<'s, V> {
+struct ChangingPayload<V> {
     visitor: V,
-    site: &'s ScopeSite,
+    site: ScopeSite,
 }
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for ChangingPayload<'_, V> {
+impl<'de, V: Visitor<'de>> Visitor<'de> for ChangingPayload<V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.visitor.expecting(f)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        let here = Cursor::at(&self.site.path, &self.site.field);
+    // The payload's one object: its paths are the site's.
+    fn visit_map<A: MapAccess<'de>>(mut self, map: A) -> Result<V::Value, A::Error> {
+        let here = Cursor::owned(
+            mem::take(&mut self.site.path),
+            mem::take(&mut self.site.field),
+        );
         self.visitor
-            .visit_map(&mut EmbeddedMap::new(map, self.site, here))
+            .visit_map(&mut EmbeddedMap::new(map, &self.site, here))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
@@ -556,31 +577,33 @@ where
 
 /// The keys of an embedded object at an older version, as its struct reads
 /// them: the keys no change touches straight from the input, with the
-/// embedded fields in scope, then the touched ones, captured and migrated
-/// once the object ends.
+/// embedded fields in scope, renamed ones under their new names, the
+/// source of a move with the moved value taken out, then the touched ones,
+/// captured and migrated once the object ends, with the moved values.
 struct EmbeddedMap<'de, 's, A> {
     inner: A,
     site: &'s ScopeSite,
     here: Cursor,
+    table: &'static KeyTable,
     captured: Object,
-    /// After the input ends: the migrated captured entries still to hand on.
-    tail: Option<map::IntoIter>,
+    /// After the input ends: the entries still to hand on.
+    tail: Option<Tail>,
     tail_value: Option<Value>,
-    /// The key just handed on.
+    /// The key just handed on, and its plan.
     key: Cow<'de, str>,
-    /// The keys renamed as they were read, a few at most: without a free
-    /// slot, a key is captured instead.
-    renamed: [Option<PlainRename>; 2],
+    plan: Option<KeyPlan>,
+    /// The renames and moves of the table met so far, a bit each.
+    seen: u64,
+    /// The values taken out of their objects, each with its move.
+    taken: Vec<(TakeOut, Value)>,
 }
 
-/// What an embedded object's reader does with one of its keys.
-enum Handling {
-    /// Hands it on to the struct as it is.
-    Stream,
-    /// Hands it on under its new name.
-    Rename(PlainRename),
-    /// Holds it back for the migration at the end of the object.
-    Capture,
+/// The entries an embedded object's reader hands on once its input ends.
+enum Tail {
+    /// The captured ones, migrated, moved values among them.
+    Migrated(map::IntoIter),
+    /// Only moved values, with nothing left to change: under their keys.
+    Moved(std::vec::IntoIter<(TakeOut, Value)>),
 }
 
 impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
@@ -589,20 +612,28 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
             inner,
             site,
             here,
+            table: site.migration.table(site.history),
             captured: Object::new(),
             tail: None,
             tail_value: None,
             key: Cow::Borrowed(""),
-            renamed: [None; 2],
+            plan: None,
+            seen: 0,
+            taken: Vec::new(),
         }
     }
 
     /// Keeps the typed error for the root's reader and hands the format
     /// one with its message.
     fn fail(&self, error: Error) -> A::Error {
-        let message = A::Error::custom(&error);
-        self.site.migration.sink.fail(error);
-        message
+        fail(&self.site.migration, error)
+    }
+
+    fn repeated(&self, key: &str) -> A::Error {
+        self.fail(Error::RepeatedKey {
+            type_name: self.site.migration.root.type_name(),
+            key: joined(self.here.exact(), key),
+        })
     }
 
     fn capture(&mut self, key: Cow<'de, str>) -> Result<(), A::Error> {
@@ -613,95 +644,85 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
                 Ok(())
             }
             map::Entry::Occupied(entry) => {
-                let key = format!("{}.{}", self.here.exact(), entry.key());
-                Err(self.fail(Error::RepeatedKey {
-                    type_name: self.site.migration.root.type_name(),
-                    key,
-                }))
+                let key = entry.key().clone();
+                Err(self.repeated(&key))
             }
         }
     }
 
-    fn finish(&mut self) -> Result<map::IntoIter, A::Error> {
+    /// Marks a rename or move of the table met; a second key of its name
+    /// is refused, as a repeated captured key is.
+    fn see(&mut self, slot: u32, key: &str) -> Result<(), A::Error> {
+        let bit = 1 << slot;
+        if self.seen & bit != 0 {
+            return Err(self.repeated(key));
+        }
+        self.seen |= bit;
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<Tail, A::Error> {
         let mut captured = mem::take(&mut self.captured);
         let site = self.site;
-        for rename in self.renamed.iter().flatten() {
-            if captured.contains_key(rename.new) {
-                let error = site.migration.rename_conflict(rename, self.here.exact());
-                return Err(self.fail(error));
+        for plan in self.seen_plans() {
+            if let Handling::Rename { rename, .. } = plan.handling {
+                if captured.contains_key(rename.new) {
+                    let error = site.migration.rename_conflict(&rename, self.here.exact());
+                    return Err(self.fail(error));
+                }
             }
         }
-        // Nothing captured, and no change of its own to add a key: the
-        // object was read as current.
+        for (take, _) in &self.taken {
+            if captured.contains_key(take.to) {
+                let error = site.migration.take_out_error(take, self.here.exact(), None);
+                return Err(self.fail(error));
+            }
+            site.migration.record_take_out(take, self.here.pattern());
+        }
+        // Nothing captured, and no change left to make: the object was
+        // migrated as it was read.
+        if captured.is_empty() && self.table.streamed {
+            return Ok(Tail::Moved(mem::take(&mut self.taken).into_iter()));
+        }
+        for (take, value) in mem::take(&mut self.taken) {
+            captured.insert(take.to.to_owned(), value);
+        }
         if captured.is_empty() && !site.migration.changes_object(site.history) {
-            return Ok(captured.into_iter());
+            return Ok(Tail::Migrated(captured.into_iter()));
         }
         site.migration
             .migrate(&mut captured, site.history, &mut self.here)
             .map_err(|error| self.fail(error))?;
-        Ok(captured.into_iter())
+        Ok(Tail::Migrated(captured.into_iter()))
     }
 
-    /// What becomes of `key`: its value waits for the end of the object
-    /// when a change touches it (but for a plain rename, made as it is
-    /// read), or it is kept (no field claims it), or it holds embedded
-    /// objects whose paths cannot be counted.
-    fn handling(&self, key: &str) -> Handling {
-        let history = self.site.history;
-        let migration = &self.site.migration;
-        let uncounted = || {
-            migration.exact
-                && history
-                    .sites()
-                    .iter()
-                    .any(|child| child.reads(key) && child.counted().is_none())
-        };
-        if history.touches(key) {
-            // A repeat is renamed too, to be refused.
-            let free = self
-                .renamed
-                .iter()
-                .any(|slot| slot.map_or(true, |r| r.old == key));
-            return match migration.plain_rename(history, key) {
-                Some(rename) if free && !uncounted() => Handling::Rename(rename),
-                _ => Handling::Capture,
-            };
-        }
-        if (migration.keeps && history.unclaimed(key)) || uncounted() {
-            Handling::Capture
-        } else {
-            Handling::Stream
-        }
-    }
-
-    /// Notes a key renamed as it was read; a second one of the same name is
-    /// refused, as a repeated captured key is.
-    fn rename(&mut self, rename: PlainRename) -> Result<(), A::Error> {
-        if self.renamed.iter().flatten().any(|r| r.old == rename.old) {
-            let key = format!("{}.{}", self.here.exact(), rename.old);
-            return Err(self.fail(Error::RepeatedKey {
-                type_name: self.site.migration.root.type_name(),
-                key,
-            }));
-        }
-        if let Some(slot) = self.renamed.iter_mut().find(|slot| slot.is_none()) {
-            *slot = Some(rename);
-        }
-        self.site
-            .migration
-            .record_plain_rename(&rename, self.here.exact());
-        Ok(())
+    /// The plans of the renames and moves met.
+    fn seen_plans(&self) -> impl Iterator<Item = KeyPlan> + '_ {
+        let seen = self.seen;
+        self.table
+            .slotted()
+            .filter(move |(_, slot)| seen & (1 << slot) != 0)
+            .map(|(plan, _)| plan)
     }
 
     fn next_tail<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        let Some((key, value)) = self.tail.as_mut().and_then(Iterator::next) else {
+        let next = match &mut self.tail {
+            Some(Tail::Migrated(entries)) => {
+                entries.next().map(|(key, value)| (Cow::Owned(key), value))
+            }
+            Some(Tail::Moved(entries)) => entries
+                .next()
+                .map(|(take, value)| (Cow::Borrowed(take.to), value)),
+            None => None,
+        };
+        let Some((key, value)) = next else {
             return Ok(None);
         };
         self.tail_value = Some(value);
-        self.key = Cow::Owned(key);
+        self.key = key;
         seed.deserialize(StrDeserializer::<A::Error>::new(&self.key))
             .map(Some)
     }
@@ -722,24 +743,27 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
                 self.tail = Some(self.finish()?);
                 return self.next_tail(seed);
             };
-            match self.handling(&key) {
+            let plan = self.table.plan(&key);
+            match plan.handling {
                 Handling::Capture => {
                     self.capture(key)?;
                     continue;
                 }
-                Handling::Rename(rename) => {
-                    self.rename(rename)?;
+                Handling::Rename { rename, slot } => {
+                    self.see(slot, rename.old)?;
+                    self.site
+                        .migration
+                        .record_plain_rename(&rename, self.here.pattern());
                     self.key = Cow::Borrowed(rename.new);
+                }
+                Handling::TakeOut { slot, .. } => {
+                    self.see(slot, &key)?;
+                    self.key = key;
                 }
                 Handling::Stream => self.key = key,
             }
-            return match &self.key {
-                Cow::Borrowed(key) => {
-                    seed.deserialize(BorrowedStrDeserializer::<A::Error>::new(key))
-                }
-                Cow::Owned(key) => seed.deserialize(StrDeserializer::<A::Error>::new(key)),
-            }
-            .map(Some);
+            self.plan = Some(plan);
+            return hand_on_key(seed, &self.key).map(Some);
         }
     }
 
@@ -751,16 +775,59 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
                 .map_err(|e| A::Error::custom(format_args!("at `{}`: {e}", self.key)));
         }
         let site = self.site;
-        let child = site
-            .history
-            .sites()
-            .iter()
-            .find(|child| child.reads(&self.key))
-            .map(|child| {
-                let field = joined(self.here.exact(), &self.key);
-                ScopeSite::new(child, self.here.pattern(), field, &site.migration)
-            });
+        let plan = self.plan.take();
+        if let Some(KeyPlan {
+            handling: Handling::TakeOut { take, .. },
+            ..
+        }) = plan
+        {
+            let mut taken = None;
+            let value = self.inner.next_value_seed(TakeOutSeed {
+                seed,
+                out: TakeOutSlot {
+                    take: &take,
+                    migration: &site.migration,
+                    exact: self.here.exact(),
+                    value: &mut taken,
+                },
+            })?;
+            if let Some(taken) = taken {
+                self.taken.push((take, taken));
+            }
+            return Ok(value);
+        }
+        let child = plan.and_then(|plan| plan.site).map(|index| {
+            let field = joined(self.here.exact(), &self.key);
+            ScopeSite::new(
+                &site.history.sites()[index],
+                self.here.pattern(),
+                field,
+                &site.migration,
+            )
+        });
         let _scoped = child.map(|child| Scoped::enter(Some(child)));
         self.inner.next_value_seed(seed)
+    }
+}
+
+/// Keeps the typed error for the root's reader and hands the format one
+/// with its message.
+fn fail<E: serde::de::Error>(migration: &Migration, error: Error) -> E {
+    let message = E::custom(&error);
+    migration.sink.fail(error);
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_index;
+
+    #[test]
+    fn indices_are_written_in_decimal() {
+        for index in [0, 7, 10, 99, 1234, usize::MAX] {
+            let mut out = "steps[".to_owned();
+            push_index(&mut out, index);
+            assert_eq!(out, format!("steps[{index}"));
+        }
     }
 }

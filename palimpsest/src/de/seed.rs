@@ -4,7 +4,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::value::{
+    BorrowedStrDeserializer, MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer,
+};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
@@ -89,6 +91,18 @@ impl<'de> Visitor<'de> for KeySeed {
 
     fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Self::Value, E> {
         Ok(Cow::Owned(key))
+    }
+}
+
+/// Hands a key read with [`KeySeed`] on to `seed`, borrowed if it was.
+pub(super) fn hand_on_key<'de, K, E>(seed: K, key: &Cow<'de, str>) -> Result<K::Value, E>
+where
+    K: DeserializeSeed<'de>,
+    E: serde::de::Error,
+{
+    match key {
+        Cow::Borrowed(key) => seed.deserialize(BorrowedStrDeserializer::<E>::new(key)),
+        Cow::Owned(key) => seed.deserialize(StrDeserializer::<E>::new(key)),
     }
 }
 

@@ -18,6 +18,7 @@
 //!   it finds, or undoes them; the streaming reader (`de::scope`) applies
 //!   the same changes, with the same code, to what it captured.
 
+mod keys;
 mod nested;
 pub(crate) mod runtime;
 mod tuple;
@@ -38,12 +39,13 @@ use crate::ops::moves::MoveOp;
 use crate::step::{Op, Step};
 use crate::version::Version;
 
+pub(crate) use keys::{Handling, KeyPlan, KeyTable, TakeOut};
 pub(crate) use nested::Nested;
 pub use runtime::EmbeddedSchema;
 pub use tuple::{ForwardEmbedded, ForwardPlain};
 pub(crate) use variants::VariantOp;
 use variants::{Tagging, Variants};
-pub(crate) use walk::{Cursor, Migration, PlainRename, Sink};
+pub(crate) use walk::{Cursor, Migration, Sink};
 
 /// A struct whose field attributes, or an enum whose variant attributes,
 /// are dated in its root's versions: what `#[versioned(embedded)]`
@@ -435,11 +437,6 @@ impl EmbeddedHistory {
     /// Whether it is a positional tuple struct, whose changes name positions.
     pub(crate) fn positional(&self) -> bool {
         self.positional
-    }
-
-    /// Whether a change may read, move or create `key`.
-    pub(crate) fn touches(&self, key: &str) -> bool {
-        self.touched.contains(key)
     }
 
     /// Whether `key` is one no field reads.

@@ -53,7 +53,7 @@ use crate::version::{Scheme, Version};
 /// assert_eq!(doc["steps"][0], json!({"reasoning": "t", "calls": [{"tool": "grep"}]}));
 /// assert_eq!(
 ///     report.renamed,
-///     ["steps[0].calls[0].name -> steps[0].calls[0].tool", "steps[0].thought -> steps[0].reasoning"]
+///     ["steps[].calls[].name -> steps[].calls[].tool", "steps[].thought -> steps[].reasoning"]
 /// );
 /// # Ok::<(), palimpsest::Error>(())
 /// ```

@@ -6,8 +6,9 @@
 //! Values an embedded object loses in a migration (a removed field, a key
 //! no field claims) are kept in the root's metadata, in `legacy_nested`,
 //! each under its exact path in the document (`steps[3].notes`); the
-//! report lists them by the path their objects share
-//! (`meta.legacy_nested.steps[].notes`).
+//! report lists them, as everything else it lists, once by the path their
+//! objects share (`meta.legacy_nested.steps[].notes`,
+//! `steps[].thought -> steps[].reasoning`).
 
 use std::cell::{Cell, RefCell};
 use std::fmt::Write as _;
@@ -15,6 +16,7 @@ use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
+use super::keys::{KeyTable, TakeOut};
 use super::tuple::{Elements, UndoElements};
 use super::variants::{Tagging, VariantOp, Variants};
 use super::{EmbeddedHistory, Nested, Segment, Site};
@@ -23,7 +25,7 @@ use crate::error::Error;
 use crate::migrate::Report;
 use crate::object::{free_key, object_at, rename_key, Object};
 use crate::ops::convert::Undoing;
-use crate::ops::moves::{At, Keeper, MoveOp};
+use crate::ops::moves::{is_listed, record_move, At, Keeper, MoveOp};
 use crate::schema::Schema;
 use crate::step::{undo_order, Applied, Op, OpError};
 use crate::version::{kind_of, Version};
@@ -488,6 +490,14 @@ impl Visit for Walk<'_> {
     }
 }
 
+/// Records the rename of a key of the objects at the report path `at`,
+/// `<at>.<old> -> <at>.<new>`, once.
+fn record_key_renamed(applied: &mut Applied, at: &str, old: &str, new: &str) {
+    if applied.records() && !is_listed(&applied.renamed, at, &[old], &[new]) {
+        applied.record_renamed(|| format!("{} -> {}", joined(at, old), joined(at, new)));
+    }
+}
+
 /// Adds `<at>: <old> -> <new>` to `list`, once; `<old> -> <new>` for the
 /// document itself (a top-level enum).
 fn record_renamed(list: &mut Vec<String>, at: &str, old: &str, new: &str) {
@@ -528,13 +538,10 @@ impl Walk<'_> {
                         new: joined(exact, &c.new),
                     })?;
                     if renamed {
-                        let applied = &mut *self.applied;
-                        applied
+                        self.applied
                             .fresh
                             .carried(|| (joined(exact, old), joined(exact, new)));
-                        applied.record_renamed(|| {
-                            format!("{} -> {}", joined(exact, old), joined(exact, new))
-                        });
+                        record_key_renamed(self.applied, at, old, new);
                     }
                 }
                 Op::Default { field, value } => {
@@ -734,8 +741,9 @@ impl Undo<'_> {
                     old: joined(exact, new),
                     new: joined(exact, old),
                 })?;
-                if renamed {
-                    let entry = format!("{} -> {}", joined(exact, new), joined(exact, old));
+                let at = &self.cursor.pattern;
+                if renamed && !is_listed(&self.report.renamed, at, &[new], &[old]) {
+                    let entry = format!("{} -> {}", joined(at, new), joined(at, old));
                     self.report.renamed.push(entry);
                 }
             }
@@ -802,7 +810,11 @@ impl Undo<'_> {
             Op::Moves(MoveOp::DropPath { .. }) if !self.down.held_before(self.newer) => {}
             Op::Moves(op) => {
                 let kept = &mut *self.kept;
-                op.undo(object, exact, self.version, self.report, &mut |_, path| {
+                let at = At {
+                    exact,
+                    pattern: &self.cursor.pattern,
+                };
+                op.undo(object, at, self.version, self.report, &mut |_, path| {
                     Ok(kept.remove(&joined(exact, path)))
                 })
                 .map_err(|e| e.into_error(self.schema.type_name, self.newer, self.older))?;
@@ -1087,17 +1099,17 @@ impl Schema {
 pub(crate) struct Migration {
     pub(crate) from: Version,
     pub(crate) root: &'static Schema,
-    /// Whether values the objects lose are kept in the root's metadata.
+    /// Whether values the objects lose are kept in the root's metadata,
+    /// under their exact paths: then every object needs its own.
     pub(crate) keeps: bool,
-    /// Whether the objects need their exact paths: to keep what they lose,
-    /// or for a report, which lists renames and moves by them.
-    pub(crate) exact: bool,
     /// The report paths of what the embedded readers did, the values they
     /// keep, and the typed error of the first that failed.
     pub(crate) sink: Rc<Sink>,
     /// The versions with embedded changes after `from`, oldest first:
     /// found once for the document, not once per object.
     versions: Vec<&'static Version>,
+    /// The key table of each embedded type met, found on its first object.
+    tables: RefCell<Vec<(&'static EmbeddedHistory, &'static KeyTable)>>,
 }
 
 /// A rename of an embedded object's key that its reader makes as it
@@ -1110,7 +1122,7 @@ pub(crate) struct PlainRename {
 }
 
 /// Whether `op` reads, moves, creates or changes `key`.
-fn names(op: &Op, key: &str) -> bool {
+pub(super) fn names(op: &Op, key: &str) -> bool {
     match op {
         Op::Rename { old, new } => old == key || new == key,
         Op::Default { field, .. } | Op::Drop { field, .. } | Op::Preserve { field, .. } => {
@@ -1163,19 +1175,63 @@ impl Migration {
 
     /// The migration of the embedded objects of a document of `root` at
     /// `from`, recording into `sink`.
-    pub(crate) fn new(from: Version, root: &'static Schema, sink: Rc<Sink>, exact: bool) -> Self {
+    pub(crate) fn new(from: Version, root: &'static Schema, sink: Rc<Sink>) -> Self {
         let nested = root.nested.as_deref();
         let versions = nested
             .map(|nested| nested.versions_between(&from, root.current()).collect())
             .unwrap_or_default();
         Migration {
             keeps: nested.is_some_and(Nested::keeps),
-            exact,
             from,
             root,
             sink,
             versions,
+            tables: RefCell::new(Vec::new()),
         }
+    }
+
+    /// What the reader of an object of `history` does with each key.
+    pub(crate) fn table(&self, history: &'static EmbeddedHistory) -> &'static KeyTable {
+        let known = self
+            .tables
+            .borrow()
+            .iter()
+            .find_map(|(h, table)| std::ptr::eq(*h, history).then_some(*table));
+        known.unwrap_or_else(|| {
+            let table = super::keys::table(history, self);
+            self.tables.borrow_mut().push((history, table));
+            table
+        })
+    }
+
+    /// The error of an object at `exact` whose move `take` found a value
+    /// at both ends, or a source that is not an object, as the walk
+    /// reports them.
+    pub(crate) fn take_out_error(
+        &self,
+        take: &TakeOut,
+        exact: &str,
+        found: Option<&'static str>,
+    ) -> Error {
+        let error = match found {
+            None => OpError::Conflict {
+                old: joined(exact, &take.from_path.to_string()),
+                new: joined(exact, take.to),
+            },
+            Some(found) => OpError::NotAnObject {
+                path: joined(exact, take.from_path.root()),
+                found,
+            },
+        };
+        self.root
+            .op_error(error, self.step_from(take.version), take.version)
+    }
+
+    /// Records a move its reader made as the source object streamed by, as
+    /// the walk records one.
+    pub(crate) fn record_take_out(&self, take: &TakeOut, at: &str) {
+        let mut applied = self.sink.applied.borrow_mut();
+        record_move(&mut applied, take.from_path, take.to_path, at);
     }
 
     /// Applies to an object captured by an embedded reader the changes of
@@ -1246,16 +1302,11 @@ impl Migration {
         Some(found)
     }
 
-    /// Records a rename its reader made as it read the key, as
-    /// [`Walk::changes`] records one.
-    pub(crate) fn record_plain_rename(&self, rename: &PlainRename, exact: &str) {
-        self.sink.applied.borrow_mut().record_renamed(|| {
-            format!(
-                "{} -> {}",
-                joined(exact, rename.old),
-                joined(exact, rename.new)
-            )
-        });
+    /// Records a rename its reader made as it read the key of an object at
+    /// the report path `at`, as [`Walk::changes`] records one.
+    pub(crate) fn record_plain_rename(&self, rename: &PlainRename, at: &str) {
+        let mut applied = self.sink.applied.borrow_mut();
+        record_key_renamed(&mut applied, at, rename.old, rename.new);
     }
 
     /// The error of an object at `exact` that holds both names of a
@@ -1279,7 +1330,7 @@ impl Migration {
     /// The changes of `history` itself after the document's version, with
     /// their versions, oldest first: found with one search, where a
     /// lookup per version compares versions again for each.
-    fn own_ops(
+    pub(super) fn own_ops(
         &self,
         history: &'static EmbeddedHistory,
     ) -> impl Iterator<Item = (&'static Version, &'static Op)> {
@@ -1328,8 +1379,8 @@ impl Migration {
             Some(now)
         };
         let now = ops(&mut |_, _| {})?;
-        if !std::ptr::eq(now, name) {
-            let mut applied = self.sink.applied.borrow_mut();
+        let mut applied = self.sink.applied.borrow_mut();
+        if !std::ptr::eq(now, name) && applied.records() {
             ops(&mut |old, new| record_renamed(&mut applied.renamed, pattern, old, new));
         }
         Some(now)

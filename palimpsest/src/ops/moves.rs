@@ -421,7 +421,7 @@ impl MoveOp {
                             below(at.exact, &to.to_string()),
                         )
                     });
-                    record_move(applied, from, to, at.exact);
+                    record_move(applied, from, to, at.pattern);
                 }
             }
             // A default this migration inserted is the current value: it is
@@ -495,24 +495,21 @@ impl MoveOp {
         )
     }
 
-    /// Undoes the operation on `object`, which stands at `exact`, for a
+    /// Undoes the operation on `object`, which stands at `at`, for a
     /// downgrade from `version`, the version it took effect in. `restore`
     /// takes back a value a [`Keeper`] kept, by the path it stood at.
     pub(crate) fn undo(
         &self,
         object: &mut Object,
-        exact: &str,
+        at: At<'_>,
         version: &Version,
         report: &mut Report,
         restore: &mut Restore<'_>,
     ) -> Result<(), Undone> {
+        let exact = at.exact;
         match self {
             MoveOp::Move { from, to, .. } => {
                 let mut applied = Applied::recording();
-                let at = At {
-                    exact,
-                    pattern: exact,
-                };
                 let moved = move_between(
                     object,
                     to,
@@ -523,8 +520,11 @@ impl MoveOp {
                     &mut InMetadata(None),
                 )
                 .map_err(Undone::from)?;
-                if moved {
-                    record_move(&mut applied, to, from, exact);
+                if moved
+                    && !is_listed(&report.renamed, at.pattern, to.segments(), from.segments())
+                    && !is_listed(&report.moved, at.pattern, to.segments(), from.segments())
+                {
+                    record_move(&mut applied, to, from, at.pattern);
                     report.renamed.append(&mut applied.renamed);
                     report.moved.append(&mut applied.moved);
                 }
@@ -598,8 +598,22 @@ fn move_between(
     Ok(true)
 }
 
-/// Records a move that took place, as renamed when it stays in its object.
-fn record_move(applied: &mut Applied, from: &ObjectPath, to: &ObjectPath, at: &str) {
+/// Records a move that took place, as renamed when it stays in its object,
+/// by the report path `at` of the object: once, however many objects of
+/// that path it moved in.
+pub(crate) fn record_move(applied: &mut Applied, from: &ObjectPath, to: &ObjectPath, at: &str) {
+    if !applied.records() {
+        return;
+    }
+    let stays = from.segments().len() == 1 && to.segments().len() == 1;
+    let list = if stays {
+        &applied.renamed
+    } else {
+        &applied.moved
+    };
+    if is_listed(list, at, from.segments(), to.segments()) {
+        return;
+    }
     let entry = || {
         format!(
             "{} -> {}",
@@ -607,11 +621,53 @@ fn record_move(applied: &mut Applied, from: &ObjectPath, to: &ObjectPath, at: &s
             below(at, &to.to_string())
         )
     };
-    if from.segments().len() == 1 && to.segments().len() == 1 {
+    if stays {
         applied.record_renamed(entry);
     } else {
         applied.record_moved(entry);
     }
+}
+
+/// Whether `list` holds `<at>.<from> -> <at>.<to>`, the paths given by
+/// their segments: checked without building the entry, which every object
+/// of a report path would build again.
+pub(crate) fn is_listed<F: AsRef<str>, T: AsRef<str>>(
+    list: &[String],
+    at: &str,
+    from: &[F],
+    to: &[T],
+) -> bool {
+    list.iter().any(|entry| {
+        entry
+            .split_once(" -> ")
+            .is_some_and(|(old, new)| is_path_below(old, at, from) && is_path_below(new, at, to))
+    })
+}
+
+/// Whether `text` is `<at>.<segments joined by dots>`.
+fn is_path_below<S: AsRef<str>>(text: &str, at: &str, segments: &[S]) -> bool {
+    let rest = if at.is_empty() {
+        Some(text)
+    } else {
+        text.strip_prefix(at)
+            .and_then(|rest| rest.strip_prefix('.'))
+    };
+    let Some(mut rest) = rest else {
+        return false;
+    };
+    for (index, segment) in segments.iter().enumerate() {
+        if index > 0 {
+            let Some(after) = rest.strip_prefix('.') else {
+                return false;
+            };
+            rest = after;
+        }
+        let Some(after) = rest.strip_prefix(segment.as_ref()) else {
+            return false;
+        };
+        rest = after;
+    }
+    rest.is_empty()
 }
 
 /// A value taken out of its object: kept, or listed as dropped.

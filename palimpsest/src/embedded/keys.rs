@@ -1,0 +1,258 @@
+//! What an embedded object's streaming reader does with each key of its
+//! type, found once per document and type ([`KeyTable`]): a key is handed
+//! on as it is, under its new name, as the source object a moved value is
+//! taken out of, or captured for the walk; and the site of the embedded
+//! types its value holds. Asked of the type's sets and changes for every
+//! key of every object, the same answers cost more than the rest of the
+//! read.
+
+use std::sync::Mutex;
+
+use super::walk::{names, Migration, PlainRename};
+use super::EmbeddedHistory;
+use crate::object::ObjectPath;
+use crate::ops::moves::{Conflict, MoveOp};
+use crate::step::Op;
+use crate::version::Version;
+
+/// The plan of one embedded type's objects in a document at one version.
+pub(crate) struct KeyTable {
+    keys: Vec<(&'static str, KeyPlan)>,
+    /// The plan of a key no field reads and no change names: captured to
+    /// be kept in the metadata, or handed on for serde to ignore.
+    other: KeyPlan,
+    /// Whether every change of the type after the document's version is
+    /// made while streaming: an object whose reader captured nothing but
+    /// moved values needs no walk.
+    pub(crate) streamed: bool,
+}
+
+/// What a reader does with one key, and the site its value holds.
+#[derive(Clone, Copy)]
+pub(crate) struct KeyPlan {
+    pub(crate) handling: Handling,
+    /// The index, in the type's sites, of the embedded type its value holds.
+    pub(crate) site: Option<usize>,
+}
+
+/// What an embedded object's reader does with one of its keys.
+#[derive(Clone, Copy)]
+pub(crate) enum Handling {
+    /// Hands it on to the struct as it is.
+    Stream,
+    /// Hands it on under its new name; `slot` marks it seen, once.
+    Rename { rename: PlainRename, slot: u32 },
+    /// Hands it on, taking the moved value out of its object as it is
+    /// read; `slot` marks it seen, once.
+    TakeOut { take: TakeOut, slot: u32 },
+    /// Holds it back for the migration at the end of the object.
+    Capture,
+}
+
+/// A move out of an object held by one key to a key of the object
+/// holding it (`metrics.duration_ms` to `duration_ms`), made while the
+/// source object streams by ([`Migration::take_out`]).
+#[derive(Clone, Copy)]
+pub(crate) struct TakeOut {
+    /// The key of the moved value in the source object: `duration_ms`.
+    pub(crate) inner: &'static str,
+    /// Its key once moved.
+    pub(crate) to: &'static str,
+    pub(crate) from_path: &'static ObjectPath,
+    pub(crate) to_path: &'static ObjectPath,
+    pub(crate) version: &'static Version,
+}
+
+/// One bit per rename or move a reader watches for a repeat.
+const SLOTS: u32 = u64::BITS;
+
+/// A table made once is every document's: by its type, the version it
+/// reads from, and whether the root keeps values. Tables are kept for the
+/// life of the program, as the histories they describe are: a few per
+/// type at most.
+type Made = Vec<(usize, Version, bool, &'static KeyTable)>;
+
+static MADE: Mutex<Made> = Mutex::new(Vec::new());
+
+/// The table of `history` in the documents `migration` reads.
+pub(crate) fn table(history: &'static EmbeddedHistory, migration: &Migration) -> &'static KeyTable {
+    let id = std::ptr::from_ref(history) as usize;
+    let mut made = MADE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let found = made.iter().find(|(h, from, keeps, _)| {
+        *h == id && *keeps == migration.keeps && *from == migration.from
+    });
+    if let Some((.., table)) = found {
+        return table;
+    }
+    let table: &'static KeyTable = Box::leak(Box::new(KeyTable::new(history, migration)));
+    made.push((id, migration.from.clone(), migration.keeps, table));
+    table
+}
+
+impl KeyTable {
+    /// The plan of the objects of `history` in the document `migration`
+    /// reads.
+    pub(crate) fn new(history: &'static EmbeddedHistory, migration: &Migration) -> Self {
+        let keeps = migration.keeps;
+        let mut keys: Vec<&'static str> = Vec::new();
+        let mut add = |key: &'static str| {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        };
+        history.touched.iter().for_each(|key| add(key.as_str()));
+        history.claims.iter().flatten().for_each(|key| add(key));
+        for site in &history.sites {
+            site.at.names.iter().for_each(|key| add(key));
+        }
+        let mut slots = 0;
+        let mut streamed = true;
+        let plans = keys
+            .into_iter()
+            .map(|key| {
+                // Objects whose exact paths no reader counts are left to
+                // the walk, which knows them, when a value of theirs may be kept.
+                let uncounted = keeps
+                    && history
+                        .sites
+                        .iter()
+                        .any(|child| child.reads(key) && child.counted().is_none());
+                let site = history.sites.iter().position(|child| child.reads(key));
+                let handling = if history.touched.contains(key) {
+                    let rename = migration.plain_rename(history, key);
+                    let take = migration.take_out(history, key);
+                    match (rename, take) {
+                        (Some(rename), _) if !uncounted && slots < SLOTS => {
+                            slots += 1;
+                            Handling::Rename {
+                                rename,
+                                slot: slots - 1,
+                            }
+                        }
+                        // What is left of a source no field claims is
+                        // kept whole, by the walk.
+                        (_, Some(take))
+                            if site.is_none()
+                                && !(keeps && history.unclaimed(key))
+                                && slots < SLOTS =>
+                        {
+                            slots += 1;
+                            Handling::TakeOut {
+                                take,
+                                slot: slots - 1,
+                            }
+                        }
+                        _ => Handling::Capture,
+                    }
+                } else if (keeps && history.unclaimed(key)) || uncounted {
+                    Handling::Capture
+                } else {
+                    Handling::Stream
+                };
+                (key, KeyPlan { handling, site })
+            })
+            .collect::<Vec<_>>();
+        // Every change is one the plans make: a plain rename or a move
+        // taken out while reading.
+        for (_, op) in migration.own_ops(history) {
+            let made = match op {
+                Op::Rename { old, .. } => plans.iter().any(|(key, plan)| {
+                    key == old && matches!(plan.handling, Handling::Rename { .. })
+                }),
+                Op::Moves(MoveOp::Move { from, .. }) => plans.iter().any(|(key, plan)| {
+                    *key == from.root() && matches!(plan.handling, Handling::TakeOut { .. })
+                }),
+                _ => false,
+            };
+            streamed &= made;
+        }
+        let other = if keeps && history.claims.is_some() {
+            Handling::Capture
+        } else {
+            Handling::Stream
+        };
+        KeyTable {
+            keys: plans,
+            other: KeyPlan {
+                handling: other,
+                site: None,
+            },
+            streamed: streamed && history.variants.is_none() && !history.positional,
+        }
+    }
+
+    /// The renames and moves of the table, with their slots.
+    pub(crate) fn slotted(&self) -> impl Iterator<Item = (KeyPlan, u32)> + '_ {
+        self.keys
+            .iter()
+            .filter_map(|(_, plan)| match plan.handling {
+                Handling::Rename { slot, .. } | Handling::TakeOut { slot, .. } => {
+                    Some((*plan, slot))
+                }
+                Handling::Stream | Handling::Capture => None,
+            })
+    }
+
+    /// The plan of `key`.
+    pub(crate) fn plan(&self, key: &str) -> KeyPlan {
+        // Most keys differ in length or first byte: no call to compare.
+        let first = key.as_bytes().first();
+        self.keys
+            .iter()
+            .find(|(known, _)| {
+                known.len() == key.len() && known.as_bytes().first() == first && *known == key
+            })
+            .map_or(self.other, |(_, plan)| *plan)
+    }
+}
+
+impl Migration {
+    /// The move of a value out of the object under `key` of an object of
+    /// `history` to a key of its own, when the changes after the
+    /// document's version do nothing else with `key`, nor with the key the
+    /// value moves to, and a conflict is an error: its reader then takes
+    /// the value out as the source object streams by, instead of capturing
+    /// the object for the walk. Other policies are the walk's.
+    pub(crate) fn take_out(&self, history: &'static EmbeddedHistory, key: &str) -> Option<TakeOut> {
+        let mut found = None;
+        for (version, op) in self.own_ops(history) {
+            if let Op::Moves(MoveOp::Move {
+                from,
+                to,
+                conflict: Conflict::Error,
+            }) = op
+            {
+                if from.root() == key && from.segments().len() == 2 && to.segments().len() == 1 {
+                    if found.is_some() {
+                        return None;
+                    }
+                    found = Some((
+                        op,
+                        TakeOut {
+                            inner: from.segments()[1].as_str(),
+                            to: to.root(),
+                            from_path: from,
+                            to_path: to,
+                            version,
+                        },
+                    ));
+                }
+            }
+        }
+        let (op, take) = found?;
+        // The value arrives from the stream, migrated by no walk: where it
+        // goes, nothing else may change it, nor read it as embedded.
+        let others = self
+            .own_ops(history)
+            .filter(|(_, other)| !std::ptr::eq(*other, op));
+        for (_, other) in others {
+            if names(other, key) || names(other, take.to) {
+                return None;
+            }
+        }
+        let embedded = history.sites.iter().any(|site| site.reads(take.to));
+        (history.claims(take.to) && !embedded).then_some(take)
+    }
+}
