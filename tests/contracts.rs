@@ -326,3 +326,57 @@ fn older_shapes_undo_the_history() {
         "# Doc: 0.1.0 to 0.3.0\n\n## 0.1.0 to 0.2.0\n\n- Doc: `tags` added\n\n## 0.2.0 to 0.3.0\n\n- Doc: `title` renamed to `name`\n"
     );
 }
+
+mod flattened {
+    use super::*;
+
+    // serde reads a struct with a flattened field as a map, naming its
+    // fields nowhere: the lock learns the required ones all the same.
+    #[versioned(since = "0.1.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub title: String,
+        pub parts: Vec<Part>,
+    }
+
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Part {
+        pub text: String,
+        pub weight: u32,
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+}
+
+mod flattened_renamed {
+    use super::*;
+
+    #[versioned(since = "0.1.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub title: String,
+        pub parts: Vec<Part>,
+    }
+
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Part {
+        pub body: String,
+        pub weight: u32,
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+}
+
+#[test]
+fn a_struct_with_a_flattened_field() {
+    let contract = Contract::of::<flattened::Doc>().unwrap();
+    let part = serde_json::to_value(contract.current()).unwrap()["types"]["Part"].clone();
+    assert_eq!(
+        part,
+        serde_json::json!({"struct": {"text": {"type": "string"}, "weight": {"type": "integer"}}})
+    );
+    assert_eq!(
+        problems::<flattened::Doc, flattened_renamed::Doc>("flattened"),
+        ["`Part.text` was renamed to `body` without a new version and `#[renamed_from(\"text\", since = ...)]`"]
+    );
+}

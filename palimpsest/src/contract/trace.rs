@@ -12,6 +12,11 @@
 //! failing, and each field is tried once left out, to learn whether
 //! documents may omit it.
 //!
+//! A struct with a `#[serde(flatten)]` field is read by serde as a map
+//! and names its fields nowhere: a run that fails for a missing field
+//! teaches that field to the next, so the shape holds its required fields
+//! (the ones a document may leave out stay unknown).
+//!
 //! An enum shows one variant per run; runs repeat until every variant of
 //! every enum met was chosen once. A type that holds itself is cut short
 //! at its second level: options are `None` there and sequences empty.
@@ -29,7 +34,18 @@ use super::format::{Definition, Field, Format};
 /// Why a type could not be traced: its `Deserialize` refused a sample
 /// value (a validating `try_from`, a borrowed `&str`, ...).
 #[derive(Debug)]
-pub(crate) struct TraceError(pub(crate) String, Option<&'static str>);
+pub(crate) struct TraceError(pub(crate) String, Option<Clue>);
+
+/// What a failed run taught about the type, for the next run.
+#[derive(Debug, Clone, Copy)]
+enum Clue {
+    /// A key given twice: the field's own name, whose other names (its
+    /// aliases) are then left out.
+    Duplicate(&'static str),
+    /// A field a struct read as a map (one with a flattened field) needs:
+    /// serde names such a struct's fields nowhere else.
+    Missing(&'static str),
+}
 
 impl fmt::Display for TraceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -48,7 +64,17 @@ impl de::Error for TraceError {
     // second name of a field given a value is a duplicate, whose field
     // the next run knows to give first and the alias to leave out.
     fn duplicate_field(field: &'static str) -> Self {
-        TraceError(format!("duplicate field `{field}`"), Some(field))
+        TraceError(
+            format!("duplicate field `{field}`"),
+            Some(Clue::Duplicate(field)),
+        )
+    }
+
+    fn missing_field(field: &'static str) -> Self {
+        TraceError(
+            format!("missing field `{field}`"),
+            Some(Clue::Missing(field)),
+        )
     }
 }
 
@@ -63,7 +89,7 @@ struct Tracer {
     /// For each enum met, its variants' count and the ones chosen so far.
     variants: HashMap<&'static str, (usize, BTreeSet<usize>)>,
     /// The named types being read, outermost first.
-    stack: Vec<&'static str>,
+    stack: Vec<String>,
     /// The choices of every run, in the order the enums were met: a replay
     /// (to leave a field out) takes the same road to the struct.
     choices: Vec<Vec<usize>>,
@@ -83,6 +109,9 @@ struct Tracer {
     aliases: BTreeSet<(&'static str, &'static str)>,
     /// The struct and key a struct's reader was last given.
     last_key: Option<(&'static str, &'static str)>,
+    /// The required fields of each struct read as a map (one with a
+    /// flattened field), in the order its failed runs named them.
+    flattened: BTreeMap<String, Vec<&'static str>>,
 }
 
 impl Tracer {
@@ -93,6 +122,14 @@ impl Tracer {
             .iter()
             .enumerate()
             .any(|(i, name)| self.stack[..i].contains(name))
+    }
+
+    /// How much the failed runs taught: a run that failed and taught
+    /// something is made again.
+    fn learned(&self) -> usize {
+        self.canonical.len()
+            + self.aliases.len()
+            + self.flattened.values().map(Vec::len).sum::<usize>()
     }
 
     fn define(&mut self, name: &str, definition: Definition) {
@@ -113,7 +150,7 @@ impl Tracer {
             };
             return index.min(count.saturating_sub(1));
         }
-        let recursing = self.stack.contains(&name);
+        let recursing = self.stack.iter().any(|seen| seen == name);
         let (_, chosen) = self
             .variants
             .entry(name)
@@ -160,17 +197,15 @@ where
     loop {
         tracer.choices.push(Vec::new());
         let mut format = Format::Any;
-        let known = (tracer.canonical.len(), tracer.aliases.len());
+        let known = tracer.learned();
         match read(Sample {
             tracer: &mut tracer,
             out: &mut format,
         }) {
             Ok(()) => root = root.merge(format),
-            // An alias found: the run is made again without it.
-            Err(_)
-                if (tracer.canonical.len(), tracer.aliases.len()) != known
-                    && tracer.choices.len() < MAX_RUNS =>
-            {
+            // An alias or a required field found: the run is made again
+            // with what it taught.
+            Err(_) if tracer.learned() != known && tracer.choices.len() < MAX_RUNS => {
                 tracer.choices.clear();
                 tracer.variants.clear();
                 tracer.types.clear();
@@ -276,7 +311,7 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         deserialize_identifier => String, visit_str("");
     }
 
-    // A `serde_json::Value`, an untagged enum, a flattened field: the
+    // A `serde_json::Value`, an untagged or internally tagged enum: the
     // format says nothing of their shape, so nothing is recorded.
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
         self.record(Format::Any);
@@ -317,7 +352,7 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         visitor: V,
     ) -> Result<V::Value, TraceError> {
         let mut inner = Format::Any;
-        self.tracer.stack.push(name);
+        self.tracer.stack.push(name.to_owned());
         let value = visitor.visit_newtype_struct(Sample {
             tracer: self.tracer,
             out: &mut inner,
@@ -364,7 +399,7 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         visitor: V,
     ) -> Result<V::Value, TraceError> {
         let mut items = vec![Format::Any; len];
-        self.tracer.stack.push(name);
+        self.tracer.stack.push(name.to_owned());
         let value = visitor.visit_seq(Items {
             tracer: self.tracer,
             items: &mut items,
@@ -377,6 +412,9 @@ impl<'de> Deserializer<'de> for Sample<'_> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        if let Some(name) = flattened_struct(&visitor) {
+            return self.flattened_struct(name, visitor);
+        }
         let mut key = Format::Any;
         let mut value_format = Format::Any;
         let entries = usize::from(!self.tracer.recursing());
@@ -407,17 +445,17 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         };
         let mut formats = vec![Format::Any; fields.len()];
         let order = self.tracer.order(name, fields, omitted);
-        self.tracer.stack.push(name);
+        self.tracer.stack.push(name.to_owned());
         let value = visitor.visit_map(Fields {
             tracer: self.tracer,
-            owner: name,
+            owner: Some(name),
             fields,
             order: &order,
             formats: &mut formats,
             next: 0,
         });
         self.tracer.stack.pop();
-        if let Err(TraceError(_, Some(field))) = &value {
+        if let Err(TraceError(_, Some(Clue::Duplicate(field)))) = &value {
             if let Some((owner, key)) = self.tracer.last_key {
                 self.tracer.canonical.insert(field);
                 if owner == name && key != *field {
@@ -458,7 +496,7 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         let index = self.tracer.choose(name, variants.len());
         let variant = variants[index];
         let mut payload = Definition::Unit;
-        self.tracer.stack.push(name);
+        self.tracer.stack.push(name.to_owned());
         let value = visitor.visit_enum(Choice {
             tracer: self.tracer,
             variant,
@@ -477,6 +515,80 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         // formats (addresses, timestamps) are traced as JSON sees them.
         true
     }
+}
+
+impl Sample<'_> {
+    /// A struct with a flattened field, which serde reads as a map and
+    /// whose field names it gives nowhere: each run that fails for a
+    /// missing field teaches one, and the next run gives it. Fields a
+    /// document may leave out are never asked for, so the shape holds the
+    /// required ones only (and the format of the optional ones is unknown
+    /// to the lock).
+    fn flattened_struct<'de, V: Visitor<'de>>(
+        self,
+        name: String,
+        visitor: V,
+    ) -> Result<V::Value, TraceError> {
+        let keys = if self.tracer.recursing() {
+            Vec::new()
+        } else {
+            self.tracer
+                .flattened
+                .get(&name)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let order: Vec<usize> = (0..keys.len()).collect();
+        let mut formats = vec![Format::Any; keys.len()];
+        self.tracer.stack.push(name.clone());
+        let mut value = visitor.visit_map(Fields {
+            tracer: self.tracer,
+            owner: None,
+            fields: &keys,
+            order: &order,
+            formats: &mut formats,
+            next: 0,
+        });
+        self.tracer.stack.pop();
+        if let Err(TraceError(_, clue)) = &mut value {
+            if let Some(Clue::Missing(field)) = *clue {
+                if self.tracer.replay.is_none() && !keys.contains(&field) {
+                    self.tracer
+                        .flattened
+                        .entry(name.clone())
+                        .or_default()
+                        .push(field);
+                    // Learned here: a struct around this one must not take
+                    // the field for its own.
+                    *clue = None;
+                }
+            }
+        }
+        if self.tracer.replay.is_none() {
+            let fields = keys
+                .iter()
+                .zip(formats)
+                .map(|(key, format)| {
+                    let optional = matches!(format, Format::Option(_));
+                    ((*key).to_owned(), Field { format, optional })
+                })
+                .collect();
+            self.record(Format::Named(name.clone()))
+                .define(&name, Definition::Struct(fields));
+        }
+        value
+    }
+}
+
+/// The name of the struct a map visitor reads, when it is a struct's
+/// (serde's derive reads a struct with a flattened field as a map, and
+/// its visitor expects "struct Name").
+fn flattened_struct<'de, V: Visitor<'de>>(visitor: &V) -> Option<String> {
+    let expecting = format!("{}", visitor as &dyn de::Expected);
+    expecting
+        .strip_prefix("struct ")
+        .filter(|name| !name.is_empty() && !name.contains(char::is_whitespace))
+        .map(str::to_owned)
 }
 
 struct Items<'t, 'f> {
@@ -544,8 +656,10 @@ impl<'de> MapAccess<'de> for Entries<'_, '_> {
 /// order `order` gives their indices.
 struct Fields<'t, 'f> {
     tracer: &'t mut Tracer,
-    owner: &'static str,
-    fields: &'static [&'static str],
+    /// The struct whose fields these are; `None` for a struct read as a
+    /// map, which has no aliases to find.
+    owner: Option<&'static str>,
+    fields: &'f [&'static str],
     order: &'f [usize],
     formats: &'f mut [Format],
     next: usize,
@@ -560,7 +674,9 @@ impl<'de> MapAccess<'de> for Fields<'_, '_> {
     ) -> Result<Option<K::Value>, TraceError> {
         match self.order.get(self.next).map(|index| self.fields[*index]) {
             Some(field) => {
-                self.tracer.last_key = Some((self.owner, field));
+                if let Some(owner) = self.owner {
+                    self.tracer.last_key = Some((owner, field));
+                }
                 seed.deserialize(IntoDeserializer::<TraceError>::into_deserializer(field))
                     .map(Some)
             }
@@ -652,7 +768,7 @@ impl<'de> VariantAccess<'de> for Choice<'_, '_> {
         let order = self.tracer.order(self.variant, fields, None);
         let value = visitor.visit_map(Fields {
             tracer: self.tracer,
-            owner: self.variant,
+            owner: Some(self.variant),
             fields,
             order: &order,
             formats: &mut formats,
