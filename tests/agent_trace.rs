@@ -185,3 +185,13 @@ fn the_current_run_writes_back_as_every_older_fixture() {
 fn read(relative: &str) -> String {
     std::fs::read_to_string(fixtures().join(relative)).unwrap()
 }
+
+/// The committed shape of every version (`schema/AgentTrace/`): steps and
+/// tool calls included, each older version's undone from the history.
+#[test]
+fn the_schema_lock_holds() {
+    let report = palimpsest::testing::assert_lock::<AgentTrace>(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("schema"),
+    );
+    assert_eq!(report.checked.len() + report.written.len(), 4);
+}

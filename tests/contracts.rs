@@ -380,3 +380,60 @@ fn a_struct_with_a_flattened_field() {
         ["`Part.text` was renamed to `body` without a new version and `#[renamed_from(\"text\", since = ...)]`"]
     );
 }
+
+mod tagged {
+    use super::*;
+
+    // serde reads an internally tagged enum as any document, naming its
+    // tag, variants and fields only in its errors.
+    #[versioned(since = "0.1.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub items: Vec<Item>,
+    }
+
+    #[derive(Debug, Serialize, Deserialize)]
+    #[serde(tag = "kind", rename_all = "snake_case")]
+    pub enum Item {
+        Image { url: String },
+        Note { text: String },
+    }
+}
+
+mod tagged_renamed {
+    use super::*;
+
+    #[versioned(since = "0.1.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub items: Vec<Item>,
+    }
+
+    #[derive(Debug, Serialize, Deserialize)]
+    #[serde(tag = "kind", rename_all = "snake_case")]
+    pub enum Item {
+        Image { src: String },
+        Note { text: String },
+    }
+}
+
+#[test]
+fn an_internally_tagged_enum() {
+    let contract = Contract::of::<tagged::Doc>().unwrap();
+    let item = serde_json::to_value(contract.current()).unwrap()["types"]["Item"].clone();
+    assert_eq!(
+        item,
+        serde_json::json!({"enum": {
+            "image": {"struct": {"url": {"type": "any"}}},
+            "note": {"struct": {"text": {"type": "any"}}},
+        }})
+    );
+    let problems = problems::<tagged::Doc, tagged_renamed::Doc>("tagged");
+    assert_eq!(
+        problems,
+        [
+            "`Item::image.url` was removed without a new version and `#[removed_in(...)]`",
+            "`Item::image.src` was added without a new version and `#[added_in(...)]` and `#[serde(default)]` (older documents lack it)"
+        ]
+    );
+}

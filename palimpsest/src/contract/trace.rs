@@ -42,9 +42,13 @@ enum Clue {
     /// A key given twice: the field's own name, whose other names (its
     /// aliases) are then left out.
     Duplicate(&'static str),
-    /// A field a struct read as a map (one with a flattened field) needs:
-    /// serde names such a struct's fields nowhere else.
+    /// A field a struct read as a map (one with a flattened field), or an
+    /// internally tagged enum's variant, needs; or the enum's tag: serde
+    /// names them nowhere else.
     Missing(&'static str),
+    /// The variants of an internally tagged enum, which serde lists when
+    /// its tag holds none of them.
+    Variants(&'static [&'static str]),
 }
 
 impl fmt::Display for TraceError {
@@ -70,6 +74,13 @@ impl de::Error for TraceError {
         )
     }
 
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        TraceError(
+            format!("unknown variant `{variant}`"),
+            Some(Clue::Variants(expected)),
+        )
+    }
+
     fn missing_field(field: &'static str) -> Self {
         TraceError(
             format!("missing field `{field}`"),
@@ -87,7 +98,7 @@ const MAX_RUNS: usize = 4096;
 struct Tracer {
     types: BTreeMap<String, Definition>,
     /// For each enum met, its variants' count and the ones chosen so far.
-    variants: HashMap<&'static str, (usize, BTreeSet<usize>)>,
+    variants: HashMap<String, (usize, BTreeSet<usize>)>,
     /// The named types being read, outermost first.
     stack: Vec<String>,
     /// The choices of every run, in the order the enums were met: a replay
@@ -112,6 +123,13 @@ struct Tracer {
     /// The required fields of each struct read as a map (one with a
     /// flattened field), in the order its failed runs named them.
     flattened: BTreeMap<String, Vec<&'static str>>,
+    /// The tag and the variants of each internally tagged enum.
+    tags: BTreeMap<String, &'static str>,
+    tagged_variants: BTreeMap<String, &'static [&'static str]>,
+    /// The internally tagged variant (`Enum::Variant`) whose fields serde
+    /// read last, after the enum's reader returned: a missing field that
+    /// reaches the top of the run is that variant's.
+    tagged_pending: Option<String>,
 }
 
 impl Tracer {
@@ -130,6 +148,21 @@ impl Tracer {
         self.canonical.len()
             + self.aliases.len()
             + self.flattened.values().map(Vec::len).sum::<usize>()
+            + self.tags.len()
+            + self.tagged_variants.len()
+    }
+
+    /// A field an internally tagged variant lacked, learned at the top of
+    /// the run its error ended.
+    fn learn_variant_field(&mut self, error: &TraceError) {
+        if let (Some(Clue::Missing(field)), Some(variant), None) =
+            (error.1, self.tagged_pending.take(), &self.replay)
+        {
+            let fields = self.flattened.entry(variant).or_default();
+            if !fields.contains(&field) {
+                fields.push(field);
+            }
+        }
     }
 
     fn define(&mut self, name: &str, definition: Definition) {
@@ -140,7 +173,7 @@ impl Tracer {
         self.types.insert(name.to_owned(), joined);
     }
 
-    fn choose(&mut self, name: &'static str, count: usize) -> usize {
+    fn choose(&mut self, name: &str, count: usize) -> usize {
         let run = self.choices.len() - 1;
         if let Some(replay) = &mut self.replay {
             let index = if replay.is_empty() {
@@ -153,7 +186,7 @@ impl Tracer {
         let recursing = self.stack.iter().any(|seen| seen == name);
         let (_, chosen) = self
             .variants
-            .entry(name)
+            .entry(name.to_owned())
             .or_insert_with(|| (count, BTreeSet::new()));
         let index = if recursing {
             0
@@ -198,10 +231,14 @@ where
         tracer.choices.push(Vec::new());
         let mut format = Format::Any;
         let known = tracer.learned();
-        match read(Sample {
+        let outcome = read(Sample {
             tracer: &mut tracer,
             out: &mut format,
-        }) {
+        });
+        if let Err(error) = &outcome {
+            tracer.learn_variant_field(error);
+        }
+        match outcome {
             Ok(()) => root = root.merge(format),
             // An alias or a required field found: the run is made again
             // with what it taught.
@@ -311,9 +348,12 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         deserialize_identifier => String, visit_str("");
     }
 
-    // A `serde_json::Value`, an untagged or internally tagged enum: the
-    // format says nothing of their shape, so nothing is recorded.
+    // A `serde_json::Value`, an untagged enum: the format says nothing of
+    // their shape, so nothing is recorded.
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        if let Some(name) = expected_type(&visitor, "internally tagged enum ") {
+            return self.tagged_enum(name, visitor);
+        }
         self.record(Format::Any);
         visitor.visit_unit()
     }
@@ -412,7 +452,7 @@ impl<'de> Deserializer<'de> for Sample<'_> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
-        if let Some(name) = flattened_struct(&visitor) {
+        if let Some(name) = expected_type(&visitor, "struct ") {
             return self.flattened_struct(name, visitor);
         }
         let mut key = Format::Any;
@@ -541,6 +581,7 @@ impl Sample<'_> {
         let order: Vec<usize> = (0..keys.len()).collect();
         let mut formats = vec![Format::Any; keys.len()];
         self.tracer.stack.push(name.clone());
+        self.tracer.tagged_pending = None;
         let mut value = visitor.visit_map(Fields {
             tracer: self.tracer,
             owner: None,
@@ -552,7 +593,10 @@ impl Sample<'_> {
         self.tracer.stack.pop();
         if let Err(TraceError(_, clue)) = &mut value {
             if let Some(Clue::Missing(field)) = *clue {
-                if self.tracer.replay.is_none() && !keys.contains(&field) {
+                // A field an internally tagged variant inside lacked is
+                // the variant's.
+                let ours = self.tracer.tagged_pending.is_none();
+                if ours && self.tracer.replay.is_none() && !keys.contains(&field) {
                     self.tracer
                         .flattened
                         .entry(name.clone())
@@ -580,13 +624,123 @@ impl Sample<'_> {
     }
 }
 
-/// The name of the struct a map visitor reads, when it is a struct's
-/// (serde's derive reads a struct with a flattened field as a map, and
-/// its visitor expects "struct Name").
-fn flattened_struct<'de, V: Visitor<'de>>(visitor: &V) -> Option<String> {
+impl Sample<'_> {
+    /// An internally tagged enum, which serde reads as any document and
+    /// whose tag, variants and fields it names only in its errors: the
+    /// first runs learn the tag (from the error of a document without
+    /// one), then the variants (from the error of a tag that names
+    /// none), then each variant's required fields, given strings. The
+    /// fields' formats stay unknown: serde reads them from its own buffer,
+    /// not from the tracer.
+    fn tagged_enum<'de, V: Visitor<'de>>(
+        self,
+        name: String,
+        visitor: V,
+    ) -> Result<V::Value, TraceError> {
+        self.tracer.tagged_pending = None;
+        let tag = self.tracer.tags.get(&name).copied();
+        let variants = self.tracer.tagged_variants.get(&name).copied();
+        let (Some(tag), Some(variants)) = (tag, variants) else {
+            let mut value = visitor.visit_map(Tagged {
+                tag,
+                variant: "",
+                fields: &[],
+                next: 0,
+            });
+            if let (Err(TraceError(_, clue)), None) = (&mut value, &self.tracer.replay) {
+                match (*clue, tag) {
+                    (Some(Clue::Missing(field)), None) => {
+                        self.tracer.tags.insert(name, field);
+                        *clue = None;
+                    }
+                    (Some(Clue::Variants(all)), Some(_)) if !all.is_empty() => {
+                        self.tracer.tagged_variants.insert(name, all);
+                        *clue = None;
+                    }
+                    _ => {}
+                }
+            }
+            return value;
+        };
+        let variant = variants[self.tracer.choose(&name, variants.len())];
+        let pending = format!("{name}::{variant}");
+        let fields = self
+            .tracer
+            .flattened
+            .get(&pending)
+            .cloned()
+            .unwrap_or_default();
+        let value = visitor.visit_map(Tagged {
+            tag: Some(tag),
+            variant,
+            fields: &fields,
+            next: 0,
+        })?;
+        self.tracer.tagged_pending = Some(pending);
+        if self.tracer.replay.is_none() {
+            let payload = fields
+                .iter()
+                .map(|field| {
+                    (
+                        (*field).to_owned(),
+                        Field {
+                            format: Format::Any,
+                            optional: false,
+                        },
+                    )
+                })
+                .collect();
+            let mut definition = BTreeMap::new();
+            definition.insert(variant.to_owned(), Definition::Struct(payload));
+            self.record(Format::Named(name.clone()))
+                .define(&name, Definition::Enum(definition));
+        }
+        Ok(value)
+    }
+}
+
+/// The document an internally tagged enum's reader is given: its tag
+/// naming `variant`, and each field learned, holding a string.
+struct Tagged<'f> {
+    tag: Option<&'static str>,
+    variant: &'static str,
+    fields: &'f [&'static str],
+    next: usize,
+}
+
+impl<'de> MapAccess<'de> for Tagged<'_> {
+    type Error = TraceError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, TraceError> {
+        let key = match (self.tag, self.next) {
+            (None, _) => None,
+            (Some(tag), 0) => Some(tag),
+            (Some(_), next) => self.fields.get(next - 1).copied(),
+        };
+        key.map(|key| seed.deserialize(IntoDeserializer::<TraceError>::into_deserializer(key)))
+            .transpose()
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, TraceError> {
+        let value = if self.next == 0 { self.variant } else { "" };
+        self.next += 1;
+        seed.deserialize(IntoDeserializer::<TraceError>::into_deserializer(value))
+    }
+}
+
+/// The name of the type a visitor reads, from what serde's derive says it
+/// expects: "struct Name" for a struct with a flattened field (read as a
+/// map), "internally tagged enum Name" (read as any).
+fn expected_type<'de, V: Visitor<'de>>(visitor: &V, kind: &str) -> Option<String> {
     let expecting = format!("{}", visitor as &dyn de::Expected);
     expecting
-        .strip_prefix("struct ")
+        .strip_prefix(kind)
         .filter(|name| !name.is_empty() && !name.contains(char::is_whitespace))
         .map(str::to_owned)
 }
