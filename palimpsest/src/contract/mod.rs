@@ -37,9 +37,13 @@
 mod changelog;
 mod diff;
 mod format;
+mod golden;
 mod history;
 mod lock;
 mod trace;
+
+use std::cell::RefCell;
+use std::path::PathBuf;
 
 use serde::de::DeserializeOwned;
 
@@ -49,6 +53,7 @@ use crate::version::Version;
 pub use changelog::{Change, Changelog, ChangelogStep};
 pub use diff::{Compatibility, Difference};
 pub use format::{Definition, Field, Format, ParseFormatError, Shape};
+pub use golden::{write_golden, GoldenReport};
 pub use lock::{Lock, LockError, LockReport, BLESS_VARIABLE};
 
 /// Why a type's contract could not be made.
@@ -64,6 +69,14 @@ pub enum ContractError {
         /// What its `Deserialize` said.
         message: String,
     },
+    /// A file or folder could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
     /// A version this history does not name.
     #[error("`{type_name}` has no version {version}")]
     UnknownVersion {
@@ -72,6 +85,56 @@ pub enum ContractError {
         /// The version asked for.
         version: String,
     },
+}
+
+/// A value of `T` with every field filled, read from the sample document
+/// the shape is traced with: each string the name of its field, numbers
+/// counting up from 1, booleans `true`, options `Some`, one item in each
+/// sequence and map, the first variant of each enum. It is what
+/// [`write_golden`] is made to write.
+///
+/// ```
+/// use palimpsest::versioned;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[versioned(since = "0.1.0")]
+/// #[derive(Debug, PartialEq, Serialize, Deserialize)]
+/// struct Run {
+///     model: String,
+///     steps: Vec<u32>,
+///     done: Option<bool>,
+/// }
+///
+/// let run = palimpsest::contract::sample::<Run>()?;
+/// assert_eq!(run, Run { model: "model".into(), steps: vec![1], done: Some(true) });
+/// # Ok::<(), palimpsest::contract::ContractError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`ContractError::Trace`] when `T`'s `Deserialize` refuses the sample
+/// values.
+pub fn sample<T>() -> Result<T, ContractError>
+where
+    T: Versioned + DeserializeOwned,
+{
+    let type_name = T::schema().type_name();
+    let first = RefCell::new(None);
+    trace::trace(|sample| {
+        let value = T::deserialize_current(sample)?;
+        // The first run that reads gives every field; the later ones
+        // explore other variants, or leave fields out.
+        first.borrow_mut().get_or_insert(value);
+        Ok(())
+    })
+    .map_err(|error| ContractError::Trace {
+        type_name,
+        message: error.0,
+    })?;
+    first.into_inner().ok_or_else(|| ContractError::Trace {
+        type_name,
+        message: "no sample document read".to_owned(),
+    })
 }
 
 /// Every version of a versioned type with its shape.

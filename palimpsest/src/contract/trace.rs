@@ -126,6 +126,10 @@ struct Tracer {
     /// The tag and the variants of each internally tagged enum.
     tags: BTreeMap<String, &'static str>,
     tagged_variants: BTreeMap<String, &'static [&'static str]>,
+    /// The field a value is read for, which a sample string holds.
+    last_field: &'static str,
+    /// The last sample number given.
+    number: u8,
     /// The internally tagged variant (`Enum::Variant`) whose fields serde
     /// read last, after the enum's reader returned: a missing field that
     /// reaches the top of the run is that variant's.
@@ -140,6 +144,12 @@ impl Tracer {
             .iter()
             .enumerate()
             .any(|(i, name)| self.stack[..i].contains(name))
+    }
+
+    /// The next sample number, from 1 to 100.
+    fn next_number(&mut self) -> u8 {
+        self.number = self.number % 100 + 1;
+        self.number
     }
 
     /// How much the failed runs taught: a run that failed and taught
@@ -311,12 +321,18 @@ impl<'t> Sample<'t> {
     }
 }
 
+// Each value the tracer gives is one a document could hold, and as
+// telling as it can be: a string is the name of the field it is read for,
+// numbers count up (1 to 100, which fits every integer type), booleans are
+// `true`. The values do not change the shape; they make the sample value
+// of [`sample`] worth writing down as a golden document, where a swapped
+// rename or a lost value shows.
 macro_rules! sample {
-    ($($method:ident => $format:ident, $visit:ident($($value:expr)?);)*) => {
+    ($($method:ident => $format:ident, $visit:ident($n:ident => $value:expr);)*) => {
         $(
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
-                self.record(Format::$format);
-                visitor.$visit($($value)?)
+                let $n = self.record(Format::$format).next_number();
+                visitor.$visit($value)
             }
         )*
     };
@@ -326,26 +342,49 @@ impl<'de> Deserializer<'de> for Sample<'_> {
     type Error = TraceError;
 
     sample! {
-        deserialize_bool => Bool, visit_bool(false);
-        deserialize_i8 => Integer, visit_i8(0);
-        deserialize_i16 => Integer, visit_i16(0);
-        deserialize_i32 => Integer, visit_i32(0);
-        deserialize_i64 => Integer, visit_i64(0);
-        deserialize_i128 => Integer, visit_i128(0);
-        deserialize_u8 => Integer, visit_u8(0);
-        deserialize_u16 => Integer, visit_u16(0);
-        deserialize_u32 => Integer, visit_u32(0);
-        deserialize_u64 => Integer, visit_u64(0);
-        deserialize_u128 => Integer, visit_u128(0);
-        deserialize_f32 => Number, visit_f32(0.0);
-        deserialize_f64 => Number, visit_f64(0.0);
-        deserialize_char => String, visit_char('a');
-        deserialize_str => String, visit_str("");
-        deserialize_string => String, visit_str("");
-        deserialize_bytes => Bytes, visit_bytes(&[]);
-        deserialize_byte_buf => Bytes, visit_bytes(&[]);
-        deserialize_unit => Unit, visit_unit();
-        deserialize_identifier => String, visit_str("");
+        deserialize_i8 => Integer, visit_i8(n => i8::try_from(n).unwrap_or(1));
+        deserialize_i16 => Integer, visit_i16(n => i16::from(n));
+        deserialize_i32 => Integer, visit_i32(n => i32::from(n));
+        deserialize_i64 => Integer, visit_i64(n => i64::from(n));
+        deserialize_i128 => Integer, visit_i128(n => i128::from(n));
+        deserialize_u8 => Integer, visit_u8(n => n);
+        deserialize_u16 => Integer, visit_u16(n => u16::from(n));
+        deserialize_u32 => Integer, visit_u32(n => u32::from(n));
+        deserialize_u64 => Integer, visit_u64(n => u64::from(n));
+        deserialize_u128 => Integer, visit_u128(n => u128::from(n));
+        deserialize_f32 => Number, visit_f32(n => f32::from(n) + 0.5);
+        deserialize_f64 => Number, visit_f64(n => f64::from(n) + 0.5);
+        deserialize_bytes => Bytes, visit_bytes(n => &[n]);
+        deserialize_byte_buf => Bytes, visit_bytes(n => &[n]);
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        self.record(Format::Bool);
+        visitor.visit_bool(true)
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        self.record(Format::String);
+        visitor.visit_char('a')
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        let text = self.record(Format::String).last_field;
+        visitor.visit_str(text)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        self.record(Format::Unit);
+        visitor.visit_unit()
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        self.record(Format::String);
+        visitor.visit_str("")
     }
 
     // A `serde_json::Value`, an untagged enum: the format says nothing of
@@ -728,7 +767,10 @@ impl<'de> MapAccess<'de> for Tagged<'_> {
         &mut self,
         seed: V,
     ) -> Result<V::Value, TraceError> {
-        let value = if self.next == 0 { self.variant } else { "" };
+        let value = match self.next.checked_sub(1) {
+            None => self.variant,
+            Some(field) => self.fields.get(field).copied().unwrap_or_default(),
+        };
         self.next += 1;
         seed.deserialize(IntoDeserializer::<TraceError>::into_deserializer(value))
     }
@@ -828,6 +870,7 @@ impl<'de> MapAccess<'de> for Fields<'_, '_> {
     ) -> Result<Option<K::Value>, TraceError> {
         match self.order.get(self.next).map(|index| self.fields[*index]) {
             Some(field) => {
+                self.tracer.last_field = field;
                 if let Some(owner) = self.owner {
                     self.tracer.last_key = Some((owner, field));
                 }
