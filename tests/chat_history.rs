@@ -727,4 +727,12 @@ fn the_chat_log_keeps_its_schema_lock() {
     );
     assert_eq!(report.checked.len() + report.written.len(), 3, "{report:?}");
     assert_eq!(report.unverified, ["0.2.0", "0.1.0", "0.0.1"]);
+    // The timing's positions, undone from the history: 0.4.0 added the
+    // retries at the end.
+    let contract = palimpsest::contract::Contract::of::<ChatLog>().unwrap();
+    let timing = |version| match contract.shape(version).unwrap().definition("Timing") {
+        Some(palimpsest::contract::Definition::Tuple(items)) => items.len(),
+        other => panic!("Timing is a tuple struct: {other:?}"),
+    };
+    assert_eq!((timing("0.3.0"), timing("0.4.0")), (2, 3));
 }

@@ -437,3 +437,61 @@ fn an_internally_tagged_enum() {
         ]
     );
 }
+
+#[test]
+fn every_version_has_a_json_schema() {
+    use serde_json::json;
+
+    let contract = Contract::of::<declared::Doc>().unwrap();
+    let current = contract.current().json_schema();
+    assert_eq!(
+        current["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(current["allOf"], json!([{"$ref": "#/$defs/Doc"}]));
+    assert_eq!(
+        current["properties"]["schema_version"],
+        json!({"const": "0.3.0"})
+    );
+    assert_eq!(
+        current["$defs"]["Status"],
+        json!({"oneOf": [
+            {"const": "Draft"},
+            {
+                "type": "object",
+                "properties": {"Published": {
+                    "type": "object",
+                    "properties": {"at": {"type": "integer"}},
+                    "required": ["at"]
+                }},
+                "required": ["Published"],
+                "additionalProperties": false
+            }
+        ]})
+    );
+    assert_eq!(
+        current["$defs"]["Doc"]["properties"]["parts"],
+        json!({"type": "array", "items": {"$ref": "#/$defs/Part"}})
+    );
+    // An older version: its own field names, its own version key.
+    let old = contract.shape("0.2.0").unwrap().json_schema();
+    assert_eq!(old["properties"]["schema_version"], json!({"const": "0.2.0"}));
+    assert_eq!(
+        old["$defs"]["Doc"]["required"],
+        json!(["count", "parts", "status", "title"])
+    );
+    // The legacy version's documents carry no key.
+    let legacy = contract.shape("0.0.1").unwrap().json_schema();
+    assert!(legacy.get("required").is_none());
+
+    // An internally tagged enum: the tag beside each variant's fields.
+    let tagged = Contract::of::<tagged::Doc>().unwrap().current().json_schema();
+    assert_eq!(
+        tagged["$defs"]["Item"]["oneOf"][0],
+        json!({
+            "type": "object",
+            "properties": {"kind": {"const": "image"}, "url": {}},
+            "required": ["kind", "url"]
+        })
+    );
+}

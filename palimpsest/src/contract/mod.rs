@@ -39,6 +39,7 @@ mod diff;
 mod format;
 mod golden;
 mod history;
+mod json_schema;
 mod lock;
 mod trace;
 
@@ -159,17 +160,20 @@ impl Contract {
         T: Versioned + DeserializeOwned,
     {
         let schema = T::schema();
-        let (root, types) = trace::trace(|sample| T::deserialize_current(sample).map(drop))
-            .map_err(|error| ContractError::Trace {
-                type_name: schema.type_name(),
-                message: error.0,
+        let traced =
+            trace::trace(|sample| T::deserialize_current(sample).map(drop)).map_err(|error| {
+                ContractError::Trace {
+                    type_name: schema.type_name(),
+                    message: error.0,
+                }
             })?;
         let current = Shape {
             type_name: schema.type_name().to_owned(),
             version: schema.current().to_string(),
             key: Some(schema.key().to_owned()),
-            root,
-            types,
+            root: traced.root,
+            types: traced.types,
+            tags: traced.tags,
         };
         Ok(Contract {
             type_name: schema.type_name(),

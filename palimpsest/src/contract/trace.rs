@@ -230,8 +230,16 @@ impl Tracer {
     }
 }
 
+/// What the runs found: the format of a document, its named types, and
+/// the tag of each internally tagged enum.
+pub(crate) struct Traced {
+    pub(crate) root: Format,
+    pub(crate) types: BTreeMap<String, Definition>,
+    pub(crate) tags: BTreeMap<String, String>,
+}
+
 /// The named types of `T`'s current shape and the format of its documents.
-pub(crate) fn trace<F>(read: F) -> Result<(Format, BTreeMap<String, Definition>), TraceError>
+pub(crate) fn trace<F>(read: F) -> Result<Traced, TraceError>
 where
     F: Fn(Sample<'_>) -> Result<(), TraceError>,
 {
@@ -304,7 +312,15 @@ where
             }
         }
     }
-    Ok((root, tracer.types))
+    Ok(Traced {
+        root,
+        types: tracer.types,
+        tags: tracer
+            .tags
+            .into_iter()
+            .map(|(name, tag)| (name, tag.to_owned()))
+            .collect(),
+    })
 }
 
 /// The tracing deserializer: one value's place in the sample document.
