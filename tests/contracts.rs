@@ -475,7 +475,10 @@ fn every_version_has_a_json_schema() {
     );
     // An older version: its own field names, its own version key.
     let old = contract.shape("0.2.0").unwrap().json_schema();
-    assert_eq!(old["properties"]["schema_version"], json!({"const": "0.2.0"}));
+    assert_eq!(
+        old["properties"]["schema_version"],
+        json!({"const": "0.2.0"})
+    );
     assert_eq!(
         old["$defs"]["Doc"]["required"],
         json!(["count", "parts", "status", "title"])
@@ -485,7 +488,10 @@ fn every_version_has_a_json_schema() {
     assert!(legacy.get("required").is_none());
 
     // An internally tagged enum: the tag beside each variant's fields.
-    let tagged = Contract::of::<tagged::Doc>().unwrap().current().json_schema();
+    let tagged = Contract::of::<tagged::Doc>()
+        .unwrap()
+        .current()
+        .json_schema();
     assert_eq!(
         tagged["$defs"]["Item"]["oneOf"][0],
         json!({

@@ -94,6 +94,7 @@
 
 mod args;
 mod command;
+mod contract;
 mod output;
 
 use std::ffi::OsString;

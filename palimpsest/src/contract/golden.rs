@@ -26,14 +26,15 @@ pub struct GoldenReport {
 }
 
 /// Writes `value` as every version of its type's history, each into
-/// `<dir>/<version>/<name>.json`: the fixtures layout
-/// [`check_fixtures`](crate::testing::check_fixtures) reads, so a test
+/// `<dir>/<version>/<name>.json`: the fixtures layout `check_fixtures`
+/// (feature `testing`) reads, so a test
 /// that checks the folder then reads the documents of every version, the
 /// current one included, as long as the repository keeps them. Older
 /// versions are written by [`to_value_as_lossy`](crate::to_value_as_lossy):
 /// what a writer of that version could hold, without the values of
-/// fields added since (which that writer did not have). A file
-/// that exists is never rewritten; a version the value cannot be written
+/// fields added since (which that writer did not have). The legacy
+/// version's document carries no version key, as documents written before
+/// versioning did. A file that exists is never rewritten; a version the value cannot be written
 /// as is listed in the report, not an error.
 ///
 /// A value worth writing is one with every field filled; [`sample`]
@@ -76,8 +77,9 @@ pub fn write_golden<T>(
 where
     T: Versioned + Serialize,
 {
+    let schema = T::schema();
     let mut report = GoldenReport::default();
-    for version in T::schema().versions() {
+    for version in schema.versions() {
         let path = dir
             .as_ref()
             .join(version.to_string())
@@ -87,6 +89,14 @@ where
             continue;
         }
         let document = match crate::to_value_as_lossy(value, version) {
+            // Legacy documents are the ones written before the version
+            // key: the stamp the downgrade gives them is not theirs.
+            Ok((mut document, _)) if version == schema.legacy() => {
+                if let Some(object) = document.as_object_mut() {
+                    object.remove(schema.key());
+                }
+                document
+            }
             Ok((document, _)) => document,
             Err(error) => {
                 report.unwritable.push((version.clone(), error));
