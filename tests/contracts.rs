@@ -501,3 +501,27 @@ fn every_version_has_a_json_schema() {
         })
     );
 }
+
+mod parsed {
+    use super::*;
+
+    // Types that parse their string: the tracer tries other strings
+    // until one reads.
+    #[versioned(since = "0.1.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub host: std::net::IpAddr,
+        pub port: std::num::NonZeroU16,
+        pub name: String,
+    }
+}
+
+#[test]
+fn a_type_that_refuses_a_sample_string_is_given_others() {
+    let contract = Contract::of::<parsed::Doc>().unwrap();
+    let doc = serde_json::to_value(contract.current()).unwrap()["types"]["Doc"].clone();
+    assert_eq!(doc["struct"]["host"]["type"], "string");
+    let sample = palimpsest::contract::sample::<parsed::Doc>().unwrap();
+    assert_eq!(sample.host.to_string(), "127.0.0.1");
+    assert_eq!(sample.name, "name");
+}

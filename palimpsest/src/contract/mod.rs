@@ -62,7 +62,10 @@ pub use lock::{Lock, LockError, LockReport, BLESS_VARIABLE};
 #[non_exhaustive]
 pub enum ContractError {
     /// The type's `Deserialize` refused the sample values its shape is
-    /// read with (a validating `try_from`, a borrowed `&str` field, ...).
+    /// read with (a validating `try_from`, a borrowed `&str` field, a
+    /// string parsed into a type that none of the sample strings fit:
+    /// each field's name, then `""`, `"0"`, a timestamp, a UUID, an IP
+    /// address, a URL).
     #[error("the shape of `{type_name}` cannot be read off its serde derive: {message}")]
     Trace {
         /// The versioned type.

@@ -89,6 +89,18 @@ impl de::Error for TraceError {
     }
 }
 
+/// The strings a field is given after its own name, one run each, when
+/// its type refuses the one before (a parsed string: a number, a date, an
+/// identifier, an address, a URL).
+const OTHER_STRINGS: &[&str] = &[
+    "",
+    "0",
+    "1970-01-01T00:00:00Z",
+    "00000000-0000-0000-0000-000000000000",
+    "127.0.0.1",
+    "https://example.com/",
+];
+
 /// Runs beyond which exploring the variants stops: a bound for a type
 /// whose enums keep finding new ones, which no finite type does.
 const MAX_RUNS: usize = 4096;
@@ -130,6 +142,11 @@ struct Tracer {
     last_field: &'static str,
     /// The last sample number given.
     number: u8,
+    /// For each field whose type refused its name, the string of
+    /// [`OTHER_STRINGS`] it is given instead (1 for the first).
+    strings: BTreeMap<&'static str, usize>,
+    /// The field whose string the last run's value refused on the spot.
+    refused: Option<&'static str>,
     /// The internally tagged variant (`Enum::Variant`) whose fields serde
     /// read last, after the enum's reader returned: a missing field that
     /// reaches the top of the run is that variant's.
@@ -160,6 +177,26 @@ impl Tracer {
             + self.flattened.values().map(Vec::len).sum::<usize>()
             + self.tags.len()
             + self.tagged_variants.len()
+            + self.strings.values().sum::<usize>()
+    }
+
+    /// The string a value of the field being read is given.
+    fn sample_string(&self) -> &'static str {
+        match self.strings.get(self.last_field) {
+            Some(&other) => OTHER_STRINGS.get(other - 1).copied().unwrap_or_default(),
+            None => self.last_field,
+        }
+    }
+
+    /// The next string for the field whose type refused one, while there
+    /// is one to try.
+    fn try_other_string(&mut self) {
+        if let Some(field) = self.refused.take() {
+            let tried = self.strings.entry(field).or_default();
+            if *tried < OTHER_STRINGS.len() {
+                *tried += 1;
+            }
+        }
     }
 
     /// A field an internally tagged variant lacked, learned at the top of
@@ -255,11 +292,12 @@ where
         });
         if let Err(error) = &outcome {
             tracer.learn_variant_field(error);
+            tracer.try_other_string();
         }
         match outcome {
             Ok(()) => root = root.merge(format),
-            // An alias or a required field found: the run is made again
-            // with what it taught.
+            // An alias, a required field or a refused string found: the
+            // run is made again with what it taught.
             Err(_) if tracer.learned() != known && tracer.choices.len() < MAX_RUNS => {
                 tracer.choices.clear();
                 tracer.variants.clear();
@@ -385,8 +423,12 @@ impl<'de> Deserializer<'de> for Sample<'_> {
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
-        let text = self.record(Format::String).last_field;
-        visitor.visit_str(text)
+        let tracer = self.record(Format::String);
+        let value = visitor.visit_str(tracer.sample_string());
+        if value.is_err() && tracer.replay.is_none() {
+            tracer.refused = Some(tracer.last_field);
+        }
+        value
     }
 
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
