@@ -39,15 +39,13 @@ where
             } else {
                 shape_of.json_schema()
             };
-            serde_json::to_writer_pretty(&mut *stdout, &printed)?;
-            writeln!(stdout)?;
+            print_json(stdout, &printed)?;
             Ok(OK)
         }
         ContractCommand::Changelog { from, to } => {
             let changelog = Contract::of::<T>()?.changelog(from, to)?;
             if json {
-                serde_json::to_writer_pretty(&mut *stdout, &changelog)?;
-                writeln!(stdout)?;
+                print_json(stdout, &changelog)?;
             } else {
                 write!(stdout, "{changelog}")?;
             }
@@ -75,8 +73,7 @@ where
                     "unverified": report.unverified,
                     "problems": problems,
                 });
-                serde_json::to_writer_pretty(&mut *stdout, &printed)?;
-                writeln!(stdout)?;
+                print_json(stdout, &printed)?;
                 return Ok(status);
             }
             let type_name = T::schema().type_name();
@@ -124,8 +121,7 @@ where
                     "kept": report.kept,
                     "unwritable": unwritable,
                 });
-                serde_json::to_writer_pretty(&mut *stdout, &printed)?;
-                writeln!(stdout)?;
+                print_json(stdout, &printed)?;
                 return Ok(OK);
             }
             for path in &report.written {
@@ -140,6 +136,12 @@ where
             Ok(OK)
         }
     }
+}
+
+fn print_json(stdout: &mut dyn Write, value: &impl Serialize) -> Result<(), Box<dyn Error>> {
+    serde_json::to_writer_pretty(&mut *stdout, value)?;
+    writeln!(stdout)?;
+    Ok(())
 }
 
 /// Why `schema --version` has nothing to print: a version the history

@@ -37,8 +37,8 @@ pub struct GoldenReport {
 /// versioning did. A file that exists is never rewritten; a version the value cannot be written
 /// as is listed in the report, not an error.
 ///
-/// A value worth writing is one with every field filled; [`sample`]
-/// makes one.
+/// A value worth writing is one with every field filled:
+/// [`sample`](super::sample) makes one.
 ///
 /// ```
 /// use palimpsest::contract::{sample, write_golden};

@@ -608,10 +608,7 @@ impl<'de> Deserializer<'de> for Sample<'_> {
                 .iter()
                 .filter(|index| Some(fields[**index]) != omitted)
                 .map(|index| (fields[*index], formats[*index].clone()))
-                .map(|(name, format)| {
-                    let optional = matches!(format, Format::Option(_));
-                    ((*name).to_owned(), Field { format, optional })
-                })
+                .map(|(name, format)| field(name, format))
                 .collect();
             self.record(Format::Named(name.to_owned()))
                 .define(name, Definition::Struct(fields));
@@ -709,19 +706,14 @@ impl Sample<'_> {
             let fields = keys
                 .iter()
                 .zip(formats)
-                .map(|(key, format)| {
-                    let optional = matches!(format, Format::Option(_));
-                    ((*key).to_owned(), Field { format, optional })
-                })
+                .map(|(key, format)| field(key, format))
                 .collect();
             self.record(Format::Named(name.clone()))
                 .define(&name, Definition::Struct(fields));
         }
         value
     }
-}
 
-impl Sample<'_> {
     /// An internally tagged enum, which serde reads as any document and
     /// whose tag, variants and fields it names only in its errors: the
     /// first runs learn the tag (from the error of a document without
@@ -794,6 +786,13 @@ impl Sample<'_> {
         }
         Ok(value)
     }
+}
+
+/// A traced field: optional when its format is an `Option` (the other
+/// fields a document may leave out are found by leaving each out).
+fn field(name: &str, format: Format) -> (String, Field) {
+    let optional = matches!(format, Format::Option(_));
+    (name.to_owned(), Field { format, optional })
 }
 
 /// The document an internally tagged enum's reader is given: its tag
@@ -1033,10 +1032,7 @@ impl<'de> VariantAccess<'de> for Choice<'_, '_> {
             order
                 .iter()
                 .map(|index| (fields[*index], formats[*index].clone()))
-                .map(|(name, format)| {
-                    let optional = matches!(format, Format::Option(_));
-                    ((*name).to_owned(), Field { format, optional })
-                })
+                .map(|(name, format)| field(name, format))
                 .collect(),
         );
         value
