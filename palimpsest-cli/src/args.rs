@@ -190,7 +190,7 @@ pub(crate) fn parse<T: Versioned>(args: &[OsString], program: &str) -> Result<Cl
     let schema = T::schema();
     let versions: Vec<String> = schema.versions().iter().map(ToString::to_string).collect();
     let about = format!(
-        "Check, migrate and count `{}` documents, and lock their schema (current version {}; known: {})",
+        "Check, migrate and count `{}` documents (current version {}; known: {}), and lock their schema",
         schema.type_name(),
         schema.current(),
         versions.join(", ")
