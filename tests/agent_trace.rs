@@ -185,3 +185,47 @@ fn the_current_run_writes_back_as_every_older_fixture() {
 fn read(relative: &str) -> String {
     std::fs::read_to_string(fixtures().join(relative)).unwrap()
 }
+
+/// The committed shape of every version (`schema/AgentTrace/`): steps and
+/// tool calls included, each older version's undone from the history.
+#[test]
+fn the_schema_lock_holds() {
+    let report = palimpsest::testing::assert_lock::<AgentTrace>(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("schema"),
+    );
+    assert_eq!(report.checked.len() + report.written.len(), 4);
+}
+
+/// A golden document per version, from the sample the contract makes,
+/// passes the fixture check: each older version written by the downgrade
+/// reads back into the same trace, nothing lost.
+#[test]
+fn golden_documents_of_every_version_read_back() {
+    let dir = std::env::temp_dir().join(format!("palimpsest-golden-agent-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let sample = palimpsest::contract::sample::<AgentTrace>().unwrap();
+    assert_eq!(sample.task, "task");
+    assert_eq!(sample.steps[0].tool_calls[0].tool, "tool");
+    let report = palimpsest::contract::write_golden(&dir, "sample", &sample).unwrap();
+    assert_eq!(report.written.len(), 4, "{report:?}");
+    let old: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("0.1.0/sample.json")).unwrap())
+            .unwrap();
+    assert_eq!(old["query"], "task");
+    assert_eq!(old["steps"][0]["tool_calls"][0]["name"], "tool");
+    // 0.3.0 added `duration_ms`: older writers had no place for it.
+    assert!(old["steps"][0].get("duration_ms").is_none());
+    let checked = assert_fixtures::<AgentTrace>(&dir);
+    assert_eq!(checked.fixtures.len(), 4);
+    for fixture in &checked.fixtures {
+        let read: AgentTrace = palimpsest::from_value(
+            serde_json::from_str(&std::fs::read_to_string(&fixture.file).unwrap()).unwrap(),
+        )
+        .unwrap()
+        .value;
+        assert_eq!(read.task, sample.task, "{}", fixture.file.display());
+        assert_eq!(read.steps[0].reasoning, sample.steps[0].reasoning);
+        assert_eq!(read.steps[0].tool_calls[0].tool, "tool");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -731,3 +731,24 @@ fn keys_no_embedded_field_claims_go_back_where_they_stood() {
     assert_eq!(written["messages"][1]["finish_reason"], "function_call");
     assert_eq!(written["messages"][1]["function_call"]["index"], 0);
 }
+
+/// The committed shape of every version of the chat log
+/// (`schema/ChatLog/`), messages, calls, roles and the internally tagged
+/// attachments included. The versions before 0.3.0's move of `user` into
+/// `client` have no declared shape: a move between paths is not undone.
+#[test]
+fn the_chat_log_keeps_its_schema_lock() {
+    let report = palimpsest::testing::assert_lock::<ChatLog>(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("schema"),
+    );
+    assert_eq!(report.checked.len() + report.written.len(), 3, "{report:?}");
+    assert_eq!(report.unverified, ["0.2.0", "0.1.0", "0.0.1"]);
+    // The timing's positions, undone from the history: 0.4.0 added the
+    // retries at the end.
+    let contract = palimpsest::contract::Contract::of::<ChatLog>().unwrap();
+    let timing = |version| match contract.shape(version).unwrap().definition("Timing") {
+        Some(palimpsest::contract::Definition::Tuple(items)) => items.len(),
+        other => panic!("Timing is a tuple struct: {other:?}"),
+    };
+    assert_eq!((timing("0.3.0"), timing("0.4.0")), (2, 3));
+}

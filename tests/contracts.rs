@@ -326,3 +326,202 @@ fn older_shapes_undo_the_history() {
         "# Doc: 0.1.0 to 0.3.0\n\n## 0.1.0 to 0.2.0\n\n- Doc: `tags` added\n\n## 0.2.0 to 0.3.0\n\n- Doc: `title` renamed to `name`\n"
     );
 }
+
+mod flattened {
+    use super::*;
+
+    // serde reads a struct with a flattened field as a map, naming its
+    // fields nowhere: the lock learns the required ones all the same.
+    #[versioned(since = "0.1.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub title: String,
+        pub parts: Vec<Part>,
+    }
+
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Part {
+        pub text: String,
+        pub weight: u32,
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+}
+
+mod flattened_renamed {
+    use super::*;
+
+    #[versioned(since = "0.1.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub title: String,
+        pub parts: Vec<Part>,
+    }
+
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Part {
+        pub body: String,
+        pub weight: u32,
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+}
+
+#[test]
+fn a_struct_with_a_flattened_field() {
+    let contract = Contract::of::<flattened::Doc>().unwrap();
+    let part = serde_json::to_value(contract.current()).unwrap()["types"]["Part"].clone();
+    assert_eq!(
+        part,
+        serde_json::json!({"struct": {"text": {"type": "string"}, "weight": {"type": "integer"}}})
+    );
+    assert_eq!(
+        problems::<flattened::Doc, flattened_renamed::Doc>("flattened"),
+        ["`Part.text` was renamed to `body` without a new version and `#[renamed_from(\"text\", since = ...)]`"]
+    );
+}
+
+mod tagged {
+    use super::*;
+
+    // serde reads an internally tagged enum as any document, naming its
+    // tag, variants and fields only in its errors.
+    #[versioned(since = "0.1.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub items: Vec<Item>,
+    }
+
+    #[derive(Debug, Serialize, Deserialize)]
+    #[serde(tag = "kind", rename_all = "snake_case")]
+    pub enum Item {
+        Image { url: String },
+        Note { text: String },
+    }
+}
+
+mod tagged_renamed {
+    use super::*;
+
+    #[versioned(since = "0.1.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub items: Vec<Item>,
+    }
+
+    #[derive(Debug, Serialize, Deserialize)]
+    #[serde(tag = "kind", rename_all = "snake_case")]
+    pub enum Item {
+        Image { src: String },
+        Note { text: String },
+    }
+}
+
+#[test]
+fn an_internally_tagged_enum() {
+    let contract = Contract::of::<tagged::Doc>().unwrap();
+    let item = serde_json::to_value(contract.current()).unwrap()["types"]["Item"].clone();
+    assert_eq!(
+        item,
+        serde_json::json!({"enum": {
+            "image": {"struct": {"url": {"type": "any"}}},
+            "note": {"struct": {"text": {"type": "any"}}},
+        }})
+    );
+    let problems = problems::<tagged::Doc, tagged_renamed::Doc>("tagged");
+    assert_eq!(
+        problems,
+        [
+            "`Item::image.url` was removed without a new version and `#[removed_in(...)]`",
+            "`Item::image.src` was added without a new version and `#[added_in(...)]` and `#[serde(default)]` (older documents lack it)"
+        ]
+    );
+}
+
+#[test]
+fn every_version_has_a_json_schema() {
+    use serde_json::json;
+
+    let contract = Contract::of::<declared::Doc>().unwrap();
+    let current = contract.current().json_schema();
+    assert_eq!(
+        current["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(current["allOf"], json!([{"$ref": "#/$defs/Doc"}]));
+    assert_eq!(
+        current["properties"]["schema_version"],
+        json!({"const": "0.3.0"})
+    );
+    assert_eq!(
+        current["$defs"]["Status"],
+        json!({"oneOf": [
+            {"const": "Draft"},
+            {
+                "type": "object",
+                "properties": {"Published": {
+                    "type": "object",
+                    "properties": {"at": {"type": "integer"}},
+                    "required": ["at"]
+                }},
+                "required": ["Published"],
+                "additionalProperties": false
+            }
+        ]})
+    );
+    assert_eq!(
+        current["$defs"]["Doc"]["properties"]["parts"],
+        json!({"type": "array", "items": {"$ref": "#/$defs/Part"}})
+    );
+    // An older version: its own field names, its own version key.
+    let old = contract.shape("0.2.0").unwrap().json_schema();
+    assert_eq!(
+        old["properties"]["schema_version"],
+        json!({"const": "0.2.0"})
+    );
+    assert_eq!(
+        old["$defs"]["Doc"]["required"],
+        json!(["count", "parts", "status", "title"])
+    );
+    // The legacy version's documents carry no key.
+    let legacy = contract.shape("0.0.1").unwrap().json_schema();
+    assert!(legacy.get("required").is_none());
+
+    // An internally tagged enum: the tag beside each variant's fields.
+    let tagged = Contract::of::<tagged::Doc>()
+        .unwrap()
+        .current()
+        .json_schema();
+    assert_eq!(
+        tagged["$defs"]["Item"]["oneOf"][0],
+        json!({
+            "type": "object",
+            "properties": {"kind": {"const": "image"}, "url": {}},
+            "required": ["kind", "url"]
+        })
+    );
+}
+
+mod parsed {
+    use super::*;
+
+    // Types that parse their string: the tracer tries other strings
+    // until one reads.
+    #[versioned(since = "0.1.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub host: std::net::IpAddr,
+        pub port: std::num::NonZeroU16,
+        pub name: String,
+    }
+}
+
+#[test]
+fn a_type_that_refuses_a_sample_string_is_given_others() {
+    let contract = Contract::of::<parsed::Doc>().unwrap();
+    let doc = serde_json::to_value(contract.current()).unwrap()["types"]["Doc"].clone();
+    assert_eq!(doc["struct"]["host"]["type"], "string");
+    let sample = palimpsest::contract::sample::<parsed::Doc>().unwrap();
+    assert_eq!(sample.host.to_string(), "127.0.0.1");
+    assert_eq!(sample.name, "name");
+}

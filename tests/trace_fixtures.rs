@@ -50,3 +50,17 @@ fn every_execution_trace_fixture_round_trips_through_every_version() {
     let report = assert_round_trips(&current);
     assert_eq!(report.trips, current.len());
 }
+
+/// The committed shape of every version of the trace models
+/// (`schema/ExecutionTrace/<version>.json`): the test fails when the
+/// structs change without the version and attribute that explain it.
+/// After a declared change, `PALIMPSEST_BLESS=1` writes the new version's
+/// file, to commit.
+#[test]
+fn the_trace_models_keep_their_schema_lock() {
+    let report = palimpsest::testing::assert_lock::<ExecutionTrace>(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema"
+    ));
+    assert_eq!(report.checked.len() + report.written.len(), 2);
+}

@@ -108,6 +108,53 @@ pub(crate) enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    #[command(flatten)]
+    Contract(ContractCommand),
+}
+
+/// The subcommands about the type's schema rather than documents.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ContractCommand {
+    /// Print the JSON Schema of a version's documents (the current one by
+    /// default), or with --shape the shape the schema lock records.
+    Schema {
+        /// The version (default: the current one).
+        #[arg(long, value_name = "VERSION")]
+        version: Option<String>,
+        /// Print the shape (the lock file's form) instead of the JSON Schema.
+        #[arg(long)]
+        shape: bool,
+    },
+    /// Print what changed from one version to another: Markdown, or JSON
+    /// with --json.
+    Changelog {
+        /// The older version.
+        from: String,
+        /// The newer version.
+        to: String,
+    },
+    /// Lock each version's shape in DIR/<Type>/<version>.json: write the
+    /// versions not locked yet, and fail (status 1) when the type changed
+    /// without the version and attribute that explain it.
+    Lock {
+        /// Only check: a version not locked yet fails too, unless
+        /// PALIMPSEST_BLESS=1 (the CI gate).
+        #[arg(long)]
+        check: bool,
+        /// The lock folder.
+        #[arg(default_value = "schema")]
+        dir: PathBuf,
+    },
+    /// Write a sample document of every version into DIR/<version>/NAME.json
+    /// (the fixtures layout), keeping the ones already there: golden
+    /// documents for later builds to read.
+    Golden {
+        /// The fixtures folder.
+        dir: PathBuf,
+        /// The documents' file name, without `.json`.
+        #[arg(long, default_value = "golden")]
+        name: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -154,7 +201,7 @@ pub(crate) fn parse<T: Versioned>(args: &[OsString], program: &str) -> Result<Cl
     let schema = T::schema();
     let versions: Vec<String> = schema.versions().iter().map(ToString::to_string).collect();
     let about = format!(
-        "Check, migrate and count `{}` documents (current version {}; known: {})",
+        "Check, migrate and count `{}` documents (current version {}; known: {}), and lock their schema",
         schema.type_name(),
         schema.current(),
         versions.join(", ")

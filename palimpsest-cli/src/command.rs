@@ -15,9 +15,10 @@ use crate::args::{Cli, Command, Migrate};
 use crate::output::{Listing, Reporter};
 
 /// Exit status: everything is current or went through.
-const OK: u8 = 0;
-/// Exit status: a document failed, or `check` found one not current.
-const FOUND: u8 = 1;
+pub(crate) const OK: u8 = 0;
+/// Exit status: a document failed, or `check` found one not current (or
+/// `lock` a change the history does not explain).
+pub(crate) const FOUND: u8 = 1;
 /// Exit status: a usage error, an input that cannot be read, an output
 /// refused because it clashes with the inputs, or one that cannot be written.
 const FATAL: u8 = 2;
@@ -111,8 +112,10 @@ struct Job<'a> {
     migrate: Option<&'a Migrate>,
 }
 
-fn job(command: &Command) -> Job<'_> {
-    match command {
+/// The job of a subcommand that runs over documents; `None` for one about
+/// the type's schema.
+fn job(command: &Command) -> Option<Job<'_>> {
+    Some(match command {
         Command::Check { paths } => Job {
             name: "check",
             paths,
@@ -141,7 +144,8 @@ fn job(command: &Command) -> Job<'_> {
             to: m.to.as_deref(),
             migrate: Some(m),
         },
-    }
+        Command::Contract(_) => return None,
+    })
 }
 
 fn try_execute<T>(
@@ -154,7 +158,10 @@ where
     T: Versioned + Serialize + DeserializeOwned,
 {
     let common = &cli.common;
-    let job = job(&cli.command);
+    let Some(job) = job(&cli.command) else {
+        return crate::contract::execute::<T>(cli, program, stdout)
+            .map(|status| (status, Vec::new()));
+    };
     let fail_newer = job
         .migrate
         .is_some_and(|m| m.newer == crate::args::NewerDocuments::Fail);

@@ -35,6 +35,18 @@
 //! palimpsest migrate shared.jsonl --newer fail      # a document newer than this build fails (default: kept as it is)
 //! ```
 //!
+//! and, about the type itself rather than documents (see
+//! [`palimpsest::contract`]):
+//!
+//! ```text
+//! palimpsest schema                         # the current version's JSON Schema
+//! palimpsest schema --version 0.1.0 --shape # an older version's shape, as the lock records it
+//! palimpsest changelog 0.0.1 0.2.0          # what changed, in Markdown (--json for tools)
+//! palimpsest lock                           # lock every version's shape in schema/<Type>/
+//! palimpsest lock --check                   # CI gate: exit 1 when the type changed without its version and attribute
+//! palimpsest golden tests/fixtures/config   # a sample document per version, kept once written
+//! ```
+//!
 //! `--json` prints the report as JSON for scripts, `--quiet` prints only
 //! failures; a progress bar shows on a terminal, never in a pipe. The
 //! summary lists the first `--max-errors N` failed documents (20 by
@@ -70,7 +82,7 @@
 //! | status | when |
 //! |---|---|
 //! | 0 | everything is current (`check`) or went through (`migrate`, `stats`) |
-//! | 1 | a document failed (it is kept unchanged and listed with its file, line and error), or, for `check`, a document is not current |
+//! | 1 | a document failed (it is kept unchanged and listed with its file, line and error), or, for `check`, a document is not current; for `lock`, the type changed without the version and attribute that explain it, or a version is not locked (`--check`) |
 //! | 2 | a usage error (a `--to` that names no version of the type included); an input that does not exist or a folder that cannot be listed (`cannot read <path>: <error>`); an output refused because it clashes with the inputs; an output that cannot be written. These are found before anything is written. Also an input that exists but fails when read: the other inputs are still processed, and the summary lists it apart from the failed documents. |
 //! | 130 | interrupted by a signal |
 //!
@@ -95,6 +107,7 @@
 
 mod args;
 mod command;
+mod contract;
 mod output;
 
 use std::ffi::OsString;

@@ -131,7 +131,8 @@
 //!
 //! | feature | what it adds |
 //! |---|---|
-//! | `testing` | `palimpsest::testing`: checks for a test suite that every old document kept as a fixture migrates to the current type, with no value lost on the way (`assert_fixtures`), and that values and documents round-trip through every older version (`assert_round_trips`, `assert_fixture_round_trips`) |
+//! | `testing` | `palimpsest::testing`: checks for a test suite that every old document kept as a fixture migrates to the current type, with no value lost on the way (`assert_fixtures`), that values and documents round-trip through every older version (`assert_round_trips`, `assert_fixture_round_trips`), and that the schema lock holds (`assert_lock`); includes `contracts` |
+//! | `contracts` | `palimpsest::contract`: each version's shape read off the type's serde derive and its history; the schema lock (`Lock`) that fails when a struct changed without the version and attribute that explain it, with the promise of a schema registry's compatibility levels; changelogs between two versions (Markdown and JSON); each version's JSON Schema (`Shape::json_schema`, written from the shape: no schemars, nothing to derive); golden documents, a sample value (`sample`) written as every version (`write_golden`) |
 //! | `models` | `palimpsest::models`: the agent execution traces of the migration guide (`ExecutionTrace` and its parts), versioned with palimpsest itself |
 //!
 //! A test suite usually wants `testing` as a dev-dependency feature only:

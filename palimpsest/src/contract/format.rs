@@ -348,6 +348,11 @@ pub struct Shape {
     pub root: Format,
     /// Every named type a document holds, by serde name.
     pub types: BTreeMap<String, Definition>,
+    /// The tag key of each internally tagged enum (`#[serde(tag = "..")]`),
+    /// by the enum's name: its variants' payloads stand beside the tag.
+    /// Enums not named here are externally tagged.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
 
 impl Shape {
@@ -380,6 +385,7 @@ impl Shape {
             }
         }
         self.types.retain(|name, _| reached.contains(name));
+        self.tags.retain(|name, _| reached.contains(name));
     }
 }
 

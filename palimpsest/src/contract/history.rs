@@ -62,6 +62,11 @@ fn older(
                         undo_field_op(fields, op)?;
                     }
                 }
+                Some(Definition::Tuple(items)) if history.positional() => {
+                    for op in history.field_ops_at(to).iter().rev() {
+                        undo_position_op(items, op)?;
+                    }
+                }
                 Some(Definition::Enum(variants)) => {
                     for op in history.variant_ops_at(to).iter().rev() {
                         undo_variant_op(variants, op);
@@ -101,6 +106,26 @@ fn undo_field_op(fields: &mut std::collections::BTreeMap<String, Field>, op: &Op
             }
         }
         Op::Moves(_) | Op::Custom(_) => return None,
+    }
+    Some(())
+}
+
+/// One change of a positional tuple struct undone: its ops name the
+/// position each element has in the array the op changes, so undoing them
+/// newest first finds each at its place.
+fn undo_position_op(items: &mut Vec<Format>, op: &Op) -> Option<()> {
+    let at = |field: &str| field.parse::<usize>().ok();
+    match op {
+        Op::Default { field, .. } => {
+            let position = at(field)?;
+            (position < items.len()).then(|| items.remove(position))?;
+        }
+        Op::Preserve { field, .. } | Op::Drop { field, .. } => {
+            let position = at(field)?;
+            (position <= items.len()).then(|| items.insert(position, Format::Any))?;
+        }
+        Op::Convert(conversion) => *items.get_mut(at(conversion.field())?)? = Format::Any,
+        Op::Rename { .. } | Op::Moves(_) | Op::Custom(_) => return None,
     }
     Some(())
 }

@@ -37,9 +37,14 @@
 mod changelog;
 mod diff;
 mod format;
+mod golden;
 mod history;
+mod json_schema;
 mod lock;
 mod trace;
+
+use std::cell::RefCell;
+use std::path::PathBuf;
 
 use serde::de::DeserializeOwned;
 
@@ -49,6 +54,7 @@ use crate::version::Version;
 pub use changelog::{Change, Changelog, ChangelogStep};
 pub use diff::{Compatibility, Difference};
 pub use format::{Definition, Field, Format, ParseFormatError, Shape};
+pub use golden::{write_golden, GoldenReport};
 pub use lock::{Lock, LockError, LockReport, BLESS_VARIABLE};
 
 /// Why a type's contract could not be made.
@@ -56,13 +62,24 @@ pub use lock::{Lock, LockError, LockReport, BLESS_VARIABLE};
 #[non_exhaustive]
 pub enum ContractError {
     /// The type's `Deserialize` refused the sample values its shape is
-    /// read with (a validating `try_from`, a borrowed `&str` field, ...).
+    /// read with (a validating `try_from`, a borrowed `&str` field, a
+    /// string parsed into a type that none of the sample strings fit:
+    /// each field's name, then `""`, `"0"`, a timestamp, a UUID, an IP
+    /// address, a URL).
     #[error("the shape of `{type_name}` cannot be read off its serde derive: {message}")]
     Trace {
         /// The versioned type.
         type_name: &'static str,
         /// What its `Deserialize` said.
         message: String,
+    },
+    /// A file or folder could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
     },
     /// A version this history does not name.
     #[error("`{type_name}` has no version {version}")]
@@ -72,6 +89,56 @@ pub enum ContractError {
         /// The version asked for.
         version: String,
     },
+}
+
+/// A value of `T` with every field filled, read from the sample document
+/// the shape is traced with: each string the name of its field, numbers
+/// counting up from 1, booleans `true`, options `Some`, one item in each
+/// sequence and map, the first variant of each enum. It is what
+/// [`write_golden`] is made to write.
+///
+/// ```
+/// use palimpsest::versioned;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[versioned(since = "0.1.0")]
+/// #[derive(Debug, PartialEq, Serialize, Deserialize)]
+/// struct Run {
+///     model: String,
+///     steps: Vec<u32>,
+///     done: Option<bool>,
+/// }
+///
+/// let run = palimpsest::contract::sample::<Run>()?;
+/// assert_eq!(run, Run { model: "model".into(), steps: vec![1], done: Some(true) });
+/// # Ok::<(), palimpsest::contract::ContractError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`ContractError::Trace`] when `T`'s `Deserialize` refuses the sample
+/// values.
+pub fn sample<T>() -> Result<T, ContractError>
+where
+    T: Versioned + DeserializeOwned,
+{
+    let type_name = T::schema().type_name();
+    let first = RefCell::new(None);
+    trace::trace(|sample| {
+        let value = T::deserialize_current(sample)?;
+        // The first run that reads gives every field; the later ones
+        // explore other variants, or leave fields out.
+        first.borrow_mut().get_or_insert(value);
+        Ok(())
+    })
+    .map_err(|error| ContractError::Trace {
+        type_name,
+        message: error.0,
+    })?;
+    first.into_inner().ok_or_else(|| ContractError::Trace {
+        type_name,
+        message: "no sample document read".to_owned(),
+    })
 }
 
 /// Every version of a versioned type with its shape.
@@ -96,17 +163,20 @@ impl Contract {
         T: Versioned + DeserializeOwned,
     {
         let schema = T::schema();
-        let (root, types) = trace::trace(|sample| T::deserialize_current(sample).map(drop))
-            .map_err(|error| ContractError::Trace {
-                type_name: schema.type_name(),
-                message: error.0,
+        let traced =
+            trace::trace(|sample| T::deserialize_current(sample).map(drop)).map_err(|error| {
+                ContractError::Trace {
+                    type_name: schema.type_name(),
+                    message: error.0,
+                }
             })?;
         let current = Shape {
             type_name: schema.type_name().to_owned(),
             version: schema.current().to_string(),
             key: Some(schema.key().to_owned()),
-            root,
-            types,
+            root: traced.root,
+            types: traced.types,
+            tags: traced.tags,
         };
         Ok(Contract {
             type_name: schema.type_name(),

@@ -12,6 +12,11 @@
 //! failing, and each field is tried once left out, to learn whether
 //! documents may omit it.
 //!
+//! A struct with a `#[serde(flatten)]` field is read by serde as a map
+//! and names its fields nowhere: a run that fails for a missing field
+//! teaches that field to the next, so the shape holds its required fields
+//! (the ones a document may leave out stay unknown).
+//!
 //! An enum shows one variant per run; runs repeat until every variant of
 //! every enum met was chosen once. A type that holds itself is cut short
 //! at its second level: options are `None` there and sequences empty.
@@ -29,7 +34,22 @@ use super::format::{Definition, Field, Format};
 /// Why a type could not be traced: its `Deserialize` refused a sample
 /// value (a validating `try_from`, a borrowed `&str`, ...).
 #[derive(Debug)]
-pub(crate) struct TraceError(pub(crate) String, Option<&'static str>);
+pub(crate) struct TraceError(pub(crate) String, Option<Clue>);
+
+/// What a failed run taught about the type, for the next run.
+#[derive(Debug, Clone, Copy)]
+enum Clue {
+    /// A key given twice: the field's own name, whose other names (its
+    /// aliases) are then left out.
+    Duplicate(&'static str),
+    /// A field a struct read as a map (one with a flattened field), or an
+    /// internally tagged enum's variant, needs; or the enum's tag: serde
+    /// names them nowhere else.
+    Missing(&'static str),
+    /// The variants of an internally tagged enum, which serde lists when
+    /// its tag holds none of them.
+    Variants(&'static [&'static str]),
+}
 
 impl fmt::Display for TraceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -48,9 +68,38 @@ impl de::Error for TraceError {
     // second name of a field given a value is a duplicate, whose field
     // the next run knows to give first and the alias to leave out.
     fn duplicate_field(field: &'static str) -> Self {
-        TraceError(format!("duplicate field `{field}`"), Some(field))
+        TraceError(
+            format!("duplicate field `{field}`"),
+            Some(Clue::Duplicate(field)),
+        )
+    }
+
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        TraceError(
+            format!("unknown variant `{variant}`"),
+            Some(Clue::Variants(expected)),
+        )
+    }
+
+    fn missing_field(field: &'static str) -> Self {
+        TraceError(
+            format!("missing field `{field}`"),
+            Some(Clue::Missing(field)),
+        )
     }
 }
+
+/// The strings a field is given after its own name, one run each, when
+/// its type refuses the one before (a parsed string: a number, a date, an
+/// identifier, an address, a URL).
+const OTHER_STRINGS: &[&str] = &[
+    "",
+    "0",
+    "1970-01-01T00:00:00Z",
+    "00000000-0000-0000-0000-000000000000",
+    "127.0.0.1",
+    "https://example.com/",
+];
 
 /// Runs beyond which exploring the variants stops: a bound for a type
 /// whose enums keep finding new ones, which no finite type does.
@@ -61,9 +110,9 @@ const MAX_RUNS: usize = 4096;
 struct Tracer {
     types: BTreeMap<String, Definition>,
     /// For each enum met, its variants' count and the ones chosen so far.
-    variants: HashMap<&'static str, (usize, BTreeSet<usize>)>,
+    variants: HashMap<String, (usize, BTreeSet<usize>)>,
     /// The named types being read, outermost first.
-    stack: Vec<&'static str>,
+    stack: Vec<String>,
     /// The choices of every run, in the order the enums were met: a replay
     /// (to leave a field out) takes the same road to the struct.
     choices: Vec<Vec<usize>>,
@@ -83,6 +132,25 @@ struct Tracer {
     aliases: BTreeSet<(&'static str, &'static str)>,
     /// The struct and key a struct's reader was last given.
     last_key: Option<(&'static str, &'static str)>,
+    /// The required fields of each struct read as a map (one with a
+    /// flattened field), in the order its failed runs named them.
+    flattened: BTreeMap<String, Vec<&'static str>>,
+    /// The tag and the variants of each internally tagged enum.
+    tags: BTreeMap<String, &'static str>,
+    tagged_variants: BTreeMap<String, &'static [&'static str]>,
+    /// The field a value is read for, which a sample string holds.
+    last_field: &'static str,
+    /// The last sample number given.
+    number: u8,
+    /// For each field whose type refused its name, the string of
+    /// [`OTHER_STRINGS`] it is given instead (1 for the first).
+    strings: BTreeMap<&'static str, usize>,
+    /// The field whose string the last run's value refused on the spot.
+    refused: Option<&'static str>,
+    /// The internally tagged variant (`Enum::Variant`) whose fields serde
+    /// read last, after the enum's reader returned: a missing field that
+    /// reaches the top of the run is that variant's.
+    tagged_pending: Option<String>,
 }
 
 impl Tracer {
@@ -95,6 +163,55 @@ impl Tracer {
             .any(|(i, name)| self.stack[..i].contains(name))
     }
 
+    /// The next sample number, from 1 to 100.
+    fn next_number(&mut self) -> u8 {
+        self.number = self.number % 100 + 1;
+        self.number
+    }
+
+    /// How much the failed runs taught: a run that failed and taught
+    /// something is made again.
+    fn learned(&self) -> usize {
+        self.canonical.len()
+            + self.aliases.len()
+            + self.flattened.values().map(Vec::len).sum::<usize>()
+            + self.tags.len()
+            + self.tagged_variants.len()
+            + self.strings.values().sum::<usize>()
+    }
+
+    /// The string a value of the field being read is given.
+    fn sample_string(&self) -> &'static str {
+        match self.strings.get(self.last_field) {
+            Some(&other) => OTHER_STRINGS.get(other - 1).copied().unwrap_or_default(),
+            None => self.last_field,
+        }
+    }
+
+    /// The next string for the field whose type refused one, while there
+    /// is one to try.
+    fn try_other_string(&mut self) {
+        if let Some(field) = self.refused.take() {
+            let tried = self.strings.entry(field).or_default();
+            if *tried < OTHER_STRINGS.len() {
+                *tried += 1;
+            }
+        }
+    }
+
+    /// A field an internally tagged variant lacked, learned at the top of
+    /// the run its error ended.
+    fn learn_variant_field(&mut self, error: &TraceError) {
+        if let (Some(Clue::Missing(field)), Some(variant), None) =
+            (error.1, self.tagged_pending.take(), &self.replay)
+        {
+            let fields = self.flattened.entry(variant).or_default();
+            if !fields.contains(&field) {
+                fields.push(field);
+            }
+        }
+    }
+
     fn define(&mut self, name: &str, definition: Definition) {
         let joined = match self.types.remove(name) {
             Some(seen) => seen.merge(definition),
@@ -103,7 +220,7 @@ impl Tracer {
         self.types.insert(name.to_owned(), joined);
     }
 
-    fn choose(&mut self, name: &'static str, count: usize) -> usize {
+    fn choose(&mut self, name: &str, count: usize) -> usize {
         let run = self.choices.len() - 1;
         if let Some(replay) = &mut self.replay {
             let index = if replay.is_empty() {
@@ -113,10 +230,10 @@ impl Tracer {
             };
             return index.min(count.saturating_sub(1));
         }
-        let recursing = self.stack.contains(&name);
+        let recursing = self.stack.iter().any(|seen| seen == name);
         let (_, chosen) = self
             .variants
-            .entry(name)
+            .entry(name.to_owned())
             .or_insert_with(|| (count, BTreeSet::new()));
         let index = if recursing {
             0
@@ -150,8 +267,16 @@ impl Tracer {
     }
 }
 
+/// What the runs found: the format of a document, its named types, and
+/// the tag of each internally tagged enum.
+pub(crate) struct Traced {
+    pub(crate) root: Format,
+    pub(crate) types: BTreeMap<String, Definition>,
+    pub(crate) tags: BTreeMap<String, String>,
+}
+
 /// The named types of `T`'s current shape and the format of its documents.
-pub(crate) fn trace<F>(read: F) -> Result<(Format, BTreeMap<String, Definition>), TraceError>
+pub(crate) fn trace<F>(read: F) -> Result<Traced, TraceError>
 where
     F: Fn(Sample<'_>) -> Result<(), TraceError>,
 {
@@ -160,17 +285,20 @@ where
     loop {
         tracer.choices.push(Vec::new());
         let mut format = Format::Any;
-        let known = (tracer.canonical.len(), tracer.aliases.len());
-        match read(Sample {
+        let known = tracer.learned();
+        let outcome = read(Sample {
             tracer: &mut tracer,
             out: &mut format,
-        }) {
+        });
+        if let Err(error) = &outcome {
+            tracer.learn_variant_field(error);
+            tracer.try_other_string();
+        }
+        match outcome {
             Ok(()) => root = root.merge(format),
-            // An alias found: the run is made again without it.
-            Err(_)
-                if (tracer.canonical.len(), tracer.aliases.len()) != known
-                    && tracer.choices.len() < MAX_RUNS =>
-            {
+            // An alias, a required field or a refused string found: the
+            // run is made again with what it taught.
+            Err(_) if tracer.learned() != known && tracer.choices.len() < MAX_RUNS => {
                 tracer.choices.clear();
                 tracer.variants.clear();
                 tracer.types.clear();
@@ -222,7 +350,15 @@ where
             }
         }
     }
-    Ok((root, tracer.types))
+    Ok(Traced {
+        root,
+        types: tracer.types,
+        tags: tracer
+            .tags
+            .into_iter()
+            .map(|(name, tag)| (name, tag.to_owned()))
+            .collect(),
+    })
 }
 
 /// The tracing deserializer: one value's place in the sample document.
@@ -239,12 +375,18 @@ impl<'t> Sample<'t> {
     }
 }
 
+// Each value the tracer gives is one a document could hold, and as
+// telling as it can be: a string is the name of the field it is read for,
+// numbers count up (1 to 100, which fits every integer type), booleans are
+// `true`. The values do not change the shape; they make the sample value
+// of [`sample`] worth writing down as a golden document, where a swapped
+// rename or a lost value shows.
 macro_rules! sample {
-    ($($method:ident => $format:ident, $visit:ident($($value:expr)?);)*) => {
+    ($($method:ident => $format:ident, $visit:ident($n:ident => $value:expr);)*) => {
         $(
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
-                self.record(Format::$format);
-                visitor.$visit($($value)?)
+                let $n = self.record(Format::$format).next_number();
+                visitor.$visit($value)
             }
         )*
     };
@@ -254,31 +396,61 @@ impl<'de> Deserializer<'de> for Sample<'_> {
     type Error = TraceError;
 
     sample! {
-        deserialize_bool => Bool, visit_bool(false);
-        deserialize_i8 => Integer, visit_i8(0);
-        deserialize_i16 => Integer, visit_i16(0);
-        deserialize_i32 => Integer, visit_i32(0);
-        deserialize_i64 => Integer, visit_i64(0);
-        deserialize_i128 => Integer, visit_i128(0);
-        deserialize_u8 => Integer, visit_u8(0);
-        deserialize_u16 => Integer, visit_u16(0);
-        deserialize_u32 => Integer, visit_u32(0);
-        deserialize_u64 => Integer, visit_u64(0);
-        deserialize_u128 => Integer, visit_u128(0);
-        deserialize_f32 => Number, visit_f32(0.0);
-        deserialize_f64 => Number, visit_f64(0.0);
-        deserialize_char => String, visit_char('a');
-        deserialize_str => String, visit_str("");
-        deserialize_string => String, visit_str("");
-        deserialize_bytes => Bytes, visit_bytes(&[]);
-        deserialize_byte_buf => Bytes, visit_bytes(&[]);
-        deserialize_unit => Unit, visit_unit();
-        deserialize_identifier => String, visit_str("");
+        deserialize_i8 => Integer, visit_i8(n => i8::try_from(n).unwrap_or(1));
+        deserialize_i16 => Integer, visit_i16(n => i16::from(n));
+        deserialize_i32 => Integer, visit_i32(n => i32::from(n));
+        deserialize_i64 => Integer, visit_i64(n => i64::from(n));
+        deserialize_i128 => Integer, visit_i128(n => i128::from(n));
+        deserialize_u8 => Integer, visit_u8(n => n);
+        deserialize_u16 => Integer, visit_u16(n => u16::from(n));
+        deserialize_u32 => Integer, visit_u32(n => u32::from(n));
+        deserialize_u64 => Integer, visit_u64(n => u64::from(n));
+        deserialize_u128 => Integer, visit_u128(n => u128::from(n));
+        deserialize_f32 => Number, visit_f32(n => f32::from(n) + 0.5);
+        deserialize_f64 => Number, visit_f64(n => f64::from(n) + 0.5);
+        deserialize_bytes => Bytes, visit_bytes(n => &[n]);
+        deserialize_byte_buf => Bytes, visit_bytes(n => &[n]);
     }
 
-    // A `serde_json::Value`, an untagged enum, a flattened field: the
-    // format says nothing of their shape, so nothing is recorded.
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        self.record(Format::Bool);
+        visitor.visit_bool(true)
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        self.record(Format::String);
+        visitor.visit_char('a')
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        let tracer = self.record(Format::String);
+        let value = visitor.visit_str(tracer.sample_string());
+        if value.is_err() && tracer.replay.is_none() {
+            tracer.refused = Some(tracer.last_field);
+        }
+        value
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        self.record(Format::Unit);
+        visitor.visit_unit()
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        self.record(Format::String);
+        visitor.visit_str("")
+    }
+
+    // A `serde_json::Value`, an untagged enum: the format says nothing of
+    // their shape, so nothing is recorded.
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        if let Some(name) = expected_type(&visitor, "internally tagged enum ") {
+            return self.tagged_enum(name, visitor);
+        }
         self.record(Format::Any);
         visitor.visit_unit()
     }
@@ -317,7 +489,7 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         visitor: V,
     ) -> Result<V::Value, TraceError> {
         let mut inner = Format::Any;
-        self.tracer.stack.push(name);
+        self.tracer.stack.push(name.to_owned());
         let value = visitor.visit_newtype_struct(Sample {
             tracer: self.tracer,
             out: &mut inner,
@@ -364,7 +536,7 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         visitor: V,
     ) -> Result<V::Value, TraceError> {
         let mut items = vec![Format::Any; len];
-        self.tracer.stack.push(name);
+        self.tracer.stack.push(name.to_owned());
         let value = visitor.visit_seq(Items {
             tracer: self.tracer,
             items: &mut items,
@@ -377,6 +549,9 @@ impl<'de> Deserializer<'de> for Sample<'_> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        if let Some(name) = expected_type(&visitor, "struct ") {
+            return self.flattened_struct(name, visitor);
+        }
         let mut key = Format::Any;
         let mut value_format = Format::Any;
         let entries = usize::from(!self.tracer.recursing());
@@ -407,17 +582,17 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         };
         let mut formats = vec![Format::Any; fields.len()];
         let order = self.tracer.order(name, fields, omitted);
-        self.tracer.stack.push(name);
+        self.tracer.stack.push(name.to_owned());
         let value = visitor.visit_map(Fields {
             tracer: self.tracer,
-            owner: name,
+            owner: Some(name),
             fields,
             order: &order,
             formats: &mut formats,
             next: 0,
         });
         self.tracer.stack.pop();
-        if let Err(TraceError(_, Some(field))) = &value {
+        if let Err(TraceError(_, Some(Clue::Duplicate(field)))) = &value {
             if let Some((owner, key)) = self.tracer.last_key {
                 self.tracer.canonical.insert(field);
                 if owner == name && key != *field {
@@ -433,10 +608,7 @@ impl<'de> Deserializer<'de> for Sample<'_> {
                 .iter()
                 .filter(|index| Some(fields[**index]) != omitted)
                 .map(|index| (fields[*index], formats[*index].clone()))
-                .map(|(name, format)| {
-                    let optional = matches!(format, Format::Option(_));
-                    ((*name).to_owned(), Field { format, optional })
-                })
+                .map(|(name, format)| field(name, format))
                 .collect();
             self.record(Format::Named(name.to_owned()))
                 .define(name, Definition::Struct(fields));
@@ -458,7 +630,7 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         let index = self.tracer.choose(name, variants.len());
         let variant = variants[index];
         let mut payload = Definition::Unit;
-        self.tracer.stack.push(name);
+        self.tracer.stack.push(name.to_owned());
         let value = visitor.visit_enum(Choice {
             tracer: self.tracer,
             variant,
@@ -477,6 +649,199 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         // formats (addresses, timestamps) are traced as JSON sees them.
         true
     }
+}
+
+impl Sample<'_> {
+    /// A struct with a flattened field, which serde reads as a map and
+    /// whose field names it gives nowhere: each run that fails for a
+    /// missing field teaches one, and the next run gives it. Fields a
+    /// document may leave out are never asked for, so the shape holds the
+    /// required ones only (and the format of the optional ones is unknown
+    /// to the lock).
+    fn flattened_struct<'de, V: Visitor<'de>>(
+        self,
+        name: String,
+        visitor: V,
+    ) -> Result<V::Value, TraceError> {
+        let keys = if self.tracer.recursing() {
+            Vec::new()
+        } else {
+            self.tracer
+                .flattened
+                .get(&name)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let order: Vec<usize> = (0..keys.len()).collect();
+        let mut formats = vec![Format::Any; keys.len()];
+        self.tracer.stack.push(name.clone());
+        self.tracer.tagged_pending = None;
+        let mut value = visitor.visit_map(Fields {
+            tracer: self.tracer,
+            owner: None,
+            fields: &keys,
+            order: &order,
+            formats: &mut formats,
+            next: 0,
+        });
+        self.tracer.stack.pop();
+        if let Err(TraceError(_, clue)) = &mut value {
+            if let Some(Clue::Missing(field)) = *clue {
+                // A field an internally tagged variant inside lacked is
+                // the variant's.
+                let ours = self.tracer.tagged_pending.is_none();
+                if ours && self.tracer.replay.is_none() && !keys.contains(&field) {
+                    self.tracer
+                        .flattened
+                        .entry(name.clone())
+                        .or_default()
+                        .push(field);
+                    // Learned here: a struct around this one must not take
+                    // the field for its own.
+                    *clue = None;
+                }
+            }
+        }
+        if self.tracer.replay.is_none() {
+            let fields = keys
+                .iter()
+                .zip(formats)
+                .map(|(key, format)| field(key, format))
+                .collect();
+            self.record(Format::Named(name.clone()))
+                .define(&name, Definition::Struct(fields));
+        }
+        value
+    }
+
+    /// An internally tagged enum, which serde reads as any document and
+    /// whose tag, variants and fields it names only in its errors: the
+    /// first runs learn the tag (from the error of a document without
+    /// one), then the variants (from the error of a tag that names
+    /// none), then each variant's required fields, given strings. The
+    /// fields' formats stay unknown: serde reads them from its own buffer,
+    /// not from the tracer.
+    fn tagged_enum<'de, V: Visitor<'de>>(
+        self,
+        name: String,
+        visitor: V,
+    ) -> Result<V::Value, TraceError> {
+        self.tracer.tagged_pending = None;
+        let tag = self.tracer.tags.get(&name).copied();
+        let variants = self.tracer.tagged_variants.get(&name).copied();
+        let (Some(tag), Some(variants)) = (tag, variants) else {
+            let mut value = visitor.visit_map(Tagged {
+                tag,
+                variant: "",
+                fields: &[],
+                next: 0,
+            });
+            if let (Err(TraceError(_, clue)), None) = (&mut value, &self.tracer.replay) {
+                match (*clue, tag) {
+                    (Some(Clue::Missing(field)), None) => {
+                        self.tracer.tags.insert(name, field);
+                        *clue = None;
+                    }
+                    (Some(Clue::Variants(all)), Some(_)) if !all.is_empty() => {
+                        self.tracer.tagged_variants.insert(name, all);
+                        *clue = None;
+                    }
+                    _ => {}
+                }
+            }
+            return value;
+        };
+        let variant = variants[self.tracer.choose(&name, variants.len())];
+        let pending = format!("{name}::{variant}");
+        let fields = self
+            .tracer
+            .flattened
+            .get(&pending)
+            .cloned()
+            .unwrap_or_default();
+        let value = visitor.visit_map(Tagged {
+            tag: Some(tag),
+            variant,
+            fields: &fields,
+            next: 0,
+        })?;
+        self.tracer.tagged_pending = Some(pending);
+        if self.tracer.replay.is_none() {
+            let payload = fields
+                .iter()
+                .map(|field| {
+                    (
+                        (*field).to_owned(),
+                        Field {
+                            format: Format::Any,
+                            optional: false,
+                        },
+                    )
+                })
+                .collect();
+            let mut definition = BTreeMap::new();
+            definition.insert(variant.to_owned(), Definition::Struct(payload));
+            self.record(Format::Named(name.clone()))
+                .define(&name, Definition::Enum(definition));
+        }
+        Ok(value)
+    }
+}
+
+/// A traced field: optional when its format is an `Option` (the other
+/// fields a document may leave out are found by leaving each out).
+fn field(name: &str, format: Format) -> (String, Field) {
+    let optional = matches!(format, Format::Option(_));
+    (name.to_owned(), Field { format, optional })
+}
+
+/// The document an internally tagged enum's reader is given: its tag
+/// naming `variant`, and each field learned, holding a string.
+struct Tagged<'f> {
+    tag: Option<&'static str>,
+    variant: &'static str,
+    fields: &'f [&'static str],
+    next: usize,
+}
+
+impl<'de> MapAccess<'de> for Tagged<'_> {
+    type Error = TraceError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, TraceError> {
+        let key = match (self.tag, self.next) {
+            (None, _) => None,
+            (Some(tag), 0) => Some(tag),
+            (Some(_), next) => self.fields.get(next - 1).copied(),
+        };
+        key.map(|key| seed.deserialize(IntoDeserializer::<TraceError>::into_deserializer(key)))
+            .transpose()
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, TraceError> {
+        let value = match self.next.checked_sub(1) {
+            None => self.variant,
+            Some(field) => self.fields.get(field).copied().unwrap_or_default(),
+        };
+        self.next += 1;
+        seed.deserialize(IntoDeserializer::<TraceError>::into_deserializer(value))
+    }
+}
+
+/// The name of the type a visitor reads, from what serde's derive says it
+/// expects: "struct Name" for a struct with a flattened field (read as a
+/// map), "internally tagged enum Name" (read as any).
+fn expected_type<'de, V: Visitor<'de>>(visitor: &V, kind: &str) -> Option<String> {
+    let expecting = format!("{}", visitor as &dyn de::Expected);
+    expecting
+        .strip_prefix(kind)
+        .filter(|name| !name.is_empty() && !name.contains(char::is_whitespace))
+        .map(str::to_owned)
 }
 
 struct Items<'t, 'f> {
@@ -544,8 +909,10 @@ impl<'de> MapAccess<'de> for Entries<'_, '_> {
 /// order `order` gives their indices.
 struct Fields<'t, 'f> {
     tracer: &'t mut Tracer,
-    owner: &'static str,
-    fields: &'static [&'static str],
+    /// The struct whose fields these are; `None` for a struct read as a
+    /// map, which has no aliases to find.
+    owner: Option<&'static str>,
+    fields: &'f [&'static str],
     order: &'f [usize],
     formats: &'f mut [Format],
     next: usize,
@@ -560,7 +927,10 @@ impl<'de> MapAccess<'de> for Fields<'_, '_> {
     ) -> Result<Option<K::Value>, TraceError> {
         match self.order.get(self.next).map(|index| self.fields[*index]) {
             Some(field) => {
-                self.tracer.last_key = Some((self.owner, field));
+                self.tracer.last_field = field;
+                if let Some(owner) = self.owner {
+                    self.tracer.last_key = Some((owner, field));
+                }
                 seed.deserialize(IntoDeserializer::<TraceError>::into_deserializer(field))
                     .map(Some)
             }
@@ -652,7 +1022,7 @@ impl<'de> VariantAccess<'de> for Choice<'_, '_> {
         let order = self.tracer.order(self.variant, fields, None);
         let value = visitor.visit_map(Fields {
             tracer: self.tracer,
-            owner: self.variant,
+            owner: Some(self.variant),
             fields,
             order: &order,
             formats: &mut formats,
@@ -662,10 +1032,7 @@ impl<'de> VariantAccess<'de> for Choice<'_, '_> {
             order
                 .iter()
                 .map(|index| (fields[*index], formats[*index].clone()))
-                .map(|(name, format)| {
-                    let optional = matches!(format, Format::Option(_));
-                    ((*name).to_owned(), Field { format, optional })
-                })
+                .map(|(name, format)| field(name, format))
                 .collect(),
         );
         value

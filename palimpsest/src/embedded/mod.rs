@@ -475,11 +475,13 @@ impl EmbeddedHistory {
     }
 
     /// The changes of its fields in `version` (see `contract::history`).
+    #[cfg(feature = "contracts")]
     pub(crate) fn field_ops_at(&self, version: &Version) -> &[Op] {
         self.ops_at(version)
     }
 
     /// The changes of its variants in `version`, for an enum.
+    #[cfg(feature = "contracts")]
     pub(crate) fn variant_ops_at(&self, version: &Version) -> &[VariantOp] {
         self.variants
             .as_ref()
@@ -703,6 +705,7 @@ pub(crate) struct RootOutline {
 
 /// Every embedded type a root holds, at any depth, each once: the types
 /// whose changes a contract undoes to find an older version's shape.
+#[cfg(feature = "contracts")]
 pub(crate) fn histories_of(schema: &crate::Schema) -> Vec<&'static EmbeddedHistory> {
     let mut found: Vec<&'static EmbeddedHistory> = Vec::new();
     let mut todo: Vec<&'static EmbeddedHistory> = schema
