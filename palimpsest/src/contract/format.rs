@@ -34,8 +34,10 @@ pub enum Format {
     Integer,
     /// `f32` or `f64`.
     Number,
-    /// A string or a `char`.
-    String,
+    /// A string or a `char`. (Not `String`: a public item of that name
+    /// makes rustc spell `std::string::String` in full in the errors of
+    /// every crate that can see it, the macro's compile errors included.)
+    Str,
     /// A byte buffer.
     Bytes,
     /// A value that may be `null`.
@@ -118,7 +120,7 @@ impl fmt::Display for Format {
             Format::Bool => f.write_str("bool"),
             Format::Integer => f.write_str("integer"),
             Format::Number => f.write_str("number"),
-            Format::String => f.write_str("string"),
+            Format::Str => f.write_str("string"),
             Format::Bytes => f.write_str("bytes"),
             Format::Option(inner) => write!(f, "option<{inner}>"),
             Format::Array(inner) => write!(f, "array<{inner}>"),
@@ -216,7 +218,7 @@ impl Parser<'_> {
             "bool" => Format::Bool,
             "integer" => Format::Integer,
             "number" => Format::Number,
-            "string" => Format::String,
+            "string" => Format::Str,
             "bytes" => Format::Bytes,
             "option" => Format::Option(one(self.arguments()?)?),
             "array" => Format::Array(one(self.arguments()?)?),
@@ -413,6 +415,6 @@ mod tests {
         let any_values: Format = "map<string, any>".parse().unwrap();
         assert!(any_values.admits(&"map<string, array<integer>>".parse().unwrap()));
         assert!(!any_values.admits(&"map<integer, string>".parse().unwrap()));
-        assert!(!Format::String.admits(&Format::Integer));
+        assert!(!Format::Str.admits(&Format::Integer));
     }
 }

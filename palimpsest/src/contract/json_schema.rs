@@ -90,7 +90,7 @@ fn format(of: &Format) -> Value {
         Format::Bool => json!({"type": "boolean"}),
         Format::Integer => json!({"type": "integer"}),
         Format::Number => json!({"type": "number"}),
-        Format::String => json!({"type": "string"}),
+        Format::Str => json!({"type": "string"}),
         Format::Bytes => {
             json!({"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 255}})
         }

@@ -29,7 +29,7 @@
 //!     Some(palimpsest::contract::Definition::Struct(fields)) => fields,
 //!     _ => unreachable!("Note is a struct"),
 //! };
-//! assert_eq!(fields["body"].format, Format::String);
+//! assert_eq!(fields["body"].format, Format::Str);
 //! assert!(!fields.contains_key("tags"));
 //! # Ok::<(), palimpsest::contract::ContractError>(())
 //! ```

@@ -418,12 +418,12 @@ impl<'de> Deserializer<'de> for Sample<'_> {
     }
 
     fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
-        self.record(Format::String);
+        self.record(Format::Str);
         visitor.visit_char('a')
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
-        let tracer = self.record(Format::String);
+        let tracer = self.record(Format::Str);
         let value = visitor.visit_str(tracer.sample_string());
         if value.is_err() && tracer.replay.is_none() {
             tracer.refused = Some(tracer.last_field);
@@ -441,7 +441,7 @@ impl<'de> Deserializer<'de> for Sample<'_> {
     }
 
     fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
-        self.record(Format::String);
+        self.record(Format::Str);
         visitor.visit_str("")
     }
 
