@@ -8,11 +8,13 @@
 //! 1. [First steps](first_steps): annotate a struct, what is written, what
 //!    is read, what is kept.
 //! 2. [Which change needs which attribute](which_attribute): the decision
-//!    matrix, and hand-written steps for the rest.
+//!    matrix, hand-written steps for the rest, keyless documents from
+//!    several builds, steps that need outside data.
 //! 3. [Nested types and enums](nested_and_enums): the whole document
 //!    evolves.
 //! 4. [Old and new builds side by side](old_and_new_builds): writing older
-//!    versions, round trips, rolling out a change.
+//!    versions, reading what newer builds wrote, the envelope layout,
+//!    round trips, rolling out a change.
 //! 5. [What is guaranteed, and how it is tested](guarantees): the promises,
 //!    the tests that hold them, and the one-line checks for your own
 //!    fixtures.
@@ -21,6 +23,8 @@
 //! 7. [Whole corpora](bulk_and_command_line): the `palimpsest` command and
 //!    the bulk engine.
 //! 8. [Performance](performance): what it costs next to plain serde.
+//! 9. [Schema contracts](schema_contracts): the lock that catches a change
+//!    that forgot its version, changelogs, JSON Schemas, golden documents.
 
 // Each chapter is a module with no items: its docs are the chapter.
 #[doc = include_str!("../guide/01-first-steps.md")]
@@ -39,3 +43,5 @@ pub mod errors {}
 pub mod bulk_and_command_line {}
 #[doc = include_str!("../guide/08-performance.md")]
 pub mod performance {}
+#[doc = include_str!("../guide/09-schema-contracts.md")]
+pub mod schema_contracts {}

@@ -716,7 +716,7 @@ impl SchemaBuilder {
     /// A version whose build wrote no version key, and the keys its
     /// documents have. Declared for several versions (oldest first), a
     /// document without a key is classified by its keys: the version it
-    /// fits with the fewest mismatches (see [`Inference`]) is its version,
+    /// fits with the fewest mismatches (see [`Inference`](crate::Inference)) is its version,
     /// and a tie is [`Error::AmbiguousShape`], never a guess. Declared for
     /// one, it is simply the version of keyless documents, as
     /// [`legacy`](Self::legacy) is when none is declared.
