@@ -356,3 +356,18 @@ fn a_schema_built_at_run_time_needs_a_metadata_path_and_claims() {
         .unwrap_err();
     assert!(err.to_string().contains("(`claims`)"), "{err}");
 }
+
+#[test]
+fn a_value_read_from_a_newer_document_round_trips_through_every_older_version() {
+    // Written back for older readers, the value this build read from a
+    // newer document loses nothing the older version can hold, and reads
+    // back as itself: the forward record rides along in the metadata.
+    let trace: Trace = serde_json::from_value(json!({
+        "schema_version": "0.2.0",
+        "problem": "p",
+        "steps": [{"reasoning": "r", "tokens": 0, "calls": [{"tool": "ls", "ok": false}]}],
+    }))
+    .unwrap();
+    let report = palimpsest::testing::assert_round_trips(&[trace]);
+    assert_eq!(report.trips, 2, "down to 0.1.0 and 0.0.1");
+}

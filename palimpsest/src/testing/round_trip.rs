@@ -547,13 +547,19 @@ fn compare(schema: &Schema, before: &Value, after: &Value) -> Result<usize, Vec<
 fn comparable<'a>(schema: &Schema, document: &'a Value) -> BTreeMap<String, Leaf<'a>> {
     let mut found = Vec::new();
     leaves(document, &mut Vec::new(), &mut found);
-    let key = schema.key();
+    // In the envelope layout the stamp stands beside the data, and the
+    // metadata object inside it.
+    let key = schema.stamp_key();
+    let data = match schema.layout() {
+        crate::Layout::Inline => String::new(),
+        crate::Layout::Envelope => format!("{}.", crate::envelope::DATA),
+    };
     let records: Vec<String> = schema
         .metadata()
         .map(|metadata| {
             [MIGRATED_FROM, MIGRATION_HISTORY]
                 .iter()
-                .map(|record| format!("{metadata}.{record}"))
+                .map(|record| format!("{data}{metadata}.{record}"))
                 .collect()
         })
         .unwrap_or_default();
