@@ -229,3 +229,15 @@ fn golden_documents_of_every_version_read_back() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn every_fixture_round_trips_through_its_own_version() {
+    // Read, then written back as the version it was: the same document.
+    let report = palimpsest::testing::assert_fixture_round_trips::<AgentTrace>(fixtures());
+    // A fixture of the current version has no older version to go to.
+    let old = every_fixture()
+        .iter()
+        .filter(|(version, _)| version.as_str() != "0.3.0")
+        .count();
+    assert_eq!(report.trips, old);
+}

@@ -781,3 +781,18 @@ fn the_linted_types_read_old_documents() {
         serde_json::from_value(json!({"tokens": 1, "level": 1, "actor": {}})).unwrap();
     assert_eq!((step.tokens, step.level, step.actor.len()), (1, 1, 0));
 }
+
+#[test]
+fn a_fixture_that_held_a_dropped_value_does_not_round_trip_and_says_why() {
+    // 0.3.0 drops `scratch.tmp` of each step on purpose (`dropped(..)`):
+    // a document that held one cannot be written back as it was, and the
+    // round-trip check names the value instead of passing or guessing.
+    let dir = format!("{}/tests/fixtures/moves", env!("CARGO_MANIFEST_DIR"));
+    let err = palimpsest::testing::check_fixture_round_trips::<Run>(&dir).unwrap_err();
+    assert_eq!(err.version().to_string(), "0.1.0");
+    assert!(
+        err.to_string()
+            .contains("`steps[0].scratch.tmp` was dropped in 0.3.0; its value is gone"),
+        "{err}"
+    );
+}
