@@ -5,12 +5,12 @@
 
 use std::sync::Arc;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use datafusion::arrow::array::{ArrayRef, RecordBatch, StringArray};
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
 use palimpsest::models::trace::ExecutionTrace;
-use palimpsest_tests::corpus::{trace, Size, TraceVersion};
+use palimpsest_tests::corpus::{Size, TraceVersion, trace};
 use tokio::runtime::Runtime;
 
 const DOCUMENTS: u64 = 2000;
@@ -26,9 +26,12 @@ fn table(dir: &std::path::Path, version: TraceVersion) -> String {
         version.as_str(),
         bytes as f64 / DOCUMENTS as f64 / 1e3
     );
-    let batch = RecordBatch::try_from_iter([("doc", Arc::new(StringArray::from(docs)) as ArrayRef)]).unwrap();
+    let batch =
+        RecordBatch::try_from_iter([("doc", Arc::new(StringArray::from(docs)) as ArrayRef)])
+            .unwrap();
     let path = dir.join(format!("{}.parquet", version.as_str()));
-    let mut writer = ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), batch.schema(), None).unwrap();
+    let mut writer =
+        ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), batch.schema(), None).unwrap();
     writer.write(&batch).unwrap();
     writer.close().unwrap();
     path.to_str().unwrap().to_owned()
@@ -39,7 +42,10 @@ fn udf(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(1));
     palimpsest_datafusion::register::<ExecutionTrace>(&ctx, "trace").unwrap();
-    for (name, version) in [("legacy", TraceVersion::Legacy), ("current", TraceVersion::Current)] {
+    for (name, version) in [
+        ("legacy", TraceVersion::Legacy),
+        ("current", TraceVersion::Current),
+    ] {
         let path = table(dir.path(), version);
         runtime
             .block_on(ctx.register_parquet(name, &path, ParquetReadOptions::default()))
@@ -51,9 +57,18 @@ fn udf(c: &mut Criterion) {
     group.throughput(Throughput::Elements(DOCUMENTS));
     for (case, sql) in [
         ("SELECT doc (no migration)", "SELECT doc FROM legacy"),
-        ("SELECT trace_version(doc)", "SELECT trace_version(doc) FROM legacy"),
-        ("SELECT migrate_trace(doc), 0.0.1 documents", "SELECT migrate_trace(doc) FROM legacy"),
-        ("SELECT migrate_trace(doc), 0.1.0 documents", "SELECT migrate_trace(doc) FROM current"),
+        (
+            "SELECT trace_version(doc)",
+            "SELECT trace_version(doc) FROM legacy",
+        ),
+        (
+            "SELECT migrate_trace(doc), 0.0.1 documents",
+            "SELECT migrate_trace(doc) FROM legacy",
+        ),
+        (
+            "SELECT migrate_trace(doc), 0.1.0 documents",
+            "SELECT migrate_trace(doc) FROM current",
+        ),
     ] {
         group.bench_function(case, |b| {
             b.iter(|| {

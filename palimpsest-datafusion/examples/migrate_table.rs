@@ -27,7 +27,9 @@ type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
 async fn main() -> Result<()> {
     let output = match std::env::args_os().nth(1) {
         Some(dir) => PathBuf::from(dir),
-        None => std::env::temp_dir().join(format!("palimpsest-migrate-table-{}", std::process::id())),
+        None => {
+            std::env::temp_dir().join(format!("palimpsest-migrate-table-{}", std::process::id()))
+        }
     };
     std::fs::create_dir_all(&output)?;
     run(&output).await
@@ -41,16 +43,26 @@ async fn run(output: &Path) -> Result<()> {
     let ctx = SessionContext::new();
     // A document that cannot be migrated becomes NULL instead of stopping
     // the query: `trace_error` says which and why.
-    Functions::<ExecutionTrace>::new("trace")?.on_error(OnError::Null).register(&ctx);
+    Functions::<ExecutionTrace>::new("trace")?
+        .on_error(OnError::Null)
+        .register(&ctx);
     ctx.register_parquet("traces", path(&stored)?, ParquetReadOptions::default())
         .await?;
 
-    show(&ctx, "versions stored",
+    show(
+        &ctx,
+        "versions stored",
         "SELECT trace_version(doc) AS version, count(*) AS documents FROM traces \
-         GROUP BY version ORDER BY version").await?;
-    show(&ctx, "documents that cannot be migrated",
+         GROUP BY version ORDER BY version",
+    )
+    .await?;
+    show(
+        &ctx,
+        "documents that cannot be migrated",
         "SELECT line, trace_error(doc) AS error FROM traces \
-         WHERE trace_error(doc) IS NOT NULL ORDER BY line").await?;
+         WHERE trace_error(doc) IS NOT NULL ORDER BY line",
+    )
+    .await?;
 
     let migrated = output.join("current.parquet");
     let copy = format!(
@@ -61,10 +73,17 @@ async fn run(output: &Path) -> Result<()> {
     ctx.sql(&copy).await?.collect().await?;
     ctx.register_parquet("current", path(&migrated)?, ParquetReadOptions::default())
         .await?;
-    let after = show(&ctx, &format!("versions in {}", migrated.display()),
+    let after = show(
+        &ctx,
+        &format!("versions in {}", migrated.display()),
         "SELECT trace_version(doc) AS version, count(*) AS documents FROM current \
-         GROUP BY version ORDER BY version").await?;
-    assert_eq!(after, "+---------+-----------+\n| version | documents |\n+---------+-----------+\n| 0.1.0   | 292       |\n+---------+-----------+");
+         GROUP BY version ORDER BY version",
+    )
+    .await?;
+    assert_eq!(
+        after,
+        "+---------+-----------+\n| version | documents |\n+---------+-----------+\n| 0.1.0   | 292       |\n+---------+-----------+"
+    );
     Ok(())
 }
 
@@ -72,7 +91,10 @@ async fn run(output: &Path) -> Result<()> {
 fn write_table(corpus: &str, path: &Path) -> Result<()> {
     let lines: Vec<&str> = corpus.lines().collect();
     let batch = RecordBatch::try_from_iter([
-        ("line", Arc::new(Int64Array::from_iter_values(1..=lines.len() as i64)) as ArrayRef),
+        (
+            "line",
+            Arc::new(Int64Array::from_iter_values(1..=lines.len() as i64)) as ArrayRef,
+        ),
         ("doc", Arc::new(StringArray::from(lines)) as ArrayRef),
     ])?;
     let mut writer = ArrowWriter::try_new(std::fs::File::create(path)?, batch.schema(), None)?;
@@ -90,7 +112,9 @@ async fn show(ctx: &SessionContext, title: &str, sql: &str) -> Result<String> {
 
 /// A path as SQL spells it: SQL text cannot hold a path that is not UTF-8.
 fn path(path: &Path) -> Result<&str> {
-    Ok(path.to_str().ok_or_else(|| format!("{} is not UTF-8", path.display()))?)
+    Ok(path
+        .to_str()
+        .ok_or_else(|| format!("{} is not UTF-8", path.display()))?)
 }
 
 #[cfg(test)]

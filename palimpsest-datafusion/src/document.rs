@@ -2,8 +2,8 @@
 //! module that calls palimpsest.
 
 use palimpsest::{Error, Versioned};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// The per-type operations a function calls on each row, as plain function
@@ -93,7 +93,16 @@ mod tests {
             (operations.migrate)("{").unwrap_err(),
             (operations.version)("{").unwrap_err(),
         ] {
-            assert!(matches!(error, Error::Syntax { type_name: "Counter", .. }), "{error}");
+            assert!(
+                matches!(
+                    error,
+                    Error::Syntax {
+                        type_name: "Counter",
+                        ..
+                    }
+                ),
+                "{error}"
+            );
         }
     }
 

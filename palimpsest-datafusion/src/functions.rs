@@ -8,8 +8,8 @@ use std::sync::Arc;
 use datafusion::logical_expr::ScalarUDF;
 use datafusion::prelude::SessionContext;
 use palimpsest::Versioned;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::document::Operations;
 use crate::error::NameError;
@@ -274,7 +274,10 @@ mod tests {
     fn the_same_registration_twice_is_the_same_function() {
         let functions = Functions::<ExecutionTrace>::new("trace").unwrap();
         assert_eq!(functions.migrate(), functions.migrate());
-        assert_ne!(functions.migrate(), functions.clone().on_error(OnError::Null).migrate());
+        assert_ne!(
+            functions.migrate(),
+            functions.clone().on_error(OnError::Null).migrate()
+        );
         assert_ne!(functions.migrate(), functions.version());
     }
 }

@@ -57,4 +57,4 @@ mod functions;
 mod udf;
 
 pub use error::{DocumentError, NameError};
-pub use functions::{register, Functions, OnError};
+pub use functions::{Functions, OnError, register};

@@ -14,20 +14,27 @@ use datafusion_proto::bytes::{
 };
 use palimpsest_datafusion::Functions;
 
-use common::{batch_rows, parse, tickets, write_parquet, Ticket};
+use common::{Ticket, batch_rows, parse, tickets, write_parquet};
 
 const QUERY: &str = "SELECT id, ticket_version(doc), migrate_ticket(doc) FROM tickets ORDER BY id";
 
 /// The client: the table and the functions, where the query is planned.
 async fn client(dir: &tempfile::TempDir) -> SessionContext {
     let path = dir.path().join("tickets.parquet");
-    let rows: Vec<_> = tickets().into_iter().map(|(id, doc, _)| (id, Some(doc))).collect();
+    let rows: Vec<_> = tickets()
+        .into_iter()
+        .map(|(id, doc, _)| (id, Some(doc)))
+        .collect();
     write_parquet(&path, &rows);
     let ctx = SessionContext::new();
     palimpsest_datafusion::register::<Ticket>(&ctx, "ticket").unwrap();
-    ctx.register_parquet("tickets", path.to_str().unwrap(), ParquetReadOptions::default())
-        .await
-        .unwrap();
+    ctx.register_parquet(
+        "tickets",
+        path.to_str().unwrap(),
+        ParquetReadOptions::default(),
+    )
+    .await
+    .unwrap();
     ctx
 }
 
@@ -53,12 +60,24 @@ fn check(found: &[Vec<Option<String>>]) {
 #[tokio::test]
 async fn a_logical_plan_calling_the_functions_runs_where_it_is_decoded() {
     let dir = tempfile::tempdir().unwrap();
-    let plan = client(&dir).await.sql(QUERY).await.unwrap().into_optimized_plan().unwrap();
+    let plan = client(&dir)
+        .await
+        .sql(QUERY)
+        .await
+        .unwrap()
+        .into_optimized_plan()
+        .unwrap();
     let bytes = logical_plan_to_bytes(&plan).unwrap();
 
     let executor = executor(true);
     let decoded = logical_plan_from_bytes(&bytes, &executor.task_ctx()).unwrap();
-    let batches = executor.execute_logical_plan(decoded).await.unwrap().collect().await.unwrap();
+    let batches = executor
+        .execute_logical_plan(decoded)
+        .await
+        .unwrap()
+        .collect()
+        .await
+        .unwrap();
     check(&batch_rows(&batches));
 }
 
@@ -84,5 +103,8 @@ async fn an_executor_without_the_functions_refuses_the_plan_by_name() {
 
     let error = physical_plan_from_bytes(&bytes, &executor(false).task_ctx()).unwrap_err();
     let message = error.to_string();
-    assert!(message.contains("ticket_version") || message.contains("migrate_ticket"), "{message}");
+    assert!(
+        message.contains("ticket_version") || message.contains("migrate_ticket"),
+        "{message}"
+    );
 }

@@ -7,13 +7,16 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::prelude::{JsonReadOptions, ParquetReadOptions, SessionContext};
 use palimpsest::models::trace::ExecutionTrace;
 use palimpsest_datafusion::{DocumentError, Functions, OnError};
-use palimpsest_tests::corpus::{corpus_lines, Expected};
+use palimpsest_tests::corpus::{Expected, corpus_lines};
 
-use common::{parse, rows, tickets, write_json_lines, write_parquet, Ticket};
+use common::{Ticket, parse, rows, tickets, write_json_lines, write_parquet};
 
 /// The ticket documents, and a NULL document, as table rows.
 fn ticket_rows() -> Vec<(i64, Option<&'static str>)> {
-    let mut rows: Vec<_> = tickets().into_iter().map(|(id, doc, _)| (id, Some(doc))).collect();
+    let mut rows: Vec<_> = tickets()
+        .into_iter()
+        .map(|(id, doc, _)| (id, Some(doc)))
+        .collect();
     rows.push((5, None));
     rows
 }
@@ -23,9 +26,13 @@ async fn parquet_table(dir: &tempfile::TempDir) -> SessionContext {
     write_parquet(&path, &ticket_rows());
     let ctx = SessionContext::new();
     palimpsest_datafusion::register::<Ticket>(&ctx, "ticket").unwrap();
-    ctx.register_parquet("tickets", path.to_str().unwrap(), ParquetReadOptions::default())
-        .await
-        .unwrap();
+    ctx.register_parquet(
+        "tickets",
+        path.to_str().unwrap(),
+        ParquetReadOptions::default(),
+    )
+    .await
+    .unwrap();
     ctx
 }
 
@@ -40,7 +47,10 @@ fn check_migrated(found: &[Vec<Option<String>>]) {
         let migrated = row[2].as_deref().expect("a migrated document");
         assert_eq!(parse(migrated), *current, "row {id}");
         // What SQL wrote is a current document, read with no migration.
-        assert!(palimpsest::from_str_strict::<Ticket>(migrated).is_ok(), "row {id}");
+        assert!(
+            palimpsest::from_str_strict::<Ticket>(migrated).is_ok(),
+            "row {id}"
+        );
     }
     // The NULL document: NULL version, NULL document.
     assert_eq!(found[4], vec![Some("5".to_owned()), None, None]);
@@ -66,7 +76,9 @@ async fn a_json_lines_table_of_every_version_comes_out_current() {
     let ctx = SessionContext::new();
     palimpsest_datafusion::register::<Ticket>(&ctx, "ticket").unwrap();
     let options = JsonReadOptions::default().file_extension(".jsonl");
-    ctx.register_json("tickets", path.to_str().unwrap(), options).await.unwrap();
+    ctx.register_json("tickets", path.to_str().unwrap(), options)
+        .await
+        .unwrap();
     let found = rows(
         &ctx,
         "SELECT id, ticket_version(doc), migrate_ticket(doc) FROM tickets ORDER BY id",
@@ -85,9 +97,13 @@ async fn a_migrated_table_written_back_is_current_everywhere() {
         out.display()
     );
     ctx.sql(&copy).await.unwrap().collect().await.unwrap();
-    ctx.register_parquet("current", out.to_str().unwrap(), ParquetReadOptions::default())
-        .await
-        .unwrap();
+    ctx.register_parquet(
+        "current",
+        out.to_str().unwrap(),
+        ParquetReadOptions::default(),
+    )
+    .await
+    .unwrap();
     let found = rows(
         &ctx,
         "SELECT ticket_version(doc) AS version, count(doc) FROM current GROUP BY version ORDER BY version",
@@ -134,16 +150,27 @@ async fn a_document_that_fails_stops_the_query_with_its_problem() {
     write_parquet(&path, &table);
     let ctx = SessionContext::new();
     palimpsest_datafusion::register::<Ticket>(&ctx, "ticket").unwrap();
-    ctx.register_parquet("tickets", path.to_str().unwrap(), ParquetReadOptions::default())
+    ctx.register_parquet(
+        "tickets",
+        path.to_str().unwrap(),
+        ParquetReadOptions::default(),
+    )
+    .await
+    .unwrap();
+
+    let frame = ctx
+        .sql("SELECT migrate_ticket(doc) FROM tickets")
         .await
         .unwrap();
-
-    let frame = ctx.sql("SELECT migrate_ticket(doc) FROM tickets").await.unwrap();
     let error = frame.collect().await.unwrap_err();
-    let document = DocumentError::find(&error).unwrap_or_else(|| panic!("no document error in {error}"));
+    let document =
+        DocumentError::find(&error).unwrap_or_else(|| panic!("no document error in {error}"));
     assert_eq!(document.function(), "migrate_ticket");
     assert_eq!(document.row(), 5);
-    assert!(matches!(document.reason(), palimpsest::Error::Conflict { .. }));
+    assert!(matches!(
+        document.reason(),
+        palimpsest::Error::Conflict { .. }
+    ));
     assert_eq!(
         document.to_string(),
         "migrate_ticket: row 5 of its batch: `Ticket`: migrating 0.1.0 -> 0.2.0: \
@@ -159,12 +186,21 @@ async fn malformed_documents_of_a_corpus_are_found_by_sql() {
     let lines = corpus_lines();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("traces.jsonl");
-    let table: Vec<_> = lines.iter().enumerate().map(|(at, line)| (at as i64, Some(line.text.as_str()))).collect();
+    let table: Vec<_> = lines
+        .iter()
+        .enumerate()
+        .map(|(at, line)| (at as i64, Some(line.text.as_str())))
+        .collect();
     write_json_lines(&path, &table);
     let ctx = SessionContext::new();
-    Functions::<ExecutionTrace>::new("trace").unwrap().on_error(OnError::Null).register(&ctx);
+    Functions::<ExecutionTrace>::new("trace")
+        .unwrap()
+        .on_error(OnError::Null)
+        .register(&ctx);
     let options = JsonReadOptions::default().file_extension(".jsonl");
-    ctx.register_json("traces", path.to_str().unwrap(), options).await.unwrap();
+    ctx.register_json("traces", path.to_str().unwrap(), options)
+        .await
+        .unwrap();
 
     let found = rows(
         &ctx,
@@ -178,21 +214,35 @@ async fn malformed_documents_of_a_corpus_are_found_by_sql() {
         match line.expected {
             Expected::Trace(stored) => {
                 assert_eq!(version.as_deref(), Some(stored.as_str()), "line {at:?}");
-                let direct = palimpsest::from_str::<ExecutionTrace>(&line.text).unwrap().value;
+                let direct = palimpsest::from_str::<ExecutionTrace>(&line.text)
+                    .unwrap()
+                    .value;
                 let migrated = migrated.as_deref().expect("a migrated trace");
-                assert_eq!(parse(migrated), palimpsest::to_value(&direct).unwrap(), "line {at:?}");
+                assert_eq!(
+                    parse(migrated),
+                    palimpsest::to_value(&direct).unwrap(),
+                    "line {at:?}"
+                );
                 assert_eq!(*error, None, "line {at:?}");
             }
             _ => {
                 assert_eq!(*migrated, None, "line {at:?}");
                 let direct = palimpsest::from_str::<ExecutionTrace>(&line.text).unwrap_err();
-                assert_eq!(error.as_deref(), Some(direct.to_string().as_str()), "line {at:?}");
+                assert_eq!(
+                    error.as_deref(),
+                    Some(direct.to_string().as_str()),
+                    "line {at:?}"
+                );
                 // Not JSON, not an object, a version malformed or too new:
                 // no version of this build's to give either.
                 assert_eq!(*version, None, "line {at:?}");
             }
         }
     }
-    let failed = rows(&ctx, "SELECT count(*) FROM traces WHERE trace_error(doc) IS NOT NULL").await;
+    let failed = rows(
+        &ctx,
+        "SELECT count(*) FROM traces WHERE trace_error(doc) IS NOT NULL",
+    )
+    .await;
     assert_eq!(failed, vec![vec![Some("8".to_owned())]]);
 }

@@ -12,7 +12,7 @@ use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::prelude::SessionContext;
 use palimpsest::versioned;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 /// A ticket with a history of four versions: 0.0.1 (no version key), 0.1.0,
 /// 0.2.0 (`state` renamed `status`), 0.3.0 (`labels` added, `priority`
@@ -86,7 +86,8 @@ pub fn write_parquet(path: &Path, rows: &[(i64, Option<&str>)]) {
         ("doc", Arc::new(docs) as ArrayRef),
     ])
     .unwrap();
-    let mut writer = ArrowWriter::try_new(std::fs::File::create(path).unwrap(), batch.schema(), None).unwrap();
+    let mut writer =
+        ArrowWriter::try_new(std::fs::File::create(path).unwrap(), batch.schema(), None).unwrap();
     writer.write(&batch).unwrap();
     writer.close().unwrap();
 }
@@ -112,7 +113,13 @@ pub fn batch_rows(batches: &[RecordBatch]) -> Vec<Vec<Option<String>>> {
     let mut rows = Vec::new();
     for batch in batches {
         for row in 0..batch.num_rows() {
-            rows.push(batch.columns().iter().map(|column| text(column, row)).collect());
+            rows.push(
+                batch
+                    .columns()
+                    .iter()
+                    .map(|column| text(column, row))
+                    .collect(),
+            );
         }
     }
     rows
@@ -127,7 +134,10 @@ pub fn text(column: &ArrayRef, row: usize) -> Option<String> {
         DataType::Utf8 => column.as_string::<i32>().value(row).to_owned(),
         DataType::LargeUtf8 => column.as_string::<i64>().value(row).to_owned(),
         DataType::Utf8View => column.as_string_view().value(row).to_owned(),
-        DataType::Int64 => column.as_primitive::<datafusion::arrow::datatypes::Int64Type>().value(row).to_string(),
+        DataType::Int64 => column
+            .as_primitive::<datafusion::arrow::datatypes::Int64Type>()
+            .value(row)
+            .to_string(),
         other => panic!("no text for a {other} column"),
     })
 }
