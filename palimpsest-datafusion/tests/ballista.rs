@@ -7,35 +7,25 @@ mod common;
 
 use datafusion::execution::SessionStateBuilder;
 use datafusion::physical_plan::collect;
-use datafusion::prelude::{ParquetReadOptions, SessionContext};
+use datafusion::prelude::SessionContext;
 use datafusion_proto::bytes::{
     logical_plan_from_bytes, logical_plan_to_bytes, physical_plan_from_bytes,
     physical_plan_to_bytes,
 };
 use palimpsest_datafusion::Functions;
 
-use common::{Ticket, batch_rows, parse, tickets, write_parquet};
-
-const QUERY: &str = "SELECT id, ticket_version(doc), migrate_ticket(doc) FROM tickets ORDER BY id";
+use common::{MIGRATE, Ticket, batch_rows, check_migrated, parquet_tickets, ticket_rows};
 
 /// The client: the table and the functions, where the query is planned.
 async fn client(dir: &tempfile::TempDir) -> SessionContext {
-    let path = dir.path().join("tickets.parquet");
-    let rows: Vec<_> = tickets()
-        .into_iter()
-        .map(|(id, doc, _)| (id, Some(doc)))
-        .collect();
-    write_parquet(&path, &rows);
-    let ctx = SessionContext::new();
-    palimpsest_datafusion::register::<Ticket>(&ctx, "ticket").unwrap();
-    ctx.register_parquet(
-        "tickets",
-        path.to_str().unwrap(),
-        ParquetReadOptions::default(),
-    )
-    .await
-    .unwrap();
-    ctx
+    parquet_tickets(dir, &ticket_rows()).await
+}
+
+/// The query's physical plan, as the scheduler sends it to executors.
+async fn physical_plan(dir: &tempfile::TempDir) -> Vec<u8> {
+    let frame = client(dir).await.sql(MIGRATE).await.unwrap();
+    let plan = frame.create_physical_plan().await.unwrap();
+    physical_plan_to_bytes(plan).unwrap().to_vec()
 }
 
 /// An executor: a session of its own, built as a Ballista executor's is,
@@ -48,21 +38,12 @@ fn executor(with_functions: bool) -> SessionContext {
     SessionContext::new_with_state(state.build())
 }
 
-fn check(found: &[Vec<Option<String>>]) {
-    let expected = tickets();
-    assert_eq!(found.len(), expected.len());
-    for (row, (id, _, current)) in found.iter().zip(&expected) {
-        assert_eq!(row[0], Some(id.to_string()));
-        assert_eq!(parse(row[2].as_deref().unwrap()), *current, "row {id}");
-    }
-}
-
 #[tokio::test]
 async fn a_logical_plan_calling_the_functions_runs_where_it_is_decoded() {
     let dir = tempfile::tempdir().unwrap();
     let plan = client(&dir)
         .await
-        .sql(QUERY)
+        .sql(MIGRATE)
         .await
         .unwrap()
         .into_optimized_plan()
@@ -78,28 +59,24 @@ async fn a_logical_plan_calling_the_functions_runs_where_it_is_decoded() {
         .collect()
         .await
         .unwrap();
-    check(&batch_rows(&batches));
+    check_migrated(&batch_rows(&batches));
 }
 
 #[tokio::test]
 async fn a_physical_plan_calling_the_functions_runs_where_it_is_decoded() {
     let dir = tempfile::tempdir().unwrap();
-    let frame = client(&dir).await.sql(QUERY).await.unwrap();
-    let plan = frame.create_physical_plan().await.unwrap();
-    let bytes = physical_plan_to_bytes(plan).unwrap();
+    let bytes = physical_plan(&dir).await;
 
     let executor = executor(true);
     let decoded = physical_plan_from_bytes(&bytes, &executor.task_ctx()).unwrap();
     let batches = collect(decoded, executor.task_ctx()).await.unwrap();
-    check(&batch_rows(&batches));
+    check_migrated(&batch_rows(&batches));
 }
 
 #[tokio::test]
 async fn an_executor_without_the_functions_refuses_the_plan_by_name() {
     let dir = tempfile::tempdir().unwrap();
-    let frame = client(&dir).await.sql(QUERY).await.unwrap();
-    let plan = frame.create_physical_plan().await.unwrap();
-    let bytes = physical_plan_to_bytes(plan).unwrap();
+    let bytes = physical_plan(&dir).await;
 
     let error = physical_plan_from_bytes(&bytes, &executor(false).task_ctx()).unwrap_err();
     let message = error.to_string();

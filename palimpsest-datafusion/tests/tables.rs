@@ -9,63 +9,15 @@ use palimpsest::models::trace::ExecutionTrace;
 use palimpsest_datafusion::{DocumentError, Functions, OnError};
 use palimpsest_tests::corpus::{Expected, corpus_lines};
 
-use common::{Ticket, parse, rows, tickets, write_json_lines, write_parquet};
-
-/// The ticket documents, and a NULL document, as table rows.
-fn ticket_rows() -> Vec<(i64, Option<&'static str>)> {
-    let mut rows: Vec<_> = tickets()
-        .into_iter()
-        .map(|(id, doc, _)| (id, Some(doc)))
-        .collect();
-    rows.push((5, None));
-    rows
-}
-
-async fn parquet_table(dir: &tempfile::TempDir) -> SessionContext {
-    let path = dir.path().join("tickets.parquet");
-    write_parquet(&path, &ticket_rows());
-    let ctx = SessionContext::new();
-    palimpsest_datafusion::register::<Ticket>(&ctx, "ticket").unwrap();
-    ctx.register_parquet(
-        "tickets",
-        path.to_str().unwrap(),
-        ParquetReadOptions::default(),
-    )
-    .await
-    .unwrap();
-    ctx
-}
-
-/// Each row's version and migrated document, with the expected ones.
-fn check_migrated(found: &[Vec<Option<String>>]) {
-    let expected = tickets();
-    assert_eq!(found.len(), expected.len() + 1);
-    let versions = ["0.0.1", "0.1.0", "0.2.0", "0.3.0"];
-    for ((row, (id, _, current)), version) in found.iter().zip(&expected).zip(versions) {
-        assert_eq!(row[0].as_deref(), Some(id.to_string().as_str()));
-        assert_eq!(row[1].as_deref(), Some(version), "row {id}");
-        let migrated = row[2].as_deref().expect("a migrated document");
-        assert_eq!(parse(migrated), *current, "row {id}");
-        // What SQL wrote is a current document, read with no migration.
-        assert!(
-            palimpsest::from_str_strict::<Ticket>(migrated).is_ok(),
-            "row {id}"
-        );
-    }
-    // The NULL document: NULL version, NULL document.
-    assert_eq!(found[4], vec![Some("5".to_owned()), None, None]);
-}
+use common::{
+    MIGRATE, Ticket, check_migrated, parquet_tickets, parse, rows, ticket_rows, write_json_lines,
+};
 
 #[tokio::test]
 async fn a_parquet_column_of_every_version_comes_out_current() {
     let dir = tempfile::tempdir().unwrap();
-    let ctx = parquet_table(&dir).await;
-    let found = rows(
-        &ctx,
-        "SELECT id, ticket_version(doc), migrate_ticket(doc) FROM tickets ORDER BY id",
-    )
-    .await;
-    check_migrated(&found);
+    let ctx = parquet_tickets(&dir, &ticket_rows()).await;
+    check_migrated(&rows(&ctx, MIGRATE).await);
 }
 
 #[tokio::test]
@@ -79,18 +31,13 @@ async fn a_json_lines_table_of_every_version_comes_out_current() {
     ctx.register_json("tickets", path.to_str().unwrap(), options)
         .await
         .unwrap();
-    let found = rows(
-        &ctx,
-        "SELECT id, ticket_version(doc), migrate_ticket(doc) FROM tickets ORDER BY id",
-    )
-    .await;
-    check_migrated(&found);
+    check_migrated(&rows(&ctx, MIGRATE).await);
 }
 
 #[tokio::test]
 async fn a_migrated_table_written_back_is_current_everywhere() {
     let dir = tempfile::tempdir().unwrap();
-    let ctx = parquet_table(&dir).await;
+    let ctx = parquet_tickets(&dir, &ticket_rows()).await;
     let out = dir.path().join("current.parquet");
     let copy = format!(
         "COPY (SELECT id, migrate_ticket(doc) AS doc FROM tickets) TO '{}' STORED AS PARQUET",
@@ -122,7 +69,7 @@ async fn a_migrated_table_written_back_is_current_everywhere() {
 #[tokio::test]
 async fn the_column_keeps_its_string_type() {
     let dir = tempfile::tempdir().unwrap();
-    let ctx = parquet_table(&dir).await;
+    let ctx = parquet_tickets(&dir, &ticket_rows()).await;
     for (cast, migrated) in [
         ("Utf8", DataType::Utf8),
         ("LargeUtf8", DataType::LargeUtf8),
@@ -143,20 +90,10 @@ async fn the_column_keeps_its_string_type() {
 #[tokio::test]
 async fn a_document_that_fails_stops_the_query_with_its_problem() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("tickets.parquet");
     let mut table = ticket_rows();
     // Both the old and the new name: the step into 0.2.0 refuses to choose.
     table.push((6, Some(r#"{"schema_version": "0.1.0", "title": "t", "state": "open", "status": "closed", "priority": 1}"#)));
-    write_parquet(&path, &table);
-    let ctx = SessionContext::new();
-    palimpsest_datafusion::register::<Ticket>(&ctx, "ticket").unwrap();
-    ctx.register_parquet(
-        "tickets",
-        path.to_str().unwrap(),
-        ParquetReadOptions::default(),
-    )
-    .await
-    .unwrap();
+    let ctx = parquet_tickets(&dir, &table).await;
 
     let frame = ctx
         .sql("SELECT migrate_ticket(doc) FROM tickets")

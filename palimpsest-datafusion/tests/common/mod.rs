@@ -9,7 +9,7 @@ use std::sync::Arc;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array, RecordBatch, StringArray};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::parquet::arrow::ArrowWriter;
-use datafusion::prelude::SessionContext;
+use datafusion::prelude::{ParquetReadOptions, SessionContext};
 use palimpsest::versioned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -74,6 +74,62 @@ pub fn tickets() -> Vec<(i64, &'static str, Value)> {
             json!({"schema_version": "0.3.0", "title": "dark mode", "status": "open", "labels": ["ui"], "meta": {}}),
         ),
     ]
+}
+
+/// The query every table test runs: each row's id, stored version and
+/// migrated document.
+pub const MIGRATE: &str =
+    "SELECT id, ticket_version(doc), migrate_ticket(doc) FROM tickets ORDER BY id";
+
+/// The ticket documents, and a NULL document (id 5), as table rows.
+pub fn ticket_rows() -> Vec<(i64, Option<&'static str>)> {
+    let mut rows: Vec<_> = tickets()
+        .into_iter()
+        .map(|(id, doc, _)| (id, Some(doc)))
+        .collect();
+    rows.push((5, None));
+    rows
+}
+
+/// Checks the rows of [`MIGRATE`] on [`ticket_rows`] against the expected
+/// versions and current documents.
+pub fn check_migrated(found: &[Vec<Option<String>>]) {
+    let expected = tickets();
+    assert_eq!(found.len(), expected.len() + 1);
+    let versions = ["0.0.1", "0.1.0", "0.2.0", "0.3.0"];
+    for ((row, (id, _, current)), version) in found.iter().zip(&expected).zip(versions) {
+        assert_eq!(row[0].as_deref(), Some(id.to_string().as_str()));
+        assert_eq!(row[1].as_deref(), Some(version), "row {id}");
+        let migrated = row[2].as_deref().expect("a migrated document");
+        assert_eq!(parse(migrated), *current, "row {id}");
+        // What SQL wrote is a current document, read with no migration.
+        assert!(
+            palimpsest::from_str_strict::<Ticket>(migrated).is_ok(),
+            "row {id}"
+        );
+    }
+    // The NULL document: NULL version, NULL document.
+    assert_eq!(found[4], vec![Some("5".to_owned()), None, None]);
+}
+
+/// A session with the ticket functions and `rows` as the Parquet table
+/// `tickets`, written in `dir`.
+pub async fn parquet_tickets(
+    dir: &tempfile::TempDir,
+    rows: &[(i64, Option<&str>)],
+) -> SessionContext {
+    let path = dir.path().join("tickets.parquet");
+    write_parquet(&path, rows);
+    let ctx = SessionContext::new();
+    palimpsest_datafusion::register::<Ticket>(&ctx, "ticket").unwrap();
+    ctx.register_parquet(
+        "tickets",
+        path.to_str().unwrap(),
+        ParquetReadOptions::default(),
+    )
+    .await
+    .unwrap();
+    ctx
 }
 
 /// Writes (id, doc) rows to a Parquet file with the parquet crate, as a
