@@ -608,7 +608,7 @@ struct EmbeddedMap<'de, 's, A> {
     tail_value: Option<Value>,
     /// The key just handed on, and its plan.
     key: Cow<'de, str>,
-    plan: Option<KeyPlan>,
+    plan: Option<&'static KeyPlan>,
     /// The renames and moves of the table met so far, a bit each.
     seen: u64,
     /// The values taken out of their objects, each with its move.
@@ -769,10 +769,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
                     self.capture(key)?;
                     continue;
                 }
-                Handling::Rename { rename, slot } => {
+                Handling::Rename { ref rename, slot } => {
                     self.see(slot, rename.old)?;
                     let migration = &self.site.migration;
-                    migration.record_plain_rename(&rename, migration.here.borrow().pattern());
+                    migration.record_plain_rename(rename, migration.here.borrow().pattern());
                     self.key = Cow::Borrowed(rename.new);
                 }
                 Handling::TakeOut { slot, .. } => {
@@ -800,6 +800,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
             ..
         }) = plan
         {
+            let take = *take;
             let mut taken = None;
             let value = self.inner.next_value_seed(TakeOutSeed {
                 seed,
