@@ -42,8 +42,7 @@ use super::seed::{hand_on_key, KeySeed, StreamedStamp};
 use super::take::{TakeOutSeed, TakeOutSlot};
 use super::{Context, Mode};
 use crate::embedded::{
-    Counted, Cursor, Embedded, EmbeddedHistory, Handling, KeyPlan, KeyTable, Migration, Site,
-    TakeOut,
+    Counted, Embedded, EmbeddedHistory, Handling, KeyPlan, KeyTable, Mark, Migration, Site, TakeOut,
 };
 use crate::error::Error;
 use crate::object::Object;
@@ -60,69 +59,89 @@ thread_local! {
 
 /// An embedded type expected in the value being read, and the migration
 /// the document it is in goes through.
+///
+/// Its paths are the migration's cursor (`Migration::here`): stepped into
+/// the field as the site is made, and back as it is dropped, the objects
+/// read in between stepping further in and back in turn. Reads nest, so
+/// nothing is copied per object.
 struct ScopeSite {
     history: &'static EmbeddedHistory,
-    /// Its report path: `steps[]`.
-    path: String,
-    /// The exact path of the field holding the objects: `steps`.
-    field: String,
     /// How an object learns its exact path; `None` when it cannot.
     counted: Option<Counted>,
     /// The index of the next element, for `Counted::Element`.
     next: usize,
     migration: Rc<Migration>,
+    /// Where the cursor stood before the field.
+    back: Mark,
 }
 
 impl ScopeSite {
-    fn new(site: &Site, parent: &str, field: String, migration: &Rc<Migration>) -> Self {
+    /// The site of the value of `key`, a field of the object the cursor
+    /// stands at.
+    fn new(site: &Site, key: &str, migration: &Rc<Migration>) -> Self {
+        let mut here = migration.here.borrow_mut();
+        let back = here.mark();
+        here.enter(site, key);
         ScopeSite {
             history: site.history(),
-            path: site.path(parent),
-            field,
             counted: site.counted(),
             next: 0,
             migration: Rc::clone(migration),
+            back,
         }
     }
 
-    /// Where the next object read here stands.
-    fn next_object(&mut self) -> Cursor {
-        match self.counted {
-            // The field's one object: the site is gone once it is read.
-            Some(Counted::Field) => {
-                Cursor::owned(mem::take(&mut self.path), mem::take(&mut self.field))
-            }
+    /// Steps the cursor to the next object read here: where it stood,
+    /// and the exact path it held if it swapped it, for a [`Here`].
+    fn next_object(&mut self) -> (Mark, Option<String>) {
+        let mut here = self.migration.here.borrow_mut();
+        let back = here.mark();
+        let saved = match self.counted {
+            Some(Counted::Field) => None,
             Some(Counted::Element) => {
-                let index = self.next;
+                here.enter_element(self.next);
                 self.next += 1;
-                let mut exact = String::with_capacity(self.field.len() + 8);
-                exact.push_str(&self.field);
-                exact.push('[');
-                push_index(&mut exact, index);
-                exact.push(']');
-                Cursor::owned(self.path.clone(), exact)
+                None
             }
             // Its exact path is not known: errors name the report path.
-            None => Cursor::at(&self.path, &self.path),
+            None => {
+                let pattern = here.pattern().to_owned();
+                Some(here.swap_exact(pattern))
+            }
+        };
+        (back, saved)
+    }
+
+    fn exact(&self) -> String {
+        self.migration.here.borrow().exact().to_owned()
+    }
+}
+
+impl Drop for ScopeSite {
+    fn drop(&mut self) {
+        if let Ok(mut here) = self.migration.here.try_borrow_mut() {
+            here.back_to(self.back);
         }
     }
 }
 
-/// Appends `index` in decimal: one per element read, where `write!` would
-/// go through the formatting machinery.
-fn push_index(out: &mut String, index: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = index;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
+/// An object being read: the cursor stands at it until this is dropped.
+struct Here<'m> {
+    migration: &'m Migration,
+    back: Mark,
+    /// The exact path the cursor held, where the object's is not known.
+    saved: Option<String>,
+}
+
+impl Drop for Here<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut here) = self.migration.here.try_borrow_mut() {
+            if let Some(saved) = self.saved.take() {
+                here.swap_exact(saved);
+            }
+            here.back_to(self.back);
         }
     }
-    out.extend(digits[at..].iter().map(|&digit| char::from(digit)));
 }
 
 /// Puts a site in scope, or none, until dropped; then what was in scope
@@ -205,7 +224,7 @@ impl Probes {
     pub(super) fn enter(&self, key: &str) -> Option<Scoped> {
         let migration = self.migration.as_ref()?;
         let site = self.schema.nested.as_ref()?.site(key)?;
-        let site = ScopeSite::new(site, "", key.to_owned(), migration);
+        let site = ScopeSite::new(site, key, migration);
         Some(Scoped::enter(Some(site)))
     }
 }
@@ -227,7 +246,7 @@ where
     }
     // Taken out of scope: the type's own fields are not where the site is.
     let mut taken = Scoped::enter(None);
-    let here = taken
+    let step = taken
         .0
         .as_mut()
         .filter(|site| std::ptr::eq(site.history, T::history()))
@@ -236,20 +255,26 @@ where
     let migrates = taken.0.as_ref().is_some_and(|site| {
         site.migration.keeps || site.history.changes_after(&site.migration.from)
     });
-    let (Some(here), Some(site), true) = (here, taken.0.as_ref(), migrates) else {
+    let (Some((back, saved)), Some(site)) = (step, taken.0.as_ref()) else {
         drop(taken);
         return T::deserialize_current(deserializer);
     };
+    let _here = Here {
+        migration: &site.migration,
+        back,
+        saved,
+    };
+    if !migrates {
+        return T::deserialize_current(deserializer);
+    }
     if site.history.is_enum() {
         return deserializer.deserialize_any(EnumVisitor {
             site,
-            here,
             _type: PhantomData,
         });
     }
     deserializer.deserialize_any(EmbeddedVisitor {
         site,
-        here,
         _type: PhantomData,
     })
 }
@@ -259,8 +284,6 @@ where
 /// the code of the tree engine, and read as current.
 struct EnumVisitor<'s, T> {
     site: &'s ScopeSite,
-    /// Where the value stands.
-    here: Cursor,
     _type: PhantomData<T>,
 }
 
@@ -268,12 +291,14 @@ impl<'de, T> EnumVisitor<'_, T>
 where
     T: Embedded + Deserialize<'de>,
 {
-    fn migrate<E: serde::de::Error>(mut self, mut value: Value) -> Result<T, E> {
+    fn migrate<E: serde::de::Error>(self, mut value: Value) -> Result<T, E> {
         let site = self.site;
-        if let Err(error) = site
-            .migration
-            .migrate_value(&mut value, site.history, &mut self.here)
-        {
+        let migrated = site.migration.migrate_value(
+            &mut value,
+            site.history,
+            &mut site.migration.here.borrow_mut(),
+        );
+        if let Err(error) = migrated {
             let message = E::custom(&error);
             site.migration.sink.fail(error);
             return Err(message);
@@ -322,7 +347,7 @@ where
         };
         let streamed = site
             .migration
-            .variant_name(site.history, &name, self.here.pattern())
+            .variant_name(site.history, &name, site.migration.here.borrow().pattern())
             .map(|now| {
                 let payload = site.history.sites().iter().find(|child| child.reads(now));
                 (now, payload)
@@ -346,10 +371,7 @@ where
             .filter(|child| {
                 site.migration.keeps || child.history().changes_after(&site.migration.from)
             })
-            .map(|child| {
-                let field = joined(self.here.exact(), now);
-                ScopeSite::new(child, self.here.pattern(), field, &site.migration)
-            });
+            .map(|child| ScopeSite::new(child, now, &site.migration));
         let value = T::deserialize_current(Variant {
             name: now,
             map: &mut map,
@@ -502,14 +524,10 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ChangingPayload<V> {
         self.visitor.expecting(f)
     }
 
-    // The payload's one object: its paths are the site's.
-    fn visit_map<A: MapAccess<'de>>(mut self, map: A) -> Result<V::Value, A::Error> {
-        let here = Cursor::owned(
-            mem::take(&mut self.site.path),
-            mem::take(&mut self.site.field),
-        );
+    // The payload's one object: the cursor stands at the site's field.
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         self.visitor
-            .visit_map(&mut EmbeddedMap::new(map, &self.site, here))
+            .visit_map(&mut EmbeddedMap::new(map, &self.site))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
@@ -519,8 +537,6 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ChangingPayload<V> {
 
 struct EmbeddedVisitor<'s, T> {
     site: &'s ScopeSite,
-    /// Where the object stands.
-    here: Cursor,
     _type: PhantomData<T>,
 }
 
@@ -535,15 +551,15 @@ where
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        let mut reader = EmbeddedMap::new(map, self.site, self.here);
+        let mut reader = EmbeddedMap::new(map, self.site);
         T::deserialize_current(MapAccessDeserializer::new(&mut reader))
     }
 
     // serde reads a struct from a sequence too: there are no keys to
     // change. A positional tuple struct's changes are of its elements.
-    fn visit_seq<A: SeqAccess<'de>>(mut self, seq: A) -> Result<T, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
         if self.site.history.positional() {
-            return read_elements(self.site, &mut self.here, seq);
+            return read_elements(self.site, seq);
         }
         T::deserialize_current(SeqAccessDeserializer::new(seq))
     }
@@ -557,22 +573,24 @@ where
 /// The array of a positional tuple struct at an older version: captured
 /// (a tuple holds a few values), migrated as the tree engine migrates it,
 /// then read as current.
-fn read_elements<'de, T, A>(site: &ScopeSite, here: &mut Cursor, seq: A) -> Result<T, A::Error>
+fn read_elements<'de, T, A>(site: &ScopeSite, seq: A) -> Result<T, A::Error>
 where
     T: Embedded + Deserialize<'de>,
     A: SeqAccess<'de>,
 {
     let mut items = Vec::<Value>::deserialize(SeqAccessDeserializer::new(seq))?;
-    if let Err(error) = site
-        .migration
-        .migrate_elements(&mut items, site.history, here)
-    {
+    let migrated = site.migration.migrate_elements(
+        &mut items,
+        site.history,
+        &mut site.migration.here.borrow_mut(),
+    );
+    if let Err(error) = migrated {
         let message = A::Error::custom(&error);
         site.migration.sink.fail(error);
         return Err(message);
     }
     T::deserialize_current(Value::Array(items))
-        .map_err(|e| A::Error::custom(format_args!("at `{}`: {e}", here.exact())))
+        .map_err(|e| A::Error::custom(format_args!("at `{}`: {e}", site.exact())))
 }
 
 /// The keys of an embedded object at an older version, as its struct reads
@@ -583,7 +601,6 @@ where
 struct EmbeddedMap<'de, 's, A> {
     inner: A,
     site: &'s ScopeSite,
-    here: Cursor,
     table: &'static KeyTable,
     captured: Object,
     /// After the input ends: the entries still to hand on.
@@ -591,7 +608,7 @@ struct EmbeddedMap<'de, 's, A> {
     tail_value: Option<Value>,
     /// The key just handed on, and its plan.
     key: Cow<'de, str>,
-    plan: Option<KeyPlan>,
+    plan: Option<&'static KeyPlan>,
     /// The renames and moves of the table met so far, a bit each.
     seen: u64,
     /// The values taken out of their objects, each with its move.
@@ -607,11 +624,10 @@ enum Tail {
 }
 
 impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
-    fn new(inner: A, site: &'s ScopeSite, here: Cursor) -> Self {
+    fn new(inner: A, site: &'s ScopeSite) -> Self {
         EmbeddedMap {
             inner,
             site,
-            here,
             table: site.migration.table(site.history),
             captured: Object::new(),
             tail: None,
@@ -632,7 +648,7 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
     fn repeated(&self, key: &str) -> A::Error {
         self.fail(Error::RepeatedKey {
             type_name: self.site.migration.root.type_name(),
-            key: joined(self.here.exact(), key),
+            key: joined(&self.site.exact(), key),
         })
     }
 
@@ -667,17 +683,18 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
         for plan in self.seen_plans() {
             if let Handling::Rename { rename, .. } = plan.handling {
                 if captured.contains_key(rename.new) {
-                    let error = site.migration.rename_conflict(&rename, self.here.exact());
+                    let error = site.migration.rename_conflict(&rename, &site.exact());
                     return Err(self.fail(error));
                 }
             }
         }
         for (take, _) in &self.taken {
             if captured.contains_key(take.to) {
-                let error = site.migration.take_out_error(take, self.here.exact(), None);
+                let error = site.migration.take_out_error(take, &site.exact(), None);
                 return Err(self.fail(error));
             }
-            site.migration.record_take_out(take, self.here.pattern());
+            site.migration
+                .record_take_out(take, site.migration.here.borrow().pattern());
         }
         // Nothing captured, and no change left to make: the object was
         // migrated as it was read.
@@ -690,9 +707,12 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
         if captured.is_empty() && !site.migration.changes_object(site.history) {
             return Ok(Tail::Migrated(captured.into_iter()));
         }
-        site.migration
-            .migrate(&mut captured, site.history, &mut self.here)
-            .map_err(|error| self.fail(error))?;
+        let migrated = site.migration.migrate(
+            &mut captured,
+            site.history,
+            &mut site.migration.here.borrow_mut(),
+        );
+        migrated.map_err(|error| self.fail(error))?;
         Ok(Tail::Migrated(captured.into_iter()))
     }
 
@@ -749,11 +769,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
                     self.capture(key)?;
                     continue;
                 }
-                Handling::Rename { rename, slot } => {
+                Handling::Rename { ref rename, slot } => {
                     self.see(slot, rename.old)?;
-                    self.site
-                        .migration
-                        .record_plain_rename(&rename, self.here.pattern());
+                    let migration = &self.site.migration;
+                    migration.record_plain_rename(rename, migration.here.borrow().pattern());
                     self.key = Cow::Borrowed(rename.new);
                 }
                 Handling::TakeOut { slot, .. } => {
@@ -781,13 +800,13 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
             ..
         }) = plan
         {
+            let take = *take;
             let mut taken = None;
             let value = self.inner.next_value_seed(TakeOutSeed {
                 seed,
                 out: TakeOutSlot {
                     take: &take,
                     migration: &site.migration,
-                    exact: self.here.exact(),
                     value: &mut taken,
                 },
             })?;
@@ -796,15 +815,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
             }
             return Ok(value);
         }
-        let child = plan.and_then(|plan| plan.site).map(|index| {
-            let field = joined(self.here.exact(), &self.key);
-            ScopeSite::new(
-                &site.history.sites()[index],
-                self.here.pattern(),
-                field,
-                &site.migration,
-            )
-        });
+        let child = plan
+            .and_then(|plan| plan.site)
+            .map(|index| ScopeSite::new(&site.history.sites()[index], &self.key, &site.migration));
         let _scoped = child.map(|child| Scoped::enter(Some(child)));
         self.inner.next_value_seed(seed)
     }
@@ -816,18 +829,4 @@ fn fail<E: serde::de::Error>(migration: &Migration, error: Error) -> E {
     let message = E::custom(&error);
     migration.sink.fail(error);
     message
-}
-
-#[cfg(test)]
-mod tests {
-    use super::push_index;
-
-    #[test]
-    fn indices_are_written_in_decimal() {
-        for index in [0, 7, 10, 99, 1234, usize::MAX] {
-            let mut out = "steps[".to_owned();
-            push_index(&mut out, index);
-            assert_eq!(out, format!("steps[{index}"));
-        }
-    }
 }

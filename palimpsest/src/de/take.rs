@@ -19,13 +19,17 @@ use crate::error::Error;
 /// Where the moved value goes, and what a failure names.
 pub(super) struct TakeOutSlot<'a> {
     pub(super) take: &'a TakeOut,
+    /// Its cursor stands at the object holding the source (`steps[3]`).
     pub(super) migration: &'a Migration,
-    /// The exact path of the object holding the source: `steps[3]`.
-    pub(super) exact: &'a str,
     pub(super) value: &'a mut Option<Value>,
 }
 
 impl TakeOutSlot<'_> {
+    /// The exact path of the object holding the source: `steps[3]`.
+    fn exact(&self) -> String {
+        self.migration.here.borrow().exact().to_owned()
+    }
+
     fn fail<E: serde::de::Error>(&self, error: Error) -> E {
         let message = E::custom(&error);
         self.migration.sink.fail(error);
@@ -35,7 +39,7 @@ impl TakeOutSlot<'_> {
     fn not_an_object<E: serde::de::Error>(&self, found: &'static str) -> E {
         self.fail(
             self.migration
-                .take_out_error(self.take, self.exact, Some(found)),
+                .take_out_error(self.take, &self.exact(), Some(found)),
         )
     }
 }
@@ -202,7 +206,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TakeOutMap<'_, A> {
                 if self.out.value.is_some() {
                     let error = Error::RepeatedKey {
                         type_name: self.out.migration.root.type_name(),
-                        key: format!("{}.{}", self.out.exact, self.out.take.from_path),
+                        key: format!("{}.{}", self.out.exact(), self.out.take.from_path),
                     };
                     return Err(self.out.fail(error));
                 }

@@ -195,8 +195,9 @@ impl KeyTable {
             })
     }
 
-    /// The plan of `key`.
-    pub(crate) fn plan(&self, key: &str) -> KeyPlan {
+    /// The plan of `key`, borrowed: a plan holds a rename's or a move's
+    /// names, too many bytes to copy for each key read.
+    pub(crate) fn plan(&self, key: &str) -> &KeyPlan {
         // Most keys differ in length or first byte: no call to compare.
         let first = key.as_bytes().first();
         self.keys
@@ -204,7 +205,7 @@ impl KeyTable {
             .find(|(known, _)| {
                 known.len() == key.len() && known.as_bytes().first() == first && *known == key
             })
-            .map_or(self.other, |(_, plan)| *plan)
+            .map_or(&self.other, |(_, plan)| plan)
     }
 }
 

@@ -45,7 +45,7 @@ pub use runtime::EmbeddedSchema;
 pub use tuple::{ForwardEmbedded, ForwardPlain};
 pub(crate) use variants::VariantOp;
 use variants::{Tagging, Variants};
-pub(crate) use walk::{Cursor, Migration, Sink};
+pub(crate) use walk::{Cursor, Mark, Migration, Sink};
 
 /// A struct whose field attributes, or an enum whose variant attributes,
 /// are dated in its root's versions: what `#[versioned(embedded)]`

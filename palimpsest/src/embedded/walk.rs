@@ -48,11 +48,6 @@ impl Cursor {
         }
     }
 
-    /// As [`Cursor::at`], taking the paths it is given.
-    pub(crate) fn owned(pattern: String, exact: String) -> Self {
-        Cursor { pattern, exact }
-    }
-
     fn root() -> Self {
         Cursor::at("", "")
     }
@@ -66,6 +61,66 @@ impl Cursor {
     pub(crate) fn pattern(&self) -> &str {
         &self.pattern
     }
+
+    /// Where the cursor stands, for [`Cursor::back_to`].
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            pattern: self.pattern.len(),
+            exact: self.exact.len(),
+        }
+    }
+
+    /// Steps into the value of `key`, a field of the object at the cursor
+    /// that `site` holds: to `steps[]` and `steps`, from the root.
+    pub(crate) fn enter(&mut self, site: &Site, key: &str) {
+        if !self.pattern.is_empty() {
+            self.pattern.push('.');
+        }
+        site.at.write(&mut self.pattern);
+        push_key(&mut self.exact, key);
+    }
+
+    /// Steps into the element at `index` of the array at the cursor.
+    pub(crate) fn enter_element(&mut self, index: usize) {
+        self.exact.push('[');
+        push_index(&mut self.exact, index);
+        self.exact.push(']');
+    }
+
+    /// Back to where [`Cursor::mark`] stood, what was entered since left.
+    pub(crate) fn back_to(&mut self, mark: Mark) {
+        self.pattern.truncate(mark.pattern);
+        self.exact.truncate(mark.exact);
+    }
+
+    /// Swaps the exact path for `exact`, returning the one it held.
+    pub(crate) fn swap_exact(&mut self, exact: String) -> String {
+        std::mem::replace(&mut self.exact, exact)
+    }
+}
+
+/// The lengths of a [`Cursor`]'s paths at some point of a read.
+#[derive(Clone, Copy)]
+pub(crate) struct Mark {
+    pattern: usize,
+    exact: usize,
+}
+
+/// Appends `index` in decimal: one per element read, where `write!` would
+/// go through the formatting machinery.
+pub(crate) fn push_index(out: &mut String, index: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = index;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&digit| char::from(digit)));
 }
 
 /// Values of embedded objects to keep in the root's metadata: each with its
@@ -1110,6 +1165,11 @@ pub(crate) struct Migration {
     versions: Vec<&'static Version>,
     /// The key table of each embedded type met, found on its first object.
     tables: RefCell<Vec<(&'static EmbeddedHistory, &'static KeyTable)>>,
+    /// Where the readers of the document stand: each steps in as it starts
+    /// a value and back as it ends, so an object's paths are two buffers'
+    /// lengths, written once per read, and a path is copied only when a
+    /// value is kept or an error names it.
+    pub(crate) here: RefCell<Cursor>,
 }
 
 /// A rename of an embedded object's key that its reader makes as it
@@ -1187,6 +1247,7 @@ impl Migration {
             sink,
             versions,
             tables: RefCell::new(Vec::new()),
+            here: RefCell::new(Cursor::root()),
         }
     }
 
@@ -1429,6 +1490,15 @@ impl Migration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn indices_are_written_in_decimal() {
+        for index in [0, 7, 10, 99, 1234, usize::MAX] {
+            let mut out = "steps[".to_owned();
+            push_index(&mut out, index);
+            assert_eq!(out, format!("steps[{index}"));
+        }
+    }
 
     #[test]
     fn report_paths_are_listed_once() {
