@@ -17,6 +17,11 @@
 //! teaches that field to the next, so the shape holds its required fields
 //! (the ones a document may leave out stay unknown).
 //!
+//! An adjacently tagged enum is read by serde as a struct of its tag and
+//! content keys; the tag's reader is given the enum's variants, and the
+//! content is read from the tracer, so each payload's formats are known
+//! (a struct variant's fields are learned as a flattened struct's are).
+//!
 //! An enum shows one variant per run; runs repeat until every variant of
 //! every enum met was chosen once. A type that holds itself is cut short
 //! at its second level: options are `None` there and sequences empty.
