@@ -734,3 +734,27 @@ fn an_adjacently_tagged_enum_has_a_json_schema() {
     unknown["events"][3]["kind"] = json!("halt");
     assert!(!fits(&schema, &schema, &unknown));
 }
+
+mod adjacent_root {
+    use super::*;
+
+    /// A versioned type that is itself adjacently tagged.
+    #[versioned(since = "0.1.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    #[serde(tag = "kind", content = "data")]
+    pub enum Command {
+        Run(String),
+        Stop,
+    }
+}
+
+#[test]
+fn a_versioned_adjacently_tagged_enum_is_traced() {
+    let contract = Contract::of::<adjacent_root::Command>().unwrap();
+    let shape = serde_json::to_value(contract.current()).unwrap();
+    assert_eq!(
+        shape["types"]["Command"],
+        serde_json::json!({"enum": {"Run": {"newtype": "string"}, "Stop": "unit"}})
+    );
+    assert_eq!(shape["contents"], serde_json::json!({"Command": "data"}));
+}
