@@ -758,3 +758,35 @@ fn a_versioned_adjacently_tagged_enum_is_traced() {
     );
     assert_eq!(shape["contents"], serde_json::json!({"Command": "data"}));
 }
+
+mod adjacent_content_renamed {
+    use super::*;
+
+    #[versioned(since = "0.1.0", version = "0.2.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Log {
+        pub events: Vec<Event>,
+    }
+
+    #[versioned(embedded)]
+    #[derive(Debug, Serialize, Deserialize)]
+    #[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
+    pub enum Event {
+        Begin {
+            at: u64,
+            by: String,
+        },
+        End,
+        #[added_in("0.2.0")]
+        Pause(u64),
+        Pair(u8, bool),
+    }
+}
+
+#[test]
+fn a_moved_content_key_fails_the_lock() {
+    assert_eq!(
+        problems::<adjacent::Log, adjacent_content_renamed::Log>("adjacent-content"),
+        ["`Event` changed its shape without a new version"]
+    );
+}
