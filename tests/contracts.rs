@@ -525,3 +525,268 @@ fn a_type_that_refuses_a_sample_string_is_given_others() {
     assert_eq!(sample.host.to_string(), "127.0.0.1");
     assert_eq!(sample.name, "name");
 }
+
+mod adjacent {
+    use super::*;
+
+    // serde reads an adjacently tagged enum as a struct of its tag and
+    // content keys, and names its variants to the tag's reader.
+    #[versioned(since = "0.1.0", version = "0.2.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Log {
+        pub events: Vec<Event>,
+    }
+
+    #[versioned(embedded)]
+    #[derive(Debug, Serialize, Deserialize)]
+    #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+    pub enum Event {
+        Begin {
+            at: u64,
+            by: String,
+        },
+        End,
+        #[added_in("0.2.0")]
+        Pause(u64),
+        Pair(u8, bool),
+    }
+}
+
+mod adjacent_added {
+    use super::*;
+
+    #[versioned(since = "0.1.0", version = "0.2.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Log {
+        pub events: Vec<Event>,
+    }
+
+    #[versioned(embedded)]
+    #[derive(Debug, Serialize, Deserialize)]
+    #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+    pub enum Event {
+        Begin {
+            at: u64,
+            by: String,
+        },
+        End,
+        #[added_in("0.2.0")]
+        Pause(u64),
+        Pair(u8, bool),
+        Resume(String),
+    }
+}
+
+#[test]
+fn an_adjacently_tagged_enum_is_locked() {
+    use serde_json::json;
+
+    let contract = Contract::of::<adjacent::Log>().unwrap();
+    let current = serde_json::to_value(contract.current()).unwrap();
+    assert_eq!(
+        current["types"]["Event"],
+        json!({"enum": {
+            "begin": {"struct": {"at": {"type": "integer"}, "by": {"type": "string"}}},
+            "end": "unit",
+            "pair": {"tuple": ["integer", "bool"]},
+            "pause": {"newtype": "integer"},
+        }})
+    );
+    assert_eq!(current["tags"], json!({"Event": "kind"}));
+    assert_eq!(current["contents"], json!({"Event": "data"}));
+    // The history undoes the added variant.
+    let old = serde_json::to_value(contract.shape("0.1.0").unwrap()).unwrap();
+    assert!(old["types"]["Event"]["enum"].get("pause").is_none());
+    assert_eq!(old["contents"], json!({"Event": "data"}));
+
+    let dir = lock_dir("adjacent-locked");
+    Lock::new(&dir)
+        .bless(true)
+        .check::<adjacent::Log>()
+        .unwrap();
+    let again = Lock::new(&dir).bless(false).check::<adjacent::Log>();
+    std::fs::remove_dir_all(&dir).unwrap();
+    again.unwrap();
+}
+
+#[test]
+fn a_variant_added_to_an_adjacently_tagged_enum_without_its_attribute() {
+    assert_eq!(
+        problems::<adjacent::Log, adjacent_added::Log>("adjacent"),
+        ["variant `resume` of `Event` was added without a new version and `#[added_in(...)]`"]
+    );
+}
+
+/// Whether `value` fits `schema`, for the keywords the shapes' schemas
+/// use: enough to hold a real document against one.
+fn fits(root: &serde_json::Value, schema: &serde_json::Value, value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+
+    let all = |key: &str| -> Vec<&Value> {
+        schema
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|items| items.iter().collect())
+            .unwrap_or_default()
+    };
+    if let Some(Value::String(reference)) = schema.get("$ref") {
+        let name = reference.trim_start_matches("#/$defs/");
+        return fits(root, &root["$defs"][name], value);
+    }
+    if let Some(expected) = schema.get("const") {
+        return expected == value;
+    }
+    let type_fits = match schema.get("type").and_then(Value::as_str) {
+        None => true,
+        Some("object") => value.is_object(),
+        Some("array") => value.is_array(),
+        Some("string") => value.is_string(),
+        Some("integer") => value.is_i64() || value.is_u64(),
+        Some("number") => value.is_number(),
+        Some("boolean") => value.is_boolean(),
+        Some("null") => value.is_null(),
+        Some(other) => panic!("type {other} not checked"),
+    };
+    let required = all("required")
+        .iter()
+        .all(|key| value.get(key.as_str().unwrap()).is_some());
+    let properties =
+        schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .map_or(true, |properties| {
+                properties.iter().all(|(key, schema)| {
+                    value
+                        .get(key)
+                        .map_or(true, |field| fits(root, schema, field))
+                })
+            });
+    let items = match (schema.get("items"), value.as_array()) {
+        (Some(item), Some(values)) => values.iter().all(|value| fits(root, item, value)),
+        _ => true,
+    };
+    let prefix = match value.as_array() {
+        Some(values) if schema.get("prefixItems").is_some() => {
+            let prefix = all("prefixItems");
+            prefix.len() == values.len()
+                && prefix
+                    .iter()
+                    .zip(values)
+                    .all(|(schema, value)| fits(root, schema, value))
+        }
+        _ => true,
+    };
+    let one_of = schema.get("oneOf").is_none()
+        || all("oneOf")
+            .iter()
+            .filter(|one| fits(root, one, value))
+            .count()
+            == 1;
+    let all_of = all("allOf").iter().all(|one| fits(root, one, value));
+    type_fits && required && properties && items && prefix && one_of && all_of
+}
+
+#[test]
+fn an_adjacently_tagged_enum_has_a_json_schema() {
+    use adjacent::{Event, Log};
+    use serde_json::json;
+
+    let schema = Contract::of::<Log>().unwrap().current().json_schema();
+    assert_eq!(
+        schema["$defs"]["Event"]["oneOf"][0],
+        json!({
+            "type": "object",
+            "properties": {
+                "kind": {"const": "begin"},
+                "data": {
+                    "type": "object",
+                    "properties": {"at": {"type": "integer"}, "by": {"type": "string"}},
+                    "required": ["at", "by"]
+                }
+            },
+            "required": ["kind", "data"]
+        })
+    );
+    // A unit variant's content is not written.
+    assert_eq!(
+        schema["$defs"]["Event"]["oneOf"][1],
+        json!({"type": "object", "properties": {"kind": {"const": "end"}}, "required": ["kind"]})
+    );
+    let log = Log {
+        events: vec![
+            Event::Begin {
+                at: 3,
+                by: "ada".into(),
+            },
+            Event::Pause(5),
+            Event::Pair(1, true),
+            Event::End,
+        ],
+    };
+    let document = palimpsest::to_value(&log).unwrap();
+    assert!(fits(&schema, &schema, &document), "{document}");
+    // The schema holds: a payload of the wrong kind, or a tag naming no
+    // variant, does not fit.
+    let mut wrong = document.clone();
+    wrong["events"][1]["data"] = json!("five");
+    assert!(!fits(&schema, &schema, &wrong));
+    let mut unknown = document;
+    unknown["events"][3]["kind"] = json!("halt");
+    assert!(!fits(&schema, &schema, &unknown));
+}
+
+mod adjacent_root {
+    use super::*;
+
+    /// A versioned type that is itself adjacently tagged.
+    #[versioned(since = "0.1.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    #[serde(tag = "kind", content = "data")]
+    pub enum Command {
+        Run(String),
+        Stop,
+    }
+}
+
+#[test]
+fn a_versioned_adjacently_tagged_enum_is_traced() {
+    let contract = Contract::of::<adjacent_root::Command>().unwrap();
+    let shape = serde_json::to_value(contract.current()).unwrap();
+    assert_eq!(
+        shape["types"]["Command"],
+        serde_json::json!({"enum": {"Run": {"newtype": "string"}, "Stop": "unit"}})
+    );
+    assert_eq!(shape["contents"], serde_json::json!({"Command": "data"}));
+}
+
+mod adjacent_content_renamed {
+    use super::*;
+
+    #[versioned(since = "0.1.0", version = "0.2.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Log {
+        pub events: Vec<Event>,
+    }
+
+    #[versioned(embedded)]
+    #[derive(Debug, Serialize, Deserialize)]
+    #[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
+    pub enum Event {
+        Begin {
+            at: u64,
+            by: String,
+        },
+        End,
+        #[added_in("0.2.0")]
+        Pause(u64),
+        Pair(u8, bool),
+    }
+}
+
+#[test]
+fn a_moved_content_key_fails_the_lock() {
+    assert_eq!(
+        problems::<adjacent::Log, adjacent_content_renamed::Log>("adjacent-content"),
+        ["`Event` changed its shape without a new version"]
+    );
+}

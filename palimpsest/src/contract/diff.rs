@@ -358,10 +358,23 @@ pub(crate) fn differences(old: &Shape, new: &Shape) -> Vec<Difference> {
     }
     for (name, old_definition) in &old.types {
         if let Some(new_definition) = new.types.get(name) {
+            // An enum's tag or content key moved (or it changed
+            // representation): every document of it reads differently.
+            if representation(old, name) != representation(new, name) {
+                out.push(Difference::TypeChanged {
+                    owner: name.clone(),
+                });
+                continue;
+            }
             definition(name, old_definition, new_definition, &mut out);
         }
     }
     out
+}
+
+/// How an enum is written: its tag key and content key, if any.
+fn representation<'s>(shape: &'s Shape, name: &str) -> (Option<&'s String>, Option<&'s String>) {
+    (shape.tags.get(name), shape.contents.get(name))
 }
 
 fn definition(owner: &str, old: &Definition, new: &Definition, out: &mut Vec<Difference>) {

@@ -355,6 +355,11 @@ pub struct Shape {
     /// Enums not named here are externally tagged.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+    /// The content key of each adjacently tagged enum (`#[serde(tag =
+    /// "..", content = "..")]`), by the enum's name: its variants'
+    /// payloads stand under this key, beside the tag in [`Shape::tags`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub contents: BTreeMap<String, String>,
 }
 
 impl Shape {
@@ -388,6 +393,7 @@ impl Shape {
         }
         self.types.retain(|name, _| reached.contains(name));
         self.tags.retain(|name, _| reached.contains(name));
+        self.contents.retain(|name, _| reached.contains(name));
     }
 }
 

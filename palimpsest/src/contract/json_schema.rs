@@ -75,7 +75,8 @@ impl Shape {
             .iter()
             .map(|(name, definition)| {
                 let tag = self.tags.get(name).map(String::as_str);
-                (name.clone(), named(definition, tag))
+                let content = self.contents.get(name).map(String::as_str);
+                (name.clone(), named(definition, tag, content))
             })
             .collect();
         schema.insert("$defs".into(), Value::Object(definitions));
@@ -108,9 +109,31 @@ fn format(of: &Format) -> Value {
     }
 }
 
-/// A named type's schema; `tag` is an internally tagged enum's.
-fn named(definition: &Definition, tag: Option<&str>) -> Value {
+/// A named type's schema; `tag` is an internally or adjacently tagged
+/// enum's, `content` an adjacently tagged one's.
+fn named(definition: &Definition, tag: Option<&str>, content: Option<&str>) -> Value {
     match (definition, tag) {
+        // The tag and the content beside it; a unit variant's content
+        // is left out (serde writes none).
+        (Definition::Enum(variants), Some(tag)) if content.is_some() => {
+            let content = content.unwrap_or_default();
+            one_of(variants.iter().map(|(name, payload)| {
+                let mut properties = Map::new();
+                properties.insert(tag.into(), json!({ "const": name }));
+                let mut required = vec![tag];
+                match payload {
+                    Definition::Unit => {}
+                    Definition::Unknown => {
+                        properties.insert(content.into(), json!({}));
+                    }
+                    payload => {
+                        properties.insert(content.into(), named(payload, None, None));
+                        required.push(content);
+                    }
+                }
+                json!({"type": "object", "properties": properties, "required": required})
+            }))
+        }
         (Definition::Enum(variants), Some(tag)) => {
             one_of(variants.iter().map(|(name, payload)| {
                 let mut object = match payload {
@@ -137,7 +160,7 @@ fn named(definition: &Definition, tag: Option<&str>) -> Value {
                 ]}),
                 payload => json!({
                     "type": "object",
-                    "properties": { name.as_str(): named(payload, None) },
+                    "properties": { name.as_str(): named(payload, None, None) },
                     "required": [name],
                     "additionalProperties": false,
                 }),

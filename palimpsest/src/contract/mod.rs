@@ -177,6 +177,7 @@ impl Contract {
             root: traced.root,
             types: traced.types,
             tags: traced.tags,
+            contents: traced.contents,
         };
         Ok(Contract {
             type_name: schema.type_name(),

@@ -17,6 +17,11 @@
 //! teaches that field to the next, so the shape holds its required fields
 //! (the ones a document may leave out stay unknown).
 //!
+//! An adjacently tagged enum is read by serde as a struct of its tag and
+//! content keys; the tag's reader is given the enum's variants, and the
+//! content is read from the tracer, so each payload's formats are known
+//! (a struct variant's fields are learned as a flattened struct's are).
+//!
 //! An enum shows one variant per run; runs repeat until every variant of
 //! every enum met was chosen once. A type that holds itself is cut short
 //! at its second level: options are `None` there and sequences empty.
@@ -137,6 +142,11 @@ struct Tracer {
     flattened: BTreeMap<String, Vec<&'static str>>,
     /// The tag and the variants of each internally tagged enum.
     tags: BTreeMap<String, &'static str>,
+    /// The tag and content keys of each adjacently tagged enum.
+    adjacent: BTreeMap<String, (&'static str, &'static str)>,
+    /// The payload of an adjacently tagged variant that serde reads as any
+    /// value (a unit or a struct variant), for the enum's reader.
+    variant_payload: Option<Definition>,
     tagged_variants: BTreeMap<String, &'static [&'static str]>,
     /// The field a value is read for, which a sample string holds.
     last_field: &'static str,
@@ -260,6 +270,53 @@ impl Tracer {
         order
     }
 
+    /// A map of fields serde names nowhere (a struct with a flattened
+    /// field, an adjacently tagged struct variant), given the ones `owner`
+    /// learned; a run that fails for a missing field teaches it.
+    fn learned_fields<'de, V: Visitor<'de>>(
+        &mut self,
+        owner: String,
+        visitor: V,
+    ) -> (Result<V::Value, TraceError>, BTreeMap<String, Field>) {
+        let keys = if self.recursing() {
+            Vec::new()
+        } else {
+            self.flattened.get(&owner).cloned().unwrap_or_default()
+        };
+        let order: Vec<usize> = (0..keys.len()).collect();
+        let mut formats = vec![Format::Any; keys.len()];
+        self.stack.push(owner.clone());
+        self.tagged_pending = None;
+        let mut value = visitor.visit_map(Fields {
+            tracer: self,
+            owner: None,
+            fields: &keys,
+            order: &order,
+            formats: &mut formats,
+            next: 0,
+        });
+        self.stack.pop();
+        if let Err(TraceError(_, clue)) = &mut value {
+            if let Some(Clue::Missing(field)) = *clue {
+                // A field an internally tagged variant inside lacked is
+                // the variant's.
+                let ours = self.tagged_pending.is_none();
+                if ours && self.replay.is_none() && !keys.contains(&field) {
+                    self.flattened.entry(owner).or_default().push(field);
+                    // Learned here: a struct around this one must not take
+                    // the field for its own.
+                    *clue = None;
+                }
+            }
+        }
+        let fields = keys
+            .iter()
+            .zip(formats)
+            .map(|(key, format)| field(key, format))
+            .collect();
+        (value, fields)
+    }
+
     fn unexplored(&self) -> bool {
         self.variants
             .values()
@@ -267,12 +324,14 @@ impl Tracer {
     }
 }
 
-/// What the runs found: the format of a document, its named types, and
-/// the tag of each internally tagged enum.
+/// What the runs found: the format of a document, its named types, the
+/// tag of each internally or adjacently tagged enum, and the content key
+/// of each adjacently tagged one.
 pub(crate) struct Traced {
     pub(crate) root: Format,
     pub(crate) types: BTreeMap<String, Definition>,
     pub(crate) tags: BTreeMap<String, String>,
+    pub(crate) contents: BTreeMap<String, String>,
 }
 
 /// The named types of `T`'s current shape and the format of its documents.
@@ -350,14 +409,21 @@ where
             }
         }
     }
+    let mut tags: BTreeMap<String, String> = tracer
+        .tags
+        .into_iter()
+        .map(|(name, tag)| (name, tag.to_owned()))
+        .collect();
+    let mut contents = BTreeMap::new();
+    for (name, (tag, content)) in tracer.adjacent {
+        tags.insert(name.clone(), tag.to_owned());
+        contents.insert(name, content.to_owned());
+    }
     Ok(Traced {
         root,
         types: tracer.types,
-        tags: tracer
-            .tags
-            .into_iter()
-            .map(|(name, tag)| (name, tag.to_owned()))
-            .collect(),
+        tags,
+        contents,
     })
 }
 
@@ -450,6 +516,17 @@ impl<'de> Deserializer<'de> for Sample<'_> {
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
         if let Some(name) = expected_type(&visitor, "internally tagged enum ") {
             return self.tagged_enum(name, visitor);
+        }
+        // The content of an adjacently tagged enum's unit or struct
+        // variant, which serde reads as any value.
+        if expected_type(&visitor, "unit variant ").is_some() {
+            self.tracer.variant_payload = Some(Definition::Unit);
+            return visitor.visit_unit();
+        }
+        if let Some(variant) = expected_type(&visitor, "struct variant ") {
+            let (value, fields) = self.tracer.learned_fields(variant, visitor);
+            self.tracer.variant_payload = Some(Definition::Struct(fields));
+            return value;
         }
         self.record(Format::Any);
         visitor.visit_unit()
@@ -571,6 +648,13 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, TraceError> {
+        // serde reads an adjacently tagged enum as a struct of its two
+        // keys, and names its variants to the tag's reader.
+        if let ([tag, content], Some(_)) =
+            (fields, expected_type(&visitor, "adjacently tagged enum "))
+        {
+            return self.adjacent_enum(name, tag, content, visitor);
+        }
         let run = self.tracer.choices.len() - 1;
         self.tracer.first_run.entry(name).or_insert(run);
         for field in fields {
@@ -663,53 +747,42 @@ impl Sample<'_> {
         name: String,
         visitor: V,
     ) -> Result<V::Value, TraceError> {
-        let keys = if self.tracer.recursing() {
-            Vec::new()
-        } else {
-            self.tracer
-                .flattened
-                .get(&name)
-                .cloned()
-                .unwrap_or_default()
-        };
-        let order: Vec<usize> = (0..keys.len()).collect();
-        let mut formats = vec![Format::Any; keys.len()];
-        self.tracer.stack.push(name.clone());
-        self.tracer.tagged_pending = None;
-        let mut value = visitor.visit_map(Fields {
-            tracer: self.tracer,
-            owner: None,
-            fields: &keys,
-            order: &order,
-            formats: &mut formats,
-            next: 0,
-        });
-        self.tracer.stack.pop();
-        if let Err(TraceError(_, clue)) = &mut value {
-            if let Some(Clue::Missing(field)) = *clue {
-                // A field an internally tagged variant inside lacked is
-                // the variant's.
-                let ours = self.tracer.tagged_pending.is_none();
-                if ours && self.tracer.replay.is_none() && !keys.contains(&field) {
-                    self.tracer
-                        .flattened
-                        .entry(name.clone())
-                        .or_default()
-                        .push(field);
-                    // Learned here: a struct around this one must not take
-                    // the field for its own.
-                    *clue = None;
-                }
-            }
-        }
+        let (value, fields) = self.tracer.learned_fields(name.clone(), visitor);
         if self.tracer.replay.is_none() {
-            let fields = keys
-                .iter()
-                .zip(formats)
-                .map(|(key, format)| field(key, format))
-                .collect();
             self.record(Format::Named(name.clone()))
                 .define(&name, Definition::Struct(fields));
+        }
+        value
+    }
+
+    /// An adjacently tagged enum (`#[serde(tag = "t", content = "c")]`),
+    /// which serde reads as a struct of its tag and content keys: the tag
+    /// is given the variant chosen for the run (serde names the variants
+    /// to the tag's reader), the content that variant's payload, read
+    /// from the tracer so its formats are known.
+    fn adjacent_enum<'de, V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        tag: &'static str,
+        content: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, TraceError> {
+        self.tracer.adjacent.insert(name.to_owned(), (tag, content));
+        let mut variant = None;
+        let mut payload = None;
+        let value = visitor.visit_map(Adjacent {
+            tracer: self.tracer,
+            name,
+            keys: [tag, content],
+            variant: &mut variant,
+            payload: &mut payload,
+            next: 0,
+        });
+        if let (Some(variant), Some(payload)) = (variant, payload) {
+            let mut definition = BTreeMap::new();
+            definition.insert(variant.to_owned(), payload);
+            self.record(Format::Named(name.to_owned()))
+                .define(name, Definition::Enum(definition));
         }
         value
     }
@@ -830,6 +903,110 @@ impl<'de> MapAccess<'de> for Tagged<'_> {
         };
         self.next += 1;
         seed.deserialize(IntoDeserializer::<TraceError>::into_deserializer(value))
+    }
+}
+
+/// The document an adjacently tagged enum's reader is given: its tag,
+/// then its content.
+struct Adjacent<'t, 'f> {
+    tracer: &'t mut Tracer,
+    name: &'static str,
+    keys: [&'static str; 2],
+    /// The variant the tag named, and its payload once read.
+    variant: &'f mut Option<&'static str>,
+    payload: &'f mut Option<Definition>,
+    next: usize,
+}
+
+impl<'de> MapAccess<'de> for Adjacent<'_, '_> {
+    type Error = TraceError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, TraceError> {
+        self.keys
+            .get(self.next)
+            .map(|key| seed.deserialize(IntoDeserializer::<TraceError>::into_deserializer(*key)))
+            .transpose()
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, TraceError> {
+        self.next += 1;
+        if self.next == 1 {
+            return seed.deserialize(TagValue {
+                tracer: self.tracer,
+                name: self.name,
+                variant: self.variant,
+            });
+        }
+        self.tracer.variant_payload = None;
+        let mut format = Format::Any;
+        // On the stack while its payload is read, not while its variant
+        // is chosen: a choice inside the enum's own payload is a
+        // recursion's.
+        self.tracer.stack.push(self.name.to_owned());
+        let value = seed.deserialize(Sample {
+            tracer: self.tracer,
+            out: &mut format,
+        });
+        self.tracer.stack.pop();
+        let value = value?;
+        // A unit or struct variant's reader says which it is; any other
+        // payload is one value, a tuple variant's a tuple.
+        *self.payload = Some(match self.tracer.variant_payload.take() {
+            Some(payload) => payload,
+            None => match format {
+                Format::Tuple(items) => Definition::Tuple(items),
+                format => Definition::Newtype(format),
+            },
+        });
+        Ok(value)
+    }
+}
+
+/// The tag of an adjacently tagged enum, which serde reads as a unit
+/// variant of the enum: it names the variant the run chose.
+struct TagValue<'t, 'f> {
+    tracer: &'t mut Tracer,
+    name: &'static str,
+    variant: &'f mut Option<&'static str>,
+}
+
+impl<'de> Deserializer<'de> for TagValue<'_, '_> {
+    type Error = TraceError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, TraceError> {
+        Err(de::Error::custom(format_args!(
+            "the tag of `{}` is read as no variant",
+            self.name
+        )))
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TraceError> {
+        if variants.is_empty() {
+            return Err(de::Error::custom(format_args!(
+                "the enum `{}` has no variant",
+                self.name
+            )));
+        }
+        let variant = variants[self.tracer.choose(self.name, variants.len())];
+        *self.variant = Some(variant);
+        visitor.visit_enum(IntoDeserializer::<TraceError>::into_deserializer(variant))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct identifier ignored_any
     }
 }
 
