@@ -223,7 +223,7 @@ impl Context {
                 if let Some(inference) = inference {
                     schema
                         .record_inference(object, report.as_mut(), inference)
-                        .map_err(|error| self.fail(error))?;
+                        .map_err(|error| self.fail(error.in_version(&from)))?;
                 }
                 if let Some(sink) = &self.nested {
                     let applied = sink.applied.take();
@@ -235,7 +235,8 @@ impl Context {
                     schema
                         .keep_nested(object, sink.kept.take())
                         .map_err(|error| {
-                            self.fail(schema.op_error(error, &from, schema.current()))
+                            let error = schema.op_error(error, &from, schema.current());
+                            self.fail(error.in_version(&from))
                         })?;
                 }
                 if let Some(report) = report.filter(Report::migrated) {
@@ -393,6 +394,7 @@ impl<T: Versioned> VersionedVisitor<'_, T> {
         let error = E::invalid_type(unexpected, &Expecting(T::schema().type_name()));
         self.cx.error = Some(Error::NotAnObject {
             type_name: T::schema().type_name(),
+            version: None,
             path: String::new(),
             found,
         });
