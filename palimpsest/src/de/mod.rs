@@ -20,6 +20,7 @@
 //! failure, which the format's own error can only carry as text.
 
 mod capture;
+mod current;
 mod scope;
 mod seed;
 mod stream;
@@ -44,6 +45,7 @@ use crate::object::Object;
 use crate::schema::{Schema, Versioned};
 use crate::version::Version;
 
+use current::CurrentMap;
 use scope::Probes;
 use seed::{FirstKey, FirstKeySeed, StampSeed};
 use stream::Streaming;
@@ -456,7 +458,15 @@ where
                 // a document takes a route that leaves it in.
                 if first.is_current(schema) && !schema.key_is_field {
                     cx.found = Found::Current;
-                    return T::deserialize_current(MapAccessDeserializer::new(map));
+                    let repeated = Cell::new(false);
+                    let map = CurrentMap::new(map, schema, &repeated);
+                    return T::deserialize_current(MapAccessDeserializer::new(map)).inspect_err(
+                        |_| {
+                            if repeated.get() {
+                                cx.error = Some(schema.repeated_key());
+                            }
+                        },
+                    );
                 }
                 stamp = Some(first);
             }
