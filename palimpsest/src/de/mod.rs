@@ -168,23 +168,7 @@ impl Context {
                 source: error,
             };
         }
-        let message = without_position(&error);
         let located = locate();
-        // serde's struct refuses a field met twice in the part of a document
-        // it reads straight from the input (a current one, or the keys no
-        // migration touches): that is the repeated key the reader refuses
-        // among the keys it captures, and is typed the same.
-        // A renamed field's new name is also reached from its old name (an
-        // alias): met twice, it may be both names, which is not a repeat.
-        if let Some(key) = duplicate_field(&message).filter(|key| !renamed_to(schema, key)) {
-            let path = self.tail_path.as_deref().or(located.path.as_deref());
-            if path.map_or(true, |path| matches!(path, "" | ".")) {
-                return Error::RepeatedKey {
-                    type_name: schema.type_name(),
-                    key: key.to_owned(),
-                };
-            }
-        }
         let version = match self.found {
             Found::Version(version) => version,
             Found::Current => schema.current().clone(),
@@ -198,7 +182,7 @@ impl Context {
             version,
             migrated_to,
             path,
-            message,
+            message: without_position(&error),
         }
     }
 
@@ -293,50 +277,6 @@ impl Context {
         let message = E::custom(&error);
         self.error = Some(error);
         message
-    }
-}
-
-/// The field of serde's "duplicate field `name`" (`Error::duplicate_field`).
-fn duplicate_field(message: &str) -> Option<&str> {
-    message.strip_prefix("duplicate field `")?.strip_suffix('`')
-}
-
-/// Whether a step renames a field to `name`.
-fn renamed_to(schema: &Schema, name: &str) -> bool {
-    schema
-        .ops
-        .iter()
-        .flatten()
-        .any(|op| matches!(op, crate::step::Op::Rename { new, .. } if new == name))
-}
-
-/// An error of the struct itself (a value of the wrong type, a field met
-/// twice) through serde's entry point, which has only the format's message
-/// to show: named with the type, as the reader's own errors and the
-/// streamed values' are. The crate's entry points type it themselves.
-fn named<E: serde::de::Error>(cx: &Context, type_name: &str, error: E) -> E {
-    if cx.typed || cx.error.is_some() {
-        return error;
-    }
-    let message = error.to_string();
-    let prefix = format!("`{type_name}`: ");
-    if message.starts_with(&prefix) {
-        return error;
-    }
-    // The format places the new error again.
-    E::custom(format_args!("{prefix}{}", strip_position(&message)))
-}
-
-/// A message without a trailing ` at line L column C`.
-fn strip_position(message: &str) -> &str {
-    let Some(at) = message.rfind(" at line ") else {
-        return message;
-    };
-    let numbers = message[at + " at line ".len()..].split_once(" column ");
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    match numbers {
-        Some((line, column)) if digits(line) && digits(column) => &message[..at],
-        _ => message,
     }
 }
 
@@ -520,12 +460,11 @@ where
                     cx.found = Found::Current;
                     let repeated = Cell::new(false);
                     let map = CurrentMap::new(map, schema, &repeated);
-                    return T::deserialize_current(MapAccessDeserializer::new(map)).map_err(
-                        |error| {
+                    return T::deserialize_current(MapAccessDeserializer::new(map)).inspect_err(
+                        |_| {
                             if repeated.get() {
                                 cx.error = Some(schema.repeated_key());
                             }
-                            named(cx, schema.type_name(), error)
                         },
                     );
                 }
@@ -543,9 +482,7 @@ where
             let probes = Probes::new(schema, stamp.as_ref(), cx);
             let mut streaming =
                 Streaming::new(map, schema, plan, stamp, pending, cx).with_probes(probes);
-            let result = T::deserialize_current(MapAccessDeserializer::new(&mut streaming));
-            drop(streaming);
-            return result.map_err(|error| named(cx, schema.type_name(), error));
+            return T::deserialize_current(MapAccessDeserializer::new(&mut streaming));
         }
         let mut captured = Map::new();
         if let Some(stamp) = stamp {
