@@ -231,7 +231,7 @@ fn a_metadata_path_through_a_non_object() {
     assert!(matches!(err, Error::NotAnObject { .. }));
     assert_eq!(
         err.to_string(),
-        "`Contact`: expected an object at `meta`, found a string"
+        "`Contact`: document at version 0.2.0: expected an object at `meta`, found a string"
     );
 }
 

@@ -89,10 +89,14 @@ pub enum Error {
 
     /// The document, or an object on the metadata path, is not a JSON object.
     #[non_exhaustive]
-    #[error("`{type_name}`: expected an object at `{path}`, found {found}", path = Path(path))]
+    #[error("`{type_name}`: {at}expected an object at `{path}`, found {found}", path = Path(path), at = AtVersion(version))]
     NotAnObject {
         /// The versioned type.
         type_name: &'static str,
+        /// The version of the document whose migration met the non-object;
+        /// `None` when no version was known (the document itself is not an
+        /// object, or a reader's own check failed before any step).
+        version: Option<Version>,
         /// Where the object was expected; empty for the document itself.
         path: String,
         /// What was found instead.
@@ -355,6 +359,20 @@ pub enum Error {
 }
 
 impl Error {
+    /// Names `version` in an [`Error::NotAnObject`] that a migration of a
+    /// document at that version met and that names none yet: the ops that
+    /// walk a metadata path know the path, not the document's version.
+    pub(crate) fn in_version(mut self, from: &Version) -> Error {
+        if let Error::NotAnObject {
+            version: version @ None,
+            ..
+        } = &mut self
+        {
+            *version = Some(from.clone());
+        }
+        self
+    }
+
     /// The versioned type the error is about.
     #[must_use]
     pub fn type_name(&self) -> &'static str {
@@ -393,6 +411,19 @@ impl fmt::Display for Path<'_> {
             f.write_str("(root)")
         } else {
             f.write_str(self.0)
+        }
+    }
+}
+
+/// `document at version 0.2.0: ` before what a migration of it met, when
+/// the version is known.
+struct AtVersion<'a>(&'a Option<Version>);
+
+impl fmt::Display for AtVersion<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(version) => write!(f, "document at version {version}: "),
+            None => Ok(()),
         }
     }
 }

@@ -263,7 +263,9 @@ impl Schema {
             let path = self.run(&mut work, &from, &target, &mut applied, Stamp::Write)?;
             let mut report = self.report(from, target, &path, applied);
             if let Some(inference) = inference {
-                self.record_inference(&mut work, Some(&mut report), inference)?;
+                let from = report.from.clone();
+                self.record_inference(&mut work, Some(&mut report), inference)
+                    .map_err(|error| error.in_version(&from))?;
             }
             *object = work;
             return Ok(report);
@@ -319,6 +321,7 @@ impl Schema {
         if let Some(metadata) = &self.metadata {
             crate::shape::record(doc, metadata, &inference).map_err(|e| Error::NotAnObject {
                 type_name: self.type_name,
+                version: None,
                 path: e.path,
                 found: e.found,
             })?;
@@ -332,6 +335,7 @@ impl Schema {
     pub(crate) fn not_an_object(&self, document: &Value) -> Error {
         Error::NotAnObject {
             type_name: self.type_name,
+            version: None,
             path: String::new(),
             found: kind_of(document),
         }
@@ -396,8 +400,21 @@ impl Schema {
     }
 
     /// Applies the steps from `from` to `target` in place, records them in
-    /// the metadata, and returns them as indices into `edges`.
+    /// the metadata, and returns them as indices into `edges`. A non-object
+    /// met on the way names the version the document had.
     fn run(
+        &self,
+        doc: &mut Object,
+        from: &Version,
+        target: &Version,
+        applied: &mut Applied,
+        stamp: Stamp,
+    ) -> Result<Cow<'_, [usize]>, Error> {
+        self.run_steps(doc, from, target, applied, stamp)
+            .map_err(|error| error.in_version(from))
+    }
+
+    fn run_steps(
         &self,
         doc: &mut Object,
         from: &Version,
@@ -469,6 +486,7 @@ impl Schema {
             },
             OpError::NotAnObject { path, found } => Error::NotAnObject {
                 type_name: self.type_name,
+                version: None,
                 path,
                 found,
             },
@@ -513,6 +531,7 @@ impl Schema {
             .map(Some)
             .map_err(|e| Error::NotAnObject {
                 type_name: self.type_name,
+                version: None,
                 path: e.path,
                 found: e.found,
             })
@@ -553,6 +572,7 @@ impl Schema {
             }
             other => Err(Error::NotAnObject {
                 type_name: self.type_name,
+                version: None,
                 path: format!("{path}.{LEGACY_UNKNOWN}"),
                 found: kind_of(other),
             }),
@@ -580,6 +600,7 @@ impl Schema {
             let within = self.metadata.as_ref().map(ToString::to_string);
             return Err(Error::NotAnObject {
                 type_name: self.type_name,
+                version: None,
                 path: format!("{}.{MIGRATION_HISTORY}", within.unwrap_or_default()),
                 found: kind_of(history),
             });

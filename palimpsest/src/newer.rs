@@ -173,6 +173,7 @@ impl Schema {
         }
         let slot = object_at(object, metadata).map_err(|e| Error::NotAnObject {
             type_name: self.type_name,
+            version: None,
             path: e.path,
             found: e.found,
         })?;

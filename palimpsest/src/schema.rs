@@ -517,6 +517,7 @@ impl Schema {
     pub fn detect(&self, document: &Value) -> Result<Version, Error> {
         let object = document.as_object().ok_or_else(|| Error::NotAnObject {
             type_name: self.type_name,
+            version: None,
             path: String::new(),
             found: crate::version::kind_of(document),
         })?;

@@ -20,6 +20,7 @@
 //! failure, which the format's own error can only carry as text.
 
 mod capture;
+mod current;
 mod scope;
 mod seed;
 mod stream;
@@ -44,6 +45,7 @@ use crate::object::Object;
 use crate::schema::{Schema, Versioned};
 use crate::version::Version;
 
+use current::CurrentMap;
 use scope::Probes;
 use seed::{FirstKey, FirstKeySeed, StampSeed};
 use stream::Streaming;
@@ -223,7 +225,7 @@ impl Context {
                 if let Some(inference) = inference {
                     schema
                         .record_inference(object, report.as_mut(), inference)
-                        .map_err(|error| self.fail(error))?;
+                        .map_err(|error| self.fail(error.in_version(&from)))?;
                 }
                 if let Some(sink) = &self.nested {
                     let applied = sink.applied.take();
@@ -235,7 +237,8 @@ impl Context {
                     schema
                         .keep_nested(object, sink.kept.take())
                         .map_err(|error| {
-                            self.fail(schema.op_error(error, &from, schema.current()))
+                            let error = schema.op_error(error, &from, schema.current());
+                            self.fail(error.in_version(&from))
                         })?;
                 }
                 if let Some(report) = report.filter(Report::migrated) {
@@ -393,6 +396,7 @@ impl<T: Versioned> VersionedVisitor<'_, T> {
         let error = E::invalid_type(unexpected, &Expecting(T::schema().type_name()));
         self.cx.error = Some(Error::NotAnObject {
             type_name: T::schema().type_name(),
+            version: None,
             path: String::new(),
             found,
         });
@@ -454,7 +458,15 @@ where
                 // a document takes a route that leaves it in.
                 if first.is_current(schema) && !schema.key_is_field {
                     cx.found = Found::Current;
-                    return T::deserialize_current(MapAccessDeserializer::new(map));
+                    let repeated = Cell::new(false);
+                    let map = CurrentMap::new(map, schema, &repeated);
+                    return T::deserialize_current(MapAccessDeserializer::new(map)).inspect_err(
+                        |_| {
+                            if repeated.get() {
+                                cx.error = Some(schema.repeated_key());
+                            }
+                        },
+                    );
                 }
                 stamp = Some(first);
             }

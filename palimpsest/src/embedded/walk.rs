@@ -1141,6 +1141,7 @@ impl Schema {
             Some(Value::Object(kept)) => Ok(kept),
             Some(other) => Err(Error::NotAnObject {
                 type_name: self.type_name,
+                version: None,
                 path: format!("{path}.{LEGACY_NESTED}"),
                 found: kind_of(&other),
             }),

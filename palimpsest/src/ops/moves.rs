@@ -813,6 +813,7 @@ impl Undone {
             },
             Undone::NotAnObject { path, found } => Error::NotAnObject {
                 type_name,
+                version: None,
                 path,
                 found,
             },

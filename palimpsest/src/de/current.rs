@@ -1,0 +1,243 @@
+//! The fast path's map. A current document whose version key came first
+//! goes straight to the struct, which does not know the version key: a
+//! second one would reach it as an unknown key and be ignored, while every
+//! other route refuses it as [`Error::RepeatedKey`]. This map hands the
+//! struct the input's entries as they are and only watches each key go by,
+//! a comparison with the version key, so the fast path keeps its cost.
+
+use std::cell::Cell;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
+
+use crate::error::Error;
+use crate::schema::Schema;
+
+/// The rest of a current document's map, after its version key.
+pub(super) struct CurrentMap<'f, A> {
+    inner: A,
+    watch: Watch<'f>,
+}
+
+/// What every key is compared with, and where a repeat is noted for the
+/// reader to type its error.
+#[derive(Clone, Copy)]
+struct Watch<'f> {
+    /// The version key, held apart from the schema for the comparison.
+    key: &'static str,
+    schema: &'static Schema,
+    repeated: &'f Cell<bool>,
+}
+
+impl Watch<'_> {
+    #[inline]
+    fn check<E: serde::de::Error>(self, key: &str) -> Result<(), E> {
+        if key == self.key {
+            return Err(self.refuse());
+        }
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn refuse<E: serde::de::Error>(self) -> E {
+        self.repeated.set(true);
+        E::custom(self.schema.repeated_key())
+    }
+}
+
+impl<'f, A> CurrentMap<'f, A> {
+    /// `repeated` is set when the version key comes again.
+    pub(super) fn new(inner: A, schema: &'static Schema, repeated: &'f Cell<bool>) -> Self {
+        CurrentMap {
+            inner,
+            watch: Watch {
+                key: schema.key(),
+                schema,
+                repeated,
+            },
+        }
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for CurrentMap<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        self.inner.next_key_seed(Watched {
+            inner: seed,
+            watch: self.watch,
+        })
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.inner.next_value_seed(seed)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.inner.size_hint()
+    }
+}
+
+/// A seed, deserializer or visitor of a key, with the watch around it: the
+/// struct's own key visitor sees the key exactly as the format gave it.
+struct Watched<'f, T> {
+    inner: T,
+    watch: Watch<'f>,
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Watched<'_, S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+        self.inner.deserialize(Watched {
+            inner: deserializer,
+            watch: self.watch,
+        })
+    }
+}
+
+/// Each `deserialize_*` of the format's key deserializer, its visitor watched.
+macro_rules! watched_deserialize {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
+                self.inner.$method($($arg,)* Watched { inner: visitor, watch: self.watch })
+            }
+        )*
+    };
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Watched<'_, D> {
+    type Error = D::Error;
+
+    watched_deserialize! {
+        deserialize_any();
+        deserialize_bool();
+        deserialize_i8();
+        deserialize_i16();
+        deserialize_i32();
+        deserialize_i64();
+        deserialize_i128();
+        deserialize_u8();
+        deserialize_u16();
+        deserialize_u32();
+        deserialize_u64();
+        deserialize_u128();
+        deserialize_f32();
+        deserialize_f64();
+        deserialize_char();
+        deserialize_str();
+        deserialize_string();
+        deserialize_bytes();
+        deserialize_byte_buf();
+        deserialize_option();
+        deserialize_unit();
+        deserialize_unit_struct(name: &'static str);
+        deserialize_newtype_struct(name: &'static str);
+        deserialize_seq();
+        deserialize_tuple(len: usize);
+        deserialize_tuple_struct(name: &'static str, len: usize);
+        deserialize_map();
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+        deserialize_identifier();
+        deserialize_ignored_any();
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.inner.is_human_readable()
+    }
+}
+
+/// Each `visit_*` of a key that is not a string, handed on unwatched.
+macro_rules! forward_visit {
+    ($($method:ident($($arg:ident: $ty:ty)?);)*) => {
+        $(
+            fn $method<E: serde::de::Error>(self, $($arg: $ty)?) -> Result<V::Value, E> {
+                self.inner.$method($($arg)?)
+            }
+        )*
+    };
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Watched<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.expecting(f)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<V::Value, E> {
+        self.watch.check(key)?;
+        self.inner.visit_str(key)
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<V::Value, E> {
+        self.watch.check(key)?;
+        self.inner.visit_borrowed_str(key)
+    }
+
+    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<V::Value, E> {
+        self.watch.check(&key)?;
+        self.inner.visit_string(key)
+    }
+
+    forward_visit! {
+        visit_bool(v: bool);
+        visit_i8(v: i8);
+        visit_i16(v: i16);
+        visit_i32(v: i32);
+        visit_i64(v: i64);
+        visit_i128(v: i128);
+        visit_u8(v: u8);
+        visit_u16(v: u16);
+        visit_u32(v: u32);
+        visit_u64(v: u64);
+        visit_u128(v: u128);
+        visit_f32(v: f32);
+        visit_f64(v: f64);
+        visit_char(v: char);
+        visit_bytes(v: &[u8]);
+        visit_borrowed_bytes(v: &'de [u8]);
+        visit_byte_buf(v: Vec<u8>);
+        visit_none();
+        visit_unit();
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
+        self.inner.visit_some(deserializer)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<V::Value, D::Error> {
+        self.inner.visit_newtype_struct(deserializer)
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, seq: S) -> Result<V::Value, S::Error> {
+        self.inner.visit_seq(seq)
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<V::Value, M::Error> {
+        self.inner.visit_map(map)
+    }
+
+    fn visit_enum<En: EnumAccess<'de>>(self, data: En) -> Result<V::Value, En::Error> {
+        self.inner.visit_enum(data)
+    }
+}
+
+impl Schema {
+    /// The error of a document whose version key comes twice.
+    pub(crate) fn repeated_key(&self) -> Error {
+        Error::RepeatedKey {
+            type_name: self.type_name(),
+            key: self.key().to_owned(),
+        }
+    }
+}
