@@ -24,7 +24,13 @@
 //!
 //! An enum shows one variant per run; runs repeat until every variant of
 //! every enum met was chosen once. A type that holds itself is cut short
-//! at its second level: options are `None` there and sequences empty.
+//! at its second level: options are `None` there and sequences empty, and
+//! an enum met inside itself takes its first variant that does not lead
+//! back into it (the variants that do are learned as they recurse), so an
+//! enum whose first variant holds it ends too. The shape refers to such a
+//! type by its name, as to any other (`$ref` in its JSON Schema). A type
+//! with no finite document (every variant holds it, or a struct holds
+//! itself through a `Box` alone) is an error, not an endless trace.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -110,14 +116,23 @@ const OTHER_STRINGS: &[&str] = &[
 /// whose enums keep finding new ones, which no finite type does.
 const MAX_RUNS: usize = 4096;
 
+/// Named types read one inside the other beyond which a trace stops: a
+/// bound for a struct that holds itself with nothing to end it.
+const MAX_DEPTH: usize = 256;
+
 /// What the runs learned, and the variant choices of the run under way.
 #[derive(Default)]
 struct Tracer {
     types: BTreeMap<String, Definition>,
     /// For each enum met, its variants' count and the ones chosen so far.
     variants: HashMap<String, (usize, BTreeSet<usize>)>,
-    /// The named types being read, outermost first.
-    stack: Vec<String>,
+    /// The named types being read, outermost first, each enum with the
+    /// variant chosen for it.
+    stack: Vec<(String, Option<usize>)>,
+    /// For each enum, the variants that lead back into the enum: one that
+    /// holds itself is given another of its variants there, or its trace
+    /// would not end.
+    recursive: HashMap<String, BTreeSet<usize>>,
     /// The choices of every run, in the order the enums were met: a replay
     /// (to leave a field out) takes the same road to the struct.
     choices: Vec<Vec<usize>>,
@@ -170,7 +185,24 @@ impl Tracer {
         self.stack
             .iter()
             .enumerate()
-            .any(|(i, name)| self.stack[..i].contains(name))
+            .any(|(i, (name, _))| self.stack[..i].iter().any(|(seen, _)| seen == name))
+    }
+
+    /// Enters a named type (an enum with the variant chosen for it).
+    fn enter(&mut self, name: &str, variant: Option<usize>) -> Result<(), TraceError> {
+        // A struct that holds itself with no option, sequence, map or
+        // other variant between has no finite document.
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(de::Error::custom(format_args!(
+                "`{name}` holds itself with no way to end a document (no option, sequence, map or variant without it)"
+            )));
+        }
+        self.stack.push((name.to_owned(), variant));
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.stack.pop();
     }
 
     /// The next sample number, from 1 to 100.
@@ -230,7 +262,10 @@ impl Tracer {
         self.types.insert(name.to_owned(), joined);
     }
 
-    fn choose(&mut self, name: &str, count: usize) -> usize {
+    /// The variant of the enum `name` a run reads: in a replay the one
+    /// the replayed run chose; inside the enum itself the first that does
+    /// not lead back into it; else the first not chosen yet.
+    fn choose(&mut self, name: &str, count: usize) -> Result<usize, TraceError> {
         let run = self.choices.len() - 1;
         if let Some(replay) = &mut self.replay {
             let index = if replay.is_empty() {
@@ -238,21 +273,36 @@ impl Tracer {
             } else {
                 replay.remove(0)
             };
-            return index.min(count.saturating_sub(1));
+            return Ok(index.min(count.saturating_sub(1)));
         }
-        let recursing = self.stack.iter().any(|seen| seen == name);
+        // Every variant chosen for the enum further out leads here.
+        let open: Vec<usize> = self
+            .stack
+            .iter()
+            .filter(|(seen, _)| seen == name)
+            .filter_map(|(_, variant)| *variant)
+            .collect();
+        let recursing = !open.is_empty();
+        let recursive = self.recursive.entry(name.to_owned()).or_default();
+        recursive.extend(open);
         let (_, chosen) = self
             .variants
             .entry(name.to_owned())
             .or_insert_with(|| (count, BTreeSet::new()));
         let index = if recursing {
-            0
+            (0..count)
+                .find(|i| !recursive.contains(i))
+                .ok_or_else(|| {
+                    de::Error::custom(format_args!(
+                        "every variant of `{name}` holds `{name}`: no document of it ends"
+                    ))
+                })?
         } else {
             (0..count).find(|i| !chosen.contains(i)).unwrap_or(0)
         };
         chosen.insert(index);
         self.choices[run].push(index);
-        index
+        Ok(index)
     }
 
     /// The indices of the keys `owner`'s reader is given: its fields' own
@@ -285,7 +335,9 @@ impl Tracer {
         };
         let order: Vec<usize> = (0..keys.len()).collect();
         let mut formats = vec![Format::Any; keys.len()];
-        self.stack.push(owner.clone());
+        if let Err(error) = self.enter(&owner, None) {
+            return (Err(error), BTreeMap::new());
+        }
         self.tagged_pending = None;
         let mut value = visitor.visit_map(Fields {
             tracer: self,
@@ -295,7 +347,7 @@ impl Tracer {
             formats: &mut formats,
             next: 0,
         });
-        self.stack.pop();
+        self.leave();
         if let Err(TraceError(_, clue)) = &mut value {
             if let Some(Clue::Missing(field)) = *clue {
                 // A field an internally tagged variant inside lacked is
@@ -566,12 +618,12 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         visitor: V,
     ) -> Result<V::Value, TraceError> {
         let mut inner = Format::Any;
-        self.tracer.stack.push(name.to_owned());
+        self.tracer.enter(name, None)?;
         let value = visitor.visit_newtype_struct(Sample {
             tracer: self.tracer,
             out: &mut inner,
         });
-        self.tracer.stack.pop();
+        self.tracer.leave();
         self.record(Format::Named(name.to_owned()))
             .define(name, Definition::Newtype(inner));
         value
@@ -613,13 +665,13 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         visitor: V,
     ) -> Result<V::Value, TraceError> {
         let mut items = vec![Format::Any; len];
-        self.tracer.stack.push(name.to_owned());
+        self.tracer.enter(name, None)?;
         let value = visitor.visit_seq(Items {
             tracer: self.tracer,
             items: &mut items,
             next: 0,
         });
-        self.tracer.stack.pop();
+        self.tracer.leave();
         self.record(Format::Named(name.to_owned()))
             .define(name, Definition::Tuple(items));
         value
@@ -666,7 +718,7 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         };
         let mut formats = vec![Format::Any; fields.len()];
         let order = self.tracer.order(name, fields, omitted);
-        self.tracer.stack.push(name.to_owned());
+        self.tracer.enter(name, None)?;
         let value = visitor.visit_map(Fields {
             tracer: self.tracer,
             owner: Some(name),
@@ -675,7 +727,7 @@ impl<'de> Deserializer<'de> for Sample<'_> {
             formats: &mut formats,
             next: 0,
         });
-        self.tracer.stack.pop();
+        self.tracer.leave();
         if let Err(TraceError(_, Some(Clue::Duplicate(field)))) = &value {
             if let Some((owner, key)) = self.tracer.last_key {
                 self.tracer.canonical.insert(field);
@@ -711,16 +763,16 @@ impl<'de> Deserializer<'de> for Sample<'_> {
                 "the enum `{name}` has no variant"
             )));
         }
-        let index = self.tracer.choose(name, variants.len());
+        let index = self.tracer.choose(name, variants.len())?;
         let variant = variants[index];
         let mut payload = Definition::Unit;
-        self.tracer.stack.push(name.to_owned());
+        self.tracer.enter(name, Some(index))?;
         let value = visitor.visit_enum(Choice {
             tracer: self.tracer,
             variant,
             payload: &mut payload,
         });
-        self.tracer.stack.pop();
+        self.tracer.leave();
         let mut definition = BTreeMap::new();
         definition.insert(variant.to_owned(), payload);
         self.record(Format::Named(name.to_owned()))
@@ -778,7 +830,7 @@ impl Sample<'_> {
             payload: &mut payload,
             next: 0,
         });
-        if let (Some(variant), Some(payload)) = (variant, payload) {
+        if let (Some((variant, _)), Some(payload)) = (variant, payload) {
             let mut definition = BTreeMap::new();
             definition.insert(variant.to_owned(), payload);
             self.record(Format::Named(name.to_owned()))
@@ -824,7 +876,7 @@ impl Sample<'_> {
             }
             return value;
         };
-        let variant = variants[self.tracer.choose(&name, variants.len())];
+        let variant = variants[self.tracer.choose(&name, variants.len())?];
         let pending = format!("{name}::{variant}");
         let fields = self
             .tracer
@@ -912,8 +964,9 @@ struct Adjacent<'t, 'f> {
     tracer: &'t mut Tracer,
     name: &'static str,
     keys: [&'static str; 2],
-    /// The variant the tag named, and its payload once read.
-    variant: &'f mut Option<&'static str>,
+    /// The variant the tag named (with its index), and its payload once
+    /// read.
+    variant: &'f mut Option<(&'static str, usize)>,
     payload: &'f mut Option<Definition>,
     next: usize,
 }
@@ -948,12 +1001,13 @@ impl<'de> MapAccess<'de> for Adjacent<'_, '_> {
         // On the stack while its payload is read, not while its variant
         // is chosen: a choice inside the enum's own payload is a
         // recursion's.
-        self.tracer.stack.push(self.name.to_owned());
+        let index = self.variant.map(|(_, index)| index);
+        self.tracer.enter(self.name, index)?;
         let value = seed.deserialize(Sample {
             tracer: self.tracer,
             out: &mut format,
         });
-        self.tracer.stack.pop();
+        self.tracer.leave();
         let value = value?;
         // A unit or struct variant's reader says which it is; any other
         // payload is one value, a tuple variant's a tuple.
@@ -973,7 +1027,7 @@ impl<'de> MapAccess<'de> for Adjacent<'_, '_> {
 struct TagValue<'t, 'f> {
     tracer: &'t mut Tracer,
     name: &'static str,
-    variant: &'f mut Option<&'static str>,
+    variant: &'f mut Option<(&'static str, usize)>,
 }
 
 impl<'de> Deserializer<'de> for TagValue<'_, '_> {
@@ -998,8 +1052,9 @@ impl<'de> Deserializer<'de> for TagValue<'_, '_> {
                 self.name
             )));
         }
-        let variant = variants[self.tracer.choose(self.name, variants.len())];
-        *self.variant = Some(variant);
+        let index = self.tracer.choose(self.name, variants.len())?;
+        let variant = variants[index];
+        *self.variant = Some((variant, index));
         visitor.visit_enum(IntoDeserializer::<TraceError>::into_deserializer(variant))
     }
 
