@@ -204,3 +204,76 @@ fn a_type_with_no_finite_document_is_an_error_not_a_hang() {
         "the shape of `Loop` cannot be read off its serde derive: every variant of `Step` holds `Step`: no document of it ends"
     );
 }
+
+mod note {
+    use super::*;
+
+    #[versioned(since = "0.1.0", version = "0.2.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Note {
+        #[renamed_from("body", since = "0.2.0")]
+        pub text: String,
+    }
+}
+
+mod memo {
+    use super::*;
+
+    // `Note` renamed in Rust only: its serde name, and so its lock
+    // folder, changes with it.
+    #[versioned(since = "0.1.0", version = "0.2.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Memo {
+        #[renamed_from("body", since = "0.2.0")]
+        pub text: String,
+    }
+}
+
+mod memo_keeping_its_name {
+    use super::*;
+
+    #[versioned(since = "0.1.0", version = "0.2.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    #[serde(rename = "Note")]
+    pub struct Memo {
+        #[renamed_from("body", since = "0.2.0")]
+        pub text: String,
+    }
+}
+
+#[test]
+fn a_lock_folder_is_keyed_by_the_serde_name_of_the_type() {
+    let dir = lock_dir("renamed-type");
+    let written = Lock::new(&dir).bless(true).check::<note::Note>().unwrap();
+    assert_eq!(written.written.len(), 3);
+    assert!(dir.join("Note").join("0.2.0.json").is_file());
+
+    // Renamed in Rust, with serde's name kept: the same folder, and it holds.
+    let kept = Lock::new(&dir)
+        .bless(false)
+        .check::<memo_keeping_its_name::Memo>()
+        .unwrap();
+    assert_eq!(kept.checked, ["0.0.1", "0.1.0", "0.2.0"]);
+
+    // Renamed in Rust only: the check says where its history is, and
+    // blessing does not start a second one.
+    for bless in [false, true] {
+        let error = Lock::new(&dir).bless(bless).check::<memo::Memo>().unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "the schema lock of `Memo` fails:\n  - {} is missing, and {} locks the same shapes under the name `Note`: the type's serde name changed from `Note` to `Memo` (renaming the Rust type renames it). Documents do not hold the name: keep the lock with `#[serde(rename = \"Note\")]` on the type, or move the folder to {}",
+                dir.join("Memo").display(),
+                dir.join("Note").display(),
+                dir.join("Memo").display(),
+            )
+        );
+    }
+    assert!(!dir.join("Memo").exists());
+
+    // Once the folder is moved, the history holds under the new name.
+    std::fs::rename(dir.join("Note"), dir.join("Memo")).unwrap();
+    let moved = Lock::new(&dir).bless(false).check::<memo::Memo>().unwrap();
+    assert_eq!(moved.checked, ["0.0.1", "0.1.0", "0.2.0"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

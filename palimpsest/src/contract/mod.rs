@@ -145,6 +145,8 @@ where
 #[derive(Debug, Clone)]
 pub struct Contract {
     type_name: &'static str,
+    /// serde's name of the type, which keys its lock folder.
+    name: String,
     schema: &'static Schema,
     current: Version,
     shapes: Vec<(Version, Option<Shape>)>,
@@ -179,8 +181,13 @@ impl Contract {
             tags: traced.tags,
             contents: traced.contents,
         };
+        let name = match &current.root {
+            Format::Named(name) => name.clone(),
+            _ => schema.type_name().to_owned(),
+        };
         Ok(Contract {
             type_name: schema.type_name(),
+            name,
             schema,
             current: schema.current().clone(),
             shapes: history::shapes(schema, &current),
@@ -191,6 +198,35 @@ impl Contract {
     #[must_use]
     pub fn type_name(&self) -> &'static str {
         self.type_name
+    }
+
+    /// The type's name as serde writes it, which keys its lock folder
+    /// (`schema/<name>/`): the Rust name, or the one `#[serde(rename =
+    /// "...")]` on the type gives. Documents do not hold it, so renaming
+    /// the Rust type while keeping the old name in `#[serde(rename)]`
+    /// keeps its lock.
+    ///
+    /// ```
+    /// use palimpsest::contract::Contract;
+    /// use palimpsest::versioned;
+    /// use serde::{Deserialize, Serialize};
+    ///
+    /// // Renamed from `Note`: the lock in `schema/Note/` still holds.
+    /// #[versioned(since = "0.1.0")]
+    /// #[derive(Serialize, Deserialize)]
+    /// #[serde(rename = "Note")]
+    /// struct Memo {
+    ///     text: String,
+    /// }
+    ///
+    /// let contract = Contract::of::<Memo>()?;
+    /// assert_eq!(contract.type_name(), "Memo");
+    /// assert_eq!(contract.name(), "Note");
+    /// # Ok::<(), palimpsest::contract::ContractError>(())
+    /// ```
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// The type's history.
