@@ -277,3 +277,71 @@ fn a_lock_folder_is_keyed_by_the_serde_name_of_the_type() {
     assert_eq!(moved.checked, ["0.0.1", "0.1.0", "0.2.0"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+mod adjacent {
+    use super::*;
+
+    #[versioned(since = "0.1.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Feed {
+        pub events: Vec<Event>,
+    }
+
+    // serde reads a struct variant's content as a map and names none of
+    // its fields: the ones with a default are asked for by index.
+    #[derive(Debug, Serialize, Deserialize)]
+    #[serde(tag = "t", content = "c", rename_all = "snake_case")]
+    pub enum Event {
+        Click {
+            x: u32,
+            #[serde(default)]
+            button: String,
+            #[serde(default, rename = "mods")]
+            modifiers: Vec<String>,
+        },
+        Quit,
+    }
+}
+
+mod adjacent_changed {
+    use super::*;
+
+    #[versioned(since = "0.1.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Feed {
+        pub events: Vec<Event>,
+    }
+
+    #[derive(Debug, Serialize, Deserialize)]
+    #[serde(tag = "t", content = "c", rename_all = "snake_case")]
+    pub enum Event {
+        Click {
+            x: u32,
+            #[serde(default)]
+            button: u8,
+            #[serde(default, rename = "mods")]
+            modifiers: Vec<String>,
+        },
+        Quit,
+    }
+}
+
+#[test]
+fn an_adjacently_tagged_struct_variant_shows_its_fields_with_a_default() {
+    let contract = Contract::of::<adjacent::Feed>().unwrap();
+    assert_eq!(
+        definition(&contract, "Event"),
+        serde_json::json!({"enum": {
+            "click": {"struct": {
+                "x": {"type": "integer"},
+                "button": {"type": "string", "optional": true},
+                "mods": {"type": "array<string>", "optional": true},
+            }},
+            "quit": "unit",
+        }})
+    );
+    assert_eq!(
+        problems::<adjacent::Feed, adjacent_changed::Feed>("adjacent"),
+        ["`Event::click.button` changed from string to integer without a new version and a conversion (`#[converted(..., since = ...)]`)"]
+    );
+}

@@ -137,11 +137,12 @@ struct Tracer {
     /// (to leave a field out) takes the same road to the struct.
     choices: Vec<Vec<usize>>,
     replay: Option<Vec<usize>>,
-    /// The run in which each struct was first met.
-    first_run: BTreeMap<&'static str, usize>,
+    /// The run in which each struct (or struct read as a map) was first
+    /// met.
+    first_run: BTreeMap<String, usize>,
     /// The field to leave out, as (struct, field), and whether the struct's
     /// visitor then failed.
-    omit: Option<(&'static str, &'static str)>,
+    omit: Option<(String, &'static str)>,
     omission_failed: Option<bool>,
     /// serde's field names are `&'static str`; the definitions keep owned
     /// copies, and the replays need the static ones back.
@@ -162,6 +163,20 @@ struct Tracer {
     /// The payload of an adjacently tagged variant that serde reads as any
     /// value (a unit or a struct variant), for the enum's reader.
     variant_payload: Option<Definition>,
+    /// The reader of that payload when it is a struct's (`Enum::Variant`,
+    /// as serde's derive names it), for the enum's reader.
+    variant_owner: Option<String>,
+    /// Where each adjacently tagged struct variant's payload is defined,
+    /// as (enum, variant), by its reader's name.
+    payload_sites: BTreeMap<String, (String, String)>,
+    /// For each struct variant whose fields serde names nowhere, the index
+    /// of the next field to ask its name of; and those asked all of.
+    probes: BTreeMap<String, usize>,
+    probed: BTreeSet<String>,
+    /// The depth of the field index being probed, and whether serde read
+    /// its value as ignored (the index is past the last field).
+    probe_depth: Option<usize>,
+    ignored: bool,
     tagged_variants: BTreeMap<String, &'static [&'static str]>,
     /// The field a value is read for, which a sample string holds.
     last_field: &'static str,
@@ -220,6 +235,8 @@ impl Tracer {
             + self.tags.len()
             + self.tagged_variants.len()
             + self.strings.values().sum::<usize>()
+            + self.probes.values().sum::<usize>()
+            + self.probed.len()
     }
 
     /// The string a value of the field being read is given.
@@ -323,18 +340,44 @@ impl Tracer {
     /// A map of fields serde names nowhere (a struct with a flattened
     /// field, an adjacently tagged struct variant), given the ones `owner`
     /// learned; a run that fails for a missing field teaches it.
+    ///
+    /// A struct variant's reader (`indexed`) also takes fields by index,
+    /// as serde's derive reads a struct from a sequence: the next index
+    /// not asked yet is given twice, and the second time serde names the
+    /// field in its duplicate error, so fields with a default are learned
+    /// too. (A struct with a flattened field sends an index to its
+    /// flattened field instead: its fields with a default stay unknown.)
     fn learned_fields<'de, V: Visitor<'de>>(
         &mut self,
         owner: String,
+        indexed: bool,
         visitor: V,
     ) -> (Result<V::Value, TraceError>, BTreeMap<String, Field>) {
-        let keys = if self.recursing() {
+        let recursing = self.recursing();
+        let keys = if recursing {
             Vec::new()
         } else {
             self.flattened.get(&owner).cloned().unwrap_or_default()
         };
-        let order: Vec<usize> = (0..keys.len()).collect();
+        for key in &keys {
+            self.field_names.insert((*key).to_owned(), key);
+        }
+        let run = self.choices.len() - 1;
+        self.first_run.entry(owner.clone()).or_insert(run);
+        let omitted = match &self.omit {
+            Some((struct_name, field)) if *struct_name == owner => Some(*field),
+            _ => None,
+        };
+        let order: Vec<usize> = (0..keys.len())
+            .filter(|i| Some(keys[*i]) != omitted)
+            .collect();
         let mut formats = vec![Format::Any; keys.len()];
+        let probing = indexed && !recursing && self.replay.is_none() && !self.probed.contains(&owner);
+        let mut probe = probing.then(|| Probe {
+            index: self.probes.get(&owner).copied().unwrap_or(0),
+            given: 0,
+            ended: false,
+        });
         if let Err(error) = self.enter(&owner, None) {
             return (Err(error), BTreeMap::new());
         }
@@ -346,25 +389,42 @@ impl Tracer {
             order: &order,
             formats: &mut formats,
             next: 0,
+            probe: probe.as_mut(),
         });
         self.leave();
+        if omitted.is_some() && self.omission_failed.is_none() {
+            self.omission_failed = Some(value.is_err());
+        }
+        if probe.as_ref().is_some_and(|probe| probe.ended) {
+            self.probed.insert(owner.clone());
+        }
         if let Err(TraceError(_, clue)) = &mut value {
-            if let Some(Clue::Missing(field)) = *clue {
-                // A field an internally tagged variant inside lacked is
-                // the variant's.
-                let ours = self.tagged_pending.is_none();
-                if ours && self.replay.is_none() && !keys.contains(&field) {
-                    self.flattened.entry(owner).or_default().push(field);
-                    // Learned here: a struct around this one must not take
-                    // the field for its own.
+            match *clue {
+                Some(Clue::Missing(field)) => {
+                    // A field an internally tagged variant inside lacked is
+                    // the variant's.
+                    let ours = self.tagged_pending.is_none();
+                    if ours && self.replay.is_none() && !keys.contains(&field) {
+                        self.flattened.entry(owner.clone()).or_default().push(field);
+                        // Learned here: a struct around this one must not
+                        // take the field for its own.
+                        *clue = None;
+                    }
+                }
+                // The probed index named its field.
+                Some(Clue::Duplicate(field)) if probe.is_some() => {
+                    if !keys.contains(&field) {
+                        self.flattened.entry(owner.clone()).or_default().push(field);
+                    }
+                    *self.probes.entry(owner.clone()).or_default() += 1;
                     *clue = None;
                 }
+                _ => {}
             }
         }
-        let fields = keys
+        let fields = order
             .iter()
-            .zip(formats)
-            .map(|(key, format)| field(key, format))
+            .map(|index| field(keys[*index], formats[*index].clone()))
             .collect();
         (value, fields)
     }
@@ -425,17 +485,25 @@ where
         }
     }
     // Each field left out once, on the road of the run that first met its
-    // struct.
-    let structs: Vec<(String, Vec<String>)> = tracer
+    // struct (or its struct variant read as a map).
+    let mut structs: Vec<(String, Option<(String, String)>, Vec<String>)> = tracer
         .types
         .iter()
         .filter_map(|(name, definition)| match definition {
-            Definition::Struct(fields) => Some((name.clone(), fields.keys().cloned().collect())),
+            Definition::Struct(fields) => {
+                Some((name.clone(), None, fields.keys().cloned().collect()))
+            }
             _ => None,
         })
         .collect();
-    for (name, fields) in structs {
-        let Some((&name, &run)) = tracer.first_run.get_key_value(name.as_str()) else {
+    for (owner, site) in &tracer.payload_sites {
+        if let Some(fields) = payload_fields(&mut tracer.types, None, Some(site)) {
+            let fields = fields.keys().cloned().collect();
+            structs.push((owner.clone(), Some(site.clone()), fields));
+        }
+    }
+    for (name, site, fields) in structs {
+        let Some(&run) = tracer.first_run.get(&name) else {
             continue;
         };
         for field in fields {
@@ -443,7 +511,7 @@ where
                 continue;
             };
             tracer.replay = Some(tracer.choices[run].clone());
-            tracer.omit = Some((name, field));
+            tracer.omit = Some((name.clone(), field));
             tracer.omission_failed = None;
             let mut ignored = Format::Any;
             // The run fails when the field is required; that failure is
@@ -453,10 +521,9 @@ where
                 out: &mut ignored,
             });
             if tracer.omission_failed == Some(false) {
-                if let Some(Definition::Struct(fields)) = tracer.types.get_mut(name) {
-                    if let Some(seen) = fields.get_mut(field) {
-                        seen.optional = true;
-                    }
+                let fields = payload_fields(&mut tracer.types, Some(&name), site.as_ref());
+                if let Some(seen) = fields.and_then(|fields| fields.get_mut(field)) {
+                    seen.optional = true;
                 }
             }
         }
@@ -477,6 +544,26 @@ where
         tags,
         contents,
     })
+}
+
+/// The fields of the struct `name`, or of the struct variant at `site`
+/// (enum, variant).
+fn payload_fields<'a>(
+    types: &'a mut BTreeMap<String, Definition>,
+    name: Option<&str>,
+    site: Option<&(String, String)>,
+) -> Option<&'a mut BTreeMap<String, Field>> {
+    let definition = match site {
+        Some((name, variant)) => match types.get_mut(name)? {
+            Definition::Enum(variants) => variants.get_mut(variant)?,
+            _ => return None,
+        },
+        None => types.get_mut(name?)?,
+    };
+    match definition {
+        Definition::Struct(fields) => Some(fields),
+        _ => None,
+    }
 }
 
 /// The tracing deserializer: one value's place in the sample document.
@@ -576,8 +663,9 @@ impl<'de> Deserializer<'de> for Sample<'_> {
             return visitor.visit_unit();
         }
         if let Some(variant) = expected_type(&visitor, "struct variant ") {
-            let (value, fields) = self.tracer.learned_fields(variant, visitor);
+            let (value, fields) = self.tracer.learned_fields(variant.clone(), true, visitor);
             self.tracer.variant_payload = Some(Definition::Struct(fields));
+            self.tracer.variant_owner = Some(variant);
             return value;
         }
         self.record(Format::Any);
@@ -585,6 +673,10 @@ impl<'de> Deserializer<'de> for Sample<'_> {
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        // serde ignores the value of a field index past the last field.
+        if self.tracer.probe_depth == Some(self.tracer.stack.len()) {
+            self.tracer.ignored = true;
+        }
         self.deserialize_any(visitor)
     }
 
@@ -708,12 +800,12 @@ impl<'de> Deserializer<'de> for Sample<'_> {
             return self.adjacent_enum(name, tag, content, visitor);
         }
         let run = self.tracer.choices.len() - 1;
-        self.tracer.first_run.entry(name).or_insert(run);
+        self.tracer.first_run.entry(name.to_owned()).or_insert(run);
         for field in fields {
             self.tracer.field_names.insert((*field).to_owned(), field);
         }
-        let omitted = match self.tracer.omit {
-            Some((struct_name, field)) if struct_name == name => Some(field),
+        let omitted = match &self.tracer.omit {
+            Some((struct_name, field)) if struct_name == name => Some(*field),
             _ => None,
         };
         let mut formats = vec![Format::Any; fields.len()];
@@ -726,6 +818,7 @@ impl<'de> Deserializer<'de> for Sample<'_> {
             order: &order,
             formats: &mut formats,
             next: 0,
+            probe: None,
         });
         self.tracer.leave();
         if let Err(TraceError(_, Some(Clue::Duplicate(field)))) = &value {
@@ -799,7 +892,7 @@ impl Sample<'_> {
         name: String,
         visitor: V,
     ) -> Result<V::Value, TraceError> {
-        let (value, fields) = self.tracer.learned_fields(name.clone(), visitor);
+        let (value, fields) = self.tracer.learned_fields(name.clone(), false, visitor);
         if self.tracer.replay.is_none() {
             self.record(Format::Named(name.clone()))
                 .define(&name, Definition::Struct(fields));
@@ -997,6 +1090,7 @@ impl<'de> MapAccess<'de> for Adjacent<'_, '_> {
             });
         }
         self.tracer.variant_payload = None;
+        self.tracer.variant_owner = None;
         let mut format = Format::Any;
         // On the stack while its payload is read, not while its variant
         // is chosen: a choice inside the enum's own payload is a
@@ -1011,6 +1105,12 @@ impl<'de> MapAccess<'de> for Adjacent<'_, '_> {
         let value = value?;
         // A unit or struct variant's reader says which it is; any other
         // payload is one value, a tuple variant's a tuple.
+        if let (Some(owner), Some((variant, _))) = (self.tracer.variant_owner.take(), *self.variant)
+        {
+            self.tracer
+                .payload_sites
+                .insert(owner, (self.name.to_owned(), variant.to_owned()));
+        }
         *self.payload = Some(match self.tracer.variant_payload.take() {
             Some(payload) => payload,
             None => match format {
@@ -1148,6 +1248,34 @@ struct Fields<'t, 'f> {
     order: &'f [usize],
     formats: &'f mut [Format],
     next: usize,
+    /// A field index to give twice after the named fields.
+    probe: Option<&'f mut Probe>,
+}
+
+/// A field index a struct variant's reader is given, to learn its name.
+struct Probe {
+    index: usize,
+    /// How many times the index was given.
+    given: u8,
+    /// Whether serde ignored it: no field has that index.
+    ended: bool,
+}
+
+/// A key that is a field's index, as in a struct read from a sequence.
+struct IndexKey(usize);
+
+impl<'de> Deserializer<'de> for IndexKey {
+    type Error = TraceError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        visitor.visit_u64(self.0 as u64)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
 }
 
 impl<'de> MapAccess<'de> for Fields<'_, '_> {
@@ -1166,7 +1294,13 @@ impl<'de> MapAccess<'de> for Fields<'_, '_> {
                 seed.deserialize(IntoDeserializer::<TraceError>::into_deserializer(field))
                     .map(Some)
             }
-            None => Ok(None),
+            None => match &mut self.probe {
+                Some(probe) if probe.given < 2 && !probe.ended => {
+                    probe.given += 1;
+                    seed.deserialize(IndexKey(probe.index)).map(Some)
+                }
+                _ => Ok(None),
+            },
         }
     }
 
@@ -1174,6 +1308,20 @@ impl<'de> MapAccess<'de> for Fields<'_, '_> {
         &mut self,
         seed: V,
     ) -> Result<V::Value, TraceError> {
+        if self.next >= self.order.len() {
+            if let Some(probe) = &mut self.probe {
+                let mut format = Format::Any;
+                let depth = self.tracer.probe_depth.replace(self.tracer.stack.len());
+                self.tracer.ignored = false;
+                let value = seed.deserialize(Sample {
+                    tracer: self.tracer,
+                    out: &mut format,
+                });
+                probe.ended = std::mem::take(&mut self.tracer.ignored);
+                self.tracer.probe_depth = depth;
+                return value;
+            }
+        }
         let index = self.order.get(self.next).copied().unwrap_or(usize::MAX);
         self.next += 1;
         let out = self
@@ -1259,6 +1407,7 @@ impl<'de> VariantAccess<'de> for Choice<'_, '_> {
             order: &order,
             formats: &mut formats,
             next: 0,
+            probe: None,
         });
         *self.payload = Definition::Struct(
             order
