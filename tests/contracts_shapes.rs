@@ -258,7 +258,10 @@ fn a_lock_folder_is_keyed_by_the_serde_name_of_the_type() {
     // Renamed in Rust only: the check says where its history is, and
     // blessing does not start a second one.
     for bless in [false, true] {
-        let error = Lock::new(&dir).bless(bless).check::<memo::Memo>().unwrap_err();
+        let error = Lock::new(&dir)
+            .bless(bless)
+            .check::<memo::Memo>()
+            .unwrap_err();
         assert_eq!(
             error.to_string(),
             format!(
@@ -343,5 +346,75 @@ fn an_adjacently_tagged_struct_variant_shows_its_fields_with_a_default() {
     assert_eq!(
         problems::<adjacent::Feed, adjacent_changed::Feed>("adjacent"),
         ["`Event::click.button` changed from string to integer without a new version and a conversion (`#[converted(..., since = ...)]`)"]
+    );
+}
+
+mod flattened {
+    use super::*;
+
+    #[versioned(since = "0.1.0", version = "0.2.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub title: String,
+        pub parts: Vec<Part>,
+    }
+
+    // serde reads a struct with a flattened field as a map and names its
+    // fields nowhere: the required ones are learned from its errors, the
+    // ones with a default by trying the names the trace and the history
+    // know: `weight` is added in `Part`'s history, `title` is a field of
+    // `Doc`.
+    #[versioned(embedded)]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Part {
+        pub text: String,
+        #[added_in("0.2.0")]
+        #[serde(default)]
+        pub weight: u32,
+        #[serde(default)]
+        pub title: Option<String>,
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+}
+
+mod flattened_changed {
+    use super::*;
+
+    #[versioned(since = "0.1.0", version = "0.2.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub title: String,
+        pub parts: Vec<Part>,
+    }
+
+    #[versioned(embedded)]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Part {
+        pub text: String,
+        #[added_in("0.2.0")]
+        #[serde(default)]
+        pub weight: f64,
+        #[serde(default)]
+        pub title: Option<String>,
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+}
+
+#[test]
+fn a_flattened_struct_shows_the_fields_with_a_default_it_can_be_asked_for() {
+    let contract = Contract::of::<flattened::Doc>().unwrap();
+    assert_eq!(
+        definition(&contract, "Part"),
+        serde_json::json!({"struct": {
+            "text": {"type": "string"},
+            "weight": {"type": "integer", "optional": true},
+            "title": {"type": "option<string>", "optional": true},
+        }})
+    );
+    assert_eq!(
+        problems::<flattened::Doc, flattened_changed::Doc>("flattened"),
+        ["`Part.weight` changed from integer to number without a new version and a conversion (`#[converted(..., since = ...)]`)"]
     );
 }

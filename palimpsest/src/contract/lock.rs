@@ -283,7 +283,10 @@ impl Lock {
             let files = stray_files(&path)?;
             let mut same = !files.is_empty();
             for file in &files {
-                let version = file.file_stem().and_then(|v| v.to_str()).unwrap_or_default();
+                let version = file
+                    .file_stem()
+                    .and_then(|v| v.to_str())
+                    .unwrap_or_default();
                 let ours = contract.shape(version);
                 // A folder that is not a lock, or another type's: not this one.
                 let Ok(Some(locked)) = read(file) else {

@@ -124,7 +124,7 @@ where
 {
     let type_name = T::schema().type_name();
     let first = RefCell::new(None);
-    trace::trace(|sample| {
+    trace::trace(&history::field_names(T::schema()), |sample| {
         let value = T::deserialize_current(sample)?;
         // The first run that reads gives every field; the later ones
         // explore other variants, or leave fields out.
@@ -165,13 +165,13 @@ impl Contract {
         T: Versioned + DeserializeOwned,
     {
         let schema = T::schema();
-        let traced =
-            trace::trace(|sample| T::deserialize_current(sample).map(drop)).map_err(|error| {
-                ContractError::Trace {
-                    type_name: schema.type_name(),
-                    message: error.0,
-                }
-            })?;
+        let traced = trace::trace(&history::field_names(schema), |sample| {
+            T::deserialize_current(sample).map(drop)
+        })
+        .map_err(|error| ContractError::Trace {
+            type_name: schema.type_name(),
+            message: error.0,
+        })?;
         let current = Shape {
             type_name: schema.type_name().to_owned(),
             version: schema.current().to_string(),

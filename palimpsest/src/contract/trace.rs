@@ -14,13 +14,27 @@
 //!
 //! A struct with a `#[serde(flatten)]` field is read by serde as a map
 //! and names its fields nowhere: a run that fails for a missing field
-//! teaches that field to the next, so the shape holds its required fields
-//! (the ones a document may leave out stay unknown).
+//! teaches that field to the next, so the shape holds its required
+//! fields. Its fields with a default are found by asking: each name the
+//! trace met in any struct, and each the history gives (added, renamed,
+//! converted fields), is given once as a key; serde reads the value of a
+//! field's key with the field's own reader, and buffers any other key for
+//! the flattened field, in its `Content`. A field with a default whose
+//! name is nowhere else stays unknown.
 //!
 //! An adjacently tagged enum is read by serde as a struct of its tag and
 //! content keys; the tag's reader is given the enum's variants, and the
-//! content is read from the tracer, so each payload's formats are known
-//! (a struct variant's fields are learned as a flattened struct's are).
+//! content is read from the tracer, so each payload's formats are known.
+//! A struct variant's required fields are learned as a flattened
+//! struct's are, and all its fields by index: serde's derive takes a
+//! field's index as its key (as when it reads a struct from a sequence),
+//! and names the field in its duplicate error when the index is given
+//! twice; an index past the last field it ignores. Each field learned so
+//! is then left out once, to learn whether documents may omit it.
+//!
+//! An untagged enum is `any`: serde buffers the value in its `Content`
+//! and tries each variant on that buffer, so no variant's reads reach the
+//! tracer, and its errors name no field. A change inside one is not seen.
 //!
 //! An enum shows one variant per run; runs repeat until every variant of
 //! every enum met was chosen once. A type that holds itself is cut short
@@ -46,6 +60,9 @@ use super::format::{Definition, Field, Format};
 /// value (a validating `try_from`, a borrowed `&str`, ...).
 #[derive(Debug)]
 pub(crate) struct TraceError(pub(crate) String, Option<Clue>);
+
+/// An enum's name and one of its variants' (serde's names).
+type VariantSite = (String, String);
 
 /// What a failed run taught about the type, for the next run.
 #[derive(Debug, Clone, Copy)]
@@ -168,15 +185,20 @@ struct Tracer {
     variant_owner: Option<String>,
     /// Where each adjacently tagged struct variant's payload is defined,
     /// as (enum, variant), by its reader's name.
-    payload_sites: BTreeMap<String, (String, String)>,
+    payload_sites: BTreeMap<String, VariantSite>,
     /// For each struct variant whose fields serde names nowhere, the index
     /// of the next field to ask its name of; and those asked all of.
     probes: BTreeMap<String, usize>,
     probed: BTreeSet<String>,
-    /// The depth of the field index being probed, and whether serde read
-    /// its value as ignored (the index is past the last field).
+    /// The depth of the key being probed, and whether serde read its value
+    /// as ignored (a field index past the last field) or into its buffer
+    /// for a flattened field (a name that is none of the struct's own).
     probe_depth: Option<usize>,
     ignored: bool,
+    buffered: bool,
+    /// Names a struct read as a map may have a field of (every field name
+    /// met, the ones the history names), each tried once as a key.
+    candidates: Vec<&'static str>,
     tagged_variants: BTreeMap<String, &'static [&'static str]>,
     /// The field a value is read for, which a sample string holds.
     last_field: &'static str,
@@ -307,13 +329,11 @@ impl Tracer {
             .entry(name.to_owned())
             .or_insert_with(|| (count, BTreeSet::new()));
         let index = if recursing {
-            (0..count)
-                .find(|i| !recursive.contains(i))
-                .ok_or_else(|| {
-                    de::Error::custom(format_args!(
-                        "every variant of `{name}` holds `{name}`: no document of it ends"
-                    ))
-                })?
+            (0..count).find(|i| !recursive.contains(i)).ok_or_else(|| {
+                de::Error::custom(format_args!(
+                    "every variant of `{name}` holds `{name}`: no document of it ends"
+                ))
+            })?
         } else {
             (0..count).find(|i| !chosen.contains(i)).unwrap_or(0)
         };
@@ -372,12 +392,35 @@ impl Tracer {
             .filter(|i| Some(keys[*i]) != omitted)
             .collect();
         let mut formats = vec![Format::Any; keys.len()];
-        let probing = indexed && !recursing && self.replay.is_none() && !self.probed.contains(&owner);
-        let mut probe = probing.then(|| Probe {
-            index: self.probes.get(&owner).copied().unwrap_or(0),
-            given: 0,
-            ended: false,
-        });
+        let probing = !recursing && self.replay.is_none() && !self.probed.contains(&owner);
+        let at = self.probes.get(&owner).copied().unwrap_or(0);
+        let mut probe = match (probing, indexed) {
+            (false, _) => None,
+            (true, true) => Some(Probe {
+                key: Key::Index(at),
+                given: 0,
+                ended: false,
+            }),
+            (true, false) => {
+                // The next name that is none of the known fields.
+                let mut names = self.candidates.clone();
+                names.extend(self.field_names.values().copied());
+                names.sort_unstable();
+                names.dedup();
+                let next = (at..names.len()).find(|i| !keys.contains(&names[*i]));
+                match next {
+                    Some(position) => Some(Probe {
+                        key: Key::Name(names[position], position),
+                        given: 0,
+                        ended: false,
+                    }),
+                    None => {
+                        self.probed.insert(owner.clone());
+                        None
+                    }
+                }
+            }
+        };
         if let Err(error) = self.enter(&owner, None) {
             return (Err(error), BTreeMap::new());
         }
@@ -395,8 +438,27 @@ impl Tracer {
         if omitted.is_some() && self.omission_failed.is_none() {
             self.omission_failed = Some(value.is_err());
         }
-        if probe.as_ref().is_some_and(|probe| probe.ended) {
-            self.probed.insert(owner.clone());
+        match &probe {
+            Some(Probe {
+                ended: true,
+                key: Key::Index(_),
+                ..
+            }) => {
+                self.probed.insert(owner.clone());
+            }
+            // A name is tried once: a field when its own reader read it,
+            // else (or when the run failed on it) none.
+            Some(Probe {
+                key: Key::Name(name, position),
+                given,
+                ended,
+            }) if *given > 0 => {
+                if !ended && !keys.contains(name) {
+                    self.flattened.entry(owner.clone()).or_default().push(name);
+                }
+                self.probes.insert(owner.clone(), position + 1);
+            }
+            _ => {}
         }
         if let Err(TraceError(_, clue)) = &mut value {
             match *clue {
@@ -412,7 +474,7 @@ impl Tracer {
                     }
                 }
                 // The probed index named its field.
-                Some(Clue::Duplicate(field)) if probe.is_some() => {
+                Some(Clue::Duplicate(field)) if indexed && probe.is_some() => {
                     if !keys.contains(&field) {
                         self.flattened.entry(owner.clone()).or_default().push(field);
                     }
@@ -447,11 +509,14 @@ pub(crate) struct Traced {
 }
 
 /// The named types of `T`'s current shape and the format of its documents.
-pub(crate) fn trace<F>(read: F) -> Result<Traced, TraceError>
+pub(crate) fn trace<F>(candidates: &[&'static str], read: F) -> Result<Traced, TraceError>
 where
     F: Fn(Sample<'_>) -> Result<(), TraceError>,
 {
-    let mut tracer = Tracer::default();
+    let mut tracer = Tracer {
+        candidates: candidates.to_vec(),
+        ..Tracer::default()
+    };
     let mut root = Format::Any;
     loop {
         tracer.choices.push(Vec::new());
@@ -466,10 +531,10 @@ where
             tracer.try_other_string();
         }
         match outcome {
-            Ok(()) => root = root.merge(format),
-            // An alias, a required field or a refused string found: the
-            // run is made again with what it taught.
-            Err(_) if tracer.learned() != known && tracer.choices.len() < MAX_RUNS => {
+            Ok(()) if tracer.learned() == known => root = root.merge(format),
+            // An alias, a required field, a refused string or a field
+            // probed for found: the run is made again with what it taught.
+            _ if tracer.learned() != known && tracer.choices.len() < MAX_RUNS => {
                 tracer.choices.clear();
                 tracer.variants.clear();
                 tracer.types.clear();
@@ -478,6 +543,7 @@ where
                 root = Format::Any;
                 continue;
             }
+            Ok(()) => root = root.merge(format),
             Err(error) => return Err(error),
         }
         if !tracer.unexplored() || tracer.choices.len() >= MAX_RUNS {
@@ -486,7 +552,7 @@ where
     }
     // Each field left out once, on the road of the run that first met its
     // struct (or its struct variant read as a map).
-    let mut structs: Vec<(String, Option<(String, String)>, Vec<String>)> = tracer
+    let mut structs: Vec<(String, Option<VariantSite>, Vec<String>)> = tracer
         .types
         .iter()
         .filter_map(|(name, definition)| match definition {
@@ -551,7 +617,7 @@ where
 fn payload_fields<'a>(
     types: &'a mut BTreeMap<String, Definition>,
     name: Option<&str>,
-    site: Option<&(String, String)>,
+    site: Option<&VariantSite>,
 ) -> Option<&'a mut BTreeMap<String, Field>> {
     let definition = match site {
         Some((name, variant)) => match types.get_mut(name)? {
@@ -653,6 +719,14 @@ impl<'de> Deserializer<'de> for Sample<'_> {
     // A `serde_json::Value`, an untagged enum: the format says nothing of
     // their shape, so nothing is recorded.
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        // serde buffers a key that is none of a struct's fields, for its
+        // flattened field, in its private `Content`, which expects "any
+        // value".
+        if self.tracer.probe_depth == Some(self.tracer.stack.len())
+            && format!("{}", &visitor as &dyn de::Expected) == "any value"
+        {
+            self.tracer.buffered = true;
+        }
         if let Some(name) = expected_type(&visitor, "internally tagged enum ") {
             return self.tagged_enum(name, visitor);
         }
@@ -883,10 +957,9 @@ impl<'de> Deserializer<'de> for Sample<'_> {
 impl Sample<'_> {
     /// A struct with a flattened field, which serde reads as a map and
     /// whose field names it gives nowhere: each run that fails for a
-    /// missing field teaches one, and the next run gives it. Fields a
-    /// document may leave out are never asked for, so the shape holds the
-    /// required ones only (and the format of the optional ones is unknown
-    /// to the lock).
+    /// missing field teaches one, and the next run gives it; the fields a
+    /// document may leave out are found among the names the trace and the
+    /// history know (see [`Tracer::learned_fields`]).
     fn flattened_struct<'de, V: Visitor<'de>>(
         self,
         name: String,
@@ -1252,13 +1325,25 @@ struct Fields<'t, 'f> {
     probe: Option<&'f mut Probe>,
 }
 
-/// A field index a struct variant's reader is given, to learn its name.
+/// A key given after the known fields of a struct read as a map, to learn
+/// a field serde names nowhere.
 struct Probe {
-    index: usize,
-    /// How many times the index was given.
+    key: Key,
+    /// How many times the key was given.
     given: u8,
-    /// Whether serde ignored it: no field has that index.
+    /// Whether serde took it for none of the struct's fields (ignored an
+    /// index past the last, or buffered a name for a flattened field).
     ended: bool,
+}
+
+#[derive(Clone, Copy)]
+enum Key {
+    /// A field index, given twice: the second time serde names the field
+    /// in its duplicate error.
+    Index(usize),
+    /// A name, given once: a field's if serde reads its value as one; with
+    /// its place among the names tried.
+    Name(&'static str, usize),
 }
 
 /// A key that is a field's index, as in a struct read from a sequence.
@@ -1295,10 +1380,19 @@ impl<'de> MapAccess<'de> for Fields<'_, '_> {
                     .map(Some)
             }
             None => match &mut self.probe {
-                Some(probe) if probe.given < 2 && !probe.ended => {
-                    probe.given += 1;
-                    seed.deserialize(IndexKey(probe.index)).map(Some)
-                }
+                Some(probe) if !probe.ended => match probe.key {
+                    Key::Index(index) if probe.given < 2 => {
+                        probe.given += 1;
+                        seed.deserialize(IndexKey(index)).map(Some)
+                    }
+                    Key::Name(name, _) if probe.given < 1 => {
+                        probe.given += 1;
+                        self.tracer.last_field = name;
+                        seed.deserialize(IntoDeserializer::<TraceError>::into_deserializer(name))
+                            .map(Some)
+                    }
+                    _ => Ok(None),
+                },
                 _ => Ok(None),
             },
         }
@@ -1313,11 +1407,15 @@ impl<'de> MapAccess<'de> for Fields<'_, '_> {
                 let mut format = Format::Any;
                 let depth = self.tracer.probe_depth.replace(self.tracer.stack.len());
                 self.tracer.ignored = false;
+                self.tracer.buffered = false;
                 let value = seed.deserialize(Sample {
                     tracer: self.tracer,
                     out: &mut format,
                 });
-                probe.ended = std::mem::take(&mut self.tracer.ignored);
+                probe.ended = match probe.key {
+                    Key::Index(_) => std::mem::take(&mut self.tracer.ignored),
+                    Key::Name(..) => std::mem::take(&mut self.tracer.buffered),
+                };
                 self.tracer.probe_depth = depth;
                 return value;
             }
