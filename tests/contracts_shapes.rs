@@ -418,3 +418,38 @@ fn a_flattened_struct_shows_the_fields_with_a_default_it_can_be_asked_for() {
         ["`Part.weight` changed from integer to number without a new version and a conversion (`#[converted(..., since = ...)]`)"]
     );
 }
+
+mod untagged {
+    use super::*;
+
+    #[versioned(since = "0.1.0")]
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Doc {
+        pub id: Id,
+        pub ids: Vec<Id>,
+    }
+
+    // Neither variant takes the unit value a document's `any` is first
+    // given: serde tries each on its own buffer of the value, so the
+    // tracer gives it one kind of value after another until one does.
+    #[derive(Debug, Serialize, Deserialize)]
+    #[serde(untagged)]
+    pub enum Id {
+        Num(u64),
+        Name(String),
+    }
+}
+
+#[test]
+fn an_untagged_enum_is_any_and_its_trace_ends() {
+    let contract = Contract::of::<untagged::Doc>().unwrap();
+    assert_eq!(
+        definition(&contract, "Doc"),
+        serde_json::json!({"struct": {
+            "id": {"type": "any"},
+            "ids": {"type": "array<any>"},
+        }})
+    );
+    let sample = palimpsest::contract::sample::<untagged::Doc>().unwrap();
+    assert!(matches!(sample.id, untagged::Id::Num(_)), "{sample:?}");
+}

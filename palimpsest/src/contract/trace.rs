@@ -35,6 +35,9 @@
 //! An untagged enum is `any`: serde buffers the value in its `Content`
 //! and tries each variant on that buffer, so no variant's reads reach the
 //! tracer, and its errors name no field. A change inside one is not seen.
+//! The buffer is given one kind of value per run (unit, a boolean, an
+//! integer, a number, a string, an empty sequence, an empty map) until a
+//! variant takes one, so the trace, and the sample value, go on past it.
 //!
 //! An enum shows one variant per run; runs repeat until every variant of
 //! every enum met was chosen once. A type that holds itself is cut short
@@ -129,6 +132,11 @@ const OTHER_STRINGS: &[&str] = &[
     "https://example.com/",
 ];
 
+/// The kinds of value an untagged enum is given, one run each until one
+/// of its variants takes it: unit, `true`, an integer, a number, a
+/// string, an empty sequence, an empty map.
+const CONTENT_KINDS: usize = 7;
+
 /// Runs beyond which exploring the variants stops: a bound for a type
 /// whose enums keep finding new ones, which no finite type does.
 const MAX_RUNS: usize = 4096;
@@ -196,6 +204,12 @@ struct Tracer {
     probe_depth: Option<usize>,
     ignored: bool,
     buffered: bool,
+    /// For each place an untagged enum was read (serde buffers the value
+    /// in its `Content`), the kind of value of [`CONTENT_KINDS`] given
+    /// there, after the ones its variants all refused; and the place of
+    /// the last such read, whose enum a run's error is about.
+    content_kinds: BTreeMap<String, usize>,
+    last_content: Option<String>,
     /// Names a struct read as a map may have a field of (every field name
     /// met, the ones the history names), each tried once as a key.
     candidates: Vec<&'static str>,
@@ -258,6 +272,7 @@ impl Tracer {
             + self.tagged_variants.len()
             + self.strings.values().sum::<usize>()
             + self.probes.values().sum::<usize>()
+            + self.content_kinds.values().sum::<usize>()
             + self.probed.len()
     }
 
@@ -278,6 +293,31 @@ impl Tracer {
                 *tried += 1;
             }
         }
+    }
+
+    /// The next kind of value for the untagged enum whose variants all
+    /// refused the last one.
+    fn try_other_content(&mut self, error: &TraceError) {
+        if self.replay.is_some() || !error.0.contains("did not match any variant") {
+            return;
+        }
+        if let Some(place) = self.last_content.take() {
+            let tried = self.content_kinds.entry(place).or_default();
+            if *tried + 1 < CONTENT_KINDS {
+                *tried += 1;
+            }
+        }
+    }
+
+    /// Where a value is read: the named types around it and its field.
+    fn place(&self) -> String {
+        let mut place: String = self
+            .stack
+            .iter()
+            .map(|(name, _)| format!("{name}/"))
+            .collect();
+        place.push_str(self.last_field);
+        place
     }
 
     /// A field an internally tagged variant lacked, learned at the top of
@@ -520,6 +560,7 @@ where
     let mut root = Format::Any;
     loop {
         tracer.choices.push(Vec::new());
+        tracer.last_content = None;
         let mut format = Format::Any;
         let known = tracer.learned();
         let outcome = read(Sample {
@@ -529,6 +570,7 @@ where
         if let Err(error) = &outcome {
             tracer.learn_variant_field(error);
             tracer.try_other_string();
+            tracer.try_other_content(error);
         }
         match outcome {
             Ok(()) if tracer.learned() == known => root = root.merge(format),
@@ -722,10 +764,15 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         // serde buffers a key that is none of a struct's fields, for its
         // flattened field, in its private `Content`, which expects "any
         // value".
-        if self.tracer.probe_depth == Some(self.tracer.stack.len())
-            && format!("{}", &visitor as &dyn de::Expected) == "any value"
-        {
-            self.tracer.buffered = true;
+        // An untagged enum buffers its value the same way, then tries each
+        // variant on the buffer: it is given a value of each kind in turn,
+        // until one of its variants takes it. Its shape stays unknown.
+        if format!("{}", &visitor as &dyn de::Expected) == "any value" {
+            if self.tracer.probe_depth == Some(self.tracer.stack.len()) {
+                self.tracer.buffered = true;
+            } else {
+                return self.untagged(visitor);
+            }
         }
         if let Some(name) = expected_type(&visitor, "internally tagged enum ") {
             return self.tagged_enum(name, visitor);
@@ -955,6 +1002,38 @@ impl<'de> Deserializer<'de> for Sample<'_> {
 }
 
 impl Sample<'_> {
+    /// The value serde buffers for an untagged enum: the kind of
+    /// [`CONTENT_KINDS`] the failed runs reached at this place.
+    fn untagged<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        let place = self.tracer.place();
+        let kind = self.tracer.content_kinds.get(&place).copied().unwrap_or(0);
+        if self.tracer.replay.is_none() {
+            self.tracer.last_content = Some(place);
+        }
+        let tracer = self.record(Format::Any);
+        match kind {
+            0 => visitor.visit_unit(),
+            1 => visitor.visit_bool(true),
+            2 => visitor.visit_u64(u64::from(tracer.next_number())),
+            3 => visitor.visit_f64(f64::from(tracer.next_number()) + 0.5),
+            4 => visitor.visit_str(tracer.sample_string()),
+            5 => visitor.visit_seq(Items {
+                tracer,
+                items: &mut [],
+                next: 0,
+            }),
+            _ => {
+                let (mut key, mut value) = (Format::Any, Format::Any);
+                visitor.visit_map(Entries {
+                    tracer,
+                    key: &mut key,
+                    value: &mut value,
+                    left: 0,
+                })
+            }
+        }
+    }
+
     /// A struct with a flattened field, which serde reads as a map and
     /// whose field names it gives nowhere: each run that fails for a
     /// missing field teaches one, and the next run gives it; the fields a
