@@ -84,6 +84,26 @@ fn older(
     Some(shape)
 }
 
+/// The names of fields the history of `schema` gives (added, renamed,
+/// converted), in the type and the types it embeds: the names a struct
+/// read as a map is asked for, to find its fields with a default.
+pub(crate) fn field_names(schema: &'static Schema) -> Vec<&'static str> {
+    let mut ops: Vec<&'static Op> = schema.ops.iter().flatten().collect();
+    for history in histories_of(schema) {
+        for version in schema.versions() {
+            ops.extend(history.field_ops_at(version));
+        }
+    }
+    ops.into_iter()
+        .filter_map(|op| match op {
+            Op::Rename { new, .. } => Some(new.as_str()),
+            Op::Default { field, .. } => Some(field.as_str()),
+            Op::Convert(conversion) => Some(conversion.field()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// One field change undone; `None` for a change whose older shape the
 /// history does not declare.
 fn undo_field_op(fields: &mut std::collections::BTreeMap<String, Field>, op: &Op) -> Option<()> {

@@ -1,5 +1,11 @@
 //! The lock: each version's shape committed as `<dir>/<Type>/<version>.json`,
 //! checked against the shapes the struct and its history give today.
+//!
+//! `<Type>` is serde's name of the type ([`Contract::name`]), not the Rust
+//! one: `#[serde(rename = "...")]` on the type keeps a lock across a
+//! rename of the Rust type. A type whose folder is missing while another
+//! folder locks its shapes under another name is told so, not blessed a
+//! second history.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -142,10 +148,11 @@ impl Lock {
         self
     }
 
-    /// The folder of `type_name`'s lock files.
+    /// The folder of the lock files of the type serde names `name` (see
+    /// [`Contract::name`]).
     #[must_use]
-    pub fn type_dir(&self, type_name: &str) -> PathBuf {
-        self.dir.join(type_name)
+    pub fn type_dir(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
     }
 
     /// Checks `T`'s shapes against its lock files.
@@ -167,7 +174,7 @@ impl Lock {
     ///
     /// As [`Lock::check`].
     pub fn check_contract(&self, contract: &Contract) -> Result<LockReport, LockError> {
-        let dir = self.type_dir(contract.type_name());
+        let dir = self.type_dir(contract.name());
         let root = match &contract.current().root {
             Format::Named(name) => name.clone(),
             _ => String::new(),
@@ -179,6 +186,23 @@ impl Lock {
         // Newest first: a change shows in every locked version before it,
         // and is reported once, at the newest.
         let mut reported: Vec<Difference> = Vec::new();
+        let renamed = if stray_files(&dir)?.is_empty() {
+            self.renamed_from(contract)?
+        } else {
+            None
+        };
+        if let Some(old) = renamed {
+            return Err(LockError::Changed {
+                type_name: contract.type_name(),
+                problems: vec![format!(
+                    "{} is missing, and {} locks the same shapes under the name `{old}`: the type's serde name changed from `{old}` to `{new}` (renaming the Rust type renames it). Documents do not hold the name: keep the lock with `#[serde(rename = \"{old}\")]` on the type, or move the folder to {}",
+                    dir.display(),
+                    self.type_dir(&old).display(),
+                    dir.display(),
+                    new = contract.name(),
+                )],
+            });
+        }
         for (index, (version, shape)) in versions.iter().enumerate().rev() {
             let text = version.to_string();
             let path = dir.join(format!("{text}.json"));
@@ -190,6 +214,7 @@ impl Lock {
             };
             match locked {
                 Some(locked) => {
+                    let locked = root_named_as(locked, shape);
                     // The change lies between this version and the next.
                     let next = versions.get(index + 1).map(|(v, _)| v.to_string());
                     for difference in differences(&locked, shape) {
@@ -232,6 +257,60 @@ impl Lock {
         }
     }
 
+    /// The name of another folder under the lock's that locks the shapes
+    /// of `contract` under another name: each of its files is of a
+    /// version `contract` has, and equal to that version's shape once its
+    /// root type is given `contract`'s name.
+    fn renamed_from(&self, contract: &Contract) -> Result<Option<String>, LockError> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(LockError::Io {
+                    path: self.dir.clone(),
+                    source,
+                })
+            }
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Some(old) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if old == contract.name() || !path.is_dir() {
+                continue;
+            }
+            let files = stray_files(&path)?;
+            let mut same = !files.is_empty();
+            for file in &files {
+                let version = file
+                    .file_stem()
+                    .and_then(|v| v.to_str())
+                    .unwrap_or_default();
+                let ours = contract.shape(version);
+                // A folder that is not a lock, or another type's: not this one.
+                let Ok(Some(locked)) = read(file) else {
+                    same = false;
+                    break;
+                };
+                // The Rust name the file records is no part of the shape.
+                let renamed = |ours: &Shape| {
+                    let mut renamed = root_named_as(locked.clone(), ours);
+                    renamed.type_name.clone_from(&ours.type_name);
+                    locked.root == Format::Named(old.to_owned()) && renamed == *ours
+                };
+                if !ours.is_some_and(renamed) {
+                    same = false;
+                    break;
+                }
+            }
+            if same {
+                return Ok(Some(old.to_owned()));
+            }
+        }
+        Ok(None)
+    }
+
     fn broken_promises(&self, contract: &Contract) -> Vec<String> {
         let shapes: Vec<_> = contract.versions().collect();
         let mut out = Vec::new();
@@ -253,6 +332,27 @@ impl Lock {
         }
         out
     }
+}
+
+/// `locked` with its root type given the name `ours` gives it: documents
+/// do not hold the root's name, so a lock moved to a renamed type's folder
+/// still holds.
+fn root_named_as(mut locked: Shape, ours: &Shape) -> Shape {
+    if let (Format::Named(old), Format::Named(new)) = (&locked.root, &ours.root) {
+        if old != new && !locked.types.contains_key(new) {
+            let (old, new) = (old.clone(), new.clone());
+            if let Some(root) = locked.types.remove(&old) {
+                locked.types.insert(new.clone(), root);
+            }
+            for keys in [&mut locked.tags, &mut locked.contents] {
+                if let Some(key) = keys.remove(&old) {
+                    keys.insert(new.clone(), key);
+                }
+            }
+            locked.root = Format::Named(new);
+        }
+    }
+    locked
 }
 
 /// A field that may now be left out reads every document it read before:

@@ -124,7 +124,7 @@ where
 {
     let type_name = T::schema().type_name();
     let first = RefCell::new(None);
-    trace::trace(|sample| {
+    trace::trace(&history::field_names(T::schema()), |sample| {
         let value = T::deserialize_current(sample)?;
         // The first run that reads gives every field; the later ones
         // explore other variants, or leave fields out.
@@ -145,6 +145,8 @@ where
 #[derive(Debug, Clone)]
 pub struct Contract {
     type_name: &'static str,
+    /// serde's name of the type, which keys its lock folder.
+    name: String,
     schema: &'static Schema,
     current: Version,
     shapes: Vec<(Version, Option<Shape>)>,
@@ -163,13 +165,13 @@ impl Contract {
         T: Versioned + DeserializeOwned,
     {
         let schema = T::schema();
-        let traced =
-            trace::trace(|sample| T::deserialize_current(sample).map(drop)).map_err(|error| {
-                ContractError::Trace {
-                    type_name: schema.type_name(),
-                    message: error.0,
-                }
-            })?;
+        let traced = trace::trace(&history::field_names(schema), |sample| {
+            T::deserialize_current(sample).map(drop)
+        })
+        .map_err(|error| ContractError::Trace {
+            type_name: schema.type_name(),
+            message: error.0,
+        })?;
         let current = Shape {
             type_name: schema.type_name().to_owned(),
             version: schema.current().to_string(),
@@ -179,8 +181,13 @@ impl Contract {
             tags: traced.tags,
             contents: traced.contents,
         };
+        let name = match &current.root {
+            Format::Named(name) => name.clone(),
+            _ => schema.type_name().to_owned(),
+        };
         Ok(Contract {
             type_name: schema.type_name(),
+            name,
             schema,
             current: schema.current().clone(),
             shapes: history::shapes(schema, &current),
@@ -191,6 +198,35 @@ impl Contract {
     #[must_use]
     pub fn type_name(&self) -> &'static str {
         self.type_name
+    }
+
+    /// The type's name as serde writes it, which keys its lock folder
+    /// (`schema/<name>/`): the Rust name, or the one `#[serde(rename =
+    /// "...")]` on the type gives. Documents do not hold it, so renaming
+    /// the Rust type while keeping the old name in `#[serde(rename)]`
+    /// keeps its lock.
+    ///
+    /// ```
+    /// use palimpsest::contract::Contract;
+    /// use palimpsest::versioned;
+    /// use serde::{Deserialize, Serialize};
+    ///
+    /// // Renamed from `Note`: the lock in `schema/Note/` still holds.
+    /// #[versioned(since = "0.1.0")]
+    /// #[derive(Serialize, Deserialize)]
+    /// #[serde(rename = "Note")]
+    /// struct Memo {
+    ///     text: String,
+    /// }
+    ///
+    /// let contract = Contract::of::<Memo>()?;
+    /// assert_eq!(contract.type_name(), "Memo");
+    /// assert_eq!(contract.name(), "Note");
+    /// # Ok::<(), palimpsest::contract::ContractError>(())
+    /// ```
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// The type's history.

@@ -14,17 +14,40 @@
 //!
 //! A struct with a `#[serde(flatten)]` field is read by serde as a map
 //! and names its fields nowhere: a run that fails for a missing field
-//! teaches that field to the next, so the shape holds its required fields
-//! (the ones a document may leave out stay unknown).
+//! teaches that field to the next, so the shape holds its required
+//! fields. Its fields with a default are found by asking: each name the
+//! trace met in any struct, and each the history gives (added, renamed,
+//! converted fields), is given once as a key; serde reads the value of a
+//! field's key with the field's own reader, and buffers any other key for
+//! the flattened field, in its `Content`. A field with a default whose
+//! name is nowhere else stays unknown.
 //!
 //! An adjacently tagged enum is read by serde as a struct of its tag and
 //! content keys; the tag's reader is given the enum's variants, and the
-//! content is read from the tracer, so each payload's formats are known
-//! (a struct variant's fields are learned as a flattened struct's are).
+//! content is read from the tracer, so each payload's formats are known.
+//! A struct variant's required fields are learned as a flattened
+//! struct's are, and all its fields by index: serde's derive takes a
+//! field's index as its key (as when it reads a struct from a sequence),
+//! and names the field in its duplicate error when the index is given
+//! twice; an index past the last field it ignores. Each field learned so
+//! is then left out once, to learn whether documents may omit it.
+//!
+//! An untagged enum is `any`: serde buffers the value in its `Content`
+//! and tries each variant on that buffer, so no variant's reads reach the
+//! tracer, and its errors name no field. A change inside one is not seen.
+//! The buffer is given one kind of value per run (unit, a boolean, an
+//! integer, a number, a string, an empty sequence, an empty map) until a
+//! variant takes one, so the trace, and the sample value, go on past it.
 //!
 //! An enum shows one variant per run; runs repeat until every variant of
 //! every enum met was chosen once. A type that holds itself is cut short
-//! at its second level: options are `None` there and sequences empty.
+//! at its second level: options are `None` there and sequences empty, and
+//! an enum met inside itself takes its first variant that does not lead
+//! back into it (the variants that do are learned as they recurse), so an
+//! enum whose first variant holds it ends too. The shape refers to such a
+//! type by its name, as to any other (`$ref` in its JSON Schema). A type
+//! with no finite document (every variant holds it, or a struct holds
+//! itself through a `Box` alone) is an error, not an endless trace.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -40,6 +63,9 @@ use super::format::{Definition, Field, Format};
 /// value (a validating `try_from`, a borrowed `&str`, ...).
 #[derive(Debug)]
 pub(crate) struct TraceError(pub(crate) String, Option<Clue>);
+
+/// An enum's name and one of its variants' (serde's names).
+type VariantSite = (String, String);
 
 /// What a failed run taught about the type, for the next run.
 #[derive(Debug, Clone, Copy)]
@@ -106,9 +132,18 @@ const OTHER_STRINGS: &[&str] = &[
     "https://example.com/",
 ];
 
+/// The kinds of value an untagged enum is given, one run each until one
+/// of its variants takes it: unit, `true`, an integer, a number, a
+/// string, an empty sequence, an empty map.
+const CONTENT_KINDS: usize = 7;
+
 /// Runs beyond which exploring the variants stops: a bound for a type
 /// whose enums keep finding new ones, which no finite type does.
 const MAX_RUNS: usize = 4096;
+
+/// Named types read one inside the other beyond which a trace stops: a
+/// bound for a struct that holds itself with nothing to end it.
+const MAX_DEPTH: usize = 256;
 
 /// What the runs learned, and the variant choices of the run under way.
 #[derive(Default)]
@@ -116,17 +151,23 @@ struct Tracer {
     types: BTreeMap<String, Definition>,
     /// For each enum met, its variants' count and the ones chosen so far.
     variants: HashMap<String, (usize, BTreeSet<usize>)>,
-    /// The named types being read, outermost first.
-    stack: Vec<String>,
+    /// The named types being read, outermost first, each enum with the
+    /// variant chosen for it.
+    stack: Vec<(String, Option<usize>)>,
+    /// For each enum, the variants that lead back into the enum: one that
+    /// holds itself is given another of its variants there, or its trace
+    /// would not end.
+    recursive: HashMap<String, BTreeSet<usize>>,
     /// The choices of every run, in the order the enums were met: a replay
     /// (to leave a field out) takes the same road to the struct.
     choices: Vec<Vec<usize>>,
     replay: Option<Vec<usize>>,
-    /// The run in which each struct was first met.
-    first_run: BTreeMap<&'static str, usize>,
+    /// The run in which each struct (or struct read as a map) was first
+    /// met.
+    first_run: BTreeMap<String, usize>,
     /// The field to leave out, as (struct, field), and whether the struct's
     /// visitor then failed.
-    omit: Option<(&'static str, &'static str)>,
+    omit: Option<(String, &'static str)>,
     omission_failed: Option<bool>,
     /// serde's field names are `&'static str`; the definitions keep owned
     /// copies, and the replays need the static ones back.
@@ -147,6 +188,31 @@ struct Tracer {
     /// The payload of an adjacently tagged variant that serde reads as any
     /// value (a unit or a struct variant), for the enum's reader.
     variant_payload: Option<Definition>,
+    /// The reader of that payload when it is a struct's (`Enum::Variant`,
+    /// as serde's derive names it), for the enum's reader.
+    variant_owner: Option<String>,
+    /// Where each adjacently tagged struct variant's payload is defined,
+    /// as (enum, variant), by its reader's name.
+    payload_sites: BTreeMap<String, VariantSite>,
+    /// For each struct variant whose fields serde names nowhere, the index
+    /// of the next field to ask its name of; and those asked all of.
+    probes: BTreeMap<String, usize>,
+    probed: BTreeSet<String>,
+    /// The depth of the key being probed, and whether serde read its value
+    /// as ignored (a field index past the last field) or into its buffer
+    /// for a flattened field (a name that is none of the struct's own).
+    probe_depth: Option<usize>,
+    ignored: bool,
+    buffered: bool,
+    /// For each place an untagged enum was read (serde buffers the value
+    /// in its `Content`), the kind of value of [`CONTENT_KINDS`] given
+    /// there, after the ones its variants all refused; and the place of
+    /// the last such read, whose enum a run's error is about.
+    content_kinds: BTreeMap<String, usize>,
+    last_content: Option<String>,
+    /// Names a struct read as a map may have a field of (every field name
+    /// met, the ones the history names), each tried once as a key.
+    candidates: Vec<&'static str>,
     tagged_variants: BTreeMap<String, &'static [&'static str]>,
     /// The field a value is read for, which a sample string holds.
     last_field: &'static str,
@@ -170,7 +236,24 @@ impl Tracer {
         self.stack
             .iter()
             .enumerate()
-            .any(|(i, name)| self.stack[..i].contains(name))
+            .any(|(i, (name, _))| self.stack[..i].iter().any(|(seen, _)| seen == name))
+    }
+
+    /// Enters a named type (an enum with the variant chosen for it).
+    fn enter(&mut self, name: &str, variant: Option<usize>) -> Result<(), TraceError> {
+        // A struct that holds itself with no option, sequence, map or
+        // other variant between has no finite document.
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(de::Error::custom(format_args!(
+                "`{name}` holds itself with no way to end a document (no option, sequence, map or variant without it)"
+            )));
+        }
+        self.stack.push((name.to_owned(), variant));
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.stack.pop();
     }
 
     /// The next sample number, from 1 to 100.
@@ -188,6 +271,9 @@ impl Tracer {
             + self.tags.len()
             + self.tagged_variants.len()
             + self.strings.values().sum::<usize>()
+            + self.probes.values().sum::<usize>()
+            + self.content_kinds.values().sum::<usize>()
+            + self.probed.len()
     }
 
     /// The string a value of the field being read is given.
@@ -207,6 +293,31 @@ impl Tracer {
                 *tried += 1;
             }
         }
+    }
+
+    /// The next kind of value for the untagged enum whose variants all
+    /// refused the last one.
+    fn try_other_content(&mut self, error: &TraceError) {
+        if self.replay.is_some() || !error.0.contains("did not match any variant") {
+            return;
+        }
+        if let Some(place) = self.last_content.take() {
+            let tried = self.content_kinds.entry(place).or_default();
+            if *tried + 1 < CONTENT_KINDS {
+                *tried += 1;
+            }
+        }
+    }
+
+    /// Where a value is read: the named types around it and its field.
+    fn place(&self) -> String {
+        let mut place: String = self
+            .stack
+            .iter()
+            .map(|(name, _)| format!("{name}/"))
+            .collect();
+        place.push_str(self.last_field);
+        place
     }
 
     /// A field an internally tagged variant lacked, learned at the top of
@@ -230,7 +341,10 @@ impl Tracer {
         self.types.insert(name.to_owned(), joined);
     }
 
-    fn choose(&mut self, name: &str, count: usize) -> usize {
+    /// The variant of the enum `name` a run reads: in a replay the one
+    /// the replayed run chose; inside the enum itself the first that does
+    /// not lead back into it; else the first not chosen yet.
+    fn choose(&mut self, name: &str, count: usize) -> Result<usize, TraceError> {
         let run = self.choices.len() - 1;
         if let Some(replay) = &mut self.replay {
             let index = if replay.is_empty() {
@@ -238,21 +352,34 @@ impl Tracer {
             } else {
                 replay.remove(0)
             };
-            return index.min(count.saturating_sub(1));
+            return Ok(index.min(count.saturating_sub(1)));
         }
-        let recursing = self.stack.iter().any(|seen| seen == name);
+        // Every variant chosen for the enum further out leads here.
+        let open: Vec<usize> = self
+            .stack
+            .iter()
+            .filter(|(seen, _)| seen == name)
+            .filter_map(|(_, variant)| *variant)
+            .collect();
+        let recursing = !open.is_empty();
+        let recursive = self.recursive.entry(name.to_owned()).or_default();
+        recursive.extend(open);
         let (_, chosen) = self
             .variants
             .entry(name.to_owned())
             .or_insert_with(|| (count, BTreeSet::new()));
         let index = if recursing {
-            0
+            (0..count).find(|i| !recursive.contains(i)).ok_or_else(|| {
+                de::Error::custom(format_args!(
+                    "every variant of `{name}` holds `{name}`: no document of it ends"
+                ))
+            })?
         } else {
             (0..count).find(|i| !chosen.contains(i)).unwrap_or(0)
         };
         chosen.insert(index);
         self.choices[run].push(index);
-        index
+        Ok(index)
     }
 
     /// The indices of the keys `owner`'s reader is given: its fields' own
@@ -273,19 +400,70 @@ impl Tracer {
     /// A map of fields serde names nowhere (a struct with a flattened
     /// field, an adjacently tagged struct variant), given the ones `owner`
     /// learned; a run that fails for a missing field teaches it.
+    ///
+    /// A struct variant's reader (`indexed`) also takes fields by index,
+    /// as serde's derive reads a struct from a sequence: the next index
+    /// not asked yet is given twice, and the second time serde names the
+    /// field in its duplicate error, so fields with a default are learned
+    /// too. (A struct with a flattened field sends an index to its
+    /// flattened field instead: its fields with a default stay unknown.)
     fn learned_fields<'de, V: Visitor<'de>>(
         &mut self,
         owner: String,
+        indexed: bool,
         visitor: V,
     ) -> (Result<V::Value, TraceError>, BTreeMap<String, Field>) {
-        let keys = if self.recursing() {
+        let recursing = self.recursing();
+        let keys = if recursing {
             Vec::new()
         } else {
             self.flattened.get(&owner).cloned().unwrap_or_default()
         };
-        let order: Vec<usize> = (0..keys.len()).collect();
+        for key in &keys {
+            self.field_names.insert((*key).to_owned(), key);
+        }
+        let run = self.choices.len() - 1;
+        self.first_run.entry(owner.clone()).or_insert(run);
+        let omitted = match &self.omit {
+            Some((struct_name, field)) if *struct_name == owner => Some(*field),
+            _ => None,
+        };
+        let order: Vec<usize> = (0..keys.len())
+            .filter(|i| Some(keys[*i]) != omitted)
+            .collect();
         let mut formats = vec![Format::Any; keys.len()];
-        self.stack.push(owner.clone());
+        let probing = !recursing && self.replay.is_none() && !self.probed.contains(&owner);
+        let at = self.probes.get(&owner).copied().unwrap_or(0);
+        let mut probe = match (probing, indexed) {
+            (false, _) => None,
+            (true, true) => Some(Probe {
+                key: Key::Index(at),
+                given: 0,
+                ended: false,
+            }),
+            (true, false) => {
+                // The next name that is none of the known fields.
+                let mut names = self.candidates.clone();
+                names.extend(self.field_names.values().copied());
+                names.sort_unstable();
+                names.dedup();
+                let next = (at..names.len()).find(|i| !keys.contains(&names[*i]));
+                match next {
+                    Some(position) => Some(Probe {
+                        key: Key::Name(names[position], position),
+                        given: 0,
+                        ended: false,
+                    }),
+                    None => {
+                        self.probed.insert(owner.clone());
+                        None
+                    }
+                }
+            }
+        };
+        if let Err(error) = self.enter(&owner, None) {
+            return (Err(error), BTreeMap::new());
+        }
         self.tagged_pending = None;
         let mut value = visitor.visit_map(Fields {
             tracer: self,
@@ -294,25 +472,61 @@ impl Tracer {
             order: &order,
             formats: &mut formats,
             next: 0,
+            probe: probe.as_mut(),
         });
-        self.stack.pop();
+        self.leave();
+        if omitted.is_some() && self.omission_failed.is_none() {
+            self.omission_failed = Some(value.is_err());
+        }
+        match &probe {
+            Some(Probe {
+                ended: true,
+                key: Key::Index(_),
+                ..
+            }) => {
+                self.probed.insert(owner.clone());
+            }
+            // A name is tried once: a field when its own reader read it,
+            // else (or when the run failed on it) none.
+            Some(Probe {
+                key: Key::Name(name, position),
+                given,
+                ended,
+            }) if *given > 0 => {
+                if !ended && !keys.contains(name) {
+                    self.flattened.entry(owner.clone()).or_default().push(name);
+                }
+                self.probes.insert(owner.clone(), position + 1);
+            }
+            _ => {}
+        }
         if let Err(TraceError(_, clue)) = &mut value {
-            if let Some(Clue::Missing(field)) = *clue {
-                // A field an internally tagged variant inside lacked is
-                // the variant's.
-                let ours = self.tagged_pending.is_none();
-                if ours && self.replay.is_none() && !keys.contains(&field) {
-                    self.flattened.entry(owner).or_default().push(field);
-                    // Learned here: a struct around this one must not take
-                    // the field for its own.
+            match *clue {
+                Some(Clue::Missing(field)) => {
+                    // A field an internally tagged variant inside lacked is
+                    // the variant's.
+                    let ours = self.tagged_pending.is_none();
+                    if ours && self.replay.is_none() && !keys.contains(&field) {
+                        self.flattened.entry(owner.clone()).or_default().push(field);
+                        // Learned here: a struct around this one must not
+                        // take the field for its own.
+                        *clue = None;
+                    }
+                }
+                // The probed index named its field.
+                Some(Clue::Duplicate(field)) if indexed && probe.is_some() => {
+                    if !keys.contains(&field) {
+                        self.flattened.entry(owner.clone()).or_default().push(field);
+                    }
+                    *self.probes.entry(owner.clone()).or_default() += 1;
                     *clue = None;
                 }
+                _ => {}
             }
         }
-        let fields = keys
+        let fields = order
             .iter()
-            .zip(formats)
-            .map(|(key, format)| field(key, format))
+            .map(|index| field(keys[*index], formats[*index].clone()))
             .collect();
         (value, fields)
     }
@@ -335,14 +549,18 @@ pub(crate) struct Traced {
 }
 
 /// The named types of `T`'s current shape and the format of its documents.
-pub(crate) fn trace<F>(read: F) -> Result<Traced, TraceError>
+pub(crate) fn trace<F>(candidates: &[&'static str], read: F) -> Result<Traced, TraceError>
 where
     F: Fn(Sample<'_>) -> Result<(), TraceError>,
 {
-    let mut tracer = Tracer::default();
+    let mut tracer = Tracer {
+        candidates: candidates.to_vec(),
+        ..Tracer::default()
+    };
     let mut root = Format::Any;
     loop {
         tracer.choices.push(Vec::new());
+        tracer.last_content = None;
         let mut format = Format::Any;
         let known = tracer.learned();
         let outcome = read(Sample {
@@ -352,12 +570,13 @@ where
         if let Err(error) = &outcome {
             tracer.learn_variant_field(error);
             tracer.try_other_string();
+            tracer.try_other_content(error);
         }
         match outcome {
-            Ok(()) => root = root.merge(format),
-            // An alias, a required field or a refused string found: the
-            // run is made again with what it taught.
-            Err(_) if tracer.learned() != known && tracer.choices.len() < MAX_RUNS => {
+            Ok(()) if tracer.learned() == known => root = root.merge(format),
+            // An alias, a required field, a refused string or a field
+            // probed for found: the run is made again with what it taught.
+            _ if tracer.learned() != known && tracer.choices.len() < MAX_RUNS => {
                 tracer.choices.clear();
                 tracer.variants.clear();
                 tracer.types.clear();
@@ -366,6 +585,7 @@ where
                 root = Format::Any;
                 continue;
             }
+            Ok(()) => root = root.merge(format),
             Err(error) => return Err(error),
         }
         if !tracer.unexplored() || tracer.choices.len() >= MAX_RUNS {
@@ -373,17 +593,25 @@ where
         }
     }
     // Each field left out once, on the road of the run that first met its
-    // struct.
-    let structs: Vec<(String, Vec<String>)> = tracer
+    // struct (or its struct variant read as a map).
+    let mut structs: Vec<(String, Option<VariantSite>, Vec<String>)> = tracer
         .types
         .iter()
         .filter_map(|(name, definition)| match definition {
-            Definition::Struct(fields) => Some((name.clone(), fields.keys().cloned().collect())),
+            Definition::Struct(fields) => {
+                Some((name.clone(), None, fields.keys().cloned().collect()))
+            }
             _ => None,
         })
         .collect();
-    for (name, fields) in structs {
-        let Some((&name, &run)) = tracer.first_run.get_key_value(name.as_str()) else {
+    for (owner, site) in &tracer.payload_sites {
+        if let Some(fields) = payload_fields(&mut tracer.types, None, Some(site)) {
+            let fields = fields.keys().cloned().collect();
+            structs.push((owner.clone(), Some(site.clone()), fields));
+        }
+    }
+    for (name, site, fields) in structs {
+        let Some(&run) = tracer.first_run.get(&name) else {
             continue;
         };
         for field in fields {
@@ -391,7 +619,7 @@ where
                 continue;
             };
             tracer.replay = Some(tracer.choices[run].clone());
-            tracer.omit = Some((name, field));
+            tracer.omit = Some((name.clone(), field));
             tracer.omission_failed = None;
             let mut ignored = Format::Any;
             // The run fails when the field is required; that failure is
@@ -401,10 +629,9 @@ where
                 out: &mut ignored,
             });
             if tracer.omission_failed == Some(false) {
-                if let Some(Definition::Struct(fields)) = tracer.types.get_mut(name) {
-                    if let Some(seen) = fields.get_mut(field) {
-                        seen.optional = true;
-                    }
+                let fields = payload_fields(&mut tracer.types, Some(&name), site.as_ref());
+                if let Some(seen) = fields.and_then(|fields| fields.get_mut(field)) {
+                    seen.optional = true;
                 }
             }
         }
@@ -425,6 +652,26 @@ where
         tags,
         contents,
     })
+}
+
+/// The fields of the struct `name`, or of the struct variant at `site`
+/// (enum, variant).
+fn payload_fields<'a>(
+    types: &'a mut BTreeMap<String, Definition>,
+    name: Option<&str>,
+    site: Option<&VariantSite>,
+) -> Option<&'a mut BTreeMap<String, Field>> {
+    let definition = match site {
+        Some((name, variant)) => match types.get_mut(name)? {
+            Definition::Enum(variants) => variants.get_mut(variant)?,
+            _ => return None,
+        },
+        None => types.get_mut(name?)?,
+    };
+    match definition {
+        Definition::Struct(fields) => Some(fields),
+        _ => None,
+    }
 }
 
 /// The tracing deserializer: one value's place in the sample document.
@@ -514,6 +761,19 @@ impl<'de> Deserializer<'de> for Sample<'_> {
     // A `serde_json::Value`, an untagged enum: the format says nothing of
     // their shape, so nothing is recorded.
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        // serde buffers a key that is none of a struct's fields, for its
+        // flattened field, in its private `Content`, which expects "any
+        // value".
+        // An untagged enum buffers its value the same way, then tries each
+        // variant on the buffer: it is given a value of each kind in turn,
+        // until one of its variants takes it. Its shape stays unknown.
+        if format!("{}", &visitor as &dyn de::Expected) == "any value" {
+            if self.tracer.probe_depth == Some(self.tracer.stack.len()) {
+                self.tracer.buffered = true;
+            } else {
+                return self.untagged(visitor);
+            }
+        }
         if let Some(name) = expected_type(&visitor, "internally tagged enum ") {
             return self.tagged_enum(name, visitor);
         }
@@ -524,8 +784,9 @@ impl<'de> Deserializer<'de> for Sample<'_> {
             return visitor.visit_unit();
         }
         if let Some(variant) = expected_type(&visitor, "struct variant ") {
-            let (value, fields) = self.tracer.learned_fields(variant, visitor);
+            let (value, fields) = self.tracer.learned_fields(variant.clone(), true, visitor);
             self.tracer.variant_payload = Some(Definition::Struct(fields));
+            self.tracer.variant_owner = Some(variant);
             return value;
         }
         self.record(Format::Any);
@@ -533,6 +794,10 @@ impl<'de> Deserializer<'de> for Sample<'_> {
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        // serde ignores the value of a field index past the last field.
+        if self.tracer.probe_depth == Some(self.tracer.stack.len()) {
+            self.tracer.ignored = true;
+        }
         self.deserialize_any(visitor)
     }
 
@@ -566,12 +831,12 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         visitor: V,
     ) -> Result<V::Value, TraceError> {
         let mut inner = Format::Any;
-        self.tracer.stack.push(name.to_owned());
+        self.tracer.enter(name, None)?;
         let value = visitor.visit_newtype_struct(Sample {
             tracer: self.tracer,
             out: &mut inner,
         });
-        self.tracer.stack.pop();
+        self.tracer.leave();
         self.record(Format::Named(name.to_owned()))
             .define(name, Definition::Newtype(inner));
         value
@@ -613,13 +878,13 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         visitor: V,
     ) -> Result<V::Value, TraceError> {
         let mut items = vec![Format::Any; len];
-        self.tracer.stack.push(name.to_owned());
+        self.tracer.enter(name, None)?;
         let value = visitor.visit_seq(Items {
             tracer: self.tracer,
             items: &mut items,
             next: 0,
         });
-        self.tracer.stack.pop();
+        self.tracer.leave();
         self.record(Format::Named(name.to_owned()))
             .define(name, Definition::Tuple(items));
         value
@@ -656,17 +921,17 @@ impl<'de> Deserializer<'de> for Sample<'_> {
             return self.adjacent_enum(name, tag, content, visitor);
         }
         let run = self.tracer.choices.len() - 1;
-        self.tracer.first_run.entry(name).or_insert(run);
+        self.tracer.first_run.entry(name.to_owned()).or_insert(run);
         for field in fields {
             self.tracer.field_names.insert((*field).to_owned(), field);
         }
-        let omitted = match self.tracer.omit {
-            Some((struct_name, field)) if struct_name == name => Some(field),
+        let omitted = match &self.tracer.omit {
+            Some((struct_name, field)) if struct_name == name => Some(*field),
             _ => None,
         };
         let mut formats = vec![Format::Any; fields.len()];
         let order = self.tracer.order(name, fields, omitted);
-        self.tracer.stack.push(name.to_owned());
+        self.tracer.enter(name, None)?;
         let value = visitor.visit_map(Fields {
             tracer: self.tracer,
             owner: Some(name),
@@ -674,8 +939,9 @@ impl<'de> Deserializer<'de> for Sample<'_> {
             order: &order,
             formats: &mut formats,
             next: 0,
+            probe: None,
         });
-        self.tracer.stack.pop();
+        self.tracer.leave();
         if let Err(TraceError(_, Some(Clue::Duplicate(field)))) = &value {
             if let Some((owner, key)) = self.tracer.last_key {
                 self.tracer.canonical.insert(field);
@@ -711,16 +977,16 @@ impl<'de> Deserializer<'de> for Sample<'_> {
                 "the enum `{name}` has no variant"
             )));
         }
-        let index = self.tracer.choose(name, variants.len());
+        let index = self.tracer.choose(name, variants.len())?;
         let variant = variants[index];
         let mut payload = Definition::Unit;
-        self.tracer.stack.push(name.to_owned());
+        self.tracer.enter(name, Some(index))?;
         let value = visitor.visit_enum(Choice {
             tracer: self.tracer,
             variant,
             payload: &mut payload,
         });
-        self.tracer.stack.pop();
+        self.tracer.leave();
         let mut definition = BTreeMap::new();
         definition.insert(variant.to_owned(), payload);
         self.record(Format::Named(name.to_owned()))
@@ -736,18 +1002,49 @@ impl<'de> Deserializer<'de> for Sample<'_> {
 }
 
 impl Sample<'_> {
+    /// The value serde buffers for an untagged enum: the kind of
+    /// [`CONTENT_KINDS`] the failed runs reached at this place.
+    fn untagged<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        let place = self.tracer.place();
+        let kind = self.tracer.content_kinds.get(&place).copied().unwrap_or(0);
+        if self.tracer.replay.is_none() {
+            self.tracer.last_content = Some(place);
+        }
+        let tracer = self.record(Format::Any);
+        match kind {
+            0 => visitor.visit_unit(),
+            1 => visitor.visit_bool(true),
+            2 => visitor.visit_u64(u64::from(tracer.next_number())),
+            3 => visitor.visit_f64(f64::from(tracer.next_number()) + 0.5),
+            4 => visitor.visit_str(tracer.sample_string()),
+            5 => visitor.visit_seq(Items {
+                tracer,
+                items: &mut [],
+                next: 0,
+            }),
+            _ => {
+                let (mut key, mut value) = (Format::Any, Format::Any);
+                visitor.visit_map(Entries {
+                    tracer,
+                    key: &mut key,
+                    value: &mut value,
+                    left: 0,
+                })
+            }
+        }
+    }
+
     /// A struct with a flattened field, which serde reads as a map and
     /// whose field names it gives nowhere: each run that fails for a
-    /// missing field teaches one, and the next run gives it. Fields a
-    /// document may leave out are never asked for, so the shape holds the
-    /// required ones only (and the format of the optional ones is unknown
-    /// to the lock).
+    /// missing field teaches one, and the next run gives it; the fields a
+    /// document may leave out are found among the names the trace and the
+    /// history know (see [`Tracer::learned_fields`]).
     fn flattened_struct<'de, V: Visitor<'de>>(
         self,
         name: String,
         visitor: V,
     ) -> Result<V::Value, TraceError> {
-        let (value, fields) = self.tracer.learned_fields(name.clone(), visitor);
+        let (value, fields) = self.tracer.learned_fields(name.clone(), false, visitor);
         if self.tracer.replay.is_none() {
             self.record(Format::Named(name.clone()))
                 .define(&name, Definition::Struct(fields));
@@ -778,7 +1075,7 @@ impl Sample<'_> {
             payload: &mut payload,
             next: 0,
         });
-        if let (Some(variant), Some(payload)) = (variant, payload) {
+        if let (Some((variant, _)), Some(payload)) = (variant, payload) {
             let mut definition = BTreeMap::new();
             definition.insert(variant.to_owned(), payload);
             self.record(Format::Named(name.to_owned()))
@@ -824,7 +1121,7 @@ impl Sample<'_> {
             }
             return value;
         };
-        let variant = variants[self.tracer.choose(&name, variants.len())];
+        let variant = variants[self.tracer.choose(&name, variants.len())?];
         let pending = format!("{name}::{variant}");
         let fields = self
             .tracer
@@ -912,8 +1209,9 @@ struct Adjacent<'t, 'f> {
     tracer: &'t mut Tracer,
     name: &'static str,
     keys: [&'static str; 2],
-    /// The variant the tag named, and its payload once read.
-    variant: &'f mut Option<&'static str>,
+    /// The variant the tag named (with its index), and its payload once
+    /// read.
+    variant: &'f mut Option<(&'static str, usize)>,
     payload: &'f mut Option<Definition>,
     next: usize,
 }
@@ -944,19 +1242,27 @@ impl<'de> MapAccess<'de> for Adjacent<'_, '_> {
             });
         }
         self.tracer.variant_payload = None;
+        self.tracer.variant_owner = None;
         let mut format = Format::Any;
         // On the stack while its payload is read, not while its variant
         // is chosen: a choice inside the enum's own payload is a
         // recursion's.
-        self.tracer.stack.push(self.name.to_owned());
+        let index = self.variant.map(|(_, index)| index);
+        self.tracer.enter(self.name, index)?;
         let value = seed.deserialize(Sample {
             tracer: self.tracer,
             out: &mut format,
         });
-        self.tracer.stack.pop();
+        self.tracer.leave();
         let value = value?;
         // A unit or struct variant's reader says which it is; any other
         // payload is one value, a tuple variant's a tuple.
+        if let (Some(owner), Some((variant, _))) = (self.tracer.variant_owner.take(), *self.variant)
+        {
+            self.tracer
+                .payload_sites
+                .insert(owner, (self.name.to_owned(), variant.to_owned()));
+        }
         *self.payload = Some(match self.tracer.variant_payload.take() {
             Some(payload) => payload,
             None => match format {
@@ -973,7 +1279,7 @@ impl<'de> MapAccess<'de> for Adjacent<'_, '_> {
 struct TagValue<'t, 'f> {
     tracer: &'t mut Tracer,
     name: &'static str,
-    variant: &'f mut Option<&'static str>,
+    variant: &'f mut Option<(&'static str, usize)>,
 }
 
 impl<'de> Deserializer<'de> for TagValue<'_, '_> {
@@ -998,8 +1304,9 @@ impl<'de> Deserializer<'de> for TagValue<'_, '_> {
                 self.name
             )));
         }
-        let variant = variants[self.tracer.choose(self.name, variants.len())];
-        *self.variant = Some(variant);
+        let index = self.tracer.choose(self.name, variants.len())?;
+        let variant = variants[index];
+        *self.variant = Some((variant, index));
         visitor.visit_enum(IntoDeserializer::<TraceError>::into_deserializer(variant))
     }
 
@@ -1093,6 +1400,46 @@ struct Fields<'t, 'f> {
     order: &'f [usize],
     formats: &'f mut [Format],
     next: usize,
+    /// A field index to give twice after the named fields.
+    probe: Option<&'f mut Probe>,
+}
+
+/// A key given after the known fields of a struct read as a map, to learn
+/// a field serde names nowhere.
+struct Probe {
+    key: Key,
+    /// How many times the key was given.
+    given: u8,
+    /// Whether serde took it for none of the struct's fields (ignored an
+    /// index past the last, or buffered a name for a flattened field).
+    ended: bool,
+}
+
+#[derive(Clone, Copy)]
+enum Key {
+    /// A field index, given twice: the second time serde names the field
+    /// in its duplicate error.
+    Index(usize),
+    /// A name, given once: a field's if serde reads its value as one; with
+    /// its place among the names tried.
+    Name(&'static str, usize),
+}
+
+/// A key that is a field's index, as in a struct read from a sequence.
+struct IndexKey(usize);
+
+impl<'de> Deserializer<'de> for IndexKey {
+    type Error = TraceError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        visitor.visit_u64(self.0 as u64)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
 }
 
 impl<'de> MapAccess<'de> for Fields<'_, '_> {
@@ -1111,7 +1458,22 @@ impl<'de> MapAccess<'de> for Fields<'_, '_> {
                 seed.deserialize(IntoDeserializer::<TraceError>::into_deserializer(field))
                     .map(Some)
             }
-            None => Ok(None),
+            None => match &mut self.probe {
+                Some(probe) if !probe.ended => match probe.key {
+                    Key::Index(index) if probe.given < 2 => {
+                        probe.given += 1;
+                        seed.deserialize(IndexKey(index)).map(Some)
+                    }
+                    Key::Name(name, _) if probe.given < 1 => {
+                        probe.given += 1;
+                        self.tracer.last_field = name;
+                        seed.deserialize(IntoDeserializer::<TraceError>::into_deserializer(name))
+                            .map(Some)
+                    }
+                    _ => Ok(None),
+                },
+                _ => Ok(None),
+            },
         }
     }
 
@@ -1119,6 +1481,24 @@ impl<'de> MapAccess<'de> for Fields<'_, '_> {
         &mut self,
         seed: V,
     ) -> Result<V::Value, TraceError> {
+        if self.next >= self.order.len() {
+            if let Some(probe) = &mut self.probe {
+                let mut format = Format::Any;
+                let depth = self.tracer.probe_depth.replace(self.tracer.stack.len());
+                self.tracer.ignored = false;
+                self.tracer.buffered = false;
+                let value = seed.deserialize(Sample {
+                    tracer: self.tracer,
+                    out: &mut format,
+                });
+                probe.ended = match probe.key {
+                    Key::Index(_) => std::mem::take(&mut self.tracer.ignored),
+                    Key::Name(..) => std::mem::take(&mut self.tracer.buffered),
+                };
+                self.tracer.probe_depth = depth;
+                return value;
+            }
+        }
         let index = self.order.get(self.next).copied().unwrap_or(usize::MAX);
         self.next += 1;
         let out = self
@@ -1204,6 +1584,7 @@ impl<'de> VariantAccess<'de> for Choice<'_, '_> {
             order: &order,
             formats: &mut formats,
             next: 0,
+            probe: None,
         });
         *self.payload = Definition::Struct(
             order
