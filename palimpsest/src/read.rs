@@ -142,7 +142,7 @@ where
         deserializer.end()?;
         Ok(value)
     });
-    finish(read, cx, || {
+    let read = finish(read, cx, || {
         let mut track = crate::track::Track::new();
         let mut again = serde_json::Deserializer::from_slice(text);
         let tracked = crate::track::Deserializer::new(&mut again, &mut track);
@@ -153,7 +153,9 @@ where
             path: failed.then(|| track.path().to_string()),
             version: tree.and_then(|tree| T::schema().detect(&tree).ok()),
         }
-    })
+    })?;
+    crate::numbers::check_carried(T::schema(), text, &read.report)?;
+    Ok(read)
 }
 
 /// The value and its report, or the typed error, of a read through the one
