@@ -247,12 +247,12 @@ impl Schema {
     /// document without a run of 19 digits.
     ///
     /// ```
-    /// use palimpsest::{Error, Schema, Step, Version};
+    /// use palimpsest::{Error, Schema, Step};
     ///
     /// let schema = Schema::semver("Config", "0.2.0")
     ///     .step(Step::new("0.1.0", "0.2.0").rename("size", "capacity"))
     ///     .build()?;
-    /// let version = Version::parse("0.1.0")?;
+    /// let version = schema.parse_version("0.1.0")?;
     ///
     /// schema.check_numbers(r#"{"size": 18446744073709551615, "big": 1e20}"#, &version)?;
     /// let err = schema
