@@ -216,7 +216,9 @@ impl Scanner<'_> {
             .count();
         self.at += length;
         let literal = &self.text[start..self.at];
-        let integer = !literal.iter().any(|byte| matches!(byte, b'.' | b'e' | b'E'));
+        let integer = !literal
+            .iter()
+            .any(|byte| matches!(byte, b'.' | b'e' | b'E'));
         let digits = literal.iter().filter(|byte| byte.is_ascii_digit()).count();
         if integer && digits >= DIGITS && !fits_an_integer(literal) {
             self.found.push(Rounded {
@@ -379,7 +381,11 @@ mod tests {
         let digits = "18446744073709551616";
         for padding in 0..40 {
             let text = format!("{}{digits}", " ".repeat(padding));
-            assert_eq!(paths(&text), [(String::new(), digits.to_owned())], "{padding}");
+            assert_eq!(
+                paths(&text),
+                [(String::new(), digits.to_owned())],
+                "{padding}"
+            );
             let short = format!("{}184467440737095516", " ".repeat(padding));
             assert!(!may_round(short.as_bytes()), "{padding}");
         }
