@@ -286,7 +286,9 @@ fn assert_migrated_from_legacy(trace: &ExecutionTrace) {
 
 /// The integers at the limits of `i64` and `u64` are kept exactly; beyond
 /// `u64::MAX` serde_json (without `arbitrary_precision`) holds an `f64`, so
-/// `u64::MAX + 1` and a 30-digit integer come out rounded.
+/// `u64::MAX + 1` and a 30-digit integer come out rounded: in the type's own
+/// `Value` fields, as plain serde gives them. palimpsest refuses such a
+/// number only where it would carry it itself (`numbers_legacy_unknown.json`).
 fn assert_integer_limits(numbers: &Value) {
     assert_eq!(numbers["i64_min"].as_i64(), Some(i64::MIN), "{numbers}");
     assert_eq!(numbers["i64_max"].as_i64(), Some(i64::MAX), "{numbers}");
