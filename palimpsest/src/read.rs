@@ -54,9 +54,10 @@ pub struct Migrated<T> {
 ///
 /// [`Error::Syntax`] for invalid JSON; [`Error::InexactNumber`] for an old
 /// document whose migration would keep, under a `legacy_*` key of the
-/// metadata, an integer serde_json reads as a rounded `f64` (never without
-/// serde_json's `arbitrary_precision`; see [`Schema::check_numbers`](crate::Schema::check_numbers));
-/// otherwise as [`from_value`].
+/// metadata, an integer serde_json reads as a rounded `f64` (none is in a
+/// build with serde_json's `arbitrary_precision`; see
+/// [`Schema::check_numbers`](crate::Schema::check_numbers)); otherwise as
+/// [`from_value`].
 pub fn from_str<T>(input: &str) -> Result<Migrated<T>, Error>
 where
     T: Versioned + DeserializeOwned,
