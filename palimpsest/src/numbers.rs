@@ -55,23 +55,21 @@ pub(crate) fn exact() -> bool {
 
 /// Whether `text` may hold an integer literal serde_json rounds. A run of
 /// 19 digits or more covers a byte whose offset is a multiple of 19, so
-/// only those bytes are looked at, and the runs through the digits met.
+/// only those bytes are looked at; and such a run through one of them
+/// also covers the byte nine before it or nine after it, so a short
+/// number is passed over without walking its digits.
 fn may_round(text: &[u8]) -> bool {
+    let digit = |at: usize| text.get(at).is_some_and(u8::is_ascii_digit);
     let mut at = DIGITS - 1;
     while at < text.len() {
-        if text[at].is_ascii_digit() {
-            let start = text[..at]
-                .iter()
-                .rposition(|byte| !byte.is_ascii_digit())
-                .map_or(0, |i| i + 1);
-            let end = text[at..]
-                .iter()
-                .position(|byte| !byte.is_ascii_digit())
-                .map_or(text.len(), |i| at + i);
-            if end - start >= DIGITS {
+        if digit(at) && (digit(at - DIGITS / 2) || digit(at + DIGITS / 2)) {
+            let is_digit = |byte: &&u8| byte.is_ascii_digit();
+            let before = text[..at].iter().rev().take_while(is_digit).count();
+            let from = text[at..].iter().take_while(is_digit).count();
+            if before + from >= DIGITS {
                 return !exact();
             }
-            at = end;
+            at += from;
         }
         at += DIGITS;
     }
