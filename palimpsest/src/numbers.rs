@@ -135,9 +135,7 @@ impl Scanner<'_> {
     }
 
     fn object(&mut self) -> bool {
-        self.at += 1;
-        if self.peek() == Some(b'}') {
-            self.at += 1;
+        if self.empty(b'}') {
             return true;
         }
         loop {
@@ -151,46 +149,55 @@ impl Scanner<'_> {
                 return false;
             }
             self.at += 1;
-            self.path.push(key);
-            let read = self.value();
-            self.path.pop();
-            if !read {
-                return false;
-            }
-            match self.peek() {
-                Some(b',') => self.at += 1,
-                Some(b'}') => {
-                    self.at += 1;
-                    return true;
-                }
-                _ => return false,
+            match self.entry(key, b'}') {
+                Some(true) => {}
+                Some(false) => return true,
+                None => return false,
             }
         }
     }
 
     fn array(&mut self) -> bool {
-        self.at += 1;
-        if self.peek() == Some(b']') {
-            self.at += 1;
+        if self.empty(b']') {
             return true;
         }
         for index in 0.. {
-            self.path.push(index.to_string());
-            let read = self.value();
-            self.path.pop();
-            if !read {
-                return false;
-            }
-            match self.peek() {
-                Some(b',') => self.at += 1,
-                Some(b']') => {
-                    self.at += 1;
-                    return true;
-                }
-                _ => return false,
+            match self.entry(index.to_string(), b']') {
+                Some(true) => {}
+                Some(false) => return true,
+                None => return false,
             }
         }
         false
+    }
+
+    /// Steps into an object or array: whether it closes at once.
+    fn empty(&mut self, close: u8) -> bool {
+        self.at += 1;
+        let empty = self.peek() == Some(close);
+        if empty {
+            self.at += 1;
+        }
+        empty
+    }
+
+    /// Reads the value of a member or item at `segment` of the path, and
+    /// what follows it: whether more entries come, or `None` when the text
+    /// is not JSON.
+    fn entry(&mut self, segment: String, close: u8) -> Option<bool> {
+        self.path.push(segment);
+        let read = self.value();
+        self.path.pop();
+        if !read {
+            return None;
+        }
+        let next = self.peek()?;
+        self.at += 1;
+        match next {
+            b',' => Some(true),
+            _ if next == close => Some(false),
+            _ => None,
+        }
     }
 
     /// A string from its opening quote, unescaped for a path segment.
