@@ -82,6 +82,36 @@ const CASES: &[Case] = &[
         }),
         from_value: None,
     },
+    // An unclaimed key goes to `legacy_unknown`: palimpsest carries it, so
+    // an integer serde_json would round refuses the document. The tree
+    // `from_value` gets already holds the float: it keeps what it was given.
+    Case {
+        file: "numbers_legacy_unknown.json",
+        outcome: Outcome::Fails("InexactNumber at surprise.big", |error| {
+            matches!(error, Error::InexactNumber { path, literal, version, .. }
+                if path == "surprise.big"
+                    && literal == "123456789012345678901234567890"
+                    && version.to_string() == "0.0.1")
+        }),
+        from_value: Some(Outcome::Reads(|trace| {
+            let big = &trace.context.metadata["legacy_unknown"]["surprise"]["big"];
+            assert_eq!(big.as_f64(), Some(1.2345678901234568e29));
+        })),
+    },
+    // Floats, the integer limits and digits in a string are exact: they
+    // migrate. A float's spelling is serde_json's (`1.0e2` -> `100.0`).
+    Case {
+        file: "numbers_legacy_unknown_exact.json",
+        outcome: Outcome::Reads(|trace| {
+            let surprise = &trace.context.metadata["legacy_unknown"]["surprise"];
+            assert_eq!(surprise["float"].as_f64(), Some(1e20));
+            assert_eq!(surprise["u64_max"].as_u64(), Some(u64::MAX));
+            assert_eq!(surprise["i64_min"].as_i64(), Some(i64::MIN));
+            assert_eq!(surprise["text"], "123456789012345678901234567890");
+            assert_eq!(surprise["spelled"].to_string(), "100.0");
+        }),
+        from_value: None,
+    },
     Case {
         file: "context_array.json",
         outcome: Outcome::Fails(
@@ -256,7 +286,9 @@ fn assert_migrated_from_legacy(trace: &ExecutionTrace) {
 
 /// The integers at the limits of `i64` and `u64` are kept exactly; beyond
 /// `u64::MAX` serde_json (without `arbitrary_precision`) holds an `f64`, so
-/// `u64::MAX + 1` and a 30-digit integer come out rounded.
+/// `u64::MAX + 1` and a 30-digit integer come out rounded: in the type's own
+/// `Value` fields, as plain serde gives them. palimpsest refuses such a
+/// number only where it would carry it itself (`numbers_legacy_unknown.json`).
 fn assert_integer_limits(numbers: &Value) {
     assert_eq!(numbers["i64_min"].as_i64(), Some(i64::MIN), "{numbers}");
     assert_eq!(numbers["i64_max"].as_i64(), Some(i64::MAX), "{numbers}");
@@ -339,6 +371,9 @@ fn check(case: &Case) {
             )
         }
         (Ok(value), Ok(read)) => assert_eq!(value, &read.value, "{}", case.file),
+        // serde_json hands the type a float with no text behind it: what it
+        // reads is serde's, as with any `Value` field.
+        (Ok(_), Err(Error::InexactNumber { .. })) => {}
         _ => panic!(
             "{}: serde_json gave {serde:?}, from_str gave {streamed:?}",
             case.file

@@ -94,6 +94,9 @@ where
         if self.mode == Mode::Detect {
             return Ok(Processed::kept(Outcome::Outdated(report.from)));
         }
+        // The line is written anew: a number serde_json rounded would come
+        // out different, so the document is refused and kept as it was.
+        T::schema().check_numbers(text, &report.from)?;
         // Room for what migration usually adds (history, preserved values),
         // so that the buffer is not grown by copies as it is written.
         let mut output = Vec::with_capacity(text.len() + text.len() / 8 + 64);
@@ -121,6 +124,7 @@ where
         if self.mode == Mode::Detect {
             return Ok(Processed::kept(Outcome::Outdated(version)));
         }
+        schema.check_numbers(text, &version)?;
         let old = (self.mode == Mode::Diff).then(|| value.clone());
         // Older documents walk forward to the target; newer ones are
         // written back for readers that have not upgraded.

@@ -584,3 +584,44 @@ fn a_run_to_the_current_version_says_what_the_reader_says_about_each_document() 
         assert_eq!(summary.current, 3, "{mode:?}");
     }
 }
+
+#[test]
+fn a_line_holding_an_integer_serde_json_would_round_is_refused_on_every_route() {
+    // In a free-form map of the type's own: the bulk engine writes every
+    // value of a migrated line anew, so it checks them all.
+    let big = r#"{"body":"a", "meta": {"n": [1, 123456789012345678901234567890]}}"#;
+    let exact = r#"{"body":"b","meta":{"n":[18446744073709551615,-9223372036854775808,1e20]}}"#;
+    let input = format!("{big}\n{exact}\n");
+    for migrator in [Migrator::new(), Migrator::new().to("0.2.0").unwrap()] {
+        let target = migrator.target().to_string();
+        let (out, summary) = migrate(&migrator, input.as_bytes());
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], big, "to {target}: kept as it was");
+        assert!(
+            lines[1].contains(r#"[18446744073709551615,-9223372036854775808,1e+20]"#),
+            "to {target}: {}",
+            lines[1]
+        );
+        assert_eq!(
+            (summary.migrated, summary.failures.len()),
+            (1, 1),
+            "{target}"
+        );
+        let failure = &summary.failures[0];
+        assert!(
+            matches!(
+                &failure.error,
+                palimpsest_bulk::BulkError::Document(palimpsest::Error::InexactNumber { path, literal, .. })
+                    if path == "meta.n.1" && literal == "123456789012345678901234567890"
+            ),
+            "to {target}: {failure}"
+        );
+        assert!(
+            failure.to_string().contains(
+                "in.jsonl:1: `Note`: document at version 0.0.1 holds the integer 123456789012345678901234567890 at `meta.n.1`, which would be migrated as 1.2345678901234568e29"
+            ),
+            "{failure}"
+        );
+    }
+}

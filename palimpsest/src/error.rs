@@ -312,6 +312,28 @@ pub enum Error {
         key: String,
     },
 
+    /// An old document holds an integer beyond `u64`/`i64` that this build's
+    /// serde_json reads as a rounded `f64`, where palimpsest would carry it
+    /// to the migrated document: refused, never rounded. Turn on
+    /// serde_json's `arbitrary_precision` feature to keep every number
+    /// exactly.
+    #[non_exhaustive]
+    #[error(
+        "`{type_name}`: document at version {version} holds the integer {literal} at `{path}`, which would be migrated as {rounded:e}; enable serde_json's `arbitrary_precision` feature to keep it exact",
+        path = Path(path),
+        rounded = literal.parse::<f64>().unwrap_or(f64::NAN)
+    )]
+    InexactNumber {
+        /// The versioned type.
+        type_name: &'static str,
+        /// The document's version.
+        version: Version,
+        /// Dotted path of the number in the document.
+        path: String,
+        /// The integer as the document spells it.
+        literal: String,
+    },
+
     /// A value did not serialize as a JSON object that can carry its
     /// version.
     #[error("`{type_name}`: cannot write the document: {source}")]
@@ -392,6 +414,7 @@ impl Error {
             | Error::MissingContext { type_name, .. }
             | Error::Mismatch { type_name, .. }
             | Error::RepeatedKey { type_name, .. }
+            | Error::InexactNumber { type_name, .. }
             | Error::Serialize { type_name, .. }
             | Error::Snapshot { type_name, .. }
             | Error::Integrity { type_name, .. }

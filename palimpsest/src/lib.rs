@@ -176,6 +176,7 @@ mod migrate;
 #[cfg_attr(docsrs, doc(cfg(feature = "models")))]
 pub mod models;
 mod newer;
+mod numbers;
 pub mod object;
 mod ops;
 mod read;

@@ -52,7 +52,12 @@ pub struct Migrated<T> {
 ///
 /// # Errors
 ///
-/// [`Error::Syntax`] for invalid JSON; otherwise as [`from_value`].
+/// [`Error::Syntax`] for invalid JSON; [`Error::InexactNumber`] for an old
+/// document whose migration would keep, under a `legacy_*` key of the
+/// metadata, an integer serde_json reads as a rounded `f64` (none is in a
+/// build with serde_json's `arbitrary_precision`; see
+/// [`Schema::check_numbers`](crate::Schema::check_numbers)); otherwise as
+/// [`from_value`].
 pub fn from_str<T>(input: &str) -> Result<Migrated<T>, Error>
 where
     T: Versioned + DeserializeOwned,
@@ -142,7 +147,7 @@ where
         deserializer.end()?;
         Ok(value)
     });
-    finish(read, cx, || {
+    let read = finish(read, cx, || {
         let mut track = crate::track::Track::new();
         let mut again = serde_json::Deserializer::from_slice(text);
         let tracked = crate::track::Deserializer::new(&mut again, &mut track);
@@ -153,7 +158,9 @@ where
             path: failed.then(|| track.path().to_string()),
             version: tree.and_then(|tree| T::schema().detect(&tree).ok()),
         }
-    })
+    })?;
+    crate::numbers::check_carried(T::schema(), text, &read.report)?;
+    Ok(read)
 }
 
 /// The value and its report, or the typed error, of a read through the one
