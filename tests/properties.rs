@@ -931,7 +931,6 @@ fn a_repeated_version_key_is_refused_after_a_current_one() {
 }
 
 #[test]
-#[ignore = "finding: a repeated field is Error::RepeatedKey in a legacy document but serde's \"duplicate field\" (Error::Mismatch, and no type named through serde_json) from 0.2.0 on"]
 fn a_repeated_field_is_a_repeated_key_at_every_version() {
     let legacy = r#"{"body":"","color":"","items":[],"items":[]}"#;
     assert_eq!(kinds_of_note(legacy)[0], "RepeatedKey");
