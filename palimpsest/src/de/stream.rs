@@ -165,6 +165,14 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
             self.cx.found = Found::Current;
             return Ok(Tail::Current(captured.into_iter()));
         }
+        let repeated = self
+            .schema
+            .metadata
+            .as_ref()
+            .and_then(|path| capture::repeated_on_path(&captured, path.segments()));
+        if let Some(key) = repeated {
+            return Err(self.repeated(Cow::Owned(key)));
+        }
         let mut object = capture::object(captured);
         // The noted keys went to the struct already: the engine sees a
         // stand-in for each, which no step moves (the plan noted only keys
