@@ -237,11 +237,10 @@ const CASES: &[Case] = &[
     // be dropped before it runs.
     Case {
         file: "repeated_migrated_from.json",
-        outcome: Outcome::Fails(
-            "RepeatedKey context.metadata.migrated_from",
-            |error| matches!(error, Error::RepeatedKey { key, .. }
-                if key == "context.metadata.migrated_from"),
-        ),
+        outcome: Outcome::Fails("RepeatedKey context.metadata.migrated_from", |error| {
+            matches!(error, Error::RepeatedKey { key, .. }
+                if key == "context.metadata.migrated_from")
+        }),
         from_value: Some(Outcome::Reads(|trace| {
             assert_eq!(trace.context.metadata["migrated_from"], "second");
         })),

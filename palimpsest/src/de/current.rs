@@ -3,13 +3,19 @@
 //! second one would reach it as an unknown key and be ignored, while every
 //! other route refuses it as [`Error::RepeatedKey`]. This map hands the
 //! struct the input's entries as they are and only watches each key go by,
-//! a comparison with the version key, so the fast path keeps its cost.
+//! a comparison with the version key and (by length first) with the names
+//! of renamed fields, so the fast path keeps its cost.
+//!
+//! The second name of a renamed field is held back (`renamed.rs`): the
+//! struct is handed the version key in its place, which it ignores as it
+//! would a second version key, and the map's end refuses the document.
 
 use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
 
+use super::renamed::Handed;
 use crate::error::Error;
 use crate::schema::Schema;
 
@@ -27,6 +33,9 @@ struct Watch<'f> {
     key: &'static str,
     schema: &'static Schema,
     repeated: &'f Cell<bool>,
+    /// The names of renamed fields handed on: a second name of one field
+    /// is held back (`renamed.rs`).
+    handed: &'f Handed,
 }
 
 impl Watch<'_> {
@@ -47,14 +56,21 @@ impl Watch<'_> {
 }
 
 impl<'f, A> CurrentMap<'f, A> {
-    /// `repeated` is set when the version key comes again.
-    pub(super) fn new(inner: A, schema: &'static Schema, repeated: &'f Cell<bool>) -> Self {
+    /// `repeated` is set when the version key comes again; `handed` notes
+    /// the names of renamed fields.
+    pub(super) fn new(
+        inner: A,
+        schema: &'static Schema,
+        repeated: &'f Cell<bool>,
+        handed: &'f Handed,
+    ) -> Self {
         CurrentMap {
             inner,
             watch: Watch {
                 key: schema.key(),
                 schema,
                 repeated,
+                handed,
             },
         }
     }
@@ -67,10 +83,14 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for CurrentMap<'_, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        self.inner.next_key_seed(Watched {
+        let key = self.inner.next_key_seed(Watched {
             inner: seed,
             watch: self.watch,
-        })
+        })?;
+        if key.is_none() {
+            self.watch.handed.refuse()?;
+        }
+        Ok(key)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
@@ -146,16 +166,25 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Watched<'_, V> {
 
     fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<V::Value, E> {
         self.watch.check(key)?;
+        if !self.watch.handed.hand(self.watch.schema, key) {
+            return self.inner.visit_str(self.watch.key);
+        }
         self.inner.visit_str(key)
     }
 
     fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<V::Value, E> {
         self.watch.check(key)?;
+        if !self.watch.handed.hand(self.watch.schema, key) {
+            return self.inner.visit_str(self.watch.key);
+        }
         self.inner.visit_borrowed_str(key)
     }
 
     fn visit_string<E: serde::de::Error>(self, key: String) -> Result<V::Value, E> {
         self.watch.check(&key)?;
+        if !self.watch.handed.hand(self.watch.schema, &key) {
+            return self.inner.visit_str(self.watch.key);
+        }
         self.inner.visit_string(key)
     }
 

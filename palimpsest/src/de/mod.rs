@@ -21,6 +21,7 @@
 
 mod capture;
 mod current;
+pub(crate) mod renamed;
 mod scope;
 mod seed;
 mod stream;
@@ -46,6 +47,7 @@ use crate::schema::{Schema, Versioned};
 use crate::version::Version;
 
 use current::CurrentMap;
+use renamed::Handed;
 use scope::Probes;
 use seed::{FirstKey, FirstKeySeed, StampSeed};
 use stream::Streaming;
@@ -91,6 +93,8 @@ pub(crate) struct Context {
     /// The document was newer than this build and was read as the current
     /// version (`crate::newer`).
     read_newer: bool,
+    /// The names of renamed fields the streamed reader handed the struct.
+    handed: Handed,
 }
 
 /// Where a document that did not fit failed, found by reading it again.
@@ -159,7 +163,8 @@ impl Context {
         locate: impl FnOnce() -> Located,
     ) -> Error {
         let nested = self.nested.and_then(|sink| sink.take_error());
-        if let Some(error) = self.error.or(nested) {
+        let refused = self.handed.take_refused();
+        if let Some(error) = self.error.or(nested).or(refused) {
             return error;
         }
         if !error.is_data() {
@@ -176,9 +181,8 @@ impl Context {
         // serde's struct refuses a field met twice where the input reaches
         // it straight (a current document, the keys no migration touches):
         // the repeated key the reader refuses among those it captures.
-        // A renamed field's new name is also reached from its old names
-        // (aliases): met twice, it may be two names, which is not a repeat.
-        if let Some(field) = duplicate_field(&message).filter(|field| !schema.renamed_to(field)) {
+        // (A second name of a renamed field is held back, see `renamed.rs`.)
+        if let Some(field) = duplicate_field(&message) {
             return Error::RepeatedKey {
                 type_name: schema.type_name(),
                 key: key_at(&path, field),
@@ -297,16 +301,6 @@ impl Context {
 /// the words serde's derived struct refuses a field met twice with.
 fn duplicate_field(message: &str) -> Option<&str> {
     message.strip_prefix("duplicate field `")?.strip_suffix('`')
-}
-
-impl Schema {
-    /// Whether a step renames a top-level field to `name`.
-    fn renamed_to(&self, name: &str) -> bool {
-        self.ops
-            .iter()
-            .flatten()
-            .any(|op| matches!(op, crate::step::Op::Rename { new, .. } if new == name))
-    }
 }
 
 /// A key as the path of its object and its name, as field paths show it.
@@ -535,12 +529,16 @@ where
                 if first.is_current(schema) && !schema.key_is_field {
                     cx.found = Found::Current;
                     let repeated = Cell::new(false);
-                    let map = CurrentMap::new(map, schema, &repeated);
+                    let handed = Handed::default();
+                    let map = CurrentMap::new(map, schema, &repeated, &handed);
                     return T::deserialize_current(MapAccessDeserializer::new(map)).map_err(
                         |error| {
                             if repeated.get() {
                                 cx.error = Some(schema.repeated_key());
                                 return error;
+                            }
+                            if let Some(refused) = handed.take_refused() {
+                                cx.error = Some(refused);
                             }
                             if cx.typed {
                                 return error;
@@ -713,13 +711,21 @@ where
     if !schema.key_is_field {
         object.remove(schema.key());
     }
+    // A second name of a renamed field is held back (`renamed.rs`): the
+    // document is refused for it only if the struct takes the rest.
+    let handed = Handed::default();
+    object.retain(|key, _| handed.hand(schema, key));
     let mut track = crate::track::Track::new();
     let deserializer = crate::track::Deserializer::new(Value::Object(object), &mut track);
-    T::deserialize_current(deserializer).map_err(|e| Error::Mismatch {
+    let value = T::deserialize_current(deserializer).map_err(|e| Error::Mismatch {
         type_name: schema.type_name(),
         version: from.clone(),
         migrated_to: (from != schema.current()).then(|| schema.current().clone()),
         path: track.path().to_string(),
         message: e.to_string(),
-    })
+    })?;
+    match handed.take_held_back() {
+        Some(error) => Err(error),
+        None => Ok(value),
+    }
 }
