@@ -39,12 +39,14 @@ struct Watch<'f> {
 }
 
 impl Watch<'_> {
+    /// Whether the struct may be handed `key`; the version key again is
+    /// refused.
     #[inline]
-    fn check<E: serde::de::Error>(self, key: &str) -> Result<(), E> {
+    fn check<E: serde::de::Error>(self, key: &str) -> Result<bool, E> {
         if key == self.key {
             return Err(self.refuse());
         }
-        Ok(())
+        Ok(self.handed.hand(self.schema, key))
     }
 
     #[cold]
@@ -157,6 +159,16 @@ macro_rules! forward_visit {
     };
 }
 
+impl<'de, V: Visitor<'de>> Watched<'_, V> {
+    /// The struct's key in place of a name held back: the version key,
+    /// which it ignores.
+    #[cold]
+    #[inline(never)]
+    fn held_back<E: serde::de::Error>(self) -> Result<V::Value, E> {
+        self.inner.visit_str(self.watch.key)
+    }
+}
+
 impl<'de, V: Visitor<'de>> Visitor<'de> for Watched<'_, V> {
     type Value = V::Value;
 
@@ -165,25 +177,22 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Watched<'_, V> {
     }
 
     fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<V::Value, E> {
-        self.watch.check(key)?;
-        if !self.watch.handed.hand(self.watch.schema, key) {
-            return self.inner.visit_str(self.watch.key);
+        if !self.watch.check(key)? {
+            return self.held_back();
         }
         self.inner.visit_str(key)
     }
 
     fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<V::Value, E> {
-        self.watch.check(key)?;
-        if !self.watch.handed.hand(self.watch.schema, key) {
-            return self.inner.visit_str(self.watch.key);
+        if !self.watch.check(key)? {
+            return self.held_back();
         }
         self.inner.visit_borrowed_str(key)
     }
 
     fn visit_string<E: serde::de::Error>(self, key: String) -> Result<V::Value, E> {
-        self.watch.check(&key)?;
-        if !self.watch.handed.hand(self.watch.schema, &key) {
-            return self.inner.visit_str(self.watch.key);
+        if !self.watch.check(&key)? {
+            return self.held_back();
         }
         self.inner.visit_string(key)
     }

@@ -12,7 +12,8 @@
 //! fit the struct, met anywhere in the document, is reported first, in
 //! whatever order the keys come (a tree's are sorted, a text's are not).
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
+use std::fmt;
 
 use crate::error::Error;
 use crate::schema::Schema;
@@ -26,9 +27,9 @@ pub(crate) struct RenamedFields {
     fields: Vec<String>,
     /// The old names the struct reads as aliases.
     old: Vec<OldName>,
-    /// The lengths of all those names, as bits (the last for any length
-    /// from 63 on): most keys are told apart by their length alone.
-    lengths: u64,
+    /// A bit of each of those names' length and first byte: most keys
+    /// are told apart by them alone, without a comparison.
+    bits: u64,
 }
 
 #[derive(Debug)]
@@ -77,12 +78,12 @@ impl RenamedFields {
                 let field = match renamed.fields.iter().position(|f| *f == current) {
                     Some(field) => field,
                     None => {
-                        renamed.lengths |= length_bit(&current);
+                        renamed.bits |= name_bit(&current);
                         renamed.fields.push(current);
                         renamed.fields.len() - 1
                     }
                 };
-                renamed.lengths |= length_bit(old);
+                renamed.bits |= name_bit(old);
                 renamed.old.push(OldName {
                     name: old.clone(),
                     field,
@@ -99,7 +100,7 @@ impl RenamedFields {
 
     #[inline]
     fn name(&self, key: &str) -> Option<Name> {
-        if self.lengths & length_bit(key) == 0 {
+        if self.bits & name_bit(key) == 0 {
             return None;
         }
         self.name_of(key)
@@ -114,21 +115,34 @@ impl RenamedFields {
     }
 }
 
-/// The bit of a name's length in [`RenamedFields::lengths`].
+/// The bit of a name in [`RenamedFields::bits`], of its length and first
+/// byte: keys of one length (`context`, `outcome`) mostly differ there.
 #[inline]
-fn length_bit(name: &str) -> u64 {
-    1 << name.len().min(63)
+fn name_bit(name: &str) -> u64 {
+    let first = name.as_bytes().first().copied().unwrap_or(0);
+    1 << ((name.len().wrapping_mul(7) ^ usize::from(first)) & 63)
 }
 
 /// The names of renamed fields one read handed the struct, and the error
 /// of the first it held back.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Handed {
     fields: Cell<u64>,
     old: Cell<u64>,
-    held_back: RefCell<Option<Error>>,
+    /// Boxed, as `refused`: a read that holds nothing back moves and drops
+    /// only a pointer.
+    held_back: Cell<Option<Box<Error>>>,
     /// The held-back error, once the map's end refused the document with it.
-    refused: RefCell<Option<Error>>,
+    refused: Cell<Option<Box<Error>>>,
+}
+
+impl fmt::Debug for Handed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handed")
+            .field("fields", &self.fields)
+            .field("old", &self.old)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Handed {
@@ -184,29 +198,36 @@ impl Handed {
                 }
             }
         };
-        self.held_back.borrow_mut().get_or_insert(error);
+        let first = self.held_back.take().unwrap_or_else(|| Box::new(error));
+        self.held_back.set(Some(first));
         false
     }
 
     /// At the end of the map: the error of a name held back, which the
     /// read fails with; kept for the reader to type its error.
+    #[inline]
     pub(crate) fn refuse<E: serde::de::Error>(&self) -> Result<(), E> {
-        let Some(error) = self.held_back.borrow_mut().take() else {
-            return Ok(());
-        };
+        match self.held_back.take() {
+            None => Ok(()),
+            Some(error) => Err(self.refuse_with(error)),
+        }
+    }
+
+    #[cold]
+    fn refuse_with<E: serde::de::Error>(&self, error: Box<Error>) -> E {
         let message = E::custom(&error);
-        *self.refused.borrow_mut() = Some(error);
-        Err(message)
+        self.refused.set(Some(error));
+        message
     }
 
     /// The error the map's end refused the document with, if it did.
     pub(crate) fn take_refused(&self) -> Option<Error> {
-        self.refused.borrow_mut().take()
+        self.refused.take().map(|error| *error)
     }
 
     /// The error of a name held back, for a reader that reads no map.
     pub(crate) fn take_held_back(&self) -> Option<Error> {
-        self.held_back.borrow_mut().take()
+        self.held_back.take().map(|error| *error)
     }
 }
 
