@@ -971,13 +971,30 @@ fn both_names_of_a_renamed_field_are_a_conflict_at_every_version() {
     }
 }
 
+/// With two faults, each route reports the first it meets (guide, chapter
+/// 05, "Two faults"): a value is checked as it is read, and a value of an
+/// embedded type once the version is known; the migration's faults come
+/// when the map ends. The text routes read the keys in the text's order,
+/// `from_value` in the tree's (serde_json sorts it: `items` before
+/// `schema_version`), so they agree on which fault is first when the
+/// version key comes first, as palimpsest writes it, and may not otherwise.
 #[test]
-#[ignore = "finding: with two faults (a metadata value not an object, a size out of range) the streamed routes report the size, the tree routes the metadata"]
-fn two_faults_give_the_same_error_on_every_route() {
-    let text = r#"{"schema_version":"0.2.0","text":"","color":"","items":[{"label":"","size":-1}],"meta":[]}"#;
-    let [from_str, from_value, bulk] = kinds_of_note(text);
-    assert_eq!(from_value, from_str);
-    assert_eq!(bulk, from_str);
+fn two_faults_each_route_reports_the_first_it_meets() {
+    // The version key first: the text routes meet the size before the end.
+    let first = r#"{"schema_version":"0.2.0","text":"","color":"","items":[{"label":"","size":-1}],"meta":[]}"#;
+    // The version key after the items: they wait for it, and the
+    // migration's fault at the end comes first, as in the sorted tree.
+    let last = r#"{"text":"","color":"","items":[{"label":"","size":-1}],"meta":[],"schema_version":"0.2.0"}"#;
+    for (text, expected) in [(first, "Mismatch"), (last, "NotAnObject")] {
+        let [from_str, from_value, bulk] = kinds_of_note(text);
+        let from_reader =
+            read_of(palimpsest::from_reader::<Note, _>(text.as_bytes()).map(|read| read.value));
+        assert_eq!(from_str, expected, "{text}");
+        assert_eq!(bulk, expected, "{text}");
+        assert_eq!(from_reader, Read::Error(expected.to_owned()), "{text}");
+        // The tree has no order of its own: its keys come sorted.
+        assert_eq!(from_value, "NotAnObject", "{text}");
+    }
 }
 
 #[test]
