@@ -931,7 +931,6 @@ fn a_repeated_version_key_is_refused_after_a_current_one() {
 }
 
 #[test]
-#[ignore = "finding: a repeated field is Error::RepeatedKey in a legacy document but serde's \"duplicate field\" (Error::Mismatch, and no type named through serde_json) from 0.2.0 on"]
 fn a_repeated_field_is_a_repeated_key_at_every_version() {
     let legacy = r#"{"body":"","color":"","items":[],"items":[]}"#;
     assert_eq!(kinds_of_note(legacy)[0], "RepeatedKey");
@@ -944,23 +943,58 @@ fn a_repeated_field_is_a_repeated_key_at_every_version() {
 }
 
 #[test]
-#[ignore = "finding: both names of a renamed field in a current document are serde's \"duplicate field\" (Error::Mismatch), not Error::Conflict as in an old one"]
 fn both_names_of_a_renamed_field_are_a_conflict_at_every_version() {
     assert_eq!(
         kinds_of_note(r#"{"body":"a","text":"b","color":""}"#)[0],
         "Conflict"
     );
-    let current = r#"{"schema_version":"0.3.0","text":"a","body":"b"}"#;
-    assert_eq!(kinds_of_note(current)[0], "Conflict", "{current}");
+    for current in [
+        r#"{"schema_version":"0.3.0","text":"a","body":"b"}"#,
+        r#"{"schema_version":"0.3.0","body":"b","text":"a"}"#,
+        r#"{"body":"b","schema_version":"0.3.0","text":"a"}"#,
+    ] {
+        assert_eq!(kinds_of_note(current), ["Conflict"; 3], "{current}");
+        let error = serde_json::from_str::<Note>(current).unwrap_err();
+        assert!(
+            error.to_string().contains("both the old name `body`"),
+            "{error}"
+        );
+    }
+    // A value that does not fit is reported first, wherever it stands: the
+    // second name is held back until the map ends, as a migration's
+    // conflict is, so the routes agree whatever their order of keys.
+    for text in [
+        r#"{"schema_version":"0.3.0","text":"a","body":"b","items":[{"name":"","size":-1}]}"#,
+        r#"{"items":[{"name":"","size":-1}],"schema_version":"0.3.0","body":"b","text":"a"}"#,
+    ] {
+        assert_eq!(kinds_of_note(text), ["Mismatch"; 3], "{text}");
+    }
 }
 
+/// With two faults, each route reports the first it meets (guide, chapter
+/// 05, "Two faults"): a value is checked as it is read, and a value of an
+/// embedded type once the version is known; the migration's faults come
+/// when the map ends. The text routes read the keys in the text's order,
+/// `from_value` in the tree's (serde_json sorts it: `items` before
+/// `schema_version`), so they agree on which fault is first when the
+/// version key comes first, as palimpsest writes it, and may not otherwise.
 #[test]
-#[ignore = "finding: with two faults (a metadata value not an object, a size out of range) the streamed routes report the size, the tree routes the metadata"]
-fn two_faults_give_the_same_error_on_every_route() {
-    let text = r#"{"schema_version":"0.2.0","text":"","color":"","items":[{"label":"","size":-1}],"meta":[]}"#;
-    let [from_str, from_value, bulk] = kinds_of_note(text);
-    assert_eq!(from_value, from_str);
-    assert_eq!(bulk, from_str);
+fn two_faults_each_route_reports_the_first_it_meets() {
+    // The version key first: the text routes meet the size before the end.
+    let first = r#"{"schema_version":"0.2.0","text":"","color":"","items":[{"label":"","size":-1}],"meta":[]}"#;
+    // The version key after the items: they wait for it, and the
+    // migration's fault at the end comes first, as in the sorted tree.
+    let last = r#"{"text":"","color":"","items":[{"label":"","size":-1}],"meta":[],"schema_version":"0.2.0"}"#;
+    for (text, expected) in [(first, "Mismatch"), (last, "NotAnObject")] {
+        let [from_str, from_value, bulk] = kinds_of_note(text);
+        let from_reader =
+            read_of(palimpsest::from_reader::<Note, _>(text.as_bytes()).map(|read| read.value));
+        assert_eq!(from_str, expected, "{text}");
+        assert_eq!(bulk, expected, "{text}");
+        assert_eq!(from_reader, Read::Error(expected.to_owned()), "{text}");
+        // The tree has no order of its own: its keys come sorted.
+        assert_eq!(from_value, "NotAnObject", "{text}");
+    }
 }
 
 #[test]

@@ -301,14 +301,16 @@ pub enum Error {
     },
 
     /// A key the migration reads (the version key, an old name, a removed
-    /// or unclaimed field) appears twice in one object of the document:
-    /// keeping either value would drop the other without a word.
+    /// or unclaimed field), or a field of the struct, appears twice in one
+    /// object of the document: keeping either value would drop the other
+    /// without a word.
     #[non_exhaustive]
     #[error("`{type_name}`: the key `{key}` appears more than once in the document; both values are kept by refusing it")]
     RepeatedKey {
         /// The versioned type.
         type_name: &'static str,
-        /// The repeated key.
+        /// The repeated key, after the path of its object when that is
+        /// not the document itself (`items[0].label`).
         key: String,
     },
 

@@ -155,6 +155,9 @@ pub struct Schema {
     pub(crate) newer: Newer,
     /// Where documents carry their version.
     pub(crate) layout: Layout,
+    /// The names of renamed fields, current and old, which the struct
+    /// reads as one field.
+    pub(crate) renamed: crate::de::renamed::RenamedFields,
 }
 
 /// How an old or reordered document is read without buffering all of it,
@@ -1145,6 +1148,7 @@ impl History {
                 Value::Object(entry)
             })
             .collect();
+        let renamed = crate::de::renamed::RenamedFields::new(&ops);
         Schema {
             type_name: self.type_name,
             scheme: self.current.scheme(),
@@ -1168,6 +1172,7 @@ impl History {
             unversioned: self.unversioned,
             newer: Newer::Fail,
             layout: Layout::Inline,
+            renamed,
         }
     }
 }

@@ -50,6 +50,42 @@ impl Captured<'_> {
     }
 }
 
+/// The first key repeated on the metadata path of captured entries: in an
+/// object along the path, its next segment; in the metadata object itself,
+/// any key. The migration reads and writes there (`migrated_from`, the
+/// history, the kept values), and a `Value` keeps only a repeated key's
+/// last value: the reader refuses the document before it is one.
+///
+/// The key comes with the path of its object (`context.metadata`). The
+/// top-level keys were checked as they were captured.
+pub(super) fn repeated_on_path(
+    entries: &[(Cow<'_, str>, Captured<'_>)],
+    segments: &[String],
+) -> Option<String> {
+    let mut entries = entries;
+    let mut at = String::new();
+    for (depth, segment) in segments.iter().enumerate() {
+        let mut found = entries.iter().filter(|(key, _)| key == segment);
+        let (_, value) = found.next()?;
+        if depth > 0 && found.next().is_some() {
+            return Some(format!("{at}.{segment}"));
+        }
+        if !at.is_empty() {
+            at.push('.');
+        }
+        at.push_str(segment);
+        let Captured::Map(inner) = value else {
+            return None;
+        };
+        entries = inner;
+    }
+    let mut seen = std::collections::HashSet::with_capacity(entries.len());
+    entries
+        .iter()
+        .find(|(key, _)| !seen.insert(key.as_ref()))
+        .map(|(key, _)| format!("{at}.{key}"))
+}
+
 /// Captured entries as an object. Inserted one by one: collecting a map
 /// first gathers and sorts its entries in a vector of their own, which
 /// costs more than the handful a document holds.

@@ -3,13 +3,19 @@
 //! second one would reach it as an unknown key and be ignored, while every
 //! other route refuses it as [`Error::RepeatedKey`]. This map hands the
 //! struct the input's entries as they are and only watches each key go by,
-//! a comparison with the version key, so the fast path keeps its cost.
+//! a comparison with the version key and (by length first) with the names
+//! of renamed fields, so the fast path keeps its cost.
+//!
+//! The second name of a renamed field is held back (`renamed.rs`): the
+//! struct is handed the version key in its place, which it ignores as it
+//! would a second version key, and the map's end refuses the document.
 
 use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
 
+use super::renamed::Handed;
 use crate::error::Error;
 use crate::schema::Schema;
 
@@ -27,15 +33,20 @@ struct Watch<'f> {
     key: &'static str,
     schema: &'static Schema,
     repeated: &'f Cell<bool>,
+    /// The names of renamed fields handed on: a second name of one field
+    /// is held back (`renamed.rs`).
+    handed: &'f Handed,
 }
 
 impl Watch<'_> {
+    /// Whether the struct may be handed `key`; the version key again is
+    /// refused.
     #[inline]
-    fn check<E: serde::de::Error>(self, key: &str) -> Result<(), E> {
+    fn check<E: serde::de::Error>(self, key: &str) -> Result<bool, E> {
         if key == self.key {
             return Err(self.refuse());
         }
-        Ok(())
+        Ok(self.handed.hand(self.schema, key))
     }
 
     #[cold]
@@ -47,14 +58,21 @@ impl Watch<'_> {
 }
 
 impl<'f, A> CurrentMap<'f, A> {
-    /// `repeated` is set when the version key comes again.
-    pub(super) fn new(inner: A, schema: &'static Schema, repeated: &'f Cell<bool>) -> Self {
+    /// `repeated` is set when the version key comes again; `handed` notes
+    /// the names of renamed fields.
+    pub(super) fn new(
+        inner: A,
+        schema: &'static Schema,
+        repeated: &'f Cell<bool>,
+        handed: &'f Handed,
+    ) -> Self {
         CurrentMap {
             inner,
             watch: Watch {
                 key: schema.key(),
                 schema,
                 repeated,
+                handed,
             },
         }
     }
@@ -67,10 +85,14 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for CurrentMap<'_, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        self.inner.next_key_seed(Watched {
+        let key = self.inner.next_key_seed(Watched {
             inner: seed,
             watch: self.watch,
-        })
+        })?;
+        if key.is_none() {
+            self.watch.handed.refuse()?;
+        }
+        Ok(key)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
@@ -137,6 +159,16 @@ macro_rules! forward_visit {
     };
 }
 
+impl<'de, V: Visitor<'de>> Watched<'_, V> {
+    /// The struct's key in place of a name held back: the version key,
+    /// which it ignores.
+    #[cold]
+    #[inline(never)]
+    fn held_back<E: serde::de::Error>(self) -> Result<V::Value, E> {
+        self.inner.visit_str(self.watch.key)
+    }
+}
+
 impl<'de, V: Visitor<'de>> Visitor<'de> for Watched<'_, V> {
     type Value = V::Value;
 
@@ -145,17 +177,23 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Watched<'_, V> {
     }
 
     fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<V::Value, E> {
-        self.watch.check(key)?;
+        if !self.watch.check(key)? {
+            return self.held_back();
+        }
         self.inner.visit_str(key)
     }
 
     fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<V::Value, E> {
-        self.watch.check(key)?;
+        if !self.watch.check(key)? {
+            return self.held_back();
+        }
         self.inner.visit_borrowed_str(key)
     }
 
     fn visit_string<E: serde::de::Error>(self, key: String) -> Result<V::Value, E> {
-        self.watch.check(&key)?;
+        if !self.watch.check(&key)? {
+            return self.held_back();
+        }
         self.inner.visit_string(key)
     }
 

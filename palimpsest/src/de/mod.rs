@@ -21,6 +21,7 @@
 
 mod capture;
 mod current;
+pub(crate) mod renamed;
 mod scope;
 mod seed;
 mod stream;
@@ -46,6 +47,7 @@ use crate::schema::{Schema, Versioned};
 use crate::version::Version;
 
 use current::CurrentMap;
+use renamed::Handed;
 use scope::Probes;
 use seed::{FirstKey, FirstKeySeed, StampSeed};
 use stream::Streaming;
@@ -91,6 +93,8 @@ pub(crate) struct Context {
     /// The document was newer than this build and was read as the current
     /// version (`crate::newer`).
     read_newer: bool,
+    /// The names of renamed fields the streamed reader handed the struct.
+    handed: Handed,
 }
 
 /// Where a document that did not fit failed, found by reading it again.
@@ -159,7 +163,8 @@ impl Context {
         locate: impl FnOnce() -> Located,
     ) -> Error {
         let nested = self.nested.and_then(|sink| sink.take_error());
-        if let Some(error) = self.error.or(nested) {
+        let refused = self.handed.take_refused();
+        if let Some(error) = self.error.or(nested).or(refused) {
             return error;
         }
         if !error.is_data() {
@@ -168,21 +173,33 @@ impl Context {
                 source: error,
             };
         }
+        let message = without_position(&error);
         let located = locate();
+        // A path is placed by the reader itself when a migration handed the
+        // value on.
+        let path = self.tail_path.or(located.path).unwrap_or_default();
+        // serde's struct refuses a field met twice where the input reaches
+        // it straight (a current document, the keys no migration touches):
+        // the repeated key the reader refuses among those it captures.
+        // (A second name of a renamed field is held back, see `renamed.rs`.)
+        if let Some(field) = duplicate_field(&message) {
+            return Error::RepeatedKey {
+                type_name: schema.type_name(),
+                key: key_at(&path, field),
+            };
+        }
         let version = match self.found {
             Found::Version(version) => version,
             Found::Current => schema.current().clone(),
             Found::Unknown => located.version.unwrap_or_else(|| schema.current().clone()),
         };
         let migrated_to = (version != *schema.current()).then(|| schema.current().clone());
-        // A value a migration handed on is placed by the reader itself.
-        let path = self.tail_path.or(located.path).unwrap_or_default();
         Error::Mismatch {
             type_name: schema.type_name(),
             version,
             migrated_to,
             path,
-            message: without_position(&error),
+            message,
         }
     }
 
@@ -277,6 +294,59 @@ impl Context {
         let message = E::custom(&error);
         self.error = Some(error);
         message
+    }
+}
+
+/// The field of serde's "duplicate field `name`" (`de::Error::duplicate_field`),
+/// the words serde's derived struct refuses a field met twice with.
+fn duplicate_field(message: &str) -> Option<&str> {
+    message.strip_prefix("duplicate field `")?.strip_suffix('`')
+}
+
+/// A key as the path of its object and its name, as field paths show it.
+fn key_at(path: &str, key: &str) -> String {
+    match path {
+        "" | "." => key.to_owned(),
+        _ => format!("{path}.{key}"),
+    }
+}
+
+/// An error of the struct itself (a value that does not fit, a field met
+/// twice) through serde's own entry point, named with the type and the
+/// version, as the reader's own errors and the streamed values' are.
+///
+/// Only serde_json's: its messages name nothing but the position, and it
+/// places a custom error again where the read stopped, so the message loses
+/// nothing. Another format's error is its own (its variants, its position,
+/// compared by its users): it is left as it is. The crate's entry points
+/// type the error themselves. Called on the error path only.
+#[cold]
+#[inline(never)]
+fn named<E: serde::de::Error>(type_name: &str, version: Option<&Version>, error: E) -> E {
+    if std::any::type_name::<E>() != std::any::type_name::<serde_json::Error>() {
+        return error;
+    }
+    let message = error.to_string();
+    if message.starts_with(&format!("`{type_name}`:")) {
+        return error;
+    }
+    let at = version.map(|version| format!(" at version {version}"));
+    E::custom(format_args!(
+        "`{type_name}`: document{}: {}",
+        at.as_deref().unwrap_or_default(),
+        strip_position(&message)
+    ))
+}
+
+/// A message without the ` at line L column C` serde_json appends.
+fn strip_position(message: &str) -> &str {
+    let Some(at) = message.rfind(" at line ") else {
+        return message;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match message[at + " at line ".len()..].split_once(" column ") {
+        Some((line, column)) if digits(line) && digits(column) => &message[..at],
+        _ => message,
     }
 }
 
@@ -459,12 +529,21 @@ where
                 if first.is_current(schema) && !schema.key_is_field {
                     cx.found = Found::Current;
                     let repeated = Cell::new(false);
-                    let map = CurrentMap::new(map, schema, &repeated);
-                    return T::deserialize_current(MapAccessDeserializer::new(map)).inspect_err(
-                        |_| {
+                    let handed = Handed::default();
+                    let map = CurrentMap::new(map, schema, &repeated, &handed);
+                    return T::deserialize_current(MapAccessDeserializer::new(map)).map_err(
+                        |error| {
                             if repeated.get() {
                                 cx.error = Some(schema.repeated_key());
+                                return error;
                             }
+                            if let Some(refused) = handed.take_refused() {
+                                cx.error = Some(refused);
+                            }
+                            if cx.typed {
+                                return error;
+                            }
+                            named(schema.type_name(), Some(schema.current()), error)
                         },
                     );
                 }
@@ -482,7 +561,19 @@ where
             let probes = Probes::new(schema, stamp.as_ref(), cx);
             let mut streaming =
                 Streaming::new(map, schema, plan, stamp, pending, cx).with_probes(probes);
-            return T::deserialize_current(MapAccessDeserializer::new(&mut streaming));
+            let read = T::deserialize_current(MapAccessDeserializer::new(&mut streaming));
+            drop(streaming);
+            return read.map_err(|error| {
+                if cx.typed || cx.error.is_some() {
+                    return error;
+                }
+                let version = match &cx.found {
+                    Found::Version(version) => Some(version),
+                    Found::Current => Some(schema.current()),
+                    Found::Unknown => None,
+                };
+                named(schema.type_name(), version, error)
+            });
         }
         let mut captured = Map::new();
         if let Some(stamp) = stamp {
@@ -620,13 +711,21 @@ where
     if !schema.key_is_field {
         object.remove(schema.key());
     }
+    // A second name of a renamed field is held back (`renamed.rs`): the
+    // document is refused for it only if the struct takes the rest.
+    let handed = Handed::default();
+    object.retain(|key, _| handed.hand(schema, key));
     let mut track = crate::track::Track::new();
     let deserializer = crate::track::Deserializer::new(Value::Object(object), &mut track);
-    T::deserialize_current(deserializer).map_err(|e| Error::Mismatch {
+    let value = T::deserialize_current(deserializer).map_err(|e| Error::Mismatch {
         type_name: schema.type_name(),
         version: from.clone(),
         migrated_to: (from != schema.current()).then(|| schema.current().clone()),
         path: track.path().to_string(),
         message: e.to_string(),
-    })
+    })?;
+    match handed.take_held_back() {
+        Some(error) => Err(error),
+        None => Ok(value),
+    }
 }

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::{mem, vec};
 
 use serde::de::value::{BorrowedStrDeserializer, StrDeserializer};
-use serde::de::{DeserializeSeed, Error as _, MapAccess};
+use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess};
 use serde_json::{map, Value};
 
 use super::capture::{self, Captured};
@@ -165,6 +165,14 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
             self.cx.found = Found::Current;
             return Ok(Tail::Current(captured.into_iter()));
         }
+        let repeated = self
+            .schema
+            .metadata
+            .as_ref()
+            .and_then(|path| capture::repeated_on_path(&captured, path.segments()));
+        if let Some(key) = repeated {
+            return Err(self.repeated(Cow::Owned(key)));
+        }
         let mut object = capture::object(captured);
         // The noted keys went to the struct already: the engine sees a
         // stand-in for each, which no step moves (the plan noted only keys
@@ -184,7 +192,15 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        let Some((key, value)) = self.tail.as_mut().and_then(Iterator::next) else {
+        // A second name of a renamed field is held back (`renamed.rs`).
+        let next = loop {
+            match self.tail.as_mut().and_then(Iterator::next) {
+                Some((key, _)) if !self.cx.handed.hand(self.schema, &key) => {}
+                next => break next,
+            }
+        };
+        let Some((key, value)) = next else {
+            self.cx.handed.refuse()?;
             return Ok(None);
         };
         self.tail_value = Some(value);
@@ -247,6 +263,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Streaming<'de, '_, A> {
                     self.capture(key, value)?;
                     continue;
                 }
+            }
+            if !self.cx.handed.hand(self.schema, &key) {
+                self.inner.next_value::<IgnoredAny>()?;
+                continue;
             }
             self.last_key = key;
             return self.hand_key(seed).map(Some);
