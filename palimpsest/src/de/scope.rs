@@ -723,7 +723,7 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
         let value: Value = self.inner.next_value()?;
         match self
             .captured
-            .get_or_insert_default()
+            .get_or_insert_with(Object::new)
             .entry(key.into_owned())
         {
             map::Entry::Vacant(entry) => {
