@@ -67,9 +67,10 @@ impl Slots {
             }
             Some(index)
         };
-        // Odd factors spread the low bits to the top ones the slot takes.
+        // Odd multiples of the golden ratio spread the low bits to the
+        // top ones the slot takes, each differently.
         (0..256u32)
-            .map(|n| 0x9E37_79B1_u32.wrapping_add(n.wrapping_mul(0x4000_0002)))
+            .map(|n| 0x9E37_79B1_u32.wrapping_mul(2 * n + 1))
             .find_map(|factor| {
                 separated(factor).map(|index| Slots {
                     factor,
@@ -333,5 +334,49 @@ impl Migration {
         }
         let embedded = history.sites.iter().any(|site| site.reads(take.to));
         (history.claims(take.to) && !embedded).then_some(take)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Slots;
+
+    /// The key `slots` points `key` at, if it is one of `keys`, as
+    /// `KeyTable::plan` finds it.
+    fn find(slots: &Slots, keys: &[&str], key: &str) -> Option<usize> {
+        let index = slots.index.as_ref().expect("the keys are separated");
+        match index[Slots::slot(slots.factor, key.as_bytes())] {
+            0 => None,
+            at => Some(usize::from(at) - 1).filter(|&at| keys[at] == key),
+        }
+    }
+
+    #[test]
+    fn each_key_has_a_slot_of_its_own_and_other_keys_find_none() {
+        let keys = [
+            "index",
+            "thought",
+            "reasoning",
+            "action",
+            "observation",
+            "duration_ms",
+            "metrics",
+            "name",
+            "arguments",
+        ];
+        let slots = Slots::new(&keys);
+        for (at, key) in keys.iter().enumerate() {
+            assert_eq!(find(&slots, &keys, key), Some(at), "{key}");
+        }
+        for other in ["indeX", "thoughts", "metric", "", "b", "nome", "aa"] {
+            assert_eq!(find(&slots, &keys, other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn keys_no_factor_separates_are_searched_one_by_one() {
+        // Same length, first and last bytes: every factor puts them in one slot.
+        assert!(Slots::new(&["abc", "axc"]).index.is_none());
+        assert!(Slots::new(&["", "a"]).index.is_none());
     }
 }
