@@ -51,9 +51,10 @@ use crate::schema::Schema;
 thread_local! {
     /// The embedded type expected in the value being read, if any.
     static SITE: Cell<Option<ScopeSite>> = const { Cell::new(None) };
-    /// Whether `SITE` holds one: what every embedded object of a current
-    /// document asks, kept apart because a thread-local without a
-    /// destructor is the cheaper to reach.
+    /// Whether `SITE` may hold one: what every embedded object of a
+    /// current document asks, kept apart because a thread-local without a
+    /// destructor is the cheaper to reach. Set by [`Scoped`] only, so an
+    /// embedded object that takes the site out ([`Held`]) leaves it be.
     static IN_SCOPE: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -66,10 +67,15 @@ thread_local! {
 /// nothing is copied per object.
 struct ScopeSite {
     history: &'static EmbeddedHistory,
+    /// What its objects' readers do with each key: found once per field.
+    table: &'static KeyTable,
     /// How an object learns its exact path; `None` when it cannot.
     counted: Option<Counted>,
     /// The index of the next element, for `Counted::Element`.
     next: usize,
+    /// Whether its objects change, or keep what no field claims: if not,
+    /// they are current. Asked once per field, not once per object.
+    migrates: bool,
     migration: Rc<Migration>,
     /// Where the cursor stood before the field.
     back: Mark,
@@ -82,10 +88,13 @@ impl ScopeSite {
         let mut here = migration.here.borrow_mut();
         let back = here.mark();
         here.enter(site, key);
+        let history = site.history();
         ScopeSite {
-            history: site.history(),
+            history,
+            table: migration.table(history),
             counted: site.counted(),
             next: 0,
+            migrates: migration.keeps || history.changes_after(&migration.from),
             migration: Rc::clone(migration),
             back,
         }
@@ -144,22 +153,44 @@ impl Drop for Here<'_> {
     }
 }
 
-/// Puts a site in scope, or none, until dropped; then what was in scope
-/// before is again.
-pub(super) struct Scoped(Option<ScopeSite>);
+/// Puts a site in scope until dropped; then what was in scope before is
+/// again.
+pub(super) struct Scoped {
+    previous: Option<ScopeSite>,
+    was_in_scope: bool,
+}
 
 impl Scoped {
-    fn enter(site: Option<ScopeSite>) -> Self {
-        IN_SCOPE.with(|flag| flag.set(site.is_some()));
-        Scoped(SITE.with(|cell| cell.replace(site)))
+    fn enter(site: ScopeSite) -> Self {
+        Scoped {
+            was_in_scope: IN_SCOPE.with(|flag| flag.replace(true)),
+            previous: SITE.with(|cell| cell.replace(Some(site))),
+        }
     }
 }
 
 impl Drop for Scoped {
     fn drop(&mut self) {
-        let previous = self.0.take();
-        IN_SCOPE.with(|flag| flag.set(previous.is_some()));
-        SITE.with(|cell| cell.set(previous));
+        SITE.with(|cell| cell.set(self.previous.take()));
+        IN_SCOPE.with(|flag| flag.set(self.was_in_scope));
+    }
+}
+
+/// The site in scope, taken out while an embedded object reads its own
+/// fields (they are not where the site is), and put back when dropped.
+/// `IN_SCOPE` stays set: an embedded value read meanwhile finds no site
+/// and reads as current, one thread-local fewer to change per object.
+struct Held(Option<ScopeSite>);
+
+impl Held {
+    fn take() -> Self {
+        Held(SITE.with(Cell::take))
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        SITE.with(|cell| cell.set(self.0.take()));
     }
 }
 
@@ -224,8 +255,7 @@ impl Probes {
     pub(super) fn enter(&self, key: &str) -> Option<Scoped> {
         let migration = self.migration.as_ref()?;
         let site = self.schema.nested.as_ref()?.site(key)?;
-        let site = ScopeSite::new(site, key, migration);
-        Some(Scoped::enter(Some(site)))
+        Some(Scoped::enter(ScopeSite::new(site, key, migration)))
     }
 }
 
@@ -245,16 +275,14 @@ where
         return T::deserialize_current(deserializer);
     }
     // Taken out of scope: the type's own fields are not where the site is.
-    let mut taken = Scoped::enter(None);
+    let mut taken = Held::take();
     let step = taken
         .0
         .as_mut()
         .filter(|site| std::ptr::eq(site.history, T::history()))
         .map(ScopeSite::next_object);
     // With nothing to change here, nor any value to keep, it is current.
-    let migrates = taken.0.as_ref().is_some_and(|site| {
-        site.migration.keeps || site.history.changes_after(&site.migration.from)
-    });
+    let migrates = taken.0.as_ref().is_some_and(|site| site.migrates);
     let (Some((back, saved)), Some(site)) = (step, taken.0.as_ref()) else {
         drop(taken);
         return T::deserialize_current(deserializer);
@@ -347,7 +375,12 @@ where
         };
         let streamed = site
             .migration
-            .variant_name(site.history, &name, site.migration.here.borrow().pattern())
+            .variant_name(
+                site.table,
+                site.history,
+                &name,
+                site.migration.here.borrow().pattern(),
+            )
             .map(|now| {
                 let payload = site.history.sites().iter().find(|child| child.reads(now));
                 (now, payload)
@@ -368,10 +401,8 @@ where
         // In scope only where it changes something or keeps what no
         // field claims: else the payload is current.
         let payload = payload
-            .filter(|child| {
-                site.migration.keeps || child.history().changes_after(&site.migration.from)
-            })
-            .map(|child| ScopeSite::new(child, now, &site.migration));
+            .map(|child| ScopeSite::new(child, now, &site.migration))
+            .filter(|payload| payload.migrates);
         let value = T::deserialize_current(Variant {
             name: now,
             map: &mut map,
@@ -454,7 +485,7 @@ impl<'de, A: MapAccess<'de>> VariantAccess<'de> for Variant<'_, '_, A> {
     }
 
     fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, A::Error> {
-        let _scoped = self.payload.map(|payload| Scoped::enter(Some(payload)));
+        let _scoped = self.payload.map(Scoped::enter);
         self.map.next_value_seed(seed)
     }
 
@@ -602,7 +633,9 @@ struct EmbeddedMap<'de, 's, A> {
     inner: A,
     site: &'s ScopeSite,
     table: &'static KeyTable,
-    captured: Object,
+    /// Made on the first key captured: most objects capture none, and an
+    /// empty map still costs its drop.
+    captured: Option<Object>,
     /// After the input ends: the entries still to hand on.
     tail: Option<Tail>,
     tail_value: Option<Value>,
@@ -612,7 +645,41 @@ struct EmbeddedMap<'de, 's, A> {
     /// The renames and moves of the table met so far, a bit each.
     seen: u64,
     /// The values taken out of their objects, each with its move.
-    taken: Vec<(TakeOut, Value)>,
+    taken: Taken,
+}
+
+/// The values an object's reader took out of its objects, each with its
+/// move: mostly one, held without an allocation.
+#[derive(Default)]
+struct Taken {
+    first: Option<(TakeOut, Value)>,
+    more: Vec<(TakeOut, Value)>,
+}
+
+impl Taken {
+    #[inline]
+    fn push(&mut self, taken: (TakeOut, Value)) {
+        if self.first.is_none() {
+            self.first = Some(taken);
+        } else {
+            self.more.push(taken);
+        }
+    }
+
+    #[inline]
+    fn iter(&self) -> impl Iterator<Item = &(TakeOut, Value)> {
+        self.first.iter().chain(&self.more)
+    }
+
+    /// The first value left, in the order they were taken.
+    #[inline]
+    fn next(&mut self) -> Option<(TakeOut, Value)> {
+        match self.first.take() {
+            Some(first) => Some(first),
+            None if self.more.is_empty() => None,
+            None => Some(self.more.remove(0)),
+        }
+    }
 }
 
 /// The entries an embedded object's reader hands on once its input ends.
@@ -620,7 +687,7 @@ enum Tail {
     /// The captured ones, migrated, moved values among them.
     Migrated(map::IntoIter),
     /// Only moved values, with nothing left to change: under their keys.
-    Moved(std::vec::IntoIter<(TakeOut, Value)>),
+    Moved(Taken),
 }
 
 impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
@@ -628,14 +695,14 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
         EmbeddedMap {
             inner,
             site,
-            table: site.migration.table(site.history),
-            captured: Object::new(),
+            table: site.table,
+            captured: None,
             tail: None,
             tail_value: None,
             key: Cow::Borrowed(""),
             plan: None,
             seen: 0,
-            taken: Vec::new(),
+            taken: Taken::default(),
         }
     }
 
@@ -654,7 +721,11 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
 
     fn capture(&mut self, key: Cow<'de, str>) -> Result<(), A::Error> {
         let value: Value = self.inner.next_value()?;
-        match self.captured.entry(key.into_owned()) {
+        match self
+            .captured
+            .get_or_insert_with(Object::new)
+            .entry(key.into_owned())
+        {
             map::Entry::Vacant(entry) => {
                 entry.insert(value);
                 Ok(())
@@ -678,8 +749,20 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
     }
 
     fn finish(&mut self) -> Result<Tail, A::Error> {
-        let mut captured = mem::take(&mut self.captured);
         let site = self.site;
+        // Nothing captured, and no change left to make: the object was
+        // migrated as it was read. (Nothing at all to hand on goes this
+        // way too.)
+        if self.captured.is_none()
+            && (self.table.streamed || (self.taken.first.is_none() && !self.table.changes))
+        {
+            for (take, _) in self.taken.iter() {
+                site.migration
+                    .record_take_out(take, site.migration.here.borrow().pattern());
+            }
+            return Ok(Tail::Moved(mem::take(&mut self.taken)));
+        }
+        let mut captured = self.captured.take().unwrap_or_default();
         for plan in self.seen_plans() {
             if let Handling::Rename { rename, .. } = plan.handling {
                 if captured.contains_key(rename.new) {
@@ -688,7 +771,7 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
                 }
             }
         }
-        for (take, _) in &self.taken {
+        for (take, _) in self.taken.iter() {
             if captured.contains_key(take.to) {
                 let error = site.migration.take_out_error(take, &site.exact(), None);
                 return Err(self.fail(error));
@@ -696,15 +779,10 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
             site.migration
                 .record_take_out(take, site.migration.here.borrow().pattern());
         }
-        // Nothing captured, and no change left to make: the object was
-        // migrated as it was read.
-        if captured.is_empty() && self.table.streamed {
-            return Ok(Tail::Moved(mem::take(&mut self.taken).into_iter()));
-        }
-        for (take, value) in mem::take(&mut self.taken) {
+        while let Some((take, value)) = self.taken.next() {
             captured.insert(take.to.to_owned(), value);
         }
-        if captured.is_empty() && !site.migration.changes_object(site.history) {
+        if captured.is_empty() && !self.table.changes {
             return Ok(Tail::Migrated(captured.into_iter()));
         }
         let migrated = site.migration.migrate(
@@ -733,7 +811,7 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
             Some(Tail::Migrated(entries)) => {
                 entries.next().map(|(key, value)| (Cow::Owned(key), value))
             }
-            Some(Tail::Moved(entries)) => entries
+            Some(Tail::Moved(taken)) => taken
                 .next()
                 .map(|(take, value)| (Cow::Borrowed(take.to), value)),
             None => None,
@@ -818,7 +896,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
         let child = plan
             .and_then(|plan| plan.site)
             .map(|index| ScopeSite::new(&site.history.sites()[index], &self.key, &site.migration));
-        let _scoped = child.map(|child| Scoped::enter(Some(child)));
+        let _scoped = child.map(Scoped::enter);
         self.inner.next_value_seed(seed)
     }
 }

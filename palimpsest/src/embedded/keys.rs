@@ -18,6 +18,8 @@ use crate::version::Version;
 /// The plan of one embedded type's objects in a document at one version.
 pub(crate) struct KeyTable {
     keys: Vec<(&'static str, KeyPlan)>,
+    /// Where each key is in `keys`, by [`Slots`]: one compare per lookup.
+    slots: Slots,
     /// The plan of a key no field reads and no change names: captured to
     /// be kept in the metadata, or handed on for serde to ignore.
     other: KeyPlan,
@@ -25,6 +27,61 @@ pub(crate) struct KeyTable {
     /// made while streaming: an object whose reader captured nothing but
     /// moved values needs no walk.
     pub(crate) streamed: bool,
+    /// Whether the type has changes of its own after the document's
+    /// version ([`Migration::changes_object`]), asked at the end of every
+    /// object that captured nothing.
+    pub(crate) changes: bool,
+    /// An enum's variants a change names, with their names at the current
+    /// version (`None`: removed).
+    variants: Vec<(&'static str, Option<&'static str>)>,
+}
+
+/// A small perfect hash of a table's keys: a key's length and first and
+/// last bytes, mixed by a factor found when the table is made, pick one of
+/// 64 slots, each holding one key's index, plus one (0: none). Keys that
+/// no factor separates are looked up one by one.
+struct Slots {
+    factor: u32,
+    index: Option<[u8; 64]>,
+}
+
+impl Slots {
+    fn slot(factor: u32, key: &[u8]) -> usize {
+        let (Some(&first), Some(&last)) = (key.first(), key.last()) else {
+            return 0;
+        };
+        let mixed = (u32::from(first) ^ (u32::from(last) << 3) ^ (key.len() as u32) ^ 0x55)
+            .wrapping_mul(factor);
+        (mixed >> 26) as usize
+    }
+
+    fn new(keys: &[&'static str]) -> Self {
+        let separated = |factor: u32| {
+            let mut index = [0u8; 64];
+            for (at, key) in keys.iter().enumerate() {
+                let slot = &mut index[Slots::slot(factor, key.as_bytes())];
+                if *slot != 0 || key.is_empty() {
+                    return None;
+                }
+                *slot = u8::try_from(at + 1).ok()?;
+            }
+            Some(index)
+        };
+        // Odd multiples of the golden ratio spread the low bits to the
+        // top ones the slot takes, each differently.
+        (0..256u32)
+            .map(|n| 0x9E37_79B1_u32.wrapping_mul(2 * n + 1))
+            .find_map(|factor| {
+                separated(factor).map(|index| Slots {
+                    factor,
+                    index: Some(index),
+                })
+            })
+            .unwrap_or(Slots {
+                factor: 0,
+                index: None,
+            })
+    }
 }
 
 /// What a reader does with one key, and the site its value holds.
@@ -173,8 +230,12 @@ impl KeyTable {
         } else {
             Handling::Stream
         };
+        let names: Vec<&'static str> = plans.iter().map(|(key, _)| *key).collect();
         KeyTable {
+            slots: Slots::new(&names),
             keys: plans,
+            variants: migration.variant_fates(history),
+            changes: migration.changes_object(history),
             other: KeyPlan {
                 handling: other,
                 site: None,
@@ -197,15 +258,33 @@ impl KeyTable {
 
     /// The plan of `key`, borrowed: a plan holds a rename's or a move's
     /// names, too many bytes to copy for each key read.
+    #[inline]
     pub(crate) fn plan(&self, key: &str) -> &KeyPlan {
-        // Most keys differ in length or first byte: no call to compare.
-        let first = key.as_bytes().first();
-        self.keys
+        let Some(index) = &self.slots.index else {
+            return self
+                .keys
+                .iter()
+                .find(|(known, _)| *known == key)
+                .map_or(&self.other, |(_, plan)| plan);
+        };
+        match index[Slots::slot(self.slots.factor, key.as_bytes())] {
+            0 => &self.other,
+            at => match &self.keys[usize::from(at) - 1] {
+                (known, plan) if *known == key => plan,
+                _ => &self.other,
+            },
+        }
+    }
+
+    /// The fate of an enum's variant `name` a change names: its name at
+    /// the current version, or `None` when removed; `None` outside when no
+    /// change names it.
+    #[allow(clippy::option_option)]
+    pub(crate) fn variant(&self, name: &str) -> Option<Option<&'static str>> {
+        self.variants
             .iter()
-            .find(|(known, _)| {
-                known.len() == key.len() && known.as_bytes().first() == first && *known == key
-            })
-            .map_or(&self.other, |(_, plan)| plan)
+            .find(|(known, _)| *known == name)
+            .map(|(_, fate)| *fate)
     }
 }
 
@@ -255,5 +334,49 @@ impl Migration {
         }
         let embedded = history.sites.iter().any(|site| site.reads(take.to));
         (history.claims(take.to) && !embedded).then_some(take)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Slots;
+
+    /// The key `slots` points `key` at, if it is one of `keys`, as
+    /// `KeyTable::plan` finds it.
+    fn find(slots: &Slots, keys: &[&str], key: &str) -> Option<usize> {
+        let index = slots.index.as_ref().expect("the keys are separated");
+        match index[Slots::slot(slots.factor, key.as_bytes())] {
+            0 => None,
+            at => Some(usize::from(at) - 1).filter(|&at| keys[at] == key),
+        }
+    }
+
+    #[test]
+    fn each_key_has_a_slot_of_its_own_and_other_keys_find_none() {
+        let keys = [
+            "index",
+            "thought",
+            "reasoning",
+            "action",
+            "observation",
+            "duration_ms",
+            "metrics",
+            "name",
+            "arguments",
+        ];
+        let slots = Slots::new(&keys);
+        for (at, key) in keys.iter().enumerate() {
+            assert_eq!(find(&slots, &keys, key), Some(at), "{key}");
+        }
+        for other in ["indeX", "thoughts", "metric", "", "b", "nome", "aa"] {
+            assert_eq!(find(&slots, &keys, other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn keys_no_factor_separates_are_searched_one_by_one() {
+        // Same length, first and last bytes: every factor puts them in one slot.
+        assert!(Slots::new(&["abc", "axc"]).index.is_none());
+        assert!(Slots::new(&["", "a"]).index.is_none());
     }
 }

@@ -1407,9 +1407,11 @@ impl Migration {
     /// names at the current version, its renames recorded as
     /// [`Walk::variant`] records them; `None` for another representation,
     /// or a variant removed on the way, whose value is migrated whole.
-    /// Its reader streams the payload under the name returned.
+    /// Its reader streams the payload under the name returned; `table`
+    /// is the enum's, which holds the fate of each name a change acts on.
     pub(crate) fn variant_name<'n>(
         &self,
+        table: &KeyTable,
         history: &'static EmbeddedHistory,
         name: &'n str,
         pattern: &str,
@@ -1418,32 +1420,78 @@ impl Migration {
         if variants.tagging != Tagging::External {
             return None;
         }
-        // The op of each version that names the value's variant, as
-        // `Walk::variant` finds it; run twice, so that nothing is recorded
-        // for a value that is migrated whole after all.
-        let ops = |record: &mut dyn FnMut(&'static str, &'static str)| {
-            let mut now = name;
-            for &version in &self.versions {
-                let op = variants.ops_at(version).iter().find(|op| match op {
-                    VariantOp::Rename { old, .. } => *old == now,
-                    VariantOp::Removed { name, .. } => *name == now,
-                    VariantOp::Added { .. } => false,
-                });
-                match op {
-                    Some(VariantOp::Rename { old, new }) => {
-                        record(old, new);
-                        now = new;
-                    }
-                    Some(VariantOp::Removed { .. }) => return None,
-                    Some(VariantOp::Added { .. }) | None => {}
+        // Most names no change acts on; the others' fates are in the
+        // type's table, found once, where following each version's ops
+        // compares versions again for every value.
+        let Some(now) = table.variant(name) else {
+            return Some(name);
+        };
+        let now = now?;
+        let mut applied = self.sink.applied.borrow_mut();
+        if applied.records() {
+            self.variant_fate(variants, name, &mut |old, new| {
+                record_renamed(&mut applied.renamed, pattern, old, new);
+            });
+        }
+        Some(now)
+    }
+
+    /// The fate of each variant of `history` a change after this version
+    /// names: its name at the current version, or `None` when removed.
+    /// Names not listed are read as they are.
+    pub(super) fn variant_fates(
+        &self,
+        history: &'static EmbeddedHistory,
+    ) -> Vec<(&'static str, Option<&'static str>)> {
+        let Some(variants) = history.variants() else {
+            return Vec::new();
+        };
+        let mut fates: Vec<(&'static str, Option<&'static str>)> = Vec::new();
+        for &version in &self.versions {
+            for op in variants.ops_at(version) {
+                let name = match op {
+                    VariantOp::Rename { old, .. } => *old,
+                    VariantOp::Removed { name, .. } => *name,
+                    VariantOp::Added { .. } => continue,
+                };
+                if fates.iter().any(|(known, _)| *known == name) {
+                    continue;
+                }
+                let mut renamed = false;
+                let fate = self.variant_fate(variants, name, &mut |_, _| renamed = true);
+                if renamed || fate.is_none() {
+                    fates.push((name, fate));
                 }
             }
-            Some(now)
-        };
-        let now = ops(&mut |_, _| {})?;
-        let mut applied = self.sink.applied.borrow_mut();
-        if !std::ptr::eq(now, name) && applied.records() {
-            ops(&mut |old, new| record_renamed(&mut applied.renamed, pattern, old, new));
+        }
+        fates
+    }
+
+    /// The name the variant `name` of a document at this version has at
+    /// the current one, following the op of each version that names it
+    /// as [`Walk::variant`] finds it, each rename passed to `record`;
+    /// `None` when a version removes it.
+    pub(super) fn variant_fate<'n>(
+        &self,
+        variants: &Variants,
+        name: &'n str,
+        record: &mut dyn FnMut(&'static str, &'static str),
+    ) -> Option<&'n str> {
+        let mut now = name;
+        for &version in &self.versions {
+            let op = variants.ops_at(version).iter().find(|op| match op {
+                VariantOp::Rename { old, .. } => *old == now,
+                VariantOp::Removed { name, .. } => *name == now,
+                VariantOp::Added { .. } => false,
+            });
+            match op {
+                Some(VariantOp::Rename { old, new }) => {
+                    record(old, new);
+                    now = new;
+                }
+                Some(VariantOp::Removed { .. }) => return None,
+                Some(VariantOp::Added { .. }) | None => {}
+            }
         }
         Some(now)
     }
