@@ -319,12 +319,14 @@ pub enum Error {
     /// to the migrated document: refused, never rounded. Turn on
     /// serde_json's `arbitrary_precision` feature to keep every number
     /// exactly.
+    ///
+    /// A reader without the document's text (`serde_json::from_str::<T>`,
+    /// `from_reader`) is handed the float, not the digits: it refuses an
+    /// integral float beyond `i64`/`u64` bound for the metadata, which may
+    /// be such a rounding (`digits_seen` is false). `1e20`, exact, is refused
+    /// with it; [`from_str`](crate::from_str) reads the digits and keeps it.
     #[non_exhaustive]
-    #[error(
-        "`{type_name}`: document at version {version} holds the integer {literal} at `{path}`, which would be migrated as {rounded:e}; enable serde_json's `arbitrary_precision` feature to keep it exact",
-        path = Path(path),
-        rounded = literal.parse::<f64>().unwrap_or(f64::NAN)
-    )]
+    #[error("{}", Inexact { type_name, version, path, literal, digits_seen: *digits_seen })]
     InexactNumber {
         /// The versioned type.
         type_name: &'static str,
@@ -332,8 +334,12 @@ pub enum Error {
         version: Version,
         /// Dotted path of the number in the document.
         path: String,
-        /// The integer as the document spells it.
+        /// The integer as the document spells it; when `digits_seen` is
+        /// false, the float the reader was handed, in exponent notation.
         literal: String,
+        /// Whether `literal` was read from the document's text, or is a
+        /// float that may be the rounding of a longer integer.
+        digits_seen: bool,
     },
 
     /// A value did not serialize as a JSON object that can carry its
@@ -436,6 +442,41 @@ impl fmt::Display for Path<'_> {
             f.write_str("(root)")
         } else {
             f.write_str(self.0)
+        }
+    }
+}
+
+/// The message of [`Error::InexactNumber`]: what the digits became, or,
+/// without the digits, what the float may have been.
+struct Inexact<'a> {
+    type_name: &'a str,
+    version: &'a Version,
+    path: &'a str,
+    literal: &'a str,
+    digits_seen: bool,
+}
+
+impl fmt::Display for Inexact<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Inexact {
+            type_name,
+            version,
+            path,
+            literal,
+            digits_seen,
+        } = self;
+        let path = Path(path);
+        if *digits_seen {
+            let rounded = literal.parse::<f64>().unwrap_or(f64::NAN);
+            write!(
+                f,
+                "`{type_name}`: document at version {version} holds the integer {literal} at `{path}`, which would be migrated as {rounded:e}; enable serde_json's `arbitrary_precision` feature to keep it exact"
+            )
+        } else {
+            write!(
+                f,
+                "`{type_name}`: document at version {version} would carry the number {literal} to `{path}`, beyond 64-bit integers, which serde_json may have rounded from a longer integer; read the text with `palimpsest::from_str`, or enable serde_json's `arbitrary_precision` feature, to keep it exact"
+            )
         }
     }
 }

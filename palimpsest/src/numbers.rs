@@ -11,7 +11,7 @@
 
 use std::sync::OnceLock;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::migrate::Report;
@@ -292,6 +292,7 @@ impl Schema {
             version: version.clone(),
             path: found.path,
             literal: found.literal,
+            digits_seen: true,
         }
     }
 }
@@ -328,6 +329,67 @@ pub(crate) fn check_carried(schema: &Schema, text: &[u8], report: &Report) -> Re
         Some(found) => Err(schema.inexact(found, &report.from)),
         None => Ok(()),
     }
+}
+
+/// The smallest magnitude of an `f64` that no `i64` or `u64` holds and
+/// that serde_json reads an integer literal as: 2^63 (`i64::MIN` is read as
+/// an `i64`, and its negation as a `u64`).
+const BEYOND_INTEGERS: f64 = 9_223_372_036_854_775_808.0;
+
+/// Refuses a migrated object (the metadata and what else a read holds
+/// back) that carries under a `legacy_*` key an integral float beyond
+/// 64-bit integers, for a reader that was handed floats, not text: it
+/// cannot tell `1e20` from a 30-digit integer serde_json rounded, and
+/// refuses both, unless this build keeps numbers exactly. Called after a
+/// migration only, on what it kept.
+pub(crate) fn check_suspect(
+    schema: &Schema,
+    object: &Map<String, Value>,
+    version: &Version,
+) -> Result<(), Error> {
+    if exact() {
+        return Ok(());
+    }
+    match suspect_in(object, false) {
+        Some((mut path, float)) => {
+            path.reverse();
+            Err(Error::InexactNumber {
+                type_name: schema.type_name(),
+                version: version.clone(),
+                path: path.join("."),
+                literal: format!("{float:e}"),
+                digits_seen: false,
+            })
+        }
+        None => Ok(()),
+    }
+}
+
+/// The first integral float beyond 64-bit integers in `value` that stands
+/// under a `legacy_*` key, with its path from `value`, innermost first.
+fn suspect(value: &Value, under_legacy: bool) -> Option<(Vec<String>, f64)> {
+    match value {
+        Value::Number(number) if under_legacy && number.is_f64() => {
+            let float = number.as_f64()?;
+            (float.abs() >= BEYOND_INTEGERS && float.fract() == 0.0).then(|| (Vec::new(), float))
+        }
+        Value::Array(items) => items.iter().enumerate().find_map(|(at, item)| {
+            let (mut path, float) = suspect(item, under_legacy)?;
+            path.push(at.to_string());
+            Some((path, float))
+        }),
+        Value::Object(object) => suspect_in(object, under_legacy),
+        _ => None,
+    }
+}
+
+/// [`suspect`] in each value of an object.
+fn suspect_in(object: &Map<String, Value>, under_legacy: bool) -> Option<(Vec<String>, f64)> {
+    object.iter().find_map(|(key, item)| {
+        let (mut path, float) = suspect(item, under_legacy || key.starts_with("legacy_"))?;
+        path.push(key.clone());
+        Some((path, float))
+    })
 }
 
 /// The floats of a tree that stand under a `legacy_*` key.

@@ -142,7 +142,7 @@ where
     T: Versioned + DeserializeOwned,
     R: serde_json::de::Read<'de>,
 {
-    let mut cx = Context::new(mode).with_newer(newer);
+    let mut cx = Context::new(mode).with_newer(newer).with_floats_trusted();
     let read = de::read::<T, _>(&mut deserializer, &mut cx).and_then(|value| {
         deserializer.end()?;
         Ok(value)
@@ -151,7 +151,7 @@ where
         let mut track = crate::track::Track::new();
         let mut again = serde_json::Deserializer::from_slice(text);
         let tracked = crate::track::Deserializer::new(&mut again, &mut track);
-        let again = &mut Context::new(mode).with_newer(newer);
+        let again = &mut Context::new(mode).with_newer(newer).with_floats_trusted();
         let failed = de::read::<T, _>(tracked, again).is_err();
         let tree = serde_json::from_slice::<Value>(text).ok();
         Located {
@@ -224,12 +224,12 @@ fn from_tree<T>(document: Value, (mode, newer): (Mode, Option<Newer>)) -> Result
 where
     T: Versioned + DeserializeOwned,
 {
-    let mut cx = Context::new(mode).with_newer(newer);
+    let mut cx = Context::new(mode).with_newer(newer).with_floats_trusted();
     let read = de::read::<T, _>(&document, &mut cx);
     finish(read, cx, || {
         let mut track = crate::track::Track::new();
         let tracked = crate::track::Deserializer::new(&document, &mut track);
-        let again = &mut Context::new(mode).with_newer(newer);
+        let again = &mut Context::new(mode).with_newer(newer).with_floats_trusted();
         let failed = de::read::<T, _>(tracked, again).is_err();
         Located {
             path: failed.then(|| track.path().to_string()),

@@ -95,6 +95,12 @@ pub(crate) struct Context {
     read_newer: bool,
     /// The names of renamed fields the streamed reader handed the struct.
     handed: Handed,
+    /// Whether a float the migration carries to the metadata is taken as
+    /// it is: the reader checks the digits of the text itself
+    /// (`crate::numbers`), or reads a caller's tree. Otherwise an integral
+    /// float beyond 64-bit integers, which may be a longer integer
+    /// serde_json rounded, is refused.
+    floats_trusted: bool,
 }
 
 /// Where a document that did not fit failed, found by reading it again.
@@ -129,6 +135,13 @@ impl Context {
     /// The caller's choice for a newer document, over the type's.
     pub(crate) fn with_newer(mut self, newer: Option<Newer>) -> Self {
         self.newer = newer;
+        self
+    }
+
+    /// A read whose caller vouches for the floats a migration carries:
+    /// see `floats_trusted`.
+    pub(crate) fn with_floats_trusted(mut self) -> Self {
+        self.floats_trusted = true;
         self
     }
 
@@ -257,6 +270,10 @@ impl Context {
                             let error = schema.op_error(error, &from, schema.current());
                             self.fail(error.in_version(&from))
                         })?;
+                }
+                if !self.floats_trusted && from != *schema.current() {
+                    crate::numbers::check_suspect(schema, object, &from)
+                        .map_err(|error| self.fail(error))?;
                 }
                 if let Some(report) = report.filter(Report::migrated) {
                     crate::collect::record(&report);
