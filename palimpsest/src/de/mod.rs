@@ -554,8 +554,13 @@ where
                                 cx.error = Some(schema.repeated_key());
                                 return error;
                             }
+                            let mut error = error;
                             if let Some(refused) = handed.take_refused() {
                                 cx.error = Some(refused);
+                            } else if let Some(held) =
+                                handed.take_held_back_for(&error, schema.key())
+                            {
+                                error = cx.fail(held);
                             }
                             if cx.typed {
                                 return error;

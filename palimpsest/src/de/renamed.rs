@@ -225,6 +225,21 @@ impl Handed {
         self.refused.take().map(|error| *error)
     }
 
+    /// The error of a name held back, when the struct refused the version
+    /// key handed in its place as an unknown field (`deny_unknown_fields`)
+    /// before the map's end could: serde's `error` names the version key
+    /// the reader handed on, not the document's. Called on the error path.
+    #[cold]
+    pub(crate) fn take_held_back_for(&self, error: &impl fmt::Display, key: &str) -> Option<Error> {
+        let message = error.to_string();
+        let unknown = message.strip_prefix("unknown field `")?.split('`').next()?;
+        if unknown == key {
+            self.take_held_back()
+        } else {
+            None
+        }
+    }
+
     /// The error of a name held back, for a reader that reads no map.
     pub(crate) fn take_held_back(&self) -> Option<Error> {
         self.held_back.take().map(|error| *error)
