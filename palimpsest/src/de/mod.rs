@@ -602,14 +602,42 @@ where
             captured.insert(schema.key().to_owned(), stamp.into_value(schema));
         }
         if let Some(key) = pending {
-            let value = map.next_value()?;
+            let value = buffered_value(cx, schema, &mut map, &key)?;
             cx.capture_for::<A::Error>(schema, &mut captured, key.into_owned(), value)?;
         }
-        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+        while let Some(key) = map.next_key::<String>()? {
+            let value = buffered_value(cx, schema, &mut map, &key)?;
             cx.capture_for::<A::Error>(schema, &mut captured, key, value)?;
         }
         read_buffered(cx, schema, captured)
     }
+}
+
+/// The value of `key` in a document read whole. The one on the metadata
+/// path is read as the streamed reader captures it, every key of its
+/// objects kept, and refused with a key repeated there: a `Value` keeps
+/// only the last of two, and the migration reads and writes there.
+fn buffered_value<'de, A: MapAccess<'de>>(
+    cx: &mut Context,
+    schema: &Schema,
+    map: &mut A,
+    key: &str,
+) -> Result<Value, A::Error> {
+    let Some(path) = schema.metadata.as_ref().filter(|path| path.root() == key) else {
+        return map.next_value();
+    };
+    let entries = [(
+        std::borrow::Cow::Borrowed(key),
+        map.next_value::<capture::Captured>()?,
+    )];
+    if let Some(key) = capture::repeated_on_path(&entries, path.segments()) {
+        return Err(cx.fail(Error::RepeatedKey {
+            type_name: schema.type_name(),
+            key,
+        }));
+    }
+    let [(_, value)] = entries;
+    Ok(value.into_value())
 }
 
 /// Migrates a document read whole, its version among its fields, and
