@@ -577,12 +577,21 @@ where
     let from_reader =
         read_of(palimpsest::from_reader::<T, _>(text.as_bytes()).map(|read| read.value));
     prop_assert_eq!(&from_slice, &from_str, "from_slice vs from_str on {}", text);
-    prop_assert_eq!(
-        &from_reader,
-        &from_str,
-        "from_reader vs from_str on {}",
-        text
+    // A reader without the text is handed floats, not digits: it refuses
+    // an integral float of 2^63 or more carried to the metadata, which the
+    // text routes see is exact (guide, chapter 05).
+    let unseen_digits = matches!(
+        (&from_reader, &from_str),
+        (Read::Error(kind), Read::Value(_)) if kind == "InexactNumber"
     );
+    if !unseen_digits {
+        prop_assert_eq!(
+            &from_reader,
+            &from_str,
+            "from_reader vs from_str on {}",
+            text
+        );
+    }
     prop_assert_eq!(&bulk::<T>(&text), &from_str, "bulk vs from_str on {}", text);
     if !pairs.has_repeats() {
         let tree = pairs.value();
@@ -816,6 +825,9 @@ proptest! {
                 prop_assert!(error.to_string().contains("Note"), "{}", error);
             }
             (Read::Error(_), Err(_)) => {}
+            // Handed floats, not digits: see `routes_agree`.
+            (Read::Value(_), Err(error))
+                if error.to_string().contains("serde_json may have rounded") => {}
             _ => prop_assert!(false, "serde_json gave {:?}, palimpsest {:?}, on {}", streamed, agreed, document.text()),
         }
         // The policy for repeated keys: an error on every route; the fast

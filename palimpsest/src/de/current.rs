@@ -15,7 +15,7 @@ use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
 
-use super::renamed::Handed;
+use super::renamed::{name_bit, Handed};
 use crate::error::Error;
 use crate::schema::Schema;
 
@@ -29,6 +29,10 @@ pub(super) struct CurrentMap<'f, A> {
 /// reader to type its error.
 #[derive(Clone, Copy)]
 struct Watch<'f> {
+    /// A bit of the length and first byte of the version key and of each
+    /// name of a renamed field (`renamed::name_bit`): a key without one
+    /// is handed on with no comparison, as most keys are.
+    filter: u64,
     /// The version key, held apart from the schema for the comparison.
     key: &'static str,
     schema: &'static Schema,
@@ -43,6 +47,14 @@ impl Watch<'_> {
     /// refused.
     #[inline]
     fn check<E: serde::de::Error>(self, key: &str) -> Result<bool, E> {
+        if self.filter & name_bit(key) == 0 {
+            return Ok(true);
+        }
+        self.check_named(key)
+    }
+
+    #[inline(never)]
+    fn check_named<E: serde::de::Error>(self, key: &str) -> Result<bool, E> {
         if key == self.key {
             return Err(self.refuse());
         }
@@ -69,6 +81,7 @@ impl<'f, A> CurrentMap<'f, A> {
         CurrentMap {
             inner,
             watch: Watch {
+                filter: schema.renamed.bits() | name_bit(schema.key()),
                 key: schema.key(),
                 schema,
                 repeated,

@@ -101,6 +101,9 @@ pub(crate) struct Context {
     /// float beyond 64-bit integers, which may be a longer integer
     /// serde_json rounded, is refused.
     floats_trusted: bool,
+    /// The refusal of such a float, given once the value is read, as the
+    /// text's check is: a value that does not fit is reported first.
+    suspect: Option<Error>,
 }
 
 /// Where a document that did not fit failed, found by reading it again.
@@ -272,8 +275,7 @@ impl Context {
                         })?;
                 }
                 if !self.floats_trusted && from != *schema.current() {
-                    crate::numbers::check_suspect(schema, object, &from)
-                        .map_err(|error| self.fail(error))?;
+                    self.suspect = crate::numbers::check_suspect(schema, object, &from).err();
                 }
                 if let Some(report) = report.filter(Report::migrated) {
                     crate::collect::record(&report);
@@ -419,6 +421,9 @@ where
         described: &described,
         _type: PhantomData,
     });
+    if let (Ok(_), Some(suspect)) = (&result, cx.suspect.take()) {
+        return Err(cx.fail(suspect));
+    }
     match result {
         Err(error) if !described.get() && !human_readable => {
             Err(not_self_describing(error, T::schema().type_name()))

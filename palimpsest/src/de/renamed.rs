@@ -30,6 +30,9 @@ pub(crate) struct RenamedFields {
     /// A bit of each of those names' length and first byte: most keys
     /// are told apart by them alone, without a comparison.
     bits: u64,
+    /// For each field, the bits of its old names among [`Self::old`]: a
+    /// current name met with none of them handed is passed at once.
+    old_of: Vec<u64>,
 }
 
 #[derive(Debug)]
@@ -95,18 +98,25 @@ impl RenamedFields {
         renamed.fields.truncate(64);
         renamed.old.retain(|old| old.field < 64);
         renamed.old.truncate(64);
+        renamed.old_of = vec![0; renamed.fields.len()];
+        for (index, old) in renamed.old.iter().enumerate() {
+            renamed.old_of[old.field] |= 1 << index;
+        }
         renamed
     }
 
+    /// Whether `key` may be a name of a renamed field: for a schema with
+    /// none, a test of a constant.
     #[inline]
-    fn name(&self, key: &str) -> Option<Name> {
-        if self.bits & name_bit(key) == 0 {
-            return None;
-        }
-        self.name_of(key)
+    fn may_be_named(&self, key: &str) -> bool {
+        self.bits != 0 && self.bits & name_bit(key) != 0
     }
 
-    #[cold]
+    /// The bits of [`name_bit`] of every name.
+    pub(crate) fn bits(&self) -> u64 {
+        self.bits
+    }
+
     fn name_of(&self, key: &str) -> Option<Name> {
         if let Some(field) = self.fields.iter().position(|f| f == key) {
             return Some(Name::Current(field));
@@ -118,7 +128,7 @@ impl RenamedFields {
 /// The bit of a name in [`RenamedFields::bits`], of its length and first
 /// byte: keys of one length (`context`, `outcome`) mostly differ there.
 #[inline]
-fn name_bit(name: &str) -> u64 {
+pub(crate) fn name_bit(name: &str) -> u64 {
     let first = name.as_bytes().first().copied().unwrap_or(0);
     1 << ((name.len().wrapping_mul(7) ^ usize::from(first)) & 63)
 }
@@ -151,8 +161,23 @@ impl Handed {
     /// The current name met twice is the struct's to refuse.
     #[inline]
     pub(crate) fn hand(&self, schema: &Schema, key: &str) -> bool {
-        match schema.renamed.name(key) {
+        if !schema.renamed.may_be_named(key) {
+            return true;
+        }
+        self.hand_named(schema, key)
+    }
+
+    /// A key whose length and first byte are those of a renamed field's
+    /// name: most often its current name, met once, which is handed on.
+    #[inline(never)]
+    fn hand_named(&self, schema: &Schema, key: &str) -> bool {
+        let renamed = &schema.renamed;
+        match renamed.name_of(key) {
             None => true,
+            Some(Name::Current(field)) if self.old.get() & renamed.old_of[field] == 0 => {
+                self.fields.set(self.fields.get() | 1 << field);
+                true
+            }
             Some(name) => self.hand_name(schema, name),
         }
     }
