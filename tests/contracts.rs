@@ -1215,4 +1215,66 @@ mod shapes {
         let sample = palimpsest::contract::sample::<untagged::Doc>().unwrap();
         assert!(matches!(sample.id, untagged::Id::Num(_)), "{sample:?}");
     }
+
+    mod serde_renamed_before {
+        use super::*;
+
+        #[versioned(since = "0.1.0")]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Plan {
+            pub steps: Vec<Step>,
+        }
+
+        #[versioned(embedded)]
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(rename = "Stage")]
+        pub struct Step {
+            pub label: String,
+        }
+    }
+
+    mod serde_renamed_after {
+        use super::*;
+
+        #[versioned(since = "0.1.0", version = "0.2.0")]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Plan {
+            pub steps: Vec<Step>,
+        }
+
+        // The shape names the type as serde does (`Stage`), the history
+        // as Rust does (`Step`).
+        #[versioned(embedded)]
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(rename = "Stage")]
+        pub struct Step {
+            #[renamed_from("label", since = "0.2.0")]
+            pub name: String,
+            #[added_in("0.2.0")]
+            #[serde(default)]
+            pub weight: u32,
+        }
+    }
+
+    #[test]
+    fn an_embedded_type_renamed_for_serde_has_its_history_undone() {
+        let contract = Contract::of::<serde_renamed_after::Plan>().unwrap();
+        let old = serde_json::to_value(contract.shape("0.1.0").unwrap()).unwrap();
+        assert_eq!(
+            old["types"]["Stage"],
+            serde_json::json!({"struct": {"label": {"type": "string"}}})
+        );
+        // The lock written at 0.1.0 still holds once the field is renamed
+        // and another added in 0.2.0.
+        let dir = lock_dir("shapes-serde-renamed");
+        Lock::new(&dir)
+            .bless(true)
+            .check::<serde_renamed_before::Plan>()
+            .unwrap();
+        let report = Lock::new(&dir)
+            .bless(true)
+            .check::<serde_renamed_after::Plan>();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(report.unwrap().checked, ["0.0.1", "0.1.0"]);
+    }
 }
