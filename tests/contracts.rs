@@ -1277,4 +1277,236 @@ mod shapes {
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(report.unwrap().checked, ["0.0.1", "0.1.0"]);
     }
+
+    mod untagged_before {
+        use super::*;
+
+        #[versioned(since = "0.1.0")]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Doc {
+            pub id: Id,
+            pub ids: Vec<Id>,
+        }
+
+        // serde tries the variants on its own buffer of the value; the
+        // macro names them, so each payload is traced as its own value.
+        #[versioned(embedded)]
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum Id {
+            Num(u64),
+            Pair(u32, String),
+            Named(Label),
+        }
+
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Label {
+            pub text: String,
+        }
+    }
+
+    mod untagged_field_renamed {
+        use super::*;
+
+        #[versioned(since = "0.1.0")]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Doc {
+            pub id: Id,
+            pub ids: Vec<Id>,
+        }
+
+        #[versioned(embedded)]
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum Id {
+            Num(u64),
+            Pair(u32, String),
+            Named(Label),
+        }
+
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Label {
+            pub name: String,
+        }
+    }
+
+    mod untagged_variant_added {
+        use super::*;
+
+        #[versioned(since = "0.1.0")]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Doc {
+            pub id: Id,
+            pub ids: Vec<Id>,
+        }
+
+        #[versioned(embedded)]
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum Id {
+            Num(u64),
+            Pair(u32, String),
+            Named(Label),
+            Flag(bool),
+        }
+
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Label {
+            pub text: String,
+        }
+    }
+
+    mod untagged_variant_removed {
+        use super::*;
+
+        #[versioned(since = "0.1.0", version = "0.2.0")]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Doc {
+            pub id: Id,
+            pub ids: Vec<Id>,
+        }
+
+        #[versioned(embedded)]
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum Id {
+            Num(u64),
+            Named(Label),
+        }
+
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Label {
+            pub text: String,
+        }
+    }
+
+    mod untagged_variant_declared {
+        use super::*;
+
+        #[versioned(since = "0.1.0", version = "0.2.0")]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Doc {
+            pub id: Id,
+            pub ids: Vec<Id>,
+        }
+
+        #[versioned(embedded)]
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum Id {
+            Num(u64),
+            Pair(u32, String),
+            Named(Label),
+            // Documents hold no variant name: the new version alone
+            // declares it.
+            Flag(bool),
+        }
+
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Label {
+            pub text: String,
+        }
+    }
+
+    #[test]
+    fn an_embedded_untagged_enum_is_the_union_of_its_variants() {
+        let contract = Contract::of::<untagged_before::Doc>().unwrap();
+        assert_eq!(
+            definition(&contract, "Doc"),
+            serde_json::json!({"struct": {
+                "id": {"type": "Id"},
+                "ids": {"type": "array<Id>"},
+            }})
+        );
+        assert_eq!(
+            definition(&contract, "Id"),
+            serde_json::json!({"untagged": {
+                "Num": {"newtype": "integer"},
+                "Pair": {"tuple": ["integer", "string"]},
+                "Named": {"newtype": "Label"},
+            }})
+        );
+        assert_eq!(
+            definition(&contract, "Label"),
+            serde_json::json!({"struct": {"text": {"type": "string"}}})
+        );
+        let schema = contract.current().json_schema();
+        assert_eq!(
+            schema["$defs"]["Id"],
+            serde_json::json!({"anyOf": [
+                {"$ref": "#/$defs/Label"},
+                {"type": "integer"},
+                {
+                    "type": "array",
+                    "prefixItems": [{"type": "integer"}, {"type": "string"}],
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+            ]})
+        );
+        let sample = palimpsest::contract::sample::<untagged_before::Doc>().unwrap();
+        assert!(
+            matches!(sample.id, untagged_before::Id::Num(_)),
+            "{sample:?}"
+        );
+    }
+
+    #[test]
+    fn a_change_inside_an_embedded_untagged_enum_fails_the_lock() {
+        assert_eq!(
+            problems::<untagged_before::Doc, untagged_field_renamed::Doc>("shapes-untagged-field"),
+            ["`Label.text` was renamed to `name` without a new version and `#[renamed_from(\"text\", since = ...)]`"]
+        );
+        assert_eq!(
+            problems::<untagged_before::Doc, untagged_variant_added::Doc>("shapes-untagged-variant"),
+            ["variant `Flag` of the untagged enum `Id` was added without a new version: add one (documents hold no variant name, so no attribute declares it; older documents still read)"]
+        );
+        // A new version does not make 0.1.0's documents of `Pair` read.
+        assert_eq!(
+            problems::<untagged_before::Doc, untagged_variant_removed::Doc>("shapes-untagged-removed")[1..],
+            ["variant `Pair` of the untagged enum `Id` was removed in 0.2.0: documents that hold its payload no longer read; keep the variant, or convert the field that holds the enum (`#[converted(..., since = \"0.2.0\")]`)"]
+        );
+        let dir = lock_dir("shapes-untagged-declared");
+        Lock::new(&dir)
+            .bless(true)
+            .check::<untagged_before::Doc>()
+            .unwrap();
+        let report = Lock::new(&dir)
+            .bless(true)
+            .check::<untagged_variant_declared::Doc>();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(report.unwrap().checked, ["0.0.1", "0.1.0"]);
+    }
+
+    mod untagged_tree {
+        use super::*;
+
+        #[versioned(since = "0.1.0")]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Doc {
+            pub tree: Tree,
+        }
+
+        // Its first variant holds itself: inside it, the buffered value is
+        // given one kind after another until a variant takes it.
+        #[versioned(embedded)]
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum Tree {
+            Node(Vec<Tree>),
+            Leaf(u64),
+        }
+    }
+
+    #[test]
+    fn an_embedded_untagged_enum_that_holds_itself_is_traced() {
+        let contract = Contract::of::<untagged_tree::Doc>().unwrap();
+        assert_eq!(
+            definition(&contract, "Tree"),
+            serde_json::json!({"untagged": {
+                "Node": {"newtype": "array<Tree>"},
+                "Leaf": {"newtype": "integer"},
+            }})
+        );
+    }
 }

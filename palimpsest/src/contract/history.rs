@@ -67,7 +67,7 @@ fn older(
                         undo_position_op(items, op)?;
                     }
                 }
-                Some(Definition::Enum(variants)) => {
+                Some(Definition::Enum(variants) | Definition::Untagged(variants)) => {
                     for op in history.variant_ops_at(to).iter().rev() {
                         undo_variant_op(variants, op);
                     }
@@ -132,7 +132,7 @@ fn held_at(definition: &Definition, site: &Site) -> Option<String> {
             .iter()
             .find(|(name, _)| site.reads(name))
             .map(|(_, field)| &field.format)?,
-        Definition::Enum(variants) => {
+        Definition::Enum(variants) | Definition::Untagged(variants) => {
             variants.iter().find_map(|(name, payload)| match payload {
                 Definition::Newtype(format) if site.reads(name) => Some(format),
                 Definition::Struct(fields) => fields
