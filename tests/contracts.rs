@@ -1494,6 +1494,10 @@ mod shapes {
         #[serde(untagged)]
         pub enum Tree {
             Node(Vec<Tree>),
+            Wrap(Box<Self>, u8),
+            // Its fields are read by no type of their own: not traced.
+            Pos { x: u8 },
+            Empty,
             Leaf(u64),
         }
     }
@@ -1505,6 +1509,9 @@ mod shapes {
             definition(&contract, "Tree"),
             serde_json::json!({"untagged": {
                 "Node": {"newtype": "array<Tree>"},
+                "Wrap": {"tuple": ["Tree", "integer"]},
+                "Pos": "unknown",
+                "Empty": "unit",
                 "Leaf": {"newtype": "integer"},
             }})
         );
