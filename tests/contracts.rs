@@ -1516,4 +1516,41 @@ mod shapes {
             }})
         );
     }
+
+    mod external_struct_variant {
+        use super::*;
+
+        #[versioned(since = "0.1.0")]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Log {
+            pub events: Vec<Event>,
+        }
+
+        #[derive(Debug, Serialize, Deserialize)]
+        pub enum Event {
+            Begin {
+                at: u64,
+                #[serde(default)]
+                by: String,
+                note: Option<String>,
+            },
+            End,
+        }
+    }
+
+    #[test]
+    fn an_externally_tagged_struct_variant_shows_the_fields_a_document_may_leave_out() {
+        let contract = Contract::of::<external_struct_variant::Log>().unwrap();
+        assert_eq!(
+            definition(&contract, "Event"),
+            serde_json::json!({"enum": {
+                "Begin": {"struct": {
+                    "at": {"type": "integer"},
+                    "by": {"type": "string", "optional": true},
+                    "note": {"type": "option<string>", "optional": true},
+                }},
+                "End": "unit",
+            }})
+        );
+    }
 }

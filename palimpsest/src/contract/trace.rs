@@ -1101,6 +1101,7 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         self.tracer.enter(name, Some(index))?;
         let value = visitor.visit_enum(Choice {
             tracer: self.tracer,
+            name,
             variant,
             payload: &mut payload,
         });
@@ -1646,6 +1647,8 @@ impl<'de> MapAccess<'de> for Fields<'_, '_> {
 /// The variant a run chose, and its payload.
 struct Choice<'t, 'f> {
     tracer: &'t mut Tracer,
+    /// The enum.
+    name: &'static str,
     variant: &'static str,
     payload: &'f mut Definition,
 }
@@ -1706,8 +1709,20 @@ impl<'de> VariantAccess<'de> for Choice<'_, '_> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, TraceError> {
+        // Each field is left out once, on the road of the run that first
+        // chose the variant, as a struct's (see `trace`).
+        let owner = format!("{}::{}", self.name, self.variant);
+        let run = self.tracer.choices.len() - 1;
+        self.tracer.first_run.entry(owner.clone()).or_insert(run);
+        for field in fields {
+            self.tracer.field_names.insert((*field).to_owned(), field);
+        }
+        let omitted = match &self.tracer.omit {
+            Some((omit_owner, field)) if *omit_owner == owner => Some(*field),
+            _ => None,
+        };
         let mut formats = vec![Format::Any; fields.len()];
-        let order = self.tracer.order(self.variant, fields, None);
+        let order = self.tracer.order(self.variant, fields, omitted);
         let value = visitor.visit_map(Fields {
             tracer: self.tracer,
             owner: Some(self.variant),
@@ -1717,9 +1732,16 @@ impl<'de> VariantAccess<'de> for Choice<'_, '_> {
             next: 0,
             probe: None,
         });
+        if omitted.is_some() && self.tracer.omission_failed.is_none() {
+            self.tracer.omission_failed = Some(value.is_err());
+        }
+        self.tracer
+            .payload_sites
+            .insert(owner, (self.name.to_owned(), self.variant.to_owned()));
         *self.payload = Definition::Struct(
             order
                 .iter()
+                .filter(|index| Some(fields[**index]) != omitted)
                 .map(|index| (fields[*index], formats[*index].clone()))
                 .map(|(name, format)| field(name, format))
                 .collect(),
