@@ -1331,6 +1331,7 @@ mod shapes {
     }
 
     mod untagged_variant_added {
+        use super::untagged_before::Label;
         use super::*;
 
         #[versioned(since = "0.1.0")]
@@ -1349,14 +1350,10 @@ mod shapes {
             Named(Label),
             Flag(bool),
         }
-
-        #[derive(Debug, Serialize, Deserialize)]
-        pub struct Label {
-            pub text: String,
-        }
     }
 
     mod untagged_variant_removed {
+        use super::untagged_before::Label;
         use super::*;
 
         #[versioned(since = "0.1.0", version = "0.2.0")]
@@ -1373,14 +1370,10 @@ mod shapes {
             Num(u64),
             Named(Label),
         }
-
-        #[derive(Debug, Serialize, Deserialize)]
-        pub struct Label {
-            pub text: String,
-        }
     }
 
     mod untagged_variant_declared {
+        use super::untagged_before::Label;
         use super::*;
 
         #[versioned(since = "0.1.0", version = "0.2.0")]
@@ -1400,11 +1393,6 @@ mod shapes {
             // Documents hold no variant name: the new version alone
             // declares it.
             Flag(bool),
-        }
-
-        #[derive(Debug, Serialize, Deserialize)]
-        pub struct Label {
-            pub text: String,
         }
     }
 
