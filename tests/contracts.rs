@@ -1215,4 +1215,330 @@ mod shapes {
         let sample = palimpsest::contract::sample::<untagged::Doc>().unwrap();
         assert!(matches!(sample.id, untagged::Id::Num(_)), "{sample:?}");
     }
+
+    mod serde_renamed_before {
+        use super::*;
+
+        #[versioned(since = "0.1.0")]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Plan {
+            pub steps: Vec<Step>,
+        }
+
+        #[versioned(embedded)]
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(rename = "Stage")]
+        pub struct Step {
+            pub label: String,
+        }
+    }
+
+    mod serde_renamed_after {
+        use super::*;
+
+        #[versioned(since = "0.1.0", version = "0.2.0")]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Plan {
+            pub steps: Vec<Step>,
+        }
+
+        // The shape names the type as serde does (`Stage`), the history
+        // as Rust does (`Step`).
+        #[versioned(embedded)]
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(rename = "Stage")]
+        pub struct Step {
+            #[renamed_from("label", since = "0.2.0")]
+            pub name: String,
+            #[added_in("0.2.0")]
+            #[serde(default)]
+            pub weight: u32,
+        }
+    }
+
+    #[test]
+    fn an_embedded_type_renamed_for_serde_has_its_history_undone() {
+        let contract = Contract::of::<serde_renamed_after::Plan>().unwrap();
+        let old = serde_json::to_value(contract.shape("0.1.0").unwrap()).unwrap();
+        assert_eq!(
+            old["types"]["Stage"],
+            serde_json::json!({"struct": {"label": {"type": "string"}}})
+        );
+        // The lock written at 0.1.0 still holds once the field is renamed
+        // and another added in 0.2.0.
+        let dir = lock_dir("shapes-serde-renamed");
+        Lock::new(&dir)
+            .bless(true)
+            .check::<serde_renamed_before::Plan>()
+            .unwrap();
+        let report = Lock::new(&dir)
+            .bless(true)
+            .check::<serde_renamed_after::Plan>();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(report.unwrap().checked, ["0.0.1", "0.1.0"]);
+    }
+
+    mod untagged_before {
+        use super::*;
+
+        #[versioned(since = "0.1.0")]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Doc {
+            pub id: Id,
+            pub ids: Vec<Id>,
+        }
+
+        // serde tries the variants on its own buffer of the value; the
+        // macro names them, so each payload is traced as its own value.
+        #[versioned(embedded)]
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum Id {
+            Num(u64),
+            Pair(u32, String),
+            Named(Label),
+        }
+
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Label {
+            pub text: String,
+        }
+    }
+
+    mod untagged_field_renamed {
+        use super::*;
+
+        #[versioned(since = "0.1.0")]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Doc {
+            pub id: Id,
+            pub ids: Vec<Id>,
+        }
+
+        #[versioned(embedded)]
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum Id {
+            Num(u64),
+            Pair(u32, String),
+            Named(Label),
+        }
+
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Label {
+            pub name: String,
+        }
+    }
+
+    mod untagged_variant_added {
+        use super::untagged_before::Label;
+        use super::*;
+
+        #[versioned(since = "0.1.0")]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Doc {
+            pub id: Id,
+            pub ids: Vec<Id>,
+        }
+
+        #[versioned(embedded)]
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum Id {
+            Num(u64),
+            Pair(u32, String),
+            Named(Label),
+            Flag(bool),
+        }
+    }
+
+    mod untagged_variant_removed {
+        use super::untagged_before::Label;
+        use super::*;
+
+        #[versioned(since = "0.1.0", version = "0.2.0")]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Doc {
+            pub id: Id,
+            pub ids: Vec<Id>,
+        }
+
+        #[versioned(embedded)]
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum Id {
+            Num(u64),
+            Named(Label),
+        }
+    }
+
+    mod untagged_variant_declared {
+        use super::untagged_before::Label;
+        use super::*;
+
+        #[versioned(since = "0.1.0", version = "0.2.0")]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Doc {
+            pub id: Id,
+            pub ids: Vec<Id>,
+        }
+
+        #[versioned(embedded)]
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum Id {
+            Num(u64),
+            Pair(u32, String),
+            Named(Label),
+            // Documents hold no variant name: the new version alone
+            // declares it.
+            Flag(bool),
+        }
+    }
+
+    #[test]
+    fn an_embedded_untagged_enum_is_the_union_of_its_variants() {
+        let contract = Contract::of::<untagged_before::Doc>().unwrap();
+        assert_eq!(
+            definition(&contract, "Doc"),
+            serde_json::json!({"struct": {
+                "id": {"type": "Id"},
+                "ids": {"type": "array<Id>"},
+            }})
+        );
+        assert_eq!(
+            definition(&contract, "Id"),
+            serde_json::json!({"untagged": {
+                "Num": {"newtype": "integer"},
+                "Pair": {"tuple": ["integer", "string"]},
+                "Named": {"newtype": "Label"},
+            }})
+        );
+        assert_eq!(
+            definition(&contract, "Label"),
+            serde_json::json!({"struct": {"text": {"type": "string"}}})
+        );
+        let schema = contract.current().json_schema();
+        assert_eq!(
+            schema["$defs"]["Id"],
+            serde_json::json!({"anyOf": [
+                {"$ref": "#/$defs/Label"},
+                {"type": "integer"},
+                {
+                    "type": "array",
+                    "prefixItems": [{"type": "integer"}, {"type": "string"}],
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+            ]})
+        );
+        let sample = palimpsest::contract::sample::<untagged_before::Doc>().unwrap();
+        assert!(
+            matches!(sample.id, untagged_before::Id::Num(_)),
+            "{sample:?}"
+        );
+    }
+
+    #[test]
+    fn a_change_inside_an_embedded_untagged_enum_fails_the_lock() {
+        assert_eq!(
+            problems::<untagged_before::Doc, untagged_field_renamed::Doc>("shapes-untagged-field"),
+            ["`Label.text` was renamed to `name` without a new version and `#[renamed_from(\"text\", since = ...)]`"]
+        );
+        assert_eq!(
+            problems::<untagged_before::Doc, untagged_variant_added::Doc>("shapes-untagged-variant"),
+            ["variant `Flag` of the untagged enum `Id` was added without a new version: add one (documents hold no variant name, so no attribute declares it; older documents still read)"]
+        );
+        // A new version does not make 0.1.0's documents of `Pair` read.
+        assert_eq!(
+            problems::<untagged_before::Doc, untagged_variant_removed::Doc>("shapes-untagged-removed")[1..],
+            ["variant `Pair` of the untagged enum `Id` was removed in 0.2.0: documents that hold its payload no longer read; keep the variant, or convert the field that holds the enum (`#[converted(..., since = \"0.2.0\")]`)"]
+        );
+        let dir = lock_dir("shapes-untagged-declared");
+        Lock::new(&dir)
+            .bless(true)
+            .check::<untagged_before::Doc>()
+            .unwrap();
+        let report = Lock::new(&dir)
+            .bless(true)
+            .check::<untagged_variant_declared::Doc>();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(report.unwrap().checked, ["0.0.1", "0.1.0"]);
+    }
+
+    mod untagged_tree {
+        use super::*;
+
+        #[versioned(since = "0.1.0")]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Doc {
+            pub tree: Tree,
+        }
+
+        // Its first variant holds itself: inside it, the buffered value is
+        // given one kind after another until a variant takes it.
+        #[versioned(embedded)]
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum Tree {
+            Node(Vec<Tree>),
+            Wrap(Box<Self>, u8),
+            // Its fields are read by no type of their own: not traced.
+            Pos { x: u8 },
+            Empty,
+            Leaf(u64),
+        }
+    }
+
+    #[test]
+    fn an_embedded_untagged_enum_that_holds_itself_is_traced() {
+        let contract = Contract::of::<untagged_tree::Doc>().unwrap();
+        assert_eq!(
+            definition(&contract, "Tree"),
+            serde_json::json!({"untagged": {
+                "Node": {"newtype": "array<Tree>"},
+                "Wrap": {"tuple": ["Tree", "integer"]},
+                "Pos": "unknown",
+                "Empty": "unit",
+                "Leaf": {"newtype": "integer"},
+            }})
+        );
+    }
+
+    mod external_struct_variant {
+        use super::*;
+
+        #[versioned(since = "0.1.0")]
+        #[derive(Debug, Serialize, Deserialize)]
+        pub struct Log {
+            pub events: Vec<Event>,
+        }
+
+        #[derive(Debug, Serialize, Deserialize)]
+        pub enum Event {
+            Begin {
+                at: u64,
+                #[serde(default)]
+                by: String,
+                note: Option<String>,
+            },
+            End,
+        }
+    }
+
+    #[test]
+    fn an_externally_tagged_struct_variant_shows_the_fields_a_document_may_leave_out() {
+        let contract = Contract::of::<external_struct_variant::Log>().unwrap();
+        assert_eq!(
+            definition(&contract, "Event"),
+            serde_json::json!({"enum": {
+                "Begin": {"struct": {
+                    "at": {"type": "integer"},
+                    "by": {"type": "string", "optional": true},
+                    "note": {"type": "option<string>", "optional": true},
+                }},
+                "End": "unit",
+            }})
+        );
+    }
 }

@@ -659,8 +659,88 @@ impl Enum<'_> {
                 self.remote_enum(plans),
                 history,
             ),
-            None => embedded_type(&head, self.user_enum(), self.remote_enum(plans), history),
+            None => {
+                let variants = self.untagged_variants();
+                let before_read = variants
+                    .is_some()
+                    .then(|| quote!(::palimpsest::__private::reading_untagged::<Self>();));
+                let history = quote!(#history #variants);
+                embedded_type(
+                    &head,
+                    self.user_enum(),
+                    self.remote_enum(plans),
+                    history,
+                    before_read,
+                )
+            }
         }
+    }
+
+    /// For an untagged enum that serde reads, `UntaggedVariants`: each
+    /// variant's payload type, which the contract's tracer reads on its
+    /// own, as serde reads it from its buffer out of the tracer's reach.
+    /// A payload serde reads with a function of the user's
+    /// (`deserialize_with`, a field's attributes) is told as unknown; a
+    /// generic enum is left out (its shape is `any`).
+    fn untagged_variants(&self) -> Option<TokenStream> {
+        if !matches!(self.serde.tagging, Tagging::Untagged)
+            || !self.derives.deserialize
+            || !self.original.generics.params.is_empty()
+        {
+            return None;
+        }
+        let ident = &self.original.ident;
+        let name = serde_de_name(&self.original.ident, &self.original.attrs);
+        let calls = self
+            .variants
+            .iter()
+            .filter(|v| !v.is_removed())
+            .filter_map(|variant| {
+                let keys = serde_keys(&variant.original.attrs);
+                if keys
+                    .iter()
+                    .any(|key| key == "skip" || key == "skip_deserializing")
+                {
+                    return None;
+                }
+                let name = &variant.serde_name;
+                let fields = &variant.original.fields;
+                let own_reader = keys
+                    .iter()
+                    .any(|key| key == "with" || key == "deserialize_with")
+                    || fields.iter().any(|field| {
+                        serde_keys(&field.attrs)
+                            .iter()
+                            .any(|key| key != "rename" && key != "alias")
+                    });
+                Some(match fields {
+                    _ if own_reader => quote!(__visitor.fields(#name);),
+                    syn::Fields::Unit => quote!(__visitor.unit(#name);),
+                    syn::Fields::Unnamed(_) if fields.len() == 1 => {
+                        let ty = &fields.iter().next()?.ty;
+                        let ty = replace_self(quote!(#ty), &quote!(#ident));
+                        quote!(__visitor.newtype::<#ty>(#name);)
+                    }
+                    syn::Fields::Unnamed(_) => {
+                        let tys = fields.iter().map(|field| {
+                            let ty = &field.ty;
+                            replace_self(quote!(#ty), &quote!(#ident))
+                        });
+                        quote!(__visitor.tuple::<(#(#tys,)*)>(#name);)
+                    }
+                    syn::Fields::Named(_) => quote!(__visitor.fields(#name);),
+                })
+            });
+        Some(quote! {
+            #[automatically_derived]
+            impl ::palimpsest::__private::UntaggedVariants for #ident {
+                const NAME: &'static str = #name;
+
+                fn variants<__V: ::palimpsest::__private::VariantVisitor>(__visitor: &mut __V) {
+                    #(#calls)*
+                }
+            }
+        })
     }
 
     /// The enum as the user's crate sees it: without serde's derives, which
@@ -825,4 +905,37 @@ impl Enum<'_> {
 /// fields.
 fn payload_fn_name(index: usize) -> syn::Ident {
     format_ident!("__palimpsest_variant_{}", index)
+}
+
+/// serde's name of a type as it reads it: its `#[serde(rename)]`, or its
+/// Rust name.
+fn serde_de_name(ident: &syn::Ident, attrs: &[syn::Attribute]) -> String {
+    let mut name = ident.to_string();
+    for attr in attrs.iter().filter(|a| is_serde(a)) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                if let Some(renamed) = crate::attr::parse_de_name(&meta)? {
+                    name = renamed;
+                }
+                Ok(())
+            } else {
+                crate::attr::skip_value(&meta)
+            }
+        });
+    }
+    name
+}
+
+/// The names of the `#[serde(...)]` arguments in `attrs`.
+fn serde_keys(attrs: &[syn::Attribute]) -> Vec<String> {
+    let mut keys = Vec::new();
+    for attr in attrs.iter().filter(|a| is_serde(a)) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if let Some(ident) = meta.path.get_ident() {
+                keys.push(ident.to_string());
+            }
+            crate::attr::skip_value(&meta)
+        });
+    }
+    keys
 }

@@ -91,7 +91,7 @@ pub fn impl_root_serde(head: &Head<'_>) -> TokenStream {
     });
     let deserialize = head
         .deserialize
-        .then(|| impl_deserialize(head, &quote!(deserialize)));
+        .then(|| impl_deserialize(head, &quote!(deserialize), None));
     quote!(#serialize #deserialize)
 }
 
@@ -102,18 +102,20 @@ fn expand_embedded(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream
         user_struct(cont),
         remote_struct(cont),
         history_fn(cont, plan, &history_fn_name(), &cont.ident().to_string()),
+        None,
     )
 }
 
 /// An embedded type, struct or enum: `item` as the user's crate sees it,
 /// then inside a `const _` its `remote` copy, its `history`, `Embedded`,
 /// a plain `Serialize` and a `Deserialize` that reads the root's version
-/// in scope.
+/// in scope, after the statements `before_read`.
 pub fn embedded_type(
     head: &Head<'_>,
     item: TokenStream,
     remote: TokenStream,
     history: TokenStream,
+    before_read: Option<TokenStream>,
 ) -> TokenStream {
     let embedded = impl_embedded(head);
     let serialize = head.serialize.then(|| {
@@ -125,7 +127,7 @@ pub fn embedded_type(
     });
     let deserialize = head
         .deserialize
-        .then(|| impl_deserialize(head, &quote!(deserialize_embedded)));
+        .then(|| impl_deserialize(head, &quote!(deserialize_embedded), before_read.as_ref()));
     quote! {
         #item
 
@@ -997,8 +999,13 @@ fn impl_serialize_as(
     }
 }
 
-/// `Deserialize`, through `function` of `__private`.
-pub fn impl_deserialize(head: &Head<'_>, function: &TokenStream) -> TokenStream {
+/// `Deserialize`, through `function` of `__private`, after the statements
+/// `before`.
+pub fn impl_deserialize(
+    head: &Head<'_>,
+    function: &TokenStream,
+    before: Option<&TokenStream>,
+) -> TokenStream {
     let ident = head.ident;
     let mut generics = head.generics.clone();
     // As `Versioned` requires: an old document is rebuilt from an owned
@@ -1023,6 +1030,7 @@ pub fn impl_deserialize(head: &Head<'_>, function: &TokenStream) -> TokenStream 
             where
                 __D: ::palimpsest::__private::serde::Deserializer<'de>,
             {
+                #before
                 ::palimpsest::__private::#function::<Self, __D>(__deserializer)
             }
         }

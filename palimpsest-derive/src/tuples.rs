@@ -437,6 +437,7 @@ impl<'a> Tuple<'a> {
             user_struct_of(self.original),
             self.remote_struct(),
             self.history_fn(changes),
+            None,
         )
     }
 

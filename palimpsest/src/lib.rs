@@ -836,7 +836,9 @@ pub use write::{to_string, to_value, to_vec, to_writer};
 /// take none of the variant attributes (a compile error says so), only the
 /// fields of its struct variants change, and an object of an old document
 /// is matched to the first struct variant that claims all its keys under
-/// their names of any version, as serde tries variants in order.
+/// their names of any version, as serde tries variants in order. Its
+/// schema contract (feature `contracts`) holds each variant's payload, as
+/// the macro names them; an untagged enum not marked `embedded` is `any`.
 ///
 /// Every route reads old documents alike (the tree engine, the streaming
 /// reader with the root's version first, last or absent, any

@@ -82,6 +82,23 @@ pub enum Difference {
         /// The variant.
         variant: String,
     },
+    /// A new variant of an untagged enum. Documents hold no variant name,
+    /// so no attribute declares it: a new version does, and the documents
+    /// of older ones still read.
+    UntaggedVariantAdded {
+        /// The enum.
+        owner: String,
+        /// The variant.
+        variant: String,
+    },
+    /// A variant of an untagged enum is gone: documents that hold its
+    /// payload no longer read.
+    UntaggedVariantRemoved {
+        /// The enum.
+        owner: String,
+        /// The variant.
+        variant: String,
+    },
     /// A named type, or a variant's payload, changed kind (a struct became
     /// an enum, a newtype's inner format changed, ...).
     TypeChanged {
@@ -177,8 +194,11 @@ impl Difference {
                 optional: false, ..
             }
             | Difference::FieldOptionality { optional: true, .. }
-            | Difference::VariantAdded { .. } => Compatibility::Backward,
-            Difference::VariantRemoved { .. } => Compatibility::Forward,
+            | Difference::VariantAdded { .. }
+            | Difference::UntaggedVariantAdded { .. } => Compatibility::Backward,
+            Difference::VariantRemoved { .. } | Difference::UntaggedVariantRemoved { .. } => {
+                Compatibility::Forward
+            }
             Difference::FieldRenamed { .. }
             | Difference::FieldChanged { .. }
             | Difference::VariantRenamed { .. }
@@ -266,6 +286,21 @@ impl Difference {
             Difference::VariantAdded { owner, variant } => format!(
                 "variant `{variant}` of `{owner}` was added{when} `#[added_in({since})]`"
             ),
+            Difference::UntaggedVariantAdded { owner, variant } => match next {
+                Some(v) => format!("variant `{variant}` of the untagged enum `{owner}` was added in {v}"),
+                None => format!(
+                    "variant `{variant}` of the untagged enum `{owner}` was added without a new version: add one (documents hold no variant name, so no attribute declares it; older documents still read)"
+                ),
+            },
+            Difference::UntaggedVariantRemoved { owner, variant } => {
+                let (when, since) = match next {
+                    Some(v) => (format!(" in {v}"), format!("\"{v}\"")),
+                    None => (" without a new version".to_owned(), "...".to_owned()),
+                };
+                format!(
+                    "variant `{variant}` of the untagged enum `{owner}` was removed{when}: documents that hold its payload no longer read; keep the variant, or convert the field that holds the enum (`#[converted(..., since = {since})]`)"
+                )
+            }
             Difference::TypeChanged { owner } => match next {
                 Some(v) => format!("`{owner}` changed its shape in {v} with no step that explains it"),
                 None => format!("`{owner}` changed its shape without a new version"),
@@ -319,6 +354,18 @@ impl fmt::Display for Difference {
             }
             Difference::VariantAdded { owner, variant } => {
                 write!(f, "variant `{variant}` of `{owner}` added")
+            }
+            Difference::UntaggedVariantAdded { owner, variant } => {
+                write!(
+                    f,
+                    "variant `{variant}` of the untagged enum `{owner}` added"
+                )
+            }
+            Difference::UntaggedVariantRemoved { owner, variant } => {
+                write!(
+                    f,
+                    "variant `{variant}` of the untagged enum `{owner}` removed"
+                )
             }
             Difference::TypeChanged { owner } => write!(f, "`{owner}` changed its shape"),
             Difference::KeyChanged { from, to } => {
@@ -382,6 +429,22 @@ fn definition(owner: &str, old: &Definition, new: &Definition, out: &mut Vec<Dif
         (Definition::Unknown, _) | (_, Definition::Unknown) => {}
         (Definition::Struct(old), Definition::Struct(new)) => fields(owner, old, new, out),
         (Definition::Enum(old), Definition::Enum(new)) => variants(owner, old, new, out),
+        // Documents do not hold an untagged variant's name: a variant
+        // renamed with its payload kept changes none.
+        (Definition::Untagged(old), Definition::Untagged(new)) => {
+            let mut found = Vec::new();
+            variants(owner, old, new, &mut found);
+            out.extend(found.into_iter().filter_map(|difference| match difference {
+                Difference::VariantRenamed { .. } => None,
+                Difference::VariantAdded { owner, variant } => {
+                    Some(Difference::UntaggedVariantAdded { owner, variant })
+                }
+                Difference::VariantRemoved { owner, variant } => {
+                    Some(Difference::UntaggedVariantRemoved { owner, variant })
+                }
+                other => Some(other),
+            }));
+        }
         (Definition::Newtype(a), Definition::Newtype(b)) if a.admits(b) => {}
         (Definition::Tuple(a), Definition::Tuple(b))
             if a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.admits(b)) => {}

@@ -271,6 +271,11 @@ pub enum Definition {
     Struct(BTreeMap<String, Field>),
     /// An enum's variants, by serde name.
     Enum(BTreeMap<String, Definition>),
+    /// An untagged enum's variants, by name, with their payloads: a value
+    /// of it is the payload of any one of them, and the names are in no
+    /// document. Known of an untagged `#[versioned(embedded)]` enum, whose
+    /// macro names its variants; any other untagged enum is `any`.
+    Untagged(BTreeMap<String, Definition>),
     /// A newtype struct, or a newtype variant.
     Newtype(Format),
     /// A tuple struct, or a tuple variant.
@@ -287,7 +292,9 @@ impl Definition {
     pub(crate) fn names(&self, out: &mut Vec<String>) {
         match self {
             Definition::Struct(fields) => fields.values().for_each(|f| f.format.names(out)),
-            Definition::Enum(variants) => variants.values().for_each(|v| v.names(out)),
+            Definition::Enum(variants) | Definition::Untagged(variants) => {
+                variants.values().for_each(|v| v.names(out));
+            }
             Definition::Newtype(format) => format.names(out),
             Definition::Tuple(items) => items.iter().for_each(|item| item.names(out)),
             Definition::Unit | Definition::Unknown => {}
@@ -312,15 +319,9 @@ impl Definition {
                 }
                 Definition::Struct(a)
             }
-            (Definition::Enum(mut a), Definition::Enum(b)) => {
-                for (name, variant) in b {
-                    let joined = match a.remove(&name) {
-                        Some(seen) => seen.merge(variant),
-                        None => variant,
-                    };
-                    a.insert(name, joined);
-                }
-                Definition::Enum(a)
+            (Definition::Enum(a), Definition::Enum(b)) => Definition::Enum(merge_variants(a, b)),
+            (Definition::Untagged(a), Definition::Untagged(b)) => {
+                Definition::Untagged(merge_variants(a, b))
             }
             (Definition::Newtype(a), Definition::Newtype(b)) => Definition::Newtype(a.merge(b)),
             (Definition::Tuple(a), Definition::Tuple(b)) if a.len() == b.len() => {
@@ -330,6 +331,21 @@ impl Definition {
             (kept, _) => kept,
         }
     }
+}
+
+/// An enum's variants seen in two runs joined.
+fn merge_variants(
+    mut a: BTreeMap<String, Definition>,
+    b: BTreeMap<String, Definition>,
+) -> BTreeMap<String, Definition> {
+    for (name, variant) in b {
+        let joined = match a.remove(&name) {
+            Some(seen) => seen.merge(variant),
+            None => variant,
+        };
+        a.insert(name, joined);
+    }
+    a
 }
 
 /// The shape of one version of a versioned type: what its documents hold.

@@ -1,7 +1,7 @@
 //! Older versions' shapes: the current shape with the history's changes
 //! undone, newest first, as a downgrade undoes them on a document.
 
-use crate::embedded::{histories_of, EmbeddedHistory, VariantOp};
+use crate::embedded::{histories_of, root_sites, EmbeddedHistory, Site, VariantOp};
 use crate::schema::Schema;
 use crate::step::Op;
 use crate::version::Version;
@@ -12,7 +12,7 @@ use super::format::{Definition, Field, Format, Shape};
 /// where a change has no declared shape (a hand-written step, a move
 /// between paths) or no path leads to the current version.
 pub(crate) fn shapes(schema: &Schema, current: &Shape) -> Vec<(Version, Option<Shape>)> {
-    let embedded = histories_of(schema);
+    let embedded = shape_names(schema, current);
     schema
         .versions()
         .iter()
@@ -29,7 +29,7 @@ pub(crate) fn shapes(schema: &Schema, current: &Shape) -> Vec<(Version, Option<S
 
 fn older(
     schema: &Schema,
-    embedded: &[&'static EmbeddedHistory],
+    embedded: &[(&'static EmbeddedHistory, String)],
     current: &Shape,
     version: &Version,
 ) -> Option<Shape> {
@@ -55,8 +55,8 @@ fn older(
         {
             return None;
         }
-        for history in embedded {
-            match shape.types.get_mut(history.type_name()) {
+        for (history, name) in embedded {
+            match shape.types.get_mut(name) {
                 Some(Definition::Struct(fields)) => {
                     for op in history.field_ops_at(to).iter().rev() {
                         undo_field_op(fields, op)?;
@@ -67,7 +67,7 @@ fn older(
                         undo_position_op(items, op)?;
                     }
                 }
-                Some(Definition::Enum(variants)) => {
+                Some(Definition::Enum(variants) | Definition::Untagged(variants)) => {
                     for op in history.variant_ops_at(to).iter().rev() {
                         undo_variant_op(variants, op);
                     }
@@ -82,6 +82,75 @@ fn older(
     }
     shape.prune();
     Some(shape)
+}
+
+/// Each embedded type's history with the name its definitions have in
+/// `current`: serde's, which `#[serde(rename)]` on the type sets and the
+/// history does not know, so it is read off the shape where the parent's
+/// field holds the type. A type no field of the shape leads to keeps its
+/// Rust name.
+fn shape_names(schema: &Schema, current: &Shape) -> Vec<(&'static EmbeddedHistory, String)> {
+    let mut found: Vec<(&'static EmbeddedHistory, String)> = Vec::new();
+    let root = match &current.root {
+        Format::Named(name) => Some(name.clone()),
+        _ => None,
+    };
+    let mut todo: Vec<(&[Site], Option<String>)> = vec![(root_sites(schema), root)];
+    while let Some((sites, parent)) = todo.pop() {
+        for site in sites {
+            let history = site.history();
+            if found.iter().any(|(seen, _)| std::ptr::eq(*seen, history)) {
+                continue;
+            }
+            let name = if site.is_whole() {
+                parent.clone()
+            } else {
+                parent
+                    .as_ref()
+                    .and_then(|parent| current.types.get(parent))
+                    .and_then(|definition| held_at(definition, site))
+            };
+            let name = name.unwrap_or_else(|| history.type_name().to_owned());
+            found.push((history, name.clone()));
+            todo.push((history.sites(), Some(name)));
+        }
+    }
+    for history in histories_of(schema) {
+        if !found.iter().any(|(seen, _)| std::ptr::eq(*seen, history)) {
+            found.push((history, history.type_name().to_owned()));
+        }
+    }
+    found
+}
+
+/// The named type a field of `definition` that `site` reads holds, through
+/// the containers an embedded field may have (options, sequences, map
+/// values); for an enum, a variant's payload, which its sites name.
+fn held_at(definition: &Definition, site: &Site) -> Option<String> {
+    let mut format = match definition {
+        Definition::Struct(fields) => fields
+            .iter()
+            .find(|(name, _)| site.reads(name))
+            .map(|(_, field)| &field.format)?,
+        Definition::Enum(variants) | Definition::Untagged(variants) => {
+            variants.iter().find_map(|(name, payload)| match payload {
+                Definition::Newtype(format) if site.reads(name) => Some(format),
+                Definition::Struct(fields) => fields
+                    .iter()
+                    .find(|(name, _)| site.reads(name))
+                    .map(|(_, field)| &field.format),
+                _ => None,
+            })?
+        }
+        _ => return None,
+    };
+    loop {
+        match format {
+            Format::Option(inner) | Format::Array(inner) | Format::Map(_, inner) => format = inner,
+            Format::Named(name) => return Some(name.clone()),
+            _ => return None,
+        }
+    }
 }
 
 /// The names of fields the history of `schema` gives (added, renamed,

@@ -166,6 +166,14 @@ fn named(definition: &Definition, tag: Option<&str>, content: Option<&str>) -> V
                 }),
             }))
         }
+        // serde takes the first variant whose payload fits; a value may
+        // fit several.
+        (Definition::Untagged(variants), _) => json!({
+            "anyOf": variants
+                .values()
+                .map(|payload| named(payload, None, None))
+                .collect::<Vec<_>>()
+        }),
         (Definition::Struct(fields), _) => object(fields),
         (Definition::Newtype(inner), _) => format(inner),
         (Definition::Tuple(items), _) => format(&Format::Tuple(items.clone())),

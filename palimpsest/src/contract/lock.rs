@@ -218,7 +218,10 @@ impl Lock {
                     // The change lies between this version and the next.
                     let next = versions.get(index + 1).map(|(v, _)| v.to_string());
                     for difference in differences(&locked, shape) {
-                        if gained_default(&difference) || reported.contains(&difference) {
+                        if gained_default(&difference)
+                            || widened_in(&difference, next.as_deref())
+                            || reported.contains(&difference)
+                        {
                             continue;
                         }
                         problems.push(difference.unexplained(&root, next.as_deref()));
@@ -362,6 +365,13 @@ fn gained_default(difference: &Difference) -> bool {
         difference,
         Difference::FieldOptionality { optional: true, .. }
     )
+}
+
+/// Whether the change is a variant added to an untagged enum in a later
+/// version: no attribute can declare it (documents hold no variant name),
+/// the new version does, and this version's documents still read.
+fn widened_in(difference: &Difference, next: Option<&str>) -> bool {
+    next.is_some() && matches!(difference, Difference::UntaggedVariantAdded { .. })
 }
 
 fn read(path: &Path) -> Result<Option<Shape>, LockError> {

@@ -34,7 +34,11 @@
 //!
 //! An untagged enum is `any`: serde buffers the value in its `Content`
 //! and tries each variant on that buffer, so no variant's reads reach the
-//! tracer, and its errors name no field. A change inside one is not seen.
+//! tracer, and its errors name no field. A change inside one is not seen,
+//! unless the enum is `#[versioned(embedded)]`: its `Deserialize` names
+//! its variants and their payload types to the tracer just before serde
+//! reads it ([`reading_untagged`]), and each payload is traced as a value
+//! of its own, so the enum is a [`Definition::Untagged`] of them.
 //! The buffer is given one kind of value per run (unit, a boolean, an
 //! integer, a number, a string, an empty sequence, an empty map) until a
 //! variant takes one, so the trace, and the sample value, go on past it.
@@ -49,6 +53,7 @@
 //! with no finite document (every variant holds it, or a struct holds
 //! itself through a `Box` alone) is an error, not an endless trace.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
@@ -58,6 +63,118 @@ use serde::de::{
 };
 
 use super::format::{Definition, Field, Format};
+use crate::__private::{UntaggedVariants, VariantVisitor};
+
+/// An untagged enum's name and the function that traces its variants.
+type Announced = (
+    &'static str,
+    fn(&mut Tracer) -> BTreeMap<String, Definition>,
+);
+
+thread_local! {
+    /// Whether a trace runs on this thread: only then is an untagged enum
+    /// announced.
+    static TRACING: Cell<bool> = const { Cell::new(false) };
+    /// The untagged `#[versioned(embedded)]` enum whose `Deserialize` is
+    /// about to read its buffered value, for the tracer's `untagged`.
+    static ANNOUNCED: Cell<Option<Announced>> = const { Cell::new(None) };
+}
+
+/// Called by an untagged `#[versioned(embedded)]` enum's `Deserialize`
+/// just before serde buffers its value: the buffered read that follows is
+/// of `E`, whose variants the tracer then traces one by one.
+pub(crate) fn reading_untagged<E: UntaggedVariants>() {
+    if TRACING.with(Cell::get) {
+        ANNOUNCED.with(|announced| announced.set(Some((E::NAME, untagged_variants::<E>))));
+    }
+}
+
+/// Each variant of `E` with its payload traced.
+fn untagged_variants<E: UntaggedVariants>(tracer: &mut Tracer) -> BTreeMap<String, Definition> {
+    let mut variants = Variants {
+        tracer,
+        found: BTreeMap::new(),
+    };
+    E::variants(&mut variants);
+    variants.found
+}
+
+/// What an untagged enum's variants are traced into.
+struct Variants<'t> {
+    tracer: &'t mut Tracer,
+    found: BTreeMap<String, Definition>,
+}
+
+impl Variants<'_> {
+    /// The format of a payload of type `T`; `None` when its `Deserialize`
+    /// refused the sample (serde would try the next variant).
+    fn payload<T: serde::de::DeserializeOwned>(&mut self) -> Option<Format> {
+        // An untagged enum inside the payload (the enum itself, in a
+        // tree) that refused its value is given the next kind of value.
+        loop {
+            let mut format = Format::Any;
+            let depth = self.tracer.stack.len();
+            self.tracer.last_content = None;
+            let read = T::deserialize(Sample {
+                tracer: self.tracer,
+                out: &mut format,
+            });
+            // A read that failed midway left the types it was in.
+            self.tracer.stack.truncate(depth);
+            let error = match read {
+                Ok(_) => return Some(format),
+                Err(error) => error,
+            };
+            let known = self.tracer.learned();
+            self.tracer.try_other_content(&error);
+            if self.tracer.learned() == known {
+                return None;
+            }
+        }
+    }
+}
+
+impl VariantVisitor for Variants<'_> {
+    fn unit(&mut self, name: &'static str) {
+        self.found.insert(name.to_owned(), Definition::Unit);
+    }
+
+    fn newtype<T: serde::de::DeserializeOwned>(&mut self, name: &'static str) {
+        let payload = self
+            .payload::<T>()
+            .map_or(Definition::Unknown, Definition::Newtype);
+        self.found.insert(name.to_owned(), payload);
+    }
+
+    fn tuple<T: serde::de::DeserializeOwned>(&mut self, name: &'static str) {
+        let payload = match self.payload::<T>() {
+            Some(Format::Tuple(items)) => Definition::Tuple(items),
+            _ => Definition::Unknown,
+        };
+        self.found.insert(name.to_owned(), payload);
+    }
+
+    fn fields(&mut self, name: &'static str) {
+        self.found.insert(name.to_owned(), Definition::Unknown);
+    }
+}
+
+/// Marks a trace under way on this thread while it lives.
+struct Tracing;
+
+impl Tracing {
+    fn start() -> Tracing {
+        TRACING.with(|tracing| tracing.set(true));
+        Tracing
+    }
+}
+
+impl Drop for Tracing {
+    fn drop(&mut self) {
+        TRACING.with(|tracing| tracing.set(false));
+        ANNOUNCED.with(|announced| announced.set(None));
+    }
+}
 
 /// Why a type could not be traced: its `Deserialize` refused a sample
 /// value (a validating `try_from`, a borrowed `&str`, ...).
@@ -557,6 +674,7 @@ where
         candidates: candidates.to_vec(),
         ..Tracer::default()
     };
+    let _tracing = Tracing::start();
     let mut root = Format::Any;
     loop {
         tracer.choices.push(Vec::new());
@@ -983,6 +1101,7 @@ impl<'de> Deserializer<'de> for Sample<'_> {
         self.tracer.enter(name, Some(index))?;
         let value = visitor.visit_enum(Choice {
             tracer: self.tracer,
+            name,
             variant,
             payload: &mut payload,
         });
@@ -1005,12 +1124,25 @@ impl Sample<'_> {
     /// The value serde buffers for an untagged enum: the kind of
     /// [`CONTENT_KINDS`] the failed runs reached at this place.
     fn untagged<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
+        let format = match ANNOUNCED.with(Cell::take) {
+            Some((name, variants)) => {
+                // Inside itself, its variants are those of the outer read.
+                if !self.tracer.stack.iter().any(|(seen, _)| seen == name) {
+                    self.tracer.enter(name, None)?;
+                    let found = variants(self.tracer);
+                    self.tracer.leave();
+                    self.tracer.define(name, Definition::Untagged(found));
+                }
+                Format::Named(name.to_owned())
+            }
+            None => Format::Any,
+        };
         let place = self.tracer.place();
         let kind = self.tracer.content_kinds.get(&place).copied().unwrap_or(0);
         if self.tracer.replay.is_none() {
             self.tracer.last_content = Some(place);
         }
-        let tracer = self.record(Format::Any);
+        let tracer = self.record(format);
         match kind {
             0 => visitor.visit_unit(),
             1 => visitor.visit_bool(true),
@@ -1515,6 +1647,8 @@ impl<'de> MapAccess<'de> for Fields<'_, '_> {
 /// The variant a run chose, and its payload.
 struct Choice<'t, 'f> {
     tracer: &'t mut Tracer,
+    /// The enum.
+    name: &'static str,
     variant: &'static str,
     payload: &'f mut Definition,
 }
@@ -1575,8 +1709,20 @@ impl<'de> VariantAccess<'de> for Choice<'_, '_> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, TraceError> {
+        // Each field is left out once, on the road of the run that first
+        // chose the variant, as a struct's (see `trace`).
+        let owner = format!("{}::{}", self.name, self.variant);
+        let run = self.tracer.choices.len() - 1;
+        self.tracer.first_run.entry(owner.clone()).or_insert(run);
+        for field in fields {
+            self.tracer.field_names.insert((*field).to_owned(), field);
+        }
+        let omitted = match &self.tracer.omit {
+            Some((omit_owner, field)) if *omit_owner == owner => Some(*field),
+            _ => None,
+        };
         let mut formats = vec![Format::Any; fields.len()];
-        let order = self.tracer.order(self.variant, fields, None);
+        let order = self.tracer.order(self.variant, fields, omitted);
         let value = visitor.visit_map(Fields {
             tracer: self.tracer,
             owner: Some(self.variant),
@@ -1586,9 +1732,16 @@ impl<'de> VariantAccess<'de> for Choice<'_, '_> {
             next: 0,
             probe: None,
         });
+        if omitted.is_some() && self.tracer.omission_failed.is_none() {
+            self.tracer.omission_failed = Some(value.is_err());
+        }
+        self.tracer
+            .payload_sites
+            .insert(owner, (self.name.to_owned(), self.variant.to_owned()));
         *self.payload = Definition::Struct(
             order
                 .iter()
+                .filter(|index| Some(fields[**index]) != omitted)
                 .map(|index| (fields[*index], formats[*index].clone()))
                 .map(|(name, format)| field(name, format))
                 .collect(),

@@ -10,6 +10,9 @@ pub use crate::embedded::{
 };
 pub use crate::ser::Stamped;
 
+mod untagged;
+pub use untagged::{reading_untagged, UntaggedVariants, VariantVisitor};
+
 /// A `#[versioned]` root's fields, written by its remote copy with no
 /// stamp: what [`serialize_root`] writes the stamp around.
 pub trait SerializePlain {
