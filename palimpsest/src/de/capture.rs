@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::vec;
 
-use serde::de::value::MapAccessDeserializer;
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{
     DeserializeSeed, Deserializer, Error as _, IntoDeserializer, MapAccess, SeqAccess, Visitor,
 };
@@ -79,12 +79,24 @@ pub(super) fn repeated_on_path(
         };
         entries = inner;
     }
-    let mut seen = std::collections::HashSet::with_capacity(entries.len());
-    entries
-        .iter()
-        .find(|(key, _)| !seen.insert(key.as_ref()))
-        .map(|(key, _)| format!("{at}.{key}"))
+    // A metadata object holds a handful of keys: compared pairwise, with
+    // no set to allocate and hash into, unless it holds many.
+    let repeated = if entries.len() <= SCAN_LIMIT {
+        entries
+            .iter()
+            .enumerate()
+            .find(|(i, (key, _))| entries[..*i].iter().any(|(seen, _)| seen == key))
+            .map(|(_, entry)| entry)
+    } else {
+        let mut seen = std::collections::HashSet::with_capacity(entries.len());
+        entries.iter().find(|(key, _)| !seen.insert(key.as_ref()))
+    };
+    repeated.map(|(key, _)| format!("{at}.{key}"))
 }
+
+/// Up to this many keys, a repeated one is found by comparing each key
+/// with those before it.
+const SCAN_LIMIT: usize = 16;
 
 /// Captured entries as an object. Inserted one by one: collecting a map
 /// first gathers and sorts its entries in a vector of their own, which
@@ -98,6 +110,126 @@ pub(super) fn object(entries: Vec<(Cow<'_, str>, Captured<'_>)>) -> Map<String, 
     object
 }
 
+/// The visits of scalars, each made the `Value` serde_json's own visitor
+/// makes of it, then `$wrap`ped.
+macro_rules! scalars {
+    ($output:ty, $wrap:expr) => {
+        scalars!(@ $output, $wrap; visit_bool(bool) visit_i64(i64) visit_u64(u64)
+            visit_i128(i128) visit_u128(u128) visit_f64(f64));
+    };
+    (@ $output:ty, $wrap:expr; $($method:ident($ty:ty))*) => {
+        $(
+            fn $method<E: serde::de::Error>(self, v: $ty) -> Result<$output, E> {
+                Value::deserialize(v.into_deserializer()).map($wrap)
+            }
+        )*
+    };
+}
+
+/// The value of a key captured when the document is known to be older
+/// (its version came first): read straight into the `Value` the engine
+/// edits, with no [`Captured`] made only to be turned into one.
+///
+/// Under the metadata path, `segments` (the first, the top-level key, is
+/// the caller's), a `Value` keeps only a repeated key's last value: the
+/// first repeat is noted in `repeated` as [`repeated_on_path`] would find
+/// it, the one nearest the top winning.
+pub(super) struct ValueSeed<'p> {
+    pub(super) segments: &'p [String],
+    pub(super) depth: usize,
+    pub(super) repeated: &'p mut Option<(usize, String)>,
+}
+
+impl ValueSeed<'_> {
+    fn note(&mut self, key: &str) {
+        if self
+            .repeated
+            .as_ref()
+            .is_some_and(|(depth, _)| *depth <= self.depth)
+        {
+            return;
+        }
+        let mut at = self.segments[..self.depth].join(".");
+        at.push('.');
+        at.push_str(key);
+        *self.repeated = Some((self.depth, at));
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, map: A) -> Result<Value, A::Error> {
+        let (first, mut map) = match open(map)? {
+            Opening::Empty => return Ok(Value::Object(Map::new())),
+            Opening::Private(value) => return Ok(value),
+            Opening::Key(first, map) => (first, map),
+        };
+        // In the metadata object every key counts; above it, the path's.
+        let inside = self.depth == self.segments.len();
+        let mut object = Map::new();
+        let mut key = Some(first);
+        while let Some(next) = key.take() {
+            let on_path = !inside && next == self.segments[self.depth];
+            let value = if on_path {
+                map.next_value_seed(ValueSeed {
+                    segments: self.segments,
+                    depth: self.depth + 1,
+                    repeated: self.repeated,
+                })?
+            } else {
+                map.next_value()?
+            };
+            if (inside || on_path) && object.contains_key(next.as_ref()) {
+                self.note(&next);
+            }
+            object.insert(next.into_owned(), value);
+            key = map.next_key_seed(KeySeed)?;
+        }
+        Ok(Value::Object(object))
+    }
+
+    // Anything but an object is read as serde_json reads it.
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Value, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        Value::deserialize(deserializer)
+    }
+
+    scalars!(Value, std::convert::identity);
+}
+
 impl<'de> Deserialize<'de> for Captured<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(CaptureVisitor)
@@ -105,17 +237,6 @@ impl<'de> Deserialize<'de> for Captured<'de> {
 }
 
 struct CaptureVisitor;
-
-/// A scalar becomes the `Value` serde_json's own visitor makes of it.
-macro_rules! scalars {
-    ($($method:ident($ty:ty);)*) => {
-        $(
-            fn $method<E: serde::de::Error>(self, v: $ty) -> Result<Captured<'de>, E> {
-                Value::deserialize(v.into_deserializer()).map(Captured::Other)
-            }
-        )*
-    };
-}
 
 /// Where serde_json's private map keys start: it hands a number of
 /// arbitrary precision, and a raw value, as a map with one such key.
@@ -130,14 +251,7 @@ impl<'de> Visitor<'de> for CaptureVisitor {
         f.write_str("any valid JSON value")
     }
 
-    scalars! {
-        visit_bool(bool);
-        visit_i64(i64);
-        visit_u64(u64);
-        visit_i128(i128);
-        visit_u128(u128);
-        visit_f64(f64);
-    }
+    scalars!(Captured<'de>, Captured::Other);
 
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
         Ok(Captured::Str(Cow::Borrowed(v)))
@@ -171,17 +285,12 @@ impl<'de> Visitor<'de> for CaptureVisitor {
         Ok(Captured::Seq(items))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let Some(first) = map.next_key_seed(KeySeed)? else {
-            return Ok(Captured::Map(Vec::new()));
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let (first, mut map) = match open(map)? {
+            Opening::Empty => return Ok(Captured::Map(Vec::new())),
+            Opening::Private(value) => return Ok(Captured::Other(value)),
+            Opening::Key(first, map) => (first, map),
         };
-        if first.starts_with(SERDE_JSON_PRIVATE) {
-            let resumed = Resumed {
-                first: Some(first),
-                map,
-            };
-            return Value::deserialize(MapAccessDeserializer::new(resumed)).map(Captured::Other);
-        }
         let mut entries = with_capacity(map.size_hint());
         entries.push((first, map.next_value()?));
         while let Some(key) = map.next_key_seed(KeySeed)? {
@@ -189,6 +298,29 @@ impl<'de> Visitor<'de> for CaptureVisitor {
         }
         Ok(Captured::Map(entries))
     }
+}
+
+/// A map whose first key is read.
+enum Opening<'de, A> {
+    Empty,
+    /// serde_json's private map (a number of arbitrary precision, a raw
+    /// value), read whole as the `Value` serde_json makes of it.
+    Private(Value),
+    Key(Cow<'de, str>, A),
+}
+
+fn open<'de, A: MapAccess<'de>>(mut map: A) -> Result<Opening<'de, A>, A::Error> {
+    let Some(first) = map.next_key_seed(KeySeed)? else {
+        return Ok(Opening::Empty);
+    };
+    if first.starts_with(SERDE_JSON_PRIVATE) {
+        let resumed = Resumed {
+            first: Some(first),
+            map,
+        };
+        return Value::deserialize(MapAccessDeserializer::new(resumed)).map(Opening::Private);
+    }
+    Ok(Opening::Key(first, map))
 }
 
 /// A vector for as many items as a format announces, within reason; one

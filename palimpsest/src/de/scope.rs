@@ -84,14 +84,19 @@ struct ScopeSite {
 impl ScopeSite {
     /// The site of the value of `key`, a field of the object the cursor
     /// stands at.
-    fn new(site: &Site, key: &str, migration: &Rc<Migration>) -> Self {
+    fn new(
+        site: &'static Site,
+        key: &str,
+        table: &'static KeyTable,
+        migration: &Rc<Migration>,
+    ) -> Self {
         let mut here = migration.here.borrow_mut();
         let back = here.mark();
         here.enter(site, key);
         let history = site.history();
         ScopeSite {
             history,
-            table: migration.table(history),
+            table,
             counted: site.counted(),
             next: 0,
             migrates: migration.keeps || history.changes_after(&migration.from),
@@ -114,7 +119,7 @@ impl ScopeSite {
             }
             // Its exact path is not known: errors name the report path.
             None => {
-                let pattern = here.pattern().to_owned();
+                let pattern = here.pattern_now().to_owned();
                 Some(here.swap_exact(pattern))
             }
         };
@@ -122,7 +127,7 @@ impl ScopeSite {
     }
 
     fn exact(&self) -> String {
-        self.migration.here.borrow().exact().to_owned()
+        self.migration.here.borrow_mut().exact_now().to_owned()
     }
 }
 
@@ -255,7 +260,8 @@ impl Probes {
     pub(super) fn enter(&self, key: &str) -> Option<Scoped> {
         let migration = self.migration.as_ref()?;
         let site = self.schema.nested.as_ref()?.site(key)?;
-        Some(Scoped::enter(ScopeSite::new(site, key, migration)))
+        let table = migration.table(site.history());
+        Some(Scoped::enter(ScopeSite::new(site, key, table, migration)))
     }
 }
 
@@ -375,20 +381,16 @@ where
         };
         let streamed = site
             .migration
-            .variant_name(
-                site.table,
-                site.history,
-                &name,
-                site.migration.here.borrow().pattern(),
-            )
+            .variant_name(site.table, site.history, &name)
             .map(|now| {
-                let payload = site.history.sites().iter().find(|child| child.reads(now));
-                (now, payload)
+                let sites = site.history.sites();
+                let payload = sites.iter().position(|child| child.reads(now));
+                (now, payload.map(|index| (index, &sites[index])))
             })
             // A payload whose objects need exact paths no reader counts is
             // left to the tree engine, which knows them.
             .filter(|(_, payload)| {
-                !payload.is_some_and(|child| site.migration.keeps && child.counted().is_none())
+                !payload.is_some_and(|(_, child)| site.migration.keeps && child.counted().is_none())
             });
         let Some((now, payload)) = streamed else {
             let mut object = Map::new();
@@ -401,7 +403,10 @@ where
         // In scope only where it changes something or keeps what no
         // field claims: else the payload is current.
         let payload = payload
-            .map(|child| ScopeSite::new(child, now, &site.migration))
+            .map(|(index, child)| {
+                let table = site.table.child(site.history, index, &site.migration);
+                ScopeSite::new(child, now, table, &site.migration)
+            })
             .filter(|payload| payload.migrates);
         let value = T::deserialize_current(Variant {
             name: now,
@@ -757,8 +762,7 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
             && (self.table.streamed || (self.taken.first.is_none() && !self.table.changes))
         {
             for (take, _) in self.taken.iter() {
-                site.migration
-                    .record_take_out(take, site.migration.here.borrow().pattern());
+                site.migration.record_take_out(take);
             }
             return Ok(Tail::Moved(mem::take(&mut self.taken)));
         }
@@ -776,8 +780,7 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
                 let error = site.migration.take_out_error(take, &site.exact(), None);
                 return Err(self.fail(error));
             }
-            site.migration
-                .record_take_out(take, site.migration.here.borrow().pattern());
+            site.migration.record_take_out(take);
         }
         while let Some((take, value)) = self.taken.next() {
             captured.insert(take.to.to_owned(), value);
@@ -849,8 +852,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
                 }
                 Handling::Rename { ref rename, slot } => {
                     self.see(slot, rename.old)?;
-                    let migration = &self.site.migration;
-                    migration.record_plain_rename(rename, migration.here.borrow().pattern());
+                    self.site.migration.record_plain_rename(rename);
                     self.key = Cow::Borrowed(rename.new);
                 }
                 Handling::TakeOut { slot, .. } => {
@@ -893,9 +895,19 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
             }
             return Ok(value);
         }
-        let child = plan
-            .and_then(|plan| plan.site)
-            .map(|index| ScopeSite::new(&site.history.sites()[index], &self.key, &site.migration));
+        // The key as handed on, as the type names it: the cursor's frame
+        // borrows that name.
+        let child = plan.and_then(|plan| {
+            let name = match plan.handling {
+                Handling::Rename { rename, .. } => rename.new,
+                _ => plan.name,
+            };
+            plan.site.map(|index| (index, name))
+        });
+        let child = child.map(|(index, name)| {
+            let table = self.table.child(site.history, index, &site.migration);
+            ScopeSite::new(&site.history.sites()[index], name, table, &site.migration)
+        });
         let _scoped = child.map(Scoped::enter);
         self.inner.next_value_seed(seed)
     }

@@ -48,6 +48,9 @@ pub(super) struct Streaming<'de, 'c, A> {
     last_key: Cow<'de, str>,
     /// The fields that hold embedded types, when the root holds any.
     probes: Option<Probes>,
+    /// The first key repeated on the metadata path of values captured as
+    /// `Value`s (`ValueSeed`), with its depth.
+    repeated_on_path: Option<(usize, String)>,
 }
 
 /// The captured entries, handed on once the input has ended: as they came
@@ -100,6 +103,7 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
             tail_value: None,
             last_key: Cow::Borrowed(""),
             probes: None,
+            repeated_on_path: None,
         }
     }
 
@@ -139,6 +143,29 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
         Ok(())
     }
 
+    /// The value of `key`, to be captured: read straight into a `Value`
+    /// when the document is known to be older, as the migration needs it;
+    /// else held as the input lent it, in case it is current.
+    fn capture_value(&mut self, key: &str) -> Result<Captured<'de>, A::Error> {
+        if self.stamp.is_none() || self.current {
+            return self.inner.next_value();
+        }
+        let segments = match &self.schema.metadata {
+            Some(path) if path.segments().first().is_some_and(|root| root == key) => {
+                path.segments()
+            }
+            // Off the metadata path, a repeated key keeps its last value,
+            // as everywhere in the engine's `Value`s.
+            _ => return self.inner.next_value().map(Captured::Other),
+        };
+        let seed = capture::ValueSeed {
+            segments,
+            depth: 1,
+            repeated: &mut self.repeated_on_path,
+        };
+        self.inner.next_value_seed(seed).map(Captured::Other)
+    }
+
     /// Notes a streamed key whose presence a migration asks about.
     fn note(&mut self, bit: u8, key: &Cow<'de, str>) -> Result<(), A::Error> {
         let bit = 1 << bit;
@@ -166,10 +193,13 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
             return Ok(Tail::Current(captured.into_iter()));
         }
         let repeated = self
-            .schema
-            .metadata
-            .as_ref()
-            .and_then(|path| capture::repeated_on_path(&captured, path.segments()));
+            .repeated_on_path
+            .take()
+            .map(|(_, key)| key)
+            .or_else(|| {
+                let path = self.schema.metadata.as_ref()?;
+                capture::repeated_on_path(&captured, path.segments())
+            });
         if let Some(key) = repeated {
             return Err(self.repeated(Cow::Owned(key)));
         }
@@ -259,7 +289,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Streaming<'de, '_, A> {
                 Handling::Stream => {}
                 Handling::Note(bit) => self.note(bit, &key)?,
                 Handling::Capture => {
-                    let value = self.inner.next_value()?;
+                    let value = self.capture_value(&key)?;
                     self.capture(key, value)?;
                     continue;
                 }
@@ -393,6 +423,56 @@ mod tests {
             matches!(&err, Error::RepeatedKey { key, .. } if key == "stray_30"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn keys_repeated_on_the_metadata_path_are_refused_wherever_the_version_is() {
+        // Version first, the metadata root is read straight into a `Value`;
+        // last, it is held back as it came: the same repeat is named.
+        for (body, key) in [
+            (
+                r#""context": {"metadata": {"k": 1}, "metadata": {"k": 2}}"#,
+                "context.metadata",
+            ),
+            (
+                r#""context": {"metadata": {"k": 1, "k": 2}}"#,
+                "context.metadata.k",
+            ),
+            // The repeat nearest the top is named, whichever came first.
+            (
+                r#""context": {"metadata": {"k": 1, "k": 2}, "metadata": {}}"#,
+                "context.metadata",
+            ),
+            (
+                r#""context": {"agent": "a", "agent": "b", "metadata": {"k": 1, "j": 2, "k": 3, "j": 4}}"#,
+                "context.metadata.k",
+            ),
+        ] {
+            for doc in [
+                format!(r#"{{"schema_version": "0.1.0", "result": "r", "notes": "n", {body}}}"#),
+                format!(r#"{{"result": "r", "notes": "n", {body}, "schema_version": "0.1.0"}}"#),
+            ] {
+                let err = crate::from_str::<Trace>(&doc).unwrap_err();
+                assert!(
+                    matches!(&err, Error::RepeatedKey { key: found, .. } if found == key),
+                    "{doc}: {err}"
+                );
+            }
+        }
+        // Off the path, a repeated key keeps its last value, as in a `Value`.
+        let body =
+            r#""context": {"agent": "a", "agent": "b", "metadata": {"run": {"x": 1, "x": 2}}}"#;
+        let first =
+            format!(r#"{{"schema_version": "0.1.0", "result": "r", "notes": "n", {body}}}"#);
+        let last = format!(r#"{{"result": "r", "notes": "n", {body}, "schema_version": "0.1.0"}}"#);
+        let (first, last) = (
+            crate::from_str::<Trace>(&first).unwrap(),
+            crate::from_str::<Trace>(&last).unwrap(),
+        );
+        assert_eq!(first.value.context.agent, "b");
+        assert_eq!(first.value.context.metadata["run"], json!({"x": 2}));
+        assert_eq!(first.value, last.value);
+        assert_eq!(first.report, last.report);
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub(super) struct TakeOutSlot<'a> {
 impl TakeOutSlot<'_> {
     /// The exact path of the object holding the source: `steps[3]`.
     fn exact(&self) -> String {
-        self.migration.here.borrow().exact().to_owned()
+        self.migration.here.borrow_mut().exact_now().to_owned()
     }
 
     fn fail<E: serde::de::Error>(&self, error: Error) -> E {

@@ -6,7 +6,7 @@
 //! key of every object, the same answers cost more than the rest of the
 //! read.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use super::walk::{names, Migration, PlainRename};
 use super::EmbeddedHistory;
@@ -34,6 +34,9 @@ pub(crate) struct KeyTable {
     /// An enum's variants a change names, with their names at the current
     /// version (`None`: removed).
     variants: Vec<(&'static str, Option<&'static str>)>,
+    /// The tables of the types its sites hold, by site, found on first use:
+    /// one per field read, where the migration's list is searched.
+    children: Box<[OnceLock<&'static KeyTable>]>,
 }
 
 /// A small perfect hash of a table's keys: a key's length and first and
@@ -90,6 +93,9 @@ pub(crate) struct KeyPlan {
     pub(crate) handling: Handling,
     /// The index, in the type's sites, of the embedded type its value holds.
     pub(crate) site: Option<usize>,
+    /// The key planned, as the type names it ("" for keys it does not
+    /// know): a cursor's frame borrows it.
+    pub(crate) name: &'static str,
 }
 
 /// What an embedded object's reader does with one of its keys.
@@ -208,7 +214,14 @@ impl KeyTable {
                 } else {
                     Handling::Stream
                 };
-                (key, KeyPlan { handling, site })
+                (
+                    key,
+                    KeyPlan {
+                        handling,
+                        site,
+                        name: key,
+                    },
+                )
             })
             .collect::<Vec<_>>();
         // Every change is one the plans make: a plain rename or a move
@@ -235,10 +248,12 @@ impl KeyTable {
             slots: Slots::new(&names),
             keys: plans,
             variants: migration.variant_fates(history),
+            children: history.sites.iter().map(|_| OnceLock::new()).collect(),
             changes: migration.changes_object(history),
             other: KeyPlan {
                 handling: other,
                 site: None,
+                name: "",
             },
             streamed: streamed && history.variants.is_none() && !history.positional,
         }
@@ -254,6 +269,18 @@ impl KeyTable {
                 }
                 Handling::Stream | Handling::Capture => None,
             })
+    }
+
+    /// The table of the type the `index`th site of `history`, whose table
+    /// this is, holds, in the document `migration` reads.
+    #[inline]
+    pub(crate) fn child(
+        &self,
+        history: &'static EmbeddedHistory,
+        index: usize,
+        migration: &Migration,
+    ) -> &'static KeyTable {
+        self.children[index].get_or_init(|| migration.table(history.sites[index].history()))
     }
 
     /// The plan of `key`, borrowed: a plan holds a rename's or a move's

@@ -33,9 +33,38 @@ use crate::vocab::names::{LEGACY_NESTED, LEGACY_NESTED_UNCLAIMED};
 
 /// The report path (`steps[]`) and the exact path (`steps[3]`) of the
 /// embedded object a traversal is at.
+///
+/// A streamed read steps in and out of every field and element it reads,
+/// and mostly never asks where it is: the steps are pushed as frames and
+/// written into the two paths only when one is asked for (a value kept, a
+/// report recorded, an error named). The walk, which asks all the time,
+/// works on the written paths ([`Cursor::render`] first).
 pub(crate) struct Cursor {
     pattern: String,
     exact: String,
+    /// The steps entered, oldest first; the first `written` of them are in
+    /// the paths.
+    frames: Vec<Frame>,
+    written: usize,
+    /// The lengths of the paths before the first frame.
+    base: (usize, usize),
+}
+
+/// A step into a field or an element, and, once written, the lengths of
+/// the paths it ends at.
+struct Frame {
+    step: Entered,
+    ends: (usize, usize),
+}
+
+#[derive(Clone, Copy)]
+enum Entered {
+    /// The value of `key`, a field of the object, that `site` holds.
+    Field {
+        site: &'static Site,
+        key: &'static str,
+    },
+    Element(usize),
 }
 
 impl Cursor {
@@ -45,6 +74,9 @@ impl Cursor {
         Cursor {
             pattern: pattern.to_owned(),
             exact: exact.to_owned(),
+            frames: Vec::new(),
+            written: 0,
+            base: (pattern.len(), exact.len()),
         }
     }
 
@@ -52,58 +84,117 @@ impl Cursor {
         Cursor::at("", "")
     }
 
-    /// The exact path: `steps[3]`.
+    /// The exact path, `steps[3]`, as written: [`Cursor::render`] first
+    /// when frames may be pending.
     pub(crate) fn exact(&self) -> &str {
         &self.exact
     }
 
-    /// The report path: `steps[]`.
+    /// The report path, `steps[]`, as written.
     pub(crate) fn pattern(&self) -> &str {
         &self.pattern
+    }
+
+    /// The exact path, the frames pending written first.
+    pub(crate) fn exact_now(&mut self) -> &str {
+        self.render();
+        &self.exact
+    }
+
+    /// The report path, the frames pending written first.
+    pub(crate) fn pattern_now(&mut self) -> &str {
+        self.render();
+        &self.pattern
+    }
+
+    /// Writes the frames entered since the paths were last asked for.
+    pub(crate) fn render(&mut self) {
+        for frame in &mut self.frames[self.written..] {
+            match frame.step {
+                Entered::Field { site, key } => {
+                    if !self.pattern.is_empty() {
+                        self.pattern.push('.');
+                    }
+                    site.at.write(&mut self.pattern);
+                    push_key(&mut self.exact, key);
+                }
+                Entered::Element(index) => {
+                    self.exact.push('[');
+                    push_index(&mut self.exact, index);
+                    self.exact.push(']');
+                }
+            }
+            frame.ends = (self.pattern.len(), self.exact.len());
+        }
+        self.written = self.frames.len();
     }
 
     /// Where the cursor stands, for [`Cursor::back_to`].
     pub(crate) fn mark(&self) -> Mark {
         Mark {
-            pattern: self.pattern.len(),
-            exact: self.exact.len(),
+            frames: self.frames.len(),
         }
     }
 
     /// Steps into the value of `key`, a field of the object at the cursor
     /// that `site` holds: to `steps[]` and `steps`, from the root.
-    pub(crate) fn enter(&mut self, site: &Site, key: &str) {
-        if !self.pattern.is_empty() {
-            self.pattern.push('.');
+    pub(crate) fn enter(&mut self, site: &'static Site, key: &str) {
+        // The key is one of the site's names, which live as long as the
+        // program: the frame borrows it. (Any other is written at once.)
+        let named = |name: &&&'static str| std::ptr::eq(**name, key) || **name == key;
+        match site.at.names.iter().find(named) {
+            Some(name) => self.push(Entered::Field { site, key: name }),
+            None => {
+                self.render();
+                if !self.pattern.is_empty() {
+                    self.pattern.push('.');
+                }
+                site.at.write(&mut self.pattern);
+                push_key(&mut self.exact, key);
+                // An empty step: it ends where the paths now do.
+                self.frames.push(Frame {
+                    step: Entered::Field { site, key: "" },
+                    ends: (self.pattern.len(), self.exact.len()),
+                });
+                self.written = self.frames.len();
+            }
         }
-        site.at.write(&mut self.pattern);
-        push_key(&mut self.exact, key);
     }
 
     /// Steps into the element at `index` of the array at the cursor.
     pub(crate) fn enter_element(&mut self, index: usize) {
-        self.exact.push('[');
-        push_index(&mut self.exact, index);
-        self.exact.push(']');
+        self.push(Entered::Element(index));
+    }
+
+    fn push(&mut self, step: Entered) {
+        self.frames.push(Frame { step, ends: (0, 0) });
     }
 
     /// Back to where [`Cursor::mark`] stood, what was entered since left.
     pub(crate) fn back_to(&mut self, mark: Mark) {
-        self.pattern.truncate(mark.pattern);
-        self.exact.truncate(mark.exact);
+        self.frames.truncate(mark.frames);
+        if self.written > mark.frames {
+            self.written = mark.frames;
+            let (pattern, exact) = match mark.frames {
+                0 => self.base,
+                n => self.frames[n - 1].ends,
+            };
+            self.pattern.truncate(pattern);
+            self.exact.truncate(exact);
+        }
     }
 
     /// Swaps the exact path for `exact`, returning the one it held.
     pub(crate) fn swap_exact(&mut self, exact: String) -> String {
+        self.render();
         std::mem::replace(&mut self.exact, exact)
     }
 }
 
-/// The lengths of a [`Cursor`]'s paths at some point of a read.
+/// Where a [`Cursor`] stood at some point of a read: how many steps in.
 #[derive(Clone, Copy)]
 pub(crate) struct Mark {
-    pattern: usize,
-    exact: usize,
+    frames: usize,
 }
 
 /// Appends `index` in decimal: one per element read, where `write!` would
@@ -1289,11 +1380,14 @@ impl Migration {
             .op_error(error, self.step_from(take.version), take.version)
     }
 
-    /// Records a move its reader made as the source object streamed by, as
-    /// the walk records one.
-    pub(crate) fn record_take_out(&self, take: &TakeOut, at: &str) {
+    /// Records a move the reader of the object the cursor stands at made
+    /// as the source object streamed by, as the walk records one.
+    pub(crate) fn record_take_out(&self, take: &TakeOut) {
         let mut applied = self.sink.applied.borrow_mut();
-        record_move(&mut applied, take.from_path, take.to_path, at);
+        if applied.records() {
+            let at = &mut self.here.borrow_mut();
+            record_move(&mut applied, take.from_path, take.to_path, at.pattern_now());
+        }
     }
 
     /// Applies to an object captured by an embedded reader the changes of
@@ -1364,11 +1458,14 @@ impl Migration {
         Some(found)
     }
 
-    /// Records a rename its reader made as it read the key of an object at
-    /// the report path `at`, as [`Walk::changes`] records one.
-    pub(crate) fn record_plain_rename(&self, rename: &PlainRename, at: &str) {
+    /// Records a rename the reader of the object the cursor stands at made
+    /// as it read the key, as [`Walk::changes`] records one.
+    pub(crate) fn record_plain_rename(&self, rename: &PlainRename) {
         let mut applied = self.sink.applied.borrow_mut();
-        record_key_renamed(&mut applied, at, rename.old, rename.new);
+        if applied.records() {
+            let at = &mut self.here.borrow_mut();
+            record_key_renamed(&mut applied, at.pattern_now(), rename.old, rename.new);
+        }
     }
 
     /// The error of an object at `exact` that holds both names of a
@@ -1414,7 +1511,6 @@ impl Migration {
         table: &KeyTable,
         history: &'static EmbeddedHistory,
         name: &'n str,
-        pattern: &str,
     ) -> Option<&'n str> {
         let variants = history.variants()?;
         if variants.tagging != Tagging::External {
@@ -1429,6 +1525,8 @@ impl Migration {
         let now = now?;
         let mut applied = self.sink.applied.borrow_mut();
         if applied.records() {
+            let pattern = &mut self.here.borrow_mut();
+            let pattern = pattern.pattern_now();
             self.variant_fate(variants, name, &mut |old, new| {
                 record_renamed(&mut applied.renamed, pattern, old, new);
             });
@@ -1506,6 +1604,8 @@ impl Migration {
         let Some(nested) = &self.root.nested else {
             return Ok(());
         };
+        // The walk writes on the paths as they stand.
+        at.render();
         let kept_at = nested.kept_at.as_deref();
         let mut applied = self.sink.applied.borrow_mut();
         let mut kept = self.sink.kept.borrow_mut();
