@@ -73,9 +73,6 @@ struct ScopeSite {
     counted: Option<Counted>,
     /// The index of the next element, for `Counted::Element`.
     next: usize,
-    /// Whether its objects change, or keep what no field claims: if not,
-    /// they are current. Asked once per field, not once per object.
-    migrates: bool,
     migration: Rc<Migration>,
     /// Where the cursor stood before the field.
     back: Mark,
@@ -99,31 +96,34 @@ impl ScopeSite {
             table,
             counted: site.counted(),
             next: 0,
-            migrates: migration.keeps || history.changes_after(&migration.from),
             migration: Rc::clone(migration),
             back,
         }
     }
 
     /// Steps the cursor to the next object read here: where it stood,
-    /// and the exact path it held if it swapped it, for a [`Here`].
-    fn next_object(&mut self) -> (Mark, Option<String>) {
+    /// and the exact path it held if it swapped it, for a [`Here`]; `None`
+    /// when it stays (a field's one object stands where the field does,
+    /// and what its reader steps into it steps back out of).
+    fn next_object(&mut self) -> Option<(Mark, Option<String>)> {
+        if self.counted == Some(Counted::Field) {
+            return None;
+        }
         let mut here = self.migration.here.borrow_mut();
         let back = here.mark();
         let saved = match self.counted {
-            Some(Counted::Field) => None,
             Some(Counted::Element) => {
                 here.enter_element(self.next);
                 self.next += 1;
                 None
             }
             // Its exact path is not known: errors name the report path.
-            None => {
+            _ => {
                 let pattern = here.pattern_now().to_owned();
                 Some(here.swap_exact(pattern))
             }
         };
-        (back, saved)
+        Some((back, saved))
     }
 
     fn exact(&self) -> String {
@@ -288,16 +288,16 @@ where
         .filter(|site| std::ptr::eq(site.history, T::history()))
         .map(ScopeSite::next_object);
     // With nothing to change here, nor any value to keep, it is current.
-    let migrates = taken.0.as_ref().is_some_and(|site| site.migrates);
-    let (Some((back, saved)), Some(site)) = (step, taken.0.as_ref()) else {
+    let migrates = taken.0.as_ref().is_some_and(|site| site.table.migrates);
+    let (Some(step), Some(site)) = (step, taken.0.as_ref()) else {
         drop(taken);
         return T::deserialize_current(deserializer);
     };
-    let _here = Here {
+    let _here = step.map(|(back, saved)| Here {
         migration: &site.migration,
         back,
         saved,
-    };
+    });
     if !migrates {
         return T::deserialize_current(deserializer);
     }
@@ -402,12 +402,14 @@ where
         };
         // In scope only where it changes something or keeps what no
         // field claims: else the payload is current.
+        // (Asked of the table before the cursor steps in.)
         let payload = payload
             .map(|(index, child)| {
                 let table = site.table.child(site.history, index, &site.migration);
-                ScopeSite::new(child, now, table, &site.migration)
+                (child, table)
             })
-            .filter(|payload| payload.migrates);
+            .filter(|(_, table)| table.migrates)
+            .map(|(child, table)| ScopeSite::new(child, now, table, &site.migration));
         let value = T::deserialize_current(Variant {
             name: now,
             map: &mut map,

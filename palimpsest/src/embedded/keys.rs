@@ -31,6 +31,10 @@ pub(crate) struct KeyTable {
     /// version ([`Migration::changes_object`]), asked at the end of every
     /// object that captured nothing.
     pub(crate) changes: bool,
+    /// Whether the type or one it holds changes after the document's
+    /// version, or the read keeps what no field claims: if not, its objects
+    /// are current. Asked for every field put in scope.
+    pub(crate) migrates: bool,
     /// An enum's variants a change names, with their names at the current
     /// version (`None`: removed).
     variants: Vec<(&'static str, Option<&'static str>)>,
@@ -250,6 +254,7 @@ impl KeyTable {
             variants: migration.variant_fates(history),
             children: history.sites.iter().map(|_| OnceLock::new()).collect(),
             changes: migration.changes_object(history),
+            migrates: keeps || history.changes_after(&migration.from),
             other: KeyPlan {
                 handling: other,
                 site: None,
