@@ -703,15 +703,15 @@ pub(crate) struct RootOutline {
     pub(crate) fields: fn(&mut Shape),
 }
 
-/// Every embedded type a root holds, at any depth, each once: the types
-/// whose changes a contract undoes to find an older version's shape.
-#[cfg(feature = "contracts")]
 /// The sites of the embedded types the root holds itself.
 #[cfg(feature = "contracts")]
 pub(crate) fn root_sites(schema: &crate::Schema) -> &[Site] {
     schema.nested.as_ref().map_or(&[], |nested| &nested.sites)
 }
 
+/// Every embedded type a root holds, at any depth, each once: the types
+/// whose changes a contract undoes to find an older version's shape.
+#[cfg(feature = "contracts")]
 pub(crate) fn histories_of(schema: &crate::Schema) -> Vec<&'static EmbeddedHistory> {
     let mut found: Vec<&'static EmbeddedHistory> = Vec::new();
     let mut todo: Vec<&'static EmbeddedHistory> = schema
