@@ -321,10 +321,12 @@ pub(crate) fn check_carried(schema: &Schema, text: &[u8], report: &Report) -> Re
         return Ok(());
     }
     let mut carried = Vec::new();
-    legacy_floats(&tree, false, &mut carried);
+    if let Value::Object(object) = &tree {
+        legacy_floats(object, false, &mut Vec::new(), &mut carried);
+    }
     let inexact = found
         .into_iter()
-        .find(|rounded| carried.contains(&rounded.value()));
+        .find(|rounded| carried.iter().any(|(_, float)| *float == rounded.value()));
     match inexact {
         Some(found) => Err(schema.inexact(found, &report.from)),
         None => Ok(()),
@@ -350,64 +352,78 @@ pub(crate) fn check_suspect(
     if exact() {
         return Ok(());
     }
-    match suspect_in(object, false) {
-        Some((mut path, float)) => {
-            path.reverse();
-            Err(Error::InexactNumber {
-                type_name: schema.type_name(),
-                version: version.clone(),
-                path: path.join("."),
-                literal: format!("{float:e}"),
-                digits_seen: false,
-            })
-        }
+    let mut floats = Vec::new();
+    legacy_floats(object, false, &mut Vec::new(), &mut floats);
+    let suspect = floats
+        .into_iter()
+        .find(|(_, float)| float.abs() >= BEYOND_INTEGERS && float.fract() == 0.0);
+    match suspect {
+        Some((path, float)) => Err(Error::InexactNumber {
+            type_name: schema.type_name(),
+            version: version.clone(),
+            path,
+            literal: format!("{float:e}"),
+            digits_seen: false,
+        }),
         None => Ok(()),
     }
 }
 
-/// The first integral float beyond 64-bit integers in `value` that stands
-/// under a `legacy_*` key, with its path from `value`, innermost first.
-fn suspect(value: &Value, under_legacy: bool) -> Option<(Vec<String>, f64)> {
-    match value {
-        Value::Number(number) if under_legacy && number.is_f64() => {
-            let float = number.as_f64()?;
-            (float.abs() >= BEYOND_INTEGERS && float.fract() == 0.0).then(|| (Vec::new(), float))
-        }
-        Value::Array(items) => items.iter().enumerate().find_map(|(at, item)| {
-            let (mut path, float) = suspect(item, under_legacy)?;
-            path.push(at.to_string());
-            Some((path, float))
-        }),
-        Value::Object(object) => suspect_in(object, under_legacy),
-        _ => None,
+/// A step of the path to a value: a key of an object or an index of an array.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Each float of `object`'s values that stands under a `legacy_*` key
+/// (`under_legacy`: `object` itself does), with its dotted path from
+/// `object`, in the tree's order.
+fn legacy_floats<'a>(
+    object: &'a Map<String, Value>,
+    under_legacy: bool,
+    path: &mut Vec<Step<'a>>,
+    found: &mut Vec<(String, f64)>,
+) {
+    for (key, item) in object {
+        path.push(Step::Key(key));
+        legacy_floats_of(
+            item,
+            under_legacy || key.starts_with("legacy_"),
+            path,
+            found,
+        );
+        path.pop();
     }
 }
 
-/// [`suspect`] in each value of an object.
-fn suspect_in(object: &Map<String, Value>, under_legacy: bool) -> Option<(Vec<String>, f64)> {
-    object.iter().find_map(|(key, item)| {
-        let (mut path, float) = suspect(item, under_legacy || key.starts_with("legacy_"))?;
-        path.push(key.clone());
-        Some((path, float))
-    })
-}
-
-/// The floats of a tree that stand under a `legacy_*` key.
-fn legacy_floats(value: &Value, under_legacy: bool, floats: &mut Vec<f64>) {
+/// [`legacy_floats`] of one value.
+fn legacy_floats_of<'a>(
+    value: &'a Value,
+    under_legacy: bool,
+    path: &mut Vec<Step<'a>>,
+    found: &mut Vec<(String, f64)>,
+) {
     match value {
         Value::Number(number) if under_legacy && number.is_f64() => {
-            floats.extend(number.as_f64());
+            if let Some(float) = number.as_f64() {
+                let steps: Vec<String> = path
+                    .iter()
+                    .map(|step| match step {
+                        Step::Key(key) => (*key).to_owned(),
+                        Step::Index(at) => at.to_string(),
+                    })
+                    .collect();
+                found.push((steps.join("."), float));
+            }
         }
         Value::Array(items) => {
-            for item in items {
-                legacy_floats(item, under_legacy, floats);
+            for (at, item) in items.iter().enumerate() {
+                path.push(Step::Index(at));
+                legacy_floats_of(item, under_legacy, path, found);
+                path.pop();
             }
         }
-        Value::Object(object) => {
-            for (key, item) in object {
-                legacy_floats(item, under_legacy || key.starts_with("legacy_"), floats);
-            }
-        }
+        Value::Object(object) => legacy_floats(object, under_legacy, path, found),
         _ => {}
     }
 }
