@@ -44,3 +44,89 @@ macro_rules! with_deserialize_methods {
 }
 
 pub(crate) use with_deserialize_methods;
+
+/// Writes each `visit_*` entry (`name(argument: Type);`, the argument left
+/// out for none) as a method of a visitor wrapper that hands the value to
+/// its `inner` visitor as it is: the visits a wrapper does not watch.
+macro_rules! forward_visit {
+    ($($method:ident($($arg:ident: $ty:ty)?);)*) => {
+        $(
+            fn $method<E: serde::de::Error>(self, $($arg: $ty)?) -> Result<V::Value, E> {
+                self.inner.$method($($arg)?)
+            }
+        )*
+    };
+}
+
+pub(crate) use forward_visit;
+
+/// Calls `$visits!` with every `visit_*` of `serde::de::Visitor` that hands
+/// over a value and nothing to read further, but the strings' (which each
+/// wrapper may watch), one `name(argument: Type);` entry each, the
+/// argument left out for none.
+macro_rules! with_leaf_visits {
+    ($visits:ident) => {
+        $visits! {
+            visit_bool(v: bool);
+            visit_i8(v: i8);
+            visit_i16(v: i16);
+            visit_i32(v: i32);
+            visit_i64(v: i64);
+            visit_i128(v: i128);
+            visit_u8(v: u8);
+            visit_u16(v: u16);
+            visit_u32(v: u32);
+            visit_u64(v: u64);
+            visit_u128(v: u128);
+            visit_f32(v: f32);
+            visit_f64(v: f64);
+            visit_char(v: char);
+            visit_bytes(v: &[u8]);
+            visit_borrowed_bytes(v: &'de [u8]);
+            visit_byte_buf(v: Vec<u8>);
+            visit_none();
+            visit_unit();
+        }
+    };
+}
+
+pub(crate) use with_leaf_visits;
+
+/// Writes the `visit_*` methods named, of those that hand the visitor a
+/// deserializer or an access to read further, as methods of a visitor
+/// wrapper that hands it to its `inner` visitor as it is.
+macro_rules! forward_nested_visits {
+    (visit_some) => {
+        fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
+            self.inner.visit_some(deserializer)
+        }
+    };
+    (visit_newtype_struct) => {
+        fn visit_newtype_struct<D: serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<V::Value, D::Error> {
+            self.inner.visit_newtype_struct(deserializer)
+        }
+    };
+    (visit_seq) => {
+        fn visit_seq<S: serde::de::SeqAccess<'de>>(self, seq: S) -> Result<V::Value, S::Error> {
+            self.inner.visit_seq(seq)
+        }
+    };
+    (visit_map) => {
+        fn visit_map<M: serde::de::MapAccess<'de>>(self, map: M) -> Result<V::Value, M::Error> {
+            self.inner.visit_map(map)
+        }
+    };
+    (visit_enum) => {
+        fn visit_enum<En: serde::de::EnumAccess<'de>>(self, data: En) -> Result<V::Value, En::Error> {
+            self.inner.visit_enum(data)
+        }
+    };
+    ($($method:ident),+ $(,)?) => {
+        $(crate::forward::forward_nested_visits!($method);)+
+    };
+}
+
+pub(crate) use forward_nested_visits;

@@ -294,29 +294,11 @@ where
         self.inner.expecting(f)
     }
 
+    crate::forward::with_leaf_visits!(leaf_visits);
     leaf_visits! {
-        visit_bool(v: bool);
-        visit_i8(v: i8);
-        visit_i16(v: i16);
-        visit_i32(v: i32);
-        visit_i64(v: i64);
-        visit_i128(v: i128);
-        visit_u8(v: u8);
-        visit_u16(v: u16);
-        visit_u32(v: u32);
-        visit_u64(v: u64);
-        visit_u128(v: u128);
-        visit_f32(v: f32);
-        visit_f64(v: f64);
-        visit_char(v: char);
         visit_str(v: &str);
         visit_borrowed_str(v: &'de str);
         visit_string(v: String);
-        visit_bytes(v: &[u8]);
-        visit_borrowed_bytes(v: &'de [u8]);
-        visit_byte_buf(v: Vec<u8>);
-        visit_unit();
-        visit_none();
     }
 
     // `Some` and newtype structs add no segment: `opt.x`, not `opt.?.x`.

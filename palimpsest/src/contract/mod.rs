@@ -56,7 +56,7 @@ pub use diff::{Compatibility, Difference};
 pub use format::{Definition, Field, Format, ParseFormatError, Shape};
 pub use golden::{write_golden, GoldenReport};
 pub use lock::{Lock, LockError, LockReport, BLESS_VARIABLE};
-pub(crate) use trace::reading_untagged;
+pub(crate) use trace::{reading_untagged, tracing};
 
 /// Why a type's contract could not be made.
 #[derive(Debug, thiserror::Error)]

@@ -80,6 +80,13 @@ thread_local! {
     static ANNOUNCED: Cell<Option<Announced>> = const { Cell::new(None) };
 }
 
+/// Whether a trace runs on this thread: it hands a struct every name the
+/// struct reads, old ones among them, and learns from serde's refusals,
+/// which readers then leave to the struct alone.
+pub(crate) fn tracing() -> bool {
+    TRACING.with(Cell::get)
+}
+
 /// Called by an untagged `#[versioned(embedded)]` enum's `Deserialize`
 /// just before serde buffers its value: the buffered read that follows is
 /// of `E`, whose variants the tracer then traces one by one.

@@ -9,17 +9,30 @@
 //! The second name of a renamed field is held back (`renamed.rs`): the
 //! struct is handed the version key in its place, which it ignores as it
 //! would a second version key, and the map's end refuses the document.
+//!
+//! An embedded type with renamed fields, read as current, has its map
+//! watched the same way (`watched.rs`): it has no version key, and is
+//! handed [`HELD_BACK`] in place of a name held back.
 
 use std::cell::Cell;
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
 
-use super::renamed::{name_bit, Handed};
+use super::renamed::{name_bit, Handed, RenamedFields};
+use crate::embedded::EmbeddedHistory;
 use crate::error::Error;
+use crate::forward::forward_visit;
 use crate::schema::Schema;
 
-/// The rest of a current document's map, after its version key.
+/// The key an embedded type's struct is handed in place of a name held
+/// back: no struct has a field of that name, so it ignores it as unknown
+/// (or refuses it, with `deny_unknown_fields`, which the reader then
+/// reports as the name held back).
+pub(super) const HELD_BACK: &str = "\0palimpsest: a name held back";
+
+/// The rest of a current document's map, after its version key; or the
+/// map of an embedded type read as current.
 pub(super) struct CurrentMap<'f, A> {
     inner: A,
     watch: Watch<'f>,
@@ -28,21 +41,49 @@ pub(super) struct CurrentMap<'f, A> {
 /// What every key is compared with, and where a repeat is noted for the
 /// reader to type its error.
 #[derive(Clone, Copy)]
-struct Watch<'f> {
+pub(super) struct Watch<'f> {
     /// A bit of the length and first byte of the version key and of each
     /// name of a renamed field (`renamed::name_bit`): a key without one
     /// is handed on with no comparison, as most keys are.
     filter: u64,
-    /// The version key, held apart from the schema for the comparison.
-    key: &'static str,
-    schema: &'static Schema,
-    repeated: &'f Cell<bool>,
+    owner: Owner<'f>,
     /// The names of renamed fields handed on: a second name of one field
     /// is held back (`renamed.rs`).
     handed: &'f Handed,
 }
 
-impl Watch<'_> {
+/// Whose map is watched.
+#[derive(Clone, Copy)]
+enum Owner<'f> {
+    /// A root's, after its version key: `repeated` is set when the key
+    /// comes again.
+    Root {
+        schema: &'static Schema,
+        repeated: &'f Cell<bool>,
+    },
+    /// An embedded type's, read as current.
+    Embedded(&'static EmbeddedHistory),
+}
+
+impl Owner<'_> {
+    fn renamed(self) -> &'static RenamedFields {
+        match self {
+            Owner::Root { schema, .. } => &schema.renamed,
+            Owner::Embedded(history) => history.renamed(),
+        }
+    }
+
+    /// The key the struct is handed in place of a name held back, which
+    /// it does not read.
+    fn substitute(self) -> &'static str {
+        match self {
+            Owner::Root { schema, .. } => schema.key(),
+            Owner::Embedded(_) => HELD_BACK,
+        }
+    }
+}
+
+impl KeyHook for Watch<'_> {
     /// Whether the struct may be handed `key`; the version key again is
     /// refused.
     #[inline]
@@ -53,23 +94,56 @@ impl Watch<'_> {
         self.check_named(key)
     }
 
-    #[inline(never)]
-    fn check_named<E: serde::de::Error>(self, key: &str) -> Result<bool, E> {
-        if key == self.key {
-            return Err(self.refuse());
-        }
-        Ok(self.handed.hand(self.schema, key))
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn refuse<E: serde::de::Error>(self) -> E {
-        self.repeated.set(true);
-        E::custom(self.schema.repeated_key())
+    fn substitute(self) -> &'static str {
+        self.owner.substitute()
     }
 }
 
+impl<'f> Watch<'f> {
+    /// The watch of an embedded type's map, read as current.
+    pub(super) fn embedded(history: &'static EmbeddedHistory, handed: &'f Handed) -> Self {
+        Watch {
+            filter: history.renamed().bits(),
+            owner: Owner::Embedded(history),
+            handed,
+        }
+    }
+
+    #[inline(never)]
+    fn check_named<E: serde::de::Error>(self, key: &str) -> Result<bool, E> {
+        if let Owner::Root { schema, repeated } = self.owner {
+            if key == schema.key() {
+                return Err(refuse_repeated(schema, repeated));
+            }
+        }
+        Ok(self.handed.hand(self.owner.renamed(), key))
+    }
+
+    /// At the map's end: the refusal of a name held back, if any.
+    fn end<E: serde::de::Error>(self) -> Result<(), E> {
+        match self.owner {
+            Owner::Root { schema, .. } => self.handed.refuse(schema),
+            Owner::Embedded(history) => match self.handed.take() {
+                None => Ok(()),
+                Some(held) => Err(E::custom(history.refusal(held, false))),
+            },
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn refuse_repeated<E: serde::de::Error>(schema: &Schema, repeated: &Cell<bool>) -> E {
+    repeated.set(true);
+    E::custom(schema.repeated_key())
+}
+
 impl<'f, A> CurrentMap<'f, A> {
+    /// An embedded type's map, read as current.
+    pub(super) fn embedded(inner: A, watch: Watch<'f>) -> Self {
+        CurrentMap { inner, watch }
+    }
+
     /// `repeated` is set when the version key comes again; `handed` notes
     /// the names of renamed fields.
     pub(super) fn new(
@@ -82,9 +156,7 @@ impl<'f, A> CurrentMap<'f, A> {
             inner,
             watch: Watch {
                 filter: schema.renamed.bits() | name_bit(schema.key()),
-                key: schema.key(),
-                schema,
-                repeated,
+                owner: Owner::Root { schema, repeated },
                 handed,
             },
         }
@@ -100,10 +172,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for CurrentMap<'_, A> {
     ) -> Result<Option<K::Value>, A::Error> {
         let key = self.inner.next_key_seed(Watched {
             inner: seed,
-            watch: self.watch,
+            hook: self.watch,
         })?;
         if key.is_none() {
-            self.watch.handed.refuse()?;
+            self.watch.end()?;
         }
         Ok(key)
     }
@@ -117,20 +189,33 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for CurrentMap<'_, A> {
     }
 }
 
-/// A seed, deserializer or visitor of a key, with the watch around it: the
-/// struct's own key visitor sees the key exactly as the format gave it.
-struct Watched<'f, T> {
-    inner: T,
-    watch: Watch<'f>,
+/// What is done with a string as it is read: a key watched, or a
+/// variant's name noted.
+pub(super) trait KeyHook: Copy {
+    /// Whether the reader may be handed `key`; if not, it is handed
+    /// [`KeyHook::substitute`] in its place.
+    fn check<E: serde::de::Error>(self, key: &str) -> Result<bool, E>;
+
+    /// The key handed on in place of one held back, which the reader does
+    /// not read.
+    fn substitute(self) -> &'static str;
 }
 
-impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Watched<'_, S> {
+/// A seed, deserializer or visitor of a key (or of a variant's name), with
+/// the hook around it: the reader's own visitor sees the key exactly as
+/// the format gave it.
+pub(super) struct Watched<H, T> {
+    pub(super) inner: T,
+    pub(super) hook: H,
+}
+
+impl<'de, H: KeyHook, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Watched<H, S> {
     type Value = S::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
         self.inner.deserialize(Watched {
             inner: deserializer,
-            watch: self.watch,
+            hook: self.hook,
         })
     }
 }
@@ -140,13 +225,13 @@ macro_rules! watched_deserialize {
     ($($method:ident($($arg:ident: $ty:ty),*);)*) => {
         $(
             fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
-                self.inner.$method($($arg,)* Watched { inner: visitor, watch: self.watch })
+                self.inner.$method($($arg,)* Watched { inner: visitor, hook: self.hook })
             }
         )*
     };
 }
 
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for Watched<'_, D> {
+impl<'de, H: KeyHook, D: Deserializer<'de>> Deserializer<'de> for Watched<H, D> {
     type Error = D::Error;
 
     // The crate's one list of `Deserializer`'s methods (`forward.rs`),
@@ -161,28 +246,17 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Watched<'_, D> {
     }
 }
 
-/// Each `visit_*` of a key that is not a string, handed on unwatched.
-macro_rules! forward_visit {
-    ($($method:ident($($arg:ident: $ty:ty)?);)*) => {
-        $(
-            fn $method<E: serde::de::Error>(self, $($arg: $ty)?) -> Result<V::Value, E> {
-                self.inner.$method($($arg)?)
-            }
-        )*
-    };
-}
-
-impl<'de, V: Visitor<'de>> Watched<'_, V> {
-    /// The struct's key in place of a name held back: the version key,
-    /// which it ignores.
+impl<'de, H: KeyHook, V: Visitor<'de>> Watched<H, V> {
+    /// The reader's key in place of a name held back, which it does not
+    /// read.
     #[cold]
     #[inline(never)]
     fn held_back<E: serde::de::Error>(self) -> Result<V::Value, E> {
-        self.inner.visit_str(self.watch.key)
+        self.inner.visit_str(self.hook.substitute())
     }
 }
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for Watched<'_, V> {
+impl<'de, H: KeyHook, V: Visitor<'de>> Visitor<'de> for Watched<H, V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -190,70 +264,35 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Watched<'_, V> {
     }
 
     fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<V::Value, E> {
-        if !self.watch.check(key)? {
+        if !self.hook.check(key)? {
             return self.held_back();
         }
         self.inner.visit_str(key)
     }
 
     fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<V::Value, E> {
-        if !self.watch.check(key)? {
+        if !self.hook.check(key)? {
             return self.held_back();
         }
         self.inner.visit_borrowed_str(key)
     }
 
     fn visit_string<E: serde::de::Error>(self, key: String) -> Result<V::Value, E> {
-        if !self.watch.check(&key)? {
+        if !self.hook.check(&key)? {
             return self.held_back();
         }
         self.inner.visit_string(key)
     }
 
-    forward_visit! {
-        visit_bool(v: bool);
-        visit_i8(v: i8);
-        visit_i16(v: i16);
-        visit_i32(v: i32);
-        visit_i64(v: i64);
-        visit_i128(v: i128);
-        visit_u8(v: u8);
-        visit_u16(v: u16);
-        visit_u32(v: u32);
-        visit_u64(v: u64);
-        visit_u128(v: u128);
-        visit_f32(v: f32);
-        visit_f64(v: f64);
-        visit_char(v: char);
-        visit_bytes(v: &[u8]);
-        visit_borrowed_bytes(v: &'de [u8]);
-        visit_byte_buf(v: Vec<u8>);
-        visit_none();
-        visit_unit();
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
-        self.inner.visit_some(deserializer)
-    }
-
-    fn visit_newtype_struct<D: Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<V::Value, D::Error> {
-        self.inner.visit_newtype_struct(deserializer)
-    }
-
-    fn visit_seq<S: SeqAccess<'de>>(self, seq: S) -> Result<V::Value, S::Error> {
-        self.inner.visit_seq(seq)
-    }
-
-    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<V::Value, M::Error> {
-        self.inner.visit_map(map)
-    }
-
-    fn visit_enum<En: EnumAccess<'de>>(self, data: En) -> Result<V::Value, En::Error> {
-        self.inner.visit_enum(data)
-    }
+    // Each `visit_*` of a key that is not a string, handed on unwatched.
+    crate::forward::with_leaf_visits!(forward_visit);
+    crate::forward::forward_nested_visits!(
+        visit_some,
+        visit_newtype_struct,
+        visit_seq,
+        visit_map,
+        visit_enum
+    );
 }
 
 impl Schema {

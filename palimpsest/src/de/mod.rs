@@ -26,6 +26,7 @@ mod scope;
 mod seed;
 mod stream;
 mod take;
+mod watched;
 
 use std::cell::Cell;
 use std::fmt;
@@ -194,15 +195,8 @@ impl Context {
         // A path is placed by the reader itself when a migration handed the
         // value on.
         let path = self.tail_path.or(located.path).unwrap_or_default();
-        // serde's struct refuses a field met twice where the input reaches
-        // it straight (a current document, the keys no migration touches):
-        // the repeated key the reader refuses among those it captures.
-        // (A second name of a renamed field is held back, see `renamed.rs`.)
-        if let Some(field) = duplicate_field(&message) {
-            return Error::RepeatedKey {
-                type_name: schema.type_name(),
-                key: key_at(&path, field),
-            };
+        if let Some(error) = schema.struct_refusal(&path, &message) {
+            return error;
         }
         let version = match self.found {
             Found::Version(version) => version,
@@ -313,6 +307,25 @@ impl Context {
         let message = E::custom(&error);
         self.error = Some(error);
         message
+    }
+}
+
+impl Schema {
+    /// The typed error of a struct's refusal at `path` that every other
+    /// route types itself. serde's struct refuses a field met twice where
+    /// the input reaches it straight (a current document, the keys no
+    /// migration touches): the repeated key a reader refuses among those
+    /// it captures. An embedded type read as current refuses two names of
+    /// a renamed field in words of its own (`renamed.rs`), as the root's
+    /// reader, holding back the second, refuses them.
+    fn struct_refusal(&self, path: &str, message: &str) -> Option<Error> {
+        if let Some(field) = duplicate_field(message) {
+            return Some(Error::RepeatedKey {
+                type_name: self.type_name(),
+                key: key_at(path, field),
+            });
+        }
+        self.embedded_conflict(path, message)
     }
 }
 
@@ -565,7 +578,7 @@ where
                             } else if let Some(held) =
                                 handed.take_held_back_for(&error, schema.key())
                             {
-                                error = cx.fail(held);
+                                error = cx.fail(schema.held_back_error(held));
                             }
                             if cx.typed {
                                 return error;
@@ -769,18 +782,24 @@ where
     // A second name of a renamed field is held back (`renamed.rs`): the
     // document is refused for it only if the struct takes the rest.
     let handed = Handed::default();
-    object.retain(|key, _| handed.hand(schema, key));
+    object.retain(|key, _| handed.hand(&schema.renamed, key));
     let mut track = crate::track::Track::new();
     let deserializer = crate::track::Deserializer::new(Value::Object(object), &mut track);
-    let value = T::deserialize_current(deserializer).map_err(|e| Error::Mismatch {
-        type_name: schema.type_name(),
-        version: from.clone(),
-        migrated_to: (from != schema.current()).then(|| schema.current().clone()),
-        path: track.path().to_string(),
-        message: e.to_string(),
+    let value = T::deserialize_current(deserializer).map_err(|e| {
+        let (path, message) = (track.path().to_string(), e.to_string());
+        match schema.struct_refusal(&path, &message) {
+            Some(error) => error,
+            None => Error::Mismatch {
+                type_name: schema.type_name(),
+                version: from.clone(),
+                migrated_to: (from != schema.current()).then(|| schema.current().clone()),
+                path,
+                message,
+            },
+        }
     })?;
-    match handed.take_held_back() {
-        Some(error) => Err(error),
+    match handed.take() {
+        Some(held) => Err(schema.held_back_error(held)),
         None => Ok(value),
     }
 }

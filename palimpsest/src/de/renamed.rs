@@ -45,8 +45,8 @@ struct OldName {
 }
 
 /// What a key is among the names of renamed fields.
-#[derive(Clone, Copy)]
-enum Name {
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Name {
     Current(usize),
     /// The index among the old names.
     Old(usize),
@@ -55,17 +55,19 @@ enum Name {
 impl RenamedFields {
     /// Each rename's old name, followed through later renames to the
     /// current one, unless a later step gives the name to a field again
-    /// (then it is that field's, not an alias).
-    pub(crate) fn new(ops: &[Vec<Op>]) -> Self {
+    /// (then it is that field's, not an alias). `ops` are the changes of
+    /// each step, oldest first: a root's edges, an embedded type's
+    /// versions.
+    pub(crate) fn new(ops: &[impl AsRef<[Op]>]) -> Self {
         let mut renamed = RenamedFields::default();
         for (step, step_ops) in ops.iter().enumerate() {
-            for op in step_ops {
+            for op in step_ops.as_ref() {
                 let Op::Rename { old, new } = op else {
                     continue;
                 };
                 let mut current = new.clone();
                 let mut taken_again = false;
-                for later in ops.iter().skip(step + 1).flatten() {
+                for later in ops.iter().skip(step + 1).flat_map(AsRef::as_ref) {
                     match later {
                         Op::Rename { old: from, new: to } if *from == current => {
                             current = to.clone();
@@ -117,6 +119,13 @@ impl RenamedFields {
         self.bits
     }
 
+    fn name(&self, name: Name) -> &str {
+        match name {
+            Name::Current(field) => &self.fields[field],
+            Name::Old(index) => &self.old[index].name,
+        }
+    }
+
     fn name_of(&self, key: &str) -> Option<Name> {
         if let Some(field) = self.fields.iter().position(|f| f == key) {
             return Some(Name::Current(field));
@@ -133,16 +142,16 @@ pub(crate) fn name_bit(name: &str) -> u64 {
     1 << ((name.len().wrapping_mul(7) ^ usize::from(first)) & 63)
 }
 
-/// The names of renamed fields one read handed the struct, and the error
-/// of the first it held back.
+/// The names of renamed fields one read handed the struct, and the first
+/// it held back.
 #[derive(Default)]
 pub(crate) struct Handed {
     fields: Cell<u64>,
     old: Cell<u64>,
-    /// Boxed, as `refused`: a read that holds nothing back moves and drops
-    /// only a pointer.
-    held_back: Cell<Option<Box<Error>>>,
-    /// The held-back error, once the map's end refused the document with it.
+    held_back: Cell<Option<HeldBack>>,
+    /// The root's error for the held-back name, once the map's end refused
+    /// the document with it. Boxed: a read that holds nothing back moves
+    /// and drops only a pointer.
     refused: Cell<Option<Box<Error>>>,
 }
 
@@ -151,8 +160,20 @@ impl fmt::Debug for Handed {
         f.debug_struct("Handed")
             .field("fields", &self.fields)
             .field("old", &self.old)
+            .field("held_back", &self.held_back)
             .finish_non_exhaustive()
     }
+}
+
+/// A name a reader did not hand the struct.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum HeldBack {
+    /// An old name (its index among [`RenamedFields::old`]) beside `new`,
+    /// another name of its field: the current one, or another old one;
+    /// `second` is the one met second, not handed on.
+    Both { old: usize, new: Name, second: Name },
+    /// An old name met again.
+    Repeated { old: usize },
 }
 
 impl Handed {
@@ -160,88 +181,97 @@ impl Handed {
     /// of a field (or an old name again), whose error waits for the end.
     /// The current name met twice is the struct's to refuse.
     #[inline]
-    pub(crate) fn hand(&self, schema: &Schema, key: &str) -> bool {
-        if !schema.renamed.may_be_named(key) {
+    pub(crate) fn hand(&self, renamed: &RenamedFields, key: &str) -> bool {
+        if !renamed.may_be_named(key) {
             return true;
         }
-        self.hand_named(schema, key)
+        self.hand_named(renamed, key)
     }
 
     /// A key whose length and first byte are those of a renamed field's
     /// name: most often its current name, met once, which is handed on.
     #[inline(never)]
-    fn hand_named(&self, schema: &Schema, key: &str) -> bool {
-        let renamed = &schema.renamed;
+    fn hand_named(&self, renamed: &RenamedFields, key: &str) -> bool {
         match renamed.name_of(key) {
             None => true,
             Some(Name::Current(field)) if self.old.get() & renamed.old_of[field] == 0 => {
                 self.fields.set(self.fields.get() | 1 << field);
                 true
             }
-            Some(name) => self.hand_name(schema, name),
+            Some(name) => self.hand_name(renamed, name),
         }
     }
 
     #[cold]
-    fn hand_name(&self, schema: &Schema, name: Name) -> bool {
-        let renamed = &schema.renamed;
+    fn hand_name(&self, renamed: &RenamedFields, name: Name) -> bool {
         let (fields, old) = (self.fields.get(), self.old.get());
-        let error = match name {
+        // The first old name of `field` already handed on.
+        let handed_old = |field: usize| {
+            (0..renamed.old.len()).find(|&i| renamed.old[i].field == field && old & 1 << i != 0)
+        };
+        let held = match name {
             Name::Current(field) => {
                 self.fields.set(fields | 1 << field);
-                let handed = renamed
-                    .old
-                    .iter()
-                    .enumerate()
-                    .find(|(i, o)| o.field == field && old & 1 << i != 0);
-                match handed {
-                    Some((_, o)) => schema.both_names(o, &renamed.fields[field]),
+                match handed_old(field) {
+                    Some(first) => HeldBack::Both {
+                        old: first,
+                        new: name,
+                        second: name,
+                    },
                     None => return true,
                 }
             }
             Name::Old(index) => {
-                let o = &renamed.old[index];
+                let field = renamed.old[index].field;
                 self.old.set(old | 1 << index);
                 if old & 1 << index != 0 {
-                    Error::RepeatedKey {
-                        type_name: schema.type_name(),
-                        key: o.name.clone(),
+                    HeldBack::Repeated { old: index }
+                } else if fields & 1 << field != 0 {
+                    HeldBack::Both {
+                        old: index,
+                        new: Name::Current(field),
+                        second: name,
                     }
-                } else if fields & 1 << o.field != 0 {
-                    schema.both_names(o, &renamed.fields[o.field])
                 } else {
                     // Another old name of the same field.
-                    match renamed
-                        .old
-                        .iter()
-                        .enumerate()
-                        .find(|(i, other)| other.field == o.field && old & 1 << i != 0)
-                    {
-                        Some((_, first)) => schema.both_names(first, &o.name),
+                    match handed_old(field) {
+                        Some(first) => HeldBack::Both {
+                            old: first,
+                            new: name,
+                            second: name,
+                        },
                         None => return true,
                     }
                 }
             }
         };
-        let first = self.held_back.take().unwrap_or_else(|| Box::new(error));
-        self.held_back.set(Some(first));
+        if self.held_back.get().is_none() {
+            self.held_back.set(Some(held));
+        }
         false
     }
 
-    /// At the end of the map: the error of a name held back, which the
-    /// read fails with; kept for the reader to type its error.
+    /// The first name held back, if any, taken: a reader refuses the
+    /// document for it once.
     #[inline]
-    pub(crate) fn refuse<E: serde::de::Error>(&self) -> Result<(), E> {
-        match self.held_back.take() {
+    pub(crate) fn take(&self) -> Option<HeldBack> {
+        self.held_back.take()
+    }
+
+    /// At the end of a root's map: the error of a name held back, which
+    /// the read fails with; kept for the reader to type its error.
+    #[inline]
+    pub(crate) fn refuse<E: serde::de::Error>(&self, schema: &Schema) -> Result<(), E> {
+        match self.take() {
             None => Ok(()),
-            Some(error) => Err(self.refuse_with(error)),
+            Some(held) => Err(self.refuse_with(schema.held_back_error(held))),
         }
     }
 
     #[cold]
-    fn refuse_with<E: serde::de::Error>(&self, error: Box<Error>) -> E {
+    fn refuse_with<E: serde::de::Error>(&self, error: Error) -> E {
         let message = E::custom(&error);
-        self.refused.set(Some(error));
+        self.refused.set(Some(Box::new(error)));
         message
     }
 
@@ -250,38 +280,116 @@ impl Handed {
         self.refused.take().map(|error| *error)
     }
 
-    /// The error of a name held back, when the struct refused the version
-    /// key handed in its place as an unknown field (`deny_unknown_fields`)
-    /// before the map's end could: serde's `error` names the version key
-    /// the reader handed on, not the document's. Called on the error path.
+    /// The error of a name held back, when the struct refused the key
+    /// handed in its place (`substitute`) as an unknown field
+    /// (`deny_unknown_fields`) before the map's end could: serde's `error`
+    /// names the key the reader handed on, not the document's. Called on
+    /// the error path.
     #[cold]
-    pub(crate) fn take_held_back_for(&self, error: &impl fmt::Display, key: &str) -> Option<Error> {
+    pub(crate) fn take_held_back_for(
+        &self,
+        error: &impl fmt::Display,
+        substitute: &str,
+    ) -> Option<HeldBack> {
         let message = error.to_string();
         let unknown = message.strip_prefix("unknown field `")?.split('`').next()?;
-        if unknown == key {
-            self.take_held_back()
+        if unknown == substitute {
+            self.take()
         } else {
             None
         }
     }
-
-    /// The error of a name held back, for a reader that reads no map.
-    pub(crate) fn take_held_back(&self) -> Option<Error> {
-        self.held_back.take().map(|error| *error)
-    }
 }
 
 impl Schema {
-    /// The error of a document holding an old name of a field and `new`,
-    /// another of its names, with the versions of the step that renamed it.
-    fn both_names(&self, old: &OldName, new: &str) -> Error {
-        let (from, to) = &self.edges[old.step];
-        Error::Conflict {
+    /// The error of a name a reader of the root held back.
+    pub(crate) fn held_back_error(&self, held: HeldBack) -> Error {
+        let renamed = &self.renamed;
+        match held {
+            HeldBack::Repeated { old } => Error::RepeatedKey {
+                type_name: self.type_name(),
+                key: renamed.old[old].name.clone(),
+            },
+            HeldBack::Both { old, new, .. } => {
+                let old = &renamed.old[old];
+                let (from, to) = &self.edges[old.step];
+                Error::Conflict {
+                    type_name: self.type_name(),
+                    from: from.clone(),
+                    to: to.clone(),
+                    old: old.name.clone(),
+                    new: renamed.name(new).to_owned(),
+                }
+            }
+        }
+    }
+
+    /// The typed error of an embedded type's refusal of a held-back name
+    /// ([`embedded_refusal`]), met in the object at `path` (or at its key,
+    /// as the message says): a conflict named with the root's versions, as
+    /// a migration names it.
+    pub(crate) fn embedded_conflict(&self, path: &str, message: &str) -> Option<Error> {
+        let rest = message.strip_prefix("both the old name `")?;
+        let (old, rest) = rest.split_once("` and the new name `")?;
+        let (new, rest) = rest.split_once("` of a field of `")?;
+        let (_, rest) = rest.split_once("` are present, renamed in ")?;
+        let (version, path) = match rest.split_once(AT_ITS_KEY) {
+            None => (rest, path),
+            Some((version, key)) => {
+                let key = key.strip_suffix('`')?;
+                let object = path
+                    .strip_suffix(key)
+                    .map(|p| p.strip_suffix('.').unwrap_or(p));
+                (version, object.unwrap_or(path))
+            }
+        };
+        let (from, to) = self
+            .edges
+            .iter()
+            .find(|(_, to)| to.to_string() == version)?;
+        Some(Error::Conflict {
             type_name: self.type_name(),
             from: from.clone(),
             to: to.clone(),
-            old: old.name.clone(),
-            new: new.to_owned(),
+            old: super::key_at(path, old),
+            new: super::key_at(path, new),
+        })
+    }
+}
+
+/// What a refusal met at a key rather than at its object's end says, with
+/// the key: a format's error there is placed at the key, which is not
+/// part of the object's path.
+const AT_ITS_KEY: &str = ", refused at its key `";
+
+/// The message an embedded type's reader refuses a held-back name with:
+/// it knows neither the root nor the path, which the root's reader adds
+/// as it types the error ([`Schema::embedded_conflict`]). `at_key` when
+/// the struct refused the key handed in its place, before the end. An old
+/// name met again is refused in serde's own words, as a field met twice is.
+pub(crate) fn embedded_refusal(
+    renamed: &RenamedFields,
+    type_name: &str,
+    version_of_step: impl FnOnce(usize) -> String,
+    held: HeldBack,
+    at_key: bool,
+) -> String {
+    match held {
+        HeldBack::Repeated { old } => format!("duplicate field `{}`", renamed.old[old].name),
+        HeldBack::Both { old, new, second } => {
+            let old = &renamed.old[old];
+            let mut message = format!(
+                "both the old name `{}` and the new name `{}` of a field of `{type_name}` are present, renamed in {}",
+                old.name,
+                renamed.name(new),
+                version_of_step(old.step),
+            );
+            if at_key {
+                message.push_str(AT_ITS_KEY);
+                message.push_str(renamed.name(second));
+                message.push('`');
+            }
+            message
         }
     }
 }
@@ -304,10 +412,10 @@ mod tests {
         let schema = schema();
         let handed = Handed::default();
         for key in ["other", "content", "content"] {
-            assert!(handed.hand(&schema, key), "{key}");
+            assert!(handed.hand(&schema.renamed, key), "{key}");
         }
-        assert!(!handed.hand(&schema, "body"));
-        let error = handed.take_held_back().unwrap();
+        assert!(!handed.hand(&schema.renamed, "body"));
+        let error = schema.held_back_error(handed.take().unwrap());
         assert!(
             matches!(&error, Error::Conflict { old, new, from, .. }
                 if old == "body" && new == "content" && from.to_string() == "0.1.0"),
@@ -319,13 +427,38 @@ mod tests {
     fn an_old_name_twice_is_a_repeated_key() {
         let schema = schema();
         let handed = Handed::default();
-        assert!(handed.hand(&schema, "text"));
-        assert!(!handed.hand(&schema, "text"));
-        let error = handed.take_held_back().unwrap();
+        assert!(handed.hand(&schema.renamed, "text"));
+        assert!(!handed.hand(&schema.renamed, "text"));
+        let error = schema.held_back_error(handed.take().unwrap());
         assert!(
             matches!(&error, Error::RepeatedKey { key, .. } if key == "text"),
             "{error:?}"
         );
-        assert!(handed.refuse::<serde_json::Error>().is_ok());
+        assert!(handed.refuse::<serde_json::Error>(&schema).is_ok());
+    }
+
+    /// An embedded type's reader says the conflict in words the root's
+    /// reader types, with the path it finds and the root's versions.
+    #[test]
+    fn an_embedded_refusal_is_typed_by_the_root() {
+        let schema = schema();
+        let handed = Handed::default();
+        assert!(handed.hand(&schema.renamed, "body"));
+        assert!(!handed.hand(&schema.renamed, "content"));
+        let held = handed.take().unwrap();
+        let version = |_| "0.2.0".to_owned();
+        for (at_key, path) in [(false, "steps[2]"), (true, "steps[2].content")] {
+            let message = super::embedded_refusal(&schema.renamed, "Note", version, held, at_key);
+            let error = schema.embedded_conflict(path, &message).unwrap();
+            assert!(
+                matches!(&error, Error::Conflict { old, new, from, to, .. }
+                    if old == "steps[2].body" && new == "steps[2].content"
+                        && from.to_string() == "0.1.0" && to.to_string() == "0.2.0"),
+                "{error:?}"
+            );
+        }
+        assert!(schema
+            .embedded_conflict("", "duplicate field `body`")
+            .is_none());
     }
 }

@@ -40,6 +40,7 @@ use serde_json::{map, Map, Value};
 
 use super::seed::{hand_on_key, KeySeed, StreamedStamp};
 use super::take::{TakeOutSeed, TakeOutSlot};
+use super::watched::read_current;
 use super::{Context, Mode};
 use crate::embedded::{
     Counted, Embedded, EmbeddedHistory, Handling, KeyPlan, KeyTable, Mark, Migration, Site, TakeOut,
@@ -278,7 +279,7 @@ where
     D: Deserializer<'de>,
 {
     if !IN_SCOPE.with(Cell::get) {
-        return T::deserialize_current(deserializer);
+        return read_current(deserializer);
     }
     // Taken out of scope: the type's own fields are not where the site is.
     let mut taken = Held::take();
@@ -291,7 +292,7 @@ where
     let migrates = taken.0.as_ref().is_some_and(|site| site.table.migrates);
     let (Some(step), Some(site)) = (step, taken.0.as_ref()) else {
         drop(taken);
-        return T::deserialize_current(deserializer);
+        return read_current(deserializer);
     };
     let _here = step.map(|(back, saved)| Here {
         migration: &site.migration,
@@ -299,7 +300,7 @@ where
         saved,
     });
     if !migrates {
-        return T::deserialize_current(deserializer);
+        return read_current(deserializer);
     }
     if site.history.is_enum() {
         return deserializer.deserialize_any(EnumVisitor {

@@ -225,12 +225,12 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
         // A second name of a renamed field is held back (`renamed.rs`).
         let next = loop {
             match self.tail.as_mut().and_then(Iterator::next) {
-                Some((key, _)) if !self.cx.handed.hand(self.schema, &key) => {}
+                Some((key, _)) if !self.cx.handed.hand(&self.schema.renamed, &key) => {}
                 next => break next,
             }
         };
         let Some((key, value)) = next else {
-            self.cx.handed.refuse()?;
+            self.cx.handed.refuse(self.schema)?;
             return Ok(None);
         };
         self.tail_value = Some(value);
@@ -294,7 +294,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Streaming<'de, '_, A> {
                     continue;
                 }
             }
-            if !self.cx.handed.hand(self.schema, &key) {
+            if !self.cx.handed.hand(&self.schema.renamed, &key) {
                 self.inner.next_value::<IgnoredAny>()?;
                 continue;
             }

@@ -34,6 +34,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Deserializer};
 
+use crate::de::renamed::{embedded_refusal, HeldBack, RenamedFields};
 use crate::ops::convert::Reshape;
 use crate::ops::moves::MoveOp;
 use crate::step::{Op, Step};
@@ -379,6 +380,9 @@ pub struct EmbeddedHistory {
     /// Every version with a change in this type or in one it holds, at any
     /// depth: found on first use, since a type may hold itself.
     reach: OnceLock<BTreeSet<Version>>,
+    /// The names of its renamed fields: read as current, its map is
+    /// watched for two names of one field (`de/current.rs`).
+    renamed: RenamedFields,
 }
 
 impl std::fmt::Debug for EmbeddedHistory {
@@ -432,6 +436,20 @@ impl EmbeddedHistory {
         self.claims
             .as_ref()
             .map_or(true, |claims| claims.contains(key))
+    }
+
+    /// The names of its renamed fields.
+    pub(crate) fn renamed(&self) -> &RenamedFields {
+        &self.renamed
+    }
+
+    /// The message its reader refuses a name held back with, at the
+    /// object's end or at the key (`de/renamed.rs`): the root's reader
+    /// types it.
+    #[cold]
+    pub(crate) fn refusal(&self, held: HeldBack, at_key: bool) -> String {
+        let version_of_step = |step: usize| self.changes[step].0.to_string();
+        embedded_refusal(&self.renamed, self.type_name, version_of_step, held, at_key)
     }
 
     /// Whether it is a positional tuple struct, whose changes name positions.
@@ -552,6 +570,7 @@ impl EmbeddedChecked {
             positional: false,
             claims: None,
             reach: OnceLock::new(),
+            renamed: RenamedFields::default(),
         })
     }
 
@@ -668,6 +687,17 @@ impl EmbeddedChecked {
     pub fn build(mut self) -> EmbeddedHistory {
         let changes = self.0.changes.iter().map(|(v, ops)| (v, ops.as_slice()));
         mark_reshaped(&mut self.0.sites, changes);
+        // A struct's fields by name: an enum's are its variants' payloads',
+        // a tuple's are positions.
+        if self.0.variants.is_none() && !self.0.positional {
+            let ops: Vec<&[Op]> = self
+                .0
+                .changes
+                .iter()
+                .map(|(_, ops)| ops.as_slice())
+                .collect();
+            self.0.renamed = RenamedFields::new(&ops);
+        }
         self.0
     }
 }
