@@ -383,9 +383,13 @@ where
             .migration
             .variant_name(site.table, site.history, &name)
             .map(|now| {
-                let sites = site.history.sites();
-                let payload = sites.iter().position(|child| child.reads(now));
-                (now, payload.map(|index| (index, &sites[index])))
+                // The table plans every name a site reads, with its site:
+                // one hashed lookup, not every site's names compared.
+                let payload = site.table.plan(now).site;
+                (
+                    now,
+                    payload.map(|index| (index, &site.history.sites()[index])),
+                )
             })
             // A payload whose objects need exact paths no reader counts is
             // left to the tree engine, which knows them.
@@ -906,11 +910,13 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
             };
             plan.site.map(|index| (index, name))
         });
-        let child = child.map(|(index, name)| {
-            let table = self.table.child(site.history, index, &site.migration);
-            ScopeSite::new(&site.history.sites()[index], name, table, &site.migration)
-        });
-        let _scoped = child.map(Scoped::enter);
+        let Some((index, name)) = child else {
+            // Most values hold no embedded type: nothing in scope to drop.
+            return self.inner.next_value_seed(seed);
+        };
+        let table = self.table.child(site.history, index, &site.migration);
+        let child = ScopeSite::new(&site.history.sites()[index], name, table, &site.migration);
+        let _scoped = Scoped::enter(child);
         self.inner.next_value_seed(seed)
     }
 }
