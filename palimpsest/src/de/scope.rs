@@ -27,7 +27,6 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
-use std::mem;
 use std::rc::Rc;
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer};
@@ -384,9 +383,13 @@ where
             .migration
             .variant_name(site.table, site.history, &name)
             .map(|now| {
-                let sites = site.history.sites();
-                let payload = sites.iter().position(|child| child.reads(now));
-                (now, payload.map(|index| (index, &sites[index])))
+                // The table plans every name a site reads, with its site:
+                // one hashed lookup, not every site's names compared.
+                let payload = site.table.plan(now).site;
+                (
+                    now,
+                    payload.map(|index| (index, &site.history.sites()[index])),
+                )
             })
             // A payload whose objects need exact paths no reader counts is
             // left to the tree engine, which knows them.
@@ -695,7 +698,9 @@ enum Tail {
     /// The captured ones, migrated, moved values among them.
     Migrated(map::IntoIter),
     /// Only moved values, with nothing left to change: under their keys.
-    Moved(Taken),
+    /// They stay in the reader's [`Taken`]: moved into the tail, they cost
+    /// a copy and a second drop per object.
+    Moved,
 }
 
 impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
@@ -767,7 +772,7 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
             for (take, _) in self.taken.iter() {
                 site.migration.record_take_out(take);
             }
-            return Ok(Tail::Moved(mem::take(&mut self.taken)));
+            return Ok(Tail::Moved);
         }
         let mut captured = self.captured.take().unwrap_or_default();
         for plan in self.seen_plans() {
@@ -817,7 +822,8 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
             Some(Tail::Migrated(entries)) => {
                 entries.next().map(|(key, value)| (Cow::Owned(key), value))
             }
-            Some(Tail::Moved(taken)) => taken
+            Some(Tail::Moved) => self
+                .taken
                 .next()
                 .map(|(take, value)| (Cow::Borrowed(take.to), value)),
             None => None,
@@ -907,11 +913,13 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
             };
             plan.site.map(|index| (index, name))
         });
-        let child = child.map(|(index, name)| {
-            let table = self.table.child(site.history, index, &site.migration);
-            ScopeSite::new(&site.history.sites()[index], name, table, &site.migration)
-        });
-        let _scoped = child.map(Scoped::enter);
+        let Some((index, name)) = child else {
+            // Most values hold no embedded type: nothing in scope to drop.
+            return self.inner.next_value_seed(seed);
+        };
+        let table = self.table.child(site.history, index, &site.migration);
+        let child = ScopeSite::new(&site.history.sites()[index], name, table, &site.migration);
+        let _scoped = Scoped::enter(child);
         self.inner.next_value_seed(seed)
     }
 }

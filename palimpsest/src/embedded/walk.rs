@@ -138,27 +138,35 @@ impl Cursor {
 
     /// Steps into the value of `key`, a field of the object at the cursor
     /// that `site` holds: to `steps[]` and `steps`, from the root.
+    #[inline]
     pub(crate) fn enter(&mut self, site: &'static Site, key: &str) {
         // The key is one of the site's names, which live as long as the
         // program: the frame borrows it. (Any other is written at once.)
         let named = |name: &&&'static str| std::ptr::eq(**name, key) || **name == key;
         match site.at.names.iter().find(named) {
             Some(name) => self.push(Entered::Field { site, key: name }),
-            None => {
-                self.render();
-                if !self.pattern.is_empty() {
-                    self.pattern.push('.');
-                }
-                site.at.write(&mut self.pattern);
-                push_key(&mut self.exact, key);
-                // An empty step: it ends where the paths now do.
-                self.frames.push(Frame {
-                    step: Entered::Field { site, key: "" },
-                    ends: (self.pattern.len(), self.exact.len()),
-                });
-                self.written = self.frames.len();
-            }
+            None => self.enter_written(site, key),
         }
+    }
+
+    /// [`Cursor::enter`] under a key no frame can borrow: the paths are
+    /// written at once. Kept out of line, where the registers it needs
+    /// would be saved on every field entered.
+    #[cold]
+    #[inline(never)]
+    fn enter_written(&mut self, site: &'static Site, key: &str) {
+        self.render();
+        if !self.pattern.is_empty() {
+            self.pattern.push('.');
+        }
+        site.at.write(&mut self.pattern);
+        push_key(&mut self.exact, key);
+        // An empty step: it ends where the paths now do.
+        self.frames.push(Frame {
+            step: Entered::Field { site, key: "" },
+            ends: (self.pattern.len(), self.exact.len()),
+        });
+        self.written = self.frames.len();
     }
 
     /// Steps into the element at `index` of the array at the cursor.
