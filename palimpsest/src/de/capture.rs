@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::vec;
 
-use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::value::MapAccessDeserializer;
 use serde::de::{
     DeserializeSeed, Deserializer, Error as _, IntoDeserializer, MapAccess, SeqAccess, Visitor,
 };
@@ -37,16 +37,80 @@ pub(super) enum Captured<'de> {
 }
 
 impl Captured<'_> {
-    /// The value as serde_json's `Value`: what the migration engine edits.
+    /// The value as serde_json's `Value`, a repeated key keeping its last
+    /// value, as serde_json's own keeps it: what a map-typed field is read
+    /// from.
     pub(super) fn into_value(self) -> Value {
+        self.into_tree(&mut None)
+    }
+
+    /// The value as the `Value` the migration engine edits, with the path
+    /// below it of the first key repeated in one of its objects, which the
+    /// tree keeps only the last of: the reader refuses the document for it.
+    pub(super) fn into_distinct(self) -> (Value, Option<String>) {
+        let mut repeat = None;
+        let value = self.into_tree(&mut repeat);
+        (value, repeat)
+    }
+
+    fn into_tree(self, repeat: &mut Option<String>) -> Value {
         match self {
             Captured::Str(text) => Value::String(text.into_owned()),
             Captured::Seq(items) => {
-                Value::Array(items.into_iter().map(Captured::into_value).collect())
+                let mut array = Vec::with_capacity(items.len());
+                for (index, item) in items.into_iter().enumerate() {
+                    let mut below = None;
+                    array.push(item.into_tree(&mut below));
+                    note_below(repeat, below, || format!("[{index}]"));
+                }
+                Value::Array(array)
             }
-            Captured::Map(entries) => Value::Object(object(entries)),
+            Captured::Map(entries) => Value::Object(object_noting(entries, repeat)),
             Captured::Other(value) => value,
         }
+    }
+}
+
+/// Notes in `repeat`, if it holds nothing yet, the path of a repeat found
+/// `below` an entry whose own segment is `segment`.
+fn note_below(
+    repeat: &mut Option<String>,
+    below: Option<String>,
+    segment: impl FnOnce() -> String,
+) {
+    if let (None, Some(below)) = (&repeat, below) {
+        *repeat = Some(joined_below(&segment(), &below));
+    }
+}
+
+/// Inserts an entry, its key noted in `repeat` (if it holds nothing yet)
+/// when the object has it already: the last value is kept, as a `Value`
+/// keeps it, for the reader to refuse the document with the key.
+fn insert_noting(
+    object: &mut Map<String, Value>,
+    key: String,
+    value: Value,
+    repeat: &mut Option<String>,
+) {
+    match object.entry(key) {
+        serde_json::map::Entry::Vacant(entry) => {
+            entry.insert(value);
+        }
+        serde_json::map::Entry::Occupied(mut entry) => {
+            if repeat.is_none() {
+                *repeat = Some(entry.key().clone());
+            }
+            entry.insert(value);
+        }
+    }
+}
+
+/// `segment` followed by the path `below` it: `a.b`, `a[2]`, `[1].b`.
+pub(super) fn joined_below(segment: &str, below: &str) -> String {
+    if below.starts_with('[') {
+        format!("{segment}{below}")
+    } else {
+        format!("{segment}.{below}")
     }
 }
 
@@ -101,11 +165,19 @@ const SCAN_LIMIT: usize = 16;
 /// Captured entries as an object. Inserted one by one: collecting a map
 /// first gathers and sorts its entries in a vector of their own, which
 /// costs more than the handful a document holds.
-pub(super) fn object(entries: Vec<(Cow<'_, str>, Captured<'_>)>) -> Map<String, Value> {
+///
+/// The path of the first key repeated in it, or in any object below it,
+/// is noted in `repeat`: a `Value` keeps a repeated key's last value.
+pub(super) fn object_noting(
+    entries: Vec<(Cow<'_, str>, Captured<'_>)>,
+    repeat: &mut Option<String>,
+) -> Map<String, Value> {
     let mut object = Map::new();
     for (key, value) in entries {
-        // A key met twice keeps its last value, as in a `Value`.
-        object.insert(key.into_owned(), value.into_value());
+        let mut below = None;
+        let value = value.into_tree(&mut below);
+        note_below(repeat, below, || key.clone().into_owned());
+        insert_noting(&mut object, key.into_owned(), value, repeat);
     }
     object
 }
@@ -126,18 +198,132 @@ macro_rules! scalars {
     };
 }
 
+/// The visits of strings, units and scalars of a visitor making the
+/// `Value` serde_json's own visitor makes.
+macro_rules! leaf_values {
+    () => {
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+            Ok(Value::String(v.to_owned()))
+        }
+
+        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Value, E> {
+            Ok(Value::String(v))
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+
+        scalars!(Value, std::convert::identity);
+    };
+}
+
+/// A value read into the `Value` a migration edits, as serde_json reads
+/// it, with the path below it of the first key repeated in one of its
+/// objects noted in `repeat` (the tree keeps only the last value): the
+/// reader that asked refuses the document for it.
+pub(super) struct DistinctValue<'r> {
+    pub(super) repeat: &'r mut Option<String>,
+}
+
+/// The next value of `map`, read as [`DistinctValue`] reads it.
+pub(super) fn next_distinct<'de, A: MapAccess<'de>>(
+    map: &mut A,
+) -> Result<(Value, Option<String>), A::Error> {
+    let mut repeat = None;
+    let value = map.next_value_seed(DistinctValue {
+        repeat: &mut repeat,
+    })?;
+    Ok((value, repeat))
+}
+
+/// The items of `seq`, each read as [`DistinctValue`] reads it, with the
+/// path (`[2].a`) of the first key repeated in one of them.
+pub(super) fn distinct_items<'de, A: SeqAccess<'de>>(
+    mut seq: A,
+) -> Result<(Vec<Value>, Option<String>), A::Error> {
+    let mut items = with_capacity(seq.size_hint());
+    let mut repeat = None;
+    loop {
+        let mut below = None;
+        let Some(item) = seq.next_element_seed(DistinctValue { repeat: &mut below })? else {
+            break;
+        };
+        let index = items.len();
+        items.push(item);
+        note_below(&mut repeat, below, || format!("[{index}]"));
+    }
+    Ok((items, repeat))
+}
+
+impl<'de> DeserializeSeed<'de> for DistinctValue<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DistinctValue<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        let (first, mut map) = match open(map)? {
+            Opening::Empty => return Ok(Value::Object(Map::new())),
+            Opening::Private(value) => return Ok(value),
+            Opening::Key(first, map) => (first, map),
+        };
+        let mut object = Map::new();
+        let mut key = Some(first);
+        while let Some(next) = key.take() {
+            let mut below = None;
+            let value = map.next_value_seed(DistinctValue { repeat: &mut below })?;
+            note_below(self.repeat, below, || next.clone().into_owned());
+            insert_noting(&mut object, next.into_owned(), value, self.repeat);
+            key = map.next_key_seed(KeySeed)?;
+        }
+        Ok(Value::Object(object))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Value, A::Error> {
+        let (items, repeat) = distinct_items(seq)?;
+        if self.repeat.is_none() {
+            *self.repeat = repeat;
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    leaf_values!();
+}
+
 /// The value of a key captured when the document is known to be older
 /// (its version came first): read straight into the `Value` the engine
 /// edits, with no [`Captured`] made only to be turned into one.
 ///
-/// Under the metadata path, `segments` (the first, the top-level key, is
-/// the caller's), a `Value` keeps only a repeated key's last value: the
-/// first repeat is noted in `repeated` as [`repeated_on_path`] would find
-/// it, the one nearest the top winning.
+/// A `Value` keeps only a repeated key's last value: the first repeat is
+/// noted in `repeated`, the one nearest the top winning. On the metadata
+/// path, `segments` (the first, the top-level key, is the caller's), that
+/// is the one [`repeated_on_path`] finds.
 pub(super) struct ValueSeed<'p> {
     pub(super) segments: &'p [String],
     pub(super) depth: usize,
     pub(super) repeated: &'p mut Option<(usize, String)>,
+    /// The first key repeated anywhere else in the value: off the path,
+    /// or below the metadata object's own keys. Named only when none is
+    /// on the path, as the held-back route names it (`stream.rs`).
+    pub(super) elsewhere: &'p mut Option<String>,
 }
 
 impl ValueSeed<'_> {
@@ -149,10 +335,15 @@ impl ValueSeed<'_> {
         {
             return;
         }
+        *self.repeated = Some((self.depth, self.at(key)));
+    }
+
+    /// The path of `key`, or of a path below it, in the object read here.
+    fn at(&self, key: &str) -> String {
         let mut at = self.segments[..self.depth].join(".");
         at.push('.');
         at.push_str(key);
-        *self.repeated = Some((self.depth, at));
+        at
     }
 }
 
@@ -177,7 +368,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
             Opening::Private(value) => return Ok(value),
             Opening::Key(first, map) => (first, map),
         };
-        // In the metadata object every key counts; above it, the path's.
+        // In the metadata object, no key is on the path any further.
         let inside = self.depth == self.segments.len();
         let mut object = Map::new();
         let mut key = Some(first);
@@ -188,12 +379,22 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
                     segments: self.segments,
                     depth: self.depth + 1,
                     repeated: self.repeated,
+                    elsewhere: self.elsewhere,
                 })?
             } else {
-                map.next_value()?
+                let mut below = None;
+                let value = map.next_value_seed(DistinctValue { repeat: &mut below })?;
+                if let (None, Some(below)) = (&self.elsewhere, below) {
+                    *self.elsewhere = Some(self.at(&joined_below(&next, &below)));
+                }
+                value
             };
-            if (inside || on_path) && object.contains_key(next.as_ref()) {
-                self.note(&next);
+            if object.contains_key(next.as_ref()) {
+                if inside || on_path {
+                    self.note(&next);
+                } else if self.elsewhere.is_none() {
+                    *self.elsewhere = Some(self.at(&next));
+                }
             }
             object.insert(next.into_owned(), value);
             key = map.next_key_seed(KeySeed)?;
@@ -201,33 +402,22 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         Ok(Value::Object(object))
     }
 
-    // Anything but an object is read as serde_json reads it.
+    // Anything but an object is read as serde_json reads it, a key
+    // repeated in it noted as elsewhere.
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Value, A::Error> {
-        Value::deserialize(SeqAccessDeserializer::new(seq))
-    }
-
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-
-    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_none<E: serde::de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
+        let (items, repeat) = distinct_items(seq)?;
+        if let (None, Some(below)) = (&self.elsewhere, repeat) {
+            *self.elsewhere = Some(format!("{}{below}", self.segments[..self.depth].join(".")));
+        }
+        Ok(Value::Array(items))
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        Value::deserialize(deserializer)
+        deserializer.deserialize_any(self)
     }
 
-    scalars!(Value, std::convert::identity);
+    leaf_values!();
 }
 
 impl<'de> Deserialize<'de> for Captured<'de> {

@@ -125,7 +125,7 @@ impl<'f> Watch<'f> {
             Owner::Root { schema, .. } => self.handed.refuse(schema),
             Owner::Embedded(history) => match self.handed.take() {
                 None => Ok(()),
-                Some(held) => Err(E::custom(history.refusal(held, false))),
+                Some(held) => Err(E::custom(history.refusal(held, ("", false)))),
             },
         }
     }

@@ -642,7 +642,7 @@ fn buffered_value<'de, A: MapAccess<'de>>(
     key: &str,
 ) -> Result<Value, A::Error> {
     let Some(path) = schema.metadata.as_ref().filter(|path| path.root() == key) else {
-        return map.next_value();
+        return distinct_value(cx, schema, map, key);
     };
     let entries = [(
         std::borrow::Cow::Borrowed(key),
@@ -655,7 +655,31 @@ fn buffered_value<'de, A: MapAccess<'de>>(
         }));
     }
     let [(_, value)] = entries;
-    Ok(value.into_value())
+    match value.into_distinct() {
+        (value, None) => Ok(value),
+        (_, Some(below)) => Err(cx.fail(Error::RepeatedKey {
+            type_name: schema.type_name(),
+            key: capture::joined_below(key, &below),
+        })),
+    }
+}
+
+/// The value of `key` in a document read whole, for the migration: a key
+/// repeated in any object of it is refused, a `Value` keeping only the
+/// last of two.
+fn distinct_value<'de, A: MapAccess<'de>>(
+    cx: &mut Context,
+    schema: &Schema,
+    map: &mut A,
+    key: &str,
+) -> Result<Value, A::Error> {
+    match capture::next_distinct(map)? {
+        (value, None) => Ok(value),
+        (_, Some(below)) => Err(cx.fail(Error::RepeatedKey {
+            type_name: schema.type_name(),
+            key: capture::joined_below(key, &below),
+        })),
+    }
 }
 
 /// Migrates a document read whole, its version among its fields, and
@@ -730,7 +754,8 @@ where
                         };
                     }
                     Some(key) => {
-                        envelope.insert(key, map.next_value()?);
+                        let value = distinct_value(cx, schema, &mut map, &key)?;
+                        envelope.insert(key, value);
                     }
                     None => {}
                 }
@@ -738,11 +763,13 @@ where
             envelope.insert(key, stamp.into_value(schema));
         }
         Some(key) => {
-            envelope.insert(key, map.next_value()?);
+            let value = distinct_value(cx, schema, &mut map, &key)?;
+            envelope.insert(key, value);
         }
         None => {}
     }
-    while let Some((key, value)) = map.next_entry::<String, Value>()? {
+    while let Some(key) = map.next_key::<String>()? {
+        let value = distinct_value(cx, schema, &mut map, &key)?;
         cx.capture_for::<A::Error>(schema, &mut envelope, key, value)?;
     }
     let mut document = Value::Object(envelope);

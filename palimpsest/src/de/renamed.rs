@@ -365,21 +365,25 @@ const AT_ITS_KEY: &str = ", refused at its key `";
 /// The message an embedded type's reader refuses a held-back name with:
 /// it knows neither the root nor the path, which the root's reader adds
 /// as it types the error ([`Schema::embedded_conflict`]). `at_key` when
-/// the struct refused the key handed in its place, before the end. An old
-/// name met again is refused in serde's own words, as a field met twice is.
+/// the struct refused the key handed in its place, before the end; the
+/// names are written after `prefix`, the path from the value the error is
+/// placed at to the object holding them (`data.`, or nothing). An old name
+/// met again is refused in serde's own words, as a field met twice is.
 pub(crate) fn embedded_refusal(
     renamed: &RenamedFields,
     type_name: &str,
     version_of_step: impl FnOnce(usize) -> String,
     held: HeldBack,
-    at_key: bool,
+    (prefix, at_key): (&str, bool),
 ) -> String {
     match held {
-        HeldBack::Repeated { old } => format!("duplicate field `{}`", renamed.old[old].name),
+        HeldBack::Repeated { old } => {
+            format!("duplicate field `{prefix}{}`", renamed.old[old].name)
+        }
         HeldBack::Both { old, new, second } => {
             let old = &renamed.old[old];
             let mut message = format!(
-                "both the old name `{}` and the new name `{}` of a field of `{type_name}` are present, renamed in {}",
+                "both the old name `{prefix}{}` and the new name `{prefix}{}` of a field of `{type_name}` are present, renamed in {}",
                 old.name,
                 renamed.name(new),
                 version_of_step(old.step),
@@ -448,7 +452,8 @@ mod tests {
         let held = handed.take().unwrap();
         let version = |_| "0.2.0".to_owned();
         for (at_key, path) in [(false, "steps[2]"), (true, "steps[2].content")] {
-            let message = super::embedded_refusal(&schema.renamed, "Note", version, held, at_key);
+            let message =
+                super::embedded_refusal(&schema.renamed, "Note", version, held, ("", at_key));
             let error = schema.embedded_conflict(path, &message).unwrap();
             assert!(
                 matches!(&error, Error::Conflict { old, new, from, to, .. }

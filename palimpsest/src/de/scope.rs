@@ -37,6 +37,7 @@ use serde::de::{
 use serde::{forward_to_deserialize_any, Deserialize};
 use serde_json::{map, Map, Value};
 
+use super::capture;
 use super::seed::{hand_on_key, KeySeed, StreamedStamp};
 use super::take::{TakeOutSeed, TakeOutSlot};
 use super::watched::read_current;
@@ -128,6 +129,25 @@ impl ScopeSite {
 
     fn exact(&self) -> String {
         self.migration.here.borrow_mut().exact_now().to_owned()
+    }
+
+    /// The error of a key repeated at `below` in the value read here, which
+    /// a tree would keep the last value of.
+    fn repeated<E: serde::de::Error>(&self, below: &str) -> E {
+        let error = Error::RepeatedKey {
+            type_name: self.migration.root.type_name(),
+            key: capture::joined_below(&self.exact(), below),
+        };
+        fail(&self.migration, error)
+    }
+
+    /// The items of an array read here whole, for the migration: a key
+    /// repeated in one of them is refused.
+    fn distinct_items<'de, A: SeqAccess<'de>>(&self, seq: A) -> Result<Vec<Value>, A::Error> {
+        match capture::distinct_items(seq)? {
+            (items, None) => Ok(items),
+            (_, Some(below)) => Err(self.repeated(&below)),
+        }
     }
 }
 
@@ -397,10 +417,20 @@ where
                 !payload.is_some_and(|(_, child)| site.migration.keeps && child.counted().is_none())
             });
         let Some((now, payload)) = streamed else {
+            // Captured whole: a key met twice in it is refused, the tree
+            // keeping only the last value.
             let mut object = Map::new();
-            object.insert(name.into_owned(), map.next_value()?);
-            while let Some((key, value)) = map.next_entry()? {
-                object.insert(key, value);
+            let mut next = Some(name);
+            while let Some(key) = next.take() {
+                let (value, repeat) = capture::next_distinct(&mut map)?;
+                if let Some(below) = repeat {
+                    return Err(site.repeated(&capture::joined_below(&key, &below)));
+                }
+                if object.contains_key(key.as_ref()) {
+                    return Err(site.repeated(&key));
+                }
+                object.insert(key.into_owned(), value);
+                next = map.next_key_seed(KeySeed)?;
             }
             return self.migrate(Value::Object(object));
         };
@@ -429,8 +459,8 @@ where
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
-        let value = Value::deserialize(SeqAccessDeserializer::new(seq))?;
-        self.migrate(value)
+        let items = self.site.distinct_items(seq)?;
+        self.migrate(Value::Array(items))
     }
 
     fn visit_unit<E: serde::de::Error>(self) -> Result<T, E> {
@@ -620,7 +650,7 @@ where
     T: Embedded + Deserialize<'de>,
     A: SeqAccess<'de>,
 {
-    let mut items = Vec::<Value>::deserialize(SeqAccessDeserializer::new(seq))?;
+    let mut items = site.distinct_items(seq)?;
     let migrated = site.migration.migrate_elements(
         &mut items,
         site.history,
@@ -733,7 +763,10 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
     }
 
     fn capture(&mut self, key: Cow<'de, str>) -> Result<(), A::Error> {
-        let value: Value = self.inner.next_value()?;
+        let (value, repeat) = capture::next_distinct(&mut self.inner)?;
+        if let Some(below) = repeat {
+            return Err(self.repeated(&capture::joined_below(&key, &below)));
+        }
         match self
             .captured
             .get_or_insert_with(Object::new)

@@ -51,6 +51,9 @@ pub(super) struct Streaming<'de, 'c, A> {
     /// The first key repeated on the metadata path of values captured as
     /// `Value`s (`ValueSeed`), with its depth.
     repeated_on_path: Option<(usize, String)>,
+    /// The first key repeated elsewhere in a value captured straight into
+    /// a `Value` (`capture::ValueSeed`).
+    repeated_elsewhere: Option<String>,
 }
 
 /// The captured entries, handed on once the input has ended: as they came
@@ -104,6 +107,7 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
             last_key: Cow::Borrowed(""),
             probes: None,
             repeated_on_path: None,
+            repeated_elsewhere: None,
         }
     }
 
@@ -154,14 +158,22 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
             Some(path) if path.segments().first().is_some_and(|root| root == key) => {
                 path.segments()
             }
-            // Off the metadata path, a repeated key keeps its last value,
-            // as everywhere in the engine's `Value`s.
-            _ => return self.inner.next_value().map(Captured::Other),
+            // The migration will read it: a key repeated in it is noted,
+            // the tree keeping only the last value, and refused at the end
+            // as the held-back route refuses it.
+            _ => {
+                let (value, repeat) = capture::next_distinct(&mut self.inner)?;
+                if let (None, Some(below)) = (&self.repeated_elsewhere, repeat) {
+                    self.repeated_elsewhere = Some(capture::joined_below(key, &below));
+                }
+                return Ok(Captured::Other(value));
+            }
         };
         let seed = capture::ValueSeed {
             segments,
             depth: 1,
             repeated: &mut self.repeated_on_path,
+            elsewhere: &mut self.repeated_elsewhere,
         };
         self.inner.next_value_seed(seed).map(Captured::Other)
     }
@@ -203,7 +215,12 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
         if let Some(key) = repeated {
             return Err(self.repeated(Cow::Owned(key)));
         }
-        let mut object = capture::object(captured);
+        // Anywhere else: the first met, on either route.
+        let mut repeat = self.repeated_elsewhere.take();
+        let mut object = capture::object_noting(captured, &mut repeat);
+        if let Some(key) = repeat {
+            return Err(self.repeated(Cow::Owned(key)));
+        }
         // The noted keys went to the struct already: the engine sees a
         // stand-in for each, which no step moves (the plan noted only keys
         // a step asks about), and which is not handed on again.
@@ -447,6 +464,24 @@ mod tests {
                 r#""context": {"agent": "a", "agent": "b", "metadata": {"k": 1, "j": 2, "k": 3, "j": 4}}"#,
                 "context.metadata.k",
             ),
+            // Anywhere else, the first repeat met is named: a tree would
+            // keep only its last value.
+            (
+                r#""context": {"agent": "a", "agent": "b", "metadata": {"run": {"x": 1}}}"#,
+                "context.agent",
+            ),
+            (
+                r#""context": {"agent": "a", "metadata": {"run": {"x": 1, "x": 2}}}"#,
+                "context.metadata.run.x",
+            ),
+            (
+                r#""context": {"agent": "a", "metadata": {"runs": [{"x": 1}, {"x": 1, "x": 2}]}}"#,
+                "context.metadata.runs[1].x",
+            ),
+            (
+                r#""extra": {"y": [1, {"z": 0, "z": 1}]}, "context": {"agent": "a", "agent": "b"}"#,
+                "extra.y[1].z",
+            ),
         ] {
             for doc in [
                 format!(r#"{{"schema_version": "0.1.0", "result": "r", "notes": "n", {body}}}"#),
@@ -459,20 +494,6 @@ mod tests {
                 );
             }
         }
-        // Off the path, a repeated key keeps its last value, as in a `Value`.
-        let body =
-            r#""context": {"agent": "a", "agent": "b", "metadata": {"run": {"x": 1, "x": 2}}}"#;
-        let first =
-            format!(r#"{{"schema_version": "0.1.0", "result": "r", "notes": "n", {body}}}"#);
-        let last = format!(r#"{{"result": "r", "notes": "n", {body}, "schema_version": "0.1.0"}}"#);
-        let (first, last) = (
-            crate::from_str::<Trace>(&first).unwrap(),
-            crate::from_str::<Trace>(&last).unwrap(),
-        );
-        assert_eq!(first.value.context.agent, "b");
-        assert_eq!(first.value.context.metadata["run"], json!({"x": 2}));
-        assert_eq!(first.value, last.value);
-        assert_eq!(first.report, last.report);
     }
 
     #[test]

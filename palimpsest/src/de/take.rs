@@ -202,11 +202,17 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TakeOutMap<'_, A> {
                 return Ok(None);
             };
             if key == self.out.take.inner {
-                let value: Value = self.inner.next_value()?;
-                if self.out.value.is_some() {
+                let (value, repeat) = super::capture::next_distinct(&mut self.inner)?;
+                if repeat.is_some() || self.out.value.is_some() {
+                    // Met twice, or a key met twice inside it.
+                    let source = format!("{}.{}", self.out.exact(), self.out.take.from_path);
+                    let key = match repeat {
+                        Some(below) => super::capture::joined_below(&source, &below),
+                        None => source,
+                    };
                     let error = Error::RepeatedKey {
                         type_name: self.out.migration.root.type_name(),
-                        key: format!("{}.{}", self.out.exact(), self.out.take.from_path),
+                        key,
                     };
                     return Err(self.out.fail(error));
                 }

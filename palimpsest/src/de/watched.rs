@@ -11,14 +11,19 @@
 //!
 //! [`Error::Conflict`]: crate::Error::Conflict
 
+use std::cell::Cell;
 use std::fmt;
 
-use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::de::{
+    DeserializeSeed, Deserializer, EnumAccess, Error as _, MapAccess, VariantAccess, Visitor,
+};
 use serde::Deserialize;
+use serde_json::Value;
 
-use super::current::{CurrentMap, Watch, HELD_BACK};
+use super::capture::DistinctValue;
+use super::current::{CurrentMap, KeyHook, Watch, Watched, HELD_BACK};
 use super::renamed::Handed;
-use crate::embedded::{Embedded, EmbeddedHistory};
+use crate::embedded::{Embedded, EmbeddedHistory, Tagging};
 use crate::forward::forward_visit;
 
 /// An object of an embedded type at its current shape: straight into the
@@ -30,10 +35,79 @@ where
     D: Deserializer<'de>,
 {
     let history = T::history();
+    if history.is_enum() {
+        if !history.payloads_renamed() || traced() {
+            return T::deserialize_current(deserializer);
+        }
+        return read_enum(deserializer, history);
+    }
     if history.renamed().bits() == 0 || traced() {
         return T::deserialize_current(deserializer);
     }
     read_watched(deserializer, history)
+}
+
+/// Reads an enum a variant of which has renamed fields, as current. An
+/// externally tagged one names its variant before the payload: the struct
+/// variant's map is watched as a struct's is. An internally or adjacently
+/// tagged one may name it after: the value is read whole (serde buffers
+/// it anyway, and such enums are read only from self-describing formats),
+/// its payload checked, then read. An untagged one names none: serde
+/// refuses both names as no variant matching.
+#[cold]
+fn read_enum<'de, T, D>(deserializer: D, history: &'static EmbeddedHistory) -> Result<T, D::Error>
+where
+    T: Embedded + Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    match history.tagging() {
+        Some(Tagging::External) => T::deserialize_current(WatchedEnum {
+            inner: deserializer,
+            history,
+        }),
+        Some(tagging @ (Tagging::Internal { .. } | Tagging::Adjacent { .. })) => {
+            let mut repeat = None;
+            let value = DistinctValue {
+                repeat: &mut repeat,
+            }
+            .deserialize(deserializer)?;
+            if let Some(below) = repeat {
+                return Err(D::Error::custom(format_args!("duplicate field `{below}`")));
+            }
+            if let Some(refusal) = refusal_in_payload(history, tagging, &value) {
+                return Err(D::Error::custom(refusal));
+            }
+            T::deserialize_current(value).map_err(D::Error::custom)
+        }
+        Some(Tagging::Untagged) | None => T::deserialize_current(deserializer),
+    }
+}
+
+/// The refusal of a tagged value whose struct variant's payload holds two
+/// names of one renamed field.
+fn refusal_in_payload(
+    history: &'static EmbeddedHistory,
+    tagging: Tagging,
+    value: &Value,
+) -> Option<String> {
+    let (tag, content) = match tagging {
+        Tagging::Internal { tag } => (tag, None),
+        Tagging::Adjacent { tag, content } => (tag, Some(content)),
+        Tagging::External | Tagging::Untagged => return None,
+    };
+    let payload = history.renamed_payload(value.get(tag)?.as_str()?)?;
+    let object = match content {
+        None => value.as_object()?,
+        Some(content) => value.get(content)?.as_object()?,
+    };
+    let handed = Handed::default();
+    for key in object.keys() {
+        handed.hand(payload.renamed(), key);
+    }
+    let prefix = content
+        .map(|content| format!("{content}."))
+        .unwrap_or_default();
+    Some(payload.refusal(handed.take()?, (&prefix, false)))
 }
 
 /// Whether a schema contract's tracer reads the value: it hands a struct
@@ -78,7 +152,7 @@ fn watching<R, E: serde::de::Error>(
     let handed = Handed::default();
     read(Watch::embedded(history, &handed)).map_err(|error| {
         match handed.take_held_back_for(&error, HELD_BACK) {
-            Some(held) => E::custom(history.refusal(held, true)),
+            Some(held) => E::custom(history.refusal(held, ("", true))),
             None => error,
         }
     })
@@ -141,4 +215,154 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for WatchedMap<'_, V> {
         visit_string(v: String);
     }
     crate::forward::forward_nested_visits!(visit_some, visit_newtype_struct, visit_seq, visit_enum);
+}
+
+/// An externally tagged enum's deserializer: the struct variant it names
+/// has its map watched, by that variant's fields.
+struct WatchedEnum<D> {
+    inner: D,
+    history: &'static EmbeddedHistory,
+}
+
+/// Each `deserialize_*`, its visitor's enum watched: the enum asks for an
+/// enum; whatever else, its visitor is handed no enum.
+macro_rules! watched_enum {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
+                self.inner.$method($($arg,)* EnumVisitor { inner: visitor, history: self.history })
+            }
+        )*
+    };
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for WatchedEnum<D> {
+    type Error = D::Error;
+
+    crate::forward::with_deserialize_methods!(watched_enum);
+    watched_enum! {
+        deserialize_ignored_any();
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.inner.is_human_readable()
+    }
+}
+
+/// The enum's visitor, handed its variant watched.
+struct EnumVisitor<V> {
+    inner: V,
+    history: &'static EmbeddedHistory,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for EnumVisitor<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.expecting(f)
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_enum(WatchedVariant {
+            inner: data,
+            history: self.history,
+            payload: None,
+        })
+    }
+
+    crate::forward::with_leaf_visits!(forward_visit);
+    forward_visit! {
+        visit_str(v: &str);
+        visit_borrowed_str(v: &'de str);
+        visit_string(v: String);
+    }
+    crate::forward::forward_nested_visits!(visit_some, visit_newtype_struct, visit_seq, visit_map);
+}
+
+/// The enum's access, then its variant's: the variant's name is noted as
+/// it is read, and a struct variant with renamed fields has its map
+/// watched.
+struct WatchedVariant<A> {
+    inner: A,
+    history: &'static EmbeddedHistory,
+    /// The fields' history of the variant named, if it has renamed fields.
+    payload: Option<&'static EmbeddedHistory>,
+}
+
+/// Notes the variant a name is of, handing the name on as it is.
+#[derive(Clone, Copy)]
+struct VariantNamed<'c> {
+    history: &'static EmbeddedHistory,
+    payload: &'c Cell<Option<&'static EmbeddedHistory>>,
+}
+
+impl KeyHook for VariantNamed<'_> {
+    fn check<E: serde::de::Error>(self, name: &str) -> Result<bool, E> {
+        self.payload.set(self.history.renamed_payload(name));
+        Ok(true)
+    }
+
+    fn substitute(self) -> &'static str {
+        ""
+    }
+}
+
+impl<'de, A: EnumAccess<'de>> EnumAccess<'de> for WatchedVariant<A> {
+    type Error = A::Error;
+    type Variant = WatchedVariant<A::Variant>;
+
+    fn variant_seed<S: DeserializeSeed<'de>>(
+        self,
+        seed: S,
+    ) -> Result<(S::Value, Self::Variant), A::Error> {
+        let payload = Cell::new(None);
+        let hook = VariantNamed {
+            history: self.history,
+            payload: &payload,
+        };
+        let (value, variant) = self.inner.variant_seed(Watched { inner: seed, hook })?;
+        Ok((
+            value,
+            WatchedVariant {
+                inner: variant,
+                history: self.history,
+                payload: payload.get(),
+            },
+        ))
+    }
+}
+
+impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for WatchedVariant<A> {
+    type Error = A::Error;
+
+    fn unit_variant(self) -> Result<(), A::Error> {
+        self.inner.unit_variant()
+    }
+
+    fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, A::Error> {
+        self.inner.newtype_variant_seed(seed)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
+        self.inner.tuple_variant(len, visitor)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, A::Error> {
+        let Some(payload) = self.payload else {
+            return self.inner.struct_variant(fields, visitor);
+        };
+        watching(payload, |watch| {
+            self.inner.struct_variant(
+                fields,
+                WatchedMap {
+                    inner: visitor,
+                    watch,
+                },
+            )
+        })
+    }
 }

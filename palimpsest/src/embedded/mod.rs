@@ -44,8 +44,8 @@ pub(crate) use keys::{Handling, KeyPlan, KeyTable, TakeOut};
 pub(crate) use nested::Nested;
 pub use runtime::EmbeddedSchema;
 pub use tuple::{ForwardEmbedded, ForwardPlain};
-pub(crate) use variants::VariantOp;
-use variants::{Tagging, Variants};
+use variants::Variants;
+pub(crate) use variants::{Tagging, VariantOp};
 pub(crate) use walk::{Cursor, Mark, Migration, Sink};
 
 /// A struct whose field attributes, or an enum whose variant attributes,
@@ -381,8 +381,11 @@ pub struct EmbeddedHistory {
     /// depth: found on first use, since a type may hold itself.
     reach: OnceLock<BTreeSet<Version>>,
     /// The names of its renamed fields: read as current, its map is
-    /// watched for two names of one field (`de/current.rs`).
+    /// watched for two names of one field (`de/watched.rs`).
     renamed: RenamedFields,
+    /// For an enum, whether a variant's payload has renamed fields: found
+    /// on first use, as the sites are.
+    payloads_renamed: OnceLock<bool>,
 }
 
 impl std::fmt::Debug for EmbeddedHistory {
@@ -443,13 +446,38 @@ impl EmbeddedHistory {
         &self.renamed
     }
 
+    /// An enum's representation.
+    pub(crate) fn tagging(&self) -> Option<Tagging> {
+        self.variants.as_ref().map(|variants| variants.tagging)
+    }
+
+    /// The fields' history of the struct variant `name`, if they have
+    /// renamed fields: what a reader of a current value watches.
+    pub(crate) fn renamed_payload(&self, name: &str) -> Option<&'static EmbeddedHistory> {
+        let site = self.sites.iter().find(|site| site.reads(name))?;
+        let payload = site.history();
+        (!payload.is_enum() && payload.renamed.bits() != 0).then_some(payload)
+    }
+
+    /// Whether it is an enum a variant of which has a payload with renamed
+    /// fields.
+    pub(crate) fn payloads_renamed(&self) -> bool {
+        *self.payloads_renamed.get_or_init(|| {
+            self.variants.is_some()
+                && self.sites.iter().any(|site| {
+                    let payload = site.history();
+                    !payload.is_enum() && payload.renamed.bits() != 0
+                })
+        })
+    }
+
     /// The message its reader refuses a name held back with, at the
-    /// object's end or at the key (`de/renamed.rs`): the root's reader
-    /// types it.
+    /// object's end or at the key (`de/renamed.rs`), the names after
+    /// `prefix`: the root's reader types it.
     #[cold]
-    pub(crate) fn refusal(&self, held: HeldBack, at_key: bool) -> String {
+    pub(crate) fn refusal(&self, held: HeldBack, placed: (&str, bool)) -> String {
         let version_of_step = |step: usize| self.changes[step].0.to_string();
-        embedded_refusal(&self.renamed, self.type_name, version_of_step, held, at_key)
+        embedded_refusal(&self.renamed, self.type_name, version_of_step, held, placed)
     }
 
     /// Whether it is a positional tuple struct, whose changes name positions.
@@ -571,6 +599,7 @@ impl EmbeddedChecked {
             claims: None,
             reach: OnceLock::new(),
             renamed: RenamedFields::default(),
+            payloads_renamed: OnceLock::new(),
         })
     }
 
