@@ -73,6 +73,7 @@ impl Captured<'_> {
 
 /// Notes in `repeat`, if it holds nothing yet, the path of a repeat found
 /// `below` an entry whose own segment is `segment`.
+#[inline]
 fn note_below(
     repeat: &mut Option<String>,
     below: Option<String>,
@@ -86,6 +87,7 @@ fn note_below(
 /// Inserts an entry, its key noted in `repeat` (if it holds nothing yet)
 /// when the object has it already: the last value is kept, as a `Value`
 /// keeps it, for the reader to refuse the document with the key.
+#[inline]
 fn insert_noting(
     object: &mut Map<String, Value>,
     key: String,
@@ -389,14 +391,19 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
                 }
                 value
             };
-            if object.contains_key(next.as_ref()) {
-                if inside || on_path {
-                    self.note(&next);
-                } else if self.elsewhere.is_none() {
-                    *self.elsewhere = Some(self.at(&next));
+            match object.entry(next.into_owned()) {
+                serde_json::map::Entry::Vacant(entry) => {
+                    entry.insert(value);
+                }
+                serde_json::map::Entry::Occupied(mut entry) => {
+                    if inside || on_path {
+                        self.note(entry.key());
+                    } else if self.elsewhere.is_none() {
+                        *self.elsewhere = Some(self.at(entry.key()));
+                    }
+                    entry.insert(value);
                 }
             }
-            object.insert(next.into_owned(), value);
             key = map.next_key_seed(KeySeed)?;
         }
         Ok(Value::Object(object))
