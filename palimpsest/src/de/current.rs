@@ -166,6 +166,7 @@ impl<'f, A> CurrentMap<'f, A> {
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for CurrentMap<'_, A> {
     type Error = A::Error;
 
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
@@ -212,6 +213,7 @@ pub(super) struct Watched<H, T> {
 impl<'de, H: KeyHook, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Watched<H, S> {
     type Value = S::Value;
 
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
         self.inner.deserialize(Watched {
             inner: deserializer,
@@ -224,6 +226,7 @@ impl<'de, H: KeyHook, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Watched<
 macro_rules! watched_deserialize {
     ($($method:ident($($arg:ident: $ty:ty),*);)*) => {
         $(
+            #[inline]
             fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
                 self.inner.$method($($arg,)* Watched { inner: visitor, hook: self.hook })
             }
@@ -263,6 +266,7 @@ impl<'de, H: KeyHook, V: Visitor<'de>> Visitor<'de> for Watched<H, V> {
         self.inner.expecting(f)
     }
 
+    #[inline]
     fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<V::Value, E> {
         if !self.hook.check(key)? {
             return self.held_back();
@@ -270,6 +274,7 @@ impl<'de, H: KeyHook, V: Visitor<'de>> Visitor<'de> for Watched<H, V> {
         self.inner.visit_str(key)
     }
 
+    #[inline]
     fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<V::Value, E> {
         if !self.hook.check(key)? {
             return self.held_back();
@@ -277,6 +282,7 @@ impl<'de, H: KeyHook, V: Visitor<'de>> Visitor<'de> for Watched<H, V> {
         self.inner.visit_borrowed_str(key)
     }
 
+    #[inline]
     fn visit_string<E: serde::de::Error>(self, key: String) -> Result<V::Value, E> {
         if !self.hook.check(&key)? {
             return self.held_back();
