@@ -24,8 +24,13 @@ fuzz_target!(|data: &[u8]| {
         input.len() as u64,
         "{summary}"
     );
+    // Every document is counted once: a newer one is kept, not failed.
     assert_eq!(
-        summary.current + summary.migrated + summary.failed,
+        summary.current
+            + summary.migrated
+            + summary.found_outdated
+            + summary.failed
+            + summary.newer,
         summary.documents,
         "{summary}"
     );

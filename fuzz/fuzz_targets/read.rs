@@ -33,6 +33,18 @@ where
             plain
         }
         (Err(_), Err(_)) => return,
+        // The one disagreement the guide states (chapter 5, "every route
+        // agrees"): serde_json's reader hands palimpsest floats, not the
+        // text, and refuses any integral float of 2^63 or more bound for a
+        // `legacy_*` value, which the text routes refuse only when its
+        // digits were rounded.
+        (Err(error), Ok(_))
+            if error
+                .to_string()
+                .contains("which serde_json may have rounded") =>
+        {
+            return
+        }
         (Ok(_), Err(error)) => panic!("serde_json reads it, palimpsest refuses it: {error}"),
         (Err(error), Ok(_)) => panic!("palimpsest reads it, serde_json refuses it: {error}"),
     };
