@@ -130,3 +130,28 @@ macro_rules! forward_nested_visits {
 }
 
 pub(crate) use forward_nested_visits;
+
+/// Writes every method of `serde::Deserializer` for a deserializer that
+/// wraps another: each hands its visitor to the wrapper's
+/// `self.forward(visitor, call)`, which wraps the visitor and makes `call`
+/// on the inner deserializer. Called with no argument by the wrapper's
+/// impl, which imports this macro.
+macro_rules! forward_deserialize_methods {
+    () => {
+        crate::forward::with_deserialize_methods!(forward_deserialize_methods);
+        forward_deserialize_methods! {
+            deserialize_ignored_any();
+        }
+    };
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        #[inline]
+        fn $method<V>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Self::Error>
+        where
+            V: serde::de::Visitor<'de>,
+        {
+            self.forward(visitor, |de, visitor| de.$method($($arg,)* visitor))
+        }
+    )*};
+}
+
+pub(crate) use forward_deserialize_methods;

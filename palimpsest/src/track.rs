@@ -26,6 +26,8 @@ use std::fmt::{self, Write as _};
 
 use serde::de::{self, DeserializeSeed, Visitor};
 
+use crate::forward::forward_deserialize_methods;
+
 /// Where the path is followed while a [`Deserializer`] runs, and where the
 /// path of the first error is kept.
 pub(crate) struct Track {
@@ -220,25 +222,6 @@ impl<'t, D> Deserializer<'t, D> {
         let track = self.track;
         track.record(call(self.de, TrackedVisitor::new(visitor, track)))
     }
-}
-
-/// The methods of `serde::Deserializer`, each handing the visitor to
-/// `self.forward` to be wrapped and the call to the wrapped deserializer.
-macro_rules! forward_deserialize_methods {
-    () => {
-        crate::forward::with_deserialize_methods!(forward_deserialize_methods);
-        forward_deserialize_methods! {
-            deserialize_ignored_any();
-        }
-    };
-    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
-        fn $method<V>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Self::Error>
-        where
-            V: Visitor<'de>,
-        {
-            self.forward(visitor, |de, visitor| de.$method($($arg,)* visitor))
-        }
-    )*};
 }
 
 impl<'de, D> de::Deserializer<'de> for Deserializer<'_, D>

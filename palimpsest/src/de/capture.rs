@@ -391,17 +391,13 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
                 }
                 value
             };
-            match object.entry(next.into_owned()) {
-                serde_json::map::Entry::Vacant(entry) => {
-                    entry.insert(value);
-                }
-                serde_json::map::Entry::Occupied(mut entry) => {
-                    if inside || on_path {
-                        self.note(entry.key());
-                    } else if self.elsewhere.is_none() {
-                        *self.elsewhere = Some(self.at(entry.key()));
-                    }
-                    entry.insert(value);
+            let mut repeated = None;
+            insert_noting(&mut object, next.into_owned(), value, &mut repeated);
+            if let Some(key) = repeated {
+                if inside || on_path {
+                    self.note(&key);
+                } else if self.elsewhere.is_none() {
+                    *self.elsewhere = Some(self.at(&key));
                 }
             }
             key = map.next_key_seed(KeySeed)?;

@@ -22,7 +22,7 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
 use super::renamed::{name_bit, Handed, RenamedFields};
 use crate::embedded::EmbeddedHistory;
 use crate::error::Error;
-use crate::forward::forward_visit;
+use crate::forward::{forward_deserialize_methods, forward_visit};
 use crate::schema::Schema;
 
 /// The key an embedded type's struct is handed in place of a name held
@@ -222,27 +222,31 @@ impl<'de, H: KeyHook, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Watched<
     }
 }
 
-/// Each `deserialize_*` of the format's key deserializer, its visitor watched.
-macro_rules! watched_deserialize {
-    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {
-        $(
-            #[inline]
-            fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
-                self.inner.$method($($arg,)* Watched { inner: visitor, hook: self.hook })
-            }
-        )*
-    };
+impl<H, D> Watched<H, D> {
+    /// The format's key deserializer called with its visitor watched.
+    #[inline]
+    fn forward<'de, V, R>(
+        self,
+        visitor: V,
+        call: impl FnOnce(D, Watched<H, V>) -> Result<R, D::Error>,
+    ) -> Result<R, D::Error>
+    where
+        D: Deserializer<'de>,
+    {
+        call(
+            self.inner,
+            Watched {
+                inner: visitor,
+                hook: self.hook,
+            },
+        )
+    }
 }
 
 impl<'de, H: KeyHook, D: Deserializer<'de>> Deserializer<'de> for Watched<H, D> {
     type Error = D::Error;
 
-    // The crate's one list of `Deserializer`'s methods (`forward.rs`),
-    // and the one it leaves to each forwarder.
-    crate::forward::with_deserialize_methods!(watched_deserialize);
-    watched_deserialize! {
-        deserialize_ignored_any();
-    }
+    forward_deserialize_methods!();
 
     fn is_human_readable(&self) -> bool {
         self.inner.is_human_readable()

@@ -655,13 +655,7 @@ fn buffered_value<'de, A: MapAccess<'de>>(
         }));
     }
     let [(_, value)] = entries;
-    match value.into_distinct() {
-        (value, None) => Ok(value),
-        (_, Some(below)) => Err(cx.fail(Error::RepeatedKey {
-            type_name: schema.type_name(),
-            key: capture::joined_below(key, &below),
-        })),
-    }
+    refuse_repeat(cx, schema, key, value.into_distinct())
 }
 
 /// The value of `key` in a document read whole, for the migration: a key
@@ -673,9 +667,20 @@ fn distinct_value<'de, A: MapAccess<'de>>(
     map: &mut A,
     key: &str,
 ) -> Result<Value, A::Error> {
-    match capture::next_distinct(map)? {
-        (value, None) => Ok(value),
-        (_, Some(below)) => Err(cx.fail(Error::RepeatedKey {
+    let read = capture::next_distinct(map)?;
+    refuse_repeat(cx, schema, key, read)
+}
+
+/// The value of `key`, unless a key was repeated `below` it.
+fn refuse_repeat<E: serde::de::Error>(
+    cx: &mut Context,
+    schema: &Schema,
+    key: &str,
+    (value, below): (Value, Option<String>),
+) -> Result<Value, E> {
+    match below {
+        None => Ok(value),
+        Some(below) => Err(cx.fail(Error::RepeatedKey {
             type_name: schema.type_name(),
             key: capture::joined_below(key, &below),
         })),

@@ -209,41 +209,33 @@ impl Handed {
         let handed_old = |field: usize| {
             (0..renamed.old.len()).find(|&i| renamed.old[i].field == field && old & 1 << i != 0)
         };
-        let held = match name {
+        let field = match name {
             Name::Current(field) => {
                 self.fields.set(fields | 1 << field);
-                match handed_old(field) {
-                    Some(first) => HeldBack::Both {
-                        old: first,
-                        new: name,
-                        second: name,
-                    },
-                    None => return true,
-                }
+                field
             }
             Name::Old(index) => {
-                let field = renamed.old[index].field;
                 self.old.set(old | 1 << index);
-                if old & 1 << index != 0 {
-                    HeldBack::Repeated { old: index }
-                } else if fields & 1 << field != 0 {
-                    HeldBack::Both {
-                        old: index,
-                        new: Name::Current(field),
-                        second: name,
-                    }
-                } else {
-                    // Another old name of the same field.
-                    match handed_old(field) {
-                        Some(first) => HeldBack::Both {
-                            old: first,
-                            new: name,
-                            second: name,
-                        },
-                        None => return true,
-                    }
-                }
+                renamed.old[index].field
             }
+        };
+        let held = match name {
+            Name::Old(index) if old & 1 << index != 0 => HeldBack::Repeated { old: index },
+            Name::Old(index) if fields & 1 << field != 0 => HeldBack::Both {
+                old: index,
+                new: Name::Current(field),
+                second: name,
+            },
+            // The current name, or another old name of the field, after an
+            // old name of it.
+            _ => match handed_old(field) {
+                Some(first) => HeldBack::Both {
+                    old: first,
+                    new: name,
+                    second: name,
+                },
+                None => return true,
+            },
         };
         if self.held_back.get().is_none() {
             self.held_back.set(Some(held));

@@ -24,7 +24,7 @@ use super::capture::DistinctValue;
 use super::current::{CurrentMap, KeyHook, Watch, Watched, HELD_BACK};
 use super::renamed::Handed;
 use crate::embedded::{Embedded, EmbeddedHistory, Tagging};
-use crate::forward::forward_visit;
+use crate::forward::{forward_deserialize_methods, forward_visit};
 
 /// An object of an embedded type at its current shape: straight into the
 /// struct, its map watched when the type has renamed fields.
@@ -41,7 +41,7 @@ where
         }
         return read_enum(deserializer, history);
     }
-    if history.renamed().bits() == 0 || traced() {
+    if !history.has_renamed_fields() || traced() {
         return T::deserialize_current(deserializer);
     }
     read_watched(deserializer, history)
@@ -165,26 +165,34 @@ struct WatchedStruct<'f, D> {
     watch: Watch<'f>,
 }
 
-/// Each `deserialize_*`, its visitor's map watched: the struct asks for
-/// a map, or for anything when flattened; whatever else it asks for, its
-/// visitor is handed no map.
-macro_rules! watched_map {
-    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {
-        $(
-            fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
-                self.inner.$method($($arg,)* WatchedMap { inner: visitor, watch: self.watch })
-            }
-        )*
-    };
+impl<'f, D> WatchedStruct<'f, D> {
+    /// The format's deserializer called with the struct's visitor, whose
+    /// map is watched: the struct asks for a map, or for anything when
+    /// flattened; whatever else it asks for, its visitor is handed no map.
+    #[inline]
+    fn forward<'de, V, R>(
+        self,
+        visitor: V,
+        call: impl FnOnce(D, WatchedMap<'f, V>) -> Result<R, D::Error>,
+    ) -> Result<R, D::Error>
+    where
+        D: Deserializer<'de>,
+    {
+        let watch = self.watch;
+        call(
+            self.inner,
+            WatchedMap {
+                inner: visitor,
+                watch,
+            },
+        )
+    }
 }
 
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for WatchedStruct<'_, D> {
     type Error = D::Error;
 
-    crate::forward::with_deserialize_methods!(watched_map);
-    watched_map! {
-        deserialize_ignored_any();
-    }
+    forward_deserialize_methods!();
 
     fn is_human_readable(&self) -> bool {
         self.inner.is_human_readable()
@@ -224,25 +232,34 @@ struct WatchedEnum<D> {
     history: &'static EmbeddedHistory,
 }
 
-/// Each `deserialize_*`, its visitor's enum watched: the enum asks for an
-/// enum; whatever else, its visitor is handed no enum.
-macro_rules! watched_enum {
-    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {
-        $(
-            fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
-                self.inner.$method($($arg,)* EnumVisitor { inner: visitor, history: self.history })
-            }
-        )*
-    };
+impl<D> WatchedEnum<D> {
+    /// The format's deserializer called with the enum's visitor, whose
+    /// variant is watched: the enum asks for an enum; whatever else, its
+    /// visitor is handed no enum.
+    #[inline]
+    fn forward<'de, V, R>(
+        self,
+        visitor: V,
+        call: impl FnOnce(D, EnumVisitor<V>) -> Result<R, D::Error>,
+    ) -> Result<R, D::Error>
+    where
+        D: Deserializer<'de>,
+    {
+        let history = self.history;
+        call(
+            self.inner,
+            EnumVisitor {
+                inner: visitor,
+                history,
+            },
+        )
+    }
 }
 
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for WatchedEnum<D> {
     type Error = D::Error;
 
-    crate::forward::with_deserialize_methods!(watched_enum);
-    watched_enum! {
-        deserialize_ignored_any();
-    }
+    forward_deserialize_methods!();
 
     fn is_human_readable(&self) -> bool {
         self.inner.is_human_readable()

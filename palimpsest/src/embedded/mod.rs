@@ -451,12 +451,17 @@ impl EmbeddedHistory {
         self.variants.as_ref().map(|variants| variants.tagging)
     }
 
+    /// Whether it is a struct with renamed fields, whose map a reader of
+    /// a current value watches.
+    pub(crate) fn has_renamed_fields(&self) -> bool {
+        self.renamed.bits() != 0
+    }
+
     /// The fields' history of the struct variant `name`, if they have
-    /// renamed fields: what a reader of a current value watches.
+    /// renamed fields.
     pub(crate) fn renamed_payload(&self, name: &str) -> Option<&'static EmbeddedHistory> {
         let site = self.sites.iter().find(|site| site.reads(name))?;
-        let payload = site.history();
-        (!payload.is_enum() && payload.renamed.bits() != 0).then_some(payload)
+        Some(site.history()).filter(|payload| payload.has_renamed_fields())
     }
 
     /// Whether it is an enum a variant of which has a payload with renamed
@@ -464,10 +469,10 @@ impl EmbeddedHistory {
     pub(crate) fn payloads_renamed(&self) -> bool {
         *self.payloads_renamed.get_or_init(|| {
             self.variants.is_some()
-                && self.sites.iter().any(|site| {
-                    let payload = site.history();
-                    !payload.is_enum() && payload.renamed.bits() != 0
-                })
+                && self
+                    .sites
+                    .iter()
+                    .any(|site| site.history().has_renamed_fields())
         })
     }
 
