@@ -233,6 +233,7 @@ pub(super) struct DistinctValue<'r> {
 }
 
 /// The next value of `map`, read as [`DistinctValue`] reads it.
+#[inline]
 pub(super) fn next_distinct<'de, A: MapAccess<'de>>(
     map: &mut A,
 ) -> Result<(Value, Option<String>), A::Error> {

@@ -82,6 +82,7 @@ struct ScopeSite {
 impl ScopeSite {
     /// The site of the value of `key`, a field of the object the cursor
     /// stands at.
+    #[inline]
     fn new(
         site: &'static Site,
         key: &str,
@@ -106,6 +107,7 @@ impl ScopeSite {
     /// and the exact path it held if it swapped it, for a [`Here`]; `None`
     /// when it stays (a field's one object stands where the field does,
     /// and what its reader steps into it steps back out of).
+    #[inline]
     fn next_object(&mut self) -> Option<(Mark, Option<String>)> {
         if self.counted == Some(Counted::Field) {
             return None;
@@ -127,12 +129,14 @@ impl ScopeSite {
         Some((back, saved))
     }
 
+    #[cold]
     fn exact(&self) -> String {
         self.migration.here.borrow_mut().exact_now().to_owned()
     }
 
     /// The error of a key repeated at `below` in the value read here, which
     /// a tree would keep the last value of.
+    #[cold]
     fn repeated<E: serde::de::Error>(&self, below: &str) -> E {
         let error = Error::RepeatedKey {
             type_name: self.migration.root.type_name(),
@@ -152,6 +156,7 @@ impl ScopeSite {
 }
 
 impl Drop for ScopeSite {
+    #[inline]
     fn drop(&mut self) {
         if let Ok(mut here) = self.migration.here.try_borrow_mut() {
             here.back_to(self.back);
@@ -168,6 +173,7 @@ struct Here<'m> {
 }
 
 impl Drop for Here<'_> {
+    #[inline]
     fn drop(&mut self) {
         if let Ok(mut here) = self.migration.here.try_borrow_mut() {
             if let Some(saved) = self.saved.take() {
@@ -186,6 +192,7 @@ pub(super) struct Scoped {
 }
 
 impl Scoped {
+    #[inline]
     fn enter(site: ScopeSite) -> Self {
         Scoped {
             was_in_scope: IN_SCOPE.with(|flag| flag.replace(true)),
@@ -195,6 +202,7 @@ impl Scoped {
 }
 
 impl Drop for Scoped {
+    #[inline]
     fn drop(&mut self) {
         SITE.with(|cell| cell.set(self.previous.take()));
         IN_SCOPE.with(|flag| flag.set(self.was_in_scope));
@@ -208,12 +216,14 @@ impl Drop for Scoped {
 struct Held(Option<ScopeSite>);
 
 impl Held {
+    #[inline]
     fn take() -> Self {
         Held(SITE.with(Cell::take))
     }
 }
 
 impl Drop for Held {
+    #[inline]
     fn drop(&mut self) {
         SITE.with(|cell| cell.set(self.0.take()));
     }
@@ -300,6 +310,19 @@ where
     if !IN_SCOPE.with(Cell::get) {
         return read_current(deserializer);
     }
+    read_in_scope(deserializer)
+}
+
+/// The rest of [`deserialize_embedded`], out of line: a current document
+/// runs none of it, and an old one runs one of its ways per object, each
+/// in a function of its own, so the instruction cache holds only those
+/// (per step of a trace: the step's reader and its action's).
+#[inline(never)]
+fn read_in_scope<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: Embedded + Deserialize<'de>,
+    D: Deserializer<'de>,
+{
     // Taken out of scope: the type's own fields are not where the site is.
     let mut taken = Held::take();
     let step = taken
@@ -311,7 +334,7 @@ where
     let migrates = taken.0.as_ref().is_some_and(|site| site.table.migrates);
     let (Some(step), Some(site)) = (step, taken.0.as_ref()) else {
         drop(taken);
-        return read_current(deserializer);
+        return read_current_out_of_line(deserializer);
     };
     let _here = step.map(|(back, saved)| Here {
         migration: &site.migration,
@@ -319,18 +342,44 @@ where
         saved,
     });
     if !migrates {
-        return read_current(deserializer);
+        return read_current_out_of_line(deserializer);
     }
     if site.history.is_enum() {
-        return deserializer.deserialize_any(EnumVisitor {
+        let visitor = EnumVisitor {
             site,
             _type: PhantomData,
-        });
+        };
+        read_older(deserializer, visitor)
+    } else {
+        let visitor = EmbeddedVisitor {
+            site,
+            _type: PhantomData,
+        };
+        read_older(deserializer, visitor)
     }
-    deserializer.deserialize_any(EmbeddedVisitor {
-        site,
-        _type: PhantomData,
-    })
+}
+
+/// [`read_current`], for a value in scope that has nothing to change:
+/// rare on the way through an old document, so kept apart from the ways
+/// that migrate.
+#[inline(never)]
+fn read_current_out_of_line<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: Embedded + Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    read_current(deserializer)
+}
+
+/// An object at an older version, read by the visitor of its kind: a
+/// function of its own per kind, so an enum's reading and a struct's do
+/// not share (and crowd) one body.
+#[inline(never)]
+fn read_older<'de, D: Deserializer<'de>, V: Visitor<'de>>(
+    deserializer: D,
+    visitor: V,
+) -> Result<V::Value, D::Error> {
+    deserializer.deserialize_any(visitor)
 }
 
 /// An enum's value at an older version: a string no change acts on (most
@@ -345,6 +394,7 @@ impl<'de, T> EnumVisitor<'_, T>
 where
     T: Embedded + Deserialize<'de>,
 {
+    #[inline(never)]
     fn migrate<E: serde::de::Error>(self, mut value: Value) -> Result<T, E> {
         let site = self.site;
         let migrated = site.migration.migrate_value(
@@ -361,10 +411,41 @@ where
     }
 }
 
+impl<'de, T> EnumVisitor<'_, T>
+where
+    T: Embedded + Deserialize<'de>,
+{
+    /// A map captured whole, its first key read: a key met twice in it is
+    /// refused, the tree keeping only the last value.
+    #[inline(never)]
+    fn migrate_whole<A: MapAccess<'de>>(
+        self,
+        name: Cow<'de, str>,
+        mut map: A,
+    ) -> Result<T, A::Error> {
+        let site = self.site;
+        let mut object = Map::new();
+        let mut next = Some(name);
+        while let Some(key) = next.take() {
+            let (value, repeat) = capture::next_distinct(&mut map)?;
+            if let Some(below) = repeat {
+                return Err(site.repeated(&capture::joined_below(&key, &below)));
+            }
+            if object.contains_key(key.as_ref()) {
+                return Err(site.repeated(&key));
+            }
+            object.insert(key.into_owned(), value);
+            next = map.next_key_seed(KeySeed)?;
+        }
+        self.migrate(Value::Object(object))
+    }
+}
+
 /// A value no change can act on, read as current.
 macro_rules! as_current {
     ($($method:ident($ty:ty)),* $(,)?) => {
         $(
+            #[inline(never)]
             fn $method<E: serde::de::Error>(self, v: $ty) -> Result<T, E> {
                 T::deserialize_current(Value::from(v)).map_err(E::custom)
             }
@@ -382,6 +463,7 @@ where
         write!(f, "a `{}` value", self.site.history.type_name())
     }
 
+    #[inline(never)]
     fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
         if self.site.history.changes_string(text) {
             self.migrate(Value::String(text.to_owned()))
@@ -394,6 +476,7 @@ where
     /// name is read and the payload streamed with its own changes in scope,
     /// as a field's value is; any other map, or a variant a version
     /// removes, captured whole.
+    #[inline]
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let site = self.site;
         let Some(name) = map.next_key_seed(KeySeed)? else {
@@ -417,22 +500,7 @@ where
                 !payload.is_some_and(|(_, child)| site.migration.keeps && child.counted().is_none())
             });
         let Some((now, payload)) = streamed else {
-            // Captured whole: a key met twice in it is refused, the tree
-            // keeping only the last value.
-            let mut object = Map::new();
-            let mut next = Some(name);
-            while let Some(key) = next.take() {
-                let (value, repeat) = capture::next_distinct(&mut map)?;
-                if let Some(below) = repeat {
-                    return Err(site.repeated(&capture::joined_below(&key, &below)));
-                }
-                if object.contains_key(key.as_ref()) {
-                    return Err(site.repeated(&key));
-                }
-                object.insert(key.into_owned(), value);
-                next = map.next_key_seed(KeySeed)?;
-            }
-            return self.migrate(Value::Object(object));
+            return self.migrate_whole(name, map);
         };
         // In scope only where it changes something or keeps what no
         // field claims: else the payload is current.
@@ -458,11 +526,13 @@ where
         }
     }
 
+    #[inline(never)]
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
         let items = self.site.distinct_items(seq)?;
         self.migrate(Value::Array(items))
     }
 
+    #[inline(never)]
     fn visit_unit<E: serde::de::Error>(self) -> Result<T, E> {
         T::deserialize_current(Value::Null).map_err(E::custom)
     }
@@ -497,6 +567,7 @@ struct Variant<'n, 'm, A> {
 impl<'de, A: MapAccess<'de>> Deserializer<'de> for Variant<'_, '_, A> {
     type Error = A::Error;
 
+    #[inline]
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
         visitor.visit_enum(self)
     }
@@ -512,6 +583,7 @@ impl<'de, A: MapAccess<'de>> EnumAccess<'de> for Variant<'_, '_, A> {
     type Error = A::Error;
     type Variant = Self;
 
+    #[inline]
     fn variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<(S::Value, Self), A::Error> {
         let name = seed.deserialize(StrDeserializer::<A::Error>::new(self.name))?;
         Ok((name, self))
@@ -537,13 +609,14 @@ impl<'de, A: MapAccess<'de>> VariantAccess<'de> for Variant<'_, '_, A> {
         })
     }
 
+    #[inline]
     fn struct_variant<V: Visitor<'de>>(
         self,
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, A::Error> {
         let shape = match self.payload {
-            Some(payload) => PayloadShape::Changing(payload),
+            Some(payload) => PayloadShape::Changing(payload, fields),
             None => PayloadShape::Struct(fields),
         };
         self.map.next_value_seed(Payload { visitor, shape })
@@ -556,7 +629,7 @@ enum PayloadShape {
     Struct(&'static [&'static str]),
     /// A struct variant whose fields change: its keys go through an
     /// [`EmbeddedMap`], as an embedded struct's do.
-    Changing(ScopeSite),
+    Changing(ScopeSite, &'static [&'static str]),
 }
 
 /// The payload of a variant, read by the enum's own visitor.
@@ -568,18 +641,49 @@ struct Payload<V> {
 impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for Payload<V> {
     type Value = V::Value;
 
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
         match self.shape {
-            PayloadShape::Tuple(len) => deserializer.deserialize_tuple(len, self.visitor),
             PayloadShape::Struct(fields) => {
                 deserializer.deserialize_struct("", fields, self.visitor)
             }
-            PayloadShape::Changing(site) => deserializer.deserialize_any(ChangingPayload {
-                visitor: self.visitor,
-                site,
-            }),
+            PayloadShape::Tuple(len) => read_tuple_payload(deserializer, len, self.visitor),
+            PayloadShape::Changing(site, fields) => {
+                read_changing_payload(deserializer, site, fields, self.visitor)
+            }
         }
     }
+}
+
+// The payload's rarer shapes each in a function of its own: the struct
+// variant read as it is stays the whole of `Payload::deserialize`.
+#[inline(never)]
+fn read_tuple_payload<'de, D, V>(
+    deserializer: D,
+    len: usize,
+    visitor: V,
+) -> Result<V::Value, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Visitor<'de>,
+{
+    deserializer.deserialize_tuple(len, visitor)
+}
+
+/// A struct variant's payload whose fields change, read as serde reads a
+/// struct: through its map, or its sequence where the format writes one.
+#[inline(never)]
+fn read_changing_payload<'de, D, V>(
+    deserializer: D,
+    site: ScopeSite,
+    fields: &'static [&'static str],
+    visitor: V,
+) -> Result<V::Value, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Visitor<'de>,
+{
+    deserializer.deserialize_struct("", fields, ChangingPayload { visitor, site })
 }
 
 /// A struct variant's payload whose fields change: a map goes through an
@@ -597,11 +701,13 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ChangingPayload<V> {
     }
 
     // The payload's one object: the cursor stands at the site's field.
+    #[inline]
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         self.visitor
             .visit_map(&mut EmbeddedMap::new(map, &self.site))
     }
 
+    #[inline(never)]
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
         self.visitor.visit_seq(seq)
     }
@@ -622,6 +728,7 @@ where
         write!(f, "a `{}` object", self.site.history.type_name())
     }
 
+    #[inline]
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
         let mut reader = EmbeddedMap::new(map, self.site);
         T::deserialize_current(MapAccessDeserializer::new(&mut reader))
@@ -629,6 +736,7 @@ where
 
     // serde reads a struct from a sequence too: there are no keys to
     // change. A positional tuple struct's changes are of its elements.
+    #[inline(never)]
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
         if self.site.history.positional() {
             return read_elements(self.site, seq);
@@ -637,6 +745,7 @@ where
     }
 
     // To a struct, serde's own error, as reading it as current gives.
+    #[inline(never)]
     fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
         T::deserialize_current(StrDeserializer::new(text))
     }
@@ -734,6 +843,7 @@ enum Tail {
 }
 
 impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
+    #[inline]
     fn new(inner: A, site: &'s ScopeSite) -> Self {
         EmbeddedMap {
             inner,
@@ -751,10 +861,12 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
 
     /// Keeps the typed error for the root's reader and hands the format
     /// one with its message.
+    #[cold]
     fn fail(&self, error: Error) -> A::Error {
         fail(&self.site.migration, error)
     }
 
+    #[cold]
     fn repeated(&self, key: &str) -> A::Error {
         self.fail(Error::RepeatedKey {
             type_name: self.site.migration.root.type_name(),
@@ -762,6 +874,7 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
         })
     }
 
+    #[inline(never)]
     fn capture(&mut self, key: Cow<'de, str>) -> Result<(), A::Error> {
         let (value, repeat) = capture::next_distinct(&mut self.inner)?;
         if let Some(below) = repeat {
@@ -794,6 +907,7 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
         Ok(())
     }
 
+    #[inline]
     fn finish(&mut self) -> Result<Tail, A::Error> {
         let site = self.site;
         // Nothing captured, and no change left to make: the object was
@@ -807,6 +921,15 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
             }
             return Ok(Tail::Moved);
         }
+        self.finish_migrating()
+    }
+
+    /// The end of an object whose captured keys, or moved values, the
+    /// migration's walk goes through: out of line, most objects of a
+    /// document stream through.
+    #[inline(never)]
+    fn finish_migrating(&mut self) -> Result<Tail, A::Error> {
+        let site = self.site;
         let mut captured = self.captured.take().unwrap_or_default();
         for plan in self.seen_plans() {
             if let Handling::Rename { rename, .. } = plan.handling {
@@ -847,6 +970,7 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
             .map(|(plan, _)| plan)
     }
 
+    #[inline]
     fn next_tail<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
@@ -874,6 +998,7 @@ impl<'de, 's, A: MapAccess<'de>> EmbeddedMap<'de, 's, A> {
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
     type Error = A::Error;
 
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
@@ -908,20 +1033,45 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
         }
     }
 
+    // Each value's seed gets its own copy of this: the rare ways stay out
+    // of line, so the common one (a value read as it is) is all a read of
+    // the field runs through, and what the instruction cache holds.
+    #[inline]
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        if let Some(value) = self.tail_value.take() {
-            // Migrated already, embedded objects included: nothing in scope.
-            return seed
-                .deserialize(value)
-                .map_err(|e| A::Error::custom(format_args!("at `{}`: {e}", self.key)));
+        if self.tail_value.is_some() {
+            return self.next_tail_value(seed);
         }
+        match self.plan.take() {
+            Some(plan)
+                if plan.site.is_some() || matches!(plan.handling, Handling::TakeOut { .. }) =>
+            {
+                self.next_value_changing(plan, seed)
+            }
+            // Most values hold no embedded type: nothing in scope to drop.
+            _ => self.inner.next_value_seed(seed),
+        }
+    }
+}
+
+impl<'de, A: MapAccess<'de>> EmbeddedMap<'de, '_, A> {
+    /// A value of the tail, migrated already, embedded objects included:
+    /// nothing in scope.
+    #[inline(never)]
+    fn next_tail_value<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        let value = self.tail_value.take().unwrap_or(Value::Null);
+        seed.deserialize(value)
+            .map_err(|e| A::Error::custom(format_args!("at `{}`: {e}", self.key)))
+    }
+
+    /// A value holding embedded types, or one a move takes a value out of.
+    #[inline(never)]
+    fn next_value_changing<V: DeserializeSeed<'de>>(
+        &mut self,
+        plan: &'static KeyPlan,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
         let site = self.site;
-        let plan = self.plan.take();
-        if let Some(KeyPlan {
-            handling: Handling::TakeOut { take, .. },
-            ..
-        }) = plan
-        {
+        if let Handling::TakeOut { take, .. } = &plan.handling {
             let take = *take;
             let mut taken = None;
             let value = self.inner.next_value_seed(TakeOutSeed {
@@ -937,18 +1087,14 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
             }
             return Ok(value);
         }
+        let Some(index) = plan.site else {
+            return self.inner.next_value_seed(seed);
+        };
         // The key as handed on, as the type names it: the cursor's frame
         // borrows that name.
-        let child = plan.and_then(|plan| {
-            let name = match plan.handling {
-                Handling::Rename { rename, .. } => rename.new,
-                _ => plan.name,
-            };
-            plan.site.map(|index| (index, name))
-        });
-        let Some((index, name)) = child else {
-            // Most values hold no embedded type: nothing in scope to drop.
-            return self.inner.next_value_seed(seed);
+        let name = match plan.handling {
+            Handling::Rename { rename, .. } => rename.new,
+            _ => plan.name,
         };
         let table = self.table.child(site.history, index, &site.migration);
         let child = ScopeSite::new(&site.history.sites()[index], name, table, &site.migration);
@@ -959,6 +1105,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
 
 /// Keeps the typed error for the root's reader and hands the format one
 /// with its message.
+#[cold]
 fn fail<E: serde::de::Error>(migration: &Migration, error: Error) -> E {
     let message = E::custom(&error);
     migration.sink.fail(error);

@@ -69,6 +69,7 @@ pub(super) struct KeySeed;
 impl<'de> DeserializeSeed<'de> for KeySeed {
     type Value = Cow<'de, str>;
 
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_str(self)
     }
@@ -81,6 +82,7 @@ impl<'de> Visitor<'de> for KeySeed {
         f.write_str("a string key")
     }
 
+    #[inline]
     fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
         Ok(Cow::Borrowed(key))
     }
@@ -95,6 +97,7 @@ impl<'de> Visitor<'de> for KeySeed {
 }
 
 /// Hands a key read with [`KeySeed`] on to `seed`, borrowed if it was.
+#[inline]
 pub(super) fn hand_on_key<'de, K, E>(seed: K, key: &Cow<'de, str>) -> Result<K::Value, E>
 where
     K: DeserializeSeed<'de>,

@@ -26,16 +26,19 @@ pub(super) struct TakeOutSlot<'a> {
 
 impl TakeOutSlot<'_> {
     /// The exact path of the object holding the source: `steps[3]`.
+    #[cold]
     fn exact(&self) -> String {
         self.migration.here.borrow_mut().exact_now().to_owned()
     }
 
+    #[cold]
     fn fail<E: serde::de::Error>(&self, error: Error) -> E {
         let message = E::custom(&error);
         self.migration.sink.fail(error);
         message
     }
 
+    #[cold]
     fn not_an_object<E: serde::de::Error>(&self, found: &'static str) -> E {
         self.fail(
             self.migration
@@ -53,6 +56,7 @@ pub(super) struct TakeOutSeed<'a, S> {
 impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for TakeOutSeed<'_, S> {
     type Value = S::Value;
 
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
         self.seed.deserialize(TakeOutDeserializer {
             inner: deserializer,
@@ -176,6 +180,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for TakeOutVisitor<'_, V> {
         })
     }
 
+    #[inline]
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         self.visitor.visit_map(TakeOutMap {
             inner: map,
@@ -193,6 +198,7 @@ struct TakeOutMap<'a, A> {
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for TakeOutMap<'_, A> {
     type Error = A::Error;
 
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
@@ -223,6 +229,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TakeOutMap<'_, A> {
         }
     }
 
+    #[inline]
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
         self.inner.next_value_seed(seed)
     }

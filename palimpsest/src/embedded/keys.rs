@@ -312,6 +312,7 @@ impl KeyTable {
     /// the current version, or `None` when removed; `None` outside when no
     /// change names it.
     #[allow(clippy::option_option)]
+    #[inline]
     pub(crate) fn variant(&self, name: &str) -> Option<Option<&'static str>> {
         self.variants
             .iter()

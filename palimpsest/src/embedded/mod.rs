@@ -191,6 +191,7 @@ impl Site {
         self.at.names.contains(&key)
     }
 
+    #[inline]
     pub(crate) fn history(&self) -> &'static EmbeddedHistory {
         match self.history {
             Resolve::Lazy(history) => history(),
@@ -416,6 +417,7 @@ impl EmbeddedHistory {
         self.variants.is_some()
     }
 
+    #[inline]
     pub(crate) fn variants(&self) -> Option<&Variants> {
         self.variants.as_ref()
     }

@@ -130,6 +130,7 @@ impl Cursor {
     }
 
     /// Where the cursor stands, for [`Cursor::back_to`].
+    #[inline]
     pub(crate) fn mark(&self) -> Mark {
         Mark {
             frames: self.frames.len(),
@@ -170,15 +171,18 @@ impl Cursor {
     }
 
     /// Steps into the element at `index` of the array at the cursor.
+    #[inline]
     pub(crate) fn enter_element(&mut self, index: usize) {
         self.push(Entered::Element(index));
     }
 
+    #[inline]
     fn push(&mut self, step: Entered) {
         self.frames.push(Frame { step, ends: (0, 0) });
     }
 
     /// Back to where [`Cursor::mark`] stood, what was entered since left.
+    #[inline]
     pub(crate) fn back_to(&mut self, mark: Mark) {
         self.frames.truncate(mark.frames);
         if self.written > mark.frames {
@@ -1368,6 +1372,7 @@ impl Migration {
     /// The error of an object at `exact` whose move `take` found a value
     /// at both ends, or a source that is not an object, as the walk
     /// reports them.
+    #[cold]
     pub(crate) fn take_out_error(
         &self,
         take: &TakeOut,
@@ -1390,6 +1395,7 @@ impl Migration {
 
     /// Records a move the reader of the object the cursor stands at made
     /// as the source object streamed by, as the walk records one.
+    #[inline]
     pub(crate) fn record_take_out(&self, take: &TakeOut) {
         let mut applied = self.sink.applied.borrow_mut();
         if applied.records() {
@@ -1468,6 +1474,7 @@ impl Migration {
 
     /// Records a rename the reader of the object the cursor stands at made
     /// as it read the key, as [`Walk::changes`] records one.
+    #[inline]
     pub(crate) fn record_plain_rename(&self, rename: &PlainRename) {
         let mut applied = self.sink.applied.borrow_mut();
         if applied.records() {
@@ -1478,6 +1485,7 @@ impl Migration {
 
     /// The error of an object at `exact` that holds both names of a
     /// rename, as the walk reports it.
+    #[cold]
     pub(crate) fn rename_conflict(&self, rename: &PlainRename, exact: &str) -> Error {
         let error = OpError::Conflict {
             old: joined(exact, rename.old),
@@ -1514,6 +1522,7 @@ impl Migration {
     /// or a variant removed on the way, whose value is migrated whole.
     /// Its reader streams the payload under the name returned; `table`
     /// is the enum's, which holds the fate of each name a change acts on.
+    #[inline]
     pub(crate) fn variant_name<'n>(
         &self,
         table: &KeyTable,
@@ -1531,6 +1540,12 @@ impl Migration {
             return Some(name);
         };
         let now = now?;
+        self.record_variant_fate(variants, name);
+        Some(now)
+    }
+
+    /// Records, for a report, what the changes did to the variant `name`.
+    fn record_variant_fate(&self, variants: &'static Variants, name: &str) {
         let mut applied = self.sink.applied.borrow_mut();
         if applied.records() {
             let pattern = &mut self.here.borrow_mut();
@@ -1539,7 +1554,6 @@ impl Migration {
                 record_renamed(&mut applied.renamed, pattern, old, new);
             });
         }
-        Some(now)
     }
 
     /// The fate of each variant of `history` a change after this version
