@@ -409,12 +409,7 @@ where
         }
         T::deserialize_current(value).map_err(E::custom)
     }
-}
 
-impl<'de, T> EnumVisitor<'_, T>
-where
-    T: Embedded + Deserialize<'de>,
-{
     /// A map captured whole, its first key read: a key met twice in it is
     /// refused, the tree keeping only the last value.
     #[inline(never)]
