@@ -349,14 +349,14 @@ pub(crate) fn check_suspect(
     object: &Map<String, Value>,
     version: &Version,
 ) -> Result<(), Error> {
-    if exact() {
+    // Almost every migrated object holds no such float: it is searched
+    // for one first, with no path written, which only a refusal needs.
+    if exact() || !any_suspect_in(object, false) {
         return Ok(());
     }
     let mut floats = Vec::new();
     legacy_floats(object, false, &mut Vec::new(), &mut floats);
-    let suspect = floats
-        .into_iter()
-        .find(|(_, float)| float.abs() >= BEYOND_INTEGERS && float.fract() == 0.0);
+    let suspect = floats.into_iter().find(|&(_, float)| suspect(float));
     match suspect {
         Some((path, float)) => Err(Error::InexactNumber {
             type_name: schema.type_name(),
@@ -366,6 +366,32 @@ pub(crate) fn check_suspect(
             digits_seen: false,
         }),
         None => Ok(()),
+    }
+}
+
+/// An integral float beyond 64-bit integers: what a rounded integer
+/// literal looks like once serde_json has read it as a float.
+fn suspect(float: f64) -> bool {
+    float.abs() >= BEYOND_INTEGERS && float.fract() == 0.0
+}
+
+/// Whether a value of `object` under a `legacy_*` key (`under_legacy`:
+/// `object` itself is) is a [`suspect`] float.
+fn any_suspect_in(object: &Map<String, Value>, under_legacy: bool) -> bool {
+    object
+        .iter()
+        .any(|(key, item)| any_suspect(item, under_legacy || key.starts_with("legacy_")))
+}
+
+/// [`any_suspect_in`] of one value.
+fn any_suspect(value: &Value, under_legacy: bool) -> bool {
+    match value {
+        Value::Number(number) => {
+            under_legacy && number.is_f64() && number.as_f64().is_some_and(suspect)
+        }
+        Value::Array(items) => items.iter().any(|item| any_suspect(item, under_legacy)),
+        Value::Object(object) => any_suspect_in(object, under_legacy),
+        _ => false,
     }
 }
 
