@@ -92,6 +92,20 @@ macro_rules! with_leaf_visits {
 
 pub(crate) use with_leaf_visits;
 
+/// Calls `$visits!` with the strings' `visit_*` entries, in the form of
+/// [`with_leaf_visits`], for a wrapper that does not watch them.
+macro_rules! with_text_visits {
+    ($visits:ident) => {
+        $visits! {
+            visit_str(v: &str);
+            visit_borrowed_str(v: &'de str);
+            visit_string(v: String);
+        }
+    };
+}
+
+pub(crate) use with_text_visits;
+
 /// Writes the `visit_*` methods named, of those that hand the visitor a
 /// deserializer or an access to read further, as methods of a visitor
 /// wrapper that hands it to its `inner` visitor as it is.

@@ -278,11 +278,7 @@ where
     }
 
     crate::forward::with_leaf_visits!(leaf_visits);
-    leaf_visits! {
-        visit_str(v: &str);
-        visit_borrowed_str(v: &'de str);
-        visit_string(v: String);
-    }
+    crate::forward::with_text_visits!(leaf_visits);
 
     // `Some` and newtype structs add no segment: `opt.x`, not `opt.?.x`.
     fn visit_some<D>(self, de: D) -> Result<Self::Value, D::Error>

@@ -1033,8 +1033,8 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmbeddedMap<'de, '_, A> {
     // the field runs through, and what the instruction cache holds.
     #[inline]
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        if self.tail_value.is_some() {
-            return self.next_tail_value(seed);
+        if let Some(value) = self.tail_value.take() {
+            return self.next_tail_value(value, seed);
         }
         match self.plan.take() {
             Some(plan)
@@ -1052,8 +1052,11 @@ impl<'de, A: MapAccess<'de>> EmbeddedMap<'de, '_, A> {
     /// A value of the tail, migrated already, embedded objects included:
     /// nothing in scope.
     #[inline(never)]
-    fn next_tail_value<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        let value = self.tail_value.take().unwrap_or(Value::Null);
+    fn next_tail_value<V: DeserializeSeed<'de>>(
+        &self,
+        value: Value,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
         seed.deserialize(value)
             .map_err(|e| A::Error::custom(format_args!("at `{}`: {e}", self.key)))
     }

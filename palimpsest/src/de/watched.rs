@@ -217,11 +217,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for WatchedMap<'_, V> {
     }
 
     crate::forward::with_leaf_visits!(forward_visit);
-    forward_visit! {
-        visit_str(v: &str);
-        visit_borrowed_str(v: &'de str);
-        visit_string(v: String);
-    }
+    crate::forward::with_text_visits!(forward_visit);
     crate::forward::forward_nested_visits!(visit_some, visit_newtype_struct, visit_seq, visit_enum);
 }
 
@@ -288,11 +284,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for EnumVisitor<V> {
     }
 
     crate::forward::with_leaf_visits!(forward_visit);
-    forward_visit! {
-        visit_str(v: &str);
-        visit_borrowed_str(v: &'de str);
-        visit_string(v: String);
-    }
+    crate::forward::with_text_visits!(forward_visit);
     crate::forward::forward_nested_visits!(visit_some, visit_newtype_struct, visit_seq, visit_map);
 }
 
