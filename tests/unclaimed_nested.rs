@@ -137,3 +137,168 @@ fn entries_kept_without_marks_stay_kept() {
         json!({"steps[0].stray": 1})
     );
 }
+
+/// Objects whose types have nothing to change in an old document (a
+/// struct that never changed, a struct variant's payload) still keep the
+/// keys no field claims, under their exact paths, on every route; a struct
+/// that refuses unknown keys has them kept before it could refuse them.
+mod nothing_to_change {
+    use super::*;
+
+    #[versioned(since = "0.1.0", metadata = "meta")]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    struct Log {
+        entries: Vec<Entry>,
+        #[serde(default)]
+        meta: Map<String, Value>,
+    }
+
+    #[versioned(embedded)]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    struct Entry {
+        #[renamed_from("msg", since = "0.2.0")]
+        text: String,
+        source: Source,
+        strict: Strict,
+        kind: Kind,
+    }
+
+    #[versioned(embedded)]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    struct Source {
+        file: String,
+    }
+
+    #[versioned(embedded)]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Strict {
+        level: u8,
+    }
+
+    #[versioned(embedded)]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        #[renamed_from("warn", since = "0.2.0")]
+        Warning {
+            code: u32,
+        },
+        Info {
+            code: u32,
+        },
+    }
+
+    fn old() -> Value {
+        json!({
+            "schema_version": "0.1.0",
+            "entries": [
+                {
+                    "msg": "a",
+                    "source": {"file": "f", "line": 3},
+                    "strict": {"level": 1, "loud": true},
+                    "kind": {"warn": {"code": 1, "level": "high"}}
+                },
+                {
+                    "msg": "b",
+                    "source": {"file": "g"},
+                    "strict": {"level": 2},
+                    "kind": {"info": {"code": 2, "seen": [1, 2]}}
+                }
+            ]
+        })
+    }
+
+    /// The document as text, its version first: embedded objects stream
+    /// with their changes (the version last, they are read as a tree).
+    fn stamped_first(doc: &Value) -> String {
+        let mut body = doc.clone();
+        let version = body
+            .as_object_mut()
+            .unwrap()
+            .remove("schema_version")
+            .unwrap();
+        let body = body.to_string();
+        format!(r#"{{"schema_version":{version},{}"#, &body[1..])
+    }
+
+    fn routes(doc: &Value) -> Vec<(&'static str, Result<Log, String>)> {
+        let text = stamped_first(doc);
+        let mut cbor = Vec::new();
+        ciborium::into_writer(doc, &mut cbor).unwrap();
+        vec![
+            (
+                "tree",
+                palimpsest::from_value::<Log>(doc.clone())
+                    .map(|read| read.value)
+                    .map_err(|e| e.to_string()),
+            ),
+            (
+                "streamed",
+                palimpsest::from_str::<Log>(&text)
+                    .map(|read| read.value)
+                    .map_err(|e| e.to_string()),
+            ),
+            (
+                "cbor",
+                ciborium::from_reader(cbor.as_slice()).map_err(|e| e.to_string()),
+            ),
+        ]
+    }
+
+    #[test]
+    fn unclaimed_keys_of_unchanged_objects_are_kept() {
+        for (route, log) in routes(&old()) {
+            let log = log.unwrap_or_else(|e| panic!("{route}: {e}"));
+            assert_eq!(log.entries[0].kind, Kind::Warning { code: 1 }, "{route}");
+            assert_eq!(log.entries[1].strict, Strict { level: 2 }, "{route}");
+            assert_eq!(
+                log.meta["legacy_nested"],
+                json!({
+                    "entries[0].source.line": 3,
+                    "entries[0].strict.loud": true,
+                    "entries[0].kind.warning.level": "high",
+                    "entries[1].kind.info.seen": [1, 2]
+                }),
+                "{route}"
+            );
+        }
+    }
+
+    #[test]
+    fn they_go_back_where_they_stood() {
+        for (route, log) in routes(&old()) {
+            let log = log.unwrap_or_else(|e| panic!("{route}: {e}"));
+            let mut written = palimpsest::to_value_as(&log, "0.1.0").unwrap();
+            written.as_object_mut().unwrap().remove("meta");
+            assert_eq!(written, old(), "{route}");
+        }
+    }
+
+    #[test]
+    fn an_unclaimed_key_met_twice_is_refused_with_its_path() {
+        let text = stamped_first(&old());
+        for (twice, path) in [
+            (
+                text.replacen(r#""line":3"#, r#""line":3,"line":4"#, 1),
+                "entries[0].source.line",
+            ),
+            (
+                text.replacen(r#""level":"high""#, r#""level":"high","level":"low""#, 1),
+                // Named as the kept values are: the variant's current name.
+                "entries[0].kind.warning.level",
+            ),
+            (
+                text.replacen(r#""seen":[1,2]"#, r#""seen":[1,{"x":1,"x":2}]"#, 1),
+                "entries[1].kind.info.seen[1].x",
+            ),
+        ] {
+            assert_ne!(twice, text);
+            let err = palimpsest::from_str::<Log>(&twice).unwrap_err();
+            assert!(
+                matches!(&err, palimpsest::Error::RepeatedKey { key, .. } if key == path),
+                "{path}: {err}"
+            );
+        }
+    }
+}

@@ -17,7 +17,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::ast::{Container, Derives};
-use crate::attr::{is_field_attr, is_serde, ContainerArgs};
+use crate::attr::{is_field_attr, is_serde, ContainerArgs, ContainerSerde};
 use crate::case::RenameRule;
 use crate::check::{
     check_derives, check_embedded_keys, check_one_scheme, check_scheme_of_first, field_versions,
@@ -644,10 +644,14 @@ impl Enum<'_> {
             serialize: self.derives.serialize,
             deserialize: self.derives.deserialize,
         };
+        // serde applies an enum's `deny_unknown_fields` to its struct variants.
+        let denies = ContainerSerde::parse(&self.original.attrs)
+            .is_ok_and(|serde| serde.deny_unknown_fields);
         let payloads = plans.iter().map(|(index, cont, plan)| {
             let variant = &self.variants[*index];
             let type_name = format!("{}::{}", self.original.ident, variant.ident);
-            history_fn(cont, plan, &payload_fn_name(*index), &type_name)
+            let denies = denies || cont.serde.deny_unknown_fields;
+            history_fn(cont, plan, &payload_fn_name(*index), &type_name, denies)
         });
         let history = self.history_fn(changes, plans);
         let history = quote!(#(#payloads)* #history);

@@ -101,7 +101,13 @@ fn expand_embedded(cont: &Container<'_>, plan: &EmbeddedPlan<'_>) -> TokenStream
         &cont.head(),
         user_struct(cont),
         remote_struct(cont),
-        history_fn(cont, plan, &history_fn_name(), &cont.ident().to_string()),
+        history_fn(
+            cont,
+            plan,
+            &history_fn_name(),
+            &cont.ident().to_string(),
+            cont.serde.deny_unknown_fields,
+        ),
         None,
     )
 }
@@ -168,12 +174,14 @@ pub fn history_fn_name() -> syn::Ident {
 }
 
 /// The history of an embedded struct (or of the fields of a struct
-/// variant), as `fn #name()`.
+/// variant), as `fn #name()`; `denies` when the struct (or the enum)
+/// refuses unknown fields.
 pub fn history_fn(
     cont: &Container<'_>,
     plan: &EmbeddedPlan<'_>,
     name: &syn::Ident,
     type_name: &str,
+    denies: bool,
 ) -> TokenStream {
     let changes = plan.changes.iter().map(|(version, ops)| {
         let ops = ops.iter().filter_map(|op| op_expr(cont, op));
@@ -181,11 +189,12 @@ pub fn history_fn(
     });
     // Whether others are kept depends on the root: it needs a metadata path.
     let claims = claimed_keys(cont).map(|keys| quote!(.claims(&[#(#keys),*])));
+    let denies = denies.then(|| quote!(.denies_unknown_fields()));
     history_fn_of(
         name,
         type_name,
         fields_fn(cont),
-        quote!(#(#changes)* #claims),
+        quote!(#(#changes)* #claims #denies),
     )
 }
 

@@ -22,7 +22,7 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
 use super::renamed::{name_bit, Handed, RenamedFields};
 use crate::embedded::EmbeddedHistory;
 use crate::error::Error;
-use crate::forward::{forward_deserialize_methods, forward_visit};
+use crate::forward::forward_deserialize_methods;
 use crate::schema::Schema;
 
 /// The key an embedded type's struct is handed in place of a name held
@@ -193,6 +193,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for CurrentMap<'_, A> {
 /// What is done with a string as it is read: a key watched, or a
 /// variant's name noted.
 pub(super) trait KeyHook: Copy {
+    /// Whether a key that is not a string is refused: where no field may
+    /// claim one, as an old object's readers would have it.
+    const REFUSES_OTHER_KEYS: bool = false;
+
     /// Whether the reader may be handed `key`; if not, it is handed
     /// [`KeyHook::substitute`] in its place.
     fn check<E: serde::de::Error>(self, key: &str) -> Result<bool, E>;
@@ -263,6 +267,25 @@ impl<'de, H: KeyHook, V: Visitor<'de>> Watched<H, V> {
     }
 }
 
+/// Writes each `visit_*` of a key that is not a string: refused when the
+/// hook refuses such keys, else handed on as it is.
+macro_rules! other_key {
+    ($($method:ident($($arg:ident: $ty:ty)?);)*) => {
+        $(
+            #[inline]
+            fn $method<E: serde::de::Error>(self, $($arg: $ty)?) -> Result<V::Value, E> {
+                if H::REFUSES_OTHER_KEYS {
+                    return Err(E::invalid_type(
+                        serde::de::Unexpected::Other("a key that is not a string"),
+                        &"a string key",
+                    ));
+                }
+                self.inner.$method($($arg)?)
+            }
+        )*
+    };
+}
+
 impl<'de, H: KeyHook, V: Visitor<'de>> Visitor<'de> for Watched<H, V> {
     type Value = V::Value;
 
@@ -294,8 +317,9 @@ impl<'de, H: KeyHook, V: Visitor<'de>> Visitor<'de> for Watched<H, V> {
         self.inner.visit_string(key)
     }
 
-    // Each `visit_*` of a key that is not a string, handed on unwatched.
-    crate::forward::with_leaf_visits!(forward_visit);
+    // Each `visit_*` of a key that is not a string, handed on unwatched
+    // unless the hook refuses them.
+    crate::forward::with_leaf_visits!(other_key);
     crate::forward::forward_nested_visits!(
         visit_some,
         visit_newtype_struct,

@@ -49,6 +49,10 @@ use crate::error::Error;
 use crate::object::Object;
 use crate::schema::Schema;
 
+mod keeping;
+
+use keeping::{KeepingMap, PayloadSite, Place};
+
 thread_local! {
     /// The embedded type expected in the value being read, if any.
     static SITE: Cell<Option<ScopeSite>> = const { Cell::new(None) };
@@ -506,7 +510,11 @@ where
                 (child, table)
             })
             .filter(|(_, table)| table.migrates)
-            .map(|(child, table)| ScopeSite::new(child, now, table, &site.migration));
+            .map(|(child, table)| PayloadSite {
+                child,
+                table,
+                migration: &site.migration,
+            });
         let value = T::deserialize_current(Variant {
             name: now,
             map: &mut map,
@@ -556,7 +564,7 @@ fn joined(path: &str, key: &str) -> String {
 struct Variant<'n, 'm, A> {
     name: &'n str,
     map: &'m mut A,
-    payload: Option<ScopeSite>,
+    payload: Option<PayloadSite<'n>>,
 }
 
 impl<'de, A: MapAccess<'de>> Deserializer<'de> for Variant<'_, '_, A> {
@@ -593,7 +601,9 @@ impl<'de, A: MapAccess<'de>> VariantAccess<'de> for Variant<'_, '_, A> {
     }
 
     fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, A::Error> {
-        let _scoped = self.payload.map(Scoped::enter);
+        let _scoped = self
+            .payload
+            .map(|payload| Scoped::enter(payload.scope(self.name)));
         self.map.next_value_seed(seed)
     }
 
@@ -611,7 +621,10 @@ impl<'de, A: MapAccess<'de>> VariantAccess<'de> for Variant<'_, '_, A> {
         visitor: V,
     ) -> Result<V::Value, A::Error> {
         let shape = match self.payload {
-            Some(payload) => PayloadShape::Changing(payload, fields),
+            Some(payload) if payload.table.keeps_only => {
+                PayloadShape::Keeping(Place::Payload(payload, self.name, None), fields)
+            }
+            Some(payload) => PayloadShape::Changing(payload.scope(self.name), fields),
             None => PayloadShape::Struct(fields),
         };
         self.map.next_value_seed(Payload { visitor, shape })
@@ -619,21 +632,24 @@ impl<'de, A: MapAccess<'de>> VariantAccess<'de> for Variant<'_, '_, A> {
 }
 
 /// How a variant's payload is read.
-enum PayloadShape {
+enum PayloadShape<'n> {
     Tuple(usize),
     Struct(&'static [&'static str]),
+    /// A struct variant with nothing to change but what no field claims:
+    /// its struct reads its keys, the ones it ignores kept.
+    Keeping(Place<'n>, &'static [&'static str]),
     /// A struct variant whose fields change: its keys go through an
     /// [`EmbeddedMap`], as an embedded struct's do.
     Changing(ScopeSite, &'static [&'static str]),
 }
 
 /// The payload of a variant, read by the enum's own visitor.
-struct Payload<V> {
+struct Payload<'n, V> {
     visitor: V,
-    shape: PayloadShape,
+    shape: PayloadShape<'n>,
 }
 
-impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for Payload<V> {
+impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for Payload<'_, V> {
     type Value = V::Value;
 
     #[inline]
@@ -642,6 +658,14 @@ impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for Payload<V> {
             PayloadShape::Struct(fields) => {
                 deserializer.deserialize_struct("", fields, self.visitor)
             }
+            PayloadShape::Keeping(place, fields) => deserializer.deserialize_struct(
+                "",
+                fields,
+                KeepingPayload {
+                    visitor: self.visitor,
+                    place,
+                },
+            ),
             PayloadShape::Tuple(len) => read_tuple_payload(deserializer, len, self.visitor),
             PayloadShape::Changing(site, fields) => {
                 read_changing_payload(deserializer, site, fields, self.visitor)
@@ -708,6 +732,32 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ChangingPayload<V> {
     }
 }
 
+/// A struct variant's payload with nothing to change but what no field
+/// claims: a map goes through a [`KeepingMap`] to the enum's visitor,
+/// anything else to it as it is.
+struct KeepingPayload<'n, V> {
+    visitor: V,
+    place: Place<'n>,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for KeepingPayload<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.visitor.expecting(f)
+    }
+
+    #[inline]
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_map(KeepingMap::new(map, self.place))
+    }
+
+    #[inline(never)]
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_seq(seq)
+    }
+}
+
 struct EmbeddedVisitor<'s, T> {
     site: &'s ScopeSite,
     _type: PhantomData<T>,
@@ -725,6 +775,10 @@ where
 
     #[inline]
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        if self.site.table.keeps_only {
+            let reader = KeepingMap::new(map, Place::Here(self.site));
+            return T::deserialize_current(MapAccessDeserializer::new(reader));
+        }
         let mut reader = EmbeddedMap::new(map, self.site);
         T::deserialize_current(MapAccessDeserializer::new(&mut reader))
     }

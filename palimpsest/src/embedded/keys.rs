@@ -35,6 +35,13 @@ pub(crate) struct KeyTable {
     /// version, or the read keeps what no field claims: if not, its objects
     /// are current. Asked for every field put in scope.
     pub(crate) migrates: bool,
+    /// Whether its objects have nothing to change and only their keys no
+    /// field claims to keep: every key is handed on as it is, none holds
+    /// an embedded type, and the struct ignores the keys it does not read.
+    /// Such an object is read by `KeepingMap`, which learns those keys from
+    /// serde ignoring their values, and costs the struct's fields almost
+    /// nothing.
+    pub(crate) keeps_only: bool,
     /// An enum's variants a change names, with their names at the current
     /// version (`None`: removed).
     variants: Vec<(&'static str, Option<&'static str>)>,
@@ -248,12 +255,22 @@ impl KeyTable {
             Handling::Stream
         };
         let names: Vec<&'static str> = plans.iter().map(|(key, _)| *key).collect();
+        let changes = migration.changes_object(history);
+        let keeps_only = keeps
+            && history.ignores_unclaimed()
+            && history.variants.is_none()
+            && !history.positional
+            && !changes
+            && plans
+                .iter()
+                .all(|(_, plan)| plan.site.is_none() && matches!(plan.handling, Handling::Stream));
         KeyTable {
+            keeps_only,
             slots: Slots::new(&names),
             keys: plans,
             variants: migration.variant_fates(history),
             children: history.sites.iter().map(|_| OnceLock::new()).collect(),
-            changes: migration.changes_object(history),
+            changes,
             migrates: keeps || history.changes_after(&migration.from),
             other: KeyPlan {
                 handling: other,

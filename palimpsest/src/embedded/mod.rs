@@ -378,6 +378,9 @@ pub struct EmbeddedHistory {
     /// The keys its fields read; `None` when a flattened field reads any.
     /// Others are kept in the root's metadata when a document migrates.
     claims: Option<BTreeSet<&'static str>>,
+    /// `#[serde(deny_unknown_fields)]`: its struct refuses a key it does
+    /// not read, so such keys must be kept before the struct sees them.
+    denies_unknown: bool,
     /// Every version with a change in this type or in one it holds, at any
     /// depth: found on first use, since a type may hold itself.
     reach: OnceLock<BTreeSet<Version>>,
@@ -492,6 +495,12 @@ impl EmbeddedHistory {
         self.positional
     }
 
+    /// Whether its struct ignores the keys it does not read, which are then
+    /// known by serde reading their values as ignored.
+    pub(crate) fn ignores_unclaimed(&self) -> bool {
+        self.claims.is_some() && !self.denies_unknown
+    }
+
     /// Whether `key` is one no field reads.
     pub(crate) fn unclaimed(&self, key: &str) -> bool {
         self.claims
@@ -604,6 +613,7 @@ impl EmbeddedChecked {
             variants: None,
             positional: false,
             claims: None,
+            denies_unknown: false,
             reach: OnceLock::new(),
             renamed: RenamedFields::default(),
             payloads_renamed: OnceLock::new(),
@@ -640,6 +650,13 @@ impl EmbeddedChecked {
     /// others found in an object of a migrated document are kept there.
     pub fn claims(mut self, keys: &'static [&'static str]) -> Self {
         self.0.claims = Some(keys.iter().copied().collect());
+        self
+    }
+
+    /// Marks the type as one whose struct refuses keys it does not read,
+    /// `#[serde(deny_unknown_fields)]`.
+    pub fn denies_unknown_fields(mut self) -> Self {
+        self.0.denies_unknown = true;
         self
     }
 
