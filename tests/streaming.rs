@@ -455,3 +455,101 @@ fn an_error_before_the_version_is_met_still_names_the_version_the_document_had()
         }
     }
 }
+
+/// A history whose root changes nothing itself: its step renames a field
+/// of the embedded entries only. A streamed read adds the migration's
+/// record to the metadata it holds back by itself, with no engine run:
+/// it must agree with the engine's route whatever the metadata holds.
+mod record_only {
+    use super::*;
+
+    #[versioned(since = "0.1.0", metadata = "context.metadata")]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Journal {
+        pub entries: Vec<Entry>,
+        #[serde(default)]
+        pub context: Context,
+    }
+
+    #[versioned(embedded)]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Entry {
+        #[renamed_from("msg", since = "0.2.0")]
+        pub text: String,
+    }
+
+    #[test]
+    fn the_record_is_the_engines_whatever_the_metadata_holds() {
+        let entries = json!([{"msg": "a"}, {"msg": "b"}]);
+        let mut read = 0;
+        for context in [
+            json!({"agent": "x", "metadata": {"run": 1}}),
+            json!({"metadata": {"run": {"nested": [1, {"k": "v"}]}}, "agent": "x"}),
+            json!({"agent": "x"}),
+            json!({"agent": "x", "metadata": {}}),
+            json!({"metadata": {"migrated_from": "0.0.1", "run": 2}}),
+            json!({"metadata": {"migration_history": [{"from": "0.0.1", "to": "0.1.0"}]}}),
+        ] {
+            let fields = json!({"entries": entries, "context": context});
+            for doc in arrangements(Some(json!("0.1.0")), &fields) {
+                let journal: Journal = agree(&doc).unwrap();
+                assert_eq!(journal.entries[1].text, "b", "{doc}");
+                let metadata = &journal.context.metadata;
+                assert!(metadata.contains_key("migrated_from"), "{doc}");
+                assert!(metadata["migration_history"].is_array(), "{doc}");
+                read += 1;
+            }
+        }
+        assert_eq!(read, 36);
+        // With no context at all, the engine makes the path.
+        let journal: Journal = agree(r#"{"schema_version": "0.1.0", "entries": []}"#).unwrap();
+        assert_eq!(journal.context.metadata["migrated_from"], "0.1.0");
+    }
+
+    #[test]
+    fn metadata_that_cannot_hold_the_record_fails_on_every_route() {
+        for context in [
+            json!({"metadata": {"migration_history": "x"}}),
+            json!({"metadata": []}),
+            json!([1]),
+            json!({"agent": 5, "metadata": {}}),
+        ] {
+            let fields = json!({"entries": [], "context": context});
+            for doc in arrangements(Some(json!("0.1.0")), &fields) {
+                let err = agree::<Journal>(&doc).unwrap_err();
+                assert!(err.contains("context"), "{doc}: {err}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_repeated_in_the_metadata_root_is_refused_by_name() {
+        for (context, key) in [
+            (r#"{"metadata": {"k": 1, "k": 2}}"#, "context.metadata.k"),
+            (
+                r#"{"metadata": {}, "metadata": {"k": 1}}"#,
+                "context.metadata",
+            ),
+            (r#"{"agent": "a", "agent": "b"}"#, "context.agent"),
+            (
+                r#"{"metadata": {"runs": [{"x": 1}, {"x": 1, "x": 2}]}}"#,
+                "context.metadata.runs[1].x",
+            ),
+        ] {
+            let doc =
+                format!(r#"{{"schema_version": "0.1.0", "entries": [], "context": {context}}}"#);
+            let typed = palimpsest::from_str::<Journal>(&doc).unwrap_err();
+            assert!(
+                matches!(&typed, palimpsest::Error::RepeatedKey { key: found, .. } if found == key),
+                "{doc}: {typed}"
+            );
+            let err = serde_json::from_str::<Journal>(&doc)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(&format!("`{key}` appears more than once")),
+                "{doc}: {err}"
+            );
+        }
+    }
+}

@@ -579,6 +579,38 @@ impl Schema {
         }
     }
 
+    /// What a migration from `from` writes of its own when the root has
+    /// nothing else to change: `migrated_from` and the history's entries,
+    /// as [`Schema::record_history`] writes them. `None` when a step of the
+    /// root changes one of its keys, a check reads the document, the
+    /// version key is a field, or the value at `key` (the metadata's root)
+    /// holds embedded types: the engine migrates what was captured then.
+    /// A streamed read adds the record to the metadata it holds back, with
+    /// no tree made of it.
+    pub(crate) fn record_only(&self, from: &Version, key: &str) -> Option<(Value, Vec<Value>)> {
+        if self.check.is_some() || self.key_is_field || *from == self.current {
+            return None;
+        }
+        if self
+            .nested
+            .as_ref()
+            .is_some_and(|nested| nested.site(key).is_some())
+        {
+            return None;
+        }
+        let Some(Ok(path)) = self.path_to_current(self.named(from)) else {
+            return None;
+        };
+        if path.iter().any(|&index| !self.ops[index].is_empty()) {
+            return None;
+        }
+        let history = path
+            .iter()
+            .map(|&index| self.history_entry(index))
+            .collect();
+        Some((self.version_value(from), history))
+    }
+
     /// Writes `migrated_from` (unless an earlier migration did) and appends
     /// the `steps` that ran to the history, in the metadata object.
     fn record_history(

@@ -7,6 +7,7 @@
 //! migrated turns them into the `serde_json::Value`s the engine works on.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
 use std::vec;
 
@@ -182,6 +183,89 @@ pub(super) fn object_noting(
         insert_noting(&mut object, key.into_owned(), value, repeat);
     }
     object
+}
+
+/// The first key repeated in captured `entries` or below them, with its
+/// path, as [`object_noting`] would note it (a value's own repeats before
+/// its key's), with no tree made of them: for entries handed on as they
+/// are.
+pub(super) fn first_repeat(entries: &[(Cow<'_, str>, Captured<'_>)]) -> Option<String> {
+    let mut seen = None;
+    for (index, (key, value)) in entries.iter().enumerate() {
+        if let Some(below) = repeat_below(value) {
+            return Some(joined_below(key, &below));
+        }
+        // A handful of keys are compared pairwise; many, through a set.
+        let repeated = if entries.len() <= SCAN_LIMIT {
+            entries[..index].iter().any(|(other, _)| other == key)
+        } else {
+            !seen
+                .get_or_insert_with(|| HashSet::with_capacity(entries.len()))
+                .insert(key.as_ref())
+        };
+        if repeated {
+            return Some(key.clone().into_owned());
+        }
+    }
+    None
+}
+
+fn repeat_below(value: &Captured<'_>) -> Option<String> {
+    match value {
+        Captured::Map(entries) => first_repeat(entries),
+        Captured::Seq(items) => items.iter().enumerate().find_map(|(index, item)| {
+            let below = repeat_below(item)?;
+            Some(joined_below(&format!("[{index}]"), &below))
+        }),
+        Captured::Str(_) | Captured::Other(_) => None,
+    }
+}
+
+/// The entries of the object at `segments` below the captured object
+/// `value`, the objects missing on the way made, as the engine makes them;
+/// `None`, with nothing made, when a value on the way is not an object.
+pub(super) fn map_at<'v, 'de>(
+    value: &'v mut Captured<'de>,
+    segments: &[String],
+) -> Option<&'v mut Vec<(Cow<'de, str>, Captured<'de>)>> {
+    if !reaches_object(value, segments) {
+        return None;
+    }
+    let Captured::Map(entries) = value else {
+        return None;
+    };
+    let mut entries = entries;
+    for segment in segments {
+        let at = match entries.iter().position(|(key, _)| key == segment) {
+            Some(at) => at,
+            None => {
+                entries.push((Cow::Owned(segment.clone()), Captured::Map(Vec::new())));
+                entries.len() - 1
+            }
+        };
+        let Captured::Map(inner) = &mut entries[at].1 else {
+            return None;
+        };
+        entries = inner;
+    }
+    Some(entries)
+}
+
+/// Whether every value on the way to `segments` below `value` is an
+/// object, as far as they go.
+fn reaches_object(value: &Captured<'_>, segments: &[String]) -> bool {
+    let Captured::Map(entries) = value else {
+        return false;
+    };
+    let mut entries = entries;
+    for segment in segments {
+        match entries.iter().find(|(key, _)| key == segment) {
+            None => return true,
+            Some((_, Captured::Map(inner))) => entries = inner,
+            Some(_) => return false,
+        }
+    }
+    true
 }
 
 /// The visits of scalars, each made the `Value` serde_json's own visitor

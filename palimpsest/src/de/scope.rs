@@ -48,6 +48,7 @@ use crate::embedded::{
 use crate::error::Error;
 use crate::object::Object;
 use crate::schema::Schema;
+use crate::version::Version;
 
 mod keeping;
 
@@ -273,6 +274,11 @@ impl Probes {
             schema,
             migration: from.map(|from| Rc::new(Migration::new(from, schema, Rc::clone(sink)))),
         })
+    }
+
+    /// The version of the document, when known and older than the current.
+    pub(super) fn from(&self) -> Option<&Version> {
+        self.migration.as_ref().map(|migration| &migration.from)
     }
 
     /// Whether the value of `key` must be captured: it holds embedded

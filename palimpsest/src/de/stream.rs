@@ -13,9 +13,11 @@ use serde_json::{map, Value};
 use super::capture::{self, Captured};
 use super::scope::Probes;
 use super::seed::{KeySeed, StampSeed, StreamedStamp};
-use super::{Context, Found};
+use super::{Context, Found, Mode};
 use crate::error::Error;
 use crate::schema::{Handling, Schema, StreamPlan};
+use crate::version::Version;
+use crate::vocab::names::{MIGRATED_FROM, MIGRATION_HISTORY};
 
 /// A map that hands the struct the streamed keys of the input, then the
 /// captured ones, migrated if the document had to be.
@@ -54,6 +56,18 @@ pub(super) struct Streaming<'de, 'c, A> {
     /// The first key repeated elsewhere in a value captured straight into
     /// a `Value` (`capture::ValueSeed`).
     repeated_elsewhere: Option<String>,
+    /// What the migration adds to the metadata held back, when the root has
+    /// nothing else to change (`Schema::record_only`): the metadata's root
+    /// is then held back as the input lent it, and handed on with the
+    /// record added, with no tree made of it nor engine run.
+    record: Option<Record>,
+}
+
+/// The record of a migration the reader adds to the metadata itself.
+struct Record {
+    from: Version,
+    migrated_from: Value,
+    history: Vec<Value>,
 }
 
 /// The captured entries, handed on once the input has ended: as they came
@@ -108,6 +122,7 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
             probes: None,
             repeated_on_path: None,
             repeated_elsewhere: None,
+            record: None,
         }
     }
 
@@ -156,6 +171,10 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
         }
         let segments = match &self.schema.metadata {
             Some(path) if path.segments().first().is_some_and(|root| root == key) => {
+                if let Some(record) = self.record_only(key) {
+                    self.record = Some(record);
+                    return self.inner.next_value();
+                }
                 path.segments()
             }
             // The migration will read it: a key repeated in it is noted,
@@ -176,6 +195,28 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
             elsewhere: &mut self.repeated_elsewhere,
         };
         self.inner.next_value_seed(seed).map(Captured::Other)
+    }
+
+    /// The record the reader may add itself to the metadata whose root is
+    /// `key`: the root has nothing else to change, no one reads a report,
+    /// and the migration is not refused.
+    fn record_only(&self, key: &str) -> Option<Record> {
+        if self.cx.mode != Mode::Migrate || self.cx.wants_report || self.cx.typed {
+            return None;
+        }
+        let stamp = self.stamp.as_ref()?;
+        let known = self
+            .probes
+            .as_ref()
+            .and_then(Probes::from)
+            .cloned()
+            .or_else(|| self.schema.detect_stamp(&stamp.to_value(self.schema)).ok())?;
+        let (migrated_from, history) = self.schema.record_only(&known, key)?;
+        Some(Record {
+            from: known,
+            migrated_from,
+            history,
+        })
     }
 
     /// Notes a streamed key whose presence a migration asks about.
@@ -199,10 +240,16 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
     /// The engine sees every key a step could read or change, so its result
     /// (or its error) is the one it would give on the whole document.
     fn finish(&mut self) -> Result<Tail<'de>, A::Error> {
-        let captured = mem::take(&mut self.captured);
+        let mut captured = mem::take(&mut self.captured);
         if self.current {
             self.cx.found = Found::Current;
             return Ok(Tail::Current(captured.into_iter()));
+        }
+        if let Some(record) = self.record.take() {
+            if let Some(from) = self.add_record(&mut captured, record)? {
+                self.cx.found = Found::Version(from);
+                return Ok(Tail::Current(captured.into_iter()));
+            }
         }
         let repeated = self
             .repeated_on_path
@@ -233,6 +280,51 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
             object.remove(key);
         }
         Ok(Tail::Migrated(object.into_iter()))
+    }
+
+    /// Adds the record to the metadata held back, when the metadata's root
+    /// is all that was, and nothing else goes into it: the version the
+    /// document had, or `None` when the engine must migrate what was held
+    /// back (an object on the path that is not one, a history to extend,
+    /// values an embedded reader kept).
+    fn add_record(
+        &mut self,
+        captured: &mut [(Cow<'de, str>, Captured<'de>)],
+        record: Record,
+    ) -> Result<Option<Version>, A::Error> {
+        let kept = self.cx.nested.as_ref().is_some_and(|sink| {
+            let kept = sink.kept.borrow();
+            !kept.taken.is_empty() || !kept.unclaimed.is_empty()
+        });
+        if kept || self.noted != 0 || captured.len() != 1 {
+            return Ok(None);
+        }
+        let Some(path) = &self.schema.metadata else {
+            return Ok(None);
+        };
+        // Refused as the engine's route refuses them: on the path first,
+        // then anywhere.
+        let repeated = capture::repeated_on_path(captured, path.segments())
+            .or_else(|| capture::first_repeat(captured));
+        if let Some(key) = repeated {
+            return Err(self.repeated(Cow::Owned(key)));
+        }
+        let [(_, root)] = captured else {
+            return Ok(None);
+        };
+        let Some(metadata) = capture::map_at(root, &path.segments()[1..]) else {
+            return Ok(None);
+        };
+        if metadata.iter().any(|(key, _)| key == MIGRATION_HISTORY) {
+            return Ok(None);
+        }
+        if !metadata.iter().any(|(key, _)| key == MIGRATED_FROM) {
+            let from = Captured::Other(record.migrated_from);
+            metadata.push((Cow::Borrowed(MIGRATED_FROM), from));
+        }
+        let history = Captured::Other(Value::Array(record.history));
+        metadata.push((Cow::Borrowed(MIGRATION_HISTORY), history));
+        Ok(Some(record.from))
     }
 
     fn next_tail<K: DeserializeSeed<'de>>(
