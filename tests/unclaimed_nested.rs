@@ -275,6 +275,58 @@ mod nothing_to_change {
         }
     }
 
+    /// An enum that denies unknown fields denies them in its struct
+    /// variants too (serde's rule): their unclaimed keys are kept before
+    /// the payload's struct could refuse them.
+    #[versioned(since = "0.1.0", metadata = "meta")]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    struct Alarms {
+        alarms: Vec<Alarm>,
+        #[serde(default)]
+        meta: Map<String, Value>,
+    }
+
+    #[versioned(embedded)]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case", deny_unknown_fields)]
+    enum Alarm {
+        #[renamed_from("loud", since = "0.2.0")]
+        Siren {
+            db: u8,
+        },
+        Light {
+            lumens: u32,
+        },
+    }
+
+    #[test]
+    fn a_denying_enums_payload_keeps_its_unclaimed_keys() {
+        let doc = json!({
+            "schema_version": "0.1.0",
+            "alarms": [{"loud": {"db": 90, "color": "red"}}, {"light": {"lumens": 5, "blink": true}}]
+        });
+        for (route, alarms) in [
+            (
+                "tree",
+                palimpsest::from_value::<Alarms>(doc.clone()).unwrap().value,
+            ),
+            (
+                "streamed",
+                serde_json::from_str::<Alarms>(&stamped_first(&doc)).unwrap(),
+            ),
+        ] {
+            assert_eq!(
+                alarms.alarms,
+                [Alarm::Siren { db: 90 }, Alarm::Light { lumens: 5 }]
+            );
+            assert_eq!(
+                alarms.meta["legacy_nested"],
+                json!({"alarms[0].siren.color": "red", "alarms[1].light.blink": true}),
+                "{route}"
+            );
+        }
+    }
+
     #[test]
     fn an_unclaimed_key_met_twice_is_refused_with_its_path() {
         let text = stamped_first(&old());
