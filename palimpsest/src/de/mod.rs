@@ -591,12 +591,13 @@ where
             }
             Some(FirstKey::Other(key)) => pending = Some(key),
         }
-        let newer_first = stamp
-            .as_ref()
-            .is_some_and(|stamp| schema.is_newer_stamp(&stamp.to_value(schema)));
         // A newer document is read whole, for its unknown keys to be kept
         // wherever they stand: unless its stamp, met first, says it is not.
-        let newer_possible = cx.reads_newer(schema) && (stamp.is_none() || newer_first);
+        // (Asked only of a reader that keeps newer documents.)
+        let newer_possible = cx.reads_newer(schema)
+            && stamp
+                .as_ref()
+                .map_or(true, |stamp| schema.is_newer_stamp(&stamp.to_value(schema)));
         if let Some(plan) = schema.streaming.as_ref().filter(|_| !newer_possible) {
             let probes = Probes::new(schema, stamp.as_ref(), cx);
             let mut streaming =
