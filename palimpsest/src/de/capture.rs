@@ -656,6 +656,7 @@ impl<'de> Deserializer<'de> for Captured<'de> {
                 let mut access = Entries {
                     entries: entries.into_iter(),
                     value: None,
+                    keys: KeyKind::Text,
                 };
                 let value = visitor.visit_map(&mut access)?;
                 if access.entries.len() > 0 {
@@ -680,12 +681,30 @@ impl<'de> Deserializer<'de> for Captured<'de> {
         }
     }
 
-    // A map read as a map may want its keys as numbers, an enum its
-    // variant, a newtype serde_json's raw value: serde_json's `Value`
-    // reads each its own way, so they are read by it.
+    // A map read as a map is handed its entries as they were captured,
+    // each key read as serde_json reads an object's key (a number, where
+    // the map wants one: `MapKey`). An enum its variant, a newtype
+    // serde_json's raw value: serde_json's `Value` reads each its own
+    // way, so they are read by it.
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
-        self.into_value().deserialize_map(visitor)
+        let Captured::Map(entries) = self else {
+            return self.into_value().deserialize_map(visitor);
+        };
+        let len = entries.len();
+        let mut access = Entries {
+            entries: entries.into_iter(),
+            value: None,
+            keys: KeyKind::Map,
+        };
+        let value = visitor.visit_map(&mut access)?;
+        if access.entries.len() > 0 {
+            return Err(serde_json::Error::invalid_length(
+                len,
+                &"fewer elements in map",
+            ));
+        }
+        Ok(value)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -753,6 +772,17 @@ impl<'de> SeqAccess<'de> for Items<'de> {
 struct Entries<'de> {
     entries: vec::IntoIter<(Cow<'de, str>, Captured<'de>)>,
     value: Option<Captured<'de>>,
+    keys: KeyKind,
+}
+
+/// How the keys of captured entries are read.
+#[derive(Clone, Copy)]
+enum KeyKind {
+    /// As text: by a struct, or by `deserialize_any`.
+    Text,
+    /// As serde_json reads an object's keys for a map, which may want
+    /// them as numbers.
+    Map,
 }
 
 impl<'de> MapAccess<'de> for Entries<'de> {
@@ -766,7 +796,10 @@ impl<'de> MapAccess<'de> for Entries<'de> {
             return Ok(None);
         };
         self.value = Some(value);
-        seed.deserialize(Key(key)).map(Some)
+        match self.keys {
+            KeyKind::Text => seed.deserialize(Key(key)).map(Some),
+            KeyKind::Map => seed.deserialize(MapKey(key)).map(Some),
+        }
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(
@@ -803,6 +836,107 @@ impl<'de> Deserializer<'de> for Key<'de> {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf option unit unit_struct newtype_struct seq tuple
         tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// A key of a captured map read as a map: text where the map wants text,
+/// most often; anything else (a number, a boolean, an enum) read by
+/// serde_json's own reader of an object's keys, which a one-entry object
+/// hands it, so that it is parsed, and refused, exactly as serde_json
+/// does with a `Value`.
+struct MapKey<'de>(Cow<'de, str>);
+
+impl MapKey<'_> {
+    #[cold]
+    fn through_json<'a, S: DeserializeSeed<'a>>(
+        self,
+        seed: S,
+    ) -> Result<S::Value, serde_json::Error> {
+        let mut object = Map::new();
+        object.insert(self.0.into_owned(), Value::Null);
+        Value::Object(object).deserialize_map(FirstKey(seed))
+    }
+}
+
+/// Reads the one key of an object with `seed`.
+struct FirstKey<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for FirstKey<S> {
+    type Value = S::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object with one key")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
+        map.next_key_seed(self.0)?
+            .ok_or_else(|| A::Error::custom("an object with one key"))
+    }
+}
+
+/// Each method reads the key through serde_json's reader of keys.
+macro_rules! through_json {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, serde_json::Error> {
+            struct Call<V> {
+                visitor: V,
+                $($arg: $ty,)*
+            }
+            impl<'a, V: Visitor<'a>> DeserializeSeed<'a> for Call<V> {
+                type Value = V::Value;
+
+                fn deserialize<D: Deserializer<'a>>(self, key: D) -> Result<V::Value, D::Error> {
+                    key.$method($(self.$arg,)* self.visitor)
+                }
+            }
+            self.through_json(Call { visitor, $($arg,)* })
+        }
+    )*};
+}
+
+impl<'de> Deserializer<'de> for MapKey<'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
+        Key(self.0).deserialize_any(visitor)
+    }
+
+    // Map keys cannot be null.
+    fn deserialize_option<V: Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, serde_json::Error> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, serde_json::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    through_json! {
+        deserialize_bool();
+        deserialize_i8();
+        deserialize_i16();
+        deserialize_i32();
+        deserialize_i64();
+        deserialize_i128();
+        deserialize_u8();
+        deserialize_u16();
+        deserialize_u32();
+        deserialize_u64();
+        deserialize_u128();
+        deserialize_f32();
+        deserialize_f64();
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+    }
+
+    forward_to_deserialize_any! {
+        char str string bytes byte_buf unit unit_struct seq tuple
+        tuple_struct map struct identifier ignored_any
     }
 }
 
@@ -859,6 +993,41 @@ mod tests {
         assert_eq!(read.kind, Kind::Pair(1, 2));
         assert_eq!(read.any, through_value["any"]);
         assert_eq!(Kind::deserialize(capture(r#""Unit""#)).unwrap(), Kind::Unit);
+    }
+
+    #[test]
+    fn maps_read_their_keys_as_the_value_reads_them() {
+        use std::collections::BTreeMap;
+        #[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+        enum Side {
+            Left,
+            Right,
+        }
+        fn same<T>(text: &str)
+        where
+            T: for<'a> Deserialize<'a> + PartialEq + fmt::Debug,
+        {
+            let value: Value = serde_json::from_str(text).unwrap();
+            let through_value = T::deserialize(value).map_err(|e| e.to_string());
+            let captured = T::deserialize(capture(text)).map_err(|e| e.to_string());
+            assert_eq!(captured, through_value, "{text}");
+        }
+        same::<BTreeMap<u8, u8>>(r#"{"7": 1, "200": 2}"#);
+        same::<BTreeMap<u8, u8>>(r#"{"300": 1}"#);
+        same::<BTreeMap<u8, u8>>(r#"{"x": 1}"#);
+        same::<BTreeMap<u8, u8>>(r#"{" 7": 1}"#);
+        same::<BTreeMap<i64, u8>>(r#"{"-7": 1, "7 ": 2}"#);
+        same::<BTreeMap<bool, u8>>(r#"{"true": 1, "false": 2}"#);
+        same::<BTreeMap<bool, u8>>(r#"{"yes": 1}"#);
+        same::<BTreeMap<Side, u8>>(r#"{"Left": 1, "Right": 2}"#);
+        same::<BTreeMap<Side, u8>>(r#"{"Up": 1}"#);
+        same::<BTreeMap<Option<String>, u8>>(r#"{"a": 1}"#);
+        same::<BTreeMap<String, Value>>(r#"{"b": [1, {"c": null}], "a": "x", "b": 2}"#);
+        same::<Map<String, Value>>(r#"{"k\u0065y": {"n": 2.5}}"#);
+        // Borrowed where the input lends it.
+        let text = r#"{"a": 1}"#;
+        let borrowed = BTreeMap::<&str, u8>::deserialize(capture(text)).unwrap();
+        assert_eq!(borrowed["a"], 1);
     }
 
     #[test]
