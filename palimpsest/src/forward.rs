@@ -10,19 +10,9 @@ macro_rules! with_deserialize_methods {
     ($forward:ident) => {
         $forward! {
             deserialize_any();
-            deserialize_bool();
-            deserialize_i8();
-            deserialize_i16();
-            deserialize_i32();
-            deserialize_i64();
-            deserialize_i128();
-            deserialize_u8();
-            deserialize_u16();
-            deserialize_u32();
-            deserialize_u64();
-            deserialize_u128();
-            deserialize_f32();
-            deserialize_f64();
+        }
+        crate::forward::with_scalar_methods!($forward);
+        $forward! {
             deserialize_char();
             deserialize_str();
             deserialize_string();
@@ -44,6 +34,30 @@ macro_rules! with_deserialize_methods {
 }
 
 pub(crate) use with_deserialize_methods;
+
+/// Calls `$forward!` with the methods of `serde::Deserializer` that read a
+/// boolean or a number, in the form of [`with_deserialize_methods`].
+macro_rules! with_scalar_methods {
+    ($forward:ident) => {
+        $forward! {
+            deserialize_bool();
+            deserialize_i8();
+            deserialize_i16();
+            deserialize_i32();
+            deserialize_i64();
+            deserialize_i128();
+            deserialize_u8();
+            deserialize_u16();
+            deserialize_u32();
+            deserialize_u64();
+            deserialize_u128();
+            deserialize_f32();
+            deserialize_f64();
+        }
+    };
+}
+
+pub(crate) use with_scalar_methods;
 
 /// Writes each `visit_*` entry (`name(argument: Type);`, the argument left
 /// out for none) as a method of a visitor wrapper that hands the value to

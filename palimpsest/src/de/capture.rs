@@ -651,22 +651,7 @@ impl<'de> Deserializer<'de> for Captured<'de> {
                 }
                 Ok(value)
             }
-            Captured::Map(entries) => {
-                let len = entries.len();
-                let mut access = Entries {
-                    entries: entries.into_iter(),
-                    value: None,
-                    keys: KeyKind::Text,
-                };
-                let value = visitor.visit_map(&mut access)?;
-                if access.entries.len() > 0 {
-                    return Err(serde_json::Error::invalid_length(
-                        len,
-                        &"fewer elements in map",
-                    ));
-                }
-                Ok(value)
-            }
+            Captured::Map(entries) => Entries::visit(entries, KeyKind::Text, visitor),
             Captured::Other(value) => value.deserialize_any(visitor),
         }
     }
@@ -688,23 +673,10 @@ impl<'de> Deserializer<'de> for Captured<'de> {
     // way, so they are read by it.
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
-        let Captured::Map(entries) = self else {
-            return self.into_value().deserialize_map(visitor);
-        };
-        let len = entries.len();
-        let mut access = Entries {
-            entries: entries.into_iter(),
-            value: None,
-            keys: KeyKind::Map,
-        };
-        let value = visitor.visit_map(&mut access)?;
-        if access.entries.len() > 0 {
-            return Err(serde_json::Error::invalid_length(
-                len,
-                &"fewer elements in map",
-            ));
+        match self {
+            Captured::Map(entries) => Entries::visit(entries, KeyKind::Map, visitor),
+            other => other.into_value().deserialize_map(visitor),
         }
-        Ok(value)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -773,6 +745,31 @@ struct Entries<'de> {
     entries: vec::IntoIter<(Cow<'de, str>, Captured<'de>)>,
     value: Option<Captured<'de>>,
     keys: KeyKind,
+}
+
+impl<'de> Entries<'de> {
+    /// Hands `visitor` the entries, their keys read as `keys` says; all of
+    /// them must be read.
+    fn visit<V: Visitor<'de>>(
+        entries: Vec<(Cow<'de, str>, Captured<'de>)>,
+        keys: KeyKind,
+        visitor: V,
+    ) -> Result<V::Value, serde_json::Error> {
+        let len = entries.len();
+        let mut access = Entries {
+            entries: entries.into_iter(),
+            value: None,
+            keys,
+        };
+        let value = visitor.visit_map(&mut access)?;
+        if access.entries.len() > 0 {
+            return Err(serde_json::Error::invalid_length(
+                len,
+                &"fewer elements in map",
+            ));
+        }
+        Ok(value)
+    }
 }
 
 /// How the keys of captured entries are read.
@@ -917,20 +914,8 @@ impl<'de> Deserializer<'de> for MapKey<'de> {
         visitor.visit_newtype_struct(self)
     }
 
+    crate::forward::with_scalar_methods!(through_json);
     through_json! {
-        deserialize_bool();
-        deserialize_i8();
-        deserialize_i16();
-        deserialize_i32();
-        deserialize_i64();
-        deserialize_i128();
-        deserialize_u8();
-        deserialize_u16();
-        deserialize_u32();
-        deserialize_u64();
-        deserialize_u128();
-        deserialize_f32();
-        deserialize_f64();
         deserialize_enum(name: &'static str, variants: &'static [&'static str]);
     }
 
