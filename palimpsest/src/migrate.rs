@@ -579,16 +579,22 @@ impl Schema {
         }
     }
 
-    /// What a migration from `from` writes of its own when the root has
-    /// nothing else to change: `migrated_from` and the history's entries,
-    /// as [`Schema::record_history`] writes them. `None` when a step of the
-    /// root changes one of its keys, a check reads the document, the
-    /// version key is a field, or the value at `key` (the metadata's root)
-    /// holds embedded types: the engine migrates what was captured then.
+    /// What a migration from the version `from` finds writes of its own
+    /// when the root has nothing else to change: `migrated_from` and the
+    /// history's entries, as [`Schema::record_history`] writes them, with
+    /// the version. `None` when a step of the root changes one of its keys,
+    /// a check reads the document, the version key is a field, or the value
+    /// at `key` (the metadata's root) holds embedded types: the engine
+    /// migrates what was captured then. The version is asked for last: most
+    /// roots change keys of their own, and it is not parsed again for them.
     /// A streamed read adds the record to the metadata it holds back, with
     /// no tree made of it.
-    pub(crate) fn record_only(&self, from: &Version, key: &str) -> Option<(Value, Vec<Value>)> {
-        if self.check.is_some() || self.key_is_field || *from == self.current {
+    pub(crate) fn record_only(
+        &self,
+        key: &str,
+        from: impl FnOnce() -> Option<Version>,
+    ) -> Option<(Version, Value, Vec<Value>)> {
+        if self.check.is_some() || self.key_is_field || !self.ops.iter().any(Vec::is_empty) {
             return None;
         }
         if self
@@ -598,7 +604,8 @@ impl Schema {
         {
             return None;
         }
-        let Some(Ok(path)) = self.path_to_current(self.named(from)) else {
+        let from = from().filter(|from| *from != self.current)?;
+        let Some(Ok(path)) = self.path_to_current(self.named(&from)) else {
             return None;
         };
         if path.iter().any(|&index| !self.ops[index].is_empty()) {
@@ -608,7 +615,8 @@ impl Schema {
             .iter()
             .map(|&index| self.history_entry(index))
             .collect();
-        Some((self.version_value(from), history))
+        let migrated_from = self.version_value(&from);
+        Some((from, migrated_from, history))
     }
 
     /// Writes `migrated_from` (unless an earlier migration did) and appends

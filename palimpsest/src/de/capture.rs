@@ -146,24 +146,34 @@ pub(super) fn repeated_on_path(
         };
         entries = inner;
     }
-    // A metadata object holds a handful of keys: compared pairwise, with
-    // no set to allocate and hash into, unless it holds many.
-    let repeated = if entries.len() <= SCAN_LIMIT {
-        entries
-            .iter()
-            .enumerate()
-            .find(|(i, (key, _))| entries[..*i].iter().any(|(seen, _)| seen == key))
-            .map(|(_, entry)| entry)
-    } else {
-        let mut seen = std::collections::HashSet::with_capacity(entries.len());
-        entries.iter().find(|(key, _)| !seen.insert(key.as_ref()))
-    };
-    repeated.map(|(key, _)| format!("{at}.{key}"))
+    let mut seen = Seen::default();
+    let repeated = (0..entries.len()).find(|&index| seen.repeats(entries, index))?;
+    Some(format!("{at}.{}", entries[repeated].0))
 }
 
 /// Up to this many keys, a repeated one is found by comparing each key
 /// with those before it.
 const SCAN_LIMIT: usize = 16;
+
+/// The keys of one object met so far, asked of each entry in turn.
+#[derive(Default)]
+struct Seen<'e> {
+    set: Option<HashSet<&'e str>>,
+}
+
+impl<'e> Seen<'e> {
+    /// Whether the key of `entries[index]` is one of those before it. An
+    /// object holds a handful of keys, mostly: compared pairwise, with no
+    /// set to allocate and hash into, unless it holds many.
+    fn repeats(&mut self, entries: &'e [(Cow<'_, str>, Captured<'_>)], index: usize) -> bool {
+        let key = &entries[index].0;
+        if entries.len() <= SCAN_LIMIT {
+            return entries[..index].iter().any(|(other, _)| other == key);
+        }
+        let set = (self.set).get_or_insert_with(|| HashSet::with_capacity(entries.len()));
+        !set.insert(key.as_ref())
+    }
+}
 
 /// Captured entries as an object. Inserted one by one: collecting a map
 /// first gathers and sorts its entries in a vector of their own, which
@@ -190,20 +200,12 @@ pub(super) fn object_noting(
 /// its key's), with no tree made of them: for entries handed on as they
 /// are.
 pub(super) fn first_repeat(entries: &[(Cow<'_, str>, Captured<'_>)]) -> Option<String> {
-    let mut seen = None;
+    let mut seen = Seen::default();
     for (index, (key, value)) in entries.iter().enumerate() {
         if let Some(below) = repeat_below(value) {
             return Some(joined_below(key, &below));
         }
-        // A handful of keys are compared pairwise; many, through a set.
-        let repeated = if entries.len() <= SCAN_LIMIT {
-            entries[..index].iter().any(|(other, _)| other == key)
-        } else {
-            !seen
-                .get_or_insert_with(|| HashSet::with_capacity(entries.len()))
-                .insert(key.as_ref())
-        };
-        if repeated {
+        if seen.repeats(entries, index) {
             return Some(key.clone().into_owned());
         }
     }
@@ -978,6 +980,27 @@ mod tests {
         assert_eq!(read.kind, Kind::Pair(1, 2));
         assert_eq!(read.any, through_value["any"]);
         assert_eq!(Kind::deserialize(capture(r#""Unit""#)).unwrap(), Kind::Unit);
+    }
+
+    #[test]
+    fn a_repeated_key_is_found_among_few_keys_and_many() {
+        for count in [3, 40] {
+            let keys: Vec<String> = (0..count).map(|i| format!(r#""k{i}": {i}"#)).collect();
+            let path = ["meta".to_owned()];
+            let unique = format!(r#"{{"meta": {{{}}}}}"#, keys.join(", "));
+            let Captured::Map(entries) = capture(&unique) else {
+                panic!("{unique}")
+            };
+            assert_eq!(repeated_on_path(&entries, &path), None, "{count}");
+            assert_eq!(first_repeat(&entries), None, "{count}");
+            let twice = format!(r#"{{"meta": {{{}, "k1": 0}}}}"#, keys.join(", "));
+            let Captured::Map(entries) = capture(&twice) else {
+                panic!("{twice}")
+            };
+            let found = Some("meta.k1".to_owned());
+            assert_eq!(repeated_on_path(&entries, &path), found, "{count}");
+            assert_eq!(first_repeat(&entries), found, "{count}");
+        }
     }
 
     #[test]

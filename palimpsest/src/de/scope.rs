@@ -143,11 +143,7 @@ impl ScopeSite {
     /// a tree would keep the last value of.
     #[cold]
     fn repeated<E: serde::de::Error>(&self, below: &str) -> E {
-        let error = Error::RepeatedKey {
-            type_name: self.migration.root.type_name(),
-            key: capture::joined_below(&self.exact(), below),
-        };
-        fail(&self.migration, error)
+        repeated_here(&self.migration, below)
     }
 
     /// The items of an array read here whole, for the migration: a key
@@ -1159,6 +1155,18 @@ impl<'de, A: MapAccess<'de>> EmbeddedMap<'de, '_, A> {
         let _scoped = Scoped::enter(child);
         self.inner.next_value_seed(seed)
     }
+}
+
+/// The error of a key repeated at `below` in the value the cursor stands
+/// at, which a tree would keep the last value of.
+#[cold]
+fn repeated_here<E: serde::de::Error>(migration: &Migration, below: &str) -> E {
+    let exact = migration.here.borrow_mut().exact_now().to_owned();
+    let error = Error::RepeatedKey {
+        type_name: migration.root.type_name(),
+        key: capture::joined_below(&exact, below),
+    };
+    fail(migration, error)
 }
 
 /// Keeps the typed error for the root's reader and hands the format one

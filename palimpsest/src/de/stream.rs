@@ -204,21 +204,14 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
         if self.cx.mode != Mode::Migrate || self.cx.wants_report || self.cx.typed {
             return None;
         }
-        // Most roots change keys of their own in every step: the version
-        // is not parsed again for them.
-        if !self.schema.ops.iter().any(Vec::is_empty) {
-            return None;
-        }
         let stamp = self.stamp.as_ref()?;
-        let known = self
-            .probes
-            .as_ref()
-            .and_then(Probes::from)
-            .cloned()
-            .or_else(|| self.schema.detect_stamp(&stamp.to_value(self.schema)).ok())?;
-        let (migrated_from, history) = self.schema.record_only(&known, key)?;
+        let from = || {
+            let known = self.probes.as_ref().and_then(Probes::from).cloned();
+            known.or_else(|| self.schema.detect_stamp(&stamp.to_value(self.schema)).ok())
+        };
+        let (from, migrated_from, history) = self.schema.record_only(key, from)?;
         Some(Record {
-            from: known,
+            from,
             migrated_from,
             history,
         })
@@ -297,27 +290,22 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
         captured: &mut [(Cow<'de, str>, Captured<'de>)],
         record: Record,
     ) -> Result<Option<Version>, A::Error> {
-        let kept = self.cx.nested.as_ref().is_some_and(|sink| {
-            let kept = sink.kept.borrow();
-            !kept.taken.is_empty() || !kept.unclaimed.is_empty()
-        });
-        if kept || self.noted != 0 || captured.len() != 1 {
+        let kept = (self.cx.nested.as_ref()).is_some_and(|sink| !sink.kept.borrow().is_empty());
+        if kept || self.noted != 0 {
             return Ok(None);
         }
-        let Some(path) = &self.schema.metadata else {
+        let ([entry], Some(path)) = (captured, &self.schema.metadata) else {
             return Ok(None);
         };
         // Refused as the engine's route refuses them: on the path first,
         // then anywhere.
-        let repeated = capture::repeated_on_path(captured, path.segments())
-            .or_else(|| capture::first_repeat(captured));
+        let held = std::slice::from_ref(entry);
+        let repeated = capture::repeated_on_path(held, path.segments())
+            .or_else(|| capture::first_repeat(held));
         if let Some(key) = repeated {
             return Err(self.repeated(Cow::Owned(key)));
         }
-        let [(_, root)] = captured else {
-            return Ok(None);
-        };
-        let Some(metadata) = capture::map_at(root, &path.segments()[1..]) else {
+        let Some(metadata) = capture::map_at(&mut entry.1, &path.segments()[1..]) else {
             return Ok(None);
         };
         if metadata.iter().any(|(key, _)| key == MIGRATION_HISTORY) {

@@ -244,7 +244,8 @@ impl Kept {
         self.taken.push(entry);
     }
 
-    fn is_empty(&self) -> bool {
+    /// Whether nothing was kept.
+    pub(crate) fn is_empty(&self) -> bool {
         self.taken.is_empty() && self.unclaimed.is_empty()
     }
 }

@@ -20,11 +20,10 @@ use std::rc::Rc;
 use serde::de::value::UnitDeserializer;
 use serde::de::{DeserializeSeed, MapAccess};
 
-use super::{fail, joined, ScopeSite};
+use super::{fail, repeated_here, ScopeSite};
 use crate::de::capture::{self, DistinctValue};
 use crate::de::current::{KeyHook, Watched, HELD_BACK};
 use crate::embedded::{EmbeddedHistory, Handling, KeyTable, Mark, Migration, Site};
-use crate::error::Error;
 use crate::object::Object;
 
 /// Where the object read stands, for the values it keeps.
@@ -88,13 +87,7 @@ impl Place<'_> {
     #[cold]
     fn repeated<E: serde::de::Error>(&mut self, below: &str) -> E {
         self.enter();
-        let migration = self.migration();
-        let exact = migration.here.borrow_mut().exact_now().to_owned();
-        let error = Error::RepeatedKey {
-            type_name: migration.root.type_name(),
-            key: capture::joined_below(&exact, below),
-        };
-        fail(migration, error)
+        repeated_here(self.migration(), below)
     }
 }
 
@@ -166,15 +159,9 @@ impl<'de, 's, A: MapAccess<'de>> KeepingMap<'s, A> {
         let migrated = migration.migrate(&mut captured, history, &mut here);
         drop(here);
         migrated.map_err(|error| fail(migration, error))?;
-        // Every key captured is one no field claims, which the walk keeps.
-        if let Some(key) = captured.keys().next() {
-            let exact = migration.here.borrow_mut().exact_now().to_owned();
-            let error = Error::RepeatedKey {
-                type_name: migration.root.type_name(),
-                key: joined(&exact, key),
-            };
-            return Err(fail(migration, error));
-        }
+        // Only keys no field claims are captured (a keep-only table plans
+        // every other as handed on), and the walk keeps every such key.
+        debug_assert!(captured.is_empty(), "left by the walk: {captured:?}");
         Ok(())
     }
 }
