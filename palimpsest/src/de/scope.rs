@@ -50,6 +50,7 @@ use crate::object::Object;
 use crate::schema::Schema;
 use crate::version::Version;
 
+mod aliased;
 mod keeping;
 
 use keeping::{KeepingMap, PayloadSite, Place};
@@ -350,6 +351,9 @@ where
     if !migrates {
         return read_current_out_of_line(deserializer);
     }
+    if site.table.aliased {
+        return aliased::read_aliased(deserializer, site);
+    }
     if site.history.is_enum() {
         let visitor = EnumVisitor {
             site,
@@ -603,9 +607,7 @@ impl<'de, A: MapAccess<'de>> VariantAccess<'de> for Variant<'_, '_, A> {
     }
 
     fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, A::Error> {
-        let _scoped = self
-            .payload
-            .map(|payload| Scoped::enter(payload.scope(self.name)));
+        let _scoped = PayloadSite::enter(self.payload, self.name);
         self.map.next_value_seed(seed)
     }
 
@@ -622,13 +624,7 @@ impl<'de, A: MapAccess<'de>> VariantAccess<'de> for Variant<'_, '_, A> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, A::Error> {
-        let shape = match self.payload {
-            Some(payload) if payload.table.keeps_only => {
-                PayloadShape::Keeping(Place::Payload(payload, self.name, None), fields)
-            }
-            Some(payload) => PayloadShape::Changing(payload.scope(self.name), fields),
-            None => PayloadShape::Struct(fields),
-        };
+        let shape = PayloadShape::Struct(StructShape::of(self.payload, self.name), fields);
         self.map.next_value_seed(Payload { visitor, shape })
     }
 }
@@ -636,13 +632,100 @@ impl<'de, A: MapAccess<'de>> VariantAccess<'de> for Variant<'_, '_, A> {
 /// How a variant's payload is read.
 enum PayloadShape<'n> {
     Tuple(usize),
-    Struct(&'static [&'static str]),
-    /// A struct variant with nothing to change but what no field claims:
-    /// its struct reads its keys, the ones it ignores kept.
-    Keeping(Place<'n>, &'static [&'static str]),
-    /// A struct variant whose fields change: its keys go through an
-    /// [`EmbeddedMap`], as an embedded struct's do.
-    Changing(ScopeSite, &'static [&'static str]),
+    Struct(StructShape<'n>, &'static [&'static str]),
+}
+
+/// How a struct variant's payload is read.
+enum StructShape<'n> {
+    /// As it is: nothing in it changes.
+    Current,
+    /// With nothing to change but what no field claims: its struct reads
+    /// its keys, the ones it ignores kept.
+    Keeping(Place<'n>),
+    /// Its fields change: its keys go through an [`EmbeddedMap`], as an
+    /// embedded struct's do.
+    Changing(ScopeSite),
+}
+
+impl<'n> StructShape<'n> {
+    /// The shape of the payload of the variant `name`, whose site is
+    /// `payload` where it changes or keeps what no field claims.
+    #[inline]
+    fn of(payload: Option<PayloadSite<'n>>, name: &'n str) -> Self {
+        match payload {
+            Some(payload) if payload.table.keeps_only => {
+                StructShape::Keeping(Place::Payload(payload, name, None))
+            }
+            Some(payload) => StructShape::Changing(payload.scope(name)),
+            None => StructShape::Current,
+        }
+    }
+
+    /// Reads the payload with `reader`, its struct's visitor wrapped as
+    /// the shape has it.
+    #[inline]
+    fn read<'de, R, V>(
+        self,
+        reader: R,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, R::Error>
+    where
+        R: ReadsStruct<'de>,
+        V: Visitor<'de>,
+    {
+        match self {
+            StructShape::Current => reader.read_struct(fields, visitor),
+            StructShape::Keeping(place) => {
+                reader.read_struct(fields, KeepingPayload { visitor, place })
+            }
+            StructShape::Changing(site) => read_changing_payload(reader, site, fields, visitor),
+        }
+    }
+}
+
+/// What reads a struct variant's payload: a deserializer of the payload,
+/// or the format's access to the variant.
+trait ReadsStruct<'de> {
+    type Error: serde::de::Error;
+
+    fn read_struct<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error>;
+}
+
+/// A deserializer of a struct variant's payload.
+struct PayloadOf<D>(D);
+
+impl<'de, D: Deserializer<'de>> ReadsStruct<'de> for PayloadOf<D> {
+    type Error = D::Error;
+
+    #[inline]
+    fn read_struct<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_struct("", fields, visitor)
+    }
+}
+
+/// The format's access to a struct variant.
+struct VariantOf<A>(A);
+
+impl<'de, A: VariantAccess<'de>> ReadsStruct<'de> for VariantOf<A> {
+    type Error = A::Error;
+
+    #[inline]
+    fn read_struct<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, A::Error> {
+        self.0.struct_variant(fields, visitor)
+    }
 }
 
 /// The payload of a variant, read by the enum's own visitor.
@@ -657,21 +740,10 @@ impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for Payload<'_, V> {
     #[inline]
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
         match self.shape {
-            PayloadShape::Struct(fields) => {
-                deserializer.deserialize_struct("", fields, self.visitor)
+            PayloadShape::Struct(shape, fields) => {
+                shape.read(PayloadOf(deserializer), fields, self.visitor)
             }
-            PayloadShape::Keeping(place, fields) => deserializer.deserialize_struct(
-                "",
-                fields,
-                KeepingPayload {
-                    visitor: self.visitor,
-                    place,
-                },
-            ),
             PayloadShape::Tuple(len) => read_tuple_payload(deserializer, len, self.visitor),
-            PayloadShape::Changing(site, fields) => {
-                read_changing_payload(deserializer, site, fields, self.visitor)
-            }
         }
     }
 }
@@ -694,17 +766,17 @@ where
 /// A struct variant's payload whose fields change, read as serde reads a
 /// struct: through its map, or its sequence where the format writes one.
 #[inline(never)]
-fn read_changing_payload<'de, D, V>(
-    deserializer: D,
+fn read_changing_payload<'de, R, V>(
+    reader: R,
     site: ScopeSite,
     fields: &'static [&'static str],
     visitor: V,
-) -> Result<V::Value, D::Error>
+) -> Result<V::Value, R::Error>
 where
-    D: Deserializer<'de>,
+    R: ReadsStruct<'de>,
     V: Visitor<'de>,
 {
-    deserializer.deserialize_struct("", fields, ChangingPayload { visitor, site })
+    reader.read_struct(fields, ChangingPayload { visitor, site })
 }
 
 /// A struct variant's payload whose fields change: a map goes through an

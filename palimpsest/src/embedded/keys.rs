@@ -8,6 +8,7 @@
 
 use std::sync::{Mutex, OnceLock};
 
+use super::variants::Tagging;
 use super::walk::{names, Migration, PlainRename};
 use super::EmbeddedHistory;
 use crate::object::ObjectPath;
@@ -42,6 +43,12 @@ pub(crate) struct KeyTable {
     /// serde ignoring their values, and costs the struct's fields almost
     /// nothing.
     pub(crate) keeps_only: bool,
+    /// Whether an enum's values may be read by the enum itself, as
+    /// current ones are: externally tagged, every variant a change names
+    /// renamed (none removed) under a name no change gives another, so the
+    /// enum reads the old name as the alias the derive gave it, and no
+    /// payload left to the walk.
+    pub(crate) aliased: bool,
     /// An enum's variants a change names, with their names at the current
     /// version (`None`: removed).
     variants: Vec<(&'static str, Option<&'static str>)>,
@@ -264,11 +271,20 @@ impl KeyTable {
             && plans
                 .iter()
                 .all(|(_, plan)| plan.site.is_none() && matches!(plan.handling, Handling::Stream));
+        let variants = migration.variant_fates(history);
+        let aliased = history.variants.as_ref().is_some_and(|all| {
+            all.tagging == Tagging::External
+                && variants
+                    .iter()
+                    .all(|&(old, now)| now.is_some() && !all.gives(old))
+                && !(keeps && history.sites.iter().any(|child| child.counted().is_none()))
+        });
         KeyTable {
             keeps_only,
+            aliased,
             slots: Slots::new(&names),
             keys: plans,
-            variants: migration.variant_fates(history),
+            variants,
             children: history.sites.iter().map(|_| OnceLock::new()).collect(),
             changes,
             migrates: keeps || history.changes_after(&migration.from),

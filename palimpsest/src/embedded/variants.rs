@@ -76,6 +76,19 @@ impl Variants {
         }
     }
 
+    /// Whether a change gives `name` to a variant: a variant added under
+    /// it, or one renamed to it.
+    pub(super) fn gives(&self, name: &str) -> bool {
+        self.changes
+            .iter()
+            .flat_map(|(_, ops)| ops)
+            .any(|op| match op {
+                VariantOp::Rename { new, .. } => *new == name,
+                VariantOp::Added { name: added } => *added == name,
+                VariantOp::Removed { .. } => false,
+            })
+    }
+
     pub(super) fn versions(&self) -> impl Iterator<Item = &Version> {
         self.changes.iter().map(|(v, _)| v)
     }

@@ -20,7 +20,7 @@ use std::rc::Rc;
 use serde::de::value::UnitDeserializer;
 use serde::de::{DeserializeSeed, MapAccess};
 
-use super::{fail, repeated_here, ScopeSite};
+use super::{fail, repeated_here, ScopeSite, Scoped};
 use crate::de::capture::{self, DistinctValue};
 use crate::de::current::{KeyHook, Watched, HELD_BACK};
 use crate::embedded::{EmbeddedHistory, Handling, KeyTable, Mark, Migration, Site};
@@ -48,6 +48,12 @@ impl PayloadSite<'_> {
     /// The payload's site, put in scope, the cursor stepped into it.
     pub(super) fn scope(self, name: &str) -> ScopeSite {
         ScopeSite::new(self.child, name, self.table, self.migration)
+    }
+
+    /// A newtype variant's payload site, if any, in scope while the value
+    /// is read.
+    pub(super) fn enter(payload: Option<Self>, name: &str) -> Option<Scoped> {
+        payload.map(|payload| Scoped::enter(payload.scope(name)))
     }
 }
 
