@@ -577,6 +577,23 @@ impl Schema {
         self.check_known(version)
     }
 
+    /// [`Schema::detect_stamp`] of a text stamp: one written as a known
+    /// version is written (every document this schema wrote) is that
+    /// version, with no parse; any other is parsed.
+    pub(crate) fn detect_text(&self, text: &str) -> Result<Version, Error> {
+        let written = self
+            .known_values
+            .iter()
+            .position(|value| value.as_str() == Some(text));
+        match written {
+            Some(index) => {
+                self.check_nested()?;
+                Ok(self.known[index].clone())
+            }
+            None => self.detect_stamp(&Value::String(text.to_owned())),
+        }
+    }
+
     /// A version as JSON, as documents and metadata record it.
     pub(crate) fn version_value(&self, version: &Version) -> Value {
         let index = self.known.binary_search(version).ok();

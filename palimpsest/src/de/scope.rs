@@ -261,8 +261,8 @@ impl Probes {
             Rc::new(sink)
         });
         let from = match stamp {
-            Some(stamp) if cx.mode == Mode::Migrate => schema
-                .detect_stamp(&stamp.to_value(schema))
+            Some(stamp) if cx.mode == Mode::Migrate => stamp
+                .detect(schema)
                 .ok()
                 .filter(|from| from != schema.current()),
             _ => None,

@@ -11,7 +11,9 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::error::Error;
 use crate::schema::Schema;
+use crate::version::Version;
 
 /// The first key of a document: the version key, or any other key.
 pub(super) enum FirstKey<'de> {
@@ -126,6 +128,14 @@ impl StreamedStamp<'_> {
             StreamedStamp::Text(text) => schema.is_current_text(text),
             StreamedStamp::Number(n) => schema.is_current_number(*n),
             StreamedStamp::Other(_) => false,
+        }
+    }
+
+    /// The version the stamp names ([`Schema::detect_stamp`]).
+    pub(super) fn detect(&self, schema: &Schema) -> Result<Version, Error> {
+        match self {
+            StreamedStamp::Text(text) => schema.detect_text(text),
+            _ => schema.detect_stamp(&self.to_value(schema)),
         }
     }
 

@@ -207,7 +207,7 @@ impl<'de, 'c, A: MapAccess<'de>> Streaming<'de, 'c, A> {
         let stamp = self.stamp.as_ref()?;
         let from = || {
             let known = self.probes.as_ref().and_then(Probes::from).cloned();
-            known.or_else(|| self.schema.detect_stamp(&stamp.to_value(self.schema)).ok())
+            known.or_else(|| stamp.detect(self.schema).ok())
         };
         let (from, migrated_from, history) = self.schema.record_only(key, from)?;
         Some(Record {

@@ -17,8 +17,9 @@ use crate::vocab::names::LEGACY_NESTED;
 #[derive(Debug)]
 pub(crate) struct Nested {
     pub(super) sites: Vec<Site>,
-    /// Every version with a change in an embedded type, oldest first.
-    versions: BTreeSet<Version>,
+    /// Every version with a change in an embedded type, oldest first,
+    /// each once: a sorted list, which a document's range is a slice of.
+    versions: Vec<Version>,
     /// Why the definition is inconsistent, if it is: every read fails with it.
     broken: Option<String>,
     /// `<metadata>.legacy_nested`, when the root has a metadata path:
@@ -96,7 +97,7 @@ impl Nested {
         }
         Some(Nested {
             sites,
-            versions,
+            versions: versions.into_iter().collect(),
             broken,
             kept_at,
         })
@@ -125,21 +126,10 @@ impl Nested {
 
     /// The versions with embedded changes a step from `from` to `to` goes
     /// through, oldest first.
-    pub(super) fn versions_between(
-        &self,
-        from: &Version,
-        to: &Version,
-    ) -> impl DoubleEndedIterator<Item = &Version> {
-        use std::ops::Bound::{Excluded, Included};
-        let range = if from < to {
-            Some(
-                self.versions
-                    .range::<Version, _>((Excluded(from), Included(to))),
-            )
-        } else {
-            None
-        };
-        range.into_iter().flatten()
+    pub(super) fn versions_between(&self, from: &Version, to: &Version) -> &[Version] {
+        let start = self.versions.partition_point(|version| version <= from);
+        let end = self.versions.partition_point(|version| version <= to);
+        self.versions.get(start..end).unwrap_or_default()
     }
 }
 

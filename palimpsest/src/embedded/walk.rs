@@ -1117,7 +1117,7 @@ impl Schema {
         let mut kept = Kept::default();
         let mut cursor = Cursor::root();
         let unclaimed = (kept_at.is_some() && to == self.current()).then_some(Pass::Unclaimed);
-        let passes = nested.versions_between(from, to).map(Pass::Changes);
+        let passes = nested.versions_between(from, to).iter().map(Pass::Changes);
         for pass in passes.chain(unclaimed) {
             let mut walk = Walk {
                 pass,
@@ -1206,7 +1206,7 @@ impl Schema {
             return Ok(());
         };
         let mut kept = self.take_kept(document)?;
-        for version in nested.versions_between(older, newer).rev() {
+        for version in nested.versions_between(older, newer).iter().rev() {
             let mut undo = Undo {
                 schema: self,
                 older,
@@ -1265,6 +1265,9 @@ pub(crate) struct Migration {
     /// The report paths of what the embedded readers did, the values they
     /// keep, and the typed error of the first that failed.
     pub(crate) sink: Rc<Sink>,
+    /// Whether the sink records what the readers do, for a report: asked
+    /// for every key a reader renames, so kept here rather than borrowed.
+    records: bool,
     /// The versions with embedded changes after `from`, oldest first:
     /// found once for the document, not once per object.
     versions: Vec<&'static Version>,
@@ -1343,10 +1346,17 @@ impl Migration {
     pub(crate) fn new(from: Version, root: &'static Schema, sink: Rc<Sink>) -> Self {
         let nested = root.nested.as_deref();
         let versions = nested
-            .map(|nested| nested.versions_between(&from, root.current()).collect())
+            .map(|nested| {
+                nested
+                    .versions_between(&from, root.current())
+                    .iter()
+                    .collect()
+            })
             .unwrap_or_default();
+        let records = sink.applied.borrow().records();
         Migration {
             keeps: nested.is_some_and(Nested::keeps),
+            records,
             from,
             root,
             sink,
@@ -1398,11 +1408,12 @@ impl Migration {
     /// as the source object streamed by, as the walk records one.
     #[inline]
     pub(crate) fn record_take_out(&self, take: &TakeOut) {
-        let mut applied = self.sink.applied.borrow_mut();
-        if applied.records() {
-            let at = &mut self.here.borrow_mut();
-            record_move(&mut applied, take.from_path, take.to_path, at.pattern_now());
+        if !self.records {
+            return;
         }
+        let mut applied = self.sink.applied.borrow_mut();
+        let at = &mut self.here.borrow_mut();
+        record_move(&mut applied, take.from_path, take.to_path, at.pattern_now());
     }
 
     /// Applies to an object captured by an embedded reader the changes of
@@ -1477,11 +1488,12 @@ impl Migration {
     /// as it read the key, as [`Walk::changes`] records one.
     #[inline]
     pub(crate) fn record_plain_rename(&self, rename: &PlainRename) {
-        let mut applied = self.sink.applied.borrow_mut();
-        if applied.records() {
-            let at = &mut self.here.borrow_mut();
-            record_key_renamed(&mut applied, at.pattern_now(), rename.old, rename.new);
+        if !self.records {
+            return;
         }
+        let mut applied = self.sink.applied.borrow_mut();
+        let at = &mut self.here.borrow_mut();
+        record_key_renamed(&mut applied, at.pattern_now(), rename.old, rename.new);
     }
 
     /// The error of an object at `exact` that holds both names of a
@@ -1541,20 +1553,21 @@ impl Migration {
             return Some(name);
         };
         let now = now?;
-        self.record_variant_fate(variants, name);
+        if self.records {
+            self.record_variant_fate(variants, name);
+        }
         Some(now)
     }
 
     /// Records, for a report, what the changes did to the variant `name`.
+    #[cold]
     fn record_variant_fate(&self, variants: &'static Variants, name: &str) {
         let mut applied = self.sink.applied.borrow_mut();
-        if applied.records() {
-            let pattern = &mut self.here.borrow_mut();
-            let pattern = pattern.pattern_now();
-            self.variant_fate(variants, name, &mut |old, new| {
-                record_renamed(&mut applied.renamed, pattern, old, new);
-            });
-        }
+        let pattern = &mut self.here.borrow_mut();
+        let pattern = pattern.pattern_now();
+        self.variant_fate(variants, name, &mut |old, new| {
+            record_renamed(&mut applied.renamed, pattern, old, new);
+        });
     }
 
     /// The fate of each variant of `history` a change after this version
