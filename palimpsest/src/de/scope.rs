@@ -1,8 +1,10 @@
 //! The version of the document being read, for the embedded types inside
 //! it (structs, and enums, whose variants an old document may name
 //! differently: an externally tagged value has its variant renamed as it
-//! is read and its payload streamed; any other is captured whole, small as
-//! it mostly is, and migrated as the tree engine does).
+//! is read and its payload streamed, or, where every change is a rename,
+//! reads itself, old names as aliases (`aliased.rs`); any other is
+//! captured whole, small as it mostly is, and migrated as the tree engine
+//! does).
 //! serde hands a nested `Deserialize` no context, so the root's reader
 //! says it through a thread-local: while it reads the value of a field
 //! that holds embedded types, and only then, the site of that field is in
