@@ -7,6 +7,10 @@
 //! report lists what changed by path; downgrade writes the old names back
 //! and restores what a removal kept.
 //!
+//! A session whose enum only ever renamed a variant (the shape an old
+//! enum reads itself in, its old names as aliases) reads from MessagePack
+//! by name, and refuses a variant named by its index.
+//!
 //! The case is an LLM chat log over three versions: roles
 //! (externally tagged unit variants), attachments (externally tagged
 //! struct variants), message parts (internally tagged), events (adjacently
@@ -523,6 +527,87 @@ fn a_downgraded_log_round_trips_through_cbor() {
     let read: ChatLog = ciborium::from_reader(cbor.as_slice()).unwrap();
     assert_eq!(read.metadata["legacy_nested"], kept());
     assert_eq!(without_metadata(read), without_metadata(log));
+}
+
+/// A run whose steps each hold an externally tagged enum that only ever
+/// renamed a variant: the shape an old enum reads itself in, its old
+/// names as aliases.
+#[versioned(since = "0.1.0", metadata = "metadata")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub turns: Vec<Turn>,
+    #[serde(default)]
+    pub metadata: Map<String, Value>,
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Turn {
+    pub call: Tool,
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tool {
+    #[renamed_from("function_call", since = "0.2.0")]
+    ToolCall {
+        name: String,
+    },
+    Answer {
+        text: String,
+    },
+}
+
+/// A format may name a variant by its index, as MessagePack can: in an
+/// old document that is refused, as a name that is no string is, rather
+/// than read with no lookup of what its payload keeps (the `extra` key
+/// here, which no field claims).
+#[test]
+fn an_old_variant_named_by_its_index_is_refused_not_read_unkept() {
+    use std::collections::BTreeMap;
+
+    #[derive(Serialize)]
+    struct OldSession<K: Ord> {
+        schema_version: &'static str,
+        turns: Vec<OldTurn<K>>,
+    }
+    #[derive(Serialize)]
+    struct OldTurn<K: Ord> {
+        call: BTreeMap<K, OldCall>,
+    }
+    #[derive(Serialize)]
+    struct OldCall {
+        name: &'static str,
+        extra: u32,
+    }
+    fn document<K: Ord + Serialize>(variant: K) -> Vec<u8> {
+        let call = OldCall {
+            name: "search",
+            extra: 3,
+        };
+        let old = OldSession {
+            schema_version: "0.1.0",
+            turns: vec![OldTurn {
+                call: BTreeMap::from([(variant, call)]),
+            }],
+        };
+        rmp_serde::to_vec_named(&old).unwrap()
+    }
+    // Named, the old name reads, and the key no field claims is kept.
+    let session: Session = rmp_serde::from_slice(&document("function_call")).unwrap();
+    assert_eq!(
+        session.turns[0].call,
+        Tool::ToolCall {
+            name: "search".into()
+        }
+    );
+    assert_eq!(
+        session.metadata["legacy_nested"],
+        json!({"turns[0].call.tool_call.extra": 3})
+    );
+    let err = rmp_serde::from_slice::<Session>(&document(0u32)).unwrap_err();
+    assert!(err.to_string().contains("not a string"), "{err}");
 }
 
 /// A newtype variant of an internally tagged enum holds an embedded

@@ -129,6 +129,11 @@ struct VariantLooked<'s, 'c> {
 }
 
 impl KeyHook for VariantLooked<'_, '_> {
+    // A variant named by its index (a format that writes no names) is
+    // refused, as the reader of names refuses it: no lookup finds its
+    // payload's site, which would be read as current, unmigrated.
+    const REFUSES_OTHER_KEYS: bool = true;
+
     #[inline]
     fn check<E: serde::de::Error>(self, name: &str) -> Result<bool, E> {
         let site = self.site;
