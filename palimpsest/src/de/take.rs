@@ -13,7 +13,7 @@ use serde::de::{DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess,
 use serde_json::Value;
 
 use super::seed::{hand_on_key, KeySeed};
-use crate::embedded::{Migration, TakeOut};
+use crate::embedded::{same_key, Migration, TakeOut};
 use crate::error::Error;
 
 /// Where the moved value goes, and what a failure names.
@@ -207,7 +207,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TakeOutMap<'_, A> {
             let Some(key) = self.inner.next_key_seed(KeySeed)? else {
                 return Ok(None);
             };
-            if key == self.out.take.inner {
+            if same_key(self.out.take.inner, &key) {
                 let (value, repeat) = super::capture::next_distinct(&mut self.inner)?;
                 if repeat.is_some() || self.out.value.is_some() {
                     // Met twice, or a key met twice inside it.

@@ -66,6 +66,27 @@ struct Slots {
     index: Option<[u8; 64]>,
 }
 
+/// Whether `key` is `known`, compared in place: the keys a reader looks up
+/// are mostly under 17 bytes, which two overlapping loads of each compare
+/// for less than a call to `memcmp` costs.
+#[inline]
+pub(crate) fn same_key(known: &str, key: &str) -> bool {
+    let (known, key) = (known.as_bytes(), key.as_bytes());
+    if known.len() != key.len() {
+        return false;
+    }
+    fn ends<const N: usize>(bytes: &[u8]) -> Option<(&[u8; N], &[u8; N])> {
+        Some((bytes.first_chunk::<N>()?, bytes.last_chunk::<N>()?))
+    }
+    match known.len() {
+        0 => true,
+        1..=3 => known == key,
+        4..=7 => ends::<4>(known) == ends::<4>(key),
+        8..=16 => ends::<8>(known) == ends::<8>(key),
+        _ => known == key,
+    }
+}
+
 impl Slots {
     fn slot(factor: u32, key: &[u8]) -> usize {
         let (Some(&first), Some(&last)) = (key.first(), key.last()) else {
@@ -329,13 +350,13 @@ impl KeyTable {
             return self
                 .keys
                 .iter()
-                .find(|(known, _)| *known == key)
+                .find(|(known, _)| same_key(known, key))
                 .map_or(&self.other, |(_, plan)| plan);
         };
         match index[Slots::slot(self.slots.factor, key.as_bytes())] {
             0 => &self.other,
             at => match &self.keys[usize::from(at) - 1] {
-                (known, plan) if *known == key => plan,
+                (known, plan) if same_key(known, key) => plan,
                 _ => &self.other,
             },
         }
@@ -349,7 +370,7 @@ impl KeyTable {
     pub(crate) fn variant(&self, name: &str) -> Option<Option<&'static str>> {
         self.variants
             .iter()
-            .find(|(known, _)| *known == name)
+            .find(|(known, _)| same_key(known, name))
             .map(|(_, fate)| *fate)
     }
 }
@@ -405,7 +426,32 @@ impl Migration {
 
 #[cfg(test)]
 mod tests {
-    use super::Slots;
+    use super::{same_key, Slots};
+
+    /// Keys of every length up to past the longest compared in place,
+    /// against themselves and against each one byte different at every
+    /// position, and each shorter or longer by one.
+    #[test]
+    fn same_key_tells_keys_apart_at_every_byte_and_length() {
+        for len in 0..=24 {
+            let key: String = (0..len)
+                .map(|i| char::from(b'a' + (i % 26) as u8))
+                .collect();
+            assert!(same_key(&key, &key.clone()), "{key}");
+            for at in 0..len {
+                let mut other = key.clone().into_bytes();
+                other[at] = b'Z';
+                let other = String::from_utf8(other).unwrap();
+                assert!(!same_key(&key, &other), "{key} {other}");
+                assert!(!same_key(&other, &key), "{other} {key}");
+            }
+            let longer = format!("{key}a");
+            assert!(
+                !same_key(&key, &longer) && !same_key(&longer, &key),
+                "{key}"
+            );
+        }
+    }
 
     /// The key `slots` points `key` at, if it is one of `keys`, as
     /// `KeyTable::plan` finds it.

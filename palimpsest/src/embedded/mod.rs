@@ -40,7 +40,7 @@ use crate::ops::moves::MoveOp;
 use crate::step::{Op, Step};
 use crate::version::Version;
 
-pub(crate) use keys::{Handling, KeyPlan, KeyTable, TakeOut};
+pub(crate) use keys::{same_key, Handling, KeyPlan, KeyTable, TakeOut};
 pub(crate) use nested::Nested;
 pub use runtime::EmbeddedSchema;
 pub use tuple::{ForwardEmbedded, ForwardPlain};
