@@ -610,6 +610,74 @@ fn an_old_variant_named_by_its_index_is_refused_not_read_unkept() {
     assert!(err.to_string().contains("not a string"), "{err}");
 }
 
+/// A plan whose job's field is an enum (the field's value the enum
+/// itself, which the reader of an old job hands the enum's own
+/// deserializer): a variant renamed in 0.2.0, a field of its payload in
+/// 0.3.0.
+#[versioned(since = "0.1.0", metadata = "metadata")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub job: Job,
+    #[serde(default)]
+    pub metadata: Map<String, Value>,
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    pub stage: Stage,
+}
+
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    #[renamed_from("fetch", since = "0.2.0")]
+    Download {
+        #[renamed_from("link", since = "0.3.0")]
+        url: String,
+    },
+    Done,
+}
+
+/// Every version of the plan reads alike on every route, the payload's
+/// field renamed whether or not its variant still is, what no field
+/// claims kept, and both names of the payload's field refused as the
+/// migration refuses them.
+#[test]
+fn an_enum_field_reads_old_documents_alike_on_every_route() {
+    let download = Stage::Download { url: "u".into() };
+    for (version, stage) in [
+        ("0.1.0", r#"{"fetch": {"link": "u"}}"#),
+        ("0.2.0", r#"{"download": {"link": "u"}}"#),
+        ("0.3.0", r#"{"download": {"url": "u"}}"#),
+    ] {
+        let text = format!(r#"{{"schema_version": "{version}", "job": {{"stage": {stage}}}}}"#);
+        for (route, plan, _) in routes::every_route::<Plan>(&text) {
+            assert_eq!(plan.job.stage, download, "{version} {route}");
+        }
+    }
+    let text =
+        r#"{"schema_version": "0.1.0", "job": {"stage": {"fetch": {"link": "u", "size": 2}}}}"#;
+    for (route, plan, _) in routes::every_route::<Plan>(text) {
+        assert_eq!(plan.job.stage, download, "{route}");
+        assert_eq!(
+            plan.metadata["legacy_nested"],
+            json!({"job.stage.download.size": 2}),
+            "{route}"
+        );
+    }
+    let both =
+        r#"{"schema_version": "0.2.0", "job": {"stage": {"download": {"link": "a", "url": "b"}}}}"#;
+    let err = palimpsest::from_str::<Plan>(both).unwrap_err();
+    assert!(matches!(err, Error::Conflict { .. }), "{err:?}");
+    let streamed = serde_json::from_str::<Plan>(both).unwrap_err();
+    assert!(
+        streamed.to_string().contains("job.stage.download.link"),
+        "{streamed}"
+    );
+}
+
 /// A newtype variant of an internally tagged enum holds an embedded
 /// struct, whose fields stand beside the tag; keys no field of a payload
 /// claims are kept, as an embedded struct's are.

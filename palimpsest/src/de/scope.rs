@@ -1225,7 +1225,13 @@ impl<'de, A: MapAccess<'de>> EmbeddedMap<'de, '_, A> {
             _ => plan.name,
         };
         let table = self.table.child(site.history, index, &site.migration);
-        let child = ScopeSite::new(&site.history.sites()[index], name, table, &site.migration);
+        let held = &site.history.sites()[index];
+        let child = ScopeSite::new(held, name, table, &site.migration);
+        if table.aliased && table.migrates && held.holds_directly() {
+            return self
+                .inner
+                .next_value_seed(aliased::AliasedSeed { seed, site: &child });
+        }
         let _scoped = Scoped::enter(child);
         self.inner.next_value_seed(seed)
     }

@@ -186,6 +186,12 @@ impl Site {
         self.at.names.is_empty()
     }
 
+    /// Whether the field's value is the type itself, in every version: no
+    /// container, no `Option`, no wrap or unwrap.
+    pub(crate) fn holds_directly(&self) -> bool {
+        self.at.below.is_empty() && self.reshaped.is_empty()
+    }
+
     /// Whether the field is read under `key`.
     pub(crate) fn reads(&self, key: &str) -> bool {
         self.at.names.contains(&key)

@@ -41,6 +41,26 @@ where
     })
 }
 
+/// The seed of a field whose value is such an enum itself: the field's
+/// reader is handed the enum's deserializer, with no scope to put in place
+/// and take out again.
+pub(super) struct AliasedSeed<'s, S> {
+    pub(super) seed: S,
+    pub(super) site: &'s ScopeSite,
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for AliasedSeed<'_, S> {
+    type Value = S::Value;
+
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+        self.seed.deserialize(AliasedEnum {
+            inner: deserializer,
+            site: self.site,
+        })
+    }
+}
+
 /// The enum's deserializer: the enum asks for an enum, whose variant is
 /// looked up; whatever else it asks for, its visitor is handed no enum.
 struct AliasedEnum<'s, D> {
