@@ -1,6 +1,7 @@
 //! The types the fuzz targets read: one with every change `#[versioned]`
-//! records, at the root and in embedded types, and the trace model the
-//! command line migrates.
+//! records, at the root, in embedded structs and in an embedded enum read
+//! both ways an old one is (by the enum itself, by palimpsest's reader),
+//! and the trace model the command line migrates.
 
 use palimpsest::versioned;
 use serde::{Deserialize, Serialize};
@@ -46,6 +47,41 @@ pub struct AgentStep {
     pub scratch: String,
     #[serde(default)]
     pub score: Option<f64>,
+    /// Held directly: an old document whose variants only changed names
+    /// is read by the enum itself, the old names as aliases.
+    #[serde(default)]
+    pub action: Action,
+    /// Held in a list: each element read with the enum's site in scope.
+    #[serde(default)]
+    pub plan: Vec<Action>,
+}
+
+/// What a step did: externally tagged, variants renamed, one removed into
+/// a fallback (kept under its path in the root's metadata), a struct
+/// variant's field renamed. A document of 0.2.0 has renames only left to
+/// make, one of 0.1.0 a removal too: the two ways an old enum is read.
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    #[renamed_from("search", since = "0.3.0")]
+    Lookup {
+        #[renamed_from("q", since = "0.2.0")]
+        query: String,
+        #[serde(default)]
+        limit: Option<u32>,
+    },
+    #[renamed_from("say", since = "0.3.0")]
+    Reply(String),
+    #[removed_in("0.2.0", fallback = "Stop")]
+    Wait(u64),
+    Stop,
+}
+
+impl Default for Action {
+    fn default() -> Self {
+        Action::Stop
+    }
 }
 
 /// A tool the agent called: a free-form `arguments` value, a field renamed
