@@ -54,6 +54,27 @@ pub struct AgentStep {
     /// Held in a list: each element read with the enum's site in scope.
     #[serde(default)]
     pub plan: Vec<Action>,
+    #[serde(default)]
+    pub events: Vec<Event>,
+}
+
+/// Internally tagged: the name under `type`, beside the payload's fields.
+#[versioned(embedded)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    #[renamed_from("begin", since = "0.2.0")]
+    Start {
+        #[renamed_from("t", since = "0.3.0")]
+        at: u64,
+    },
+    #[removed_in("0.3.0", fallback = "Other")]
+    Pause {
+        seconds: u64,
+    },
+    #[added_in("0.2.0")]
+    Retry,
+    Other,
 }
 
 /// What a step did: externally tagged, variants renamed, one removed into
