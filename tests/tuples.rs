@@ -13,6 +13,8 @@
 
 mod routes;
 
+use std::fs;
+
 use palimpsest::{versioned, Error, Report, Versioned};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -94,7 +96,7 @@ fn fixture(version: &str) -> String {
         "{}/tests/fixtures/tuples/{version}.json",
         env!("CARGO_MANIFEST_DIR")
     );
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn step(reasoning: &str, span: Span, tokens: u32, marks: &[(&str, u32)]) -> Step {
@@ -339,21 +341,20 @@ fn a_plain_newtype_around_a_versioned_struct_carries_its_stamp() {
 
 #[test]
 fn no_value_of_a_fixture_is_lost_but_the_declared_drops() {
-    // The no-loss check does not know declared drops yet (issue 11, item
-    // 5): the marks' confidence scores are all it may find missing.
+    // The 0.2.0 fixture's marks carry confidence scores, which 0.3.0 drops
+    // as the user declared (`drop`): the no-loss check excuses them, and
+    // finds nothing else missing in any fixture.
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tuples");
-    let Err(err) = palimpsest::testing::check_fixtures::<Trace>(fixtures) else {
-        return;
-    };
-    let palimpsest::testing::Problem::Lost(lost) = err.problem() else {
-        panic!("{err}");
-    };
-    let paths: Vec<&str> = lost.iter().map(|l| l.path.as_str()).collect();
-    assert_eq!(
-        paths,
-        ["steps[0].marks[0][2]", "steps[0].marks[1][2]"],
-        "{err}"
-    );
+    let scored = fs::read_to_string(format!("{fixtures}/0.2.0.json")).unwrap();
+    assert!(scored.contains(r#"["log", 12, 0.9]"#), "{scored}");
+    let report = palimpsest::testing::check_fixtures::<Trace>(fixtures)
+        .unwrap_or_else(|err| panic!("{err}"));
+    let counts: Vec<String> = Trace::schema()
+        .versions()
+        .iter()
+        .map(|version| format!("{version}: {}", report.count_at(version)))
+        .collect();
+    assert_eq!(counts, ["0.0.1: 0", "0.1.0: 1", "0.2.0: 1", "0.3.0: 1"]);
 }
 
 /// A point whose third coordinate went away in version 2.
