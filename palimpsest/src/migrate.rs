@@ -579,10 +579,10 @@ impl Schema {
         }
     }
 
-    /// What a migration from the version `from` finds writes of its own
-    /// when the root has nothing else to change: `migrated_from` and the
-    /// history's entries, as [`Schema::record_history`] writes them, with
-    /// the version. `None` when a step of the root changes one of its keys,
+    /// The version `from` finds, with what a migration from it writes of
+    /// its own when the root has nothing else to change: `migrated_from`
+    /// and the history's entries, as [`Schema::record_history`] writes
+    /// them. `None` when a step of the root changes one of its keys,
     /// a check reads the document, the version key is a field, or the value
     /// at `key` (the metadata's root) holds embedded types: the engine
     /// migrates what was captured then. The version is asked for last: most

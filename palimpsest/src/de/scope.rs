@@ -88,6 +88,20 @@ struct ScopeSite {
 }
 
 impl ScopeSite {
+    /// The site of the payload the `index`th site of this enum's history
+    /// holds, where it changes something or keeps what no field claims;
+    /// `None` where it is current. Asked of the table before the cursor
+    /// steps in.
+    #[inline]
+    fn payload_site(&self, index: usize) -> Option<PayloadSite<'_>> {
+        let table = self.table.child(self.history, index, &self.migration);
+        table.migrates.then(|| PayloadSite {
+            child: &self.history.sites()[index],
+            table,
+            migration: &self.migration,
+        })
+    }
+
     /// The site of the value of `key`, a field of the object the cursor
     /// stands at.
     #[inline]
@@ -509,20 +523,7 @@ where
         let Some((now, payload)) = streamed else {
             return self.migrate_whole(name, map);
         };
-        // In scope only where it changes something or keeps what no
-        // field claims: else the payload is current.
-        // (Asked of the table before the cursor steps in.)
-        let payload = payload
-            .map(|(index, child)| {
-                let table = site.table.child(site.history, index, &site.migration);
-                (child, table)
-            })
-            .filter(|(_, table)| table.migrates)
-            .map(|(child, table)| PayloadSite {
-                child,
-                table,
-                migration: &site.migration,
-            });
+        let payload = payload.and_then(|(index, _)| site.payload_site(index));
         let value = T::deserialize_current(Variant {
             name: now,
             map: &mut map,

@@ -166,13 +166,7 @@ impl KeyHook for VariantLooked<'_, '_> {
         // name the type gives it, which the cursor's frame borrows.
         let plan = site.table.plan(now);
         if let Some(index) = plan.site {
-            let table = site.table.child(site.history, index, &site.migration);
-            let payload = table.migrates.then(|| PayloadSite {
-                child: &site.history.sites()[index],
-                table,
-                migration: &site.migration,
-            });
-            self.found.set(Some((plan.name, payload)));
+            self.found.set(Some((plan.name, site.payload_site(index))));
         }
         Ok(true)
     }
